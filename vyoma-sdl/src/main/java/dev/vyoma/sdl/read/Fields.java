@@ -1,0 +1,149 @@
+package dev.vyoma.sdl.read;
+
+import dev.vyoma.sdl.yaml.YMapping;
+import dev.vyoma.sdl.yaml.YNode;
+import dev.vyoma.sdl.yaml.YScalar;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the fields of one YAML mapping: reports duplicate keys, looks fields up by name, and at the end
+ * reports the keys nobody asked for, suggesting the closest known name ("did you mean").
+ */
+final class Fields {
+    private final YMapping mapping;
+    private final Loc loc;
+    private final Problems problems;
+    private final Map<String, YMapping.Entry> byKey = new HashMap<>();
+    private final Set<String> known = new HashSet<>();
+
+    private Fields(YMapping mapping, Loc loc, Problems problems) {
+        this.mapping = mapping;
+        this.loc = loc;
+        this.problems = problems;
+        for (YMapping.Entry e : mapping.entries()) {
+            String key = e.key().value();
+            YMapping.Entry previous = byKey.putIfAbsent(key, e);
+            if (previous != null) {
+                problems.error(
+                        loc.key(key, e.key()),
+                        "\"" + key + "\" is given twice (first at line "
+                                + previous.key().mark().line() + "); keep one");
+            }
+        }
+    }
+
+    /**
+     * The fields of {@code node} if it is a mapping; null (reported) if it is anything else. A null
+     * scalar gives null without a report: an absent value.
+     */
+    static Fields of(YNode node, Loc loc, Problems problems) {
+        if (node instanceof YMapping m) {
+            return new Fields(m, loc, problems);
+        }
+        if (node instanceof YScalar s && s.isNull()) {
+            return null;
+        }
+        problems.error(loc, "must be a mapping of fields, got " + node.describe());
+        return null;
+    }
+
+    /** The value of {@code key}, or null when absent. Marks the key as known. */
+    YNode get(String key) {
+        known.add(key);
+        YMapping.Entry e = byKey.get(key);
+        return e == null ? null : e.value();
+    }
+
+    /** The location of {@code key}'s value, or of this mapping when the key is absent. */
+    Loc loc(String key) {
+        YMapping.Entry e = byKey.get(key);
+        return e == null ? loc.key(key, null) : loc.key(key, e.value());
+    }
+
+    /** The location of the mapping itself. */
+    Loc loc() {
+        return loc;
+    }
+
+    /** Entries in source order (first occurrence of each key). */
+    List<YMapping.Entry> entries() {
+        List<YMapping.Entry> out = new ArrayList<>(byKey.size());
+        Set<String> seen = new HashSet<>();
+        for (YMapping.Entry e : mapping.entries()) {
+            if (seen.add(e.key().value())) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** Reports every key not looked up with {@link #get} as an error. */
+    void rejectUnknown(String what) {
+        for (YMapping.Entry e : entries()) {
+            String key = e.key().value();
+            if (!known.contains(key)) {
+                problems.error(loc.key(key, e.key()), unknownMessage(key, what));
+            }
+        }
+    }
+
+    /** Reports every key not looked up with {@link #get} as a warning: Akash ignores it. */
+    void warnUnknown(String what) {
+        for (YMapping.Entry e : entries()) {
+            String key = e.key().value();
+            if (!known.contains(key)) {
+                problems.warning(loc.key(key, e.key()), unknownMessage(key, what) + " (ignored, as Akash ignores it)");
+            }
+        }
+    }
+
+    private String unknownMessage(String key, String what) {
+        String suggestion = closest(key);
+        String text = "unknown field \"" + key + "\" in " + what;
+        if (suggestion != null) {
+            return text + "; did you mean \"" + suggestion + "\"?";
+        }
+        List<String> names = new ArrayList<>(known);
+        names.sort(null);
+        return text + "; known fields: " + String.join(", ", names);
+    }
+
+    private String closest(String key) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int d = distance(key.toLowerCase(java.util.Locale.ROOT), candidate.toLowerCase(java.util.Locale.ROOT));
+            if (d < bestDistance || (d == bestDistance && best != null && candidate.compareTo(best) < 0)) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        int allowed = Math.max(1, Math.min(3, key.length() / 3));
+        return bestDistance <= allowed ? best : null;
+    }
+
+    /** Levenshtein distance; keys are short. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,140 @@
+package dev.vyoma.sdl.read;
+
+import dev.vyoma.sdl.SdlDocument;
+import dev.vyoma.sdl.SdlLimits;
+import dev.vyoma.sdl.SdlResult;
+import dev.vyoma.sdl.yaml.Mark;
+import dev.vyoma.sdl.yaml.YNode;
+import dev.vyoma.sdl.yaml.YamlException;
+import dev.vyoma.sdl.yaml.YamlReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** Runs the pipeline on one file's bytes: text checks, YAML, decode, validate, build. */
+public final class SdlReader {
+    private final SdlLimits limits;
+
+    public SdlReader(SdlLimits limits) {
+        this.limits = limits;
+    }
+
+    public SdlResult read(byte[] bytes, String source) {
+        Problems problems = new Problems(source);
+        String text = text(bytes, problems);
+        if (text == null) {
+            return invalid(problems);
+        }
+        return read(text, source, problems);
+    }
+
+    public SdlResult read(String text, String source) {
+        Problems problems = new Problems(source);
+        if (text.length() > limits.maxBytes()) {
+            problems.fileError("is larger than " + limits.maxBytes() / 1024 + " KiB; an SDL is a small text file");
+            return invalid(problems);
+        }
+        return read(text.startsWith("\uFEFF") ? text.substring(1) : text, source, problems);
+    }
+
+    private SdlResult read(String text, String source, Problems problems) {
+        if (text.isBlank()) {
+            problems.fileError("is empty; an SDL starts with version: \"2.0\"");
+            return invalid(problems);
+        }
+        Optional<YNode> root;
+        try {
+            root = new YamlReader(limits.maxDepth(), limits.maxNodes()).read(text, source);
+        } catch (YamlException e) {
+            problems.error(Loc.ROOT.at(e.mark()), e.getMessage());
+            return invalid(problems);
+        }
+        if (root.isEmpty()) {
+            problems.fileError("has no content (only comments); an SDL starts with version: \"2.0\"");
+            return invalid(problems);
+        }
+        SdlInput input = new InputDecoder(problems, limits).decode(root.get());
+        if (input == null) {
+            return invalid(problems);
+        }
+        new InputValidator(input, problems, limits).validate();
+        if (problems.hasErrors()) {
+            return invalid(problems);
+        }
+        GroupBuilder.Built built = new GroupBuilder(input).build();
+        BuildInvariants.check(built);
+        return new SdlResult.Valid(new SdlDocument(
+                source,
+                input.version(),
+                built.groups(),
+                built.manifest(),
+                built.manifest().version(),
+                Optional.ofNullable(input.reclamation()).map(SdlInput.Reclamation::minWindow),
+                problems.warnings()));
+    }
+
+    private String text(byte[] bytes, Problems problems) {
+        if (bytes.length > limits.maxBytes()) {
+            problems.fileError(String.format(
+                    "is %.1f MiB; an SDL may be at most %d KiB", bytes.length / 1048576.0, limits.maxBytes() / 1024));
+            return null;
+        }
+        int start = 0;
+        if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
+            start = 3;
+        }
+        for (int i = start; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                problems.fileError("is a binary file (it contains NUL bytes), not SDL text");
+                return null;
+            }
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
+        try {
+            return decoder.decode(in).toString();
+        } catch (CharacterCodingException e) {
+            int offset = firstInvalidUtf8(bytes, start);
+            Mark mark = position(bytes, start, offset);
+            problems.error(
+                    Loc.ROOT.at(mark),
+                    String.format(
+                            "is not UTF-8 text (byte 0x%02x at offset %d); save the file as UTF-8",
+                            bytes[offset] & 0xFF, offset));
+            return null;
+        }
+    }
+
+    private static int firstInvalidUtf8(byte[] bytes, int start) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        var result = decoder.decode(in, out, true);
+        return result.isError() ? in.position() : Math.max(start, bytes.length - 1);
+    }
+
+    private static Mark position(byte[] bytes, int start, int offset) {
+        int line = 1;
+        int lineStart = start;
+        for (int i = start; i < offset; i++) {
+            if (bytes[i] == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return new Mark(line, offset - lineStart + 1);
+    }
+
+    private static SdlResult invalid(Problems problems) {
+        return new SdlResult.Invalid(problems.source(), problems.errors(), problems.warnings());
+    }
+}

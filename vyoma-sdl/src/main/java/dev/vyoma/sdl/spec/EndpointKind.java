@@ -1,0 +1,22 @@
+package dev.vyoma.sdl.spec;
+
+/** How a global port reaches the internet; the numbers are Akash's protobuf enum values. */
+public enum EndpointKind {
+    /** Port 80 over TCP, served by the provider's shared HTTP ingress with a hostname. */
+    SHARED_HTTP(0),
+    /** Any other global port: the provider assigns a random public port. */
+    RANDOM_PORT(1),
+    /** A port on a leased IP address (SDL {@code endpoints} of kind {@code ip}). */
+    LEASED_IP(2);
+
+    private final int code;
+
+    EndpointKind(int code) {
+        this.code = code;
+    }
+
+    /** The protobuf enum number. */
+    public int code() {
+        return code;
+    }
+}
