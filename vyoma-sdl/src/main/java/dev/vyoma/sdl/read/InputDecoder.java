@@ -535,7 +535,16 @@ final class InputDecoder {
                         "pricing is missing; give a price per compute profile, e.g. pricing: {web: {denom: uusd, amount: 1000}}");
             }
             f.warnUnknown("placement profile \"" + name + "\"");
-            return new PlacementProfile(name, loc, attributes, signedBy, pricing);
+            java.util.Set<String> priced = null;
+            Fields pricingFields =
+                    f.get("pricing") == null ? null : Fields.of(f.get("pricing"), f.loc("pricing"), new Problems(""));
+            if (pricingFields != null) {
+                priced = new java.util.HashSet<>();
+                for (YMapping.Entry e : pricingFields.entries()) {
+                    priced.add(e.key().value());
+                }
+            }
+            return new PlacementProfile(name, loc, attributes, signedBy, pricing, priced);
         };
     }
 

@@ -163,7 +163,8 @@ final class InputValidator {
             problems.error(d.loc(), "no placement profile named \"" + d.placement() + "\" under profiles.placement");
         } else if (d.profile() != null
                 && compute != null
-                && !placement.pricing().containsKey(d.profile().value())) {
+                && placement.pricedProfiles() != null
+                && !placement.pricedProfiles().contains(d.profile().value())) {
             problems.error(
                     placement.loc(),
                     "no pricing for compute profile \"" + d.profile().value() + "\"; add pricing: {"

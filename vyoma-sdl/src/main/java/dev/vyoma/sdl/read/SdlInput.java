@@ -99,8 +99,17 @@ record SdlInput(
         }
     }
 
+    /**
+     * {@code pricing} holds the prices that decoded; {@code pricedProfiles} every profile named under
+     * pricing, so a price with an error is not reported again as missing; null when pricing is absent.
+     */
     record PlacementProfile(
-            String name, Loc loc, List<Attribute> attributes, SignedBy signedBy, Map<String, Price> pricing) {}
+            String name,
+            Loc loc,
+            List<Attribute> attributes,
+            SignedBy signedBy,
+            Map<String, Price> pricing,
+            java.util.Set<String> pricedProfiles) {}
 
     record Price(Loc loc, String denom, Loc denomLoc, BigDecimal amount) {}
 
