@@ -45,7 +45,7 @@ public final class Sdl {
                 : file.getFileName().toString();
         if (size > SdlLimits.DEFAULT.maxBytes()) {
             // Report without reading a huge file into memory.
-            return new SdlReader(SdlLimits.DEFAULT).read(new byte[SdlLimits.DEFAULT.maxBytes() + 1], name);
+            return new SdlReader(SdlLimits.DEFAULT).tooLarge(size, name);
         }
         return parse(Files.readAllBytes(file), name);
     }

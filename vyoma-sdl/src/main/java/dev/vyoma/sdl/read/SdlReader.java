@@ -76,10 +76,21 @@ public final class SdlReader {
                 problems.warnings()));
     }
 
+    /** The result for a file of {@code size} bytes that is over the size limit, without reading it. */
+    public SdlResult tooLarge(long size, String source) {
+        Problems problems = new Problems(source);
+        reportTooLarge(size, problems);
+        return invalid(problems);
+    }
+
+    private void reportTooLarge(long size, Problems problems) {
+        problems.fileError(
+                String.format("is %.1f MiB; an SDL may be at most %d KiB", size / 1048576.0, limits.maxBytes() / 1024));
+    }
+
     private String text(byte[] bytes, Problems problems) {
         if (bytes.length > limits.maxBytes()) {
-            problems.fileError(String.format(
-                    "is %.1f MiB; an SDL may be at most %d KiB", bytes.length / 1048576.0, limits.maxBytes() / 1024));
+            reportTooLarge(bytes.length, problems);
             return null;
         }
         int start = 0;

@@ -1,0 +1,26 @@
+package dev.vyoma.cli;
+
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * Options every command takes, before or after the command name. They are declared once on the root
+ * command and inherited by every subcommand, which reads them through {@link #of}.
+ */
+public final class GlobalOptions {
+    /** The options as parsed for the command line that {@code spec} belongs to. */
+    static GlobalOptions of(picocli.CommandLine.Model.CommandSpec spec) {
+        return ((VyomaCommand) spec.root().userObject()).global;
+    }
+
+    @Option(
+            names = {"-o", "--output"},
+            scope = ScopeType.INHERIT,
+            paramLabel = "FORMAT",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            defaultValue = "table")
+    OutputFormat output = OutputFormat.table;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces for errors.")
+    boolean debug;
+}

@@ -1,0 +1,53 @@
+package dev.vyoma.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
+
+/** The root {@code vyoma} command. */
+@Command(
+        name = "vyoma",
+        mixinStandardHelpOptions = true,
+        versionProvider = VyomaCommand.Version.class,
+        description = {"Vyoma: an open marketplace for cloud and GPU compute, compatible with Akash SDL.", ""},
+        subcommands = {SdlCommand.class, CompletionCommand.class, HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 user error (the message says what to fix), 2 usage error."})
+public final class VyomaCommand implements java.util.concurrent.Callable<Integer> {
+    @Mixin
+    GlobalOptions global;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Without a command: the usage, on standard error, as a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Main.USAGE;
+    }
+
+    /** {@code vyoma --version}: the build's version and the Java running it. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"vyoma " + version() + " (Java " + Runtime.version() + ")"};
+        }
+
+        static String version() {
+            Properties p = new Properties();
+            try (InputStream in = VyomaCommand.class.getResourceAsStream("/vyoma-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (IOException e) {
+                return "unknown";
+            }
+            return p.getProperty("version", "unknown");
+        }
+    }
+}

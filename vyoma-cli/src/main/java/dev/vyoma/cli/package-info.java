@@ -1,0 +1,6 @@
+/**
+ * The one {@code vyoma} command: option parsing with picocli, output as human tables or as JSON or YAML
+ * for scripts ({@code -o}), and the exit codes users and scripts rely on (0 ok, 1 user error, 2 usage).
+ * A user error is one line that says what to fix; {@code --debug} adds the stack trace.
+ */
+package dev.vyoma.cli;
