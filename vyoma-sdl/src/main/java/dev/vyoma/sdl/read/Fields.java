@@ -52,6 +52,11 @@ final class Fields {
         return null;
     }
 
+    /** Whether {@code node} is absent or an explicit null. */
+    static boolean isNull(YNode node) {
+        return node == null || node instanceof YScalar s && s.isNull();
+    }
+
     /** The value of {@code key}, or null when absent. Marks the key as known. */
     YNode get(String key) {
         known.add(key);

@@ -124,7 +124,9 @@ final class Gpus {
     private static String model(YNode node, Loc loc, Problems problems) {
         Fields f = Fields.of(node, loc, problems);
         if (f == null) {
-            problems.error(loc, "a GPU entry needs a model, e.g. - model: h100");
+            if (Fields.isNull(node)) {
+                problems.error(loc, "a GPU entry needs a model, e.g. - model: h100");
+            }
             return null;
         }
         String model = f.get("model") == null ? "" : Scalars.string(f.get("model"), f.loc("model"), problems);

@@ -46,6 +46,8 @@ final class InputDecoder {
 
     private final Problems problems;
     private final SdlLimits limits;
+    /** Paths of named entries (services.web, profiles.compute.big) that failed to decode. */
+    private final java.util.Set<String> failed = new java.util.HashSet<>();
 
     InputDecoder(Problems problems, SdlLimits limits) {
         this.problems = problems;
@@ -102,7 +104,8 @@ final class InputDecoder {
                 deployment,
                 top.loc("deployment"),
                 endpoints,
-                reclamation);
+                reclamation,
+                java.util.Set.copyOf(failed));
     }
 
     private SdlVersion version(YNode node, Fields top) {
@@ -147,9 +150,12 @@ final class InputDecoder {
         }
         for (YMapping.Entry e : fields.entries()) {
             String name = e.key().value();
-            T value = item.apply(name, loc.key(name, e.value())).decode(e.value());
+            Loc at = loc.key(name, e.value());
+            T value = item.apply(name, at).decode(e.value());
             if (value != null) {
                 out.put(name, value);
+            } else {
+                failed.add(at.path());
             }
         }
         return out;
@@ -205,7 +211,9 @@ final class InputDecoder {
         return node -> {
             Fields f = Fields.of(node, loc, problems);
             if (f == null) {
-                problems.error(loc, "service \"" + name + "\" is empty; give it at least an image");
+                if (Fields.isNull(node)) {
+                    problems.error(loc, "service \"" + name + "\" is empty; give it at least an image");
+                }
                 return null;
             }
             Text image = text(f.get("image"), f.loc("image"));
@@ -244,7 +252,9 @@ final class InputDecoder {
     private Expose expose(YNode node, Loc loc) {
         Fields f = Fields.of(node, loc, problems);
         if (f == null) {
-            problems.error(loc, "an expose entry needs at least a port");
+            if (Fields.isNull(node)) {
+                problems.error(loc, "an expose entry needs at least a port");
+            }
             return null;
         }
         YNode portNode = f.get("port");
@@ -383,7 +393,9 @@ final class InputDecoder {
         return node -> {
             Fields f = Fields.of(node, loc, problems);
             if (f == null) {
-                problems.error(loc, "compute profile \"" + name + "\" is empty; give it resources");
+                if (Fields.isNull(node)) {
+                    problems.error(loc, "compute profile \"" + name + "\" is empty; give it resources");
+                }
                 return null;
             }
             YNode resNode = f.get("resources");
@@ -511,7 +523,9 @@ final class InputDecoder {
         return node -> {
             Fields f = Fields.of(node, loc, problems);
             if (f == null) {
-                problems.error(loc, "placement profile \"" + name + "\" is empty; give it pricing");
+                if (Fields.isNull(node)) {
+                    problems.error(loc, "placement profile \"" + name + "\" is empty; give it pricing");
+                }
                 return null;
             }
             List<Attribute> attributes = new ArrayList<>();
@@ -568,7 +582,9 @@ final class InputDecoder {
         return node -> {
             Fields f = Fields.of(node, loc, problems);
             if (f == null) {
-                problems.error(loc, "price is empty; give denom and amount, e.g. {denom: uusd, amount: 1000}");
+                if (Fields.isNull(node)) {
+                    problems.error(loc, "price is empty; give denom and amount, e.g. {denom: uusd, amount: 1000}");
+                }
                 return null;
             }
             Text denom = text(f.get("denom"), f.loc("denom"));
@@ -599,7 +615,9 @@ final class InputDecoder {
         return node -> mapOf(node, loc, "placements", (placement, ploc) -> entryNode -> {
             Fields f = Fields.of(entryNode, ploc, problems);
             if (f == null) {
-                problems.error(ploc, "give the compute profile and count, e.g. {profile: web, count: 1}");
+                if (Fields.isNull(entryNode)) {
+                    problems.error(ploc, "give the compute profile and count, e.g. {profile: web, count: 1}");
+                }
                 return null;
             }
             Text profile = text(f.get("profile"), f.loc("profile"));
@@ -631,7 +649,9 @@ final class InputDecoder {
         }
         Fields f = Fields.of(node, loc, problems);
         if (f == null) {
-            problems.error(loc, "reclamation needs min_window, e.g. min_window: 24h");
+            if (Fields.isNull(node)) {
+                problems.error(loc, "reclamation needs min_window, e.g. min_window: 24h");
+            }
             return null;
         }
         Text window = text(f.get("min_window"), f.loc("min_window"));

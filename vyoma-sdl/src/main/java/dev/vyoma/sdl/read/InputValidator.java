@@ -149,15 +149,21 @@ final class InputValidator {
     }
 
     private void references(DeploymentEntry d, Service svc, ComputeProfile compute, PlacementProfile placement) {
-        if (svc == null) {
+        if (svc == null && !in.failed("services." + d.service())) {
             problems.error(d.loc(), "no service named \"" + d.service() + "\" under services");
         }
-        if (d.profile() != null && compute == null && !d.profile().value().isEmpty()) {
+        if (d.profile() != null
+                && compute == null
+                && !d.profile().value().isEmpty()
+                && !in.failed("profiles.compute." + d.profile().value())) {
             problems.error(
                     d.profile().loc(),
                     "no compute profile named \"" + d.profile().value() + "\" under profiles.compute");
         } else if (d.profile() != null && d.profile().value().isEmpty()) {
             problems.error(d.profile().loc(), "profile is empty; name a compute profile from profiles.compute");
+        }
+        if (placement == null && in.failed("profiles.placement." + d.placement())) {
+            return;
         }
         if (placement == null) {
             problems.error(d.loc(), "no placement profile named \"" + d.placement() + "\" under profiles.placement");

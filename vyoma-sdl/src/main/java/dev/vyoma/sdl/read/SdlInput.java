@@ -24,7 +24,13 @@ record SdlInput(
         Map<String, Map<String, DeploymentEntry>> deployment,
         Loc deploymentLoc,
         Map<String, EndpointDecl> endpoints,
-        Reclamation reclamation) {
+        Reclamation reclamation,
+        java.util.Set<String> failed) {
+
+    /** Whether the entry at {@code path} exists in the file but had errors (already reported). */
+    boolean failed(String path) {
+        return failed.contains(path);
+    }
 
     record Text(String value, Loc loc) {}
 

@@ -82,7 +82,9 @@ final class Volumes {
     private static VolumeIn volume(YNode node, Loc loc, Problems problems, boolean single) {
         Fields f = Fields.of(node, loc, problems);
         if (f == null) {
-            problems.error(loc, "a volume needs a size, e.g. size: 1Gi");
+            if (Fields.isNull(node)) {
+                problems.error(loc, "a volume needs a size, e.g. size: 1Gi");
+            }
             return null;
         }
         String name = "default";
