@@ -543,17 +543,12 @@ final class InputDecoder {
             }
             SignedBy signedBy = signedBy(f.get("signedBy"), f.loc("signedBy"));
             Map<String, Price> pricing = mapOf(f.get("pricing"), f.loc("pricing"), "pricing", this::price);
-            if (f.get("pricing") == null) {
-                problems.error(
-                        loc,
-                        "pricing is missing; give a price per compute profile, e.g. pricing: {web: {denom: uusd, amount: 1000}}");
-            }
             f.warnUnknown("placement profile \"" + name + "\"");
-            java.util.Set<String> priced = null;
+            // Missing prices are reported per deployed profile by the validator, as Akash does.
+            java.util.Set<String> priced = new java.util.HashSet<>();
             Fields pricingFields =
                     f.get("pricing") == null ? null : Fields.of(f.get("pricing"), f.loc("pricing"), new Problems(""));
             if (pricingFields != null) {
-                priced = new java.util.HashSet<>();
                 for (YMapping.Entry e : pricingFields.entries()) {
                     priced.add(e.key().value());
                 }

@@ -169,7 +169,6 @@ final class InputValidator {
             problems.error(d.loc(), "no placement profile named \"" + d.placement() + "\" under profiles.placement");
         } else if (d.profile() != null
                 && compute != null
-                && placement.pricedProfiles() != null
                 && !placement.pricedProfiles().contains(d.profile().value())) {
             problems.error(
                     placement.loc(),
@@ -314,21 +313,35 @@ final class InputValidator {
             }
         }
         if (e.accept() != null) {
+            // Each destination becomes its own manifest expose carrying the same hosts, and a hostname
+            // may appear only once in the whole manifest.
+            int copies = Math.max(1, e.to().size());
             for (Text host : e.accept()) {
                 String h = host.value();
                 if (h.length() > 253 || !DNS1123_SUBDOMAIN.matcher(h).matches()) {
                     problems.error(
                             host.loc(),
                             "\"" + h + "\" is not a valid hostname; use lowercase letters, digits, - and .");
-                } else if (!hosts.add(h)) {
-                    problems.error(
-                            host.loc(),
-                            "hostname \"" + h
-                                    + "\" is accepted twice in the deployment; each hostname may appear once");
+                    continue;
+                }
+                for (int copy = 0; copy < copies; copy++) {
+                    if (!hosts.add(h)) {
+                        problems.error(host.loc(), copies > 1 ? repeatedByDestinations(h) : repeated(h));
+                        break;
+                    }
                 }
             }
         }
         return global;
+    }
+
+    private static String repeated(String host) {
+        return "hostname \"" + host + "\" is accepted twice in the deployment; each hostname may appear once";
+    }
+
+    private static String repeatedByDestinations(String host) {
+        return "hostname \"" + host + "\" would be repeated for each destination in to:, but a hostname may appear"
+                + " once in a deployment; accept it on an expose entry with a single destination";
     }
 
     private void httpOptions(Expose e) {

@@ -18,17 +18,50 @@ public final class Problems {
 
     /** Records an error at {@code loc}. */
     public void error(Loc loc, String message) {
-        errors.add(new SdlError(source, loc.mark().line(), loc.mark().column(), loc.path(), message));
+        errors.add(problem(loc, message));
     }
 
     /** Records an error about the whole file (no position). */
     public void fileError(String message) {
-        errors.add(new SdlError(source, 0, 0, "", message));
+        errors.add(new SdlError(source, 0, 0, "", oneLine(message)));
     }
 
     /** Records a warning at {@code loc}. */
     public void warning(Loc loc, String message) {
-        warnings.add(new SdlError(source, loc.mark().line(), loc.mark().column(), loc.path(), message));
+        warnings.add(problem(loc, message));
+    }
+
+    private SdlError problem(Loc loc, String message) {
+        return new SdlError(source, loc.mark().line(), loc.mark().column(), oneLine(loc.path()), oneLine(message));
+    }
+
+    /**
+     * Keys and values are quoted into messages as written; line breaks and other control characters in
+     * them are shown escaped so that every problem stays one line.
+     */
+    static String oneLine(String text) {
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            String escape = switch (c) {
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                case '\u2028', '\u2029', '\u0085' -> String.format("\\u%04x", (int) c);
+                default -> c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : null;
+            };
+            if (escape != null && sb == null) {
+                sb = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (sb != null) {
+                if (escape != null) {
+                    sb.append(escape);
+                } else {
+                    sb.append(c);
+                }
+            }
+        }
+        return sb == null ? text : sb.toString();
     }
 
     /** Takes over the errors and warnings recorded in {@code other}. */

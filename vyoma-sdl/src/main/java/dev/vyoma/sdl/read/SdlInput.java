@@ -107,7 +107,7 @@ record SdlInput(
 
     /**
      * {@code pricing} holds the prices that decoded; {@code pricedProfiles} every profile named under
-     * pricing, so a price with an error is not reported again as missing; null when pricing is absent.
+     * pricing, so a price with an error is not reported again as missing.
      */
     record PlacementProfile(
             String name,

@@ -33,8 +33,9 @@ public final class SdlReader {
 
     public SdlResult read(String text, String source) {
         Problems problems = new Problems(source);
-        if (text.length() > limits.maxBytes()) {
-            problems.fileError("is larger than " + limits.maxBytes() / 1024 + " KiB; an SDL is a small text file");
+        long bytes = utf8Length(text);
+        if (bytes > limits.maxBytes()) {
+            reportTooLarge(bytes, problems);
             return invalid(problems);
         }
         return read(text.startsWith("\uFEFF") ? text.substring(1) : text, source, problems);
@@ -56,16 +57,25 @@ public final class SdlReader {
             problems.fileError("has no content (only comments); an SDL starts with version: \"2.0\"");
             return invalid(problems);
         }
-        SdlInput input = new InputDecoder(problems, limits).decode(root.get());
-        if (input == null) {
+        SdlInput input;
+        GroupBuilder.Built built;
+        try {
+            input = new InputDecoder(problems, limits).decode(root.get());
+            if (input == null) {
+                return invalid(problems);
+            }
+            new InputValidator(input, problems, limits).validate();
+            if (problems.hasErrors()) {
+                return invalid(problems);
+            }
+            built = new GroupBuilder(input).build();
+            BuildInvariants.check(built);
+        } catch (RuntimeException e) {
+            // A bug of ours, never the user's: report it as one clean line rather than throwing
+            // out of a parser that long-running services call on untrusted input.
+            problems.fileError("internal error in the SDL parser (" + e + "); please report it with this file");
             return invalid(problems);
         }
-        new InputValidator(input, problems, limits).validate();
-        if (problems.hasErrors()) {
-            return invalid(problems);
-        }
-        GroupBuilder.Built built = new GroupBuilder(input).build();
-        BuildInvariants.check(built);
         return new SdlResult.Valid(new SdlDocument(
                 source,
                 input.version(),
@@ -84,8 +94,38 @@ public final class SdlReader {
     }
 
     private void reportTooLarge(long size, Problems problems) {
-        problems.fileError(
-                String.format("is %.1f MiB; an SDL may be at most %d KiB", size / 1048576.0, limits.maxBytes() / 1024));
+        problems.fileError("is " + humanSize(size) + "; an SDL may be at most " + humanSize(limits.maxBytes()));
+    }
+
+    /** {@code 1 MiB}, {@code 9.5 MiB}, {@code 1000 bytes}: exact where it is whole, else one decimal. */
+    static String humanSize(long bytes) {
+        if (bytes >= 1 << 20) {
+            return bytes % (1 << 20) == 0 ? bytes / (1 << 20) + " MiB" : String.format("%.1f MiB", bytes / 1048576.0);
+        }
+        if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) {
+            return bytes / (1 << 10) + " KiB";
+        }
+        return bytes + " bytes";
+    }
+
+    private static long utf8Length(String text) {
+        long n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private String text(byte[] bytes, Problems problems) {
