@@ -1,0 +1,91 @@
+package dev.vyoma.ledger;
+
+import dev.vyoma.ledger.bank.BalanceKey;
+import dev.vyoma.ledger.deployment.Deployment;
+import dev.vyoma.ledger.deployment.DeploymentState;
+import dev.vyoma.ledger.escrow.AccountState;
+import dev.vyoma.ledger.escrow.EscrowAccount;
+import dev.vyoma.ledger.escrow.Payment;
+import dev.vyoma.ledger.escrow.PaymentState;
+import dev.vyoma.ledger.escrow.RunOutKey;
+import dev.vyoma.ledger.market.Bid;
+import dev.vyoma.ledger.market.BidState;
+import dev.vyoma.ledger.market.Lease;
+import dev.vyoma.ledger.market.LeaseState;
+import dev.vyoma.ledger.market.OrderId;
+import java.math.BigDecimal;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Properties the ledger's state always has. {@link #check(boolean, String)} is always on (not the
+ * {@code assert} keyword); {@link #verify(LedgerState)} walks the whole state and is what tests and the
+ * simulator run after every block.
+ */
+public final class Invariants {
+    private Invariants() {}
+
+    /** Fails loudly when a property the code relies on does not hold: a bug, never a user error. */
+    public static void check(boolean condition, String what) {
+        if (!condition) {
+            throw new IllegalStateException("ledger invariant violated: " + what);
+        }
+    }
+
+    /**
+     * Per denomination, balances + fees + escrow funds + unwithdrawn payments + held bid deposits equal
+     * the genesis supply, exactly; no escrow is negative; no active lease belongs to a closed deployment;
+     * an order has at most one active lease; every open account with a rate is in the run-out index.
+     */
+    public static void verify(LedgerState s) {
+        Map<String, BigDecimal> total = new TreeMap<>();
+        for (Map.Entry<BalanceKey, Long> e : s.balances.view().entrySet()) {
+            check(e.getValue() > 0, "stored balances are positive");
+            total.merge(e.getKey().denom(), BigDecimal.valueOf(e.getValue()), BigDecimal::add);
+        }
+        s.fees.view().forEach((denom, v) -> total.merge(denom, BigDecimal.valueOf(v), BigDecimal::add));
+        Set<RunOutKey> expected = new HashSet<>();
+        for (EscrowAccount a : s.escrow.view().values()) {
+            check(a.funds().signum() >= 0, "escrow " + a.id() + " is not negative");
+            total.merge(a.denom(), a.funds(), BigDecimal::add);
+            if (a.state() == AccountState.OPEN && a.totalRate().signum() > 0) {
+                expected.add(new RunOutKey(a.runOutHeight(), a.id()));
+            }
+        }
+        check(expected.equals(s.runOuts.view().keySet()), "run-out index matches the open accounts");
+        for (Payment p : s.payments.view().values()) {
+            if (p.state() == PaymentState.OPEN) {
+                String denom = s.escrow.get(p.lease().deployment()).denom();
+                total.merge(denom, p.balance(), BigDecimal::add);
+            } else {
+                check(p.balance().signum() == 0, "closed payments hold nothing");
+            }
+        }
+        for (Bid b : s.bids.view().values()) {
+            if (b.state() == BidState.OPEN || b.state() == BidState.ACTIVE) {
+                total.merge(b.deposit().denom(), BigDecimal.valueOf(b.deposit().amount()), BigDecimal::add);
+            }
+        }
+        Set<String> denoms = new HashSet<>(total.keySet());
+        denoms.addAll(s.supply.view().keySet());
+        for (String denom : denoms) {
+            BigDecimal have = total.getOrDefault(denom, BigDecimal.ZERO);
+            long supply = s.supply.find(denom).orElse(0L);
+            check(
+                    have.compareTo(BigDecimal.valueOf(supply)) == 0,
+                    "supply of " + denom + " is " + supply + ", accounted " + have.toPlainString());
+        }
+        Set<OrderId> leased = new HashSet<>();
+        for (Lease l : s.leases.view().values()) {
+            if (l.state() == LeaseState.ACTIVE) {
+                Deployment d = s.deployments.get(l.id().deployment());
+                check(
+                        d.state() == DeploymentState.ACTIVE,
+                        "active lease " + l.id() + " belongs to an active deployment");
+                check(leased.add(l.id().order()), "order " + l.id().order() + " has one active lease");
+            }
+        }
+    }
+}

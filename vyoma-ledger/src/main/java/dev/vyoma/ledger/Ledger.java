@@ -1,0 +1,272 @@
+package dev.vyoma.ledger;
+
+import dev.vyoma.ledger.audit.Audits;
+import dev.vyoma.ledger.bank.Account;
+import dev.vyoma.ledger.bank.Bank;
+import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.cert.Certificates;
+import dev.vyoma.ledger.codec.Codec;
+import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.crypto.Ed25519;
+import dev.vyoma.ledger.crypto.Hashes;
+import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.deployment.Deployments;
+import dev.vyoma.ledger.event.Event;
+import dev.vyoma.ledger.market.Market;
+import dev.vyoma.ledger.provider.Providers;
+import dev.vyoma.ledger.tx.Msg;
+import dev.vyoma.ledger.tx.SignedTx;
+import dev.vyoma.ledger.tx.Tx;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The market's state machine: {@code apply(block)} gives every transaction's result, the events in
+ * order and the new state commitment, and nothing else goes in: height, time and proposer come with
+ * the block. Single-threaded; the caller may verify signatures beforehand (in parallel) and pass the
+ * verdicts.
+ */
+public final class Ledger {
+    private final LedgerState state;
+
+    private Ledger(LedgerState state) {
+        this.state = state;
+    }
+
+    /** A new chain at height 0 from genesis. */
+    public static Ledger fromGenesis(Genesis genesis) {
+        LedgerState s = new LedgerState();
+        Context ctx = new Context(s, 0, genesis.genesisTimeMillis(), genesis.params(), new ArrayList<>());
+        s.params.put("params", genesis.params());
+        for (Genesis.Allocation a : genesis.accounts()) {
+            s.accounts.put(a.address(), new Account(a.address(), null, 0));
+            for (Coin c : a.coins()) {
+                Bank.credit(ctx, a.address(), c);
+                s.supply.put(c.denom(), Math.addExact(s.supply.find(c.denom()).orElse(0L), c.amount()));
+            }
+        }
+        s.store.finishBlock();
+        String hash = hex(Hashes.sha256(genesis.chainId().getBytes(StandardCharsets.UTF_8), s.store.commitment()));
+        s.meta.put("chain", new LedgerState.Meta(genesis.chainId(), 0, genesis.genesisTimeMillis(), hash));
+        s.store.finishBlock();
+        return new Ledger(s);
+    }
+
+    /** A ledger restored from a snapshot taken with {@link #snapshot()}. */
+    public static Ledger fromSnapshot(byte[] snapshot) {
+        LedgerState s = new LedgerState();
+        s.store.importSnapshot(snapshot);
+        return new Ledger(s);
+    }
+
+    /** Every table and the commitment, for {@link #fromSnapshot}. */
+    public byte[] snapshot() {
+        return state.store.exportSnapshot();
+    }
+
+    /** Read access for queries. */
+    public LedgerState state() {
+        return state;
+    }
+
+    /** Applies a block, verifying every signature here. */
+    public BlockResult apply(Block block) {
+        boolean[] verdicts = new boolean[block.txs().size()];
+        for (int i = 0; i < verdicts.length; i++) {
+            SignedTx t = block.txs().get(i);
+            verdicts[i] = Ed25519.verify(t.tx().signer(), t.tx().signBytes(), t.signature());
+        }
+        return apply(block, verdicts);
+    }
+
+    /** Applies a block whose signatures were verified by the caller ({@code verdicts[i]} for tx i). */
+    public BlockResult apply(Block block, boolean[] signatureValid) {
+        LedgerState.Meta meta = state.meta();
+        Invariants.check(
+                block.height() == meta.height() + 1, "block height " + block.height() + " follows " + meta.height());
+        Invariants.check(block.timeMillis() >= meta.timeMillis(), "block time does not go backwards");
+        Invariants.check(signatureValid.length == block.txs().size(), "one signature verdict per transaction");
+        Params params = state.params();
+        List<Event> events = new ArrayList<>();
+        Context ctx = new Context(state, block.height(), block.timeMillis(), params, events);
+
+        // Deployments whose escrow runs out at this height close before any transaction sees them.
+        for (DeploymentId id : dev.vyoma.ledger.escrow.Escrow.dueRunOuts(ctx)) {
+            Deployments.closeExhausted(ctx, id);
+        }
+
+        List<TxResult> results = new ArrayList<>(block.txs().size());
+        int limit = Math.min(block.txs().size(), params.maxTxsPerBlock());
+        for (int i = 0; i < block.txs().size(); i++) {
+            SignedTx tx = block.txs().get(i);
+            if (i >= limit) {
+                results.add(new TxResult(
+                        tx.hashHex(),
+                        ErrorCode.INVALID_REQUEST,
+                        "block has more than " + params.maxTxsPerBlock() + " transactions",
+                        false,
+                        List.of()));
+                continue;
+            }
+            results.add(applyTx(ctx, tx, signatureValid[i], meta.chainId()));
+        }
+
+        byte[] stateHash = state.store.finishBlock();
+        byte[] txRoot = Hashes.sha256(results.stream()
+                .map(r -> r.txHash().getBytes(StandardCharsets.UTF_8))
+                .toArray(byte[][]::new));
+        String blockHash = hex(Hashes.sha256(
+                HexFormat.of().parseHex(meta.blockHashHex()),
+                longBytes(block.height()),
+                longBytes(block.timeMillis()),
+                block.proposer().bytes(),
+                txRoot,
+                stateHash));
+        state.meta.put("chain", new LedgerState.Meta(meta.chainId(), block.height(), block.timeMillis(), blockHash));
+        // The meta row itself is part of the state: fold it in so the next block starts from a settled commitment.
+        String finalState = hex(state.store.finishBlock());
+        return new BlockResult(block.height(), results, events, finalState, blockHash);
+    }
+
+    private TxResult applyTx(Context ctx, SignedTx signed, boolean signatureValid, String chainId) {
+        String hash = signed.hashHex();
+        Tx tx = signed.tx();
+        Params p = ctx.params();
+        int size = Codec.encode(signed, SignedTx.class).length;
+        Address signer = tx.signer().address();
+        ErrorCode admission = null;
+        String why = null;
+        if (!tx.chainId().equals(chainId)) {
+            admission = ErrorCode.WRONG_CHAIN_ID;
+            why = "transaction is for chain " + tx.chainId() + ", this is " + chainId;
+        } else if (size > p.maxTxBytes()) {
+            admission = ErrorCode.TX_TOO_LARGE;
+            why = "transaction is " + size + " bytes; the limit is " + p.maxTxBytes();
+        } else if (tx.msgs().isEmpty() || tx.msgs().size() > p.maxMsgsPerTx()) {
+            admission = ErrorCode.TOO_MANY_MESSAGES;
+            why = "a transaction carries 1–" + p.maxMsgsPerTx() + " messages, got "
+                    + tx.msgs().size();
+        } else if (!signatureValid) {
+            admission = ErrorCode.UNAUTHORIZED;
+            why = "signature does not verify with the transaction's public key";
+        }
+        Account account = ctx.state().accounts.get(signer);
+        if (admission == null && account == null) {
+            admission = ErrorCode.INSUFFICIENT_FUNDS;
+            why = "account " + signer + " does not exist; fund it first";
+        }
+        if (admission == null && tx.sequence() != account.sequence()) {
+            admission = ErrorCode.WRONG_SEQUENCE;
+            why = "account sequence is " + account.sequence() + ", transaction has " + tx.sequence();
+        }
+        long fee = 0;
+        if (admission == null) {
+            for (Msg m : tx.msgs()) {
+                if (!m.signer().equals(signer)) {
+                    admission = ErrorCode.WRONG_SIGNER;
+                    why = m.kind() + " must be signed by " + m.signer() + ", not " + signer;
+                    break;
+                }
+                fee = Math.addExact(fee, p.feeFor(m.kind()));
+            }
+        }
+        if (admission == null
+                && (!tx.maxFee().denom().equals(p.feeDenom()) || tx.maxFee().amount() < fee)) {
+            admission = ErrorCode.INSUFFICIENT_FEE;
+            why = "the fee is " + fee + p.feeDenom() + " but the transaction allows at most " + tx.maxFee();
+        }
+        if (admission == null && Bank.balance(ctx, signer, p.feeDenom()) < fee) {
+            admission = ErrorCode.INSUFFICIENT_FUNDS;
+            why = signer + " cannot pay the fee of " + fee + p.feeDenom();
+        }
+        if (admission != null) {
+            return new TxResult(hash, admission, why, false, List.of());
+        }
+
+        // Admitted: the fee and the sequence are taken whatever the messages do.
+        int firstEvent = ctx.events().size();
+        state.store.begin();
+        Coin feeCoin = new Coin(p.feeDenom(), fee);
+        Bank.debit(ctx, signer, feeCoin, "the fee");
+        state.fees.put(p.feeDenom(), state.fees.find(p.feeDenom()).orElse(0L) + fee);
+        state.accounts.put(signer, new Account(signer, tx.signer(), account.sequence() + 1));
+        if (fee > 0) {
+            ctx.emit(new Event.FeePaid(signer, feeCoin));
+        }
+        state.store.commit();
+
+        int msgEvents = ctx.events().size();
+        state.store.begin();
+        try {
+            for (Msg m : tx.msgs()) {
+                dispatch(ctx, m);
+            }
+            state.store.commit();
+            return new TxResult(
+                    hash,
+                    null,
+                    "",
+                    true,
+                    ctx.events().subList(firstEvent, ctx.events().size()));
+        } catch (Rejected r) {
+            state.store.rollback();
+            ctx.events().subList(msgEvents, ctx.events().size()).clear();
+            return new TxResult(
+                    hash,
+                    r.code(),
+                    r.getMessage(),
+                    true,
+                    ctx.events().subList(firstEvent, ctx.events().size()));
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            // A record constructor or overflow check refused a value: the message is malformed.
+            state.store.rollback();
+            ctx.events().subList(msgEvents, ctx.events().size()).clear();
+            return new TxResult(
+                    hash,
+                    ErrorCode.INVALID_REQUEST,
+                    e.getMessage(),
+                    true,
+                    ctx.events().subList(firstEvent, ctx.events().size()));
+        }
+    }
+
+    private static void dispatch(Context ctx, Msg m) {
+        switch (m) {
+            case Msg.Send s -> Bank.handle(ctx, s);
+            case Msg.CreateProvider c -> Providers.handle(ctx, c);
+            case Msg.UpdateProvider u -> Providers.handle(ctx, u);
+            case Msg.DeleteProvider d -> Providers.handle(ctx, d);
+            case Msg.SignProviderAttributes s -> Audits.handle(ctx, s);
+            case Msg.DeleteProviderAttributes d -> Audits.handle(ctx, d);
+            case Msg.CreateCertificate c -> Certificates.handle(ctx, c);
+            case Msg.RevokeCertificate r -> Certificates.handle(ctx, r);
+            case Msg.CreateDeployment c -> Deployments.handle(ctx, c);
+            case Msg.UpdateDeployment u -> Deployments.handle(ctx, u);
+            case Msg.DepositDeployment d -> Deployments.handle(ctx, d);
+            case Msg.CloseDeployment c -> Deployments.handle(ctx, c);
+            case Msg.CloseGroup c -> Deployments.handle(ctx, c);
+            case Msg.PauseGroup p -> Deployments.handle(ctx, p);
+            case Msg.StartGroup s -> Deployments.handle(ctx, s);
+            case Msg.CreateBid b -> Market.handle(ctx, b);
+            case Msg.CloseBid b -> Market.handle(ctx, b);
+            case Msg.CreateLease l -> Market.handle(ctx, l);
+            case Msg.CloseLease l -> Market.handle(ctx, l);
+            case Msg.WithdrawLease w -> Market.handle(ctx, w);
+        }
+    }
+
+    private static byte[] longBytes(long v) {
+        byte[] b = new byte[8];
+        for (int i = 7; i >= 0; i--) {
+            b[i] = (byte) v;
+            v >>>= 8;
+        }
+        return b;
+    }
+
+    static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.vyoma.ledger.bank;
+
+import dev.vyoma.ledger.Context;
+import dev.vyoma.ledger.ErrorCode;
+import dev.vyoma.ledger.Rejected;
+import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.event.Event;
+import dev.vyoma.ledger.tx.Msg;
+
+/** Balances: credit, debit with a clear shortfall message, and the {@code Send} message. */
+public final class Bank {
+    private Bank() {}
+
+    /** The balance of {@code owner} in {@code denom}. */
+    public static long balance(Context ctx, Address owner, String denom) {
+        Long b = ctx.state().balances.get(new BalanceKey(owner, denom));
+        return b == null ? 0 : b;
+    }
+
+    /** Adds coins to an account (from escrow, refunds, genesis). */
+    public static void credit(Context ctx, Address owner, Coin coin) {
+        if (coin.isZero()) {
+            return;
+        }
+        BalanceKey key = new BalanceKey(owner, coin.denom());
+        ctx.state().balances.put(key, Math.addExact(balance(ctx, owner, coin.denom()), coin.amount()));
+    }
+
+    /** Takes coins from an account, or rejects with what is missing. */
+    public static void debit(Context ctx, Address owner, Coin coin, String what) {
+        long have = balance(ctx, owner, coin.denom());
+        if (have < coin.amount()) {
+            throw new Rejected(
+                    ErrorCode.INSUFFICIENT_FUNDS,
+                    owner + " has " + have + coin.denom() + " but " + what + " needs " + coin);
+        }
+        BalanceKey key = new BalanceKey(owner, coin.denom());
+        if (have == coin.amount()) {
+            ctx.state().balances.remove(key);
+        } else {
+            ctx.state().balances.put(key, have - coin.amount());
+        }
+    }
+
+    static void send(Context ctx, Msg.Send m) {
+        Rejected.unless(m.amount().amount() > 0, ErrorCode.INVALID_COINS, "send a positive amount");
+        Rejected.unless(
+                !m.from().equals(m.to()), ErrorCode.INVALID_REQUEST, "sender and recipient are the same account");
+        debit(ctx, m.from(), m.amount(), "this send");
+        credit(ctx, m.to(), m.amount());
+        ctx.emit(new Event.Transfer(m.from(), m.to(), m.amount()));
+    }
+
+    /** Handles the bank's messages. */
+    public static void handle(Context ctx, Msg.Send m) {
+        send(ctx, m);
+    }
+}

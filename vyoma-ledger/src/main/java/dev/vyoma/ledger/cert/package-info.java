@@ -1,0 +1,2 @@
+/** Certificates tenants and providers publish for mutual TLS, and their revocation. */
+package dev.vyoma.ledger.cert;

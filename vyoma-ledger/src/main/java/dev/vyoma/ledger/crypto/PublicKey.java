@@ -1,0 +1,42 @@
+package dev.vyoma.ledger.crypto;
+
+import java.util.Arrays;
+
+/**
+ * An Ed25519 public key: the 32-byte point encoding of RFC 8032. Any 32 bytes make a {@code PublicKey};
+ * whether they encode a usable point is decided by {@link Ed25519#verify}, which rejects those that do not.
+ */
+public record PublicKey(byte[] bytes) {
+    /** The length of an encoded public key. */
+    public static final int LENGTH_BYTES = 32;
+
+    public PublicKey {
+        bytes = FixedBytes.copyOf(bytes, LENGTH_BYTES, "an Ed25519 public key");
+    }
+
+    /** A copy of the encoded key. */
+    @Override
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /** The account address of this key; see {@link Address#of(PublicKey)}. */
+    public Address address() {
+        return Address.of(this);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PublicKey that && Arrays.equals(bytes, that.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+        return "PublicKey[" + FixedBytes.hex(bytes) + "]";
+    }
+}

@@ -1,0 +1,34 @@
+package dev.vyoma.ledger.crypto;
+
+import java.util.Arrays;
+
+/** An Ed25519 signature: 64 bytes, the encoded point R followed by the scalar S (RFC 8032). */
+public record Signature(byte[] bytes) {
+    /** The length of a signature. */
+    public static final int LENGTH_BYTES = 64;
+
+    public Signature {
+        bytes = FixedBytes.copyOf(bytes, LENGTH_BYTES, "an Ed25519 signature");
+    }
+
+    /** A copy of the signature bytes. */
+    @Override
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Signature that && Arrays.equals(bytes, that.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+        return "Signature[" + FixedBytes.hex(bytes) + "]";
+    }
+}

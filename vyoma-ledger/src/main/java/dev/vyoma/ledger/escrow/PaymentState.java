@@ -1,0 +1,7 @@
+package dev.vyoma.ledger.escrow;
+
+/** Lifecycle of a lease's payment. */
+public enum PaymentState {
+    OPEN,
+    CLOSED
+}

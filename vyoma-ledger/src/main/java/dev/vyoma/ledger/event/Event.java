@@ -1,0 +1,74 @@
+package dev.vyoma.ledger.event;
+
+import dev.vyoma.ledger.CloseReason;
+import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.cert.CertificateId;
+import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.deployment.GroupId;
+import dev.vyoma.ledger.market.BidId;
+import dev.vyoma.ledger.market.OrderId;
+import dev.vyoma.sdl.spec.DecCoin;
+
+/**
+ * Everything that happened in a block, as typed records. Providers follow {@link OrderCreated} to bid
+ * and {@link LeaseCreated}/{@link LeaseClosed} to run and stop workloads; the statistics indexer reads
+ * them all. Unlike Akash, every close carries its reason and lost bids and escrow movements are events.
+ */
+public sealed interface Event {
+    record Transfer(Address from, Address to, Coin amount) implements Event {}
+
+    record FeePaid(Address payer, Coin amount) implements Event {}
+
+    record ProviderCreated(Address owner) implements Event {}
+
+    record ProviderUpdated(Address owner) implements Event {}
+
+    record ProviderDeleted(Address owner) implements Event {}
+
+    record ProviderAttributesSigned(Address provider, Address auditor) implements Event {}
+
+    record ProviderAttributesDeleted(Address provider, Address auditor) implements Event {}
+
+    record CertificateCreated(CertificateId id) implements Event {}
+
+    record CertificateRevoked(CertificateId id) implements Event {}
+
+    record DeploymentCreated(DeploymentId id, String versionHex) implements Event {}
+
+    record DeploymentUpdated(DeploymentId id, String versionHex) implements Event {}
+
+    record DeploymentClosed(DeploymentId id, CloseReason reason) implements Event {}
+
+    record GroupPaused(GroupId id) implements Event {}
+
+    record GroupStarted(GroupId id) implements Event {}
+
+    record GroupClosed(GroupId id, CloseReason reason) implements Event {}
+
+    record OrderCreated(OrderId id, DecCoin maxPrice) implements Event {}
+
+    record OrderClosed(OrderId id) implements Event {}
+
+    record BidCreated(BidId id, DecCoin price) implements Event {}
+
+    record BidClosed(BidId id, CloseReason reason) implements Event {}
+
+    record BidLost(BidId id) implements Event {}
+
+    record LeaseCreated(BidId id, DecCoin price) implements Event {}
+
+    record LeaseClosed(BidId id, CloseReason reason) implements Event {}
+
+    /** Funds added to a deployment's escrow. */
+    record EscrowDeposit(DeploymentId account, Address depositor, Coin amount) implements Event {}
+
+    /** Whole micro-units paid from a lease's accrued balance to its provider. */
+    record EscrowPayment(BidId lease, Address provider, Coin amount) implements Event {}
+
+    /** Unspent escrow returned to a depositor when the account closed. */
+    record EscrowRefund(DeploymentId account, Address depositor, Coin amount) implements Event {}
+
+    /** A bid deposit returned to its provider. */
+    record BidDepositRefund(BidId bid, Coin amount) implements Event {}
+}

@@ -1,0 +1,2 @@
+/** The typed events a block emits, in the order the ledger applied the changes they describe. */
+package dev.vyoma.ledger.event;

@@ -1,0 +1,39 @@
+package dev.vyoma.ledger.market;
+
+import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.deployment.GroupId;
+import java.util.Objects;
+
+/** A provider's bid on an order; a lease has the id of the bid it was made from. */
+public record BidId(OrderId order, Address provider) implements Comparable<BidId> {
+    public BidId {
+        Objects.requireNonNull(order, "order");
+        Objects.requireNonNull(provider, "provider");
+    }
+
+    public DeploymentId deployment() {
+        return order.group().deployment();
+    }
+
+    /** The smallest bid id of a deployment, for range scans. */
+    public static BidId first(DeploymentId d) {
+        return new BidId(new OrderId(new GroupId(d, 0), 0), Address.MIN);
+    }
+
+    /** The smallest bid id of an order. */
+    public static BidId first(OrderId o) {
+        return new BidId(o, Address.MIN);
+    }
+
+    @Override
+    public int compareTo(BidId o) {
+        int c = order.compareTo(o.order);
+        return c != 0 ? c : provider.compareTo(o.provider);
+    }
+
+    @Override
+    public String toString() {
+        return order + "/" + provider;
+    }
+}
