@@ -5,7 +5,6 @@ import dev.vyoma.ledger.bank.Account;
 import dev.vyoma.ledger.bank.Bank;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.cert.Certificates;
-import dev.vyoma.ledger.codec.Codec;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.Hashes;
@@ -131,10 +130,11 @@ public final class Ledger {
     }
 
     private TxResult applyTx(Context ctx, SignedTx signed, boolean signatureValid, String chainId) {
-        String hash = signed.hashHex();
+        byte[] wire = signed.encode();
+        String hash = hex(Hashes.sha256(wire));
         Tx tx = signed.tx();
         Params p = ctx.params();
-        int size = Codec.encode(signed, SignedTx.class).length;
+        int size = wire.length;
         Address signer = tx.signer().address();
         ErrorCode admission = null;
         String why = null;
