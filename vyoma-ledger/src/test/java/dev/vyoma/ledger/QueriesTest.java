@@ -70,10 +70,9 @@ class QueriesTest {
                 .isEmpty();
         assertThat(q.balance(c.addr("provider"), "uvyo")).isEqualTo(10_000_000 - 500_000 - 1_000 - 2_000);
 
-        long h = c.height();
-        var projected = q.escrow(lease.deployment(), h + 10).orElseThrow();
-        assertThat(projected.funds())
-                .isEqualByComparingTo(
-                        c.ledger.state().escrow.get(lease.deployment()).funds().subtract(BigDecimal.valueOf(100)));
+        var stored = c.ledger.state().escrow.get(lease.deployment());
+        long at = stored.settledAt() + 10;
+        var projected = q.escrow(lease.deployment(), at).orElseThrow();
+        assertThat(projected.funds()).isEqualByComparingTo(stored.funds().subtract(BigDecimal.valueOf(10 * 10)));
     }
 }
