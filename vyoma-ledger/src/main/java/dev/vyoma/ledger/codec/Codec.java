@@ -156,7 +156,7 @@ public final class Codec {
             throw new CodecException("bad presence byte " + present);
         }
         if (raw == String.class) {
-            return new String(in.bytes(), StandardCharsets.UTF_8);
+            return in.string();
         } else if (raw == Long.class) {
             return in.i64();
         } else if (raw == Integer.class) {
@@ -166,12 +166,12 @@ public final class Codec {
         } else if (raw == byte[].class) {
             return in.bytes();
         } else if (raw == BigInteger.class) {
-            return new BigInteger(in.bytes());
+            return in.bigInteger();
         } else if (raw == BigDecimal.class) {
             int scale = in.i32();
-            return new BigDecimal(new BigInteger(in.bytes()), scale);
+            return new BigDecimal(in.bigInteger(), scale);
         } else if (raw.isEnum()) {
-            String name = new String(in.bytes(), StandardCharsets.UTF_8);
+            String name = in.string();
             for (Object c : raw.getEnumConstants()) {
                 if (((Enum<?>) c).name().equals(name)) {
                     return c;
@@ -189,7 +189,7 @@ public final class Codec {
         } else if (raw == Optional.class) {
             return in.bool() ? Optional.ofNullable(read(in, typeArgument(type, 0))) : Optional.empty();
         } else if (raw.isSealed() && raw.isInterface()) {
-            String name = new String(in.bytes(), StandardCharsets.UTF_8);
+            String name = in.string();
             for (Class<?> variant : variants(raw)) {
                 if (variant.getSimpleName().equals(name)) {
                     return readRecord(in, variant);
@@ -363,6 +363,33 @@ public final class Codec {
                 throw new CodecException("bad length " + n);
             }
             return n;
+        }
+
+        /** UTF-8 text; malformed bytes are refused, so each string has one encoding. */
+        String string() {
+            try {
+                return StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(bytes()))
+                        .toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new CodecException("text is not valid UTF-8");
+            }
+        }
+
+        /** A two's-complement integer in its shortest form, as {@link BigInteger#toByteArray()} writes it. */
+        BigInteger bigInteger() {
+            byte[] b = bytes();
+            if (b.length == 0) {
+                throw new CodecException("empty integer");
+            }
+            BigInteger v = new BigInteger(b);
+            if (!Arrays.equals(v.toByteArray(), b)) {
+                throw new CodecException("integer not in its shortest form");
+            }
+            return v;
         }
 
         byte[] bytes() {
