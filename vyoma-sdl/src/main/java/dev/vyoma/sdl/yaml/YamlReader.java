@@ -30,6 +30,17 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 public final class YamlReader {
     private static final String MERGE_TAG = "tag:yaml.org,2002:merge";
 
+    /**
+     * Settings shared by every read (building them per file showed up in profiles). The caller has
+     * already bounded the text's size, so the code point limit here only needs to admit it; positions
+     * in messages come from our own marks, not from the settings' label.
+     */
+    private static final LoadSettings SETTINGS = LoadSettings.builder()
+            .setLabel("sdl")
+            .setUseMarks(true)
+            .setCodePointLimit(Integer.MAX_VALUE)
+            .build();
+
     private final int maxDepth;
     private final long maxNodes;
 
@@ -44,13 +55,8 @@ public final class YamlReader {
 
     /** Reads the single document of {@code text}; an empty stream gives {@link Optional#empty()}. */
     public Optional<YNode> read(String text, String sourceName) throws YamlException {
-        LoadSettings settings = LoadSettings.builder()
-                .setLabel(sourceName)
-                .setUseMarks(true)
-                .setCodePointLimit(Math.max(text.length() + 1, 16))
-                .build();
         try {
-            return compose(new ParserImpl(settings, new StreamReader(settings, text)));
+            return compose(new ParserImpl(SETTINGS, new StreamReader(SETTINGS, text)));
         } catch (MarkedYamlEngineException e) {
             Mark mark = e.getProblemMark().map(YamlReader::mark).orElse(Mark.START);
             throw new YamlException(mark, describe(e));
