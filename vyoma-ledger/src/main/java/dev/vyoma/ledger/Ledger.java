@@ -201,6 +201,10 @@ public final class Ledger {
         state.store.begin();
         try {
             for (Msg m : tx.msgs()) {
+                String missing = MessageShape.missingField(m);
+                if (missing != null) {
+                    throw new Rejected(ErrorCode.INVALID_REQUEST, m.kind() + "." + missing + " is missing");
+                }
                 dispatch(ctx, m);
             }
             state.store.commit();
@@ -219,8 +223,9 @@ public final class Ledger {
                     r.getMessage(),
                     true,
                     ctx.events().subList(firstEvent, ctx.events().size()));
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            // A record constructor or overflow check refused a value: the message is malformed.
+        } catch (RuntimeException e) {
+            // A record constructor or overflow check refused a value, or a field was missing: the message
+            // is malformed. Whatever it is, the transaction's writes are undone and the node keeps going.
             state.store.rollback();
             ctx.events().subList(msgEvents, ctx.events().size()).clear();
             return new TxResult(

@@ -24,6 +24,10 @@ public final class Bank {
         }
         BalanceKey key = new BalanceKey(owner, coin.denom());
         ctx.state().balances.put(key, Math.addExact(balance(ctx, owner, coin.denom()), coin.amount()));
+        // Receiving coins opens the account, so that its owner can then sign transactions.
+        if (!ctx.state().accounts.contains(owner)) {
+            ctx.state().accounts.put(owner, new Account(owner, null, 0));
+        }
     }
 
     /** Takes coins from an account, or rejects with what is missing. */

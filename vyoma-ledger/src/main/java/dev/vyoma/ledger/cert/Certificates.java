@@ -36,9 +36,8 @@ public final class Certificates {
             X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(c.certPem().getBytes(StandardCharsets.US_ASCII)));
             cert.verify(cert.getPublicKey());
-            String cn = cert.getSubjectX500Principal().getName();
             Rejected.unless(
-                    cn.contains("CN=" + c.owner()),
+                    commonNameIs(cert, c.owner().toString()),
                     ErrorCode.CERT_INVALID,
                     "the certificate's common name must be " + c.owner());
             byte[] key = pemBody(c.publicKeyPem());
@@ -53,6 +52,21 @@ public final class Certificates {
         } catch (Exception e) {
             throw new Rejected(
                     ErrorCode.CERT_INVALID, "not a valid self-signed certificate and key: " + e.getMessage());
+        }
+    }
+
+    /** Whether the subject has exactly one common name and it equals {@code owner}. */
+    private static boolean commonNameIs(X509Certificate cert, String owner) {
+        try {
+            var name = new javax.naming.ldap.LdapName(
+                    cert.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253));
+            java.util.List<String> cns = name.getRdns().stream()
+                    .filter(r -> r.getType().equalsIgnoreCase("CN"))
+                    .map(r -> String.valueOf(r.getValue()))
+                    .toList();
+            return cns.size() == 1 && cns.get(0).equals(owner);
+        } catch (javax.naming.InvalidNameException e) {
+            return false;
         }
     }
 

@@ -106,6 +106,7 @@ public final class Deployments {
 
     static void pauseGroup(Context ctx, Msg.PauseGroup m) {
         Group g = group(ctx, m.id());
+        Rejected.unless(g.state() != GroupState.CLOSED, ErrorCode.GROUP_CLOSED, "group " + m.id() + " is closed");
         Rejected.unless(
                 g.state() == GroupState.OPEN,
                 ErrorCode.GROUP_PAUSED,
@@ -117,6 +118,7 @@ public final class Deployments {
 
     static void startGroup(Context ctx, Msg.StartGroup m) {
         Group g = group(ctx, m.id());
+        Rejected.unless(g.state() != GroupState.CLOSED, ErrorCode.GROUP_CLOSED, "group " + m.id() + " is closed");
         Rejected.unless(
                 g.state() == GroupState.PAUSED,
                 ErrorCode.GROUP_OPEN,

@@ -229,6 +229,10 @@ public final class Market {
                 d.state() == DeploymentState.ACTIVE,
                 ErrorCode.DEPLOYMENT_CLOSED,
                 "deployment " + d.id() + " is closed");
+        Rejected.unless(
+                ctx.state().providers.contains(m.bid().provider()),
+                ErrorCode.UNKNOWN_PROVIDER,
+                "provider " + m.bid().provider() + " is no longer registered; choose another bid");
         Escrow.createPayment(ctx, m.bid(), bid.price());
         ctx.state().leases.put(m.bid(), new Lease(m.bid(), LeaseState.ACTIVE, bid.price(), ctx.height(), 0, null));
         ctx.state()
