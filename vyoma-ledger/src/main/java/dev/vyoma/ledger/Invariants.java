@@ -34,6 +34,13 @@ public final class Invariants {
         }
     }
 
+    /** As {@link #check(boolean, String)}, building the description only when the check fails. */
+    public static void check(boolean condition, java.util.function.Supplier<String> what) {
+        if (!condition) {
+            throw new IllegalStateException("ledger invariant violated: " + what.get());
+        }
+    }
+
     /**
      * Per denomination, balances + fees + escrow funds + unwithdrawn payments + held bid deposits equal
      * the genesis supply, exactly; no escrow is negative; no active lease belongs to a closed deployment;
@@ -48,7 +55,7 @@ public final class Invariants {
         s.fees.view().forEach((denom, v) -> total.merge(denom, BigDecimal.valueOf(v), BigDecimal::add));
         Set<RunOutKey> expected = new HashSet<>();
         for (EscrowAccount a : s.escrow.view().values()) {
-            check(a.funds().signum() >= 0, "escrow " + a.id() + " is not negative");
+            check(a.funds().signum() >= 0, () -> "escrow " + a.id() + " is not negative");
             total.merge(a.denom(), a.funds(), BigDecimal::add);
             if (a.state() == AccountState.OPEN && a.totalRate().signum() > 0) {
                 expected.add(new RunOutKey(a.runOutHeight(), a.id()));
@@ -75,7 +82,7 @@ public final class Invariants {
             long supply = s.supply.find(denom).orElse(0L);
             check(
                     have.compareTo(BigDecimal.valueOf(supply)) == 0,
-                    "supply of " + denom + " is " + supply + ", accounted " + have.toPlainString());
+                    () -> "supply of " + denom + " is " + supply + ", accounted " + have.toPlainString());
         }
         Set<OrderId> leased = new HashSet<>();
         for (Lease l : s.leases.view().values()) {
@@ -83,8 +90,8 @@ public final class Invariants {
                 Deployment d = s.deployments.get(l.id().deployment());
                 check(
                         d.state() == DeploymentState.ACTIVE,
-                        "active lease " + l.id() + " belongs to an active deployment");
-                check(leased.add(l.id().order()), "order " + l.id().order() + " has one active lease");
+                        () -> "active lease " + l.id() + " belongs to an active deployment");
+                check(leased.add(l.id().order()), () -> "order " + l.id().order() + " has one active lease");
             }
         }
     }

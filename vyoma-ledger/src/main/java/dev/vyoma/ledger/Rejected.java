@@ -22,4 +22,11 @@ public final class Rejected extends RuntimeException {
             throw new Rejected(code, reason);
         }
     }
+
+    /** Rejects with {@code code} unless {@code condition} holds; the reason is built only when it does not. */
+    public static void unless(boolean condition, ErrorCode code, java.util.function.Supplier<String> reason) {
+        if (!condition) {
+            throw new Rejected(code, reason.get());
+        }
+    }
 }

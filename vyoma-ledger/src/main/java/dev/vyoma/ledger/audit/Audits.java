@@ -30,7 +30,7 @@ public final class Audits {
                 Rejected.unless(
                         merged.size() <= MAX_ATTRIBUTES,
                         ErrorCode.INVALID_REQUEST,
-                        "at most " + MAX_ATTRIBUTES + " attributes per auditor");
+                        () -> "at most " + MAX_ATTRIBUTES + " attributes per auditor");
                 List<Attribute> attrs = merged.entrySet().stream()
                         .map(e -> new Attribute(e.getKey(), e.getValue()))
                         .toList();
@@ -43,7 +43,7 @@ public final class Audits {
                 Rejected.unless(
                         current != null,
                         ErrorCode.AUDIT_NOT_FOUND,
-                        d.auditor() + " has signed nothing for " + d.provider());
+                        () -> d.auditor() + " has signed nothing for " + d.provider());
                 if (d.keys().isEmpty()) {
                     ctx.state().audits.remove(key);
                 } else {
@@ -53,7 +53,7 @@ public final class Audits {
                         Rejected.unless(
                                 left.remove(k) != null,
                                 ErrorCode.AUDIT_ATTRIBUTE_NOT_FOUND,
-                                "attribute " + k + " was not signed");
+                                () -> "attribute " + k + " was not signed");
                     }
                     if (left.isEmpty()) {
                         ctx.state().audits.remove(key);

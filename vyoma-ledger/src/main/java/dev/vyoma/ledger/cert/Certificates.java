@@ -27,7 +27,7 @@ public final class Certificates {
         Rejected.unless(
                 c.certPem().length() <= MAX_PEM_BYTES && c.publicKeyPem().length() <= MAX_PEM_BYTES,
                 ErrorCode.CERT_INVALID,
-                "certificate and key are at most " + MAX_PEM_BYTES + " bytes of PEM");
+                () -> "certificate and key are at most " + MAX_PEM_BYTES + " bytes of PEM");
         Rejected.unless(
                 c.certPem().contains("-----BEGIN CERTIFICATE-----"),
                 ErrorCode.CERT_INVALID,
@@ -39,7 +39,7 @@ public final class Certificates {
             Rejected.unless(
                     commonNameIs(cert, c.owner().toString()),
                     ErrorCode.CERT_INVALID,
-                    "the certificate's common name must be " + c.owner());
+                    () -> "the certificate's common name must be " + c.owner());
             byte[] key = pemBody(c.publicKeyPem());
             KeyFactory.getInstance(cert.getPublicKey().getAlgorithm()).generatePublic(new X509EncodedKeySpec(key));
             Rejected.unless(
@@ -85,7 +85,7 @@ public final class Certificates {
                 Rejected.unless(
                         !ctx.state().certificates.contains(id),
                         ErrorCode.CERT_EXISTS,
-                        "certificate " + id.serial() + " exists");
+                        () -> "certificate " + id.serial() + " exists");
                 ctx.state()
                         .certificates
                         .put(id, new Certificate(id, false, c.certPem(), c.publicKeyPem(), ctx.height()));
@@ -93,11 +93,11 @@ public final class Certificates {
             }
             case Msg.RevokeCertificate r -> {
                 Certificate cert = ctx.state().certificates.get(r.id());
-                Rejected.unless(cert != null, ErrorCode.CERT_NOT_FOUND, "no certificate " + r.id().serial());
+                Rejected.unless(cert != null, ErrorCode.CERT_NOT_FOUND, () -> "no certificate " + r.id().serial());
                 Rejected.unless(
                         !cert.revoked(),
                         ErrorCode.CERT_REVOKED,
-                        "certificate " + r.id().serial() + " is already revoked");
+                        () -> "certificate " + r.id().serial() + " is already revoked");
                 ctx.state()
                         .certificates
                         .put(

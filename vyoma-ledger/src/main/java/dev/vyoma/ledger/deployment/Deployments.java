@@ -25,7 +25,7 @@ public final class Deployments {
         Rejected.unless(
                 !ctx.state().deployments.contains(m.id()),
                 ErrorCode.DEPLOYMENT_EXISTS,
-                "deployment " + m.id() + " exists; pick another dseq");
+                () -> "deployment " + m.id() + " exists; pick another dseq");
         Rejected.unless(
                 HASH_HEX.matcher(m.versionHex()).matches(),
                 ErrorCode.INVALID_HASH,
@@ -33,10 +33,10 @@ public final class Deployments {
         Rejected.unless(
                 m.deposit().denom().equals(p.depositDenom()) && m.deposit().amount() >= p.minDeploymentDeposit(),
                 ErrorCode.INVALID_DEPOSIT,
-                "a deployment deposit is at least " + p.minDeploymentDeposit() + p.depositDenom() + ", got "
+                () -> "a deployment deposit is at least " + p.minDeploymentDeposit() + p.depositDenom() + ", got "
                         + m.deposit());
         String why = GroupSpecRules.check(m.groups(), p.depositDenom());
-        Rejected.unless(why == null, ErrorCode.INVALID_GROUPS, String.valueOf(why));
+        Rejected.unless(why == null, ErrorCode.INVALID_GROUPS, () -> String.valueOf(why));
         Escrow.open(ctx, m.id(), m.deposit());
         ctx.state()
                 .deployments
@@ -98,7 +98,7 @@ public final class Deployments {
     static void closeGroup(Context ctx, Msg.CloseGroup m) {
         Group g = group(ctx, m.id());
         Rejected.unless(
-                g.state() != GroupState.CLOSED, ErrorCode.GROUP_CLOSED, "group " + m.id() + " is already closed");
+                g.state() != GroupState.CLOSED, ErrorCode.GROUP_CLOSED, () -> "group " + m.id() + " is already closed");
         Market.endGroup(ctx, g.id(), CloseReason.TENANT);
         ctx.state().groups.put(g.id(), g.with(GroupState.CLOSED));
         ctx.emit(new Event.GroupClosed(g.id(), CloseReason.TENANT));
@@ -106,11 +106,11 @@ public final class Deployments {
 
     static void pauseGroup(Context ctx, Msg.PauseGroup m) {
         Group g = group(ctx, m.id());
-        Rejected.unless(g.state() != GroupState.CLOSED, ErrorCode.GROUP_CLOSED, "group " + m.id() + " is closed");
+        Rejected.unless(g.state() != GroupState.CLOSED, ErrorCode.GROUP_CLOSED, () -> "group " + m.id() + " is closed");
         Rejected.unless(
                 g.state() == GroupState.OPEN,
                 ErrorCode.GROUP_PAUSED,
-                "group " + m.id() + " is " + g.state().name().toLowerCase() + ", not open");
+                () -> "group " + m.id() + " is " + g.state().name().toLowerCase() + ", not open");
         Market.endGroup(ctx, g.id(), CloseReason.TENANT);
         ctx.state().groups.put(g.id(), g.with(GroupState.PAUSED));
         ctx.emit(new Event.GroupPaused(g.id()));
@@ -118,11 +118,11 @@ public final class Deployments {
 
     static void startGroup(Context ctx, Msg.StartGroup m) {
         Group g = group(ctx, m.id());
-        Rejected.unless(g.state() != GroupState.CLOSED, ErrorCode.GROUP_CLOSED, "group " + m.id() + " is closed");
+        Rejected.unless(g.state() != GroupState.CLOSED, ErrorCode.GROUP_CLOSED, () -> "group " + m.id() + " is closed");
         Rejected.unless(
                 g.state() == GroupState.PAUSED,
                 ErrorCode.GROUP_OPEN,
-                "group " + m.id() + " is " + g.state().name().toLowerCase() + ", not paused");
+                () -> "group " + m.id() + " is " + g.state().name().toLowerCase() + ", not paused");
         Group open = g.with(GroupState.OPEN);
         ctx.state().groups.put(g.id(), open);
         ctx.emit(new Event.GroupStarted(g.id()));
@@ -136,9 +136,11 @@ public final class Deployments {
 
     private static Deployment active(Context ctx, DeploymentId id) {
         Deployment d = ctx.state().deployments.get(id);
-        Rejected.unless(d != null, ErrorCode.DEPLOYMENT_NOT_FOUND, "no deployment " + id);
+        Rejected.unless(d != null, ErrorCode.DEPLOYMENT_NOT_FOUND, () -> "no deployment " + id);
         Rejected.unless(
-                d.state() == DeploymentState.ACTIVE, ErrorCode.DEPLOYMENT_CLOSED, "deployment " + id + " is closed");
+                d.state() == DeploymentState.ACTIVE,
+                ErrorCode.DEPLOYMENT_CLOSED,
+                () -> "deployment " + id + " is closed");
         return d;
     }
 
@@ -146,7 +148,7 @@ public final class Deployments {
     private static Group group(Context ctx, GroupId id) {
         active(ctx, id.deployment());
         Group g = ctx.state().groups.get(id);
-        Rejected.unless(g != null, ErrorCode.GROUP_NOT_FOUND, "no group " + id);
+        Rejected.unless(g != null, ErrorCode.GROUP_NOT_FOUND, () -> "no group " + id);
         return g;
     }
 

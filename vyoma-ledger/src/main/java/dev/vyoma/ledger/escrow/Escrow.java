@@ -39,7 +39,9 @@ public final class Escrow {
     /** Opens a deployment's account, taking the owner's first deposit. */
     public static void open(Context ctx, DeploymentId id, Coin deposit) {
         Rejected.unless(
-                !ctx.state().escrow.contains(id), ErrorCode.DEPLOYMENT_EXISTS, "escrow account " + id + " exists");
+                !ctx.state().escrow.contains(id),
+                ErrorCode.DEPLOYMENT_EXISTS,
+                () -> "escrow account " + id + " exists");
         Bank.debit(ctx, id.owner(), deposit, "the deployment deposit");
         EscrowAccount acc = new EscrowAccount(
                 id,
@@ -61,7 +63,7 @@ public final class Escrow {
         Rejected.unless(
                 amount.denom().equals(acc.denom()),
                 ErrorCode.INVALID_DENOMINATION,
-                "deployment " + id + " is funded in " + acc.denom() + ", not " + amount.denom());
+                () -> "deployment " + id + " is funded in " + acc.denom() + ", not " + amount.denom());
         Rejected.unless(amount.amount() > 0, ErrorCode.INVALID_COINS, "deposit a positive amount");
         Bank.debit(ctx, depositor, amount, "this deposit");
         List<Depositor> depositors = new ArrayList<>(acc.depositors());
@@ -80,17 +82,18 @@ public final class Escrow {
         Rejected.unless(
                 rate.denom().equals(acc.denom()),
                 ErrorCode.INVALID_DENOMINATION,
-                "the bid is priced in " + rate.denom() + " but deployment " + id + " is funded in " + acc.denom());
+                () -> "the bid is priced in " + rate.denom() + " but deployment " + id + " is funded in "
+                        + acc.denom());
         Rejected.unless(rate.amount().signum() > 0, ErrorCode.BID_ZERO_PRICE, "the lease price must be positive");
         Rejected.unless(
                 acc.funds().compareTo(rate.amount()) >= 0,
                 ErrorCode.INSUFFICIENT_FUNDS,
-                "deployment " + id + " escrow holds " + plain(acc.funds()) + acc.denom()
+                () -> "deployment " + id + " escrow holds " + plain(acc.funds()) + acc.denom()
                         + ", less than one block of the lease (" + plain(rate.amount()) + "); deposit more first");
         Rejected.unless(
                 !ctx.state().payments.contains(lease),
                 ErrorCode.INVALID_REQUEST,
-                "lease " + lease + " was paid before");
+                () -> "lease " + lease + " was paid before");
         ctx.state().payments.put(lease, new Payment(lease, PaymentState.OPEN, rate.amount(), ZERO, 0));
         save(
                 ctx,
@@ -108,7 +111,7 @@ public final class Escrow {
         Rejected.unless(
                 p != null && p.state() == PaymentState.OPEN,
                 ErrorCode.PAYMENT_CLOSED,
-                "lease " + lease + " has no open payment");
+                () -> "lease " + lease + " has no open payment");
         EscrowAccount acc = settle(ctx, open(ctx, lease.deployment()));
         save(ctx, acc);
         payOut(ctx, ctx.state().payments.get(lease), acc.denom());
@@ -269,8 +272,9 @@ public final class Escrow {
 
     private static EscrowAccount open(Context ctx, DeploymentId id) {
         EscrowAccount acc = ctx.state().escrow.get(id);
-        Rejected.unless(acc != null, ErrorCode.ACCOUNT_NOT_FOUND, "deployment " + id + " has no escrow account");
-        Rejected.unless(acc.state() == AccountState.OPEN, ErrorCode.ACCOUNT_CLOSED, "deployment " + id + " is closed");
+        Rejected.unless(acc != null, ErrorCode.ACCOUNT_NOT_FOUND, () -> "deployment " + id + " has no escrow account");
+        Rejected.unless(
+                acc.state() == AccountState.OPEN, ErrorCode.ACCOUNT_CLOSED, () -> "deployment " + id + " is closed");
         return acc;
     }
 

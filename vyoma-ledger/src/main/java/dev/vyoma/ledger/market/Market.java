@@ -37,7 +37,7 @@ public final class Market {
             Rejected.unless(
                     o.state() == OrderState.CLOSED,
                     ErrorCode.INVALID_REQUEST,
-                    "group " + group.id() + " already has an order open");
+                    () -> "group " + group.id() + " already has an order open");
         }
         OrderId id = new OrderId(group.id(), oseq);
         Order order = new Order(id, OrderState.OPEN, group.spec().price(), ctx.height());
@@ -115,13 +115,13 @@ public final class Market {
         Rejected.unless(
                 m.deposit().denom().equals(p.bidDepositDenom()) && m.deposit().amount() >= p.minBidDeposit(),
                 ErrorCode.INVALID_BID_DEPOSIT,
-                "a bid deposit is at least " + p.minBidDeposit() + p.bidDepositDenom() + ", got " + m.deposit());
+                () -> "a bid deposit is at least " + p.minBidDeposit() + p.bidDepositDenom() + ", got " + m.deposit());
         Order order = ctx.state().orders.get(m.order());
-        Rejected.unless(order != null, ErrorCode.ORDER_NOT_FOUND, "no order " + m.order());
+        Rejected.unless(order != null, ErrorCode.ORDER_NOT_FOUND, () -> "no order " + m.order());
         Rejected.unless(
                 order.state() == OrderState.OPEN,
                 ErrorCode.ORDER_NOT_OPEN,
-                "order " + m.order() + " is " + order.state().name().toLowerCase());
+                () -> "order " + m.order() + " is " + order.state().name().toLowerCase());
         Address owner = m.order().group().deployment().owner();
         Rejected.unless(
                 !owner.equals(m.provider()), ErrorCode.SAME_ACCOUNT, "a provider cannot bid on its own deployment");
@@ -129,33 +129,34 @@ public final class Market {
         Rejected.unless(
                 !ctx.state().bids.contains(id),
                 ErrorCode.BID_EXISTS,
-                "provider " + m.provider() + " already bid on order " + m.order());
+                () -> "provider " + m.provider() + " already bid on order " + m.order());
         long live = bidsOf(ctx.state(), m.order()).stream()
                 .filter(b -> b.state() != BidState.LOST)
                 .count();
         Rejected.unless(
                 live < p.maxBidsPerOrder(),
                 ErrorCode.TOO_MANY_BIDS,
-                "order " + m.order() + " already has " + live + " bids, the most allowed");
+                () -> "order " + m.order() + " already has " + live + " bids, the most allowed");
         Rejected.unless(
                 m.price().amount().signum() > 0, ErrorCode.BID_ZERO_PRICE, "a bid price must be more than zero");
         Rejected.unless(
                 m.price().denom().equals(order.maxPrice().denom()),
                 ErrorCode.BID_INVALID_PRICE,
-                "the order is priced in " + order.maxPrice().denom() + ", not "
+                () -> "the order is priced in " + order.maxPrice().denom() + ", not "
                         + m.price().denom());
         Rejected.unless(
                 m.price().amount().compareTo(order.maxPrice().amount()) <= 0,
                 ErrorCode.BID_INVALID_PRICE,
-                "bid " + m.price() + " is above the order's maximum " + order.maxPrice());
+                () -> "bid " + m.price() + " is above the order's maximum " + order.maxPrice());
         Provider provider = ctx.state().providers.get(m.provider());
-        Rejected.unless(provider != null, ErrorCode.UNKNOWN_PROVIDER, m.provider() + " is not a registered provider");
+        Rejected.unless(
+                provider != null, ErrorCode.UNKNOWN_PROVIDER, () -> m.provider() + " is not a registered provider");
         Group group = ctx.state().groups.get(m.order().group());
-        String mismatch =
+        String requirements =
                 Matching.requirementsMismatch(group.spec(), provider.attributes(), audited(ctx, m.provider()));
-        Rejected.unless(mismatch == null, ErrorCode.ATTRIBUTE_MISMATCH, String.valueOf(mismatch));
-        mismatch = Matching.capabilitiesMismatch(group.spec(), provider.attributes());
-        Rejected.unless(mismatch == null, ErrorCode.CAPABILITIES_MISMATCH, String.valueOf(mismatch));
+        Rejected.unless(requirements == null, ErrorCode.ATTRIBUTE_MISMATCH, () -> requirements);
+        String capabilities = Matching.capabilitiesMismatch(group.spec(), provider.attributes());
+        Rejected.unless(capabilities == null, ErrorCode.CAPABILITIES_MISMATCH, () -> capabilities);
         Bank.debit(ctx, m.provider(), m.deposit(), "the bid deposit");
         ctx.state().bids.put(id, new Bid(id, BidState.OPEN, m.price(), m.deposit(), ctx.height(), 0, null));
         ctx.emit(new Event.BidCreated(id, m.price()));
@@ -186,12 +187,12 @@ public final class Market {
 
     static void closeBidMsg(Context ctx, Msg.CloseBid m) {
         Bid bid = ctx.state().bids.get(m.id());
-        Rejected.unless(bid != null, ErrorCode.UNKNOWN_BID, "no bid " + m.id());
+        Rejected.unless(bid != null, ErrorCode.UNKNOWN_BID, () -> "no bid " + m.id());
         CloseReason reason = new CloseReason(m.reason());
         Rejected.unless(
                 reason.byProvider(),
                 ErrorCode.INVALID_CLOSE_REASON,
-                "a provider closes with a reason 10000–19999, got " + m.reason());
+                () -> "a provider closes with a reason 10000–19999, got " + m.reason());
         if (bid.state() == BidState.OPEN) {
             closeBid(ctx, bid, BidState.CLOSED, reason);
             return;
@@ -199,7 +200,7 @@ public final class Market {
         Rejected.unless(
                 bid.state() == BidState.ACTIVE,
                 ErrorCode.BID_NOT_ACTIVE,
-                "bid " + m.id() + " is " + bid.state().name().toLowerCase());
+                () -> "bid " + m.id() + " is " + bid.state().name().toLowerCase());
         // The provider ends the lease: the group pauses until its owner starts it again.
         GroupId gid = m.id().order().group();
         Group group = ctx.state().groups.get(gid);
@@ -213,26 +214,30 @@ public final class Market {
 
     static void createLease(Context ctx, Msg.CreateLease m) {
         Bid bid = ctx.state().bids.get(m.bid());
-        Rejected.unless(bid != null, ErrorCode.UNKNOWN_BID, "no bid " + m.bid());
+        Rejected.unless(bid != null, ErrorCode.UNKNOWN_BID, () -> "no bid " + m.bid());
         Rejected.unless(
                 bid.state() == BidState.OPEN,
                 ErrorCode.BID_NOT_OPEN,
-                "bid " + m.bid() + " is " + bid.state().name().toLowerCase());
+                () -> "bid " + m.bid() + " is " + bid.state().name().toLowerCase());
         Order order = ctx.state().orders.get(m.bid().order());
         Rejected.unless(
-                order.state() == OrderState.OPEN, ErrorCode.ORDER_NOT_OPEN, "order " + order.id() + " is not open");
+                order.state() == OrderState.OPEN,
+                ErrorCode.ORDER_NOT_OPEN,
+                () -> "order " + order.id() + " is not open");
         Group group = ctx.state().groups.get(m.bid().order().group());
         Rejected.unless(
-                group.state() == GroupState.OPEN, ErrorCode.INVALID_REQUEST, "group " + group.id() + " is not open");
+                group.state() == GroupState.OPEN,
+                ErrorCode.INVALID_REQUEST,
+                () -> "group " + group.id() + " is not open");
         Deployment d = ctx.state().deployments.get(m.bid().deployment());
         Rejected.unless(
                 d.state() == DeploymentState.ACTIVE,
                 ErrorCode.DEPLOYMENT_CLOSED,
-                "deployment " + d.id() + " is closed");
+                () -> "deployment " + d.id() + " is closed");
         Rejected.unless(
                 ctx.state().providers.contains(m.bid().provider()),
                 ErrorCode.UNKNOWN_PROVIDER,
-                "provider " + m.bid().provider() + " is no longer registered; choose another bid");
+                () -> "provider " + m.bid().provider() + " is no longer registered; choose another bid");
         Escrow.createPayment(ctx, m.bid(), bid.price());
         ctx.state().leases.put(m.bid(), new Lease(m.bid(), LeaseState.ACTIVE, bid.price(), ctx.height(), 0, null));
         ctx.state()
@@ -251,11 +256,11 @@ public final class Market {
 
     static void closeLease(Context ctx, Msg.CloseLease m) {
         Lease lease = ctx.state().leases.get(m.lease());
-        Rejected.unless(lease != null, ErrorCode.UNKNOWN_LEASE, "no lease " + m.lease());
+        Rejected.unless(lease != null, ErrorCode.UNKNOWN_LEASE, () -> "no lease " + m.lease());
         Rejected.unless(
                 lease.state() == LeaseState.ACTIVE,
                 ErrorCode.LEASE_NOT_ACTIVE,
-                "lease " + m.lease() + " is " + lease.state().name().toLowerCase());
+                () -> "lease " + m.lease() + " is " + lease.state().name().toLowerCase());
         endLease(ctx, m.lease(), CloseReason.TENANT);
         closeOrder(ctx, ctx.state().orders.get(m.lease().order()));
         Group group = ctx.state().groups.get(m.lease().order().group());
@@ -266,11 +271,11 @@ public final class Market {
 
     static void withdraw(Context ctx, Msg.WithdrawLease m) {
         Lease lease = ctx.state().leases.get(m.lease());
-        Rejected.unless(lease != null, ErrorCode.UNKNOWN_LEASE, "no lease " + m.lease());
+        Rejected.unless(lease != null, ErrorCode.UNKNOWN_LEASE, () -> "no lease " + m.lease());
         Rejected.unless(
                 lease.state() == LeaseState.ACTIVE,
                 ErrorCode.LEASE_NOT_ACTIVE,
-                "lease " + m.lease() + " is " + lease.state().name().toLowerCase());
+                () -> "lease " + m.lease() + " is " + lease.state().name().toLowerCase());
         Escrow.withdraw(ctx, m.lease());
     }
 

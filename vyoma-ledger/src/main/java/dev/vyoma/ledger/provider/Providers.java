@@ -76,9 +76,9 @@ public final class Providers {
                 Rejected.unless(
                         !ctx.state().providers.contains(c.owner()),
                         ErrorCode.PROVIDER_EXISTS,
-                        c.owner() + " is already a provider; update it instead");
+                        () -> c.owner() + " is already a provider; update it instead");
                 String why = check(c.hostUri(), c.attributes(), nz(c.email()), nz(c.website()));
-                Rejected.unless(why == null, ErrorCode.INVALID_PROVIDER, String.valueOf(why));
+                Rejected.unless(why == null, ErrorCode.INVALID_PROVIDER, () -> String.valueOf(why));
                 ctx.state()
                         .providers
                         .put(c.owner(), provider(c.owner(), c.hostUri(), c.attributes(), c.email(), c.website()));
@@ -88,9 +88,9 @@ public final class Providers {
                 Rejected.unless(
                         ctx.state().providers.contains(u.owner()),
                         ErrorCode.PROVIDER_NOT_FOUND,
-                        u.owner() + " is not a provider; create it first");
+                        () -> u.owner() + " is not a provider; create it first");
                 String why = check(u.hostUri(), u.attributes(), nz(u.email()), nz(u.website()));
-                Rejected.unless(why == null, ErrorCode.INVALID_PROVIDER, String.valueOf(why));
+                Rejected.unless(why == null, ErrorCode.INVALID_PROVIDER, () -> String.valueOf(why));
                 ctx.state()
                         .providers
                         .put(u.owner(), provider(u.owner(), u.hostUri(), u.attributes(), u.email(), u.website()));
@@ -100,7 +100,7 @@ public final class Providers {
                 Rejected.unless(
                         ctx.state().providers.contains(d.owner()),
                         ErrorCode.PROVIDER_NOT_FOUND,
-                        d.owner() + " is not a provider");
+                        () -> d.owner() + " is not a provider");
                 var firstLease = ctx.state()
                         .activeLeasesByProvider
                         .first(new LedgerState.ProviderLease(
@@ -110,7 +110,7 @@ public final class Providers {
                 Rejected.unless(
                         !busy,
                         ErrorCode.PROVIDER_HAS_LEASES,
-                        "provider " + d.owner() + " still has active leases; close them first");
+                        () -> "provider " + d.owner() + " still has active leases; close them first");
                 ctx.state().providers.remove(d.owner());
                 ctx.emit(new Event.ProviderDeleted(d.owner()));
             }

@@ -1,0 +1,118 @@
+package dev.vyoma.ledger.sim;
+
+import dev.vyoma.ledger.BlockResult;
+import dev.vyoma.ledger.CloseReason;
+import dev.vyoma.ledger.LedgerState;
+import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.deployment.DeploymentState;
+import dev.vyoma.ledger.deployment.GroupId;
+import dev.vyoma.ledger.deployment.GroupState;
+import dev.vyoma.ledger.event.Event;
+import dev.vyoma.ledger.market.BidId;
+import dev.vyoma.ledger.market.BidState;
+import dev.vyoma.ledger.market.LeaseState;
+import dev.vyoma.ledger.market.OrderId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The market as the simulated participants know it, kept from each block's events only: what the
+ * generator picks its targets from. {@link #mismatch} compares it with the ledger's tables, so an event
+ * the ledger forgets to emit (or emits wrongly) shows up as a difference.
+ */
+final class MarketModel {
+    final IndexedSet<DeploymentId> activeDeployments = new IndexedSet<>();
+    final List<DeploymentId> allDeployments = new ArrayList<>();
+    final IndexedSet<OrderId> openOrders = new IndexedSet<>();
+    final IndexedSet<BidId> openBids = new IndexedSet<>();
+    final List<BidId> allBids = new ArrayList<>();
+    final IndexedSet<BidId> activeLeases = new IndexedSet<>();
+    final List<BidId> endedLeases = new ArrayList<>();
+    final IndexedSet<GroupId> pausedGroups = new IndexedSet<>();
+    long leasesCreated;
+    long leasesRunOut;
+    long deploymentsRunOut;
+
+    /** Applies a block's events, in order. */
+    void observe(BlockResult result) {
+        for (Event e : result.events()) {
+            switch (e) {
+                case Event.DeploymentCreated c -> {
+                    activeDeployments.add(c.id());
+                    allDeployments.add(c.id());
+                }
+                case Event.DeploymentClosed c -> {
+                    activeDeployments.remove(c.id());
+                    if (c.reason().equals(CloseReason.INSUFFICIENT_FUNDS)) {
+                        deploymentsRunOut++;
+                    }
+                }
+                case Event.OrderCreated o -> openOrders.add(o.id());
+                case Event.OrderClosed o -> openOrders.remove(o.id());
+                case Event.BidCreated b -> {
+                    openBids.add(b.id());
+                    allBids.add(b.id());
+                }
+                case Event.BidClosed b -> openBids.remove(b.id());
+                case Event.BidLost b -> openBids.remove(b.id());
+                case Event.LeaseCreated l -> {
+                    // The order stops being open without an OrderClosed: it is active now.
+                    openOrders.remove(l.id().order());
+                    openBids.remove(l.id());
+                    activeLeases.add(l.id());
+                    leasesCreated++;
+                }
+                case Event.LeaseClosed l -> {
+                    activeLeases.remove(l.id());
+                    endedLeases.add(l.id());
+                    if (l.reason().equals(CloseReason.INSUFFICIENT_FUNDS)) {
+                        leasesRunOut++;
+                    }
+                }
+                case Event.GroupPaused g -> pausedGroups.add(g.id());
+                case Event.GroupStarted g -> pausedGroups.remove(g.id());
+                case Event.GroupClosed g -> pausedGroups.remove(g.id());
+                default -> {}
+            }
+        }
+    }
+
+    /** Null when this model matches the tables, else what differs. */
+    String mismatch(LedgerState s) {
+        Set<DeploymentId> deployments = new HashSet<>();
+        s.deployments.view().values().stream()
+                .filter(d -> d.state() == DeploymentState.ACTIVE)
+                .forEach(d -> deployments.add(d.id()));
+        if (!deployments.equals(activeDeployments.toSet())) {
+            return "active deployments";
+        }
+        if (!s.openOrders.view().keySet().equals(openOrders.toSet())) {
+            return "open orders";
+        }
+        Set<BidId> bids = new HashSet<>();
+        s.bids.view().values().stream().filter(b -> b.state() == BidState.OPEN).forEach(b -> bids.add(b.id()));
+        if (!bids.equals(openBids.toSet())) {
+            return "open bids";
+        }
+        Set<BidId> leases = new HashSet<>();
+        s.leases.view().values().stream()
+                .filter(l -> l.state() == LeaseState.ACTIVE)
+                .forEach(l -> leases.add(l.id()));
+        Set<BidId> indexed = new HashSet<>();
+        s.activeLeasesByProvider.view().keySet().forEach(k -> indexed.add(k.lease()));
+        if (!leases.equals(activeLeases.toSet()) || !leases.equals(indexed)) {
+            return "active leases (table " + leases.size() + ", provider index " + indexed.size() + ", events "
+                    + activeLeases.size() + ")";
+        }
+        Set<GroupId> paused = new HashSet<>();
+        s.groups.view().values().stream()
+                .filter(g -> g.state() == GroupState.PAUSED)
+                .forEach(g -> paused.add(g.id()));
+        if (!paused.equals(pausedGroups.toSet())) {
+            return "paused groups";
+        }
+        return null;
+    }
+}
