@@ -1,0 +1,197 @@
+package dev.vyoma.benchmarks;
+
+import dev.vyoma.ledger.Block;
+import dev.vyoma.ledger.BlockResult;
+import dev.vyoma.ledger.Ledger;
+import dev.vyoma.ledger.TxResult;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+
+/**
+ * The time to apply one block of 1,000 transactions whose signatures were verified elsewhere ({@link
+ * Ledger#apply(Block, boolean[])} with every verdict true), as a function of how many leases are active:
+ * the goal is under 10 ms and no growth from {@code activeLeases=1000} to {@code 1000000}. The block is
+ * twice {@link LedgerWorkload#MIX_500} (200 {@code Send}, 100 {@code CreateDeployment}, 200 {@code
+ * CreateBid}, 100 {@code CreateLease}, 300 {@code WithdrawLease}, 100 {@code CloseDeployment}, over 10,000
+ * tenants and 100 providers), and its withdrawals and closes hit leases drawn uniformly from all active
+ * ones, so a big state is touched at random, not only at its recent end. The active leases are built
+ * before measuring, by {@code -p build=direct} (the default: every entity written straight into the
+ * public tables of {@link dev.vyoma.ledger.LedgerState}, as the handlers would have, folded into the
+ * commitment with {@code store.finishBlock()}, then checked with {@code Invariants.verify}) or {@code -p
+ * build=tx} (through {@code CreateDeployment}, {@code CreateBid} and {@code CreateLease} transactions in
+ * blocks of at most 1,200, about the size of a measured block; the setup prints how long it took per lease, to extrapolate from 10,000). Then two
+ * blocks prime the pipeline and ten are dry-run, printing how many transactions of each kind succeeded
+ * and failing unless at least 99% did. Transactions carry a dummy signature (nothing verifies them);
+ * each iteration's setup pre-builds a queue of blocks and every invocation applies the next one.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx8g"})
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@State(Scope.Thread)
+public class LedgerBlockBenchmark {
+    static final int TENANTS = 10_000;
+    static final int PROVIDERS = 100;
+    static final int DRY_RUN_BLOCKS = 10;
+    static final LedgerWorkload.Mix MIX = LedgerWorkload.MIX_500.times(2);
+
+    /** Leases active when the measured blocks are applied. */
+    @Param({"1000", "1000000"})
+    public int activeLeases;
+
+    /** How the active leases are built: {@code direct} (into the tables) or {@code tx} (by transactions). */
+    @Param({"direct"})
+    public String build;
+
+    private LedgerWorkload workload;
+    private Ledger ledger;
+    private final ArrayDeque<Block> queue = new ArrayDeque<>();
+    private boolean[] verdicts;
+    private double blocksPerSecond;
+    private long iterationStart;
+    private int applied;
+    private long failed;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        verdicts = new boolean[MIX.size()];
+        Arrays.fill(verdicts, true);
+        long t0 = System.nanoTime();
+        workload = new LedgerWorkload(TENANTS, PROVIDERS, false, 42);
+        ledger = Ledger.fromGenesis(workload.genesis());
+        LedgerWorkload.Tally setup = new LedgerWorkload.Tally();
+        Block b = workload.providersBlock();
+        setup.add(b, apply(b));
+        long b0 = System.nanoTime();
+        // The two priming blocks close 200 leases before the first new one starts; from then on each
+        // block closes as many as start, so build 200 more than the leases wanted active.
+        int built = activeLeases + 2 * MIX.closes();
+        switch (build) {
+            case "direct" -> workload.writeLeasesDirectly(ledger, built);
+            case "tx" -> {
+                while ((b = workload.fillBlock(built, 400)) != null) {
+                    setup.add(b, apply(b));
+                }
+            }
+            default -> throw new IllegalArgumentException("build is direct or tx, not " + build);
+        }
+        double buildSeconds = (System.nanoTime() - b0) / 1e9;
+        long heap = usedHeapMiB();
+        for (int i = 0; i < 2; i++) {
+            b = workload.next(MIX);
+            setup.add(b, apply(b));
+        }
+        setup.require(1.0);
+        List<Block> dry = new ArrayList<>();
+        for (int i = 0; i < DRY_RUN_BLOCKS; i++) {
+            dry.add(checkedSize(workload.next(MIX)));
+        }
+        LedgerWorkload.Tally tally = new LedgerWorkload.Tally();
+        long d0 = System.nanoTime();
+        for (Block block : dry) {
+            tally.add(block, apply(block));
+        }
+        double seconds = (System.nanoTime() - d0) / 1e9;
+        System.out.printf(
+                "%nledger: built %d active leases (%s) in %.1f s, %.1f µs per lease, heap %d MiB; setup %.1f s;"
+                        + " %d leases active at each block's start%nledger: mix %s%n"
+                        + "ledger: dry run of %d blocks (cold) %.1f ms per block: %s%n",
+                built,
+                build,
+                buildSeconds,
+                buildSeconds * 1e6 / built,
+                heap,
+                (System.nanoTime() - t0) / 1e9,
+                workload.activeLeases(),
+                MIX,
+                DRY_RUN_BLOCKS,
+                seconds * 1e3 / DRY_RUN_BLOCKS,
+                tally);
+        tally.require(0.99);
+        blocksPerSecond = 3 * DRY_RUN_BLOCKS / seconds;
+    }
+
+    @Setup(Level.Iteration)
+    public void topUp(IterationParams iteration) {
+        double seconds = iteration.getTime().convertTo(TimeUnit.MILLISECONDS) / 1000.0;
+        int wanted = (int) Math.ceil(seconds * blocksPerSecond * 1.5) + 8;
+        while (queue.size() < wanted) {
+            queue.add(checkedSize(workload.next(MIX)));
+        }
+        // Settle the heap: the queue just built moves to the old generation now, not in a young
+        // collection during the measurement.
+        System.gc();
+        applied = 0;
+        failed = 0;
+        iterationStart = System.nanoTime();
+    }
+
+    @TearDown(Level.Iteration)
+    public void observe() {
+        double seconds = (System.nanoTime() - iterationStart) / 1e9;
+        blocksPerSecond = Math.max(blocksPerSecond, applied / seconds);
+        if (failed > 0) {
+            throw new IllegalStateException(failed + " of " + applied * MIX.size() + " transactions failed");
+        }
+    }
+
+    /** Applies the next pre-built block of 1,000 transactions with every signature verdict true. */
+    @Benchmark
+    public BlockResult applyBlock() {
+        Block b = queue.poll();
+        if (b == null) {
+            throw new IllegalStateException("ran out of pre-built blocks; the iteration is longer than planned");
+        }
+        applied++;
+        BlockResult r = ledger.apply(b, verdicts);
+        for (TxResult t : r.txs()) {
+            if (!t.ok()) {
+                failed++;
+            }
+        }
+        return r;
+    }
+
+    private static long usedHeapMiB() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return (rt.totalMemory() - rt.freeMemory()) >> 20;
+    }
+
+    private BlockResult apply(Block b) {
+        boolean[] v = b.txs().size() == verdicts.length
+                ? verdicts
+                : new boolean[b.txs().size()];
+        if (v != verdicts) {
+            Arrays.fill(v, true);
+        }
+        return ledger.apply(b, v);
+    }
+
+    private static Block checkedSize(Block b) {
+        if (b.txs().size() != MIX.size()) {
+            throw new IllegalStateException("a block of the mix has " + b.txs().size() + " transactions");
+        }
+        return b;
+    }
+}
