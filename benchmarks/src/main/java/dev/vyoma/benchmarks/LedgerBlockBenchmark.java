@@ -36,18 +36,20 @@ import org.openjdk.jmh.infra.IterationParams;
  * public tables of {@link dev.vyoma.ledger.LedgerState}, as the handlers would have, folded into the
  * commitment with {@code store.finishBlock()}, then checked with {@code Invariants.verify}) or {@code -p
  * build=tx} (through {@code CreateDeployment}, {@code CreateBid} and {@code CreateLease} transactions in
- * blocks of at most 1,200, about the size of a measured block; the setup prints how long it took per lease, to extrapolate from 10,000). Then two
- * blocks prime the pipeline and ten are dry-run, printing how many transactions of each kind succeeded
- * and failing unless at least 99% did. Transactions carry a dummy signature (nothing verifies them);
- * each iteration's setup pre-builds a queue of blocks and every invocation applies the next one.
+ * blocks of at most 1,200, about the size of a measured block; the setup prints how long it took per
+ * lease, to extrapolate from 10,000 or 100,000). Then two blocks prime the pipeline and ten are dry-run,
+ * printing how many transactions of each kind succeeded and failing unless at least 99% did. Transactions
+ * carry a dummy signature (nothing verifies them); each iteration's setup pre-builds a queue of blocks and
+ * calls {@code System.gc()}, and every invocation applies the next block; measurement iterations last
+ * 10 s so the young collections the ledger causes (longer with a bigger old generation) fall inside them.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(
         value = 1,
         jvmArgsAppend = {"-Xmx8g"})
-@Warmup(iterations = 3, time = 3)
-@Measurement(iterations = 5, time = 3)
+@Warmup(iterations = 5, time = 3)
+@Measurement(iterations = 5, time = 10)
 @State(Scope.Thread)
 public class LedgerBlockBenchmark {
     static final int TENANTS = 10_000;

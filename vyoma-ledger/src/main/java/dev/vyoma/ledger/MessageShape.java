@@ -9,6 +9,10 @@ import java.util.List;
  * this finds them, recursively through records and lists, before a handler sees the message.
  */
 final class MessageShape {
+    /** Record components per message class, looked up once (reflection allocates on every call). */
+    private static final java.util.Map<Class<?>, RecordComponent[]> COMPONENTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private MessageShape() {}
 
     /** The path of the first absent field of {@code msg}, or null when every field is present. */
@@ -31,7 +35,7 @@ final class MessageShape {
             // by the SDL parser or checked by the group spec rules.
             return null;
         }
-        for (RecordComponent c : value.getClass().getRecordComponents()) {
+        for (RecordComponent c : COMPONENTS.computeIfAbsent(value.getClass(), Class::getRecordComponents)) {
             Object v;
             try {
                 v = c.getAccessor().invoke(value);
