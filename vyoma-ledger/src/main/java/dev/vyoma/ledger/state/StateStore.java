@@ -27,7 +27,10 @@ public final class StateStore {
     private final List<Undo> undo = new ArrayList<>();
     private boolean inTransaction;
     /** For each entry written in this block: its value when the block started. */
-    private final Map<EntryKey, Object> blockOriginals = new HashMap<>();
+    /** Past this many entries a cleared map is replaced, since iterating a HashMap walks its whole capacity. */
+    private static final int KEEP_CAPACITY_ENTRIES = 1 << 14;
+
+    private Map<EntryKey, Object> blockOriginals = new HashMap<>();
 
     private LtHash commitment = new LtHash();
 
@@ -105,8 +108,16 @@ public final class StateStore {
                 commitment.add(name, k, Codec.encode(after, table.valueType()));
             }
         }
-        blockOriginals.clear();
+        resetBlockOriginals();
         return commitment.digest();
+    }
+
+    private void resetBlockOriginals() {
+        if (blockOriginals.size() > KEEP_CAPACITY_ENTRIES) {
+            blockOriginals = new HashMap<>();
+        } else {
+            blockOriginals.clear();
+        }
     }
 
     /** The commitment digest as of the last finished block. */
@@ -177,6 +188,6 @@ public final class StateStore {
             throw new IllegalArgumentException("truncated snapshot", e);
         }
         commitment = rebuilt;
-        blockOriginals.clear();
+        resetBlockOriginals();
     }
 }
