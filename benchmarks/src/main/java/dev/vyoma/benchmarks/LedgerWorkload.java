@@ -8,7 +8,7 @@ import dev.vyoma.ledger.Ledger;
 import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.TxResult;
-import dev.vyoma.ledger.bank.BalanceKey;
+import dev.vyoma.ledger.bank.Account;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.Ed25519;
@@ -27,7 +27,6 @@ import dev.vyoma.ledger.escrow.Escrow;
 import dev.vyoma.ledger.escrow.EscrowAccount;
 import dev.vyoma.ledger.escrow.Payment;
 import dev.vyoma.ledger.escrow.PaymentState;
-import dev.vyoma.ledger.escrow.RunOutKey;
 import dev.vyoma.ledger.market.Bid;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.BidState;
@@ -322,8 +321,9 @@ final class LedgerWorkload {
     /**
      * Writes {@code count} active leases into the ledger's tables at its current height, as {@code
      * CreateDeployment}, {@code CreateBid} and {@code CreateLease} would have (one bid per order, the escrow
-     * settled at this height, the run-out index, the provider index, the deposits taken from the balances),
-     * folds them into the commitment in chunks of 1,000 leases, and checks the ledger's invariants.
+     * settled at this height, the deposits taken from the balances; the run-out and provider indexes follow
+     * the tables by themselves), folds them into the commitment in chunks of 1,000 leases, and checks the
+     * ledger's invariants.
      */
     void writeLeasesDirectly(Ledger ledger, int count) {
         if (!created.isEmpty() || !bidded.isEmpty()) {
@@ -335,7 +335,7 @@ final class LedgerWorkload {
         DecCoin maxPrice = spec.price();
         BigDecimal deposit = Escrow.dec(DEPLOYMENT_DEPOSIT);
         BigDecimal zero = BigDecimal.ZERO.setScale(Escrow.SCALE);
-        Map<BalanceKey, Long> spent = new TreeMap<>();
+        Map<Address, Map<String, Long>> spent = new TreeMap<>();
         for (int i = 0; i < count; i++) {
             Party t = tenants[i % tenants.length];
             Party p = providers[random.nextInt(providers.length)];
@@ -359,26 +359,27 @@ final class LedgerWorkload {
                             h,
                             price.amount(),
                             runOut));
-            s.runOuts.put(new RunOutKey(runOut, id), Boolean.TRUE);
             s.deployments.put(id, new Deployment(id, DeploymentState.ACTIVE, versionHex, h, 0, null));
             s.groups.put(gid, new Group(gid, GroupState.OPEN, spec, h));
             s.orders.put(oid, new Order(oid, OrderState.ACTIVE, maxPrice, h));
             s.bids.put(bid, new Bid(bid, BidState.ACTIVE, price, BID_DEPOSIT, h, 0, null));
             s.leases.put(bid, new Lease(bid, LeaseState.ACTIVE, price, h, 0, null));
-            s.activeLeasesByProvider.put(new LedgerState.ProviderLease(p.address, bid), Boolean.TRUE);
             s.payments.put(bid, new Payment(bid, PaymentState.OPEN, price.amount(), zero, 0));
-            spent.merge(new BalanceKey(t.address, "uusd"), DEPLOYMENT_DEPOSIT, Long::sum);
-            spent.merge(new BalanceKey(p.address, BID_DEPOSIT.denom()), BID_DEPOSIT.amount(), Long::sum);
+            spent.computeIfAbsent(t.address, a -> new TreeMap<>()).merge("uusd", DEPLOYMENT_DEPOSIT, Long::sum);
+            spent.computeIfAbsent(p.address, a -> new TreeMap<>())
+                    .merge(BID_DEPOSIT.denom(), BID_DEPOSIT.amount(), Long::sum);
             active.add(new Live(bid, t, p));
-            // Fold in chunks about the size of one block's writes: the store keeps the entries written
-            // since the last finishBlock in a HashMap that is cleared but never shrinks, and
-            // finishBlock iterates its whole capacity, so one huge chunk would slow every later block.
+            // Fold in chunks about the size of one block's writes, as blocks of transactions would.
             if ((i + 1) % 1_000 == 0) {
                 s.store.finishBlock();
             }
         }
-        for (Map.Entry<BalanceKey, Long> e : spent.entrySet()) {
-            s.balances.put(e.getKey(), s.balances.get(e.getKey()) - e.getValue());
+        for (Map.Entry<Address, Map<String, Long>> e : spent.entrySet()) {
+            Account a = s.accounts.get(e.getKey());
+            for (Map.Entry<String, Long> d : e.getValue().entrySet()) {
+                a = a.withBalance(d.getKey(), a.balance(d.getKey()) - d.getValue());
+            }
+            s.accounts.put(e.getKey(), a);
         }
         s.store.finishBlock();
         Invariants.verify(s);

@@ -1,16 +1,12 @@
 package dev.vyoma.ledger;
 
-import dev.vyoma.ledger.bank.BalanceKey;
+import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.deployment.Deployment;
 import dev.vyoma.ledger.deployment.DeploymentState;
 import dev.vyoma.ledger.escrow.AccountState;
-import dev.vyoma.ledger.escrow.EscrowAccount;
-import dev.vyoma.ledger.escrow.Payment;
 import dev.vyoma.ledger.escrow.PaymentState;
 import dev.vyoma.ledger.escrow.RunOutKey;
-import dev.vyoma.ledger.market.Bid;
 import dev.vyoma.ledger.market.BidState;
-import dev.vyoma.ledger.market.Lease;
 import dev.vyoma.ledger.market.LeaseState;
 import dev.vyoma.ledger.market.OrderId;
 import java.math.BigDecimal;
@@ -48,35 +44,37 @@ public final class Invariants {
      */
     public static void verify(LedgerState s) {
         Map<String, BigDecimal> total = new TreeMap<>();
-        for (Map.Entry<BalanceKey, Long> e : s.balances.view().entrySet()) {
-            check(e.getValue() > 0, "stored balances are positive");
-            total.merge(e.getKey().denom(), BigDecimal.valueOf(e.getValue()), BigDecimal::add);
-        }
-        s.fees.view().forEach((denom, v) -> total.merge(denom, BigDecimal.valueOf(v), BigDecimal::add));
+        s.accounts.forEachUnordered((address, a) -> {
+            for (Coin c : a.coins()) {
+                check(c.amount() > 0, "stored balances are positive");
+                total.merge(c.denom(), BigDecimal.valueOf(c.amount()), BigDecimal::add);
+            }
+        });
+        s.fees.forEachUnordered((denom, v) -> total.merge(denom, BigDecimal.valueOf(v), BigDecimal::add));
         Set<RunOutKey> expected = new HashSet<>();
-        for (EscrowAccount a : s.escrow.view().values()) {
+        s.escrow.forEachUnordered((id, a) -> {
             check(a.funds().signum() >= 0, () -> "escrow " + a.id() + " is not negative");
             total.merge(a.denom(), a.funds(), BigDecimal::add);
             if (a.state() == AccountState.OPEN && a.totalRate().signum() > 0) {
                 expected.add(new RunOutKey(a.runOutHeight(), a.id()));
             }
-        }
+        });
         check(expected.equals(s.runOuts.view().keySet()), "run-out index matches the open accounts");
-        for (Payment p : s.payments.view().values()) {
+        s.payments.forEachUnordered((id, p) -> {
             if (p.state() == PaymentState.OPEN) {
                 String denom = s.escrow.get(p.lease().deployment()).denom();
                 total.merge(denom, p.balance(), BigDecimal::add);
             } else {
                 check(p.balance().signum() == 0, "closed payments hold nothing");
             }
-        }
-        for (Bid b : s.bids.view().values()) {
+        });
+        s.bids.forEachUnordered((id, b) -> {
             if (b.state() == BidState.OPEN || b.state() == BidState.ACTIVE) {
                 total.merge(b.deposit().denom(), BigDecimal.valueOf(b.deposit().amount()), BigDecimal::add);
             }
-        }
+        });
         Set<String> denoms = new HashSet<>(total.keySet());
-        denoms.addAll(s.supply.view().keySet());
+        s.supply.forEachUnordered((denom, v) -> denoms.add(denom));
         for (String denom : denoms) {
             BigDecimal have = total.getOrDefault(denom, BigDecimal.ZERO);
             long supply = s.supply.find(denom).orElse(0L);
@@ -85,7 +83,7 @@ public final class Invariants {
                     () -> "supply of " + denom + " is " + supply + ", accounted " + have.toPlainString());
         }
         Set<OrderId> leased = new HashSet<>();
-        for (Lease l : s.leases.view().values()) {
+        s.leases.forEachUnordered((id, l) -> {
             if (l.state() == LeaseState.ACTIVE) {
                 Deployment d = s.deployments.get(l.id().deployment());
                 check(
@@ -93,6 +91,6 @@ public final class Invariants {
                         () -> "active lease " + l.id() + " belongs to an active deployment");
                 check(leased.add(l.id().order()), () -> "order " + l.id().order() + " has one active lease");
             }
-        }
+        });
     }
 }

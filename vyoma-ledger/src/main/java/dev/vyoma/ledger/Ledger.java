@@ -8,18 +8,22 @@ import dev.vyoma.ledger.cert.Certificates;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.Hashes;
+import dev.vyoma.ledger.crypto.PublicKey;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.Deployments;
 import dev.vyoma.ledger.event.Event;
 import dev.vyoma.ledger.market.Market;
 import dev.vyoma.ledger.provider.Providers;
+import dev.vyoma.ledger.state.Workers;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The market's state machine: {@code apply(block)} gives every transaction's result, the events in
@@ -28,7 +32,21 @@ import java.util.List;
  * verdicts.
  */
 public final class Ledger {
+    /** Most signer addresses remembered; beyond it the least recently used is derived again when needed. */
+    private static final int ADDRESS_CACHE_ENTRIES = 1 << 16;
+
     private final LedgerState state;
+
+    /**
+     * Signer addresses by public key: deriving one is a SHA-256 per transaction, and most transactions come
+     * from accounts seen recently. A pure memo: what it holds never changes a result.
+     */
+    private final Map<PublicKey, Address> addresses = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PublicKey, Address> eldest) {
+            return size() > ADDRESS_CACHE_ENTRIES;
+        }
+    };
 
     private Ledger(LedgerState state) {
         this.state = state;
@@ -36,11 +54,20 @@ public final class Ledger {
 
     /** A new chain at height 0 from genesis. */
     public static Ledger fromGenesis(Genesis genesis) {
+        return fromGenesis(genesis, Workers.inline());
+    }
+
+    /**
+     * A new chain at height 0 from genesis, whose state commitment is folded on {@code workers} (threads
+     * the caller owns; the results are the same as on one thread).
+     */
+    public static Ledger fromGenesis(Genesis genesis, Workers workers) {
         LedgerState s = new LedgerState();
+        s.store.useWorkers(workers);
         Context ctx = new Context(s, 0, genesis.genesisTimeMillis(), genesis.params(), new ArrayList<>());
         s.params.put("params", genesis.params());
         for (Genesis.Allocation a : genesis.accounts()) {
-            s.accounts.put(a.address(), new Account(a.address(), null, 0));
+            s.accounts.put(a.address(), Account.empty(a.address()));
             for (Coin c : a.coins()) {
                 Bank.credit(ctx, a.address(), c);
                 s.supply.put(c.denom(), Math.addExact(s.supply.find(c.denom()).orElse(0L), c.amount()));
@@ -55,7 +82,13 @@ public final class Ledger {
 
     /** A ledger restored from a snapshot taken with {@link #snapshot()}. */
     public static Ledger fromSnapshot(byte[] snapshot) {
+        return fromSnapshot(snapshot, Workers.inline());
+    }
+
+    /** A ledger restored from a snapshot, folding its commitment on {@code workers}. */
+    public static Ledger fromSnapshot(byte[] snapshot, Workers workers) {
         LedgerState s = new LedgerState();
+        s.store.useWorkers(workers);
         s.store.importSnapshot(snapshot);
         return new Ledger(s);
     }
@@ -72,16 +105,24 @@ public final class Ledger {
 
     /** Applies a block, verifying every signature here. */
     public BlockResult apply(Block block) {
-        boolean[] verdicts = new boolean[block.txs().size()];
-        for (int i = 0; i < verdicts.length; i++) {
+        int n = block.txs().size();
+        boolean[] verdicts = new boolean[n];
+        byte[][] bodies = new byte[n][];
+        for (int i = 0; i < n; i++) {
             SignedTx t = block.txs().get(i);
-            verdicts[i] = Ed25519.verify(t.tx().signer(), t.tx().signBytes(), t.signature());
+            bodies[i] = t.tx().encodeBody();
+            verdicts[i] = Ed25519.verify(t.tx().signer(), Tx.signBytes(bodies[i]), t.signature());
         }
-        return apply(block, verdicts);
+        return apply(block, verdicts, bodies);
     }
 
     /** Applies a block whose signatures were verified by the caller ({@code verdicts[i]} for tx i). */
     public BlockResult apply(Block block, boolean[] signatureValid) {
+        return apply(block, signatureValid, null);
+    }
+
+    /** As {@link #apply(Block, boolean[])}, with each transaction's {@code encodeBody()} if known (or null). */
+    private BlockResult apply(Block block, boolean[] signatureValid, byte[][] bodies) {
         LedgerState.Meta meta = state.meta();
         Invariants.check(
                 block.height() == meta.height() + 1, "block height " + block.height() + " follows " + meta.height());
@@ -109,7 +150,8 @@ public final class Ledger {
                         List.of()));
                 continue;
             }
-            results.add(applyTx(ctx, tx, signatureValid[i], meta.chainId()));
+            byte[] body = bodies == null ? tx.tx().encodeBody() : bodies[i];
+            results.add(applyTx(ctx, tx, tx.wire(body), signatureValid[i], meta.chainId()));
         }
 
         byte[] stateHash = state.store.finishBlock();
@@ -129,13 +171,12 @@ public final class Ledger {
         return new BlockResult(block.height(), results, events, finalState, blockHash);
     }
 
-    private TxResult applyTx(Context ctx, SignedTx signed, boolean signatureValid, String chainId) {
-        byte[] wire = signed.encode();
+    private TxResult applyTx(Context ctx, SignedTx signed, byte[] wire, boolean signatureValid, String chainId) {
         String hash = hex(Hashes.sha256(wire));
         Tx tx = signed.tx();
         Params p = ctx.params();
         int size = wire.length;
-        Address signer = tx.signer().address();
+        Address signer = addresses.computeIfAbsent(tx.signer(), PublicKey::address);
         ErrorCode admission = null;
         String why = null;
         if (!tx.chainId().equals(chainId)) {
@@ -191,7 +232,7 @@ public final class Ledger {
         Coin feeCoin = new Coin(p.feeDenom(), fee);
         Bank.debit(ctx, signer, feeCoin, "the fee");
         state.fees.put(p.feeDenom(), state.fees.find(p.feeDenom()).orElse(0L) + fee);
-        state.accounts.put(signer, new Account(signer, tx.signer(), account.sequence() + 1));
+        state.accounts.put(signer, state.accounts.get(signer).nextSequence(tx.signer()));
         if (fee > 0) {
             ctx.emit(new Event.FeePaid(signer, feeCoin));
         }

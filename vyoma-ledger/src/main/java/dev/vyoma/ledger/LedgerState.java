@@ -3,7 +3,6 @@ package dev.vyoma.ledger;
 import dev.vyoma.ledger.audit.AuditKey;
 import dev.vyoma.ledger.audit.AuditedAttributes;
 import dev.vyoma.ledger.bank.Account;
-import dev.vyoma.ledger.bank.BalanceKey;
 import dev.vyoma.ledger.cert.Certificate;
 import dev.vyoma.ledger.cert.CertificateId;
 import dev.vyoma.ledger.crypto.Address;
@@ -13,13 +12,19 @@ import dev.vyoma.ledger.deployment.Group;
 import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.escrow.EscrowAccount;
 import dev.vyoma.ledger.escrow.Payment;
+import dev.vyoma.ledger.escrow.PaymentState;
 import dev.vyoma.ledger.escrow.RunOutKey;
 import dev.vyoma.ledger.market.Bid;
 import dev.vyoma.ledger.market.BidId;
+import dev.vyoma.ledger.market.BidState;
 import dev.vyoma.ledger.market.Lease;
+import dev.vyoma.ledger.market.LeaseState;
 import dev.vyoma.ledger.market.Order;
 import dev.vyoma.ledger.market.OrderId;
+import dev.vyoma.ledger.market.OrderState;
 import dev.vyoma.ledger.provider.Provider;
+import dev.vyoma.ledger.state.GroupedIndex;
+import dev.vyoma.ledger.state.SortedIndex;
 import dev.vyoma.ledger.state.StateStore;
 import dev.vyoma.ledger.state.Table;
 
@@ -28,22 +33,12 @@ public final class LedgerState {
     /** Chain-wide values that are not entities: the chain id, the last height, the supply per denom. */
     public record Meta(String chainId, long height, long timeMillis, String blockHashHex) {}
 
-    /** Index key: an active lease of a provider. */
-    public record ProviderLease(Address provider, BidId lease) implements Comparable<ProviderLease> {
-        @Override
-        public int compareTo(ProviderLease o) {
-            int c = provider.compareTo(o.provider);
-            return c != 0 ? c : lease.compareTo(o.lease);
-        }
-    }
-
     public final StateStore store = new StateStore();
     public final Table<String, Meta> meta = store.table("meta", String.class, Meta.class);
     public final Table<String, Params> params = store.table("params", String.class, Params.class);
     public final Table<String, Long> supply = store.table("supply", String.class, Long.class);
     public final Table<String, Long> fees = store.table("fees", String.class, Long.class);
     public final Table<Address, Account> accounts = store.table("accounts", Address.class, Account.class);
-    public final Table<BalanceKey, Long> balances = store.table("balances", BalanceKey.class, Long.class);
     public final Table<Address, Provider> providers = store.table("providers", Address.class, Provider.class);
     public final Table<AuditKey, AuditedAttributes> audits =
             store.table("audits", AuditKey.class, AuditedAttributes.class);
@@ -53,15 +48,48 @@ public final class LedgerState {
             store.table("deployments", DeploymentId.class, Deployment.class);
     public final Table<GroupId, Group> groups = store.table("groups", GroupId.class, Group.class);
     public final Table<OrderId, Order> orders = store.table("orders", OrderId.class, Order.class);
-    public final Table<OrderId, Boolean> openOrders = store.table("open_orders", OrderId.class, Boolean.class);
     public final Table<BidId, Bid> bids = store.table("bids", BidId.class, Bid.class);
     public final Table<BidId, Lease> leases = store.table("leases", BidId.class, Lease.class);
-    public final Table<ProviderLease, Boolean> activeLeasesByProvider =
-            store.table("active_leases_by_provider", ProviderLease.class, Boolean.class);
     public final Table<DeploymentId, EscrowAccount> escrow =
             store.table("escrow_accounts", DeploymentId.class, EscrowAccount.class);
     public final Table<BidId, Payment> payments = store.table("escrow_payments", BidId.class, Payment.class);
-    public final Table<RunOutKey, Boolean> runOuts = store.table("escrow_run_outs", RunOutKey.class, Boolean.class);
+
+    // Indexes: derived from the tables above and kept current by them; not committed, not in snapshots.
+
+    /** The attributes auditors signed for a provider, by auditor. */
+    public final GroupedIndex<AuditKey, AuditedAttributes, Address> auditsByProvider =
+            audits.groupedIndex(AuditKey::provider, v -> true);
+    /** An owner's deployments, by dseq. */
+    public final GroupedIndex<DeploymentId, Deployment, Address> deploymentsByOwner =
+            deployments.groupedIndex(DeploymentId::owner, v -> true);
+    /** A deployment's groups, by gseq. */
+    public final GroupedIndex<GroupId, Group, DeploymentId> groupsByDeployment =
+            groups.groupedIndex(GroupId::deployment, v -> true);
+    /** A group's orders, oldest first. */
+    public final GroupedIndex<OrderId, Order, GroupId> ordersByGroup = orders.groupedIndex(OrderId::group, v -> true);
+    /** Orders open for bids, in order id order. */
+    public final SortedIndex<OrderId, Order, OrderId> openOrders =
+            orders.sortedIndex("open", (id, o) -> o.state() == OrderState.OPEN ? id : null);
+    /** The bids on an order, by provider. */
+    public final GroupedIndex<BidId, Bid, OrderId> bidsByOrder = bids.groupedIndex(BidId::order, v -> true);
+    /** A provider's live bids: open, or active (leased). */
+    public final GroupedIndex<BidId, Bid, Address> bidsByProvider =
+            bids.groupedIndex(BidId::provider, b -> b.state() == BidState.OPEN || b.state() == BidState.ACTIVE);
+    /** A tenant's leases. */
+    public final GroupedIndex<BidId, Lease, Address> leasesByOwner =
+            leases.groupedIndex(id -> id.deployment().owner(), v -> true);
+    /** A provider's active leases. */
+    public final GroupedIndex<BidId, Lease, Address> activeLeasesByProvider =
+            leases.groupedIndex(BidId::provider, l -> l.state() == LeaseState.ACTIVE);
+    /** A deployment's open payments, in lease order. */
+    public final GroupedIndex<BidId, Payment, DeploymentId> openPaymentsByDeployment =
+            payments.groupedIndex(BidId::deployment, p -> p.state() == PaymentState.OPEN);
+    /**
+     * Open escrow accounts that pay something, by the height at which their funds run out: the ledger
+     * closes each at exactly that height without scanning the others.
+     */
+    public final SortedIndex<DeploymentId, EscrowAccount, RunOutKey> runOuts = escrow.sortedIndex(
+            "run_outs", (id, a) -> a.runOutHeight() > 0 ? new RunOutKey(a.runOutHeight(), id) : null);
 
     /** The parameters. */
     public Params params() {

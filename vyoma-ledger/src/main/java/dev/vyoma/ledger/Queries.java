@@ -1,6 +1,6 @@
 package dev.vyoma.ledger;
 
-import dev.vyoma.ledger.bank.BalanceKey;
+import dev.vyoma.ledger.bank.Account;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.Deployment;
@@ -20,14 +20,14 @@ import dev.vyoma.ledger.provider.Provider;
 import dev.vyoma.sdl.spec.Attribute;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * Read-only queries over the ledger state: every entity by id, and lists with filters and pagination
- * ({@code offset}, {@code limit} up to {@link #MAX_LIMIT}). Lists keyed by owner read only that owner's
- * range of the table; active leases by provider read the provider index.
+ * ({@code offset}, {@code limit} up to {@link #MAX_LIMIT}). Lists by owner, provider or order read the
+ * state's indexes ({@link LedgerState}), so their cost follows the owner's share, not the table.
  */
 public final class Queries {
     /** Most items one page returns. */
@@ -72,31 +72,29 @@ public final class Queries {
     }
 
     public long balance(Address owner, String denom) {
-        return s.balances.find(new BalanceKey(owner, denom)).orElse(0L);
+        return s.accounts.find(owner).map(a -> a.balance(denom)).orElse(0L);
     }
 
     /** Every non-zero balance of an account. */
     public List<Coin> balances(Address owner) {
-        List<Coin> out = new ArrayList<>();
-        for (Map.Entry<BalanceKey, Long> e :
-                s.balances.range(new BalanceKey(owner, ""), new BalanceKey(owner, "\uffff"))) {
-            out.add(new Coin(e.getKey().denom(), e.getValue()));
-        }
-        return out;
+        return s.accounts.find(owner).map(Account::coins).orElse(List.of());
     }
 
     /** An owner's deployments, optionally only those in {@code state}. */
     public Page<Deployment> deploymentsByOwner(Address owner, DeploymentState state, int offset, int limit) {
-        List<Deployment> all =
-                s.deployments.values(new DeploymentId(owner, 1), new DeploymentId(owner, Long.MAX_VALUE));
-        return page(all, d -> state == null || d.state() == state, offset, limit);
+        return page(
+                s.deploymentsByOwner.keys(owner),
+                s.deployments::get,
+                d -> state == null || d.state() == state,
+                offset,
+                limit);
     }
 
     /** Orders open for bids, oldest deployment first. */
     public Page<Order> openOrders(int offset, int limit) {
         List<Order> out = new ArrayList<>();
         int skipped = 0;
-        for (OrderId id : s.openOrders.view().keySet()) {
+        for (OrderId id : s.openOrders.view().values()) {
             if (skipped++ < offset) {
                 continue;
             }
@@ -110,49 +108,54 @@ public final class Queries {
 
     /** Bids on an order. */
     public List<Bid> bidsByOrder(OrderId order) {
-        return s.bids.values(BidId.first(order), BidId.first(new OrderId(order.group(), order.oseq() + 1)));
+        List<Bid> out = new ArrayList<>();
+        for (BidId id : s.bidsByOrder.keys(order)) {
+            out.add(s.bids.get(id));
+        }
+        return out;
     }
 
-    /** A provider's bids (a scan of all bids; fine for devnets, indexed in a later version). */
+    /** A provider's live bids (open or active), from the provider index; lost and closed bids are left out. */
     public Page<Bid> bidsByProvider(Address provider, int offset, int limit) {
-        return page(
-                new ArrayList<>(s.bids.view().values()), b -> b.id().provider().equals(provider), offset, limit);
+        return page(s.bidsByProvider.keys(provider), s.bids::get, b -> true, offset, limit);
     }
 
     /** A tenant's leases, optionally only in {@code state}. */
     public Page<Lease> leasesByOwner(Address owner, LeaseState state, int offset, int limit) {
-        List<Lease> all = s.leases.values(
-                BidId.first(new DeploymentId(owner, 1)), BidId.first(new DeploymentId(owner, Long.MAX_VALUE)));
-        return page(all, l -> state == null || l.state() == state, offset, limit);
+        return page(
+                s.leasesByOwner.keys(owner), s.leases::get, l -> state == null || l.state() == state, offset, limit);
     }
 
     /** A provider's active leases, from the provider index. */
     public Page<Lease> activeLeasesByProvider(Address provider, int offset, int limit) {
-        List<Lease> out = new ArrayList<>();
-        var from = new LedgerState.ProviderLease(provider, BidId.first(new DeploymentId(Address.MIN, 1)));
-        int skipped = 0;
-        for (var key : s.activeLeasesByProvider.view().tailMap(from, true).keySet()) {
-            if (!key.provider().equals(provider)) {
-                break;
-            }
-            if (skipped++ < offset) {
-                continue;
-            }
-            if (out.size() == clamp(limit)) {
-                return new Page<>(out, offset, true);
-            }
-            out.add(s.leases.get(key.lease()));
-        }
-        return new Page<>(out, offset, false);
+        return page(s.activeLeasesByProvider.keys(provider), s.leases::get, l -> true, offset, limit);
     }
 
     /** Providers that have every attribute in {@code required} (exact key and value). */
     public Page<Provider> providers(List<Attribute> required, int offset, int limit) {
-        return page(
-                new ArrayList<>(s.providers.view().values()),
-                p -> p.attributes().containsAll(required),
-                offset,
-                limit);
+        return page(s.providers.sortedValues(), p -> p.attributes().containsAll(required), offset, limit);
+    }
+
+    /** A page of the values of {@code keys} (in their order) that pass {@code filter}, looked up as needed. */
+    private static <K, T> Page<T> page(
+            List<K> keys, Function<K, T> lookup, Predicate<T> filter, int offset, int limit) {
+        int max = clamp(limit);
+        List<T> out = new ArrayList<>();
+        int seen = 0;
+        for (K key : keys) {
+            T t = lookup.apply(key);
+            if (!filter.test(t)) {
+                continue;
+            }
+            if (seen++ < offset) {
+                continue;
+            }
+            if (out.size() == max) {
+                return new Page<>(out, offset, true);
+            }
+            out.add(t);
+        }
+        return new Page<>(out, offset, false);
     }
 
     private static <T> Page<T> page(List<T> all, Predicate<T> filter, int offset, int limit) {

@@ -182,8 +182,8 @@ class AdmissionTest {
         TestChain c = chain(Map.of("alice", List.of(usd(1_000), vyo(SEND_FEE)), "bob", List.of(vyo(FUNDS))));
         c.ok(c.tx("alice", send(c, "alice", "bob", 1)));
         assertThat(c.balance("alice", VYO)).isZero();
-        assertThat(c.ledger.state().balances.view().keySet())
-                .noneMatch(k -> k.owner().equals(c.addr("alice")) && k.denom().equals(VYO));
+        assertThat(c.ledger.state().accounts.get(c.addr("alice")).coins())
+                .noneMatch(coin -> coin.denom().equals(VYO));
     }
 
     @Test

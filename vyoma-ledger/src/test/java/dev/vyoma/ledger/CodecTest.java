@@ -4,13 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.codec.Codec;
 import dev.vyoma.ledger.codec.CodecException;
+import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.crypto.Ed25519;
+import dev.vyoma.ledger.crypto.Hashes;
+import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.deployment.GroupId;
+import dev.vyoma.ledger.escrow.AccountState;
+import dev.vyoma.ledger.escrow.Depositor;
+import dev.vyoma.ledger.escrow.EscrowAccount;
+import dev.vyoma.ledger.market.Bid;
+import dev.vyoma.ledger.market.BidId;
+import dev.vyoma.ledger.market.BidState;
+import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
+import dev.vyoma.ledger.tx.Tx;
 import dev.vyoma.sdl.SdlDocument;
+import dev.vyoma.sdl.spec.DecCoin;
 import dev.vyoma.testkit.Seeds;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -65,6 +83,92 @@ class CodecTest {
             }
         }
     }
+
+    /**
+     * Known answers: the bytes the canonical encoding gave for these values when it was written reflectively,
+     * before the encoders were generated per type. Any change to them is a change of the wire and snapshot
+     * format (and of every commitment), which needs a new format version, not a silent drift.
+     */
+    @Test
+    void encodingsAreTheKnownAnswers() {
+        KeyPair k = KeyPair.fromSeed(Arrays.copyOf("kat".getBytes(StandardCharsets.UTF_8), 32));
+        Address owner = k.address();
+        SdlDocument doc = dev.vyoma.sdl.Sdl.parse(KAT_SDL, "kat.yaml").document();
+        DeploymentId d = new DeploymentId(owner, 7);
+        Tx tx = new Tx(
+                "vyoma-kat-1",
+                k.publicKey(),
+                3,
+                new Coin("uvyo", 1000),
+                List.of(
+                        new Msg.CreateDeployment(
+                                d, doc.groups(), doc.manifestVersion().hex(), new Coin("uusd", 5_000_000)),
+                        new Msg.CloseBid(new BidId(new OrderId(new GroupId(d, 1), 2), owner), 10001)),
+                "memo \u2603");
+        SignedTx signed = new SignedTx(tx, Ed25519.sign(k.privateKey(), tx.signBytes()));
+        assertThat(HexFormat.of().formatHex(Hashes.sha256(signed.encode())))
+                .isEqualTo("0942384e77cd694900d5994ed60654966b47c6dbbfe2d7348f0178a7ef075296");
+        assertThat(signed.wire(tx.encodeBody())).isEqualTo(signed.encode());
+
+        BigDecimal funds = new BigDecimal("4999912.500000000000000000");
+        EscrowAccount acc = new EscrowAccount(
+                d,
+                owner,
+                AccountState.OPEN,
+                "uusd",
+                funds,
+                List.of(new Depositor(owner, funds)),
+                12,
+                new BigDecimal("87.500000000000000000"),
+                57155);
+        assertThat(HexFormat.of().formatHex(Codec.encode(acc, EscrowAccount.class)))
+                .isEqualTo("01010101000000147e7b373ab3a453ee8c890f02bd40441b0190ce0d00000000000000070101000000147e7b"
+                        + "373ab3a453ee8c890f02bd40441b0190ce0d01000000044f50454e01000000047575736401000000120000000b"
+                        + "0422c5ccbb8e3c6e5200000100000001010101000000147e7b373ab3a453ee8c890f02bd40441b0190ce0d0100"
+                        + "0000120000000b0422c5ccbb8e3c6e520000000000000000000c01000000120000000904be4e7267b6ae000000"
+                        + "0000000000df43");
+        Bid bid = new Bid(
+                new BidId(new OrderId(new GroupId(d, 1), 1), owner),
+                BidState.OPEN,
+                new DecCoin("uusd", new BigDecimal("-1.5")),
+                new Coin("uvyo", 5),
+                3,
+                0,
+                null);
+        assertThat(HexFormat.of().formatHex(Codec.encode(bid, Bid.class)))
+                .isEqualTo("01010101010101000000147e7b373ab3a453ee8c890f02bd40441b0190ce0d00000000000000070000000100"
+                        + "0000010101000000147e7b373ab3a453ee8c890f02bd40441b0190ce0d01000000044f50454e010100000004757"
+                        + "57364010000001200000008eb2eedf284ea00000101000000047576796f000000000000000500000000000000"
+                        + "03000000000000000000");
+        assertThat(Codec.<Bid>decode(Codec.encode(bid, Bid.class), Bid.class)).isEqualTo(bid);
+    }
+
+    /** One group whose placement attribute is not ASCII, so the UTF-8 path of string encoding is covered. */
+    private static final String KAT_SDL = """
+            version: "2.0"
+            services:
+              web:
+                image: nginx:1.27
+                expose:
+                  - port: 80
+                    to:
+                      - global: true
+            profiles:
+              compute:
+                web:
+                  resources:
+                    cpu: {units: 1}
+                    memory: {size: 512Mi}
+                    storage: {size: 1Gi}
+              placement:
+                dc:
+                  attributes: {region: "eu-z\u00fcrich"}
+                  pricing:
+                    web: {denom: uusd, amount: 100}
+            deployment:
+              web:
+                dc: {profile: web, count: 1}
+            """;
 
     @Test
     void otherVersionsAreRefused() {

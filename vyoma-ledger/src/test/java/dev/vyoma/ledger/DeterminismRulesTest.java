@@ -79,6 +79,18 @@ class DeterminismRulesTest {
     }
 
     @Test
+    void walksTablesInNoDefinedOrderOnlyToCheckThem() {
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(Invariants.class.getName())
+                .should()
+                .callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                        com.tngtech.archunit.core.domain.properties.HasName.Predicates.name("forEachUnordered")))
+                .because("an unordered walk may reach state only through order-independent checks (Invariants)")
+                .check(ledger);
+    }
+
+    @Test
     void iteratesNoHashOrderIntoState() {
         noClasses()
                 .that()

@@ -446,7 +446,8 @@ class MarketMessagesTest {
         assertThat(s.orders.get(order(d)).state()).isEqualTo(OrderState.CLOSED);
         assertThat(s.groups.get(g).state()).isEqualTo(GroupState.PAUSED);
         assertThat(s.openOrders.view()).isEmpty();
-        assertThat(s.activeLeasesByProvider.view()).isEmpty();
+        assertThat(java.util.stream.Stream.of("p", "q", "r"))
+                .allMatch(n -> s.activeLeasesByProvider.isEmpty(c.addr(n)));
         assertThat(s.payments.get(lease).state()).isEqualTo(PaymentState.CLOSED);
         assertThat(s.escrow.get(d).funds()).isEqualByComparingTo(BigDecimal.valueOf(DEPOSIT - 300));
         assertThat(c.balance("p", USD)).isEqualTo(FUNDS + 300);
@@ -492,8 +493,8 @@ class MarketMessagesTest {
         assertThat(s.bids.get(withdrawn).state()).isEqualTo(BidState.CLOSED);
         assertThat(s.orders.get(order(d)).state()).isEqualTo(OrderState.ACTIVE);
         assertThat(s.openOrders.contains(order(d))).isFalse();
-        assertThat(s.activeLeasesByProvider.view().keySet())
-                .containsExactly(new LedgerState.ProviderLease(c.addr("q"), bq));
+        assertThat(s.activeLeasesByProvider.keys(c.addr("q"))).containsExactly(bq);
+        assertThat(s.activeLeasesByProvider.isEmpty(c.addr("p"))).isTrue();
         assertThat(s.payments.get(bq)).isEqualTo(new Payment(bq, PaymentState.OPEN, Escrow.dec(70), Escrow.dec(0), 0));
         EscrowAccount acc = s.escrow.get(d);
         assertThat(acc.totalRate()).isEqualByComparingTo(BigDecimal.valueOf(70));

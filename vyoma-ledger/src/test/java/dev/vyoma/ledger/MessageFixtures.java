@@ -3,7 +3,6 @@ package dev.vyoma.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vyoma.ledger.bank.Account;
-import dev.vyoma.ledger.bank.BalanceKey;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.Ed25519;
@@ -109,9 +108,11 @@ final class MessageFixtures {
                 if (t.name().equals("meta")) {
                     continue;
                 }
-                @SuppressWarnings("unchecked")
-                NavigableMap<Object, Object> view = (NavigableMap<Object, Object>) (NavigableMap<?, ?>) t.view();
-                out.put(t.name(), new TreeMap<>(view));
+                NavigableMap<Object, Object> rows = new TreeMap<>();
+                for (Map.Entry<?, ?> e : t.sorted()) {
+                    rows.put(e.getKey(), e.getValue());
+                }
+                out.put(t.name(), rows);
             } catch (IllegalAccessException e) {
                 throw new AssertionError(e);
             }
@@ -145,14 +146,11 @@ final class MessageFixtures {
         Map<String, NavigableMap<Object, Object>> expected = copy(before);
         Address a = c.addr(signer);
         Account acc = (Account) before.get("accounts").get(a);
-        expected.get("accounts").put(a, new Account(a, c.key(signer).publicKey(), acc.sequence() + 1));
-        BalanceKey key = new BalanceKey(a, VYO);
-        long left = (Long) before.get("balances").getOrDefault(key, 0L) - fee;
-        if (left == 0) {
-            expected.get("balances").remove(key);
-        } else {
-            expected.get("balances").put(key, left);
-        }
+        expected.get("accounts")
+                .put(
+                        a,
+                        acc.withBalance(VYO, acc.balance(VYO) - fee)
+                                .nextSequence(c.key(signer).publicKey()));
         expected.get("fees").put(VYO, (Long) before.get("fees").getOrDefault(VYO, 0L) + fee);
         assertState(c, expected);
     }

@@ -2,7 +2,6 @@ package dev.vyoma.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vyoma.ledger.bank.BalanceKey;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.Ed25519;
@@ -56,7 +55,7 @@ final class TestChain {
     }
 
     long balance(String name, String denom) {
-        return ledger.state().balances.find(new BalanceKey(addr(name), denom)).orElse(0L);
+        return new Queries(ledger.state()).balance(addr(name), denom);
     }
 
     /** A signed transaction from {@code signer} with the next sequence and a fee limit that covers it. */

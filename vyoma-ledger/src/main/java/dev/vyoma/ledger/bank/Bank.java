@@ -13,36 +13,38 @@ public final class Bank {
 
     /** The balance of {@code owner} in {@code denom}. */
     public static long balance(Context ctx, Address owner, String denom) {
-        Long b = ctx.state().balances.get(new BalanceKey(owner, denom));
-        return b == null ? 0 : b;
+        Account a = ctx.state().accounts.get(owner);
+        return a == null ? 0 : a.balance(denom);
     }
 
-    /** Adds coins to an account (from escrow, refunds, genesis). */
+    /**
+     * Adds coins to an account (from escrow, refunds, genesis). Receiving coins opens the account, so that
+     * its owner can then sign transactions.
+     */
     public static void credit(Context ctx, Address owner, Coin coin) {
         if (coin.isZero()) {
             return;
         }
-        BalanceKey key = new BalanceKey(owner, coin.denom());
-        ctx.state().balances.put(key, Math.addExact(balance(ctx, owner, coin.denom()), coin.amount()));
-        // Receiving coins opens the account, so that its owner can then sign transactions.
-        if (!ctx.state().accounts.contains(owner)) {
-            ctx.state().accounts.put(owner, new Account(owner, null, 0));
+        Account a = ctx.state().accounts.get(owner);
+        if (a == null) {
+            a = Account.empty(owner);
         }
+        ctx.state()
+                .accounts
+                .put(owner, a.withBalance(coin.denom(), Math.addExact(a.balance(coin.denom()), coin.amount())));
     }
 
     /** Takes coins from an account, or rejects with what is missing. */
     public static void debit(Context ctx, Address owner, Coin coin, String what) {
-        long have = balance(ctx, owner, coin.denom());
+        Account a = ctx.state().accounts.get(owner);
+        long have = a == null ? 0 : a.balance(coin.denom());
         if (have < coin.amount()) {
             throw new Rejected(
                     ErrorCode.INSUFFICIENT_FUNDS,
                     owner + " has " + have + coin.denom() + " but " + what + " needs " + coin);
         }
-        BalanceKey key = new BalanceKey(owner, coin.denom());
-        if (have == coin.amount()) {
-            ctx.state().balances.remove(key);
-        } else {
-            ctx.state().balances.put(key, have - coin.amount());
+        if (coin.amount() > 0) {
+            ctx.state().accounts.put(owner, a.withBalance(coin.denom(), have - coin.amount()));
         }
     }
 

@@ -1,5 +1,5 @@
 /**
- * Accounts and coins: balances per owner and denomination, sequence numbers that stop replays, the
- * fee sink, and transfers between accounts.
+ * Accounts and coins: each account's coins (one amount per denomination) and the sequence number that
+ * stops replays, the fee sink, and transfers between accounts.
  */
 package dev.vyoma.ledger.bank;

@@ -1,8 +1,5 @@
 package dev.vyoma.ledger.codec;
 
-import java.io.ByteArrayOutputStream;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -17,6 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Canonical encoding of ledger values by their declared types. A record is its components in
@@ -39,7 +40,7 @@ public final class Codec {
 
     /** Encodes {@code value} as declared type {@code type}. */
     public static byte[] encode(Object value, Type type) {
-        Out out = new Out();
+        ByteSink out = new ByteSink(128);
         write(out, value, type);
         return out.toByteArray();
     }
@@ -47,6 +48,27 @@ public final class Codec {
     /** Encodes a record or sealed value by its runtime class. */
     public static byte[] encode(Object value) {
         return encode(value, value.getClass());
+    }
+
+    /**
+     * Appends the encoding of {@code value} as declared type {@code type} to {@code out}; the same bytes as
+     * {@link #encode(Object, Type)}, without allocating a result.
+     */
+    public static void write(ByteSink out, Object value, Type type) {
+        writer(type).write(out, value);
+    }
+
+    /** The encoder of declared type {@code type}, looked up once, for callers that encode many values of it. */
+    public static Encoder encoder(Type type) {
+        Writer w = writer(type);
+        return w::write;
+    }
+
+    /** Writes values of one declared type; the same bytes as {@link Codec#write(ByteSink, Object, Type)}. */
+    @FunctionalInterface
+    public interface Encoder {
+        /** Appends the encoding of {@code value} to {@code out}. */
+        void write(ByteSink out, Object value);
     }
 
     /** Decodes bytes produced by {@link #encode(Object, Type)}; trailing bytes are an error. */
@@ -60,81 +82,224 @@ public final class Codec {
         return (T) v;
     }
 
-    private static void write(Out out, Object v, Type type) {
+    // ----- encoding: one writer per declared type, built once -----
+
+    /** Writes a value of one declared type: for a reference type its presence byte, then its body. */
+    @FunctionalInterface
+    private interface Writer {
+        void write(ByteSink out, Object v);
+    }
+
+    private static final Map<Type, Writer> WRITERS = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, Writer> BODIES = new ConcurrentHashMap<>();
+
+    private static Writer writer(Type type) {
+        Writer w = WRITERS.get(type);
+        if (w == null) {
+            // Built outside the map's lock: building a record's writer looks up its components' writers.
+            w = buildWriter(type);
+            Writer raced = WRITERS.putIfAbsent(type, w);
+            if (raced != null) {
+                w = raced;
+            }
+        }
+        return w;
+    }
+
+    /** The writer of a record's components, in declaration order, without a presence byte. */
+    private static Writer body(Class<?> record) {
+        Writer w = BODIES.get(record);
+        if (w == null) {
+            if (!record.isRecord()) {
+                throw new CodecException("cannot encode " + record.getName() + ": not a record");
+            }
+            w = ByteRecord.class.isAssignableFrom(record) ? Codec::writeByteRecord : recordBody(record);
+            Writer raced = BODIES.putIfAbsent(record, w);
+            if (raced != null) {
+                w = raced;
+            }
+        }
+        return w;
+    }
+
+    private static Writer buildWriter(Type type) {
         Class<?> raw = raw(type);
-        if (raw.isPrimitive()) {
-            writePrimitive(out, v, raw);
-            return;
-        }
-        if (v == null) {
-            out.write(0);
-            return;
-        }
-        out.write(1);
-        if (raw == String.class) {
-            out.bytes(((String) v).getBytes(StandardCharsets.UTF_8));
-        } else if (raw == Long.class) {
-            out.i64((Long) v);
-        } else if (raw == Integer.class) {
-            out.i32((Integer) v);
-        } else if (raw == Boolean.class) {
-            out.write((Boolean) v ? 1 : 0);
-        } else if (raw == byte[].class) {
-            out.bytes((byte[]) v);
-        } else if (raw == BigInteger.class) {
-            out.bytes(((BigInteger) v).toByteArray());
-        } else if (raw == BigDecimal.class) {
-            BigDecimal d = (BigDecimal) v;
-            out.i32(d.scale());
-            out.bytes(d.unscaledValue().toByteArray());
-        } else if (raw.isEnum()) {
-            out.bytes(((Enum<?>) v).name().getBytes(StandardCharsets.UTF_8));
-        } else if (List.class.isAssignableFrom(raw)) {
-            List<?> list = (List<?>) v;
-            Type item = typeArgument(type, 0);
-            out.i32(list.size());
-            for (Object o : list) {
-                write(out, o, item);
-            }
-        } else if (raw == Optional.class) {
-            Optional<?> opt = (Optional<?>) v;
-            out.write(opt.isPresent() ? 1 : 0);
-            if (opt.isPresent()) {
-                write(out, opt.get(), typeArgument(type, 0));
-            }
-        } else if (raw.isSealed() && raw.isInterface()) {
-            out.bytes(v.getClass().getSimpleName().getBytes(StandardCharsets.UTF_8));
-            writeRecord(out, v, v.getClass());
-        } else if (raw.isRecord()) {
-            writeRecord(out, v, raw);
-        } else {
-            throw new CodecException("cannot encode " + raw.getName());
-        }
-    }
-
-    private static void writeRecord(Out out, Object v, Class<?> raw) {
-        RecordShape shape = shape(raw);
-        for (int i = 0; i < shape.types.length; i++) {
-            try {
-                write(out, shape.getters[i].invoke(v), shape.types[i]);
-            } catch (CodecException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new CodecException("cannot read " + raw.getSimpleName() + " component " + i + ": " + t);
-            }
-        }
-    }
-
-    private static void writePrimitive(Out out, Object v, Class<?> raw) {
         if (raw == long.class) {
-            out.i64((Long) v);
+            return (out, v) -> out.i64((Long) v);
         } else if (raw == int.class) {
-            out.i32((Integer) v);
+            return (out, v) -> out.i32((Integer) v);
         } else if (raw == boolean.class) {
-            out.write((Boolean) v ? 1 : 0);
-        } else {
+            return (out, v) -> out.write((Boolean) v ? 1 : 0);
+        } else if (raw.isPrimitive()) {
             throw new CodecException("unsupported primitive " + raw);
         }
+        Writer body = bodyOf(type, raw);
+        return (out, v) -> {
+            if (v == null) {
+                out.write(0);
+            } else {
+                out.write(1);
+                body.write(out, v);
+            }
+        };
+    }
+
+    /** How a present value of declared type {@code type} is written after its presence byte. */
+    private static Writer bodyOf(Type type, Class<?> raw) {
+        if (raw == String.class) {
+            return (out, v) -> writeString(out, (String) v);
+        } else if (raw == Long.class) {
+            return (out, v) -> out.i64((Long) v);
+        } else if (raw == Integer.class) {
+            return (out, v) -> out.i32((Integer) v);
+        } else if (raw == Boolean.class) {
+            return (out, v) -> out.write((Boolean) v ? 1 : 0);
+        } else if (raw == byte[].class) {
+            return (out, v) -> out.bytes((byte[]) v);
+        } else if (raw == BigInteger.class) {
+            return (out, v) -> out.bytes(((BigInteger) v).toByteArray());
+        } else if (raw == BigDecimal.class) {
+            return (out, v) -> {
+                BigDecimal d = (BigDecimal) v;
+                out.i32(d.scale());
+                out.bytes(d.unscaledValue().toByteArray());
+            };
+        } else if (raw.isEnum()) {
+            return (out, v) -> writeString(out, ((Enum<?>) v).name());
+        } else if (List.class.isAssignableFrom(raw)) {
+            Type item = typeArgument(type, 0);
+            return new Writer() {
+                private Writer items;
+
+                @Override
+                public void write(ByteSink out, Object v) {
+                    List<?> list = (List<?>) v;
+                    out.i32(list.size());
+                    if (list.isEmpty()) {
+                        return;
+                    }
+                    Writer w = items;
+                    if (w == null) {
+                        w = items = writer(item);
+                    }
+                    for (int i = 0, n = list.size(); i < n; i++) {
+                        w.write(out, list.get(i));
+                    }
+                }
+            };
+        } else if (raw == Optional.class) {
+            Type item = typeArgument(type, 0);
+            return (out, v) -> {
+                Optional<?> opt = (Optional<?>) v;
+                out.write(opt.isPresent() ? 1 : 0);
+                if (opt.isPresent()) {
+                    writer(item).write(out, opt.get());
+                }
+            };
+        } else if (raw.isSealed() && raw.isInterface()) {
+            return (out, v) -> {
+                writeString(out, v.getClass().getSimpleName());
+                body(v.getClass()).write(out, v);
+            };
+        } else if (raw.isRecord()) {
+            // Resolved on first use, so that a record type may refer to itself.
+            return new Writer() {
+                private Writer resolved;
+
+                @Override
+                public void write(ByteSink out, Object v) {
+                    Writer w = resolved;
+                    if (w == null) {
+                        w = resolved = body(raw);
+                    }
+                    w.write(out, v);
+                }
+            };
+        }
+        return (out, v) -> {
+            throw new CodecException("cannot encode " + v.getClass().getName());
+        };
+    }
+
+    /** Strings are UTF-8 with a length; ASCII, the common case, is copied without an intermediate array. */
+    private static void writeString(ByteSink out, String s) {
+        int n = s.length();
+        int at = out.ensure(4 + n);
+        byte[] b = out.array();
+        int p = at + 4;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                out.bytes(s.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            b[p++] = (byte) c;
+        }
+        b[at] = (byte) (n >>> 24);
+        b[at + 1] = (byte) (n >>> 16);
+        b[at + 2] = (byte) (n >>> 8);
+        b[at + 3] = (byte) n;
+        out.advance(4 + n);
+    }
+
+    /** The generic encoding of a one-{@code byte[]} record (its presence byte, then the bytes), without a copy. */
+    private static void writeByteRecord(ByteSink out, Object v) {
+        ByteRecord r = (ByteRecord) v;
+        int n = r.byteLength();
+        int at = out.ensure(5 + n);
+        byte[] b = out.array();
+        b[at] = 1;
+        b[at + 1] = (byte) (n >>> 24);
+        b[at + 2] = (byte) (n >>> 16);
+        b[at + 3] = (byte) (n >>> 8);
+        b[at + 4] = (byte) n;
+        r.copyBytes(b, at + 5);
+        out.advance(5 + n);
+    }
+
+    private static Writer recordBody(Class<?> raw) {
+        RecordComponent[] components = raw.getRecordComponents();
+        Writer[] parts = new Writer[components.length];
+        for (int i = 0; i < components.length; i++) {
+            parts[i] = componentWriter(raw, components[i]);
+        }
+        return (out, v) -> {
+            for (Writer part : parts) {
+                part.write(out, v);
+            }
+        };
+    }
+
+    /** Reads one component of a record through a generated accessor (no reflection per call) and writes it. */
+    private static Writer componentWriter(Class<?> raw, RecordComponent c) {
+        Accessors.Getter get = Accessors.getter(raw, c);
+        Class<?> t = c.getType();
+        if (t == long.class) {
+            ToLongFunction<Object> f = get.asLong();
+            return (out, v) -> out.i64(f.applyAsLong(v));
+        } else if (t == int.class) {
+            ToIntFunction<Object> f = get.asInt();
+            return (out, v) -> out.i32(f.applyAsInt(v));
+        } else if (t == boolean.class) {
+            Predicate<Object> f = get.asBoolean();
+            return (out, v) -> out.write(f.test(v) ? 1 : 0);
+        } else if (t.isPrimitive()) {
+            throw new CodecException("unsupported primitive " + t + " in " + raw.getName());
+        }
+        Function<Object, Object> f = get.asObject();
+        Type type = c.getGenericType();
+        return new Writer() {
+            private Writer w;
+
+            @Override
+            public void write(ByteSink out, Object v) {
+                Writer inner = w;
+                if (inner == null) {
+                    inner = w = writer(type);
+                }
+                inner.write(out, f.apply(v));
+            }
+        };
     }
 
     private static Object read(In in, Type type) {
@@ -259,29 +424,22 @@ public final class Codec {
         throw new CodecException("raw collection type without element type: " + type);
     }
 
-    /** Accessors and canonical constructor of a record, looked up once. */
-    private record RecordShape(MethodHandle[] getters, Type[] types, Constructor<?> constructor) {
+    /** Component types and canonical constructor of a record, looked up once, for decoding. */
+    private record RecordShape(Type[] types, Constructor<?> constructor) {
         static RecordShape of(Class<?> raw) {
             RecordComponent[] components = raw.getRecordComponents();
-            MethodHandle[] getters = new MethodHandle[components.length];
             Type[] types = new Type[components.length];
             Class<?>[] ctorTypes = new Class<?>[components.length];
             for (int i = 0; i < components.length; i++) {
-                try {
-                    components[i].getAccessor().setAccessible(true);
-                    getters[i] = MethodHandles.lookup().unreflect(components[i].getAccessor());
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    throw new CodecException("cannot access " + raw.getName() + "." + components[i].getName());
-                }
                 types[i] = components[i].getGenericType();
                 ctorTypes[i] = components[i].getType();
             }
             try {
                 Constructor<?> ctor = raw.getDeclaredConstructor(ctorTypes);
                 ctor.setAccessible(true);
-                return new RecordShape(getters, types, ctor);
-            } catch (NoSuchMethodException e) {
-                throw new CodecException("no canonical constructor for " + raw.getName());
+                return new RecordShape(types, ctor);
+            } catch (NoSuchMethodException | RuntimeException e) {
+                throw new CodecException("no accessible canonical constructor for " + raw.getName());
             }
         }
 
@@ -298,30 +456,6 @@ public final class Codec {
         @Override
         public String toString() {
             return "RecordShape" + Arrays.toString(types);
-        }
-    }
-
-    /** Growable output. */
-    private static final class Out extends ByteArrayOutputStream {
-        Out() {
-            super(128);
-        }
-
-        void i32(int v) {
-            write(v >>> 24);
-            write(v >>> 16);
-            write(v >>> 8);
-            write(v);
-        }
-
-        void i64(long v) {
-            i32((int) (v >>> 32));
-            i32((int) v);
-        }
-
-        void bytes(byte[] b) {
-            i32(b.length);
-            write(b, 0, b.length);
         }
     }
 

@@ -1,10 +1,11 @@
 package dev.vyoma.ledger.crypto;
 
+import dev.vyoma.ledger.codec.ByteRecord;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
 /** An account address: 20 bytes, written as bech32 with the HRP {@value #HRP}, for example {@code vyoma1…}. */
-public record Address(byte[] bytes) implements Comparable<Address> {
+public record Address(byte[] bytes) implements Comparable<Address>, ByteRecord {
     /** The bech32 human-readable part of every address. */
     public static final String HRP = "vyoma";
     /** The length of an address. */
@@ -52,8 +53,18 @@ public record Address(byte[] bytes) implements Comparable<Address> {
     }
 
     @Override
+    public int byteLength() {
+        return bytes.length;
+    }
+
+    @Override
+    public void copyBytes(byte[] dst, int offset) {
+        System.arraycopy(bytes, 0, dst, offset, bytes.length);
+    }
+
+    @Override
     public boolean equals(Object other) {
-        return other instanceof Address that && Arrays.equals(bytes, that.bytes);
+        return this == other || (other instanceof Address that && Arrays.equals(bytes, that.bytes));
     }
 
     @Override

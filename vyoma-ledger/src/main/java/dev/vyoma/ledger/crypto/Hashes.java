@@ -10,14 +10,25 @@ public final class Hashes {
 
     private Hashes() {}
 
+    /** A fresh digest to copy: cloning is several times cheaper than a provider lookup per call. */
+    private static final MessageDigest PROTOTYPE = newSha256();
+
     /** SHA-256 of the concatenation of {@code parts}, in order. */
     public static byte[] sha256(byte[]... parts) {
-        // A MessageDigest is stateful, so each call takes its own; getInstance is cheap next to hashing.
-        MessageDigest digest = newSha256();
+        MessageDigest digest = newDigest();
         for (byte[] part : parts) {
             digest.update(part);
         }
         return digest.digest();
+    }
+
+    /** A new SHA-256 digest, for callers that hash in steps. */
+    public static MessageDigest newDigest() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return newSha256();
+        }
     }
 
     private static MessageDigest newSha256() {

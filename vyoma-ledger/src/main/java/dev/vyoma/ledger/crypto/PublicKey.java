@@ -1,12 +1,13 @@
 package dev.vyoma.ledger.crypto;
 
+import dev.vyoma.ledger.codec.ByteRecord;
 import java.util.Arrays;
 
 /**
  * An Ed25519 public key: the 32-byte point encoding of RFC 8032. Any 32 bytes make a {@code PublicKey};
  * whether they encode a usable point is decided by {@link Ed25519#verify}, which rejects those that do not.
  */
-public record PublicKey(byte[] bytes) {
+public record PublicKey(byte[] bytes) implements ByteRecord {
     /** The length of an encoded public key. */
     public static final int LENGTH_BYTES = 32;
 
@@ -23,6 +24,16 @@ public record PublicKey(byte[] bytes) {
     /** The account address of this key; see {@link Address#of(PublicKey)}. */
     public Address address() {
         return Address.of(this);
+    }
+
+    @Override
+    public int byteLength() {
+        return bytes.length;
+    }
+
+    @Override
+    public void copyBytes(byte[] dst, int offset) {
+        System.arraycopy(bytes, 0, dst, offset, bytes.length);
     }
 
     @Override

@@ -1,9 +1,10 @@
 package dev.vyoma.ledger.crypto;
 
+import dev.vyoma.ledger.codec.ByteRecord;
 import java.util.Arrays;
 
 /** An Ed25519 signature: 64 bytes, the encoded point R followed by the scalar S (RFC 8032). */
-public record Signature(byte[] bytes) {
+public record Signature(byte[] bytes) implements ByteRecord {
     /** The length of a signature. */
     public static final int LENGTH_BYTES = 64;
 
@@ -15,6 +16,16 @@ public record Signature(byte[] bytes) {
     @Override
     public byte[] bytes() {
         return bytes.clone();
+    }
+
+    @Override
+    public int byteLength() {
+        return bytes.length;
+    }
+
+    @Override
+    public void copyBytes(byte[] dst, int offset) {
+        System.arraycopy(bytes, 0, dst, offset, bytes.length);
     }
 
     @Override

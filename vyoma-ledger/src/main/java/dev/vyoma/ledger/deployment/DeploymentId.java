@@ -18,6 +18,18 @@ public record DeploymentId(Address owner, long dseq) implements Comparable<Deplo
         return c != 0 ? c : Long.compare(dseq, o.dseq);
     }
 
+    // Explicit equals and hashCode: ids are hash keys of the ledger's tables, so the primitive is compared
+    // before the address is dereferenced.
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof DeploymentId d && dseq == d.dseq && owner.equals(d.owner));
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * owner.hashCode() + Long.hashCode(dseq);
+    }
+
     @Override
     public String toString() {
         return owner + "/" + dseq;

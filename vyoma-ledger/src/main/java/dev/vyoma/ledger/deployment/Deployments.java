@@ -131,7 +131,12 @@ public final class Deployments {
 
     /** The groups of a deployment in gseq order. */
     public static List<Group> groupsOf(Context ctx, DeploymentId id) {
-        return ctx.state().groups.values(GroupId.first(id), new GroupId(id, Integer.MAX_VALUE));
+        List<GroupId> ids = ctx.state().groupsByDeployment.keys(id);
+        List<Group> out = new java.util.ArrayList<>(ids.size());
+        for (GroupId g : ids) {
+            out.add(ctx.state().groups.get(g));
+        }
+        return out;
     }
 
     private static Deployment active(Context ctx, DeploymentId id) {

@@ -23,6 +23,16 @@ public record GroupId(DeploymentId deployment, int gseq) implements Comparable<G
     }
 
     @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof GroupId g && gseq == g.gseq && deployment.equals(g.deployment));
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * deployment.hashCode() + gseq;
+    }
+
+    @Override
     public String toString() {
         return deployment + "/" + gseq;
     }

@@ -165,7 +165,6 @@ public final class Escrow {
         if (dust.signum() != 0) {
             throw new IllegalStateException("escrow " + id + " closes with a fraction of a micro-unit: " + dust);
         }
-        unindex(ctx, acc);
         ctx.state()
                 .escrow
                 .put(
@@ -176,23 +175,19 @@ public final class Escrow {
 
     /** Accounts whose funds run out at or before {@code height}, in index order. */
     public static List<DeploymentId> dueRunOuts(Context ctx) {
-        List<DeploymentId> due = new ArrayList<>();
-        for (Map.Entry<RunOutKey, Boolean> e : ctx.state().runOuts.view().entrySet()) {
-            if (e.getKey().height() > ctx.height()) {
-                break;
-            }
-            due.add(e.getKey().account());
+        Map.Entry<RunOutKey, DeploymentId> first = ctx.state().runOuts.first();
+        if (first == null || first.getKey().height() > ctx.height()) {
+            return List.of();
         }
-        return due;
+        return ctx.state().runOuts.upTo(RunOutKey.last(ctx.height()));
     }
 
     /** Open payments of a deployment's account, in lease order. */
     public static List<Payment> openPayments(Context ctx, DeploymentId id) {
-        List<Payment> out = new ArrayList<>();
-        for (Payment p : ctx.state().payments.values(BidId.first(id), BidId.first(next(id)))) {
-            if (p.state() == PaymentState.OPEN) {
-                out.add(p);
-            }
+        List<BidId> leases = ctx.state().openPaymentsByDeployment.keys(id);
+        List<Payment> out = new ArrayList<>(leases.size());
+        for (BidId lease : leases) {
+            out.add(ctx.state().payments.get(lease));
         }
         return out;
     }
@@ -284,9 +279,11 @@ public final class Escrow {
                 a.id(), a.owner(), a.state(), a.denom(), funds, depositors, settledAt, totalRate, a.runOutHeight());
     }
 
-    /** Saves an account with its run-out height recomputed and the index updated. */
+    /**
+     * Saves an account with its run-out height recomputed; the run-out index follows the stored height
+     * ({@code LedgerState.runOuts}).
+     */
     private static void save(Context ctx, EscrowAccount acc) {
-        unindex(ctx, acc);
         long runOut = 0;
         if (acc.state() == AccountState.OPEN && acc.totalRate().signum() > 0) {
             BigDecimal blocks = acc.funds().divide(acc.totalRate(), 0, RoundingMode.CEILING);
@@ -294,7 +291,6 @@ public final class Escrow {
                     ? Long.MAX_VALUE / 2
                     : blocks.longValueExact();
             runOut = Math.max(acc.settledAt() + b, ctx.height() + 1);
-            ctx.state().runOuts.put(new RunOutKey(runOut, acc.id()), Boolean.TRUE);
         }
         ctx.state()
                 .escrow
@@ -310,17 +306,6 @@ public final class Escrow {
                                 acc.settledAt(),
                                 acc.totalRate(),
                                 runOut));
-    }
-
-    private static void unindex(Context ctx, EscrowAccount acc) {
-        EscrowAccount stored = ctx.state().escrow.get(acc.id());
-        if (stored != null && stored.runOutHeight() > 0) {
-            ctx.state().runOuts.remove(new RunOutKey(stored.runOutHeight(), acc.id()));
-        }
-    }
-
-    private static DeploymentId next(DeploymentId id) {
-        return new DeploymentId(id.owner(), id.dseq() == Long.MAX_VALUE ? id.dseq() : id.dseq() + 1);
     }
 
     private static String plain(BigDecimal d) {

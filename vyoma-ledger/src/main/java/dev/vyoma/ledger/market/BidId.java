@@ -33,6 +33,16 @@ public record BidId(OrderId order, Address provider) implements Comparable<BidId
     }
 
     @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof BidId b && order.equals(b.order) && provider.equals(b.provider));
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * order.hashCode() + provider.hashCode();
+    }
+
+    @Override
     public String toString() {
         return order + "/" + provider;
     }

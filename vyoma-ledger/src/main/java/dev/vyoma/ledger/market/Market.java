@@ -6,7 +6,6 @@ import dev.vyoma.ledger.ErrorCode;
 import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.Rejected;
 import dev.vyoma.ledger.audit.AuditKey;
-import dev.vyoma.ledger.audit.AuditedAttributes;
 import dev.vyoma.ledger.bank.Bank;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.Deployment;
@@ -20,7 +19,6 @@ import dev.vyoma.ledger.provider.Provider;
 import dev.vyoma.ledger.tx.Msg;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Orders, bids and leases: the market's messages and the cascades other modules start. */
 public final class Market {
@@ -42,18 +40,27 @@ public final class Market {
         OrderId id = new OrderId(group.id(), oseq);
         Order order = new Order(id, OrderState.OPEN, group.spec().price(), ctx.height());
         ctx.state().orders.put(id, order);
-        ctx.state().openOrders.put(id, Boolean.TRUE);
         ctx.emit(new Event.OrderCreated(id, order.maxPrice()));
     }
 
     /** Every order of a group, oldest first. */
     public static List<Order> ordersOf(Context ctx, GroupId group) {
-        return ctx.state().orders.values(new OrderId(group, 0), new OrderId(group, Integer.MAX_VALUE));
+        List<OrderId> ids = ctx.state().ordersByGroup.keys(group);
+        List<Order> out = new ArrayList<>(ids.size());
+        for (OrderId id : ids) {
+            out.add(ctx.state().orders.get(id));
+        }
+        return out;
     }
 
     /** Every bid on an order, in provider order. */
     public static List<Bid> bidsOf(LedgerState s, OrderId order) {
-        return s.bids.values(BidId.first(order), BidId.first(new OrderId(order.group(), order.oseq() + 1)));
+        List<BidId> ids = s.bidsByOrder.keys(order);
+        List<Bid> out = new ArrayList<>(ids.size());
+        for (BidId id : ids) {
+            out.add(s.bids.get(id));
+        }
+        return out;
     }
 
     /**
@@ -79,7 +86,6 @@ public final class Market {
 
     private static void closeOrder(Context ctx, Order o) {
         ctx.state().orders.put(o.id(), o.with(OrderState.CLOSED));
-        ctx.state().openOrders.remove(o.id());
         ctx.emit(new Event.OrderClosed(o.id()));
     }
 
@@ -103,7 +109,6 @@ public final class Market {
         LeaseState state =
                 reason.equals(CloseReason.INSUFFICIENT_FUNDS) ? LeaseState.INSUFFICIENT_FUNDS : LeaseState.CLOSED;
         ctx.state().leases.put(id, lease.closed(state, ctx.height(), reason));
-        ctx.state().activeLeasesByProvider.remove(new LedgerState.ProviderLease(id.provider(), id));
         ctx.emit(new Event.LeaseClosed(id, reason));
         closeBid(ctx, ctx.state().bids.get(id), BidState.CLOSED, reason);
     }
@@ -164,25 +169,11 @@ public final class Market {
 
     private static List<Matching.Audited> audited(Context ctx, Address provider) {
         List<Matching.Audited> out = new ArrayList<>();
-        for (Map.Entry<AuditKey, AuditedAttributes> e : ctx.state()
-                .audits
-                .range(new AuditKey(provider, Address.MIN), new AuditKey(next(provider), Address.MIN))) {
+        for (AuditKey key : ctx.state().auditsByProvider.keys(provider)) {
             out.add(new Matching.Audited(
-                    e.getKey().auditor().toString(), e.getValue().attributes()));
+                    key.auditor().toString(), ctx.state().audits.get(key).attributes()));
         }
         return out;
-    }
-
-    private static Address next(Address a) {
-        byte[] b = a.bytes();
-        for (int i = b.length - 1; i >= 0; i--) {
-            if (b[i] != (byte) 0xFF) {
-                b[i]++;
-                return new Address(b);
-            }
-            b[i] = 0;
-        }
-        return new Address(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1});
     }
 
     static void closeBidMsg(Context ctx, Msg.CloseBid m) {
@@ -240,11 +231,7 @@ public final class Market {
                 () -> "provider " + m.bid().provider() + " is no longer registered; choose another bid");
         Escrow.createPayment(ctx, m.bid(), bid.price());
         ctx.state().leases.put(m.bid(), new Lease(m.bid(), LeaseState.ACTIVE, bid.price(), ctx.height(), 0, null));
-        ctx.state()
-                .activeLeasesByProvider
-                .put(new LedgerState.ProviderLease(m.bid().provider(), m.bid()), Boolean.TRUE);
         ctx.state().orders.put(order.id(), order.with(OrderState.ACTIVE));
-        ctx.state().openOrders.remove(order.id());
         ctx.state().bids.put(bid.id(), bid.with(BidState.ACTIVE));
         ctx.emit(new Event.LeaseCreated(m.bid(), bid.price()));
         for (Bid other : bidsOf(ctx.state(), order.id())) {

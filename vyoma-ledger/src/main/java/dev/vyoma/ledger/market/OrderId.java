@@ -16,6 +16,16 @@ public record OrderId(GroupId group, int oseq) implements Comparable<OrderId> {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof OrderId x && oseq == x.oseq && group.equals(x.group));
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * group.hashCode() + oseq;
+    }
+
+    @Override
     public String toString() {
         return group + "/" + oseq;
     }

@@ -2,11 +2,9 @@ package dev.vyoma.ledger.provider;
 
 import dev.vyoma.ledger.Context;
 import dev.vyoma.ledger.ErrorCode;
-import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.Rejected;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.event.Event;
-import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.sdl.spec.Attribute;
 import java.net.URI;
@@ -101,12 +99,7 @@ public final class Providers {
                         ctx.state().providers.contains(d.owner()),
                         ErrorCode.PROVIDER_NOT_FOUND,
                         () -> d.owner() + " is not a provider");
-                var firstLease = ctx.state()
-                        .activeLeasesByProvider
-                        .first(new LedgerState.ProviderLease(
-                                d.owner(), BidId.first(new dev.vyoma.ledger.deployment.DeploymentId(Address.MIN, 1))));
-                boolean busy = firstLease.isPresent()
-                        && firstLease.get().getKey().provider().equals(d.owner());
+                boolean busy = !ctx.state().activeLeasesByProvider.isEmpty(d.owner());
                 Rejected.unless(
                         !busy,
                         ErrorCode.PROVIDER_HAS_LEASES,

@@ -14,10 +14,20 @@ import java.util.HexFormat;
 public record SignedTx(Tx tx, Signature signature) {
     /** The transaction's wire bytes. */
     public byte[] encode() {
-        byte[] body = Codec.encode(this, SignedTx.class);
-        byte[] out = new byte[body.length + 1];
+        return wire(tx.encodeBody());
+    }
+
+    /**
+     * The wire bytes, given {@code tx().encodeBody()}: the version byte, then this record's canonical
+     * encoding, which is a presence byte, the transaction's body and the signature's encoding.
+     */
+    public byte[] wire(byte[] txBody) {
+        byte[] sig = Codec.encode(signature, Signature.class);
+        byte[] out = new byte[2 + txBody.length + sig.length];
         out[0] = (byte) Tx.VERSION;
-        System.arraycopy(body, 0, out, 1, body.length);
+        out[1] = 1;
+        System.arraycopy(txBody, 0, out, 2, txBody.length);
+        System.arraycopy(sig, 0, out, 2 + txBody.length, sig.length);
         return out;
     }
 

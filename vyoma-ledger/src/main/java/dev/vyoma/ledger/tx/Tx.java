@@ -28,7 +28,20 @@ public record Tx(String chainId, PublicKey signer, long sequence, Coin maxFee, L
 
     /** The bytes the signer signs. */
     public byte[] signBytes() {
-        byte[] body = Codec.encode(this, Tx.class);
+        return signBytes(encodeBody());
+    }
+
+    /**
+     * The canonical encoding of this transaction ({@code Codec.encode(tx, Tx.class)}), from which both
+     * {@link #signBytes(byte[])} and {@link SignedTx#wire(byte[])} are made, so a ledger that needs both
+     * encodes the transaction once.
+     */
+    public byte[] encodeBody() {
+        return Codec.encode(this, Tx.class);
+    }
+
+    /** The bytes the signer signs, given the transaction's {@link #encodeBody()}: a domain prefix, then the body. */
+    public static byte[] signBytes(byte[] body) {
         byte[] out = new byte[DOMAIN.length + body.length];
         System.arraycopy(DOMAIN, 0, out, 0, DOMAIN.length);
         System.arraycopy(body, 0, out, DOMAIN.length, body.length);

@@ -5,7 +5,6 @@ import dev.vyoma.ledger.BlockResult;
 import dev.vyoma.ledger.ErrorCode;
 import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.bank.Account;
-import dev.vyoma.ledger.bank.BalanceKey;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.cert.CertificateId;
 import dev.vyoma.ledger.crypto.Address;
@@ -359,7 +358,9 @@ final class BlockGenerator {
             send();
             return;
         }
-        List<Group> groups = state.groups.values(GroupId.first(id), new GroupId(id, Integer.MAX_VALUE));
+        List<Group> groups = state.groupsByDeployment.keys(id).stream()
+                .map(state.groups::get)
+                .toList();
         GroupId gid = groups.isEmpty()
                 ? new GroupId(id, 1)
                 : groups.get(random.nextInt(groups.size())).id();
@@ -769,7 +770,8 @@ final class BlockGenerator {
     }
 
     private long balance(Address addr, String denom) {
-        return state.balances.find(new BalanceKey(addr, denom)).orElse(0L);
+        Account account = state.accounts.get(addr);
+        return account == null ? 0 : account.balance(denom);
     }
 
     private KeyPair anyone() {

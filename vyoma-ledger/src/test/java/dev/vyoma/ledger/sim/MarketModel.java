@@ -82,9 +82,11 @@ final class MarketModel {
     /** Null when this model matches the tables, else what differs. */
     String mismatch(LedgerState s) {
         Set<DeploymentId> deployments = new HashSet<>();
-        s.deployments.view().values().stream()
-                .filter(d -> d.state() == DeploymentState.ACTIVE)
-                .forEach(d -> deployments.add(d.id()));
+        s.deployments.forEachUnordered((id, d) -> {
+            if (d.state() == DeploymentState.ACTIVE) {
+                deployments.add(id);
+            }
+        });
         if (!deployments.equals(activeDeployments.toSet())) {
             return "active deployments";
         }
@@ -92,24 +94,32 @@ final class MarketModel {
             return "open orders";
         }
         Set<BidId> bids = new HashSet<>();
-        s.bids.view().values().stream().filter(b -> b.state() == BidState.OPEN).forEach(b -> bids.add(b.id()));
+        s.bids.forEachUnordered((id, b) -> {
+            if (b.state() == BidState.OPEN) {
+                bids.add(id);
+            }
+        });
         if (!bids.equals(openBids.toSet())) {
             return "open bids";
         }
         Set<BidId> leases = new HashSet<>();
-        s.leases.view().values().stream()
-                .filter(l -> l.state() == LeaseState.ACTIVE)
-                .forEach(l -> leases.add(l.id()));
+        s.leases.forEachUnordered((id, l) -> {
+            if (l.state() == LeaseState.ACTIVE) {
+                leases.add(id);
+            }
+        });
         Set<BidId> indexed = new HashSet<>();
-        s.activeLeasesByProvider.view().keySet().forEach(k -> indexed.add(k.lease()));
+        s.providers.forEachUnordered((owner, p) -> indexed.addAll(s.activeLeasesByProvider.keys(owner)));
         if (!leases.equals(activeLeases.toSet()) || !leases.equals(indexed)) {
             return "active leases (table " + leases.size() + ", provider index " + indexed.size() + ", events "
                     + activeLeases.size() + ")";
         }
         Set<GroupId> paused = new HashSet<>();
-        s.groups.view().values().stream()
-                .filter(g -> g.state() == GroupState.PAUSED)
-                .forEach(g -> paused.add(g.id()));
+        s.groups.forEachUnordered((id, g) -> {
+            if (g.state() == GroupState.PAUSED) {
+                paused.add(id);
+            }
+        });
         if (!paused.equals(pausedGroups.toSet())) {
             return "paused groups";
         }
