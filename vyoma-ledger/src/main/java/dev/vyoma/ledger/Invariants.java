@@ -38,6 +38,18 @@ public final class Invariants {
     }
 
     /**
+     * Every index of every table holds exactly what the table's rows imply, in order. It rebuilds each index
+     * to compare, so it costs more than {@link #verify}; tests run it every few hundred blocks.
+     */
+    public static void verifyIndexes(LedgerState s) {
+        try {
+            s.store.verifyIndexes();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("ledger invariant violated: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Per denomination, balances + fees + escrow funds + unwithdrawn payments + held bid deposits equal
      * the genesis supply, exactly; no escrow is negative; no active lease belongs to a closed deployment;
      * an order has at most one active lease; every open account with a rate is in the run-out index.

@@ -55,35 +55,40 @@ public final class LedgerState {
     public final Table<BidId, Payment> payments = store.table("escrow_payments", BidId.class, Payment.class);
 
     // Indexes: derived from the tables above and kept current by them; not committed, not in snapshots.
+    // Each grouped index names an order hint that never decreases as keys grow within a group.
 
     /** The attributes auditors signed for a provider, by auditor. */
     public final GroupedIndex<AuditKey, AuditedAttributes, Address> auditsByProvider =
-            audits.groupedIndex(AuditKey::provider, v -> true);
+            audits.groupedIndex(AuditKey::provider, k -> k.auditor().orderPrefix(), v -> true);
     /** An owner's deployments, by dseq. */
     public final GroupedIndex<DeploymentId, Deployment, Address> deploymentsByOwner =
-            deployments.groupedIndex(DeploymentId::owner, v -> true);
+            deployments.groupedIndex(DeploymentId::owner, DeploymentId::dseq, v -> true);
     /** A deployment's groups, by gseq. */
     public final GroupedIndex<GroupId, Group, DeploymentId> groupsByDeployment =
-            groups.groupedIndex(GroupId::deployment, v -> true);
+            groups.groupedIndex(GroupId::deployment, GroupId::gseq, v -> true);
     /** A group's orders, oldest first. */
-    public final GroupedIndex<OrderId, Order, GroupId> ordersByGroup = orders.groupedIndex(OrderId::group, v -> true);
+    public final GroupedIndex<OrderId, Order, GroupId> ordersByGroup =
+            orders.groupedIndex(OrderId::group, OrderId::oseq, v -> true);
     /** Orders open for bids, in order id order. */
     public final SortedIndex<OrderId, Order, OrderId> openOrders =
             orders.sortedIndex("open", (id, o) -> o.state() == OrderState.OPEN ? id : null);
     /** The bids on an order, by provider. */
-    public final GroupedIndex<BidId, Bid, OrderId> bidsByOrder = bids.groupedIndex(BidId::order, v -> true);
+    public final GroupedIndex<BidId, Bid, OrderId> bidsByOrder =
+            bids.groupedIndex(BidId::order, k -> k.provider().orderPrefix(), v -> true);
     /** A provider's live bids: open, or active (leased). */
-    public final GroupedIndex<BidId, Bid, Address> bidsByProvider =
-            bids.groupedIndex(BidId::provider, b -> b.state() == BidState.OPEN || b.state() == BidState.ACTIVE);
+    public final GroupedIndex<BidId, Bid, Address> bidsByProvider = bids.groupedIndex(
+            BidId::provider,
+            k -> k.deployment().owner().orderPrefix(),
+            b -> b.state() == BidState.OPEN || b.state() == BidState.ACTIVE);
     /** A tenant's leases. */
-    public final GroupedIndex<BidId, Lease, Address> leasesByOwner =
-            leases.groupedIndex(id -> id.deployment().owner(), v -> true);
+    public final GroupedIndex<BidId, Lease, Address> leasesByOwner = leases.groupedIndex(
+            id -> id.deployment().owner(), id -> id.deployment().dseq(), v -> true);
     /** A provider's active leases. */
-    public final GroupedIndex<BidId, Lease, Address> activeLeasesByProvider =
-            leases.groupedIndex(BidId::provider, l -> l.state() == LeaseState.ACTIVE);
+    public final GroupedIndex<BidId, Lease, Address> activeLeasesByProvider = leases.groupedIndex(
+            BidId::provider, id -> id.deployment().owner().orderPrefix(), l -> l.state() == LeaseState.ACTIVE);
     /** A deployment's open payments, in lease order. */
-    public final GroupedIndex<BidId, Payment, DeploymentId> openPaymentsByDeployment =
-            payments.groupedIndex(BidId::deployment, p -> p.state() == PaymentState.OPEN);
+    public final GroupedIndex<BidId, Payment, DeploymentId> openPaymentsByDeployment = payments.groupedIndex(
+            BidId::deployment, id -> id.order().group().gseq(), p -> p.state() == PaymentState.OPEN);
     /**
      * Open escrow accounts that pay something, by the height at which their funds run out: the ledger
      * closes each at exactly that height without scanning the others.

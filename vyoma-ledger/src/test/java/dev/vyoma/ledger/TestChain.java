@@ -73,6 +73,7 @@ final class TestChain {
         last = ledger.apply(new Block(h, 1_700_000_000_000L + h * BLOCK_MILLIS, addr("validator"), List.of(txs)));
         if (checkInvariants) {
             Invariants.verify(ledger.state());
+            Invariants.verifyIndexes(ledger.state());
         }
         return last;
     }

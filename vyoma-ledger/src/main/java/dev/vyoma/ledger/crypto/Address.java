@@ -46,6 +46,18 @@ public record Address(byte[] bytes) implements Comparable<Address>, ByteRecord {
         return bytes.clone();
     }
 
+    /**
+     * The first eight bytes as an unsigned number, moved into signed order ({@code Long.compare} of two
+     * prefixes agrees with {@link #compareTo} wherever the prefixes differ): an order hint for indexes.
+     */
+    public long orderPrefix() {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (bytes[i] & 0xFF);
+        }
+        return v ^ Long.MIN_VALUE;
+    }
+
     /** Orders addresses by their bytes, compared as unsigned numbers. */
     @Override
     public int compareTo(Address other) {

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 /**
  * A table's keys grouped by a part of the key (the bids of an order, the active leases of a provider),
@@ -16,21 +18,36 @@ import java.util.function.Predicate;
  * so neither committed nor written to snapshots; the table keeps it current on every write, rollback and
  * load.
  *
- * <p>Most groups hold one or a few keys, so a group is stored as the key itself, then as a sorted array,
- * and only past {@value #ARRAY_MAX} keys as a tree: a million groups cost little more than their hash
- * map nodes.
+ * <p>Most groups hold one or a few keys, so a group is stored as the key itself, or as a sorted array of
+ * up to {@value #ARRAY_MAX} keys: a million groups cost little more than their hash map nodes. A larger
+ * group (a provider's ten thousand leases) is split by an <em>order hint</em>, a {@code long} the index
+ * computes from each key and that never decreases as keys increase within a group, into buckets in a tree
+ * keyed by the hint; keys with the same hint share a small sorted array. Inserting into a large group
+ * then compares {@code long}s down the tree instead of whole record keys, which at millions of rows is
+ * most of the cost of an index.
  */
 public final class GroupedIndex<K extends Comparable<? super K>, V, G> implements Maintained<K, V> {
-    /** The largest group kept as a sorted array. */
+    /** The largest group kept as one sorted array; past it a group is split into buckets by order hint. */
     static final int ARRAY_MAX = 32;
 
     private final Function<? super K, ? extends G> groupOf;
+    private final ToLongFunction<? super K> orderHint;
     private final Predicate<? super V> filter;
-    /** A group: one key, a sorted {@code Object[]} of keys, or a {@code TreeSet} of keys. */
+    /** A group: one key, a sorted {@code Object[]} of keys, or a {@link Large} group. */
     private final HashMap<G, Object> groups = new HashMap<>();
 
-    GroupedIndex(Function<? super K, ? extends G> groupOf, Predicate<? super V> filter) {
+    /** A group past {@link #ARRAY_MAX} keys: buckets of keys (one key or a sorted array) by order hint. */
+    private static final class Large {
+        final TreeMap<Long, Object> buckets = new TreeMap<>();
+        int size;
+    }
+
+    GroupedIndex(
+            Function<? super K, ? extends G> groupOf,
+            ToLongFunction<? super K> orderHint,
+            Predicate<? super V> filter) {
         this.groupOf = groupOf;
+        this.orderHint = orderHint;
         this.filter = filter;
     }
 
@@ -56,17 +73,16 @@ public final class GroupedIndex<K extends Comparable<? super K>, V, G> implement
         if (g == null) {
             return List.of();
         }
-        if (g instanceof Object[] a) {
-            List<K> out = new ArrayList<>(a.length);
-            for (Object o : a) {
-                out.add((K) o);
+        if (g instanceof Large large) {
+            List<K> out = new ArrayList<>(large.size);
+            for (Object bucket : large.buckets.values()) {
+                appendTo(out, bucket);
             }
             return out;
         }
-        if (g instanceof TreeSet<?> t) {
-            return new ArrayList<>((TreeSet<K>) t);
-        }
-        return List.of((K) g);
+        List<K> out = new ArrayList<>(g instanceof Object[] a ? a.length : 1);
+        appendTo(out, g);
+        return out;
     }
 
     /** Whether {@code group} has no key. */
@@ -80,82 +96,170 @@ public final class GroupedIndex<K extends Comparable<? super K>, V, G> implement
         if (g == null) {
             return 0;
         }
-        if (g instanceof Object[] a) {
-            return a.length;
+        if (g instanceof Large large) {
+            return large.size;
         }
-        if (g instanceof TreeSet<?> t) {
-            return t.size();
-        }
-        return 1;
+        return g instanceof Object[] a ? a.length : 1;
     }
 
     @SuppressWarnings("unchecked")
+    private static <K> void appendTo(List<K> out, Object bucket) {
+        if (bucket instanceof Object[] a) {
+            for (Object o : a) {
+                out.add((K) o);
+            }
+        } else {
+            out.add((K) bucket);
+        }
+    }
+
     private void add(G group, K key) {
         Object g = groups.get(group);
         if (g == null) {
             groups.put(group, key);
-        } else if (g instanceof Object[] a) {
-            int at = search(a, key);
-            if (at >= 0) {
-                return;
+        } else if (g instanceof Large large) {
+            Long hint = orderHint.applyAsLong(key);
+            Object bucket = large.buckets.get(hint);
+            Object grown = bucket == null ? key : insert(bucket, key, Integer.MAX_VALUE);
+            if (grown != bucket) {
+                large.buckets.put(hint, grown);
+                large.size++;
             }
-            at = -at - 1;
-            if (a.length < ARRAY_MAX) {
-                Object[] b = new Object[a.length + 1];
-                System.arraycopy(a, 0, b, 0, at);
-                b[at] = key;
-                System.arraycopy(a, at, b, at + 1, a.length - at);
-                groups.put(group, b);
-            } else {
-                TreeSet<K> t = new TreeSet<>();
-                for (Object o : a) {
-                    t.add((K) o);
-                }
-                t.add(key);
-                groups.put(group, t);
-            }
-        } else if (g instanceof TreeSet<?> t) {
-            ((TreeSet<K>) t).add(key);
         } else {
-            K single = (K) g;
-            int c = single.compareTo(key);
-            if (c != 0) {
-                groups.put(group, c < 0 ? new Object[] {single, key} : new Object[] {key, single});
+            Object grown = insert(g, key, ARRAY_MAX);
+            if (grown == null) {
+                groups.put(group, split(g, key));
+            } else if (grown != g) {
+                groups.put(group, grown);
             }
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void remove(G group, K key) {
         Object g = groups.get(group);
         if (g == null) {
             return;
         }
-        if (g instanceof Object[] a) {
-            int at = search(a, key);
-            if (at < 0) {
+        if (g instanceof Large large) {
+            Long hint = orderHint.applyAsLong(key);
+            Object bucket = large.buckets.get(hint);
+            if (bucket == null) {
                 return;
             }
-            if (a.length == 2) {
-                groups.put(group, a[1 - at]);
-            } else {
-                Object[] b = new Object[a.length - 1];
-                System.arraycopy(a, 0, b, 0, at);
-                System.arraycopy(a, at + 1, b, at, a.length - at - 1);
-                groups.put(group, b);
+            Object shrunk = delete(bucket, key);
+            if (shrunk == bucket) {
+                return;
             }
-        } else if (g instanceof TreeSet<?> t) {
-            t.remove(key);
-            if (t.isEmpty()) {
+            large.size--;
+            if (shrunk == null) {
+                large.buckets.remove(hint);
+            } else {
+                large.buckets.put(hint, shrunk);
+            }
+            if (large.size == 0) {
                 groups.remove(group);
             }
-        } else if (((K) g).compareTo(key) == 0) {
-            groups.remove(group);
+            return;
         }
+        Object shrunk = delete(g, key);
+        if (shrunk == null) {
+            groups.remove(group);
+        } else if (shrunk != g) {
+            groups.put(group, shrunk);
+        }
+    }
+
+    /**
+     * {@code bucket} (one key or a sorted array) with {@code key} added: the same object if it was there,
+     * null if the result would exceed {@code max} keys.
+     */
+    @SuppressWarnings("unchecked")
+    private Object insert(Object bucket, K key, int max) {
+        if (bucket instanceof Object[] a) {
+            int at = search(a, key);
+            if (at >= 0) {
+                return a;
+            }
+            if (a.length >= max) {
+                return null;
+            }
+            at = -at - 1;
+            Object[] b = new Object[a.length + 1];
+            System.arraycopy(a, 0, b, 0, at);
+            b[at] = key;
+            System.arraycopy(a, at, b, at + 1, a.length - at);
+            return b;
+        }
+        K single = (K) bucket;
+        int c = single.compareTo(key);
+        if (c == 0) {
+            return bucket;
+        }
+        return c < 0 ? new Object[] {single, key} : new Object[] {key, single};
+    }
+
+    /** {@code bucket} without {@code key}: the same object if it was not there, null if nothing is left. */
+    @SuppressWarnings("unchecked")
+    private Object delete(Object bucket, K key) {
+        if (bucket instanceof Object[] a) {
+            int at = search(a, key);
+            if (at < 0) {
+                return a;
+            }
+            if (a.length == 2) {
+                return a[1 - at];
+            }
+            Object[] b = new Object[a.length - 1];
+            System.arraycopy(a, 0, b, 0, at);
+            System.arraycopy(a, at + 1, b, at, a.length - at - 1);
+            return b;
+        }
+        return ((K) bucket).compareTo(key) == 0 ? null : bucket;
+    }
+
+    /** A full array group and one more key, as a large group. */
+    @SuppressWarnings("unchecked")
+    private Large split(Object full, K key) {
+        Large large = new Large();
+        List<K> all = new ArrayList<>();
+        appendTo(all, full);
+        all.add(key);
+        for (K k : all) {
+            Long hint = orderHint.applyAsLong(k);
+            Object bucket = large.buckets.get(hint);
+            large.buckets.put(hint, bucket == null ? k : insert(bucket, k, Integer.MAX_VALUE));
+        }
+        large.size = all.size();
+        return large;
     }
 
     @SuppressWarnings("unchecked")
     private int search(Object[] a, K key) {
         return Arrays.binarySearch(a, key, (x, y) -> ((K) x).compareTo((K) y));
+    }
+
+    @Override
+    public void verify(Map<K, V> rows) {
+        Map<G, java.util.TreeSet<K>> expected = new HashMap<>();
+        rows.forEach((k, v) -> {
+            if (filter.test(v)) {
+                expected.computeIfAbsent(groupOf.apply(k), g -> new java.util.TreeSet<>())
+                        .add(k);
+            }
+        });
+        if (expected.size() != groups.size()) {
+            throw new IllegalStateException(
+                    "grouped index has " + groups.size() + " groups, the rows make " + expected.size());
+        }
+        expected.forEach((g, keys) -> {
+            List<K> held = keys(g);
+            if (!held.equals(new ArrayList<>(keys))) {
+                throw new IllegalStateException("grouped index group " + g + " holds " + held.size()
+                        + " keys out of order or not the rows' " + keys.size());
+            }
+            if (count(g) != keys.size()) {
+                throw new IllegalStateException("grouped index group " + g + " miscounts its keys");
+            }
+        });
     }
 }

@@ -44,6 +44,21 @@ public final class SortedIndex<K, V, I extends Comparable<? super I>> implements
         }
     }
 
+    @Override
+    public void verify(Map<K, V> rows) {
+        TreeMap<I, K> expected = new TreeMap<>();
+        rows.forEach((k, v) -> {
+            I i = keyOf.apply(k, v);
+            if (i != null) {
+                expected.put(i, k);
+            }
+        });
+        if (!expected.equals(entries)) {
+            throw new IllegalStateException(
+                    "index " + name + " holds " + entries.size() + " entries, the rows make " + expected.size());
+        }
+    }
+
     /** The number of rows in the index. */
     public int size() {
         return entries.size();

@@ -164,6 +164,13 @@ public final class StateStore {
         return commitment.digest();
     }
 
+    /** Checks every table's indexes against its rows; see {@link Table#verifyIndexes()}. */
+    public void verifyIndexes() {
+        for (Table<?, ?> t : tables.values()) {
+            t.verifyIndexes();
+        }
+    }
+
     /** The commitment digest as of the last finished block. */
     public byte[] commitment() {
         return commitment.digest();

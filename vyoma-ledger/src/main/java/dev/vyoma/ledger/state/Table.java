@@ -13,6 +13,7 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 /**
  * One named table of the ledger state. Point reads and writes go through a hash map, so their cost does
@@ -159,6 +160,23 @@ public final class Table<K extends Comparable<? super K>, V> {
         }
     }
 
+    /** Checks every index of this table against its rows (cost grows with the table); see {@link Maintained#verify}. */
+    public void verifyIndexes() {
+        Map<K, V> live = new HashMap<>();
+        for (Row<K, V> r : rows.values()) {
+            if (r.value != null) {
+                live.put(r.key, r.value);
+            }
+        }
+        for (Maintained<K, V> index : indexes) {
+            try {
+                index.verify(live);
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("table " + name + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     /**
      * Declares an index of this table's rows ordered by {@code keyOf(key, value)} (null leaves a row out).
      * Declare indexes before the first write.
@@ -173,12 +191,16 @@ public final class Table<K extends Comparable<? super K>, V> {
 
     /**
      * Declares an index of this table's keys grouped by {@code groupOf(key)}, each group in key order, of
-     * the rows whose value passes {@code filter}. Declare indexes before the first write.
+     * the rows whose value passes {@code filter}. {@code orderHint} must never decrease as keys increase
+     * within a group (see {@link GroupedIndex}); it keeps large groups cheap. Declare indexes before the
+     * first write.
      */
     public <G> GroupedIndex<K, V, G> groupedIndex(
-            Function<? super K, ? extends G> groupOf, Predicate<? super V> filter) {
+            Function<? super K, ? extends G> groupOf,
+            ToLongFunction<? super K> orderHint,
+            Predicate<? super V> filter) {
         requireEmpty();
-        GroupedIndex<K, V, G> index = new GroupedIndex<K, V, G>(groupOf, filter);
+        GroupedIndex<K, V, G> index = new GroupedIndex<K, V, G>(groupOf, orderHint, filter);
         indexes.add(index);
         return index;
     }

@@ -110,6 +110,11 @@ final class Simulation {
             check(h, money == null, () -> "escrow accounting: " + money);
             maxActiveDeployments = Math.max(maxActiveDeployments, generator.market.activeDeployments.size());
             if (h % MODEL_CHECK_EVERY == 0 || h == blocks) {
+                try {
+                    Invariants.verifyIndexes(ledger.state());
+                } catch (RuntimeException e) {
+                    throw failure(h, "Invariants.verifyIndexes failed", e);
+                }
                 String mismatch = generator.market.mismatch(ledger.state());
                 check(h, mismatch == null, () -> "the events disagree with the tables: " + mismatch);
             }

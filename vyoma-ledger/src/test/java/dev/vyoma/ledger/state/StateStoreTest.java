@@ -39,7 +39,8 @@ class StateStoreTest {
         final Table<String, Long> other = store.table("u", String.class, Long.class);
         final SortedIndex<String, Long, ByValue> evens =
                 table.sortedIndex("evens", (k, v) -> v % 2 == 0 ? new ByValue(v, k) : null);
-        final GroupedIndex<String, Long, String> byLetter = table.groupedIndex(k -> k.substring(0, 1), v -> v >= 0);
+        final GroupedIndex<String, Long, String> byLetter =
+                table.groupedIndex(k -> k.substring(0, 1), k -> k.charAt(1), v -> v >= 0);
 
         Fixture(Workers workers) {
             store.useWorkers(workers);
@@ -145,6 +146,7 @@ class StateStoreTest {
     private static void check(
             Fixture f, TreeMap<String, Long> model, TreeMap<String, Long> otherModel, long seed, int block) {
         String why = Seeds.replay("model", seed) + " block " + block;
+        f.store.verifyIndexes();
         assertThat(toMap(f.table.sorted())).as(why).isEqualTo(model);
         assertThat(toMap(f.other.sorted())).as(why).isEqualTo(otherModel);
         assertThat(f.table.size()).as(why).isEqualTo(model.size());
