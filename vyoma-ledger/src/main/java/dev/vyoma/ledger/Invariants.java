@@ -71,7 +71,9 @@ public final class Invariants {
                 expected.add(new RunOutKey(a.runOutHeight(), a.id()));
             }
         });
-        check(expected.equals(s.runOuts.view().keySet()), "run-out index matches the open accounts");
+        check(
+                expected.equals(new HashSet<>(s.runOuts.entries())) && expected.size() == s.runOuts.size(),
+                "run-out index matches the open accounts");
         s.payments.forEachUnordered((id, p) -> {
             if (p.state() == PaymentState.OPEN) {
                 String denom = s.escrow.get(p.lease().deployment()).denom();

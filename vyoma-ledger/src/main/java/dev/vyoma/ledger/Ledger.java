@@ -107,22 +107,15 @@ public final class Ledger {
     public BlockResult apply(Block block) {
         int n = block.txs().size();
         boolean[] verdicts = new boolean[n];
-        byte[][] bodies = new byte[n][];
         for (int i = 0; i < n; i++) {
             SignedTx t = block.txs().get(i);
-            bodies[i] = t.tx().encodeBody();
-            verdicts[i] = Ed25519.verify(t.tx().signer(), Tx.signBytes(bodies[i]), t.signature());
+            verdicts[i] = Ed25519.verify(t.tx().signer(), t.signBytes(), t.signature());
         }
-        return apply(block, verdicts, bodies);
+        return apply(block, verdicts);
     }
 
     /** Applies a block whose signatures were verified by the caller ({@code verdicts[i]} for tx i). */
     public BlockResult apply(Block block, boolean[] signatureValid) {
-        return apply(block, signatureValid, null);
-    }
-
-    /** As {@link #apply(Block, boolean[])}, with each transaction's {@code encodeBody()} if known (or null). */
-    private BlockResult apply(Block block, boolean[] signatureValid, byte[][] bodies) {
         LedgerState.Meta meta = state.meta();
         Invariants.check(
                 block.height() == meta.height() + 1, "block height " + block.height() + " follows " + meta.height());
@@ -150,8 +143,7 @@ public final class Ledger {
                         List.of()));
                 continue;
             }
-            byte[] body = bodies == null ? tx.tx().encodeBody() : bodies[i];
-            results.add(applyTx(ctx, tx, tx.wire(body), signatureValid[i], meta.chainId()));
+            results.add(applyTx(ctx, tx, signatureValid[i], meta.chainId()));
         }
 
         byte[] stateHash = state.store.finishBlock();
@@ -171,11 +163,11 @@ public final class Ledger {
         return new BlockResult(block.height(), results, events, finalState, blockHash);
     }
 
-    private TxResult applyTx(Context ctx, SignedTx signed, byte[] wire, boolean signatureValid, String chainId) {
-        String hash = hex(Hashes.sha256(wire));
+    private TxResult applyTx(Context ctx, SignedTx signed, boolean signatureValid, String chainId) {
+        String hash = signed.hashHex();
         Tx tx = signed.tx();
         Params p = ctx.params();
-        int size = wire.length;
+        int size = signed.wireLength();
         Address signer = addresses.computeIfAbsent(tx.signer(), PublicKey::address);
         ErrorCode admission = null;
         String why = null;

@@ -70,8 +70,11 @@ public final class LedgerState {
     public final GroupedIndex<OrderId, Order, GroupId> ordersByGroup =
             orders.groupedIndex(OrderId::group, OrderId::oseq, v -> true);
     /** Orders open for bids, in order id order. */
-    public final SortedIndex<OrderId, Order, OrderId> openOrders =
-            orders.sortedIndex("open", (id, o) -> o.state() == OrderState.OPEN ? id : null);
+    public final SortedIndex<OrderId, Order, OrderId> openOrders = orders.sortedIndex(
+            "open",
+            (id, o) -> o.state() == OrderState.OPEN ? id : null,
+            id -> id,
+            id -> id.group().deployment().owner().orderPrefix());
     /** The bids on an order, by provider. */
     public final GroupedIndex<BidId, Bid, OrderId> bidsByOrder =
             bids.groupedIndex(BidId::order, k -> k.provider().orderPrefix(), v -> true);
@@ -94,7 +97,10 @@ public final class LedgerState {
      * closes each at exactly that height without scanning the others.
      */
     public final SortedIndex<DeploymentId, EscrowAccount, RunOutKey> runOuts = escrow.sortedIndex(
-            "run_outs", (id, a) -> a.runOutHeight() > 0 ? new RunOutKey(a.runOutHeight(), id) : null);
+            "run_outs",
+            (id, a) -> a.runOutHeight() > 0 ? new RunOutKey(a.runOutHeight(), id) : null,
+            RunOutKey::account,
+            RunOutKey::height);
 
     /** The parameters. */
     public Params params() {

@@ -94,7 +94,7 @@ public final class Queries {
     public Page<Order> openOrders(int offset, int limit) {
         List<Order> out = new ArrayList<>();
         int skipped = 0;
-        for (OrderId id : s.openOrders.view().values()) {
+        for (OrderId id : s.openOrders.rowKeys()) {
             if (skipped++ < offset) {
                 continue;
             }

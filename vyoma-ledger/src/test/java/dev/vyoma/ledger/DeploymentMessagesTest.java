@@ -568,7 +568,7 @@ class DeploymentMessagesTest {
         assertThat(s.groups.get(g).state()).isEqualTo(GroupState.PAUSED);
         assertThat(s.leases.get(lease).state()).isEqualTo(LeaseState.CLOSED);
         assertThat(s.orders.get(order(d)).state()).isEqualTo(OrderState.CLOSED);
-        assertThat(s.openOrders.view()).isEmpty();
+        assertThat(s.openOrders.isEmpty()).isTrue();
         assertThat(c.balance("p", USD)).isEqualTo(FUNDS + 300);
 
         // No bid on a paused group's old order.
@@ -583,7 +583,7 @@ class DeploymentMessagesTest {
                         new Event.OrderCreated(second, price("100")));
         assertThat(s.groups.get(g).state()).isEqualTo(GroupState.OPEN);
         assertThat(s.orders.get(second).state()).isEqualTo(OrderState.OPEN);
-        assertThat(s.openOrders.view().keySet()).containsExactly(second);
+        assertThat(s.openOrders.entries()).containsExactly(second);
         // The same provider may bid again on the new order.
         bid(c, "p", second, "55");
     }

@@ -445,7 +445,7 @@ class MarketMessagesTest {
         assertThat(s.bids.get(lease).state()).isEqualTo(BidState.CLOSED);
         assertThat(s.orders.get(order(d)).state()).isEqualTo(OrderState.CLOSED);
         assertThat(s.groups.get(g).state()).isEqualTo(GroupState.PAUSED);
-        assertThat(s.openOrders.view()).isEmpty();
+        assertThat(s.openOrders.isEmpty()).isTrue();
         assertThat(java.util.stream.Stream.of("p", "q", "r"))
                 .allMatch(n -> s.activeLeasesByProvider.isEmpty(c.addr(n)));
         assertThat(s.payments.get(lease).state()).isEqualTo(PaymentState.CLOSED);
@@ -600,7 +600,7 @@ class MarketMessagesTest {
         assertThat(s.leases.get(lease).closedAt()).isEqualTo(h + 10);
         assertThat(s.orders.get(order(d)).state()).isEqualTo(OrderState.CLOSED);
         assertThat(s.orders.get(second).state()).isEqualTo(OrderState.OPEN);
-        assertThat(s.openOrders.view().keySet()).containsExactly(second);
+        assertThat(s.openOrders.entries()).containsExactly(second);
         assertThat(s.groups.get(group(d, 1)).state()).isEqualTo(GroupState.OPEN);
         assertThat(s.escrow.get(d).totalRate().signum()).isZero();
         assertThat(s.escrow.get(d).runOutHeight()).isZero();

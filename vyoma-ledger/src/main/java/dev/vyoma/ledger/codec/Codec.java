@@ -82,6 +82,24 @@ public final class Codec {
         return (T) v;
     }
 
+    /** A value decoded from the middle of a byte array, and the offset just past it. */
+    public record Decoded<T>(T value, int end) {}
+
+    /**
+     * Decodes one value of declared type {@code type} starting at {@code offset}, for formats that place
+     * several encodings one after another; the caller checks what follows.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Decoded<T> decodeAt(byte[] bytes, int offset, Type type) {
+        if (offset < 0 || offset > bytes.length) {
+            throw new CodecException("offset " + offset + " outside " + bytes.length + " bytes");
+        }
+        In in = new In(bytes);
+        in.pos = offset;
+        Object v = read(in, type);
+        return new Decoded<>((T) v, in.pos);
+    }
+
     // ----- encoding: one writer per declared type, built once -----
 
     /** Writes a value of one declared type: for a reference type its presence byte, then its body. */

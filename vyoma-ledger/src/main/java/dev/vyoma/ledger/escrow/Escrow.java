@@ -14,7 +14,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Escrow accounts and payments. Accrual is exact: a payment earns {@code rate × blocks} with all 18
@@ -175,8 +174,8 @@ public final class Escrow {
 
     /** Accounts whose funds run out at or before {@code height}, in index order. */
     public static List<DeploymentId> dueRunOuts(Context ctx) {
-        Map.Entry<RunOutKey, DeploymentId> first = ctx.state().runOuts.first();
-        if (first == null || first.getKey().height() > ctx.height()) {
+        RunOutKey first = ctx.state().runOuts.first();
+        if (first == null || first.height() > ctx.height()) {
             return List.of();
         }
         return ctx.state().runOuts.upTo(RunOutKey.last(ctx.height()));

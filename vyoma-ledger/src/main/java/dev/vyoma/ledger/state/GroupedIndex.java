@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -20,27 +19,20 @@ import java.util.function.ToLongFunction;
  *
  * <p>Most groups hold one or a few keys, so a group is stored as the key itself, or as a sorted array of
  * up to {@value #ARRAY_MAX} keys: a million groups cost little more than their hash map nodes. A larger
- * group (a provider's ten thousand leases) is split by an <em>order hint</em>, a {@code long} the index
- * computes from each key and that never decreases as keys increase within a group, into buckets in a tree
- * keyed by the hint; keys with the same hint share a small sorted array. Inserting into a large group
- * then compares {@code long}s down the tree instead of whole record keys, which at millions of rows is
- * most of the cost of an index.
+ * group (a provider's ten thousand leases) is kept in {@link HintedKeys}, ordered by an <em>order hint</em>,
+ * a {@code long} the index computes from each key and that never decreases as keys increase within a
+ * group, then by key: finding a place compares {@code long}s in contiguous arrays instead of whole record
+ * keys, which at millions of rows is most of the cost of an index.
  */
 public final class GroupedIndex<K extends Comparable<? super K>, V, G> implements Maintained<K, V> {
-    /** The largest group kept as one sorted array; past it a group is split into buckets by order hint. */
+    /** The largest group kept as one sorted array; past it a group is kept in {@link HintedKeys}. */
     static final int ARRAY_MAX = 32;
 
     private final Function<? super K, ? extends G> groupOf;
     private final ToLongFunction<? super K> orderHint;
     private final Predicate<? super V> filter;
-    /** A group: one key, a sorted {@code Object[]} of keys, or a {@link Large} group. */
+    /** A group: one key, a sorted {@code Object[]} of keys, or {@link HintedKeys} past {@link #ARRAY_MAX}. */
     private final HashMap<G, Object> groups = new HashMap<>();
-
-    /** A group past {@link #ARRAY_MAX} keys: buckets of keys (one key or a sorted array) by order hint. */
-    private static final class Large {
-        final TreeMap<Long, Object> buckets = new TreeMap<>();
-        int size;
-    }
 
     GroupedIndex(
             Function<? super K, ? extends G> groupOf,
@@ -73,11 +65,9 @@ public final class GroupedIndex<K extends Comparable<? super K>, V, G> implement
         if (g == null) {
             return List.of();
         }
-        if (g instanceof Large large) {
-            List<K> out = new ArrayList<>(large.size);
-            for (Object bucket : large.buckets.values()) {
-                appendTo(out, bucket);
-            }
+        if (g instanceof HintedKeys<?> large) {
+            List<K> out = new ArrayList<>(large.size());
+            ((HintedKeys<K>) large).appendTo(out);
             return out;
         }
         List<K> out = new ArrayList<>(g instanceof Object[] a ? a.length : 1);
@@ -96,8 +86,8 @@ public final class GroupedIndex<K extends Comparable<? super K>, V, G> implement
         if (g == null) {
             return 0;
         }
-        if (g instanceof Large large) {
-            return large.size;
+        if (g instanceof HintedKeys<?> large) {
+            return large.size();
         }
         return g instanceof Object[] a ? a.length : 1;
     }
@@ -113,18 +103,13 @@ public final class GroupedIndex<K extends Comparable<? super K>, V, G> implement
         }
     }
 
+    @SuppressWarnings("unchecked")
     private void add(G group, K key) {
         Object g = groups.get(group);
         if (g == null) {
             groups.put(group, key);
-        } else if (g instanceof Large large) {
-            Long hint = orderHint.applyAsLong(key);
-            Object bucket = large.buckets.get(hint);
-            Object grown = bucket == null ? key : insert(bucket, key, Integer.MAX_VALUE);
-            if (grown != bucket) {
-                large.buckets.put(hint, grown);
-                large.size++;
-            }
+        } else if (g instanceof HintedKeys<?> large) {
+            ((HintedKeys<K>) large).add(orderHint.applyAsLong(key), key);
         } else {
             Object grown = insert(g, key, ARRAY_MAX);
             if (grown == null) {
@@ -135,28 +120,15 @@ public final class GroupedIndex<K extends Comparable<? super K>, V, G> implement
         }
     }
 
+    @SuppressWarnings("unchecked")
     private void remove(G group, K key) {
         Object g = groups.get(group);
         if (g == null) {
             return;
         }
-        if (g instanceof Large large) {
-            Long hint = orderHint.applyAsLong(key);
-            Object bucket = large.buckets.get(hint);
-            if (bucket == null) {
-                return;
-            }
-            Object shrunk = delete(bucket, key);
-            if (shrunk == bucket) {
-                return;
-            }
-            large.size--;
-            if (shrunk == null) {
-                large.buckets.remove(hint);
-            } else {
-                large.buckets.put(hint, shrunk);
-            }
-            if (large.size == 0) {
+        if (g instanceof HintedKeys<?> large) {
+            HintedKeys<K> keys = (HintedKeys<K>) large;
+            if (keys.remove(orderHint.applyAsLong(key), key) && keys.size() == 0) {
                 groups.remove(group);
             }
             return;
@@ -218,18 +190,14 @@ public final class GroupedIndex<K extends Comparable<? super K>, V, G> implement
     }
 
     /** A full array group and one more key, as a large group. */
-    @SuppressWarnings("unchecked")
-    private Large split(Object full, K key) {
-        Large large = new Large();
+    private HintedKeys<K> split(Object full, K key) {
+        HintedKeys<K> large = new HintedKeys<>();
         List<K> all = new ArrayList<>();
         appendTo(all, full);
         all.add(key);
         for (K k : all) {
-            Long hint = orderHint.applyAsLong(k);
-            Object bucket = large.buckets.get(hint);
-            large.buckets.put(hint, bucket == null ? k : insert(bucket, k, Integer.MAX_VALUE));
+            large.add(orderHint.applyAsLong(k), k);
         }
-        large.size = all.size();
         return large;
     }
 

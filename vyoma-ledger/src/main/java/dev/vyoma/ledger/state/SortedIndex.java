@@ -1,28 +1,38 @@
 package dev.vyoma.ledger.state;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
- * A table's rows in the order of a key computed from each row, such as escrow accounts by the height their
- * funds run out; rows whose computed key is null are left out. Derived from the table, so it is neither
- * committed nor written to snapshots: its table keeps it current on every write, rollback and load. Two
- * rows never share an index key (it must include the row's key where the order alone could collide).
+ * A table's rows in the order of an index key computed from each row, such as escrow accounts by the
+ * height their funds run out; rows whose index key is null are left out. The index key must name its row
+ * ({@code rowKeyOf}) and two rows never share one. Kept in {@link HintedKeys} by an order hint that never
+ * decreases as index keys increase, so that an update at a million rows compares {@code long}s, not
+ * records. Derived from the table, so neither committed nor written to snapshots: its table keeps it
+ * current on every write, rollback and load.
  */
 public final class SortedIndex<K, V, I extends Comparable<? super I>> implements Maintained<K, V> {
     private final String name;
     private final BiFunction<? super K, ? super V, ? extends I> keyOf;
-    private final TreeMap<I, K> entries = new TreeMap<>();
+    private final Function<? super I, ? extends K> rowKeyOf;
+    private final ToLongFunction<? super I> orderHint;
+    private final HintedKeys<I> entries = new HintedKeys<>();
 
-    SortedIndex(String name, BiFunction<? super K, ? super V, ? extends I> keyOf) {
+    SortedIndex(
+            String name,
+            BiFunction<? super K, ? super V, ? extends I> keyOf,
+            Function<? super I, ? extends K> rowKeyOf,
+            ToLongFunction<? super I> orderHint) {
         this.name = name;
         this.keyOf = keyOf;
+        this.rowKeyOf = rowKeyOf;
+        this.orderHint = orderHint;
     }
 
     @Override
@@ -32,15 +42,11 @@ public final class SortedIndex<K, V, I extends Comparable<? super I>> implements
         if (Objects.equals(was, is)) {
             return;
         }
-        if (was != null) {
-            if (entries.remove(was) == null) {
-                throw new IllegalStateException("index " + name + " lost " + was);
-            }
+        if (was != null && !entries.remove(orderHint.applyAsLong(was), was)) {
+            throw new IllegalStateException("index " + name + " lost " + was);
         }
-        if (is != null) {
-            if (entries.put(is, key) != null) {
-                throw new IllegalStateException("index " + name + " gives " + is + " to two rows");
-            }
+        if (is != null && !entries.add(orderHint.applyAsLong(is), is)) {
+            throw new IllegalStateException("index " + name + " gives " + is + " to two rows");
         }
     }
 
@@ -50,12 +56,15 @@ public final class SortedIndex<K, V, I extends Comparable<? super I>> implements
         rows.forEach((k, v) -> {
             I i = keyOf.apply(k, v);
             if (i != null) {
+                if (!rowKeyOf.apply(i).equals(k)) {
+                    throw new IllegalStateException("index " + name + " key " + i + " does not name row " + k);
+                }
                 expected.put(i, k);
             }
         });
-        if (!expected.equals(entries)) {
-            throw new IllegalStateException(
-                    "index " + name + " holds " + entries.size() + " entries, the rows make " + expected.size());
+        if (!new ArrayList<>(expected.keySet()).equals(entries())) {
+            throw new IllegalStateException("index " + name + " holds " + entries.size() + " entries, the rows make "
+                    + expected.size() + " (or their order differs)");
         }
     }
 
@@ -64,23 +73,45 @@ public final class SortedIndex<K, V, I extends Comparable<? super I>> implements
         return entries.size();
     }
 
+    /** Whether no row is in the index. */
+    public boolean isEmpty() {
+        return entries.size() == 0;
+    }
+
     /** Whether a row has the index key {@code indexKey}. */
     public boolean contains(I indexKey) {
-        return entries.containsKey(indexKey);
+        return entries.contains(orderHint.applyAsLong(indexKey), indexKey);
     }
 
-    /** The smallest entry, or null. */
-    public Map.Entry<I, K> first() {
-        return entries.firstEntry();
+    /** The smallest index key, or null. */
+    public I first() {
+        return entries.first();
     }
 
-    /** Row keys whose index key is at most {@code to}, in index order. */
+    /** The keys of the rows whose index key is at most {@code to}, in index order. */
     public List<K> upTo(I to) {
-        return new ArrayList<>(entries.headMap(to, true).values());
+        List<I> found = new ArrayList<>();
+        entries.appendUpTo(orderHint.applyAsLong(to), to, found);
+        List<K> out = new ArrayList<>(found.size());
+        for (I i : found) {
+            out.add(rowKeyOf.apply(i));
+        }
+        return out;
     }
 
-    /** Read-only view of the index in order. Do not write to the table while iterating it. */
-    public NavigableMap<I, K> view() {
-        return Collections.unmodifiableNavigableMap(entries);
+    /** Every index key in order (a copy). */
+    public List<I> entries() {
+        List<I> out = new ArrayList<>(entries.size());
+        entries.appendTo(out);
+        return out;
+    }
+
+    /** The keys of every row in the index, in index order (a copy). */
+    public List<K> rowKeys() {
+        List<K> out = new ArrayList<>(entries.size());
+        for (I i : entries()) {
+            out.add(rowKeyOf.apply(i));
+        }
+        return out;
     }
 }

@@ -178,13 +178,17 @@ public final class Table<K extends Comparable<? super K>, V> {
     }
 
     /**
-     * Declares an index of this table's rows ordered by {@code keyOf(key, value)} (null leaves a row out).
-     * Declare indexes before the first write.
+     * Declares an index of this table's rows ordered by {@code keyOf(key, value)} (null leaves a row out),
+     * which {@code rowKeyOf} maps back to the row's key; {@code orderHint} must never decrease as index keys
+     * increase (see {@link SortedIndex}). Declare indexes before the first write.
      */
     public <I extends Comparable<? super I>> SortedIndex<K, V, I> sortedIndex(
-            String indexName, BiFunction<? super K, ? super V, ? extends I> keyOf) {
+            String indexName,
+            BiFunction<? super K, ? super V, ? extends I> keyOf,
+            Function<? super I, ? extends K> rowKeyOf,
+            ToLongFunction<? super I> orderHint) {
         requireEmpty();
-        SortedIndex<K, V, I> index = new SortedIndex<>(name + "." + indexName, keyOf);
+        SortedIndex<K, V, I> index = new SortedIndex<>(name + "." + indexName, keyOf, rowKeyOf, orderHint);
         indexes.add(index);
         return index;
     }

@@ -90,7 +90,7 @@ final class MarketModel {
         if (!deployments.equals(activeDeployments.toSet())) {
             return "active deployments";
         }
-        if (!s.openOrders.view().keySet().equals(openOrders.toSet())) {
+        if (!new HashSet<>(s.openOrders.entries()).equals(openOrders.toSet())) {
             return "open orders";
         }
         Set<BidId> bids = new HashSet<>();

@@ -37,8 +37,8 @@ class StateStoreTest {
         final StateStore store = new StateStore();
         final Table<String, Long> table = store.table("t", String.class, Long.class);
         final Table<String, Long> other = store.table("u", String.class, Long.class);
-        final SortedIndex<String, Long, ByValue> evens =
-                table.sortedIndex("evens", (k, v) -> v % 2 == 0 ? new ByValue(v, k) : null);
+        final SortedIndex<String, Long, ByValue> evens = table.sortedIndex(
+                "evens", (k, v) -> v % 2 == 0 ? new ByValue(v, k) : null, ByValue::key, ByValue::value);
         final GroupedIndex<String, Long, String> byLetter =
                 table.groupedIndex(k -> k.substring(0, 1), k -> k.charAt(1), v -> v >= 0);
 
@@ -155,7 +155,21 @@ class StateStoreTest {
                 .filter(e -> e.getValue() % 2 == 0)
                 .sorted(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
                 .forEach(e -> evens.add(e.getKey()));
-        assertThat(new ArrayList<>(f.evens.view().values())).as(why).isEqualTo(evens);
+        assertThat(f.evens.rowKeys()).as(why).isEqualTo(evens);
+        assertThat(f.evens.size()).isEqualTo(evens.size());
+        if (!evens.isEmpty()) {
+            String firstKey = evens.get(0);
+            assertThat(f.evens.first()).isEqualTo(new ByValue(model.get(firstKey), firstKey));
+            long bound = model.get(evens.get(evens.size() / 2));
+            List<String> upTo = new ArrayList<>();
+            model.entrySet().stream()
+                    .filter(e -> e.getValue() % 2 == 0 && e.getValue() <= bound)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                    .forEach(e -> upTo.add(e.getKey()));
+            assertThat(f.evens.upTo(new ByValue(bound, "\uffff"))).as(why).isEqualTo(upTo);
+            assertThat(f.evens.contains(new ByValue(model.get(firstKey), firstKey)))
+                    .isTrue();
+        }
         for (String letter : List.of("a", "b", "c", "d")) {
             TreeSet<String> expected = new TreeSet<>();
             model.forEach((k, v) -> {
