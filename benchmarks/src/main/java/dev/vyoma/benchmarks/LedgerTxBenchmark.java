@@ -51,7 +51,7 @@ import org.openjdk.jmh.infra.IterationParams;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(
         value = 1,
-        jvmArgsAppend = {"-Xmx4g"})
+        jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:MaxTenuringThreshold=1"})
 @Warmup(iterations = 5, time = 3)
 @Measurement(iterations = 5, time = 10)
 public class LedgerTxBenchmark {

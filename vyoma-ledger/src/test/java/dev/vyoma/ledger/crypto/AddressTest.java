@@ -154,4 +154,39 @@ class AddressTest {
         random.nextBytes(bytes);
         return new Address(bytes);
     }
+
+    @Test
+    void ordersAsUnsignedBytesAndHashesByContent() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(20261201);
+        byte[][] interesting = {new byte[20], new byte[20], new byte[20]};
+        java.util.Arrays.fill(interesting[1], (byte) 0xFF);
+        interesting[2][19] = (byte) 0x80;
+        java.util.List<byte[]> all = new java.util.ArrayList<>(java.util.List.of(interesting));
+        for (int i = 0; i < 300; i++) {
+            byte[] b = new byte[20];
+            random.nextBytes(b);
+            all.add(b);
+            // Neighbours that differ in one byte only, at every position, with the high bit set or not.
+            byte[] c = b.clone();
+            c[random.nextInt(20)] ^= (byte) (random.nextBoolean() ? 0x80 : 0x01);
+            all.add(c);
+        }
+        for (byte[] x : all) {
+            for (byte[] y : all.subList(0, 40)) {
+                Address a = new Address(x);
+                Address b = new Address(y);
+                org.assertj.core.api.Assertions.assertThat(Integer.signum(a.compareTo(b)))
+                        .isEqualTo(Integer.signum(java.util.Arrays.compareUnsigned(x, y)));
+                org.assertj.core.api.Assertions.assertThat(a.equals(b)).isEqualTo(java.util.Arrays.equals(x, y));
+                if (a.equals(b)) {
+                    org.assertj.core.api.Assertions.assertThat(a.hashCode()).isEqualTo(b.hashCode());
+                }
+                if (Long.compare(a.orderPrefix(), b.orderPrefix()) != 0) {
+                    org.assertj.core.api.Assertions.assertThat(
+                                    Long.signum(Long.compare(a.orderPrefix(), b.orderPrefix())))
+                            .isEqualTo(Integer.signum(a.compareTo(b)));
+                }
+            }
+        }
+    }
 }
