@@ -2,6 +2,7 @@ package dev.vyoma.benchmarks;
 
 import dev.vyoma.ledger.state.Workers;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
@@ -18,5 +19,11 @@ final class CommonPoolWorkers implements Workers {
     @Override
     public void run(int count, IntConsumer task) {
         IntStream.range(0, count).parallel().forEach(task);
+    }
+
+    @Override
+    public Handle submit(Runnable task) {
+        ForkJoinTask<?> submitted = ForkJoinPool.commonPool().submit(task);
+        return submitted::join;
     }
 }

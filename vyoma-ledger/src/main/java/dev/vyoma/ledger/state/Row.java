@@ -12,6 +12,13 @@ final class Row<K, V> {
     boolean touched;
     /** The commitment holds this row's element, whose digest is {@code d0..d3}. */
     boolean committed;
+    /**
+     * Where the row's folding into the commitment stands in this block: {@link StateStore#UNFOLDED},
+     * {@link StateStore#SPECULATED}, {@link StateStore#OUT} or {@link StateStore#DEFERRED}.
+     */
+    byte fold;
+    /** The transaction of this block that last wrote the row (numbered from 1 each block), to note it once. */
+    int txMark;
 
     long d0;
     long d1;

@@ -25,16 +25,39 @@ import java.util.TreeMap;
  *
  * <p>The commitment is an {@link LtHash} over one element per entry, named by SHA-256 of the table's name,
  * the key's encoding and the value's encoding (each length-prefixed). Each row keeps the digest of the
- * element the commitment holds for it, so at the end of a block ({@link #finishBlock}) a changed row costs
- * one encoding and one SHA-256 of its new value and an expansion for each of the old and the new element;
- * rows written back to the value they had cost no expansion. The cost follows the block's writes, not the
- * state's size, and the rows are folded in chunks on the {@link Workers} the store was given, each chunk
- * into its own partial sum. Indexes ({@link SortedIndex}, {@link GroupedIndex}) are derived from the
- * tables and are not part of the commitment.
+ * element the commitment holds for it, so replacing a value never re-encodes or re-hashes the old one. The
+ * cost follows the block's writes, not the state's size, and most of it is paid while the block goes on:
+ *
+ * <ul>
+ *   <li>When a transaction commits, each row it wrote for the first time in the block is folded at once,
+ *       on the {@link Workers} the store was given ({@link Workers#submit}): its committed element leaves
+ *       the set and the element of its new value enters it (<em>speculated</em>). On one thread that is the
+ *       work the end of the block would do anyway; with a second worker it overlaps the next transactions.
+ *   <li>A row written again by a later transaction of the block takes its speculated element back out and
+ *       waits for the end of the block (<em>deferred</em>), as does a row written outside a transaction.
+ *   <li>At the end of the block ({@link #finishBlock}) the store waits for that work, folds the deferred
+ *       rows in chunks ({@link Workers#run}), and adds every partial sum into the commitment.
+ * </ul>
+ *
+ * Every piece of work adds into its own partial sum and sums commute, so the commitment is the same on
+ * any workers. Indexes ({@link SortedIndex}, {@link GroupedIndex}) are derived from the tables and are not
+ * part of the commitment.
  */
 public final class StateStore {
     /** Version of the snapshot format written by {@link #exportSnapshot()}. */
     public static final int SNAPSHOT_VERSION = 2;
+
+    /** A row not folded yet in this block: the commitment holds its committed element, if any. */
+    static final byte UNFOLDED = 0;
+    /** A row whose element for its value after its one writing transaction is in (or on its way into) the set. */
+    static final byte SPECULATED = 1;
+    /** A row of which the set holds nothing now; its final element enters at the end of the block. */
+    static final byte OUT = 2;
+    /** A row written outside a transaction: folded at the end of the block as a whole. */
+    static final byte DEFERRED = 3;
+
+    /** Row changes handed to the workers at once. */
+    private static final int CHANGES_PER_BATCH = 64;
 
     /** Fewer rows than this are folded in one chunk: splitting them would cost more than it saves. */
     private static final int ROWS_PER_CHUNK_MIN = 64;
@@ -49,14 +72,64 @@ public final class StateStore {
     private Workers workers;
     private ArrayList<Undo> undo = new ArrayList<>();
     private boolean inTransaction;
+    private int txSeq;
     private LtHash commitment = new LtHash();
-    /** One per chunk of a block's rows; folder {@code i} folds chunk {@code i}. */
-    private Folder[] folders = new Folder[0];
+
+    /** Folders of this block's batches of changes (folder {@code i} for batch {@code i}), reused block to block. */
+    private final ArrayList<Folder> batchFolders = new ArrayList<>();
+    /** Folders of the end-of-block chunks (folder {@code i} for chunk {@code i}). */
+    private Folder[] chunkFolders = new Folder[0];
+
+    /** This block's submitted batches of changes, in order, and their handles. */
+    private final ArrayList<List<Change>> batches = new ArrayList<>();
+
+    private final ArrayList<Workers.Handle> handles = new ArrayList<>();
+    private ArrayList<Change> batch = new ArrayList<>(CHANGES_PER_BATCH);
 
     private ArrayList<Table<?, ?>> foldTables = new ArrayList<>();
     private ArrayList<Row<?, ?>> foldRows = new ArrayList<>();
 
     private record Undo(Table<?, ?> table, Row<?, ?> row, Object before) {}
+
+    /**
+     * A row's change handed to a worker. Captured on the applying thread (the table, the row, the committed
+     * digest and the values involved); the worker reads nothing mutable and writes only {@link #d0}..{@link
+     * #same} and its folder's partial sum.
+     */
+    static final class Change {
+        final Table<?, ?> table;
+        final Row<?, ?> row;
+        /** Speculate (take the committed element out, put {@link #value}'s in) or take {@link #value}'s out. */
+        final boolean speculate;
+        /** The committed element, to take out when speculating. */
+        final boolean removeCommitted;
+
+        final long c0;
+        final long c1;
+        final long c2;
+        final long c3;
+        /** The value whose element enters (speculating; null: the row was removed) or leaves. */
+        final Object value;
+        /** Result of speculating: the digest of {@link #value}'s element, or that it equals the committed one. */
+        long d0;
+
+        long d1;
+        long d2;
+        long d3;
+        boolean same;
+
+        Change(Table<?, ?> table, Row<?, ?> row, boolean speculate, Object value) {
+            this.table = table;
+            this.row = row;
+            this.speculate = speculate;
+            this.removeCommitted = speculate && row.committed;
+            this.c0 = row.d0;
+            this.c1 = row.d1;
+            this.c2 = row.d2;
+            this.c3 = row.d3;
+            this.value = value;
+        }
+    }
 
     /** A store that folds its commitment on the calling thread until {@link #useWorkers} says otherwise. */
     public StateStore() {
@@ -81,6 +154,15 @@ public final class StateStore {
     void written(Table<?, ?> table, Row<?, ?> row, Object before) {
         if (inTransaction) {
             undo.add(new Undo(table, row, before));
+            return;
+        }
+        // Outside a transaction (genesis, the block's own closes, the chain's meta row): the row is folded
+        // at the end of the block, after taking back an element speculated for it.
+        if (row.fold == SPECULATED) {
+            unspeculate(table, row, before);
+        }
+        if (row.fold == UNFOLDED) {
+            row.fold = DEFERRED;
         }
     }
 
@@ -90,13 +172,62 @@ public final class StateStore {
             throw new IllegalStateException("nested transaction");
         }
         inTransaction = true;
+        txSeq++;
         clearUndo();
     }
 
-    /** Keeps the transaction's writes. */
+    /**
+     * Keeps the transaction's writes, and starts folding the rows it changed: each row once, from its value
+     * before the transaction (the first undo record of the row) to its value now.
+     */
     public void commit() {
+        for (int i = 0, n = undo.size(); i < n; i++) {
+            Undo u = undo.get(i);
+            Row<?, ?> r = u.row();
+            if (r.txMark == txSeq) {
+                continue;
+            }
+            r.txMark = txSeq;
+            Object now = r.value;
+            if (java.util.Objects.equals(u.before(), now)) {
+                continue;
+            }
+            if (r.fold == UNFOLDED) {
+                r.fold = SPECULATED;
+                queue(new Change(u.table(), r, true, now));
+            } else if (r.fold == SPECULATED) {
+                unspeculate(u.table(), r, u.before());
+            }
+        }
         inTransaction = false;
         clearUndo();
+    }
+
+    /** A speculated row is written again: its element for {@code speculated} leaves the set; it waits for the end. */
+    private void unspeculate(Table<?, ?> table, Row<?, ?> row, Object speculated) {
+        row.fold = OUT;
+        if (speculated != null) {
+            queue(new Change(table, row, false, speculated));
+        }
+    }
+
+    private void queue(Change change) {
+        batch.add(change);
+        if (batch.size() == CHANGES_PER_BATCH) {
+            submitBatch();
+        }
+    }
+
+    private void submitBatch() {
+        List<Change> full = batch;
+        batch = new ArrayList<>(CHANGES_PER_BATCH);
+        int index = batches.size();
+        if (index == batchFolders.size()) {
+            batchFolders.add(new Folder());
+        }
+        Folder folder = batchFolders.get(index);
+        batches.add(full);
+        handles.add(workers.submit(() -> folder.fold(full)));
     }
 
     /** Undoes every write since {@link #begin}. */
@@ -118,43 +249,93 @@ public final class StateStore {
     }
 
     /**
-     * Folds the block's writes into the commitment: for each entry written, its element at the start of
-     * the block leaves the set and its element now enters it. Returns the new commitment digest.
+     * Finishes folding the block's writes into the commitment: waits for the changes handed to the workers,
+     * folds the rows written outside a transaction or by more than one, and adds every partial sum. For each
+     * entry written, its element at the start of the block has left the set and its element now has entered
+     * it. Returns the new commitment digest.
      */
     public byte[] finishBlock() {
         if (inTransaction) {
             throw new IllegalStateException("transaction still open at the end of a block");
+        }
+        if (!batch.isEmpty()) {
+            submitBatch();
+        }
+        for (Workers.Handle h : handles) {
+            h.await();
+        }
+        // Speculated rows that stayed so: the row now holds the element its change put in.
+        for (List<Change> done : batches) {
+            for (Change c : done) {
+                Row<?, ?> r = c.row;
+                if (!c.speculate || r.fold != SPECULATED || c.same) {
+                    continue;
+                }
+                r.committed = c.value != null;
+                r.d0 = c.d0;
+                r.d1 = c.d1;
+                r.d2 = c.d2;
+                r.d3 = c.d3;
+            }
         }
         for (Table<?, ?> t : tables.values()) {
             if (t.dirty()) {
                 t.drainTouched(foldTables, foldRows);
             }
         }
-        int n = foldRows.size();
-        if (n > 0) {
-            int chunks = (int)
-                    Math.max(1, Math.min((long) workers.parallelism() * CHUNKS_PER_WORKER, n / ROWS_PER_CHUNK_MIN));
-            if (folders.length < chunks) {
-                Folder[] more = Arrays.copyOf(folders, chunks);
-                for (int i = folders.length; i < chunks; i++) {
-                    more[i] = new Folder();
-                }
-                folders = more;
+        // The rows left for the end: OUT and DEFERRED ones, in chunks.
+        int kept = 0;
+        txSeq = 0;
+        for (int i = 0, n = foldRows.size(); i < n; i++) {
+            Row<?, ?> r = foldRows.get(i);
+            r.txMark = 0;
+            if (r.fold == OUT || r.fold == DEFERRED) {
+                foldRows.set(kept, r);
+                foldTables.set(kept, foldTables.get(i));
+                kept++;
+            } else if (r.value == null) {
+                foldTables.get(i).unmap(r);
             }
-            if (chunks == 1) {
-                folders[0].fold(foldTables, foldRows, 0, n);
-            } else {
-                workers.run(chunks, c -> folders[c].fold(foldTables, foldRows, c * n / chunks, (c + 1) * n / chunks));
-            }
-            for (int c = 0; c < chunks; c++) {
-                commitment.addAll(folders[c].partial);
-                folders[c].partial.clear();
-            }
-            for (int i = 0; i < n; i++) {
-                foldTables.get(i).unmap(foldRows.get(i));
+            if (r.fold != OUT && r.fold != DEFERRED) {
+                r.fold = UNFOLDED;
             }
         }
-        if (n > 1 << 14) {
+        int n = kept;
+        int chunks = 0;
+        if (n > 0) {
+            chunks = (int)
+                    Math.max(1, Math.min((long) workers.parallelism() * CHUNKS_PER_WORKER, n / ROWS_PER_CHUNK_MIN));
+            if (chunkFolders.length < chunks) {
+                Folder[] more = Arrays.copyOf(chunkFolders, chunks);
+                for (int i = chunkFolders.length; i < chunks; i++) {
+                    more[i] = new Folder();
+                }
+                chunkFolders = more;
+            }
+            int total = chunks;
+            if (chunks == 1) {
+                chunkFolders[0].fold(foldTables, foldRows, 0, n);
+            } else {
+                workers.run(
+                        chunks, c -> chunkFolders[c].fold(foldTables, foldRows, c * n / total, (c + 1) * n / total));
+            }
+            for (int i = 0; i < n; i++) {
+                Row<?, ?> r = foldRows.get(i);
+                r.fold = UNFOLDED;
+                foldTables.get(i).unmap(r);
+            }
+        }
+        for (int c = 0; c < chunks; c++) {
+            commitment.addAll(chunkFolders[c].partial);
+            chunkFolders[c].partial.clear();
+        }
+        for (int i = 0; i < batches.size(); i++) {
+            commitment.addAll(batchFolders.get(i).partial);
+            batchFolders.get(i).partial.clear();
+        }
+        batches.clear();
+        handles.clear();
+        if (foldRows.size() > 1 << 14) {
             foldTables = new ArrayList<>();
             foldRows = new ArrayList<>();
         } else {
@@ -284,15 +465,17 @@ public final class StateStore {
         void fold(List<Table<?, ?>> tables, List<Row<?, ?>> rows, int from, int to) {
             for (int i = from; i < to; i++) {
                 Row<?, ?> r = rows.get(i);
+                // An OUT row's committed element has left the set already (by its speculated change).
+                boolean held = r.committed && r.fold == DEFERRED;
                 if (r.value == null) {
-                    if (r.committed) {
+                    if (held) {
                         remove(r);
-                        r.committed = false;
                     }
+                    r.committed = false;
                     continue;
                 }
                 digest(tables.get(i), r.key, r.value);
-                if (r.committed) {
+                if (held) {
                     if (same(r)) {
                         continue;
                     }
@@ -300,6 +483,40 @@ public final class StateStore {
                 }
                 add(r);
                 r.committed = true;
+            }
+        }
+
+        /** Folds a batch of changes handed over while the block went on. */
+        void fold(List<Change> changes) {
+            for (Change c : changes) {
+                if (!c.speculate) {
+                    digest(c.table, c.row.key, c.value);
+                    partial.removeDigest(current);
+                    continue;
+                }
+                if (c.value != null) {
+                    digest(c.table, c.row.key, c.value);
+                    long n0 = (long) BIG_ENDIAN_LONG.get(current, 0);
+                    long n1 = (long) BIG_ENDIAN_LONG.get(current, 8);
+                    long n2 = (long) BIG_ENDIAN_LONG.get(current, 16);
+                    long n3 = (long) BIG_ENDIAN_LONG.get(current, 24);
+                    if (c.removeCommitted && n0 == c.c0 && n1 == c.c1 && n2 == c.c2 && n3 == c.c3) {
+                        c.same = true;
+                        continue;
+                    }
+                    c.d0 = n0;
+                    c.d1 = n1;
+                    c.d2 = n2;
+                    c.d3 = n3;
+                    partial.addDigest(current);
+                }
+                if (c.removeCommitted) {
+                    BIG_ENDIAN_LONG.set(stored, 0, c.c0);
+                    BIG_ENDIAN_LONG.set(stored, 8, c.c1);
+                    BIG_ENDIAN_LONG.set(stored, 16, c.c2);
+                    BIG_ENDIAN_LONG.set(stored, 24, c.c3);
+                    partial.removeDigest(stored);
+                }
             }
         }
 

@@ -5,9 +5,10 @@ import java.util.function.IntConsumer;
 /**
  * Where the ledger's independent pieces of work run. The ledger starts no threads: the host (the node,
  * a benchmark) passes the workers it wants, and {@link #inline()} runs everything on the calling thread.
- * The state commitment is the only user so far: the elements a block changed are digested and expanded in
- * chunks, each into its own partial sum, and the sums are added up afterwards. Addition commutes, so the
- * commitment is the same whichever worker ran which chunk, and in whatever order.
+ * The state commitment is the only user so far: the elements a block changed are digested and expanded,
+ * while the block goes on ({@link #submit}) and in chunks at its end ({@link #run}), each piece of work
+ * into its own partial sum, and the sums are added up at the end of the block. Addition commutes, so the
+ * commitment is the same whichever worker ran which piece, and in whatever order.
  */
 public interface Workers {
     /** How many tasks can usefully run at once. */
@@ -19,6 +20,18 @@ public interface Workers {
      * rethrown to the caller.
      */
     void run(int count, IntConsumer task);
+
+    /**
+     * Starts {@code task}, which may run on another thread, now or later, and returns a handle to wait for
+     * it with. The ledger submits work it can overlap with applying the rest of a block.
+     */
+    Handle submit(Runnable task);
+
+    /** A submitted task. */
+    interface Handle {
+        /** Returns once the task has finished, with its writes visible; rethrows its exception. */
+        void await();
+    }
 
     /** Everything on the calling thread, one task after another. */
     static Workers inline() {
@@ -39,6 +52,12 @@ public interface Workers {
             for (int i = 0; i < count; i++) {
                 task.accept(i);
             }
+        }
+
+        @Override
+        public Handle submit(Runnable task) {
+            task.run();
+            return () -> {};
         }
     }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The store against a plain model: random puts, removes and rolled-back transactions over many blocks.
+ * The store against a plain model: random puts, removes, rolled-back transactions and writes outside any
+ * transaction over many blocks, each row written once or many times in a block.
  * After every block the tables and both kinds of index equal the model, and the incrementally updated
  * commitment equals the commitment of a store that loaded the same entries from scratch, folded on one
  * thread or on several.
@@ -54,6 +55,18 @@ class StateStoreTest {
         @Override
         public int parallelism() {
             return 3;
+        }
+
+        @Override
+        public Handle submit(Runnable task) {
+            Future<?> f = POOL.submit(task);
+            return () -> {
+                try {
+                    f.get();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
         }
 
         @Override
@@ -102,6 +115,19 @@ class StateStoreTest {
             // Big blocks now and then, so that the fold runs in several chunks.
             int txs = random.nextInt(10) == 0 ? 400 : 1 + random.nextInt(20);
             for (int t = 0; t < txs; t++) {
+                if (random.nextInt(8) == 0) {
+                    // A write outside any transaction, as the ledger's own closes and meta row are.
+                    String key = (char) ('a' + random.nextInt(3)) + Integer.toString(random.nextInt(60));
+                    if (random.nextBoolean()) {
+                        long v = random.nextLong(-5, 200);
+                        f.table.put(key, v);
+                        model.put(key, v);
+                    } else {
+                        f.table.remove(key);
+                        model.remove(key);
+                    }
+                    continue;
+                }
                 boolean rollback = random.nextInt(4) == 0;
                 TreeMap<String, Long> before = new TreeMap<>(model);
                 f.store.begin();
