@@ -96,7 +96,9 @@ class CodecTest {
     void encodingsAreTheKnownAnswers() {
         KeyPair k = KeyPair.fromSeed(Arrays.copyOf("kat".getBytes(StandardCharsets.UTF_8), 32));
         Address owner = k.address();
-        SdlDocument doc = dev.vyoma.sdl.Sdl.parse(KAT_SDL, "kat.yaml").document();
+        // A placement attribute that is not ASCII, so the UTF-8 path of string encoding is covered.
+        SdlDocument doc = dev.vyoma.sdl.Sdl.parse(TestChain.webSdl("100", "{region: \"eu-z\u00fcrich\"}"), "kat.yaml")
+                .document();
         DeploymentId d = new DeploymentId(owner, 7);
         Tx tx = new Tx(
                 "vyoma-kat-1",
@@ -146,33 +148,6 @@ class CodecTest {
                         + "03000000000000000000");
         assertThat(Codec.<Bid>decode(Codec.encode(bid, Bid.class), Bid.class)).isEqualTo(bid);
     }
-
-    /** One group whose placement attribute is not ASCII, so the UTF-8 path of string encoding is covered. */
-    private static final String KAT_SDL = """
-            version: "2.0"
-            services:
-              web:
-                image: nginx:1.27
-                expose:
-                  - port: 80
-                    to:
-                      - global: true
-            profiles:
-              compute:
-                web:
-                  resources:
-                    cpu: {units: 1}
-                    memory: {size: 512Mi}
-                    storage: {size: 1Gi}
-              placement:
-                dc:
-                  attributes: {region: "eu-z\u00fcrich"}
-                  pricing:
-                    web: {denom: uusd, amount: 100}
-            deployment:
-              web:
-                dc: {profile: web, count: 1}
-            """;
 
     @Test
     void otherVersionsAreRefused() {

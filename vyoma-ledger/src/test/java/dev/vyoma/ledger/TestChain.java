@@ -106,7 +106,17 @@ final class TestChain {
 
     /** Group specs of an SDL priced at {@code price} uusd per block. */
     static SdlDocument sdl(String price) {
-        String text = """
+        return Sdl.parse(webSdl(price, ""), "web.yaml").document();
+    }
+
+    /**
+     * A one-service web SDL priced at {@code price} uusd per block; {@code placementAttributes}, if not empty,
+     * is a YAML flow mapping of the placement's attributes (for example {@code {region: eu}}).
+     */
+    static String webSdl(String price, String placementAttributes) {
+        String attributes = placementAttributes.isEmpty() ? "" : "      attributes: " + placementAttributes + "\n";
+        // ATTRIBUTES stands on a line of its own: it becomes the attributes line, or nothing.
+        return """
                 version: "2.0"
                 services:
                   web:
@@ -124,12 +134,12 @@ final class TestChain {
                         storage: {size: 1Gi}
                   placement:
                     dc:
+                ATTRIBUTES
                       pricing:
                         web: {denom: uusd, amount: PRICE}
                 deployment:
                   web:
                     dc: {profile: web, count: 1}
-                """.replace("PRICE", price);
-        return Sdl.parse(text, "web.yaml").document();
+                """.replace("ATTRIBUTES\n", attributes).replace("PRICE", price);
     }
 }

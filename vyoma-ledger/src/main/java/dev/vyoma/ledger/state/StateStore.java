@@ -29,10 +29,10 @@ import java.util.TreeMap;
  * cost follows the block's writes, not the state's size, and most of it is paid while the block goes on:
  *
  * <ul>
- *   <li>When a transaction commits, each row it wrote for the first time in the block is folded at once,
- *       on the {@link Workers} the store was given ({@link Workers#submit}): its committed element leaves
- *       the set and the element of its new value enters it (<em>speculated</em>). On one thread that is the
- *       work the end of the block would do anyway; with a second worker it overlaps the next transactions.
+ *   <li>When a transaction commits and the store has more than one worker, each row it wrote for the first
+ *       time in the block is folded at once on the {@link Workers} ({@link Workers#submit}): its committed
+ *       element leaves the set and the element of its new value enters it (<em>speculated</em>), while the
+ *       next transactions run. With one worker nothing would overlap, and every row waits for the end.
  *   <li>A row written again by a later transaction of the block takes its speculated element back out and
  *       waits for the end of the block (<em>deferred</em>), as does a row written outside a transaction.
  *   <li>At the end of the block ({@link #finishBlock}) the store waits for that work, folds the deferred
@@ -181,6 +181,8 @@ public final class StateStore {
      * before the transaction (the first undo record of the row) to its value now.
      */
     public void commit() {
+        // With one worker nothing would overlap: the rows are folded at the end of the block, each once.
+        boolean speculate = workers.parallelism() > 1;
         for (int i = 0, n = undo.size(); i < n; i++) {
             Undo u = undo.get(i);
             Row<?, ?> r = u.row();
@@ -189,10 +191,14 @@ public final class StateStore {
             }
             r.txMark = txSeq;
             Object now = r.value;
-            if (java.util.Objects.equals(u.before(), now)) {
+            if (u.before() == now) {
                 continue;
             }
-            if (r.fold == UNFOLDED) {
+            if (!speculate) {
+                if (r.fold == UNFOLDED) {
+                    r.fold = DEFERRED;
+                }
+            } else if (r.fold == UNFOLDED) {
                 r.fold = SPECULATED;
                 queue(new Change(u.table(), r, true, now));
             } else if (r.fold == SPECULATED) {
