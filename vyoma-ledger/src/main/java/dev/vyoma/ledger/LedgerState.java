@@ -100,7 +100,7 @@ public final class LedgerState {
             "run_outs",
             (id, a) -> a.runOutHeight() > 0 ? new RunOutKey(a.runOutHeight(), id) : null,
             RunOutKey::account,
-            RunOutKey::height);
+            RunOutKey::orderHint);
 
     /** The parameters. */
     public Params params() {
