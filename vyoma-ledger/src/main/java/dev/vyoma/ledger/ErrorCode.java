@@ -18,6 +18,8 @@ public enum ErrorCode {
     INVALID_COINS("sdk", 10, "invalid coins"),
     WRONG_SIGNER("sdk", 8, "message signer differs from the transaction signer"),
     INVALID_REQUEST("sdk", 18, "invalid request"),
+    TX_IN_MEMPOOL("sdk", 19, "tx already in mempool"),
+    MEMPOOL_FULL("sdk", 20, "mempool is full"),
 
     // deployment
     DEPLOYMENT_EXISTS("deployment", 3, "deployment exists"),

@@ -143,7 +143,7 @@ public final class Ledger {
                         List.of()));
                 continue;
             }
-            results.add(applyTx(ctx, tx, signatureValid[i], meta.chainId()));
+            results.add(applyTx(ctx, tx, signatureValid[i]));
         }
 
         byte[] stateHash = state.store.finishBlock();
@@ -163,60 +163,18 @@ public final class Ledger {
         return new BlockResult(block.height(), results, events, finalState, blockHash);
     }
 
-    private TxResult applyTx(Context ctx, SignedTx signed, boolean signatureValid, String chainId) {
+    private TxResult applyTx(Context ctx, SignedTx signed, boolean signatureValid) {
         String hash = signed.hashHex();
         Tx tx = signed.tx();
         Params p = ctx.params();
-        int size = signed.wireLength();
         Address signer = addresses.computeIfAbsent(tx.signer(), PublicKey::address);
-        ErrorCode admission = null;
-        String why = null;
-        if (!tx.chainId().equals(chainId)) {
-            admission = ErrorCode.WRONG_CHAIN_ID;
-            why = "transaction is for chain " + tx.chainId() + ", this is " + chainId;
-        } else if (size > p.maxTxBytes()) {
-            admission = ErrorCode.TX_TOO_LARGE;
-            why = "transaction is " + size + " bytes; the limit is " + p.maxTxBytes();
-        } else if (tx.msgs().isEmpty() || tx.msgs().size() > p.maxMsgsPerTx()) {
-            admission = ErrorCode.TOO_MANY_MESSAGES;
-            why = "a transaction carries 1–" + p.maxMsgsPerTx() + " messages, got "
-                    + tx.msgs().size();
-        } else if (!signatureValid) {
-            admission = ErrorCode.UNAUTHORIZED;
-            why = "signature does not verify with the transaction's public key";
-        }
         Account account = ctx.state().accounts.get(signer);
-        if (admission == null && account == null) {
-            admission = ErrorCode.INSUFFICIENT_FUNDS;
-            why = "account " + signer + " does not exist; fund it first";
+        long sequence = account == null ? 0 : account.sequence();
+        Admission.Verdict verdict = Admission.check(ctx.state(), signed, signer, signatureValid, sequence, 0);
+        if (!verdict.admitted()) {
+            return new TxResult(hash, verdict.code(), verdict.why(), false, List.of());
         }
-        if (admission == null && tx.sequence() != account.sequence()) {
-            admission = ErrorCode.WRONG_SEQUENCE;
-            why = "account sequence is " + account.sequence() + ", transaction has " + tx.sequence();
-        }
-        long fee = 0;
-        if (admission == null) {
-            for (Msg m : tx.msgs()) {
-                if (!m.signer().equals(signer)) {
-                    admission = ErrorCode.WRONG_SIGNER;
-                    why = m.kind() + " must be signed by " + m.signer() + ", not " + signer;
-                    break;
-                }
-                fee = Math.addExact(fee, p.feeFor(m.kind()));
-            }
-        }
-        if (admission == null
-                && (!tx.maxFee().denom().equals(p.feeDenom()) || tx.maxFee().amount() < fee)) {
-            admission = ErrorCode.INSUFFICIENT_FEE;
-            why = "the fee is " + fee + p.feeDenom() + " but the transaction allows at most " + tx.maxFee();
-        }
-        if (admission == null && Bank.balance(ctx, signer, p.feeDenom()) < fee) {
-            admission = ErrorCode.INSUFFICIENT_FUNDS;
-            why = signer + " cannot pay the fee of " + fee + p.feeDenom();
-        }
-        if (admission != null) {
-            return new TxResult(hash, admission, why, false, List.of());
-        }
+        long fee = verdict.fee();
 
         // Admitted: the fee and the sequence are taken whatever the messages do.
         int firstEvent = ctx.events().size();
