@@ -71,7 +71,7 @@ public final class Mempool {
     /** Most signature verdicts remembered; an evicted verdict is computed again if a block needs it. */
     private static final int VERDICTS_KEPT = 1 << 17;
 
-    private final Ledger ledger;
+    private Ledger ledger;
     private final Limits limits;
     /** Pending transactions by hash, in arrival order, which is also each signer's sequence order. */
     private final LinkedHashMap<String, Entry> pending = new LinkedHashMap<>();
@@ -229,6 +229,20 @@ public final class Mempool {
             }
         }
         return evicted;
+    }
+
+    /**
+     * Points the pool at another ledger (a node that installed a snapshot) and checks what it holds against
+     * that state, as after a block; returns what left.
+     */
+    public synchronized List<Evicted> replaceLedger(Ledger replacement) {
+        this.ledger = Objects.requireNonNull(replacement, "replacement");
+        return committed(new Block(0, 0, dev.vyoma.ledger.crypto.Address.MIN, List.of()));
+    }
+
+    /** The ledger the pool checks against; read it only inside {@link #exclusive}. */
+    public synchronized Ledger ledger() {
+        return ledger;
     }
 
     /** Whether the pool holds the transaction with this hash (hex). */

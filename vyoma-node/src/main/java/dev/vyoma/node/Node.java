@@ -1,0 +1,343 @@
+package dev.vyoma.node;
+
+import dev.vyoma.ledger.Block;
+import dev.vyoma.ledger.BlockResult;
+import dev.vyoma.ledger.Genesis;
+import dev.vyoma.ledger.LedgerState;
+import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.tx.SignedTx;
+import dev.vyoma.node.chain.BlockCodec;
+import dev.vyoma.node.chain.LedgerStateMachine;
+import dev.vyoma.node.mempool.Mempool;
+import dev.vyoma.node.store.BlockStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A validator: a member of the chain's Raft group that applies every block through the ledger and keeps the
+ * history, and, while it leads, builds a block from its mempool at every block interval (empty blocks too:
+ * leases are paid per block). One node alone is a one-member group.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+    /** A member of the group: its id and Raft address ({@code host:port}). */
+    public record Peer(String id, String raftAddress) {
+        public Peer {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(raftAddress, "raftAddress");
+        }
+    }
+
+    /**
+     * How a node runs: its home directory (Raft log and snapshots under {@code raft/}, the block store under
+     * {@code blocks/}), its id among {@code peers}, the chain's genesis, the address it proposes blocks as,
+     * the block interval and size, and how many blocks pass between snapshots.
+     */
+    public record Config(
+            Path home,
+            String id,
+            List<Peer> peers,
+            Genesis genesis,
+            Address proposer,
+            Duration blockInterval,
+            int maxTxsPerBlock,
+            long snapshotEveryBlocks,
+            Mempool.Limits mempool) {
+        public Config {
+            Objects.requireNonNull(home, "home");
+            Objects.requireNonNull(genesis, "genesis");
+            Objects.requireNonNull(proposer, "proposer");
+            peers = List.copyOf(peers);
+            if (peers.stream().noneMatch(p -> p.id().equals(id))) {
+                throw new IllegalArgumentException("node id " + id + " is not among the peers " + peers);
+            }
+            if (blockInterval.isNegative() || blockInterval.isZero()) {
+                throw new IllegalArgumentException("the block interval must be positive, got " + blockInterval);
+            }
+            if (maxTxsPerBlock < 1 || snapshotEveryBlocks < 1) {
+                throw new IllegalArgumentException(
+                        "max transactions per block and the snapshot interval must be positive");
+            }
+        }
+
+        /** The peer entry of this node. */
+        public Peer self() {
+            return peers.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
+        }
+    }
+
+    private final Config config;
+    private final BlockStore blocks;
+    private final LedgerStateMachine stateMachine;
+    private final RaftGroup group;
+    private final RaftServer server;
+    private final RaftClient client;
+    private final ExecutorService verifiers;
+    private final Map<String, CompletableFuture<BlockStore.TxLocation>> waiters = new ConcurrentHashMap<>();
+    private final Thread producer;
+    private volatile boolean running = true;
+
+    private Node(Config config) throws IOException {
+        this.config = config;
+        Path raftDir = config.home().resolve("raft");
+        Files.createDirectories(raftDir);
+        this.blocks = BlockStore.open(config.home().resolve("blocks"));
+        this.verifiers = Executors.newFixedThreadPool(
+                Math.max(1, Runtime.getRuntime().availableProcessors()),
+                Thread.ofPlatform().daemon().name("verify-", 0).factory());
+        this.stateMachine = new LedgerStateMachine(config.genesis(), blocks, config.mempool(), verifiers);
+        stateMachine.addListener(this::applied);
+
+        List<RaftPeer> peers = new ArrayList<>();
+        for (Peer p : config.peers()) {
+            peers.add(RaftPeer.newBuilder()
+                    .setId(p.id())
+                    .setAddress(p.raftAddress())
+                    .build());
+        }
+        this.group = RaftGroup.valueOf(groupId(config.genesis().chainId()), peers);
+        RaftProperties props = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(props, List.of(raftDir.toFile()));
+        GrpcConfigKeys.Server.setPort(props, port(config.self().raftAddress()));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, config.snapshotEveryBlocks());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
+        boolean fresh;
+        try (Stream<Path> children = Files.list(raftDir)) {
+            fresh = children.findAny().isEmpty();
+        }
+        this.server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(config.id()))
+                .setGroup(group)
+                .setProperties(props)
+                .setStateMachine(stateMachine)
+                .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
+                .build();
+        this.client = RaftClient.newBuilder()
+                .setProperties(props)
+                .setRaftGroup(group)
+                .setClientId(ClientId.randomId())
+                .build();
+        this.producer =
+                Thread.ofPlatform().name("block-producer-" + config.id()).unstarted(this::produce);
+    }
+
+    /** Starts a node: opens its stores, joins the group, and produces blocks while it leads. */
+    public static Node start(Config config) throws IOException {
+        Node node = new Node(config);
+        try {
+            node.server.start();
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        node.producer.start();
+        LOG.info(
+                "node {} of chain {} started at height {} (raft {})",
+                config.id(),
+                config.genesis().chainId(),
+                node.blocks.latestHeight(),
+                config.self().raftAddress());
+        return node;
+    }
+
+    /** The Raft group of a chain: derived from its chain id, so every member names the same group. */
+    static RaftGroupId groupId(String chainId) {
+        return RaftGroupId.valueOf(
+                UUID.nameUUIDFromBytes(("vyoma-chain:" + chainId).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static int port(String address) {
+        int colon = address.lastIndexOf(':');
+        try {
+            return Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("a Raft address is host:port, got " + address, e);
+        }
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public BlockStore blocks() {
+        return blocks;
+    }
+
+    public Mempool mempool() {
+        return stateMachine.mempool();
+    }
+
+    /** Reads the ledger's state consistently (between blocks). */
+    public <T> T query(java.util.function.Function<LedgerState, T> read) {
+        Mempool m = stateMachine.mempool();
+        return m.exclusive(() -> read.apply(m.ledger().state()));
+    }
+
+    /** The height of the last applied block. */
+    public long height() {
+        return query(s -> s.meta().height());
+    }
+
+    /** Submits a transaction to this node's mempool. */
+    public Mempool.Outcome submit(SignedTx tx) {
+        return stateMachine.mempool().submit(tx);
+    }
+
+    /**
+     * Completes when the transaction with this hash is in a block (at once if it already is), or
+     * exceptionally after {@code timeout}.
+     */
+    public CompletableFuture<BlockStore.TxLocation> committed(String txHash, Duration timeout) {
+        CompletableFuture<BlockStore.TxLocation> f = waiters.computeIfAbsent(txHash, h -> new CompletableFuture<>());
+        blocks.tx(txHash).ifPresent(loc -> complete(txHash, loc));
+        return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((loc, e) -> {
+            if (e != null) {
+                waiters.remove(txHash, f);
+            }
+        });
+    }
+
+    /** Whether this node leads the group now. */
+    public boolean isLeader() {
+        return info().map(DivisionInfo::isLeader).orElse(false);
+    }
+
+    /** The current leader's id, if one is known. */
+    public Optional<String> leaderId() {
+        return info().map(DivisionInfo::getLeaderId).map(RaftPeerId::toString);
+    }
+
+    /** The current Raft term. */
+    public long term() {
+        return info().map(DivisionInfo::getCurrentTerm).orElse(0L);
+    }
+
+    private Optional<DivisionInfo> info() {
+        try {
+            return Optional.of(server.getDivision(group.getGroupId()).getInfo());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void applied(Block block, BlockResult result) {
+        for (int i = 0; i < block.txs().size(); i++) {
+            String hash = block.txs().get(i).hashHex();
+            if (waiters.containsKey(hash)) {
+                blocks.tx(hash).ifPresent(loc -> complete(hash, loc));
+            }
+        }
+    }
+
+    private void complete(String hash, BlockStore.TxLocation location) {
+        CompletableFuture<BlockStore.TxLocation> f = waiters.remove(hash);
+        if (f != null) {
+            f.complete(location);
+        }
+    }
+
+    private void produce() {
+        long interval = config.blockInterval().toNanos();
+        long next = System.nanoTime() + interval;
+        while (running) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            next = Math.max(next + interval, System.nanoTime());
+            if (!running || !info().map(DivisionInfo::isLeaderReady).orElse(false)) {
+                continue;
+            }
+            try {
+                List<SignedTx> txs = stateMachine.mempool().reap(config.maxTxsPerBlock(), 16L << 20);
+                Block entry = new Block(0, System.currentTimeMillis(), config.proposer(), txs);
+                RaftClientReply reply =
+                        client.io().send(Message.valueOf(ByteString.copyFrom(BlockCodec.encode(entry))));
+                if (!reply.isSuccess()) {
+                    LOG.warn(
+                            "block proposal not committed: {}",
+                            reply.getException() == null
+                                    ? "no reason"
+                                    : reply.getException().getMessage());
+                }
+            } catch (IOException | RuntimeException e) {
+                if (running) {
+                    LOG.warn("block proposal failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /** Stops producing, leaves the group, and closes the stores; safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (!running && !producer.isAlive() && verifiers.isShutdown()) {
+            return;
+        }
+        running = false;
+        producer.interrupt();
+        try {
+            producer.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(client::close);
+        closeQuietly(server::close);
+        verifiers.shutdownNow();
+        blocks.close();
+        waiters.values().forEach(f -> f.completeExceptionally(new IllegalStateException("the node stopped")));
+        LOG.info("node {} stopped", config.id());
+    }
+
+    private interface Closer {
+        void close() throws IOException;
+    }
+
+    private static void closeQuietly(Closer c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("while stopping: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.vyoma.node.chain;
+
+import dev.vyoma.ledger.Block;
+import dev.vyoma.ledger.BlockResult;
+import dev.vyoma.ledger.Genesis;
+import dev.vyoma.ledger.Ledger;
+import dev.vyoma.ledger.LedgerState;
+import dev.vyoma.ledger.codec.CodecException;
+import dev.vyoma.node.mempool.Mempool;
+import dev.vyoma.node.store.BlockStore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Raft state machine: each log entry is a block as its proposer built it (time, proposer, transactions),
+ * and applying it means the ledger applies it as the next height, the block store keeps it, and the mempool
+ * drops what it included. Every member applies the same entries in the same order, so every member computes
+ * the same state commitment at every height. Nothing here reads a clock: the block time is the proposer's,
+ * raised to the last block's time if it went backwards.
+ *
+ * <p>Snapshots are the ledger's own ({@link Ledger#snapshot()}) in Ratis's snapshot directory; after a
+ * restart the latest one is loaded and Ratis replays the entries after it, which the block store already
+ * holds (it checks they are the same).
+ */
+public final class LedgerStateMachine extends BaseStateMachine {
+    /** Told of every block once it is applied and stored, on the applying thread. */
+    public interface Listener {
+        void applied(Block block, BlockResult result);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerStateMachine.class);
+
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final Genesis genesis;
+    private final BlockStore blocks;
+    private final Mempool mempool;
+    private final Executor verifiers;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    public LedgerStateMachine(Genesis genesis, BlockStore blocks, Mempool.Limits limits, Executor verifiers) {
+        this.genesis = Objects.requireNonNull(genesis, "genesis");
+        this.blocks = Objects.requireNonNull(blocks, "blocks");
+        this.verifiers = Objects.requireNonNull(verifiers, "verifiers");
+        this.mempool = new Mempool(Ledger.fromGenesis(genesis), limits);
+    }
+
+    public Mempool mempool() {
+        return mempool;
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        load();
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        load();
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    private void load() throws IOException {
+        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        if (snapshot == null) {
+            mempool.replaceLedger(Ledger.fromGenesis(genesis));
+            return;
+        }
+        Path file = snapshot.getFile().getPath();
+        MD5Hash md5 = snapshot.getFile().getFileDigest();
+        if (md5 != null) {
+            MD5FileUtil.verifySavedMD5(file.toFile(), md5);
+        }
+        Ledger ledger = Ledger.fromSnapshot(Files.readAllBytes(file));
+        if (!ledger.state().meta().chainId().equals(genesis.chainId())) {
+            throw new IOException("snapshot " + file + " is of chain "
+                    + ledger.state().meta().chainId() + ", this node runs " + genesis.chainId());
+        }
+        TermIndex last = SimpleStateMachineStorage.getTermIndexFromSnapshotFile(file.toFile());
+        mempool.exclusive(() -> {
+            mempool.replaceLedger(ledger);
+            updateLastAppliedTermIndex(last);
+            return null;
+        });
+        LOG.info(
+                "loaded snapshot at height {} (log index {})",
+                ledger.state().meta().height(),
+                last.getIndex());
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        record Taken(byte[] bytes, TermIndex at) {}
+        Taken taken = mempool.exclusive(() -> new Taken(mempool.ledger().snapshot(), getLastAppliedTermIndex()));
+        if (taken.at == null) {
+            return -1;
+        }
+        Path file =
+                storage.getSnapshotFile(taken.at.getTerm(), taken.at.getIndex()).toPath();
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, taken.bytes);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file.toFile());
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file, md5), taken.at));
+        return taken.at.getIndex();
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
+        Block proposed;
+        try {
+            proposed = BlockCodec.decode(data);
+        } catch (CodecException e) {
+            // Only a faulty proposer writes such an entry; every member skips it the same way.
+            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            LOG.warn("log entry {} is not a block, skipped: {}", entry.getIndex(), e.getMessage());
+            return CompletableFuture.completedFuture(Message.valueOf("not a block: " + e.getMessage()));
+        }
+        record Applied(Block block, BlockResult result) {}
+        Applied applied = mempool.exclusive(() -> {
+            LedgerState.Meta meta = mempool.ledger().state().meta();
+            Block block = new Block(
+                    meta.height() + 1,
+                    Math.max(proposed.timeMillis(), meta.timeMillis()),
+                    proposed.proposer(),
+                    proposed.txs());
+            BlockResult result = mempool.ledger().apply(block, mempool.verdicts(block, verifiers));
+            blocks.put(block, result);
+            mempool.committed(block);
+            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            return new Applied(block, result);
+        });
+        for (Listener l : listeners) {
+            try {
+                l.applied(applied.block, applied.result);
+            } catch (RuntimeException e) {
+                LOG.warn("a block listener failed at height {}", applied.block.height(), e);
+            }
+        }
+        byte[] height = ByteBuffer.allocate(8).putLong(applied.block.height()).array();
+        return CompletableFuture.completedFuture(
+                Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(height)));
+    }
+}

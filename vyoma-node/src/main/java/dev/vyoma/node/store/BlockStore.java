@@ -1,0 +1,164 @@
+package dev.vyoma.node.store;
+
+import dev.vyoma.ledger.Block;
+import dev.vyoma.ledger.BlockResult;
+import dev.vyoma.ledger.codec.Codec;
+import dev.vyoma.ledger.tx.SignedTx;
+import dev.vyoma.node.chain.BlockCodec;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The full history of the chain in RocksDB: every block with its result, and where each transaction was
+ * included. A block and everything it indexes are written in one synced batch, so after a crash the store
+ * holds whole blocks only. Writing a height again with the same block is a no-op; with a different one it is
+ * refused, because that means this node's history diverged. One writer (the thread applying blocks), any
+ * number of readers.
+ */
+public final class BlockStore implements AutoCloseable {
+    /** Where a transaction was included: its block and its position there. */
+    public record TxLocation(long height, int index) {}
+
+    private static final byte BLOCK = 'B';
+    private static final byte RESULT = 'R';
+    private static final byte TX = 'T';
+    private static final byte[] LATEST = {'M', 'l', 'a', 't', 'e', 's', 't'};
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final RocksDB db;
+    private final Options options;
+    private final WriteOptions synced;
+    private volatile long latest;
+
+    private BlockStore(RocksDB db, Options options) throws RocksDBException {
+        this.db = db;
+        this.options = options;
+        this.synced = new WriteOptions().setSync(true);
+        byte[] l = db.get(LATEST);
+        this.latest = l == null ? 0 : ByteBuffer.wrap(l).getLong();
+    }
+
+    /** Opens (creating if needed) the store in {@code dir}. */
+    public static BlockStore open(Path dir) {
+        Options options = new Options().setCreateIfMissing(true);
+        try {
+            Files.createDirectories(dir);
+            return new BlockStore(RocksDB.open(options, dir.toString()), options);
+        } catch (RocksDBException | java.io.IOException e) {
+            options.close();
+            throw new StoreException("cannot open the block store in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The highest stored height, 0 before the first block. */
+    public long latestHeight() {
+        return latest;
+    }
+
+    /**
+     * Stores a block and its result. A transaction keeps the location where it was first included (a copy
+     * included again later fails admission and is not indexed over the original).
+     */
+    public synchronized void put(Block block, BlockResult result) {
+        if (block.height() != result.height()) {
+            throw new IllegalArgumentException("block " + block.height() + " with the result of " + result.height());
+        }
+        byte[] blockBytes = BlockCodec.encode(block);
+        try {
+            byte[] existing = db.get(key(BLOCK, block.height()));
+            if (existing != null) {
+                Optional<BlockResult> stored = result(block.height());
+                if (!java.util.Arrays.equals(existing, blockBytes)
+                        || stored.isEmpty()
+                        || !stored.get().blockHashHex().equals(result.blockHashHex())) {
+                    throw new StoreException("block " + block.height() + " differs from the one stored: this node's "
+                            + "history diverged; restore its data from a healthy node");
+                }
+                return;
+            }
+            if (block.height() != latest + 1) {
+                throw new StoreException("block " + block.height() + " does not follow the stored height " + latest);
+            }
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.put(key(BLOCK, block.height()), blockBytes);
+                batch.put(key(RESULT, block.height()), Codec.encode(result, BlockResult.class));
+                for (int i = 0; i < block.txs().size(); i++) {
+                    SignedTx tx = block.txs().get(i);
+                    byte[] txKey = txKey(tx.hash());
+                    if (db.get(txKey) == null) {
+                        batch.put(
+                                txKey,
+                                ByteBuffer.allocate(12)
+                                        .putLong(block.height())
+                                        .putInt(i)
+                                        .array());
+                    }
+                }
+                batch.put(LATEST, ByteBuffer.allocate(8).putLong(block.height()).array());
+                db.write(synced, batch);
+            }
+            latest = block.height();
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot write block " + block.height() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<Block> block(long height) {
+        return read(key(BLOCK, height)).map(BlockCodec::decode);
+    }
+
+    public Optional<BlockResult> result(long height) {
+        return read(key(RESULT, height)).map(b -> Codec.<BlockResult>decode(b, BlockResult.class));
+    }
+
+    /** Where the transaction with this hash (64 hex digits) was included, if it was. */
+    public Optional<TxLocation> tx(String hashHex) {
+        byte[] hash;
+        try {
+            hash = HexFormat.of().parseHex(hashHex);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (hash.length != 32) {
+            return Optional.empty();
+        }
+        return read(txKey(hash)).map(b -> {
+            ByteBuffer in = ByteBuffer.wrap(b);
+            return new TxLocation(in.getLong(), in.getInt());
+        });
+    }
+
+    private Optional<byte[]> read(byte[] key) {
+        try {
+            return Optional.ofNullable(db.get(key));
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot read the block store: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] key(byte kind, long height) {
+        return ByteBuffer.allocate(9).put(kind).putLong(height).array();
+    }
+
+    private static byte[] txKey(byte[] hash) {
+        return ByteBuffer.allocate(1 + hash.length).put(TX).put(hash).array();
+    }
+
+    @Override
+    public synchronized void close() {
+        synced.close();
+        db.close();
+        options.close();
+    }
+}
