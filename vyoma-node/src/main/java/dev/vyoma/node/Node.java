@@ -316,12 +316,13 @@ public final class Node implements AutoCloseable {
         }
         running = false;
         producer.interrupt();
+        // Closing the client fails a proposal in flight, so the producer does not wait for it.
+        closeQuietly(client::close);
         try {
             producer.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeQuietly(client::close);
         closeQuietly(server::close);
         verifiers.shutdownNow();
         blocks.close();

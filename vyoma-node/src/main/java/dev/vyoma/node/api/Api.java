@@ -1,0 +1,286 @@
+package dev.vyoma.node.api;
+
+import dev.vyoma.ledger.Block;
+import dev.vyoma.ledger.BlockResult;
+import dev.vyoma.ledger.ErrorCode;
+import dev.vyoma.ledger.LedgerState;
+import dev.vyoma.ledger.bank.Account;
+import dev.vyoma.ledger.codec.CodecException;
+import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.tx.SignedTx;
+import dev.vyoma.node.Node;
+import dev.vyoma.node.mempool.Mempool;
+import dev.vyoma.node.store.BlockStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson3;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The node's HTTP/JSON API under {@code /v1}. Every answer is JSON; every refusal is a 4xx with {@code
+ * {"error": {...}}} whose message says what to fix, and no request can disturb the node: bodies are
+ * bounded, parsing happens before anything reaches the mempool, and handler failures become 500s.
+ */
+public final class Api implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+
+    /** Largest request body: a transaction is at most 64 KiB, 88 KiB in base64. */
+    public static final long MAX_REQUEST_BYTES = 256 * 1024;
+
+    private static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
+    private final Node node;
+    private final JsonMapper json = ApiJson.mapper();
+    private final Javalin app;
+
+    private Api(Node node, String host, int port) {
+        this.node = node;
+        this.app = Javalin.create(cfg -> {
+            cfg.jsonMapper(new JavalinJackson3(json, false));
+            cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = host;
+            cfg.jetty.port = port;
+            cfg.routes.get("/v1/status", this::status);
+            cfg.routes.post("/v1/txs", this::submit);
+            cfg.routes.get("/v1/txs/{hash}", this::tx);
+            cfg.routes.get("/v1/blocks/latest", ctx -> block(ctx, node.blocks().latestHeight()));
+            cfg.routes.get("/v1/blocks/{height}", ctx -> block(ctx, height(ctx.pathParam("height"))));
+            cfg.routes.get("/v1/accounts/{address}", this::account);
+            cfg.routes.get(
+                    "/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApi.document()));
+            cfg.routes.exception(
+                    HttpResponseException.class, (e, ctx) -> fail(ctx, e.getStatus(), null, e.getMessage()));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
+                fail(
+                        ctx,
+                        500,
+                        null,
+                        "the node failed to answer: " + e.getClass().getSimpleName());
+            });
+            cfg.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    fail(
+                            ctx,
+                            404,
+                            null,
+                            "no such endpoint: " + ctx.method() + " " + ctx.path() + " (see /openapi.json)");
+                }
+            });
+            cfg.routes.error(405, ctx -> fail(ctx, 405, null, ctx.method() + " is not allowed on " + ctx.path()));
+        });
+    }
+
+    /** Serves {@code node}'s API on {@code host:port} (port 0 picks a free one). */
+    public static Api start(Node node, String host, int port) {
+        Api api = new Api(node, host, port);
+        api.app.start();
+        return api;
+    }
+
+    /** The port the API listens on. */
+    public int port() {
+        return app.port();
+    }
+
+    private void status(Context ctx) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("chainId", node.config().genesis().chainId());
+        out.put("nodeId", node.config().id());
+        record Head(long height, String hash, long time) {}
+        Head head = node.query(s -> {
+            LedgerState.Meta m = s.meta();
+            return new Head(m.height(), m.blockHashHex(), m.timeMillis());
+        });
+        out.put("height", head.height);
+        out.put("latestBlockHash", head.hash);
+        out.put("latestBlockTime", java.time.Instant.ofEpochMilli(head.time).toString());
+        out.put("leader", node.leaderId().orElse(null));
+        out.put("isLeader", node.isLeader());
+        out.put("term", node.term());
+        out.put("peers", node.config().peers().stream().map(Node.Peer::id).toList());
+        out.put("mempoolTxs", node.mempool().size());
+        out.put("mempoolBytes", node.mempool().bytes());
+        ctx.json(out);
+    }
+
+    private void submit(Context ctx) throws InterruptedException {
+        JsonNode body;
+        try {
+            body = json.readTree(ctx.bodyAsBytes());
+        } catch (JacksonException e) {
+            fail(ctx, 400, ErrorCode.TX_MALFORMED, "the body is not JSON: " + firstLine(e.getOriginalMessage()));
+            return;
+        }
+        if (body == null || !body.isObject() || !body.path("tx").isString()) {
+            fail(ctx, 400, ErrorCode.TX_MALFORMED, "send {\"tx\": \"<the signed transaction's bytes in base64>\"}");
+            return;
+        }
+        byte[] wire;
+        try {
+            wire = Base64.getDecoder().decode(body.path("tx").asString());
+        } catch (IllegalArgumentException e) {
+            fail(ctx, 400, ErrorCode.TX_MALFORMED, "tx is not base64: " + e.getMessage());
+            return;
+        }
+        SignedTx tx;
+        try {
+            tx = SignedTx.decode(wire);
+        } catch (CodecException e) {
+            fail(ctx, 400, ErrorCode.TX_MALFORMED, "tx is not a signed transaction: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            fail(ctx, 400, ErrorCode.TX_MALFORMED, "tx is not a signed transaction: " + e.getMessage());
+            return;
+        }
+        Mempool.Outcome outcome = node.submit(tx);
+        if (outcome instanceof Mempool.Refused r) {
+            int status = switch (r.code()) {
+                case MEMPOOL_FULL -> 503;
+                case TX_IN_MEMPOOL -> 409;
+                default -> 400;
+            };
+            fail(ctx, status, r.code(), r.why());
+            return;
+        }
+        String wait = ctx.queryParam("wait");
+        if (wait == null || wait.isEmpty()) {
+            ctx.status(202).json(Map.of("hash", tx.hashHex(), "status", "pending"));
+            return;
+        }
+        if (!wait.equals("commit")) {
+            fail(ctx, 400, null, "wait must be commit (or absent), got " + wait);
+            return;
+        }
+        Duration timeout = Duration.ofSeconds(30);
+        String t = ctx.queryParam("timeout");
+        if (t != null) {
+            try {
+                timeout = Duration.ofSeconds(Math.clamp(Long.parseLong(t), 1, MAX_WAIT.toSeconds()));
+            } catch (NumberFormatException e) {
+                fail(ctx, 400, null, "timeout is a number of seconds, got " + t);
+                return;
+            }
+        }
+        try {
+            BlockStore.TxLocation at = node.committed(tx.hashHex(), timeout).get();
+            ctx.json(txJson(at));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                ctx.status(202)
+                        .json(Map.of(
+                                "hash",
+                                tx.hashHex(),
+                                "status",
+                                "pending",
+                                "message",
+                                "not in a block after " + timeout.toSeconds() + " s; ask GET /v1/txs/" + tx.hashHex()));
+            } else {
+                fail(ctx, 503, null, "the node stopped before the transaction was included");
+            }
+        }
+    }
+
+    private Map<String, Object> txJson(BlockStore.TxLocation at) {
+        BlockResult result = node.blocks().result(at.height()).orElseThrow();
+        return ApiJson.txResult(at.height(), at.index(), result.txs().get(at.index()));
+    }
+
+    private void tx(Context ctx) {
+        String hash = ctx.pathParam("hash").toLowerCase(java.util.Locale.ROOT);
+        if (!hash.matches("[0-9a-f]{64}")) {
+            fail(ctx, 400, null, "a transaction hash is 64 hex digits, got " + ctx.pathParam("hash"));
+            return;
+        }
+        Optional<BlockStore.TxLocation> at = node.blocks().tx(hash);
+        if (at.isPresent()) {
+            ctx.json(txJson(at.get()));
+        } else if (node.mempool().contains(hash)) {
+            ctx.status(202).json(Map.of("hash", hash, "status", "pending"));
+        } else {
+            fail(ctx, 404, null, "no transaction " + hash + " in a block or in this node's mempool");
+        }
+    }
+
+    private static long height(String text) {
+        try {
+            long h = Long.parseLong(text);
+            if (h >= 1) {
+                return h;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new HttpResponseException(400, "a height is a whole number from 1, or latest; got " + text);
+    }
+
+    private void block(Context ctx, long height) {
+        Optional<Block> block = node.blocks().block(height);
+        Optional<BlockResult> result = node.blocks().result(height);
+        if (block.isEmpty() || result.isEmpty()) {
+            fail(
+                    ctx,
+                    404,
+                    null,
+                    "no block at height " + height + "; the latest is "
+                            + node.blocks().latestHeight());
+            return;
+        }
+        ctx.json(ApiJson.block(block.get(), result.get()));
+    }
+
+    private void account(Context ctx) {
+        Address address;
+        try {
+            address = Address.parse(ctx.pathParam("address"));
+        } catch (IllegalArgumentException e) {
+            fail(ctx, 400, ErrorCode.INVALID_ADDRESS, e.getMessage());
+            return;
+        }
+        Account account = node.query(s -> s.accounts.get(address));
+        if (account == null) {
+            fail(
+                    ctx,
+                    404,
+                    null,
+                    "account " + address + " does not exist yet (it appears when it first receives coins)");
+            return;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("address", account.address());
+        out.put("sequence", account.sequence());
+        out.put("balances", account.coins());
+        ctx.json(out);
+    }
+
+    private void fail(Context ctx, int status, ErrorCode code, String message) {
+        ctx.status(HttpStatus.forStatus(status)).json(ApiJson.error(code, firstLine(message)));
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

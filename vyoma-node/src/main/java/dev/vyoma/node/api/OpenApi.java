@@ -1,0 +1,142 @@
+package dev.vyoma.node.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The OpenAPI 3.1 document of the node's API, served at {@code /openapi.json}. */
+final class OpenApi {
+    private static final String DOCUMENT = build();
+
+    private OpenApi() {}
+
+    static String document() {
+        return DOCUMENT;
+    }
+
+    private static String build() {
+        Map<String, Object> paths = new LinkedHashMap<>();
+        paths.put(
+                "/v1/status", Map.of("get", op("Node status: chain, height, leader, term, peers, mempool", "Status")));
+        paths.put(
+                "/v1/txs",
+                Map.of(
+                        "post",
+                        Map.of(
+                                "summary",
+                                "Submit a signed transaction; with wait=commit, answer once it is in a block",
+                                "parameters",
+                                List.of(
+                                        param("wait", "query", "commit: wait until included", "string"),
+                                        param("timeout", "query", "seconds to wait, 1-60 (default 30)", "integer")),
+                                "requestBody",
+                                Map.of(
+                                        "required",
+                                        true,
+                                        "content",
+                                        Map.of(
+                                                "application/json",
+                                                Map.of("schema", Map.of("$ref", "#/components/schemas/SubmitTx")))),
+                                "responses",
+                                Map.of(
+                                        "200", response("Included: the transaction's result", "TxResult"),
+                                        "202", response("Admitted to the mempool, not yet in a block", "Pending"),
+                                        "400",
+                                                response(
+                                                        "Malformed, badly signed, replayed, wrong chain or fee",
+                                                        "Error"),
+                                        "409", response("Already in the mempool", "Error"),
+                                        "413", response("Body over 256 KiB", "Error"),
+                                        "503", response("Mempool full", "Error")))));
+        paths.put(
+                "/v1/txs/{hash}",
+                Map.of("get", withPath(op("A transaction's result, or pending", "TxResult"), "hash", "64 hex digits")));
+        paths.put("/v1/blocks/latest", Map.of("get", op("The latest block with its results", "Block")));
+        paths.put(
+                "/v1/blocks/{height}",
+                Map.of("get", withPath(op("A block with its results", "Block"), "height", "from 1")));
+        paths.put(
+                "/v1/accounts/{address}",
+                Map.of(
+                        "get",
+                        withPath(op("An account's sequence and balances", "Account"), "address", "bech32 vyoma1…")));
+
+        Map<String, Object> schemas = new LinkedHashMap<>();
+        schemas.put(
+                "SubmitTx",
+                Map.of(
+                        "type", "object",
+                        "required", List.of("tx"),
+                        "properties",
+                                Map.of("tx", Map.of("type", "string", "description", "canonical bytes, base64"))));
+        schemas.put(
+                "Error",
+                Map.of(
+                        "type",
+                        "object",
+                        "properties",
+                        Map.of(
+                                "error",
+                                Map.of(
+                                        "type",
+                                        "object",
+                                        "properties",
+                                        Map.of(
+                                                "codespace", Map.of("type", "string"),
+                                                "code", Map.of("type", "integer"),
+                                                "name", Map.of("type", "string"),
+                                                "message", Map.of("type", "string"))))));
+        for (String s : List.of("Status", "TxResult", "Pending", "Block", "Account")) {
+            schemas.put(s, Map.of("type", "object"));
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("openapi", "3.1.0");
+        doc.put("info", Map.of("title", "Vyoma node API", "version", "1"));
+        doc.put("paths", paths);
+        doc.put("components", Map.of("schemas", schemas));
+        return JsonMapper.builder().build().writeValueAsString(doc);
+    }
+
+    private static Map<String, Object> op(String summary, String schema) {
+        Map<String, Object> op = new LinkedHashMap<>();
+        op.put("summary", summary);
+        op.put(
+                "responses",
+                Map.of(
+                        "200",
+                        response("OK", schema),
+                        "400",
+                        response("Bad request", "Error"),
+                        "404",
+                        response("Not found", "Error")));
+        return op;
+    }
+
+    private static Map<String, Object> withPath(Map<String, Object> op, String name, String description) {
+        op.put("parameters", List.of(param(name, "path", description, "string")));
+        return op;
+    }
+
+    private static Map<String, Object> param(String name, String in, String description, String type) {
+        return Map.of(
+                "name",
+                name,
+                "in",
+                in,
+                "required",
+                in.equals("path"),
+                "description",
+                description,
+                "schema",
+                Map.of("type", type));
+    }
+
+    private static Map<String, Object> response(String description, String schema) {
+        return Map.of(
+                "description",
+                description,
+                "content",
+                Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/" + schema))));
+    }
+}

@@ -1,0 +1,288 @@
+package dev.vyoma.node.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vyoma.ledger.Genesis;
+import dev.vyoma.ledger.Params;
+import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.crypto.Ed25519;
+import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.ledger.crypto.Signature;
+import dev.vyoma.ledger.tx.Msg;
+import dev.vyoma.ledger.tx.SignedTx;
+import dev.vyoma.ledger.tx.Tx;
+import dev.vyoma.node.Node;
+import dev.vyoma.node.mempool.Mempool;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The HTTP API of a real one-node chain: the happy paths, and every kind of bad input answered with a 4xx. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiTest {
+    private static final String CHAIN = "vyoma-api-test";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private Node node;
+    private Api api;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private long aliceSequence;
+
+    private static KeyPair key(String name) {
+        return KeyPair.fromSeed(Arrays.copyOf(("api:" + name).getBytes(StandardCharsets.UTF_8), 32));
+    }
+
+    @BeforeAll
+    void start(@TempDir Path home) throws IOException {
+        int raftPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            raftPort = s.getLocalPort();
+        }
+        Genesis genesis = new Genesis(
+                CHAIN,
+                1_700_000_000_000L,
+                Params.defaults(),
+                List.of(new Genesis.Allocation(
+                        key("alice").address(), List.of(new Coin("uusd", 1_000_000), new Coin("uvyo", 1_000_000)))));
+        node = Node.start(new Node.Config(
+                home,
+                "n0",
+                List.of(new Node.Peer("n0", "127.0.0.1:" + raftPort)),
+                genesis,
+                key("validator").address(),
+                Duration.ofMillis(100),
+                1_000,
+                100,
+                Mempool.Limits.defaults()));
+        api = Api.start(node, "127.0.0.1", 0);
+        await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
+    }
+
+    @AfterAll
+    void stop() {
+        if (api != null) {
+            api.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private record Answer(int status, JsonNode body) {
+        String errorName() {
+            return body.path("error").path("name").asString();
+        }
+
+        String errorMessage() {
+            return body.path("error").path("message").asString();
+        }
+    }
+
+    private Answer get(String path) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), JSON.readTree(r.body()));
+    }
+
+    private Answer post(String path, byte[] body) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), JSON.readTree(r.body()));
+    }
+
+    private Answer submit(SignedTx tx, String query) throws Exception {
+        String body = "{\"tx\":\"" + Base64.getEncoder().encodeToString(tx.encode()) + "\"}";
+        return post("/v1/txs" + query, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static SignedTx send(String chain, long sequence, long amount) {
+        KeyPair k = key("alice");
+        Tx tx = new Tx(
+                chain,
+                k.publicKey(),
+                sequence,
+                new Coin("uvyo", 1_000),
+                List.of(new Msg.Send(k.address(), key("bob").address(), new Coin("uusd", amount))),
+                "");
+        return new SignedTx(tx, Ed25519.sign(k.privateKey(), tx.signBytes()));
+    }
+
+    private SignedTx nextSend(long amount) {
+        return send(CHAIN, aliceSequence++, amount);
+    }
+
+    private void assertHealthy() throws Exception {
+        Answer status = get("/v1/status");
+        assertThat(status.status()).isEqualTo(200);
+        Answer ok = submit(nextSend(1), "?wait=commit");
+        assertThat(ok.status()).as(ok.body().toString()).isEqualTo(200);
+        assertThat(ok.body().path("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aTransactionIsCommittedAndCanBeLookedUp() throws Exception {
+        SignedTx tx = nextSend(25);
+        Answer r = submit(tx, "?wait=commit");
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+        assertThat(r.body().path("hash").asString()).isEqualTo(tx.hashHex());
+        assertThat(r.body().path("ok").asBoolean()).isTrue();
+        long height = r.body().path("height").asLong();
+        assertThat(height).isPositive();
+        List<String> types = r.body()
+                .path("events")
+                .valueStream()
+                .map(e -> e.path("type").asString())
+                .toList();
+        assertThat(types).contains("FeePaid", "Transfer");
+
+        Answer again = get("/v1/txs/" + tx.hashHex());
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().path("height").asLong()).isEqualTo(height);
+
+        Answer block = get("/v1/blocks/" + height);
+        assertThat(block.status()).isEqualTo(200);
+        assertThat(block.body()
+                        .path("txs")
+                        .valueStream()
+                        .map(t -> t.path("hash").asString()))
+                .contains(tx.hashHex());
+        assertThat(block.body().path("state").asString()).hasSize(64);
+
+        Answer latest = get("/v1/blocks/latest");
+        assertThat(latest.body().path("height").asLong()).isGreaterThanOrEqualTo(height);
+
+        Answer account = get("/v1/accounts/" + key("bob").address());
+        assertThat(account.status()).isEqualTo(200);
+        assertThat(account.body().path("balances").get(0).path("denom").asString())
+                .isEqualTo("uusd");
+
+        Answer status = get("/v1/status");
+        assertThat(status.body().path("chainId").asString()).isEqualTo(CHAIN);
+        assertThat(status.body().path("isLeader").asBoolean()).isTrue();
+        assertThat(status.body().path("leader").asString()).isEqualTo("n0");
+
+        Answer openapi = get("/openapi.json");
+        assertThat(openapi.body().path("openapi").asString()).isEqualTo("3.1.0");
+        assertThat(openapi.body().path("paths").has("/v1/txs")).isTrue();
+    }
+
+    @Test
+    void withoutWaitingTheAnswerIsPendingThenTheResult() throws Exception {
+        SignedTx tx = nextSend(3);
+        Answer r = submit(tx, "");
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(r.body().path("status").asString()).isEqualTo("pending");
+        await().atMost(10, TimeUnit.SECONDS)
+                .until(() -> get("/v1/txs/" + tx.hashHex()).status() == 200);
+    }
+
+    @Test
+    void badInputIsA4xxWithAReasonAndTheNodeStaysHealthy() throws Exception {
+        Answer malformed = post("/v1/txs", "{\"tx\": ".getBytes(StandardCharsets.UTF_8));
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.errorName()).isEqualTo("tx_malformed");
+        assertThat(malformed.errorMessage()).startsWith("the body is not JSON");
+
+        Answer noTx = post("/v1/txs", "{\"transaction\": \"abc\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(noTx.status()).isEqualTo(400);
+        assertThat(noTx.errorMessage()).contains("{\"tx\"");
+
+        Answer notBase64 = post("/v1/txs", "{\"tx\": \"***\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(notBase64.status()).isEqualTo(400);
+        assertThat(notBase64.errorMessage()).startsWith("tx is not base64");
+
+        SignedTx good = send(CHAIN, aliceSequence, 1);
+        byte[] sig = good.signature().bytes();
+        sig[10] ^= 1;
+        Answer badSignature = submit(new SignedTx(good.tx(), new Signature(sig)), "");
+        assertThat(badSignature.status()).isEqualTo(400);
+        assertThat(badSignature.errorName()).isEqualTo("unauthorized");
+
+        Answer wrongChain = submit(send("another-chain", aliceSequence, 1), "");
+        assertThat(wrongChain.status()).isEqualTo(400);
+        assertThat(wrongChain.errorName()).isEqualTo("wrong_chain_id");
+        assertThat(wrongChain.errorMessage()).contains("another-chain").contains(CHAIN);
+
+        SignedTx first = nextSend(2);
+        assertThat(submit(first, "?wait=commit").status()).isEqualTo(200);
+        Answer replayed = submit(first, "");
+        assertThat(replayed.status()).isEqualTo(400);
+        assertThat(replayed.errorName()).isEqualTo("wrong_sequence");
+
+        SignedTx pending = nextSend(2);
+        assertThat(submit(pending, "").status()).isIn(202);
+        Answer twice = submit(pending, "");
+        // Still in the pool (409), or already in a block, and then a replay (400).
+        assertThat(twice.status()).isIn(400, 409);
+
+        byte[] huge = new byte[(int) Api.MAX_REQUEST_BYTES + 1024];
+        Arrays.fill(huge, (byte) 'a');
+        Answer oversized = post("/v1/txs", huge);
+        assertThat(oversized.status()).isEqualTo(413);
+        assertThat(oversized.errorMessage()).isNotBlank();
+
+        // A message kind this node does not know: the wire names the variant "Send"; call it "Sxnd".
+        byte[] wire = nextSend(1).encode();
+        aliceSequence--;
+        int at = indexOf(wire, "Send".getBytes(StandardCharsets.UTF_8));
+        wire[at + 1] = 'x';
+        String body = "{\"tx\":\"" + Base64.getEncoder().encodeToString(wire) + "\"}";
+        Answer unknownKind = post("/v1/txs", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(unknownKind.status()).isEqualTo(400);
+        assertThat(unknownKind.errorName()).isEqualTo("tx_malformed");
+        assertThat(unknownKind.errorMessage()).contains("Sxnd");
+
+        Answer badHash = get("/v1/txs/xyz");
+        assertThat(badHash.status()).isEqualTo(400);
+        assertThat(get("/v1/txs/" + "0".repeat(64)).status()).isEqualTo(404);
+        assertThat(get("/v1/blocks/0").status()).isEqualTo(400);
+        assertThat(get("/v1/blocks/abc").status()).isEqualTo(400);
+        assertThat(get("/v1/blocks/999999999").status()).isEqualTo(404);
+        Answer badAddress = get("/v1/accounts/vyoma1notanaddress");
+        assertThat(badAddress.status()).isEqualTo(400);
+        assertThat(badAddress.errorName()).isEqualTo("invalid_address");
+        Answer noEndpoint = get("/v1/nothing");
+        assertThat(noEndpoint.status()).isEqualTo(404);
+        assertThat(noEndpoint.errorMessage()).contains("/v1/nothing");
+
+        assertHealthy();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+}
