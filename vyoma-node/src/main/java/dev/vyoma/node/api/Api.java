@@ -45,9 +45,11 @@ public final class Api implements AutoCloseable {
     private final Node node;
     private final JsonMapper json = ApiJson.mapper();
     private final Javalin app;
+    private final Forwarder forwarder;
 
-    private Api(Node node, String host, int port) {
+    private Api(Node node, String host, int port, Map<String, String> memberApis) {
         this.node = node;
+        this.forwarder = memberApis.isEmpty() ? null : new Forwarder(node, memberApis, Duration.ofMillis(200));
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson3(json, false));
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
@@ -85,9 +87,17 @@ public final class Api implements AutoCloseable {
         });
     }
 
-    /** Serves {@code node}'s API on {@code host:port} (port 0 picks a free one). */
+    /** Serves {@code node}'s API on {@code host:port} (port 0 picks a free one), for a node alone. */
     public static Api start(Node node, String host, int port) {
-        Api api = new Api(node, host, port);
+        return start(node, host, port, Map.of());
+    }
+
+    /**
+     * Serves {@code node}'s API on {@code host:port}; {@code memberApis} (member id to {@code host:port} of its
+     * API) is where a follower sends the transactions it admits, to whichever member leads.
+     */
+    public static Api start(Node node, String host, int port, Map<String, String> memberApis) {
+        Api api = new Api(node, host, port, memberApis);
         api.app.start();
         return api;
     }
@@ -281,6 +291,9 @@ public final class Api implements AutoCloseable {
 
     @Override
     public void close() {
+        if (forwarder != null) {
+            forwarder.close();
+        }
         app.stop();
     }
 }

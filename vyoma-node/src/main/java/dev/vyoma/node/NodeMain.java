@@ -1,0 +1,64 @@
+package dev.vyoma.node;
+
+import dev.vyoma.node.api.Api;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a node from its home until the process is told to stop: {@code NodeMain --home DIR}. SIGTERM (or
+ * Ctrl-C) stops it gracefully: the API stops taking requests, the node leaves the group and closes its stores.
+ * A node killed outright restarts from what its stores hold (Raft log, snapshots, blocks) and catches up.
+ */
+public final class NodeMain {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
+
+    private NodeMain() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2 || !args[0].equals("--home")) {
+            System.err.println("usage: NodeMain --home DIR");
+            System.exit(2);
+        }
+        run(NodeHome.at(Path.of(args[1])));
+    }
+
+    /** Starts the node in {@code home} and blocks until the JVM shuts down. */
+    public static void run(NodeHome home) throws Exception {
+        NodeHome.Settings settings = home.settings();
+        Node node = Node.start(home.nodeConfig());
+        Map<String, String> apis = new LinkedHashMap<>();
+        for (NodeHome.Member m : settings.members()) {
+            if (!m.id().equals(settings.nodeId())) {
+                apis.put(m.id(), m.apiAddress());
+            }
+        }
+        String api = settings.self().apiAddress();
+        int colon = api.lastIndexOf(':');
+        Api server;
+        try {
+            server = Api.start(node, api.substring(0, colon), Integer.parseInt(api.substring(colon + 1)), apis);
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            LOG.info("stopping");
+                            server.close();
+                            node.close();
+                            stopped.countDown();
+                        },
+                        "shutdown"));
+        // One line that scripts and tests wait for.
+        System.out.println("vyoma node " + settings.nodeId() + " ready: api http://" + api + ", raft "
+                + settings.self().raftAddress() + ", height " + node.height());
+        System.out.flush();
+        stopped.await();
+    }
+}
