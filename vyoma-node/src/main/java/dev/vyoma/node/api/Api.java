@@ -62,6 +62,7 @@ public final class Api implements AutoCloseable {
             cfg.routes.get("/v1/blocks/latest", ctx -> block(ctx, node.blocks().latestHeight()));
             cfg.routes.get("/v1/blocks/{height}", ctx -> block(ctx, height(ctx.pathParam("height"))));
             cfg.routes.get("/v1/accounts/{address}", this::account);
+            cfg.routes.get("/v1/params", ctx -> ctx.json(node.query(LedgerState::params)));
             cfg.routes.get(
                     "/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApi.document()));
             cfg.routes.exception(

@@ -52,6 +52,9 @@ final class OpenApi {
         paths.put(
                 "/v1/txs/{hash}",
                 Map.of("get", withPath(op("A transaction's result, or pending", "TxResult"), "hash", "64 hex digits")));
+        paths.put(
+                "/v1/params",
+                Map.of("get", op("The chain's parameters: denominations, fees per message kind, limits", "Params")));
         paths.put("/v1/blocks/latest", Map.of("get", op("The latest block with its results", "Block")));
         paths.put(
                 "/v1/blocks/{height}",
@@ -87,7 +90,7 @@ final class OpenApi {
                                                 "code", Map.of("type", "integer"),
                                                 "name", Map.of("type", "string"),
                                                 "message", Map.of("type", "string"))))));
-        for (String s : List.of("Status", "TxResult", "Pending", "Block", "Account")) {
+        for (String s : List.of("Status", "TxResult", "Pending", "Block", "Account", "Params")) {
             schemas.put(s, Map.of("type", "object"));
         }
         Map<String, Object> doc = new LinkedHashMap<>();
