@@ -15,7 +15,15 @@ import picocli.CommandLine.Mixin;
         mixinStandardHelpOptions = true,
         versionProvider = VyomaCommand.Version.class,
         description = {"Vyoma: an open marketplace for cloud and GPU compute, compatible with Akash SDL.", ""},
-        subcommands = {SdlCommand.class, NodeCommand.class, CompletionCommand.class, HelpCommand.class},
+        subcommands = {
+            SdlCommand.class,
+            NodeCommand.class,
+            KeysCommand.class,
+            TxCommand.class,
+            QueryCommand.class,
+            CompletionCommand.class,
+            HelpCommand.class
+        },
         footer = {"", "Exit codes: 0 ok, 1 user error (the message says what to fix), 2 usage error."})
 public final class VyomaCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin

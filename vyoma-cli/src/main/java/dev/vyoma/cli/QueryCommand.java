@@ -1,0 +1,146 @@
+package dev.vyoma.cli;
+
+import dev.vyoma.client.VyomaClient;
+import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.crypto.Address;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vyoma query …}: read the chain through a node. */
+@Command(
+        name = "query",
+        aliases = "q",
+        description = "Read the chain through a node.",
+        subcommands = {QueryCommand.Bank.class, QueryCommand.Tx.class, QueryCommand.Status.class})
+final class QueryCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Main.USAGE;
+    }
+
+    private static <T> T ask(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (VyomaClient.NodeException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    @Command(
+            name = "bank",
+            description = "Balances.",
+            subcommands = {Balances.class})
+    static final class Bank implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return Main.USAGE;
+        }
+    }
+
+    @Command(name = "balances", description = "An account's balances and sequence: vyoma query bank balances ADDRESS.")
+    static final class Balances implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Override
+        public Integer call() {
+            Address a;
+            try {
+                a = Address.parse(address);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("ADDRESS: " + e.getMessage());
+            }
+            VyomaClient.AccountInfo info =
+                    ask(() -> client.client().account(a)).orElse(new VyomaClient.AccountInfo(a, 0, List.of()));
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Coin c : info.balances()) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("denom", c.denom());
+                r.put("amount", c.amount());
+                rows.add(r);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("address", a.toString());
+            out.put("sequence", info.sequence());
+            out.put("balances", rows);
+            Out.tree(spec.commandLine().getOut(), GlobalOptions.of(spec).output, out);
+            return 0;
+        }
+    }
+
+    @Command(name = "tx", description = "A transaction by hash.")
+    static final class Tx implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "HASH")
+        String hash;
+
+        @Override
+        public Integer call() {
+            VyomaClient.TxOutcome out = ask(() -> client.client().tx(hash))
+                    .orElseThrow(() -> new UserException("the node knows no transaction " + hash));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("hash", out.hash());
+            m.put("status", out.committed() ? (out.ok() ? "ok" : "failed") : "pending");
+            if (out.committed()) {
+                m.put("height", out.height());
+                m.put("index", out.index());
+                if (out.code() != null) {
+                    m.put("code", out.code());
+                }
+                m.put("log", out.log());
+            }
+            Out.tree(spec.commandLine().getOut(), GlobalOptions.of(spec).output, m);
+            return 0;
+        }
+    }
+
+    @Command(name = "status", description = "The node's chain, height and leader.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClientOptions client;
+
+        @Override
+        public Integer call() {
+            VyomaClient.Status s = ask(() -> client.client().status());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("chainId", s.chainId());
+            m.put("node", s.nodeId());
+            m.put("height", s.height());
+            m.put("latestBlockHash", s.latestBlockHash());
+            m.put("leader", s.leader());
+            m.put("term", s.term());
+            Out.tree(spec.commandLine().getOut(), GlobalOptions.of(spec).output, m);
+            return 0;
+        }
+    }
+}
