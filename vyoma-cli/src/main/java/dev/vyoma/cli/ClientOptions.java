@@ -23,6 +23,8 @@ final class ClientOptions {
     /** One reader for standard input, so that two passphrases piped in one after the other are both read. */
     private static BufferedReader stdin;
 
+    private static java.io.InputStream stdinSource;
+
     @Option(names = "--home", description = "The client's home, which holds the keyring (default: ~/.vyoma).")
     Path home;
 
@@ -92,7 +94,8 @@ final class ClientOptions {
             return first;
         }
         try {
-            if (stdin == null) {
+            if (stdin == null || stdinSource != System.in) {
+                stdinSource = System.in;
                 stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             }
             String line = stdin.readLine();

@@ -1,0 +1,199 @@
+package dev.vyoma.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vyoma.node.Node;
+import dev.vyoma.node.NodeHome;
+import dev.vyoma.node.api.Api;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The key, node, transaction and query commands, in-process: a home written by {@code vyoma node init}, the
+ * node it describes running in this JVM, and coins sent with {@code vyoma tx bank send}.
+ */
+class NodeCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    record Run(int exitCode, String out, String err) {
+        JsonNode json() {
+            return JSON.readTree(out);
+        }
+    }
+
+    private static Run run(String stdin, String... args) {
+        InputStream original = System.in;
+        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        try {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+            return new Run(code, out.toString(), err.toString());
+        } finally {
+            System.setIn(original);
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void initAKeyAChainSendAndQuery() throws Exception {
+        String keys = dir.resolve("client").toString();
+        Run alice = run("", "keys", "add", "alice", "--keyring-backend", "test", "--home", keys, "-o", "json");
+        assertThat(alice.exitCode()).as(alice.err()).isZero();
+        String aliceAddress = alice.json().path("address").asString();
+        // An encrypted key, its passphrase piped in.
+        Run bob = run("a long passphrase\n", "keys", "add", "bob", "--home", keys, "-o", "json");
+        assertThat(bob.exitCode()).as(bob.err()).isZero();
+        String bobAddress = bob.json().path("address").asString();
+        assertThat(Files.readString(dir.resolve("client/keyring-file/bob.key.json")))
+                .contains("argon2id");
+
+        int raft = freePort();
+        Path home = dir.resolve("node");
+        Run init = run(
+                "",
+                "node",
+                "init",
+                "--home",
+                home.toString(),
+                "--chain-id",
+                "vyoma-cli-test",
+                "--raft-address",
+                "127.0.0.1:" + raft,
+                "--api-address",
+                "127.0.0.1:0",
+                "--block-interval",
+                "100ms",
+                "--fund",
+                aliceAddress + "=1000000uusd,1000000uvyo",
+                "-o",
+                "json");
+        assertThat(init.exitCode()).as(init.err()).isZero();
+        assertThat(init.json().path("chainId").asString()).isEqualTo("vyoma-cli-test");
+        Run again = run("", "node", "init", "--home", home.toString());
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("exists");
+
+        try (Node node = Node.start(NodeHome.at(home).nodeConfig());
+                Api api = Api.start(node, "127.0.0.1", 0)) {
+            await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
+            String url = "http://127.0.0.1:" + api.port();
+            Run send = run(
+                    "",
+                    "tx",
+                    "bank",
+                    "send",
+                    bobAddress,
+                    "250uusd",
+                    "--from",
+                    "alice",
+                    "--keyring-backend",
+                    "test",
+                    "--home",
+                    keys,
+                    "--node",
+                    url,
+                    "-o",
+                    "json");
+            assertThat(send.exitCode()).as(send.err()).isZero();
+            assertThat(send.json().path("status").asString()).isEqualTo("ok");
+
+            Run balances = run("", "query", "bank", "balances", bobAddress, "--node", url, "-o", "json");
+            assertThat(balances.exitCode()).as(balances.err()).isZero();
+            assertThat(balances.json().path("balances").get(0).path("amount").asLong())
+                    .isEqualTo(250);
+
+            Run tx = run("", "query", "tx", send.json().path("hash").asString(), "--node", url, "-o", "json");
+            assertThat(tx.json().path("status").asString()).isEqualTo("ok");
+
+            // Failures are one line and exit 1: a message that fails, a refused fee, a wrong passphrase.
+            Run tooMuch = run(
+                    "",
+                    "tx",
+                    "bank",
+                    "send",
+                    bobAddress,
+                    "999999999uusd",
+                    "--from",
+                    "alice",
+                    "--keyring-backend",
+                    "test",
+                    "--home",
+                    keys,
+                    "--node",
+                    url);
+            assertThat(tooMuch.exitCode()).isEqualTo(1);
+            assertThat(tooMuch.err()).contains("failed in block").contains("999999999uusd");
+            Run noFee = run(
+                    "a long passphrase\n",
+                    "tx",
+                    "bank",
+                    "send",
+                    aliceAddress,
+                    "1uusd",
+                    "--from",
+                    "bob",
+                    "--home",
+                    keys,
+                    "--node",
+                    url);
+            assertThat(noFee.exitCode()).isEqualTo(1);
+            assertThat(noFee.err()).contains("cannot pay the fee");
+            Run wrongPass = run(
+                    "not the passphrase\n",
+                    "tx",
+                    "bank",
+                    "send",
+                    aliceAddress,
+                    "1uusd",
+                    "--from",
+                    "bob",
+                    "--home",
+                    keys,
+                    "--node",
+                    url);
+            assertThat(wrongPass.exitCode()).isEqualTo(1);
+            assertThat(wrongPass.err()).contains("wrong passphrase");
+            Run badAddress = run(
+                    "",
+                    "tx",
+                    "bank",
+                    "send",
+                    "vyoma1xyz",
+                    "1uusd",
+                    "--from",
+                    "alice",
+                    "--keyring-backend",
+                    "test",
+                    "--home",
+                    keys,
+                    "--node",
+                    url);
+            assertThat(badAddress.exitCode()).isEqualTo(1);
+            assertThat(badAddress.err()).startsWith("vyoma: TO: not a vyoma address");
+        }
+        Run down = run("", "query", "status", "--node", "http://127.0.0.1:" + freePort());
+        assertThat(down.exitCode()).isEqualTo(1);
+        assertThat(down.err()).contains("cannot reach the node");
+    }
+}
