@@ -21,6 +21,7 @@ import picocli.CommandLine.Mixin;
             KeysCommand.class,
             TxCommand.class,
             QueryCommand.class,
+            BenchCommand.class,
             CompletionCommand.class,
             HelpCommand.class
         },

@@ -21,7 +21,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,7 +128,7 @@ public final class Api implements AutoCloseable {
         ctx.json(out);
     }
 
-    private void submit(Context ctx) throws InterruptedException {
+    private void submit(Context ctx) {
         JsonNode body;
         try {
             body = json.readTree(ctx.bodyAsBytes());
@@ -187,11 +186,12 @@ public final class Api implements AutoCloseable {
                 return;
             }
         }
-        try {
-            BlockStore.TxLocation at = node.committed(tx.hashHex(), timeout).get();
-            ctx.json(txJson(at));
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TimeoutException) {
+        // The answer waits without holding a server thread: thousands of clients can wait at once.
+        Duration waited = timeout;
+        ctx.future(() -> node.committed(tx.hashHex(), waited).handle((at, e) -> {
+            if (e == null) {
+                ctx.json(txJson(at));
+            } else if (unwrap(e) instanceof TimeoutException) {
                 ctx.status(202)
                         .json(Map.of(
                                 "hash",
@@ -199,11 +199,19 @@ public final class Api implements AutoCloseable {
                                 "status",
                                 "pending",
                                 "message",
-                                "not in a block after " + timeout.toSeconds() + " s; ask GET /v1/txs/" + tx.hashHex()));
+                                "not in a block after " + waited.toSeconds() + " s; ask GET /v1/txs/" + tx.hashHex()));
             } else {
                 fail(ctx, 503, null, "the node stopped before the transaction was included");
             }
+            return null;
+        }));
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+            e = e.getCause();
         }
+        return e;
     }
 
     private Map<String, Object> txJson(BlockStore.TxLocation at) {

@@ -13,25 +13,34 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** A node in a JVM of its own, started from a home directory, as `vyoma node start` runs it. */
-final class NodeProcess implements AutoCloseable {
+/**
+ * A node in a JVM of its own, started from its home with this JVM's Java and class path, as {@code vyoma node
+ * start} runs it; its output goes to {@code node.log} in the home. For tests and benchmarks of local networks.
+ */
+public final class NodeProcess implements AutoCloseable {
     private final Path home;
     private final Path log;
+    private final List<String> jvmOptions;
     private Process process;
 
-    NodeProcess(Path home) {
+    /** A node with a small heap, for tests. */
+    public NodeProcess(Path home) {
+        this(home, List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    }
+
+    public NodeProcess(Path home, List<String> jvmOptions) {
         this.home = home;
         this.log = home.resolve("node.log");
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /** Starts the process and waits for its ready line. */
-    NodeProcess start() throws IOException, InterruptedException {
+    public NodeProcess start() throws IOException, InterruptedException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(
-                javaBin,
-                "-Xmx384m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBin);
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of(
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -66,7 +75,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** SIGTERM, then waits for the graceful exit; returns the exit code. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
@@ -76,15 +85,15 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** kill -9. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process != null && process.isAlive();
     }
 
-    String logText() {
+    public String logText() {
         try {
             return Files.exists(log) ? Files.readString(log) : "(no log)";
         } catch (IOException e) {
