@@ -146,11 +146,23 @@ final class NodeCommand implements Callable<Integer> {
 
     @Command(name = "start", description = "Run the node in --home until it is stopped (SIGTERM or Ctrl-C).")
     static final class Start implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--home", required = true, description = "The node's home directory (see vyoma node init).")
         Path home;
 
+        @Option(
+                names = "--init",
+                description = "If --home holds no node yet, make it a one-validator devnet first: chain vyoma-local-1,"
+                        + " 1 s blocks, API on 127.0.0.1:1317, and a funded key named dev in its test keyring.")
+        boolean init;
+
         @Override
         public Integer call() throws Exception {
+            if (init && !java.nio.file.Files.exists(NodeHome.at(home).configFile())) {
+                devnetHome();
+            }
             try {
                 NodeMain.run(NodeHome.at(home));
             } catch (NoSuchFileException e) {
@@ -159,6 +171,33 @@ final class NodeCommand implements Callable<Integer> {
                 throw new UserException(e.getMessage());
             }
             return 0;
+        }
+
+        private void devnetHome() throws IOException {
+            dev.vyoma.client.Keyring ring = dev.vyoma.client.Keyring.open(home, dev.vyoma.client.Keyring.Backend.TEST);
+            dev.vyoma.client.Keyring.Entry dev = ring.add("dev", null);
+            Genesis genesis = new Genesis(
+                    "vyoma-local-1",
+                    System.currentTimeMillis(),
+                    Params.defaults(),
+                    List.of(new Genesis.Allocation(
+                            dev.address(),
+                            List.of(new Coin("uusd", 1_000_000_000_000L), new Coin("uvyo", 1_000_000_000_000L)))));
+            NodeHome.Settings settings = new NodeHome.Settings(
+                    "n0",
+                    "devnet",
+                    List.of(new NodeHome.Member("n0", "127.0.0.1:26656", "127.0.0.1:1317")),
+                    1_000,
+                    2_000,
+                    1_000);
+            NodeHome.init(home, settings, genesis, NodeHome.newKey());
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("vyoma: wrote a devnet node in " + home + "; key dev (" + dev.address()
+                    + ") holds 1,000,000 usd and vyo.");
+            err.println("vyoma: try: vyoma query bank balances " + dev.address());
+            err.println("vyoma:      vyoma tx bank send ADDRESS 1000000uusd --from dev --keyring-backend test --home "
+                    + home);
+            err.flush();
         }
     }
 

@@ -4,6 +4,7 @@ import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.BlockResult;
 import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.LedgerState;
+import dev.vyoma.ledger.TxResult;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.node.chain.BlockCodec;
@@ -106,7 +107,11 @@ public final class Node implements AutoCloseable {
     private final RaftServer server;
     private final RaftClient client;
     private final ExecutorService verifiers;
-    private final Map<String, CompletableFuture<BlockStore.TxLocation>> waiters = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Included>> waiters = new ConcurrentHashMap<>();
+    /** Completes waiters off the applying thread: what they do next (answer HTTP) must not delay blocks. */
+    private final ExecutorService notifier = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("commit-notifier").factory());
+
     private final Thread producer;
     private volatile boolean running = true;
 
@@ -219,14 +224,20 @@ public final class Node implements AutoCloseable {
         return stateMachine.mempool().submit(tx);
     }
 
+    /** A transaction in a block: where, and what happened to it. */
+    public record Included(long height, int index, TxResult result) {}
+
     /**
      * Completes when the transaction with this hash is in a block (at once if it already is), or
      * exceptionally after {@code timeout}.
      */
-    public CompletableFuture<BlockStore.TxLocation> committed(String txHash, Duration timeout) {
-        CompletableFuture<BlockStore.TxLocation> f = waiters.computeIfAbsent(txHash, h -> new CompletableFuture<>());
-        blocks.tx(txHash).ifPresent(loc -> complete(txHash, loc));
-        return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((loc, e) -> {
+    public CompletableFuture<Included> committed(String txHash, Duration timeout) {
+        CompletableFuture<Included> f = waiters.computeIfAbsent(txHash, h -> new CompletableFuture<>());
+        blocks.tx(txHash).ifPresent(loc -> {
+            TxResult r = blocks.result(loc.height()).orElseThrow().txs().get(loc.index());
+            complete(txHash, new Included(loc.height(), loc.index(), r));
+        });
+        return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((at, e) -> {
             if (e != null) {
                 waiters.remove(txHash, f);
             }
@@ -257,18 +268,31 @@ public final class Node implements AutoCloseable {
     }
 
     private void applied(Block block, BlockResult result) {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        List<Runnable> done = new ArrayList<>();
         for (int i = 0; i < block.txs().size(); i++) {
             String hash = block.txs().get(i).hashHex();
-            if (waiters.containsKey(hash)) {
-                blocks.tx(hash).ifPresent(loc -> complete(hash, loc));
+            if (!waiters.containsKey(hash)) {
+                continue;
             }
+            // The first inclusion is the one that counts (a copy included again fails admission).
+            BlockStore.TxLocation first = blocks.tx(hash).orElse(null);
+            if (first != null && first.height() == block.height() && first.index() == i) {
+                Included at = new Included(block.height(), i, result.txs().get(i));
+                done.add(() -> complete(hash, at));
+            }
+        }
+        if (!done.isEmpty()) {
+            notifier.execute(() -> done.forEach(Runnable::run));
         }
     }
 
-    private void complete(String hash, BlockStore.TxLocation location) {
-        CompletableFuture<BlockStore.TxLocation> f = waiters.remove(hash);
+    private void complete(String hash, Included at) {
+        CompletableFuture<Included> f = waiters.remove(hash);
         if (f != null) {
-            f.complete(location);
+            f.complete(at);
         }
     }
 
@@ -325,6 +349,7 @@ public final class Node implements AutoCloseable {
         }
         closeQuietly(server::close);
         verifiers.shutdownNow();
+        notifier.shutdownNow();
         blocks.close();
         waiters.values().forEach(f -> f.completeExceptionally(new IllegalStateException("the node stopped")));
         LOG.info("node {} stopped", config.id());

@@ -122,7 +122,7 @@ class NodeTest {
             await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
             SignedTx next = send(12, 1);
             assertThat(node.submit(next)).isInstanceOf(Mempool.Accepted.class);
-            BlockStore.TxLocation at =
+            Node.Included at =
                     node.committed(next.hashHex(), Duration.ofSeconds(20)).get();
             assertThat(at.height()).isGreaterThan(heightBefore);
             assertThat(node.blocks()

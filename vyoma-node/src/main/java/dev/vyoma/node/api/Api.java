@@ -214,6 +214,10 @@ public final class Api implements AutoCloseable {
         return e;
     }
 
+    private static Map<String, Object> txJson(Node.Included at) {
+        return ApiJson.txResult(at.height(), at.index(), at.result());
+    }
+
     private Map<String, Object> txJson(BlockStore.TxLocation at) {
         BlockResult result = node.blocks().result(at.height()).orElseThrow();
         return ApiJson.txResult(at.height(), at.index(), result.txs().get(at.index()));
