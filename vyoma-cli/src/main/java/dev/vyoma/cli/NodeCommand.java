@@ -123,7 +123,12 @@ final class NodeCommand implements Callable<Integer> {
         public Integer call() {
             long interval = millis(blockInterval);
             NodeHome.Settings settings = new NodeHome.Settings(
-                    "n0", moniker, List.of(new NodeHome.Member("n0", raftAddress, apiAddress)), interval, 2_000, 1_000);
+                    "n0",
+                    moniker,
+                    List.of(new NodeHome.Member("n0", raftAddress, apiAddress)),
+                    interval,
+                    NodeHome.DEFAULT_MAX_TXS_PER_BLOCK,
+                    1_000);
             KeyPair key = NodeHome.newKey();
             try {
                 NodeHome.init(home, settings, genesis.genesis(), key);
@@ -188,7 +193,7 @@ final class NodeCommand implements Callable<Integer> {
                     "devnet",
                     List.of(new NodeHome.Member("n0", "127.0.0.1:26656", "127.0.0.1:1317")),
                     1_000,
-                    2_000,
+                    NodeHome.DEFAULT_MAX_TXS_PER_BLOCK,
                     1_000);
             NodeHome.init(home, settings, genesis, NodeHome.newKey());
             PrintWriter err = spec.commandLine().getErr();

@@ -208,6 +208,11 @@ public final class Node implements AutoCloseable {
         return stateMachine.mempool();
     }
 
+    /** The threads that verify signatures. */
+    public java.util.concurrent.Executor verifiers() {
+        return verifiers;
+    }
+
     /** Reads the ledger's state consistently (between blocks). */
     public <T> T query(java.util.function.Function<LedgerState, T> read) {
         Mempool m = stateMachine.mempool();

@@ -61,6 +61,9 @@ public final class NodeHome {
         }
     }
 
+    /** Transactions per block unless the config says otherwise: the ledger's own limit. */
+    public static final int DEFAULT_MAX_TXS_PER_BLOCK = dev.vyoma.ledger.Params.MAX_TXS_PER_BLOCK;
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Path dir;
@@ -126,7 +129,8 @@ public final class NodeHome {
         }
         List<NodeHome> homes = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
-            Settings settings = new Settings("n" + i, "validator-" + i, members, blockIntervalMillis, 2_000, 1_000);
+            Settings settings = new Settings(
+                    "n" + i, "validator-" + i, members, blockIntervalMillis, DEFAULT_MAX_TXS_PER_BLOCK, 1_000);
             homes.add(init(out.resolve("node" + i), settings, genesis, newKey()));
         }
         return homes;
@@ -161,7 +165,7 @@ public final class NodeHome {
                 n.path("moniker").asString(""),
                 members,
                 positive(n, "blockIntervalMillis", 1_000),
-                (int) positive(n, "maxTxsPerBlock", 2_000),
+                (int) positive(n, "maxTxsPerBlock", DEFAULT_MAX_TXS_PER_BLOCK),
                 positive(n, "snapshotEveryBlocks", 1_000));
     }
 

@@ -17,8 +17,10 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson3;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -41,6 +43,9 @@ public final class Api implements AutoCloseable {
 
     private static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
+    /** Most transactions in one batch request. */
+    public static final int MAX_BATCH = 1_000;
+
     private final Node node;
     private final JsonMapper json = ApiJson.mapper();
     private final Javalin app;
@@ -57,6 +62,7 @@ public final class Api implements AutoCloseable {
             cfg.jetty.port = port;
             cfg.routes.get("/v1/status", this::status);
             cfg.routes.post("/v1/txs", this::submit);
+            cfg.routes.post("/v1/txs/batch", this::submitBatch);
             cfg.routes.get("/v1/txs/{hash}", this::tx);
             cfg.routes.get("/v1/blocks/latest", ctx -> block(ctx, node.blocks().latestHeight()));
             cfg.routes.get("/v1/blocks/{height}", ctx -> block(ctx, height(ctx.pathParam("height"))));
@@ -216,6 +222,49 @@ public final class Api implements AutoCloseable {
 
     private static Map<String, Object> txJson(Node.Included at) {
         return ApiJson.txResult(at.height(), at.index(), at.result());
+    }
+
+    /**
+     * Several transactions at once (a follower forwarding what it admitted): {@code {"txs": [base64, …]}},
+     * verified in parallel and admitted in order; the answer lists each one's outcome.
+     */
+    private void submitBatch(Context ctx) {
+        JsonNode body;
+        try {
+            body = json.readTree(ctx.bodyAsBytes());
+        } catch (JacksonException e) {
+            fail(ctx, 400, ErrorCode.TX_MALFORMED, "the body is not JSON: " + firstLine(e.getOriginalMessage()));
+            return;
+        }
+        if (body == null || !body.path("txs").isArray() || body.path("txs").size() > MAX_BATCH) {
+            fail(ctx, 400, ErrorCode.TX_MALFORMED, "send {\"txs\": [\"<base64>\", …]} with at most " + MAX_BATCH);
+            return;
+        }
+        List<SignedTx> txs = new ArrayList<>();
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (JsonNode t : body.path("txs")) {
+            try {
+                txs.add(SignedTx.decode(Base64.getDecoder().decode(t.asString())));
+            } catch (RuntimeException e) {
+                fail(
+                        ctx,
+                        400,
+                        ErrorCode.TX_MALFORMED,
+                        "txs[" + txs.size() + "] is not a signed transaction: " + e.getMessage());
+                return;
+            }
+        }
+        for (Mempool.Outcome o : node.mempool().submitAll(txs, node.verifiers())) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("hash", o.txHash());
+            if (o instanceof Mempool.Refused refused) {
+                r.put("error", ApiJson.error(refused.code(), refused.why()).get("error"));
+            } else {
+                r.put("status", "pending");
+            }
+            results.add(r);
+        }
+        ctx.json(Map.of("results", results));
     }
 
     private Map<String, Object> txJson(BlockStore.TxLocation at) {

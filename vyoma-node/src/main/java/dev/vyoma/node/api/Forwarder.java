@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Forwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
-    private static final int MAX_PER_ROUND = 2_000;
+    private static final int MAX_PER_ROUND = 10_000;
+
+    /** Raw bytes per batch, so that its base64 stays under the API's request limit. */
+    private static final long BATCH_BYTES = Api.MAX_REQUEST_BYTES / 2;
 
     private final Node node;
     private final Map<String, String> apiAddresses;
@@ -61,26 +64,24 @@ final class Forwarder implements AutoCloseable {
             }
             List<SignedTx> pending = node.mempool().reap(MAX_PER_ROUND, Long.MAX_VALUE);
             sent.retainAll(pending.stream().map(SignedTx::hashHex).collect(java.util.stream.Collectors.toSet()));
+            List<SignedTx> batch = new java.util.ArrayList<>();
+            long batchBytes = 0;
             for (SignedTx tx : pending) {
                 if (sent.contains(tx.hashHex())) {
                     continue;
                 }
-                String body = "{\"tx\":\"" + Base64.getEncoder().encodeToString(tx.encode()) + "\"}";
-                HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + "/v1/txs"))
-                        .timeout(Duration.ofSeconds(5))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build();
-                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 202 || r.statusCode() == 200 || r.statusCode() == 409) {
-                    sent.add(tx.hashHex());
-                } else if (r.statusCode() >= 500) {
-                    return; // the leader is busy or going; try again next round
-                } else {
-                    // The leader refuses it (its state is ahead of ours): the next block here evicts it too.
-                    sent.add(tx.hashHex());
-                    LOG.debug("leader {} refused {}: {}", leader, tx.hashHex(), r.body());
+                if (batch.size() == Api.MAX_BATCH || batchBytes + tx.wireLength() > BATCH_BYTES) {
+                    if (!send(address, batch)) {
+                        return;
+                    }
+                    batch.clear();
+                    batchBytes = 0;
                 }
+                batch.add(tx);
+                batchBytes += tx.wireLength();
+            }
+            if (!batch.isEmpty()) {
+                send(address, batch);
             }
         } catch (java.io.IOException e) {
             LOG.debug("cannot reach the leader: {}", e.toString());
@@ -89,6 +90,34 @@ final class Forwarder implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("forwarding failed", e);
         }
+    }
+
+    /**
+     * Sends one batch; every transaction in it counts as sent (the leader admitted it, or refused it because
+     * its state is ahead of ours, and our next block evicts it too). False if the leader could not take it.
+     */
+    private boolean send(String address, List<SignedTx> batch) throws java.io.IOException, InterruptedException {
+        StringBuilder body = new StringBuilder("{\"txs\":[");
+        for (int i = 0; i < batch.size(); i++) {
+            body.append(i == 0 ? "\"" : ",\"")
+                    .append(Base64.getEncoder().encodeToString(batch.get(i).encode()))
+                    .append('"');
+        }
+        body.append("]}");
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + "/v1/txs/batch"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            LOG.debug("leader at {} did not take a batch: HTTP {} {}", address, r.statusCode(), r.body());
+            return false;
+        }
+        for (SignedTx tx : batch) {
+            sent.add(tx.hashHex());
+        }
+        return true;
     }
 
     @Override

@@ -192,6 +192,33 @@ class ApiTest {
     }
 
     @Test
+    void aBatchIsAdmittedInOrderWithAnOutcomeEach() throws Exception {
+        SignedTx a = nextSend(1);
+        SignedTx b = nextSend(1);
+        SignedTx bad = send(CHAIN, aliceSequence, 1);
+        byte[] sig = bad.signature().bytes();
+        sig[3] ^= 1;
+        SignedTx forged = new SignedTx(bad.tx(), new Signature(sig));
+        String body = "{\"txs\":[\"" + Base64.getEncoder().encodeToString(a.encode()) + "\",\""
+                + Base64.getEncoder().encodeToString(b.encode()) + "\",\""
+                + Base64.getEncoder().encodeToString(forged.encode()) + "\"]}";
+        Answer r = post("/v1/txs/batch", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+        JsonNode results = r.body().path("results");
+        assertThat(results.get(0).path("status").asString()).isEqualTo("pending");
+        assertThat(results.get(1).path("status").asString()).isEqualTo("pending");
+        assertThat(results.get(2).path("error").path("name").asString()).isEqualTo("unauthorized");
+        await().atMost(10, TimeUnit.SECONDS)
+                .until(() -> get("/v1/txs/" + b.hashHex()).status() == 200);
+
+        Answer notAList = post("/v1/txs/batch", "{\"txs\": 3}".getBytes(StandardCharsets.UTF_8));
+        assertThat(notAList.status()).isEqualTo(400);
+        Answer garbage = post("/v1/txs/batch", "{\"txs\": [\"AAAA\"]}".getBytes(StandardCharsets.UTF_8));
+        assertThat(garbage.status()).isEqualTo(400);
+        assertThat(garbage.errorMessage()).startsWith("txs[0] is not a signed transaction");
+    }
+
+    @Test
     void withoutWaitingTheAnswerIsPendingThenTheResult() throws Exception {
         SignedTx tx = nextSend(3);
         Answer r = submit(tx, "");
