@@ -173,6 +173,9 @@ public final class Api implements AutoCloseable {
             fail(ctx, status, r.code(), r.why());
             return;
         }
+        if (forwarder != null) {
+            forwarder.nudge();
+        }
         String wait = ctx.queryParam("wait");
         if (wait == null || wait.isEmpty()) {
             ctx.status(202).json(Map.of("hash", tx.hashHex(), "status", "pending"));

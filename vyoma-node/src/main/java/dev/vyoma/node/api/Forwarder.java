@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a follower's pending transactions to the leader, which alone builds blocks. Each is sent once per
+ * Sends a follower's pending transactions to the leader, which alone builds blocks: as soon as they are
+ * admitted, in batches, and again at an interval for whatever is still pending. Each is sent once per
  * leader; when leadership moves, what is still pending goes to the new leader, so a transaction a follower
  * admitted is not lost with the leader it was sent to. The follower keeps its own copy until a block
  * includes it.
@@ -39,11 +40,29 @@ final class Forwarder implements AutoCloseable {
             Thread.ofPlatform().daemon().name("tx-forwarder").factory());
     private final Set<String> sent = new HashSet<>();
     private String sentTo;
+    private final java.util.concurrent.atomic.AtomicBoolean nudged = new java.util.concurrent.atomic.AtomicBoolean();
 
     Forwarder(Node node, Map<String, String> apiAddresses, Duration every) {
         this.node = node;
         this.apiAddresses = Map.copyOf(apiAddresses);
         timer.scheduleWithFixedDelay(this::round, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Asks for a round now (a transaction was just admitted): at most one waits at a time, so a stream of
+     * admissions becomes a stream of batches, each carrying what arrived while the last was in flight.
+     */
+    void nudge() {
+        if (nudged.compareAndSet(false, true)) {
+            try {
+                timer.execute(() -> {
+                    nudged.set(false);
+                    round();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        }
     }
 
     private void round() {
