@@ -113,6 +113,7 @@ public final class Node implements AutoCloseable {
             Thread.ofPlatform().daemon().name("commit-notifier").factory());
 
     private final Thread producer;
+    private final Object heightChanged = new Object();
     private volatile boolean running = true;
 
     private Node(Config config) throws IOException {
@@ -272,7 +273,29 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until a block above {@code height} is stored, at most {@code timeout}; returns the stored height
+     * then (which may still be {@code height} after the timeout).
+     */
+    public long awaitHeightAbove(long height, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (heightChanged) {
+            long now;
+            while ((now = blocks.latestHeight()) <= height) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return now;
+                }
+                TimeUnit.NANOSECONDS.timedWait(heightChanged, left);
+            }
+            return now;
+        }
+    }
+
     private void applied(Block block, BlockResult result) {
+        synchronized (heightChanged) {
+            heightChanged.notifyAll();
+        }
         if (waiters.isEmpty()) {
             return;
         }

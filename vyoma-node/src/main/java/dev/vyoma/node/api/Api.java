@@ -50,10 +50,12 @@ public final class Api implements AutoCloseable {
     private final JsonMapper json = ApiJson.mapper();
     private final Javalin app;
     private final Forwarder forwarder;
+    private final EventStream events;
 
     private Api(Node node, String host, int port, Map<String, String> memberApis) {
         this.node = node;
         this.forwarder = memberApis.isEmpty() ? null : new Forwarder(node, memberApis, Duration.ofMillis(200));
+        this.events = new EventStream(node, json);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson3(json, false));
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
@@ -67,6 +69,31 @@ public final class Api implements AutoCloseable {
             cfg.routes.get("/v1/blocks/latest", ctx -> block(ctx, node.blocks().latestHeight()));
             cfg.routes.get("/v1/blocks/{height}", ctx -> block(ctx, height(ctx.pathParam("height"))));
             cfg.routes.get("/v1/accounts/{address}", this::account);
+            cfg.routes.before("/v1/events", ctx -> {
+                String accept = ctx.header("Accept");
+                if (accept == null || !accept.contains("text/event-stream")) {
+                    throw new HttpResponseException(
+                            406, "/v1/events is a Server-Sent Events stream: send Accept: text/event-stream");
+                }
+            });
+            cfg.routes.sse("/v1/events", client -> {
+                io.javalin.http.Context c = client.ctx();
+                EventStream.Position start;
+                try {
+                    start = EventStream.position(
+                            c.header("Last-Event-ID"),
+                            c.queryParam("from"),
+                            node.blocks().latestHeight());
+                } catch (IllegalArgumentException e) {
+                    client.sendEvent("error", json.writeValueAsString(ApiJson.error(null, e.getMessage())), "");
+                    client.close();
+                    return;
+                }
+                String types = c.queryParam("types");
+                java.util.Set<String> only =
+                        types == null || types.isBlank() ? java.util.Set.of() : java.util.Set.of(types.split(","));
+                events.serve(client, start, only);
+            });
             cfg.routes.get("/v1/params", ctx -> ctx.json(node.query(LedgerState::params)));
             cfg.routes.get(
                     "/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApi.document()));

@@ -218,6 +218,94 @@ class ApiTest {
         assertThat(garbage.errorMessage()).startsWith("txs[0] is not a signed transaction");
     }
 
+    /** The first {@code n} SSE events (id, event, data) of a stream opened with {@code header}, if any. */
+    private List<String[]> events(String query, String lastEventId, int n) throws Exception {
+        return events(query, lastEventId, n, null);
+    }
+
+    /** Reads until {@code n} events, or until one of type {@code stopAt} (if given), whichever comes first. */
+    private List<String[]> events(String query, String lastEventId, int n, String stopAt) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + api.port() + "/v1/events" + query))
+                .timeout(Duration.ofSeconds(30))
+                .header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            b.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<java.util.stream.Stream<String>> r = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String[]> out = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<String> lines = r.body()) {
+            java.util.Iterator<String> it = lines.iterator();
+            String id = null;
+            String event = null;
+            while (out.size() < n && it.hasNext()) {
+                String line = it.next();
+                if (line.startsWith("id:")) {
+                    id = line.substring(3).trim();
+                } else if (line.startsWith("event:")) {
+                    event = line.substring(6).trim();
+                } else if (line.startsWith("data:")) {
+                    out.add(new String[] {id, event, line.substring(5).trim()});
+                    if (event != null && event.equals(stopAt)) {
+                        break;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void eventsStreamFromAHeightAndResumeWhereTheClientLeftOff() throws Exception {
+        SignedTx tx = nextSend(7);
+        Answer r = submit(tx, "?wait=commit");
+        long height = r.body().path("height").asLong();
+
+        List<String[]> fromThere = events("?from=" + height, null, 3);
+        // The block's events in order (the fee, the transfer), then its end marker.
+        assertThat(fromThere).extracting(e -> e[1]).containsExactly("FeePaid", "Transfer", "block");
+        assertThat(fromThere).extracting(e -> e[0]).containsExactly(height + ":0", height + ":1", height + ":2");
+        JsonNode transfer = JSON.readTree(fromThere.get(1)[2]);
+        assertThat(transfer.path("height").asLong()).isEqualTo(height);
+        assertThat(transfer.path("to").asString())
+                .isEqualTo(key("bob").address().toString());
+        assertThat(transfer.path("amount").path("amount").asString()).isEqualTo("7");
+
+        // Reconnecting after the first event: the stream goes on from the second.
+        List<String[]> resumed = events("", height + ":0", 2);
+        assertThat(resumed).extracting(e -> e[0]).containsExactly(height + ":1", height + ":2");
+
+        // Only the types asked for, and the block markers.
+        List<String[]> transfers = events("?from=" + height + "&types=Transfer", null, 2);
+        assertThat(transfers).extracting(e -> e[1]).containsExactly("Transfer", "block");
+
+        // Live: a stream opened now sees the next transaction's events.
+        java.util.concurrent.CompletableFuture<List<String[]>> live =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return events("?types=Transfer", null, 1_000, "Transfer");
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+        Thread.sleep(300);
+        SignedTx later = nextSend(8);
+        assertThat(submit(later, "?wait=commit").status()).isEqualTo(200);
+        List<String[]> seen = live.get(20, TimeUnit.SECONDS);
+        String[] last = seen.get(seen.size() - 1);
+        assertThat(last[1]).isEqualTo("Transfer");
+        assertThat(JSON.readTree(last[2]).path("amount").path("amount").asString())
+                .isEqualTo("8");
+        assertThat(seen.subList(0, seen.size() - 1)).allMatch(e -> e[1].equals("block"));
+
+        List<String[]> bad = events("", "garbage", 1);
+        assertThat(bad).extracting(e -> e[1]).containsExactly("error");
+        Answer notSse = get("/v1/events");
+        assertThat(notSse.status()).isEqualTo(406);
+        assertThat(notSse.errorMessage()).contains("Accept: text/event-stream");
+    }
+
     @Test
     void withoutWaitingTheAnswerIsPendingThenTheResult() throws Exception {
         SignedTx tx = nextSend(3);

@@ -1,0 +1,127 @@
+package dev.vyoma.node.api;
+
+import dev.vyoma.ledger.BlockResult;
+import dev.vyoma.ledger.event.Event;
+import dev.vyoma.node.Node;
+import io.javalin.http.sse.SseClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code GET /v1/events}: the chain's events as Server-Sent Events, from a height or from where a client
+ * left off, then live. Every event has the id {@code HEIGHT:INDEX} (its place in the block's event list),
+ * and each block ends with an event of type {@code block} whose index is one past its last event, so that a
+ * client reconnecting with {@code Last-Event-ID} gets exactly what it has not seen. {@code types=A,B}
+ * keeps only those event types (block markers always come). Each client is served by a virtual thread of
+ * its own, reading the block store; a slow client delays only itself.
+ */
+final class EventStream {
+    private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
+    private final Node node;
+    private final JsonMapper json;
+
+    EventStream(Node node, JsonMapper json) {
+        this.node = node;
+        this.json = json;
+    }
+
+    /** Where to start: {@code height} and the last index already seen there (-1: none). */
+    record Position(long height, int seen) {}
+
+    /** Reads the start from {@code Last-Event-ID} (resume) or {@code ?from=H}; the next block by default. */
+    static Position position(String lastEventId, String from, long latest) {
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            int colon = lastEventId.indexOf(':');
+            try {
+                long h = Long.parseLong(lastEventId.substring(0, colon));
+                int i = Integer.parseInt(lastEventId.substring(colon + 1));
+                if (h >= 1 && i >= 0) {
+                    return new Position(h, i);
+                }
+            } catch (RuntimeException e) {
+                // below
+            }
+            throw new IllegalArgumentException(
+                    "Last-Event-ID is HEIGHT:INDEX as this stream sent it, got " + lastEventId);
+        }
+        if (from != null) {
+            try {
+                long h = Long.parseLong(from);
+                if (h >= 1) {
+                    return new Position(h, -1);
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new IllegalArgumentException("from is a height from 1, got " + from);
+        }
+        return new Position(latest + 1, -1);
+    }
+
+    void serve(SseClient client, Position start, Set<String> types) {
+        client.keepAlive();
+        Thread.ofVirtual().name("events-" + start.height()).start(() -> {
+            try {
+                stream(client, start, types);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                if (!client.terminated()) {
+                    LOG.debug("event stream ended: {}", e.toString());
+                }
+            } finally {
+                client.close();
+            }
+        });
+    }
+
+    private void stream(SseClient client, Position start, Set<String> types) throws InterruptedException {
+        long h = start.height();
+        int seen = start.seen();
+        while (!client.terminated()) {
+            if (h > node.blocks().latestHeight()) {
+                if (node.awaitHeightAbove(h - 1, KEEP_ALIVE) < h) {
+                    client.sendComment("keep-alive");
+                }
+                continue;
+            }
+            Optional<BlockResult> stored = node.blocks().result(h);
+            if (stored.isEmpty()) {
+                return;
+            }
+            BlockResult r = stored.get();
+            List<Event> events = r.events();
+            for (int i = seen + 1; i < events.size() && !client.terminated(); i++) {
+                Event e = events.get(i);
+                String type = e.getClass().getSimpleName();
+                if (types.isEmpty() || types.contains(type)) {
+                    ObjectNode n = json.createObjectNode();
+                    n.put("height", h);
+                    n.setAll(ApiJson.events(List.of(e)).get(0));
+                    client.sendEvent(type, json.writeValueAsString(n), h + ":" + i);
+                }
+            }
+            if (seen < events.size()) {
+                Map<String, Object> marker = new LinkedHashMap<>();
+                marker.put("height", h);
+                marker.put("hash", r.blockHashHex());
+                marker.put("state", r.stateHex());
+                marker.put("txs", r.txs().size());
+                marker.put("events", events.size());
+                client.sendEvent("block", json.writeValueAsString(marker), h + ":" + events.size());
+            }
+            h++;
+            seen = -1;
+        }
+    }
+}
