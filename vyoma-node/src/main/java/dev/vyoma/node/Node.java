@@ -114,6 +114,7 @@ public final class Node implements AutoCloseable {
 
     private final Thread producer;
     private final Object heightChanged = new Object();
+    private final NodeMetrics metrics;
     private volatile boolean running = true;
 
     private Node(Config config) throws IOException {
@@ -125,6 +126,7 @@ public final class Node implements AutoCloseable {
                 Math.max(1, Runtime.getRuntime().availableProcessors()),
                 Thread.ofPlatform().daemon().name("verify-", 0).factory());
         this.stateMachine = new LedgerStateMachine(config.genesis(), blocks, config.mempool(), verifiers);
+        this.metrics = new NodeMetrics(this);
         stateMachine.addListener(this::applied);
 
         List<RaftPeer> peers = new ArrayList<>();
@@ -292,7 +294,13 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private void applied(Block block, BlockResult result) {
+    /** The node's metrics. */
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    private void applied(Block block, BlockResult result, long applyNanos) {
+        metrics.applied(block, result, applyNanos);
         synchronized (heightChanged) {
             heightChanged.notifyAll();
         }
@@ -378,6 +386,7 @@ public final class Node implements AutoCloseable {
         closeQuietly(server::close);
         verifiers.shutdownNow();
         notifier.shutdownNow();
+        metrics.close();
         blocks.close();
         waiters.values().forEach(f -> f.completeExceptionally(new IllegalStateException("the node stopped")));
         LOG.info("node {} stopped", config.id());

@@ -96,6 +96,10 @@ public final class Api implements AutoCloseable {
             });
             cfg.routes.get("/v1/params", ctx -> ctx.json(node.query(LedgerState::params)));
             cfg.routes.get(
+                    "/metrics",
+                    ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                            .result(node.metrics().scrape()));
+            cfg.routes.get(
                     "/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApi.document()));
             cfg.routes.exception(
                     HttpResponseException.class, (e, ctx) -> fail(ctx, e.getStatus(), null, e.getMessage()));

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class LedgerStateMachine extends BaseStateMachine {
     /** Told of every block once it is applied and stored, on the applying thread. */
     public interface Listener {
-        void applied(Block block, BlockResult result);
+        void applied(Block block, BlockResult result, long applyNanos);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerStateMachine.class);
@@ -151,7 +151,8 @@ public final class LedgerStateMachine extends BaseStateMachine {
             LOG.warn("log entry {} is not a block, skipped: {}", entry.getIndex(), e.getMessage());
             return CompletableFuture.completedFuture(Message.valueOf("not a block: " + e.getMessage()));
         }
-        record Applied(Block block, BlockResult result) {}
+        record Applied(Block block, BlockResult result, long nanos) {}
+        long started = System.nanoTime();
         Applied applied = mempool.exclusive(() -> {
             LedgerState.Meta meta = mempool.ledger().state().meta();
             Block block = new Block(
@@ -163,11 +164,11 @@ public final class LedgerStateMachine extends BaseStateMachine {
             blocks.put(block, result);
             mempool.committed(block);
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-            return new Applied(block, result);
+            return new Applied(block, result, System.nanoTime() - started);
         });
         for (Listener l : listeners) {
             try {
-                l.applied(applied.block, applied.result);
+                l.applied(applied.block, applied.result, applied.nanos);
             } catch (RuntimeException e) {
                 LOG.warn("a block listener failed at height {}", applied.block.height(), e);
             }

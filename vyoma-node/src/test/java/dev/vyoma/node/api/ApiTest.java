@@ -186,6 +186,19 @@ class ApiTest {
         assertThat(status.body().path("isLeader").asBoolean()).isTrue();
         assertThat(status.body().path("leader").asString()).isEqualTo("n0");
 
+        HttpResponse<String> metrics = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/metrics"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+                .contains("vyoma_block_height ")
+                .contains("vyoma_transactions_total{result=\"ok\"}")
+                .contains("vyoma_block_apply_seconds_bucket")
+                .contains("vyoma_mempool_transactions ")
+                .contains("vyoma_raft_leader 1.0")
+                .contains("jvm_memory_used_bytes");
+
         Answer openapi = get("/openapi.json");
         assertThat(openapi.body().path("openapi").asString()).isEqualTo("3.1.0");
         assertThat(openapi.body().path("paths").has("/v1/txs")).isTrue();
