@@ -76,6 +76,7 @@ public final class Api implements AutoCloseable {
                             406, "/v1/events is a Server-Sent Events stream: send Accept: text/event-stream");
                 }
             });
+            new QueryRoutes(node).register(cfg.routes);
             cfg.routes.sse("/v1/events", client -> {
                 io.javalin.http.Context c = client.ctx();
                 EventStream.Position start;

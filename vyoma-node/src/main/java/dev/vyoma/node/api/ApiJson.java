@@ -7,7 +7,11 @@ import dev.vyoma.ledger.TxResult;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.codec.ByteRecord;
 import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.event.Event;
+import dev.vyoma.ledger.market.BidId;
+import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.SignedTx;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -66,6 +70,41 @@ public final class ApiJson {
                 gen.writeString(HexFormat.of().formatHex(b));
             }
         });
+        // Ids flat, as Akash writes them: owner, dseq, gseq, oseq, provider.
+        m.addSerializer(DeploymentId.class, new ValueSerializer<DeploymentId>() {
+            @Override
+            public void serialize(DeploymentId v, JsonGenerator gen, SerializationContext ctxt) {
+                gen.writeStartObject();
+                deploymentFields(v, gen);
+                gen.writeEndObject();
+            }
+        });
+        m.addSerializer(GroupId.class, new ValueSerializer<GroupId>() {
+            @Override
+            public void serialize(GroupId v, JsonGenerator gen, SerializationContext ctxt) {
+                gen.writeStartObject();
+                deploymentFields(v.deployment(), gen);
+                gen.writeNumberProperty("gseq", v.gseq());
+                gen.writeEndObject();
+            }
+        });
+        m.addSerializer(OrderId.class, new ValueSerializer<OrderId>() {
+            @Override
+            public void serialize(OrderId v, JsonGenerator gen, SerializationContext ctxt) {
+                gen.writeStartObject();
+                orderFields(v, gen);
+                gen.writeEndObject();
+            }
+        });
+        m.addSerializer(BidId.class, new ValueSerializer<BidId>() {
+            @Override
+            public void serialize(BidId v, JsonGenerator gen, SerializationContext ctxt) {
+                gen.writeStartObject();
+                orderFields(v.order(), gen);
+                gen.writeStringProperty("provider", v.provider().toString());
+                gen.writeEndObject();
+            }
+        });
         m.addSerializer(Coin.class, new ValueSerializer<Coin>() {
             @Override
             public void serialize(Coin value, JsonGenerator gen, SerializationContext ctxt) {
@@ -88,6 +127,17 @@ public final class ApiJson {
             }
         });
         return JsonMapper.builder().addModule(m).build();
+    }
+
+    private static void deploymentFields(DeploymentId d, JsonGenerator gen) {
+        gen.writeStringProperty("owner", d.owner().toString());
+        gen.writeNumberProperty("dseq", d.dseq());
+    }
+
+    private static void orderFields(OrderId o, JsonGenerator gen) {
+        deploymentFields(o.group().deployment(), gen);
+        gen.writeNumberProperty("gseq", o.group().gseq());
+        gen.writeNumberProperty("oseq", o.oseq());
     }
 
     /** An error body: {@code {"error": {"code", "codespace", "name", "message"}}}. */

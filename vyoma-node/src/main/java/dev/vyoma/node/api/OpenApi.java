@@ -90,7 +90,7 @@ final class OpenApi {
                                                 "code", Map.of("type", "integer"),
                                                 "name", Map.of("type", "string"),
                                                 "message", Map.of("type", "string"))))));
-        for (String s : List.of("Status", "TxResult", "Pending", "Block", "Account", "Params")) {
+        for (String s : List.of("Status", "TxResult", "Pending", "Block", "Account", "Params", "Page", "Entity")) {
             schemas.put(s, Map.of("type", "object"));
         }
         Map<String, Object> doc = new LinkedHashMap<>();
