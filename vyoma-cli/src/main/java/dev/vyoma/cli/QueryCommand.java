@@ -19,7 +19,15 @@ import picocli.CommandLine.Spec;
         name = "query",
         aliases = "q",
         description = "Read the chain through a node.",
-        subcommands = {QueryCommand.Bank.class, QueryCommand.Tx.class, QueryCommand.Status.class})
+        subcommands = {
+            QueryCommand.Bank.class,
+            QueryCommand.Tx.class,
+            QueryCommand.Status.class,
+            MarketQueryCommands.Deployment.class,
+            MarketQueryCommands.Market.class,
+            MarketQueryCommands.Provider.class,
+            MarketQueryCommands.Escrow.class
+        })
 final class QueryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -21,7 +21,14 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "tx",
         description = "Sign a transaction with a key from the keyring and send it to a node.",
-        subcommands = {TxCommand.Bank.class})
+        subcommands = {
+            TxCommand.Bank.class,
+            MarketTxCommands.Deployment.class,
+            MarketTxCommands.Market.class,
+            MarketTxCommands.Provider.class,
+            MarketTxCommands.Audit.class,
+            MarketTxCommands.Escrow.class
+        })
 final class TxCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -196,4 +196,135 @@ class NodeCliTest {
         assertThat(down.exitCode()).isEqualTo(1);
         assertThat(down.err()).contains("cannot reach the node");
     }
+
+    @Test
+    void theMarketFromTheCommandLine() throws Exception {
+        String keys = dir.resolve("client").toString();
+        String tenant = run("", "keys", "add", "tenant", "--keyring-backend", "test", "--home", keys, "-o", "json")
+                .json()
+                .path("address")
+                .asString();
+        String provider = run("", "keys", "add", "provider", "--keyring-backend", "test", "--home", keys, "-o", "json")
+                .json()
+                .path("address")
+                .asString();
+        Path home = dir.resolve("node");
+        Run init = run(
+                "",
+                "node",
+                "init",
+                "--home",
+                home.toString(),
+                "--raft-address",
+                "127.0.0.1:" + freePort(),
+                "--api-address",
+                "127.0.0.1:0",
+                "--block-interval",
+                "100ms",
+                "--fund",
+                tenant + "=100000000uusd,100000000uvyo",
+                "--fund",
+                provider + "=100000000uusd,100000000uvyo");
+        assertThat(init.exitCode()).as(init.err()).isZero();
+        Path providerYaml = dir.resolve("provider.yaml");
+        Files.writeString(providerYaml, """
+                host: https://provider.example.com:8443
+                attributes:
+                  - key: region
+                    value: eu
+                info:
+                  email: ops@example.com
+                """);
+        String sdl = dev.vyoma.testkit.Fixtures.repositoryRoot()
+                .resolve("examples/web.yaml")
+                .toString();
+        try (Node node = Node.start(NodeHome.at(home).nodeConfig());
+                Api api = Api.start(node, "127.0.0.1", 0)) {
+            await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
+            String[] asTenant = {
+                "--from",
+                "tenant",
+                "--keyring-backend",
+                "test",
+                "--home",
+                keys,
+                "--node",
+                "http://127.0.0.1:" + api.port()
+            };
+            String[] asProvider = {
+                "--from",
+                "provider",
+                "--keyring-backend",
+                "test",
+                "--home",
+                keys,
+                "--node",
+                "http://127.0.0.1:" + api.port()
+            };
+            String[] node1 = {"--node", "http://127.0.0.1:" + api.port(), "-o", "json"};
+
+            assertOk(run("", concat(new String[] {"tx", "provider", "create", providerYaml.toString()}, asProvider)));
+            assertOk(run(
+                    "",
+                    concat(
+                            new String[] {"tx", "deployment", "create", sdl, "--deposit", "5000000uusd", "--dseq", "42"
+                            },
+                            asTenant)));
+            Run orders = run("", concat(new String[] {"query", "market", "order", "list"}, node1));
+            assertOk(orders);
+            assertThat(orders.json()
+                            .path("items")
+                            .get(0)
+                            .path("id")
+                            .path("dseq")
+                            .asLong())
+                    .isEqualTo(42);
+            String order = tenant + "/42/1/1";
+            assertOk(run(
+                    "",
+                    concat(new String[] {"tx", "market", "bid", "create", order, "--price", "10.5uusd"}, asProvider)));
+            Run bids = run("", concat(new String[] {"query", "market", "bid", "list", "--order", order}, node1));
+            assertThat(bids.json()
+                            .path("items")
+                            .get(0)
+                            .path("price")
+                            .path("amount")
+                            .asString())
+                    .isEqualTo("10.5");
+            String lease = order + "/" + provider;
+            assertOk(run("", concat(new String[] {"tx", "market", "lease", "create", lease}, asTenant)));
+            Run leaseGet = run("", concat(new String[] {"query", "market", "lease", "get", lease}, node1));
+            assertThat(leaseGet.json().path("state").asString()).isEqualTo("active");
+            assertOk(run("", concat(new String[] {"tx", "escrow", "withdraw", lease}, asProvider)));
+            Run escrow = run("", concat(new String[] {"query", "escrow", "get", tenant, "42"}, node1));
+            assertThat(escrow.json().path("state").asString()).isEqualTo("open");
+            Run providers = run("", concat(new String[] {"query", "provider", "list", "--attr", "region=eu"}, node1));
+            assertThat(providers.json().path("items").get(0).path("owner").asString())
+                    .isEqualTo(provider);
+            assertOk(run("", concat(new String[] {"tx", "deployment", "close", "42"}, asTenant)));
+            Run closed = run("", concat(new String[] {"query", "deployment", "get", tenant, "42"}, node1));
+            assertThat(closed.json().path("state").asString()).isEqualTo("closed");
+            Run leases = run("", concat(new String[] {"query", "market", "lease", "list", "--owner", tenant}, node1));
+            assertThat(leases.json().path("items").get(0).path("state").asString())
+                    .isEqualTo("closed");
+
+            Run badOrder = run(
+                    "", concat(new String[] {"tx", "market", "bid", "create", "nope", "--price", "1uusd"}, asProvider));
+            assertThat(badOrder.exitCode()).isEqualTo(1);
+            assertThat(badOrder.err()).contains("OWNER/DSEQ/GSEQ/OSEQ");
+            Run missing = run("", concat(new String[] {"query", "deployment", "get", tenant, "43"}, node1));
+            assertThat(missing.exitCode()).isEqualTo(1);
+            assertThat(missing.err()).contains("no deployment");
+        }
+    }
+
+    private static void assertOk(Run r) {
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -175,6 +175,17 @@ public final class VyomaClient {
         return f;
     }
 
+    /**
+     * Any read of the node's API ({@code path} starting with {@code /v1/}, query included) as JSON; empty if
+     * the node has no such entity.
+     */
+    public Optional<JsonNode> getJson(String path) {
+        if (!path.startsWith("/v1/")) {
+            throw new IllegalArgumentException("API paths start with /v1/, got " + path);
+        }
+        return get(path);
+    }
+
     private Optional<JsonNode> get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path))
                 .timeout(Duration.ofSeconds(30))
