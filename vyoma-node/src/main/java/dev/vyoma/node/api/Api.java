@@ -391,6 +391,7 @@ public final class Api implements AutoCloseable {
         if (forwarder != null) {
             forwarder.close();
         }
+        events.close();
         app.stop();
     }
 }

@@ -29,6 +29,8 @@ final class EventStream {
 
     private final Node node;
     private final JsonMapper json;
+    private final Set<Thread> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     EventStream(Node node, JsonMapper json) {
         this.node = node;
@@ -71,6 +73,7 @@ final class EventStream {
     void serve(SseClient client, Position start, Set<String> types) {
         client.keepAlive();
         Thread.ofVirtual().name("events-" + start.height()).start(() -> {
+            streams.add(Thread.currentThread());
             try {
                 stream(client, start, types);
             } catch (InterruptedException e) {
@@ -80,15 +83,30 @@ final class EventStream {
                     LOG.debug("event stream ended: {}", e.toString());
                 }
             } finally {
-                client.close();
+                streams.remove(Thread.currentThread());
+                if (!closed) {
+                    client.close();
+                }
             }
         });
+    }
+
+    /** Ends every stream (the API is stopping): their threads stop before the server recycles them. */
+    void close() {
+        closed = true;
+        for (Thread t : streams) {
+            t.interrupt();
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+        while (!streams.isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
     }
 
     private void stream(SseClient client, Position start, Set<String> types) throws InterruptedException {
         long h = start.height();
         int seen = start.seen();
-        while (!client.terminated()) {
+        while (!closed && !client.terminated()) {
             if (h > node.blocks().latestHeight()) {
                 if (node.awaitHeightAbove(h - 1, KEEP_ALIVE) < h) {
                     client.sendComment("keep-alive");
@@ -101,7 +119,7 @@ final class EventStream {
             }
             BlockResult r = stored.get();
             List<Event> events = r.events();
-            for (int i = seen + 1; i < events.size() && !client.terminated(); i++) {
+            for (int i = seen + 1; i < events.size() && !closed && !client.terminated(); i++) {
                 Event e = events.get(i);
                 String type = e.getClass().getSimpleName();
                 if (types.isEmpty() || types.contains(type)) {
