@@ -500,4 +500,66 @@ final class MarketTxCommands {
             return TxCommand.send(spec, options, key, List.of(new Msg.WithdrawLease(id)));
         }
     }
+
+    // ---- cert ----
+
+    @Command(
+            name = "cert",
+            description = "Client certificates for mutual TLS with providers.",
+            subcommands = {CertCreate.class, CertRevoke.class})
+    static final class Cert extends Group {}
+
+    @Command(
+            name = "create",
+            description = "Make a key and a self-signed certificate for the --from account, keep them under"
+                    + " --home/certs (mode 600), and publish the certificate.")
+    static final class CertCreate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        TxCommand.TxOptions options;
+
+        @Override
+        public Integer call() {
+            KeyPair key = options.client.unlock(options.from);
+            dev.vyoma.client.TlsCertificate cert = dev.vyoma.client.TlsCertificate.create(key.address());
+            Path dir = options.client.home().resolve("certs");
+            Path file = dir.resolve(key.address() + "-" + cert.serial() + ".pem");
+            try {
+                Files.createDirectories(dir);
+                Files.writeString(file, cert.certPem() + cert.privateKeyPem());
+                try {
+                    Files.setPosixFilePermissions(
+                            file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                    // not POSIX
+                }
+            } catch (IOException e) {
+                throw new UserException("cannot write " + file + ": " + e.getMessage());
+            }
+            spec.commandLine().getErr().println("vyoma: certificate " + cert.serial() + " and its key in " + file);
+            Msg msg = new Msg.CreateCertificate(key.address(), cert.certPem(), cert.publicKeyPem());
+            return TxCommand.send(spec, options, key, List.of(msg));
+        }
+    }
+
+    @Command(name = "revoke", description = "Revoke one of the --from account's certificates by serial.")
+    static final class CertRevoke implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        TxCommand.TxOptions options;
+
+        @Parameters(paramLabel = "SERIAL")
+        String serial;
+
+        @Override
+        public Integer call() {
+            KeyPair key = options.client.unlock(options.from);
+            Msg msg = new Msg.RevokeCertificate(new dev.vyoma.ledger.cert.CertificateId(key.address(), serial));
+            return TxCommand.send(spec, options, key, List.of(msg));
+        }
+    }
 }

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
             MarketTxCommands.Market.class,
             MarketTxCommands.Provider.class,
             MarketTxCommands.Audit.class,
-            MarketTxCommands.Escrow.class
+            MarketTxCommands.Escrow.class,
+            MarketTxCommands.Cert.class
         })
 final class TxCommand implements Callable<Integer> {
     @Spec

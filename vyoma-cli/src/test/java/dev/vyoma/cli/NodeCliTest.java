@@ -308,6 +308,14 @@ class NodeCliTest {
             assertThat(leases.json().path("items").get(0).path("state").asString())
                     .isEqualTo("closed");
 
+            Run cert = run("", concat(new String[] {"tx", "cert", "create", "-o", "json"}, asTenant));
+            assertOk(cert);
+            String serial = cert.err().replaceAll("(?s).*certificate (\\d+) and its key.*", "$1");
+            assertOk(run("", concat(new String[] {"tx", "cert", "revoke", serial}, asTenant)));
+            Run again = run("", concat(new String[] {"tx", "cert", "revoke", serial}, asTenant));
+            assertThat(again.exitCode()).isEqualTo(1);
+            assertThat(again.err()).contains("already revoked");
+
             Run badOrder = run(
                     "", concat(new String[] {"tx", "market", "bid", "create", "nope", "--price", "1uusd"}, asProvider));
             assertThat(badOrder.exitCode()).isEqualTo(1);
