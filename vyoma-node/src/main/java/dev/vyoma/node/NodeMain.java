@@ -28,6 +28,9 @@ public final class NodeMain {
 
     /** Starts the node in {@code home} and blocks until the JVM shuts down. */
     public static void run(NodeHome home) throws Exception {
+        // Libraries that log through java.util.logging (the gRPC inside Ratis) go to the same log.
+        java.util.logging.LogManager.getLogManager().reset();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         NodeHome.Settings settings = home.settings();
         Node node = Node.start(home.nodeConfig());
         Map<String, String> apis = new LinkedHashMap<>();

@@ -42,6 +42,7 @@ public final class NodeProcess implements AutoCloseable {
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of(
                 "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
                 "-cp",
                 System.getProperty("java.class.path"),
                 NodeMain.class.getName(),
