@@ -119,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
                     NodeBench.deleteTree(dir);
                 }
             }
-            Out.tree(out, GlobalOptions.of(spec).output, rows);
+            Out.records(out, GlobalOptions.of(spec).output, rows);
             return 0;
         }
     }

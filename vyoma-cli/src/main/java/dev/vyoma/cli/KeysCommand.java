@@ -82,7 +82,7 @@ final class KeysCommand implements Callable<Integer> {
         public Integer call() {
             Keyring ring = client.keyring();
             Keyring.Entry e = io(() -> ring.add(name, client.passphrase("Passphrase for the new key " + name, true)));
-            Out.tree(spec.commandLine().getOut(), GlobalOptions.of(spec).output, row(e));
+            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, row(e));
             return 0;
         }
     }
@@ -101,7 +101,7 @@ final class KeysCommand implements Callable<Integer> {
             for (Keyring.Entry e : io(() -> client.keyring().list())) {
                 rows.add(row(e));
             }
-            Out.tree(spec.commandLine().getOut(), GlobalOptions.of(spec).output, rows);
+            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, rows);
             return 0;
         }
     }
@@ -129,7 +129,7 @@ final class KeysCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println(e.address());
                 spec.commandLine().getOut().flush();
             } else {
-                Out.tree(spec.commandLine().getOut(), GlobalOptions.of(spec).output, row(e));
+                Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, row(e));
             }
             return 0;
         }
@@ -186,7 +186,7 @@ final class KeysCommand implements Callable<Integer> {
                 char[] export = ClientOptions.readPassphraseFresh("Passphrase of the export");
                 return ring.importArmored(name, armored, export, client.passphrase("Passphrase for " + name, true));
             });
-            Out.tree(spec.commandLine().getOut(), GlobalOptions.of(spec).output, row(e));
+            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, row(e));
             return 0;
         }
     }

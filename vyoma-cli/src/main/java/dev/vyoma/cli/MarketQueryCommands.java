@@ -42,7 +42,7 @@ final class MarketQueryCommands {
         } catch (VyomaClient.NodeException e) {
             throw new UserException(e.getMessage());
         }
-        Out.tree(spec.commandLine().getOut(), GlobalOptions.of(spec).output, JSON.convertValue(n, Object.class));
+        Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, JSON.convertValue(n, Object.class));
         return 0;
     }
 

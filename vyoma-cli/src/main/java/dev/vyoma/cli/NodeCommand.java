@@ -144,7 +144,7 @@ final class NodeCommand implements Callable<Integer> {
             out.put("validator", key.address().toString());
             out.put("api", "http://" + apiAddress);
             out.put("next", "vyoma node start --home " + home);
-            Out.tree(spec.commandLine().getOut(), GlobalOptions.of(spec).output, out);
+            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, out);
             return 0;
         }
     }
@@ -268,7 +268,7 @@ final class NodeCommand implements Callable<Integer> {
                 row.put("start", "vyoma node start --home " + homes.get(i).dir());
                 rows.add(row);
             }
-            Out.tree(out, GlobalOptions.of(spec).output, Map.of("chainId", genesis.chainId, "validators", rows));
+            Out.records(out, GlobalOptions.of(spec).output, Map.of("chainId", genesis.chainId, "validators", rows));
             return 0;
         }
     }

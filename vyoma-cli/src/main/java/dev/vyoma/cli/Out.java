@@ -4,6 +4,7 @@ import dev.vyoma.sdl.json.JsonWriter;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
@@ -25,6 +26,109 @@ final class Out {
                         .dumpToString(tree));
         }
         out.flush();
+    }
+
+    /**
+     * Prints records (a map, a list of maps, or a page {@code {"items", "offset", "more"}}) as an aligned
+     * table in the table format (a map as key/value rows), and as {@link #tree} otherwise. Nested ids print
+     * as Akash writes them ({@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}), coins as {@code 100uusd}.
+     */
+    static void records(PrintWriter out, OutputFormat format, Object tree) {
+        if (format != OutputFormat.table) {
+            tree(out, format, tree);
+            return;
+        }
+        if (tree instanceof Map<?, ?> m && m.get("items") instanceof List<?> items && m.containsKey("more")) {
+            rows(out, items);
+            if (Boolean.TRUE.equals(m.get("more"))) {
+                out.println("(more: --offset " + (toLong(m.get("offset")) + items.size()) + ")");
+            }
+        } else if (tree instanceof List<?> list) {
+            rows(out, list);
+        } else if (tree instanceof Map<?, ?> m) {
+            Table t = new Table("FIELD", "VALUE");
+            flatten("", m, t);
+            t.print(out);
+        } else {
+            out.println(String.valueOf(tree));
+        }
+        out.flush();
+    }
+
+    private static long toLong(Object o) {
+        return o instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static void rows(PrintWriter out, List<?> list) {
+        if (list.isEmpty()) {
+            out.println("(none)");
+            return;
+        }
+        java.util.LinkedHashSet<String> columns = new java.util.LinkedHashSet<>();
+        for (Object o : list) {
+            if (o instanceof Map<?, ?> m) {
+                for (Object k : m.keySet()) {
+                    columns.add(String.valueOf(k));
+                }
+            }
+        }
+        Table t = new Table(
+                columns.stream().map(c -> c.toUpperCase(java.util.Locale.ROOT)).toArray(String[]::new));
+        for (Object o : list) {
+            Map<?, ?> m = o instanceof Map<?, ?> map ? map : Map.of();
+            t.row(columns.stream().map(c -> cell(m.get(c))).toArray());
+        }
+        t.print(out);
+    }
+
+    private static void flatten(String prefix, Map<?, ?> m, Table t) {
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String key = prefix + e.getKey();
+            Object v = e.getValue();
+            if (v instanceof Map<?, ?> nested && !isId(nested) && !isCoin(nested)) {
+                flatten(key + ".", nested, t);
+            } else {
+                t.row(key, cell(v));
+            }
+        }
+    }
+
+    private static boolean isId(Map<?, ?> m) {
+        return m.containsKey("owner")
+                && m.containsKey("dseq")
+                && m.keySet().stream()
+                        .allMatch(k -> List.of("owner", "dseq", "gseq", "oseq", "provider")
+                                .contains(String.valueOf(k)));
+    }
+
+    private static boolean isCoin(Map<?, ?> m) {
+        return m.size() == 2 && m.containsKey("denom") && m.containsKey("amount");
+    }
+
+    /** One cell: ids as paths, coins as amount+denom, other nesting as compact JSON. */
+    static String cell(Object v) {
+        if (v == null) {
+            return "";
+        }
+        if (v instanceof Map<?, ?> m && isId(m)) {
+            StringBuilder b = new StringBuilder();
+            for (String k : List.of("owner", "dseq", "gseq", "oseq", "provider")) {
+                if (m.containsKey(k)) {
+                    b.append(b.isEmpty() ? "" : "/").append(m.get(k));
+                }
+            }
+            return b.toString();
+        }
+        if (v instanceof Map<?, ?> m && isCoin(m)) {
+            return m.get("amount") + String.valueOf(m.get("denom"));
+        }
+        if (v instanceof List<?> l && l.stream().allMatch(o -> o instanceof Map<?, ?> c && isCoin(c))) {
+            return String.join(",", l.stream().map(Out::cell).toList());
+        }
+        if (v instanceof Map<?, ?> || v instanceof List<?>) {
+            return JsonWriter.compact(v);
+        }
+        return String.valueOf(v);
     }
 
     /** A table with a header row; columns padded to their widest cell. */

@@ -93,7 +93,7 @@ final class QueryCommand implements Callable<Integer> {
             out.put("address", a.toString());
             out.put("sequence", info.sequence());
             out.put("balances", rows);
-            Out.tree(spec.commandLine().getOut(), GlobalOptions.of(spec).output, out);
+            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, out);
             return 0;
         }
     }
@@ -124,7 +124,7 @@ final class QueryCommand implements Callable<Integer> {
                 }
                 m.put("log", out.log());
             }
-            Out.tree(spec.commandLine().getOut(), GlobalOptions.of(spec).output, m);
+            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, m);
             return 0;
         }
     }
@@ -147,7 +147,7 @@ final class QueryCommand implements Callable<Integer> {
             m.put("latestBlockHash", s.latestBlockHash());
             m.put("leader", s.leader());
             m.put("term", s.term());
-            Out.tree(spec.commandLine().getOut(), GlobalOptions.of(spec).output, m);
+            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, m);
             return 0;
         }
     }

@@ -71,7 +71,7 @@ final class TxCommand implements Callable<Integer> {
                 }
                 m.put("log", out.log());
             }
-            Out.tree(spec.commandLine().getOut(), GlobalOptions.of(spec).output, m);
+            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, m);
             if (out.committed() && !out.ok()) {
                 throw new UserException(
                         "transaction " + out.hash() + " failed in block " + out.height() + ": " + out.log());
