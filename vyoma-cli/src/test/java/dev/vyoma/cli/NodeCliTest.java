@@ -123,6 +123,10 @@ class NodeCliTest {
             assertThat(balances.json().path("balances").get(0).path("amount").asLong())
                     .isEqualTo(250);
 
+            // Without -o: an aligned table, the coins as amount and denom.
+            Run table = run("", "query", "bank", "balances", bobAddress, "--node", url);
+            assertThat(table.out()).startsWith("FIELD").contains("balances  250uusd");
+
             Run tx = run("", "query", "tx", send.json().path("hash").asString(), "--node", url, "-o", "json");
             assertThat(tx.json().path("status").asString()).isEqualTo("ok");
 
