@@ -72,6 +72,12 @@ final class BenchCommand implements Callable<Integer> {
                 defaultValue = "1g")
         String nodeHeap;
 
+        @Option(
+                names = "--node-jvm-option",
+                description =
+                        "An extra JVM option for every node (repeatable), e.g. -XX:StartFlightRecording=filename=/tmp/node-%p.jfr.")
+        List<String> nodeJvmOptions = new ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
             if (clients < 1 || clients > 20_000) {
@@ -93,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
                             Duration.ofMillis(NodeCommand.millis(blockInterval)),
                             Duration.ofMillis(NodeCommand.millis(warmup)),
                             Duration.ofMillis(NodeCommand.millis(duration)),
-                            List.of("-Xms" + nodeHeap, "-Xmx" + nodeHeap),
+                            jvmOptions(),
                             line -> {
                                 err.println("bench: " + line);
                                 err.flush();
@@ -121,6 +127,12 @@ final class BenchCommand implements Callable<Integer> {
             }
             Out.records(out, GlobalOptions.of(spec).output, rows);
             return 0;
+        }
+
+        private List<String> jvmOptions() {
+            List<String> all = new ArrayList<>(List.of("-Xms" + nodeHeap, "-Xmx" + nodeHeap));
+            all.addAll(nodeJvmOptions);
+            return all;
         }
     }
 }
