@@ -1,0 +1,331 @@
+package dev.vyoma.provider.bid;
+
+import dev.vyoma.sdl.spec.Attribute;
+import dev.vyoma.sdl.spec.GroupSpec;
+import dev.vyoma.sdl.spec.ResourceUnit;
+import dev.vyoma.sdl.spec.Resources;
+import dev.vyoma.sdl.spec.Volume;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A provider's capacity and what is taken from it: nodes (CPU, memory, ephemeral storage, GPUs, the persistent
+ * storage classes they can mount) and cluster-wide pools of persistent storage per class. An order is fitted
+ * as Akash's provider fits it (first fit, greedy): for each resource unit, last first, replicas are placed one
+ * at a time on the first node that can take one (CPU, then GPUs, then memory, then each volume); all replicas
+ * of a unit get the same GPU model, and where Akash gives up when the model its first replica got cannot take
+ * the others, each model that could serve the unit is tried in turn. A fit is a reservation: its capacity is no longer offered to other orders
+ * until it is released (the bid lost or closed) or kept for a lease. Thread-safe; nothing is ever
+ * overcommitted.
+ */
+public final class Inventory {
+    /** One node as configured or discovered. */
+    public record NodeSpec(
+            String name,
+            long cpuMillis,
+            long memoryBytes,
+            long ephemeralBytes,
+            List<GpuDevice> gpus,
+            Set<String> persistentClasses) {
+        public NodeSpec {
+            Objects.requireNonNull(name, "name");
+            gpus = List.copyOf(gpus);
+            persistentClasses = Set.copyOf(persistentClasses);
+            if (cpuMillis < 0 || memoryBytes < 0 || ephemeralBytes < 0) {
+                throw new IllegalArgumentException("node " + name + ": capacities must not be negative");
+            }
+        }
+    }
+
+    /** One replica of a resource unit, placed on a node, with the GPUs it was given. */
+    public record Placement(String node, int resourceId, List<GpuDevice> gpus) {}
+
+    /**
+     * What an order holds: where each replica goes and, per resource unit with GPUs, the concrete GPU key
+     * it was given ({@code vendor/nvidia/model/h100/ram/80Gi/interface/sxm}), which is what gets priced.
+     */
+    public record Reservation(String order, List<Placement> replicas, Map<Integer, GpuDevice> gpuModels) {
+        public Reservation {
+            replicas = List.copyOf(replicas);
+            gpuModels = Map.copyOf(gpuModels);
+        }
+    }
+
+    /** The outcome of fitting an order. */
+    public sealed interface Fit {}
+
+    public record Reserved(Reservation reservation) implements Fit {}
+
+    public record NoFit(String reason) implements Fit {}
+
+    /** Totals for the provider's status: capacity, what is free, and GPUs by model. */
+    public record Status(
+            long cpuMillis,
+            long cpuFreeMillis,
+            long memoryBytes,
+            long memoryFreeBytes,
+            long ephemeralBytes,
+            long ephemeralFreeBytes,
+            Map<String, Integer> gpusByModel,
+            Map<String, Integer> gpusFreeByModel,
+            int reservations) {}
+
+    private static final class NodeState {
+        final NodeSpec spec;
+        long cpu;
+        long memory;
+        long ephemeral;
+        final boolean[] gpuTaken;
+
+        NodeState(NodeSpec spec) {
+            this.spec = spec;
+            cpu = spec.cpuMillis();
+            memory = spec.memoryBytes();
+            ephemeral = spec.ephemeralBytes();
+            gpuTaken = new boolean[spec.gpus().size()];
+        }
+    }
+
+    /** What one placed replica took, so that it can be given back exactly. */
+    private record Taken(int node, long cpu, long memory, long ephemeral, int[] gpus, Map<String, Long> persistent) {}
+
+    private final NodeState[] nodes;
+    private final Map<String, Long> persistentFree;
+    private final Map<String, Long> persistentTotal;
+    private final Map<String, List<Taken>> held = new LinkedHashMap<>();
+    private final Map<String, Reservation> reservations = new LinkedHashMap<>();
+
+    public Inventory(List<NodeSpec> nodeSpecs, Map<String, Long> persistentPools) {
+        if (nodeSpecs.isEmpty()) {
+            throw new IllegalArgumentException("an inventory needs at least one node");
+        }
+        nodes = new NodeState[nodeSpecs.size()];
+        for (int i = 0; i < nodes.length; i++) {
+            nodes[i] = new NodeState(nodeSpecs.get(i));
+        }
+        persistentTotal = Map.copyOf(persistentPools);
+        persistentFree = new LinkedHashMap<>(persistentPools);
+    }
+
+    /** Fits {@code group} for {@code order} and holds the capacity, or says why it does not fit. */
+    public synchronized Fit reserve(String order, GroupSpec group) {
+        if (held.containsKey(order)) {
+            return new Reserved(reservations.get(order));
+        }
+        List<Taken> taken = new ArrayList<>();
+        List<Placement> placements = new ArrayList<>();
+        Map<Integer, GpuDevice> models = new TreeMap<>();
+        List<ResourceUnit> units = group.resources();
+        for (int u = units.size() - 1; u >= 0; u--) {
+            ResourceUnit unit = units.get(u);
+            Resources r = unit.resources();
+            // Every replica of a unit gets the same GPU model. Akash tries only the model its first replica
+            // happens to get; here each model that could serve the unit is tried in turn.
+            List<GpuDevice> candidates =
+                    r.gpu().units() > 0 ? candidateModels(r) : java.util.Collections.singletonList(null);
+            List<Taken> unitTaken = null;
+            GpuDevice chosen = null;
+            for (GpuDevice model : candidates) {
+                unitTaken = placeUnit(unit, model);
+                if (unitTaken != null) {
+                    chosen = model;
+                    break;
+                }
+            }
+            if (unitTaken == null) {
+                undo(taken);
+                return new NoFit(why(r, unit.count()));
+            }
+            taken.addAll(unitTaken);
+            for (Taken t : unitTaken) {
+                List<GpuDevice> gpus = new ArrayList<>();
+                for (int g : t.gpus()) {
+                    gpus.add(nodes[t.node()].spec.gpus().get(g));
+                }
+                placements.add(new Placement(nodes[t.node()].spec.name(), r.id(), gpus));
+            }
+            if (chosen != null) {
+                models.put(r.id(), chosen);
+            }
+        }
+        held.put(order, taken);
+        Reservation reservation = new Reservation(order, placements, models);
+        reservations.put(order, reservation);
+        return new Reserved(reservation);
+    }
+
+    /** Gives an order's capacity back; false if it held none. */
+    public synchronized boolean release(String order) {
+        List<Taken> taken = held.remove(order);
+        reservations.remove(order);
+        if (taken == null) {
+            return false;
+        }
+        undo(taken);
+        return true;
+    }
+
+    /** Whether {@code order} holds capacity. */
+    public synchronized boolean holds(String order) {
+        return held.containsKey(order);
+    }
+
+    public synchronized Status status() {
+        long cpu = 0, cpuFree = 0, mem = 0, memFree = 0, eph = 0, ephFree = 0;
+        Map<String, Integer> gpus = new TreeMap<>();
+        Map<String, Integer> gpusFree = new TreeMap<>();
+        for (NodeState n : nodes) {
+            cpu += n.spec.cpuMillis();
+            cpuFree += n.cpu;
+            mem += n.spec.memoryBytes();
+            memFree += n.memory;
+            eph += n.spec.ephemeralBytes();
+            ephFree += n.ephemeral;
+            for (int g = 0; g < n.gpuTaken.length; g++) {
+                String model = n.spec.gpus().get(g).vendor() + "/"
+                        + n.spec.gpus().get(g).model();
+                gpus.merge(model, 1, Integer::sum);
+                gpusFree.merge(model, n.gpuTaken[g] ? 0 : 1, Integer::sum);
+            }
+        }
+        return new Status(cpu, cpuFree, mem, memFree, eph, ephFree, gpus, gpusFree, reservations.size());
+    }
+
+    /** Places every replica of {@code unit} (GPUs of {@code model} only, if given), first fit; null (nothing taken) if not all fit. */
+    private List<Taken> placeUnit(ResourceUnit unit, GpuDevice model) {
+        List<Taken> taken = new ArrayList<>();
+        int node = 0;
+        while (taken.size() < unit.count()) {
+            if (node == nodes.length) {
+                undo(taken);
+                return null;
+            }
+            Taken t = place(node, unit.resources(), model);
+            if (t == null) {
+                node++;
+            } else {
+                taken.add(t);
+            }
+        }
+        return taken;
+    }
+
+    /** The distinct GPU models (with memory and interface) of free devices that satisfy the unit's request, in node order. */
+    private List<GpuDevice> candidateModels(Resources r) {
+        java.util.LinkedHashSet<GpuDevice> out = new java.util.LinkedHashSet<>();
+        for (NodeState n : nodes) {
+            for (int g = 0; g < n.gpuTaken.length; g++) {
+                GpuDevice d = n.spec.gpus().get(g);
+                if (!n.gpuTaken[g] && acceptable(d, r.gpu().attributes(), null)) {
+                    out.add(d);
+                }
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** Places one replica of {@code r} on node {@code i} if it fits whole; null (nothing taken) otherwise. */
+    private Taken place(int i, Resources r, GpuDevice sameModelAs) {
+        NodeState n = nodes[i];
+        long cpu = r.cpu().millicores();
+        long memory = r.memory().bytes();
+        long ephemeral = 0;
+        Map<String, Long> persistent = new LinkedHashMap<>();
+        for (Volume v : r.storage()) {
+            String cls = v.attribute("class");
+            if (cls.equals("ram")) {
+                memory += v.bytes();
+            } else if (v.persistent()) {
+                if (!n.spec.persistentClasses().contains(cls)) {
+                    return null;
+                }
+                persistent.merge(cls, v.bytes(), Long::sum);
+            } else {
+                ephemeral += v.bytes();
+            }
+        }
+        if (cpu > n.cpu || memory > n.memory || ephemeral > n.ephemeral) {
+            return null;
+        }
+        for (Map.Entry<String, Long> p : persistent.entrySet()) {
+            if (persistentFree.getOrDefault(p.getKey(), 0L) < p.getValue()) {
+                return null;
+            }
+        }
+        int[] gpus = new int[(int) r.gpu().units()];
+        int found = 0;
+        for (int g = 0; g < n.gpuTaken.length && found < gpus.length; g++) {
+            GpuDevice d = n.spec.gpus().get(g);
+            if (!n.gpuTaken[g] && acceptable(d, r.gpu().attributes(), sameModelAs)) {
+                gpus[found++] = g;
+            }
+        }
+        if (found < gpus.length) {
+            return null;
+        }
+        n.cpu -= cpu;
+        n.memory -= memory;
+        n.ephemeral -= ephemeral;
+        for (int g : gpus) {
+            n.gpuTaken[g] = true;
+        }
+        for (Map.Entry<String, Long> p : persistent.entrySet()) {
+            persistentFree.merge(p.getKey(), -p.getValue(), Long::sum);
+        }
+        return new Taken(i, cpu, memory, ephemeral, gpus, persistent);
+    }
+
+    private static boolean acceptable(GpuDevice d, List<Attribute> requested, GpuDevice sameModelAs) {
+        if (sameModelAs != null) {
+            return d.vendor().equals(sameModelAs.vendor())
+                    && d.model().equals(sameModelAs.model())
+                    && d.vramBytes() == sameModelAs.vramBytes()
+                    && d.iface().equals(sameModelAs.iface());
+        }
+        if (requested.isEmpty()) {
+            return true;
+        }
+        for (Attribute a : requested) {
+            if (d.satisfies(a.key())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void undo(List<Taken> taken) {
+        for (Taken t : taken) {
+            NodeState n = nodes[t.node()];
+            n.cpu += t.cpu();
+            n.memory += t.memory();
+            n.ephemeral += t.ephemeral();
+            for (int g : t.gpus()) {
+                n.gpuTaken[g] = false;
+            }
+            for (Map.Entry<String, Long> p : t.persistent().entrySet()) {
+                persistentFree.merge(p.getKey(), p.getValue(), Long::sum);
+            }
+        }
+    }
+
+    private static String why(Resources r, int count) {
+        String gpu = r.gpu().units() > 0
+                ? ", " + r.gpu().units() + " GPU(s) "
+                        + r.gpu().attributes().stream().map(Attribute::key).toList()
+                : "";
+        return "insufficient capacity: " + count + (count == 1 ? " replica" : " replicas") + " of resource unit "
+                + r.id()
+                + " do not fit ("
+                + r.cpu().millicores() + "m CPU, " + r.memory().bytes() + " B memory" + gpu + " each)";
+    }
+
+    /** Total persistent storage per class, as configured. */
+    public Map<String, Long> persistentTotal() {
+        return persistentTotal;
+    }
+}
