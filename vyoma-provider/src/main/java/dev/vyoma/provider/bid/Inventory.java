@@ -81,6 +81,7 @@ public final class Inventory {
         long memory;
         long ephemeral;
         final boolean[] gpuTaken;
+        int gpusFree;
 
         NodeState(NodeSpec spec) {
             this.spec = spec;
@@ -88,6 +89,7 @@ public final class Inventory {
             memory = spec.memoryBytes();
             ephemeral = spec.ephemeralBytes();
             gpuTaken = new boolean[spec.gpus().size()];
+            gpusFree = gpuTaken.length;
         }
     }
 
@@ -95,6 +97,9 @@ public final class Inventory {
     private record Taken(int node, long cpu, long memory, long ephemeral, int[] gpus, Map<String, Long> persistent) {}
 
     private final NodeState[] nodes;
+    /** Every distinct kind of GPU (vendor, model, memory, interface) among the nodes, in node order. */
+    private final List<GpuDevice> gpuKinds;
+
     private final Map<String, Long> persistentFree;
     private final Map<String, Long> persistentTotal;
     private final Map<String, List<Taken>> held = new LinkedHashMap<>();
@@ -108,6 +113,11 @@ public final class Inventory {
         for (int i = 0; i < nodes.length; i++) {
             nodes[i] = new NodeState(nodeSpecs.get(i));
         }
+        java.util.LinkedHashSet<GpuDevice> kinds = new java.util.LinkedHashSet<>();
+        for (NodeSpec n : nodeSpecs) {
+            kinds.addAll(n.gpus());
+        }
+        gpuKinds = List.copyOf(kinds);
         persistentTotal = Map.copyOf(persistentPools);
         persistentFree = new LinkedHashMap<>(persistentPools);
     }
@@ -215,27 +225,28 @@ public final class Inventory {
         return taken;
     }
 
-    /** The distinct GPU models (with memory and interface) of free devices that satisfy the unit's request, in node order. */
+    /** The kinds of GPU (model, memory, interface) the nodes have that satisfy the unit's request, in node order. */
     private List<GpuDevice> candidateModels(Resources r) {
-        java.util.LinkedHashSet<GpuDevice> out = new java.util.LinkedHashSet<>();
-        for (NodeState n : nodes) {
-            for (int g = 0; g < n.gpuTaken.length; g++) {
-                GpuDevice d = n.spec.gpus().get(g);
-                if (!n.gpuTaken[g] && acceptable(d, r.gpu().attributes(), null)) {
-                    out.add(d);
-                }
+        List<GpuDevice> out = new ArrayList<>();
+        for (GpuDevice d : gpuKinds) {
+            if (acceptable(d, r.gpu().attributes(), null)) {
+                out.add(d);
             }
         }
-        return new ArrayList<>(out);
+        return out;
     }
 
     /** Places one replica of {@code r} on node {@code i} if it fits whole; null (nothing taken) otherwise. */
     private Taken place(int i, Resources r, GpuDevice sameModelAs) {
         NodeState n = nodes[i];
+        int gpuUnits = (int) r.gpu().units();
         long cpu = r.cpu().millicores();
+        if (gpuUnits > n.gpusFree || cpu > n.cpu) {
+            return null;
+        }
         long memory = r.memory().bytes();
         long ephemeral = 0;
-        Map<String, Long> persistent = new LinkedHashMap<>();
+        Map<String, Long> persistent = Map.of();
         for (Volume v : r.storage()) {
             String cls = v.attribute("class");
             if (cls.equals("ram")) {
@@ -244,12 +255,15 @@ public final class Inventory {
                 if (!n.spec.persistentClasses().contains(cls)) {
                     return null;
                 }
+                if (persistent.isEmpty()) {
+                    persistent = new LinkedHashMap<>();
+                }
                 persistent.merge(cls, v.bytes(), Long::sum);
             } else {
                 ephemeral += v.bytes();
             }
         }
-        if (cpu > n.cpu || memory > n.memory || ephemeral > n.ephemeral) {
+        if (memory > n.memory || ephemeral > n.ephemeral) {
             return null;
         }
         for (Map.Entry<String, Long> p : persistent.entrySet()) {
@@ -257,11 +271,10 @@ public final class Inventory {
                 return null;
             }
         }
-        int[] gpus = new int[(int) r.gpu().units()];
+        int[] gpus = new int[gpuUnits];
         int found = 0;
         for (int g = 0; g < n.gpuTaken.length && found < gpus.length; g++) {
-            GpuDevice d = n.spec.gpus().get(g);
-            if (!n.gpuTaken[g] && acceptable(d, r.gpu().attributes(), sameModelAs)) {
+            if (!n.gpuTaken[g] && acceptable(n.spec.gpus().get(g), r.gpu().attributes(), sameModelAs)) {
                 gpus[found++] = g;
             }
         }
@@ -274,6 +287,7 @@ public final class Inventory {
         for (int g : gpus) {
             n.gpuTaken[g] = true;
         }
+        n.gpusFree -= gpus.length;
         for (Map.Entry<String, Long> p : persistent.entrySet()) {
             persistentFree.merge(p.getKey(), -p.getValue(), Long::sum);
         }
@@ -282,10 +296,7 @@ public final class Inventory {
 
     private static boolean acceptable(GpuDevice d, List<Attribute> requested, GpuDevice sameModelAs) {
         if (sameModelAs != null) {
-            return d.vendor().equals(sameModelAs.vendor())
-                    && d.model().equals(sameModelAs.model())
-                    && d.vramBytes() == sameModelAs.vramBytes()
-                    && d.iface().equals(sameModelAs.iface());
+            return d.equals(sameModelAs);
         }
         if (requested.isEmpty()) {
             return true;
@@ -307,6 +318,7 @@ public final class Inventory {
             for (int g : t.gpus()) {
                 n.gpuTaken[g] = false;
             }
+            n.gpusFree += t.gpus().length;
             for (Map.Entry<String, Long> p : t.persistent().entrySet()) {
                 persistentFree.merge(p.getKey(), p.getValue(), Long::sum);
             }
