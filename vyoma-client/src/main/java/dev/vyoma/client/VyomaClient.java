@@ -142,6 +142,32 @@ public final class VyomaClient {
         return outcome(n);
     }
 
+    /** A deployment group with its spec, exactly as the ledger holds it, or empty if there is none. */
+    public Optional<dev.vyoma.ledger.deployment.Group> group(dev.vyoma.ledger.deployment.GroupId id) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/groups/"
+                        + id.deployment().owner() + "/" + id.deployment().dseq() + "/" + id.gseq()))
+                .timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/octet-stream")
+                .GET()
+                .build();
+        HttpResponse<byte[]> r;
+        try {
+            r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new NodeException(0, "unreachable", "cannot reach the node at " + base + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeException(0, "interrupted", "interrupted while waiting for " + base);
+        }
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (r.statusCode() != 200) {
+            throw new NodeException(r.statusCode(), null, "HTTP " + r.statusCode() + " for group " + id);
+        }
+        return Optional.of(dev.vyoma.ledger.codec.Codec.decode(r.body(), dev.vyoma.ledger.deployment.Group.class));
+    }
+
     /** A transaction by hash, or empty if the node knows nothing of it. */
     public Optional<TxOutcome> tx(String hash) {
         return get("/v1/txs/" + hash).map(VyomaClient::outcome);

@@ -41,7 +41,24 @@ final class QueryRoutes {
             page(ctx, q -> q.deploymentsByOwner(owner, state, offset(ctx), limit(ctx)));
         });
         routes.get("/v1/deployments/{owner}/{dseq}", ctx -> one(ctx, q -> q.deployment(deployment(ctx)), "deployment"));
-        routes.get("/v1/groups/{owner}/{dseq}/{gseq}", ctx -> one(ctx, q -> q.group(group(ctx)), "group"));
+        routes.get("/v1/groups/{owner}/{dseq}/{gseq}", ctx -> {
+            String accept = ctx.header("Accept");
+            if (accept != null && accept.contains("application/octet-stream")) {
+                // The ledger's canonical encoding: what a provider decodes to evaluate the group exactly.
+                GroupId id = group(ctx);
+                Optional<dev.vyoma.ledger.deployment.Group> g = node.query(s -> new Queries(s).group(id));
+                if (g.isEmpty()) {
+                    throw new HttpResponseException(
+                            404,
+                            "no group " + ctx.pathParam("owner") + "/" + ctx.pathParam("dseq") + "/"
+                                    + ctx.pathParam("gseq"));
+                }
+                ctx.contentType("application/octet-stream")
+                        .result(dev.vyoma.ledger.codec.Codec.encode(g.get(), dev.vyoma.ledger.deployment.Group.class));
+                return;
+            }
+            one(ctx, q -> q.group(group(ctx)), "group");
+        });
         routes.get("/v1/orders", ctx -> {
             String state = ctx.queryParam("state");
             if (state != null && !state.equals("open")) {

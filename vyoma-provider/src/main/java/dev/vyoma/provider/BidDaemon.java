@@ -1,0 +1,218 @@
+package dev.vyoma.provider;
+
+import dev.vyoma.client.EventFollower;
+import dev.vyoma.client.VyomaClient;
+import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.deployment.Group;
+import dev.vyoma.ledger.deployment.GroupId;
+import dev.vyoma.ledger.market.OrderId;
+import dev.vyoma.ledger.tx.Msg;
+import dev.vyoma.ledger.tx.SignedTx;
+import dev.vyoma.provider.bid.BidEngine;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The provider's bidding loop. It follows the chain's events from where it left off (the cursor is kept in a
+ * file, so a restart misses nothing and repeats nothing), catches up on orders that are open when it starts,
+ * and for every new order asks the {@link BidEngine}: a bid is signed and sent with the configured deposit.
+ * The capacity a bid reserved is given back when the bid is lost or closed, the order closes, or the won
+ * lease ends, so the provider never bids capacity it has promised elsewhere.
+ */
+public final class BidDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BidDaemon.class);
+    private static final Set<String> EVENTS =
+            Set.of("OrderCreated", "BidLost", "BidClosed", "OrderClosed", "LeaseCreated", "LeaseClosed");
+
+    /** Where the daemon talks to, who it is, what it deposits per bid, and where it keeps its cursor. */
+    public record Settings(String nodeUrl, KeyPair key, Coin bidDeposit, Path cursorFile) {
+        public Settings {
+            Objects.requireNonNull(nodeUrl, "nodeUrl");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(bidDeposit, "bidDeposit");
+            Objects.requireNonNull(cursorFile, "cursorFile");
+        }
+    }
+
+    /** What the daemon did about an order. */
+    public enum OrderState {
+        BID,
+        WON,
+        SKIPPED
+    }
+
+    private final Settings settings;
+    private final BidEngine engine;
+    private final BidEngine.Profile profile;
+    private final VyomaClient client;
+    private final Address me;
+    private final Map<String, OrderState> orders = new ConcurrentHashMap<>();
+    private final Map<String, String> skipped = new ConcurrentHashMap<>();
+    private EventFollower follower;
+
+    public BidDaemon(Settings settings, BidEngine engine, BidEngine.Profile profile) {
+        this.settings = settings;
+        this.engine = engine;
+        this.profile = profile;
+        this.client = new VyomaClient(settings.nodeUrl());
+        this.me = settings.key().address();
+    }
+
+    /** Catches up on open orders, then follows the chain from the saved cursor (or from now). */
+    public BidDaemon start() throws IOException {
+        String cursor = Files.exists(settings.cursorFile())
+                ? Files.readString(settings.cursorFile(), StandardCharsets.UTF_8)
+                        .trim()
+                : "";
+        long from = client.status().height() + 1;
+        catchUp();
+        follower = cursor.isEmpty()
+                ? EventFollower.fromHeight(settings.nodeUrl(), from, EVENTS, this::handle)
+                : EventFollower.resumeAfter(settings.nodeUrl(), cursor, EVENTS, this::handle);
+        return this;
+    }
+
+    /** The daemon's view of an order ({@code OWNER/DSEQ/GSEQ/OSEQ}), if it has one. */
+    public Optional<OrderState> order(String id) {
+        return Optional.ofNullable(orders.get(id));
+    }
+
+    /** Why the daemon did not bid on an order, if it did not. */
+    public Optional<String> whySkipped(String id) {
+        return Optional.ofNullable(skipped.get(id));
+    }
+
+    private void catchUp() {
+        int offset = 0;
+        while (true) {
+            JsonNode page = client.getJson("/v1/orders?offset=" + offset + "&limit=1000")
+                    .orElseThrow();
+            for (JsonNode o : page.path("items")) {
+                consider(orderId(o.path("id")));
+            }
+            if (!page.path("more").asBoolean()) {
+                return;
+            }
+            offset += page.path("items").size();
+        }
+    }
+
+    private void handle(EventFollower.ChainEvent e) throws IOException {
+        JsonNode id = e.data().path("id");
+        switch (e.type()) {
+            case "OrderCreated" -> consider(orderId(id));
+            case "LeaseCreated" -> {
+                if (provider(id).equals(me)) {
+                    orders.put(key(orderId(id)), OrderState.WON);
+                }
+            }
+            case "BidLost", "BidClosed" -> {
+                if (provider(id).equals(me)) {
+                    release(orderId(id));
+                }
+            }
+            case "LeaseClosed" -> {
+                if (provider(id).equals(me)) {
+                    release(orderId(id));
+                }
+            }
+            case "OrderClosed" -> release(orderId(id));
+            default -> {}
+        }
+        save(e.id());
+    }
+
+    private void consider(OrderId order) {
+        String k = key(order);
+        if (orders.containsKey(k)) {
+            return;
+        }
+        Optional<Group> group = client.group(order.group());
+        if (group.isEmpty()) {
+            return;
+        }
+        BidEngine.Decision d = engine.evaluate(k, group.get().spec(), profile);
+        if (d instanceof BidEngine.Skip s) {
+            orders.put(k, OrderState.SKIPPED);
+            skipped.put(k, s.reason());
+            LOG.info("no bid on {}: {}", k, s.reason());
+            return;
+        }
+        BidEngine.Bid bid = (BidEngine.Bid) d;
+        try {
+            SignedTx tx = client.sign(
+                    settings.key(), List.of(new Msg.CreateBid(order, me, bid.price(), settings.bidDeposit())), "");
+            VyomaClient.TxOutcome out = client.broadcast(tx, true);
+            if (out.committed() && !out.ok()) {
+                engine.inventory().release(k);
+                orders.put(k, OrderState.SKIPPED);
+                skipped.put(k, "the chain refused the bid: " + out.log());
+                LOG.info("bid on {} refused: {}", k, out.log());
+                return;
+            }
+            orders.put(k, OrderState.BID);
+            LOG.info(
+                    "bid {} on {}",
+                    bid.price().amount().stripTrailingZeros().toPlainString()
+                            + bid.price().denom(),
+                    k);
+        } catch (VyomaClient.NodeException e) {
+            engine.inventory().release(k);
+            orders.put(k, OrderState.SKIPPED);
+            skipped.put(k, "the node refused the bid: " + e.getMessage());
+            LOG.warn("bid on {} not sent: {}", k, e.getMessage());
+        }
+    }
+
+    private void release(OrderId order) {
+        String k = key(order);
+        engine.inventory().release(k);
+        orders.remove(k);
+    }
+
+    private void save(String position) throws IOException {
+        Path file = settings.cursorFile();
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, position + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static OrderId orderId(JsonNode id) {
+        DeploymentId d = new DeploymentId(
+                Address.parse(id.path("owner").asString()), id.path("dseq").asLong());
+        return new OrderId(
+                new GroupId(d, id.path("gseq").asInt()), id.path("oseq").asInt());
+    }
+
+    private static Address provider(JsonNode id) {
+        return Address.parse(id.path("provider").asString());
+    }
+
+    /** The order's id as Akash writes it. */
+    public static String key(OrderId o) {
+        DeploymentId d = o.group().deployment();
+        return d.owner() + "/" + d.dseq() + "/" + o.group().gseq() + "/" + o.oseq();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (follower != null) {
+            follower.close();
+        }
+    }
+}
