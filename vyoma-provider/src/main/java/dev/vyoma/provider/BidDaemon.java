@@ -97,6 +97,36 @@ public final class BidDaemon implements AutoCloseable {
         return Optional.ofNullable(skipped.get(id));
     }
 
+    /**
+     * Withdraws what every won lease has earned; a lease that is no longer active is skipped (the chain
+     * answers that its payment is closed). Returns how many withdrawals were committed.
+     */
+    public int withdrawAll() {
+        int done = 0;
+        for (Map.Entry<String, OrderState> e : orders.entrySet()) {
+            if (e.getValue() != OrderState.WON) {
+                continue;
+            }
+            String[] p = e.getKey().split("/");
+            OrderId o = new OrderId(
+                    new GroupId(new DeploymentId(Address.parse(p[0]), Long.parseLong(p[1])), Integer.parseInt(p[2])),
+                    Integer.parseInt(p[3]));
+            try {
+                SignedTx tx = client.sign(
+                        settings.key(), List.of(new Msg.WithdrawLease(new dev.vyoma.ledger.market.BidId(o, me))), "");
+                VyomaClient.TxOutcome out = client.broadcast(tx, true);
+                if (out.ok()) {
+                    done++;
+                } else {
+                    LOG.info("withdrawal from {} not made: {}", e.getKey(), out.log());
+                }
+            } catch (VyomaClient.NodeException ex) {
+                LOG.warn("withdrawal from {} not sent: {}", e.getKey(), ex.getMessage());
+            }
+        }
+        return done;
+    }
+
     private void catchUp() {
         int offset = 0;
         while (true) {

@@ -1,0 +1,277 @@
+package dev.vyoma.provider;
+
+import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.provider.bid.GpuDevice;
+import dev.vyoma.provider.bid.Inventory;
+import dev.vyoma.provider.bid.PriceList;
+import dev.vyoma.sdl.read.QuantityParser;
+import dev.vyoma.sdl.spec.Attribute;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * A provider's configuration file ({@code provider.yaml}): how it reaches the chain (node URL, key), what it
+ * publishes (host URI, attributes, contact), what it has (declared nodes and persistent storage pools, or GPUs
+ * discovered with nvidia-smi), what it charges and deposits per bid. Every problem is reported with the field
+ * to fix.
+ *
+ * <pre>
+ * node: http://127.0.0.1:1317
+ * key: provider
+ * keyringBackend: test
+ * host: https://provider.example.com:8443
+ * attributes: {region: eu-west, tier: community}
+ * info: {email: ops@example.com, website: https://example.com}
+ * bidDeposit: 500000uvyo
+ * withdrawEverySeconds: 600
+ * inventory:
+ *   nodes:
+ *     - name: node-0
+ *       cpu: 64
+ *       memory: 512Gi
+ *       storage: 2Ti
+ *       gpus: {count: 8, vendor: nvidia, model: h100, ram: 80Gi, interface: sxm}
+ *       persistent: [beta3]
+ *   persistentStorage: {beta3: 10Ti}
+ * pricing:
+ *   denom: uusd
+ *   cpu: 10                       # per CPU per block
+ *   memoryGi: 5                   # per GiB per block
+ *   storageGi: {ephemeral: 0.5, ram: 5, beta3: 1}
+ *   gpu: {h100: 20000, "*": 15000}
+ *   endpoint: 1
+ * </pre>
+ */
+public record ProviderConfig(
+        String node,
+        String key,
+        String keyringBackend,
+        String host,
+        List<Attribute> attributes,
+        String email,
+        String website,
+        Coin bidDeposit,
+        long withdrawEverySeconds,
+        List<Inventory.NodeSpec> nodes,
+        Map<String, Long> persistentStorage,
+        PriceList prices) {
+
+    /** Reads and checks a configuration file. */
+    public static ProviderConfig read(Path file) throws IOException {
+        Object tree;
+        try {
+            tree = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    file + " is not YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (!(tree instanceof Map<?, ?> root)) {
+            throw new IllegalArgumentException(
+                    file + ": expected a mapping with node, key, host, inventory and pricing");
+        }
+        Fields f = new Fields(file.toString(), root);
+        List<Attribute> attributes = new ArrayList<>();
+        for (Map.Entry<String, Object> a : f.map("attributes", false).entrySet()) {
+            attributes.add(new Attribute(a.getKey(), String.valueOf(a.getValue())));
+        }
+        Map<String, Object> info = f.map("info", false);
+        Fields inv = f.child("inventory");
+        List<Inventory.NodeSpec> nodes = new ArrayList<>();
+        List<Object> nodeList = inv.list("nodes");
+        for (int i = 0; i < nodeList.size(); i++) {
+            nodes.add(node(inv.child("nodes[" + i + "]", nodeList.get(i))));
+        }
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException(file + ": inventory.nodes must list at least one node");
+        }
+        Map<String, Long> pools = new TreeMap<>();
+        for (Map.Entry<String, Object> p : inv.map("persistentStorage", false).entrySet()) {
+            pools.put(p.getKey(), inv.size("persistentStorage." + p.getKey(), String.valueOf(p.getValue())));
+        }
+        Fields pr = f.child("pricing");
+        Map<String, BigDecimal> storage = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> s : pr.map("storageGi", false).entrySet()) {
+            storage.put(s.getKey(), pr.decimal("storageGi." + s.getKey(), s.getValue()));
+        }
+        Map<String, BigDecimal> gpu = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> g : pr.map("gpu", false).entrySet()) {
+            gpu.put(g.getKey().toLowerCase(java.util.Locale.ROOT), pr.decimal("gpu." + g.getKey(), g.getValue()));
+        }
+        PriceList prices = new PriceList(
+                pr.text("denom"),
+                pr.decimal("cpu", pr.raw("cpu")),
+                pr.decimal("memoryGi", pr.raw("memoryGi")),
+                storage,
+                gpu,
+                pr.raw("endpoint") == null ? BigDecimal.ZERO : pr.decimal("endpoint", pr.raw("endpoint")));
+        Coin deposit;
+        try {
+            deposit = Coin.parse(f.optionalText("bidDeposit", "500000uvyo"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": bidDeposit: " + e.getMessage());
+        }
+        return new ProviderConfig(
+                f.text("node"),
+                f.text("key"),
+                f.optionalText("keyringBackend", "file"),
+                f.text("host"),
+                attributes,
+                info.get("email") == null ? "" : info.get("email").toString(),
+                info.get("website") == null ? "" : info.get("website").toString(),
+                deposit,
+                Long.parseLong(f.optionalText("withdrawEverySeconds", "600")),
+                nodes,
+                pools,
+                prices);
+    }
+
+    private static Inventory.NodeSpec node(Fields n) {
+        List<GpuDevice> gpus = new ArrayList<>();
+        Object g = n.raw("gpus");
+        if (g != null) {
+            Fields gf = n.child("gpus", g);
+            int count = Integer.parseInt(gf.text("count"));
+            long ram = gf.size("gpus.ram", gf.text("ram"));
+            for (int i = 0; i < count; i++) {
+                gpus.add(new GpuDevice(gf.text("vendor"), gf.text("model"), ram, gf.optionalText("interface", "pcie")));
+            }
+        }
+        Set<String> persistent = new LinkedHashSet<>();
+        for (Object p : n.raw("persistent") == null ? List.of() : n.list("persistent")) {
+            persistent.add(String.valueOf(p));
+        }
+        long cpu;
+        try {
+            cpu = QuantityParser.cpuMillis(n.text("cpu"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(n.where + ".cpu: " + e.getMessage());
+        }
+        return new Inventory.NodeSpec(
+                n.text("name"),
+                cpu,
+                n.size("memory", n.text("memory")),
+                n.size("storage", n.text("storage")),
+                gpus,
+                persistent);
+    }
+
+    /**
+     * The attributes the provider publishes: its own, plus the capabilities bidders are matched on: one key
+     * per GPU model, model+ram and model+ram+interface, the ram storage class, and each persistent class.
+     */
+    public List<Attribute> publishedAttributes() {
+        Set<Attribute> out = new LinkedHashSet<>(attributes);
+        for (Inventory.NodeSpec n : nodes) {
+            for (GpuDevice d : n.gpus()) {
+                String base = "capabilities/gpu/vendor/" + d.vendor() + "/model/" + d.model();
+                out.add(new Attribute(base, "true"));
+                out.add(new Attribute(base + "/ram/" + d.ram(), "true"));
+                out.add(new Attribute(base + "/ram/" + d.ram() + "/interface/" + d.iface(), "true"));
+            }
+        }
+        int i = 1;
+        out.add(new Attribute("capabilities/storage/" + i + "/class", "ram"));
+        out.add(new Attribute("capabilities/storage/" + i + "/persistent", "false"));
+        for (String cls : persistentStorage.keySet()) {
+            i++;
+            out.add(new Attribute("capabilities/storage/" + i + "/class", cls));
+            out.add(new Attribute("capabilities/storage/" + i + "/persistent", "true"));
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** A mapping with field-named errors. */
+    private static final class Fields {
+        final String where;
+        final Map<?, ?> m;
+
+        Fields(String where, Map<?, ?> m) {
+            this.where = where;
+            this.m = m;
+        }
+
+        Object raw(String name) {
+            return m.get(name);
+        }
+
+        Fields child(String name) {
+            return child(name, m.get(name));
+        }
+
+        Fields child(String name, Object value) {
+            if (!(value instanceof Map<?, ?> c)) {
+                throw new IllegalArgumentException(where + ": " + name + " must be a mapping");
+            }
+            return new Fields(where + ": " + name, c);
+        }
+
+        String text(String name) {
+            Object v = m.get(name);
+            if (v == null || v.toString().isBlank()) {
+                throw new IllegalArgumentException(where + ": " + name + " is required");
+            }
+            return v.toString();
+        }
+
+        String optionalText(String name, String otherwise) {
+            Object v = m.get(name);
+            return v == null ? otherwise : v.toString();
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map(String name, boolean required) {
+            Object v = m.get(name);
+            if (v == null && !required) {
+                return Map.of();
+            }
+            if (!(v instanceof Map<?, ?> c)) {
+                throw new IllegalArgumentException(where + ": " + name + " must be a mapping");
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            c.forEach((k, val) -> out.put(String.valueOf(k), val));
+            return out;
+        }
+
+        List<Object> list(String name) {
+            Object v = m.get(name);
+            if (!(v instanceof List<?> l)) {
+                throw new IllegalArgumentException(where + ": " + name + " must be a list");
+            }
+            return new ArrayList<>(l);
+        }
+
+        long size(String name, String text) {
+            try {
+                return QuantityParser.bytes(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + "." + name + ": " + e.getMessage());
+            }
+        }
+
+        BigDecimal decimal(String name, Object value) {
+            if (value == null) {
+                throw new IllegalArgumentException(where + ": " + name + " is required");
+            }
+            try {
+                BigDecimal d = new BigDecimal(value.toString());
+                if (d.signum() < 0) {
+                    throw new NumberFormatException();
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(where + ": " + name + " must be a price of 0 or more, got " + value);
+            }
+        }
+    }
+}
