@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
             TxCommand.class,
             QueryCommand.class,
             BenchCommand.class,
+            ProviderCommand.class,
             CompletionCommand.class,
             HelpCommand.class
         },
