@@ -41,7 +41,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  *       cpu: 64
  *       memory: 512Gi
  *       storage: 2Ti
- *       gpus: {count: 8, vendor: nvidia, model: h100, ram: 80Gi, interface: sxm}
+ *       gpus: {count: 8, vendor: nvidia, model: h100, ram: 80Gi, interface: sxm}   # or: gpus: nvidia-smi
  *       persistent: [beta3]
  *   persistentStorage: {beta3: 10Ti}
  * pricing:
@@ -139,7 +139,13 @@ public record ProviderConfig(
     private static Inventory.NodeSpec node(Fields n) {
         List<GpuDevice> gpus = new ArrayList<>();
         Object g = n.raw("gpus");
-        if (g != null) {
+        if ("nvidia-smi".equals(g)) {
+            try {
+                gpus.addAll(dev.vyoma.provider.bid.GpuDiscovery.discover());
+            } catch (IOException e) {
+                throw new IllegalArgumentException(n.where + ".gpus: " + e.getMessage());
+            }
+        } else if (g != null) {
             Fields gf = n.child("gpus", g);
             int count = Integer.parseInt(gf.text("count"));
             long ram = gf.size("gpus.ram", gf.text("ram"));
