@@ -40,6 +40,14 @@ public record TlsCertificate(BigInteger serial, String certPem, String publicKey
 
     /** A new key and certificate for {@code owner}. */
     public static TlsCertificate create(Address owner) {
+        return create(owner, java.util.List.of());
+    }
+
+    /**
+     * A new key and certificate for {@code owner} that also names {@code hosts} (DNS names or IP addresses) as
+     * subject alternative names, for a server (a provider's gateway) that clients check by host name.
+     */
+    public static TlsCertificate create(Address owner, java.util.List<String> hosts) {
         try {
             KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
             gen.initialize(new ECGenParameterSpec("secp256r1"));
@@ -59,6 +67,25 @@ public record TlsCertificate(BigInteger serial, String certPem, String publicKey
             tbs.setEndDate(new Time(Date.from(now.plus(VALIDITY))));
             tbs.setSubjectPublicKeyInfo(
                     SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded()));
+            if (!hosts.isEmpty()) {
+                java.util.List<org.bouncycastle.asn1.x509.GeneralName> names = new java.util.ArrayList<>();
+                for (String h : hosts) {
+                    boolean ip = h.matches("[0-9.]+") || h.contains(":");
+                    names.add(new org.bouncycastle.asn1.x509.GeneralName(
+                            ip
+                                    ? org.bouncycastle.asn1.x509.GeneralName.iPAddress
+                                    : org.bouncycastle.asn1.x509.GeneralName.dNSName,
+                            h));
+                }
+                org.bouncycastle.asn1.x509.ExtensionsGenerator ext =
+                        new org.bouncycastle.asn1.x509.ExtensionsGenerator();
+                ext.addExtension(
+                        org.bouncycastle.asn1.x509.Extension.subjectAlternativeName,
+                        false,
+                        new org.bouncycastle.asn1.x509.GeneralNames(
+                                names.toArray(org.bouncycastle.asn1.x509.GeneralName[]::new)));
+                tbs.setExtensions(ext.generate());
+            }
             TBSCertificate body = tbs.generateTBSCertificate();
             Signature signer = Signature.getInstance("SHA256withECDSA");
             signer.initSign(key.getPrivate());

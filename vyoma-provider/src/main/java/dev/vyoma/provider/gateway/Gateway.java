@@ -1,0 +1,235 @@
+package dev.vyoma.provider.gateway;
+
+import dev.vyoma.client.LeaseToken;
+import dev.vyoma.client.TlsCertificate;
+import dev.vyoma.client.VyomaClient;
+import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.sdl.json.JsonWriter;
+import dev.vyoma.sdl.manifest.ManifestVersion;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson3;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The provider's HTTPS gateway for tenants. {@code PUT /v1/leases/OWNER/DSEQ/GSEQ/OSEQ/manifest} takes a lease's
+ * manifest (Akash's manifest JSON, as {@code vyoma sdl manifest -o json} prints it) only from the lease's owner
+ * (a {@link LeaseToken} in {@code Authorization: Bearer}, addressed to this provider and not expired), only for
+ * an active lease of this provider, and only if the manifest's version hash is the deployment's version on the
+ * chain. {@code GET …/status} says what the provider holds for the lease. Every refusal is a 4xx with a reason;
+ * none of them touches a running lease.
+ */
+public final class Gateway implements AutoCloseable {
+    /** Largest manifest accepted. */
+    public static final long MAX_MANIFEST_BYTES = 1 << 20;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final VyomaClient chain;
+    private final Address me;
+    private final Path manifests;
+    private final Clock clock;
+    private final Javalin app;
+    private final TlsCertificate certificate;
+
+    private Gateway(
+            VyomaClient chain,
+            Address me,
+            Path manifests,
+            Clock clock,
+            TlsCertificate certificate,
+            String host,
+            int port)
+            throws GeneralSecurityException, IOException {
+        this.chain = chain;
+        this.me = me;
+        this.manifests = manifests;
+        this.clock = clock;
+        this.certificate = certificate;
+        Files.createDirectories(manifests);
+        KeyStore keys = keyStore(certificate);
+        this.app = Javalin.create(cfg -> {
+            cfg.jsonMapper(new JavalinJackson3(JSON, false));
+            cfg.http.maxRequestSize = MAX_MANIFEST_BYTES;
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.addConnector((server, http) -> {
+                SslContextFactory.Server ssl = new SslContextFactory.Server();
+                ssl.setKeyStore(keys);
+                ssl.setKeyStorePassword("");
+                HttpConfiguration https = new HttpConfiguration(http);
+                SecureRequestCustomizer secure = new SecureRequestCustomizer();
+                secure.setSniHostCheck(false);
+                https.addCustomizer(secure);
+                ServerConnector c = new ServerConnector(
+                        server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+                c.setHost(host);
+                c.setPort(port);
+                return c;
+            });
+            cfg.routes.put("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/manifest", this::manifest);
+            cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/status", this::status);
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e.getStatus(), e.getMessage()));
+            cfg.routes.exception(
+                    Exception.class,
+                    (e, ctx) -> fail(
+                            ctx, 500, "the provider failed: " + e.getClass().getSimpleName()));
+            cfg.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    fail(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+                }
+            });
+        });
+    }
+
+    /** Serves the gateway over HTTPS on {@code host:port} (0: a free port) with a certificate made for {@code host}. */
+    public static Gateway start(VyomaClient chain, Address me, Path state, Clock clock, String host, int port)
+            throws GeneralSecurityException, IOException {
+        TlsCertificate cert = TlsCertificate.create(me, java.util.List.of(host, "localhost"));
+        Gateway g = new Gateway(chain, me, state.resolve("manifests"), clock, cert, host, port);
+        g.app.start();
+        return g;
+    }
+
+    /** The port the gateway listens on. */
+    public int port() {
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+    }
+
+    /** The gateway's certificate (PEM), which clients pin. */
+    public String certificatePem() {
+        return certificate.certPem();
+    }
+
+    /** The manifest JSON stored for a lease, if it was accepted. */
+    public Optional<String> manifest(String lease) throws IOException {
+        Path f = manifests.resolve(lease.replace('/', '_') + ".json");
+        return Files.exists(f) ? Optional.of(Files.readString(f)) : Optional.empty();
+    }
+
+    private String lease(Context ctx) {
+        return ctx.pathParam("owner") + "/" + ctx.pathParam("dseq") + "/" + ctx.pathParam("gseq") + "/"
+                + ctx.pathParam("oseq") + "/" + me;
+    }
+
+    /** The lease's owner, after checking the token and that the lease is this provider's and active. */
+    private String authorize(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.startsWith("Bearer ")) {
+            throw new HttpResponseException(
+                    401, "send Authorization: Bearer <lease token signed by the lease's owner>");
+        }
+        LeaseToken.Claims claims;
+        try {
+            claims = LeaseToken.verify(header.substring(7).strip(), me, clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw new HttpResponseException(401, e.getMessage());
+        }
+        String lease = lease(ctx);
+        if (!claims.owner().toString().equals(ctx.pathParam("owner"))) {
+            throw new HttpResponseException(
+                    403, "the lease belongs to " + ctx.pathParam("owner") + ", the token to " + claims.owner());
+        }
+        if (!claims.lease().equals(lease)) {
+            throw new HttpResponseException(403, "the token is for lease " + claims.lease() + ", not " + lease);
+        }
+        JsonNode l = chain.getJson("/v1/leases/" + lease)
+                .orElseThrow(() -> new HttpResponseException(404, "no lease " + lease + " with this provider"));
+        if (!l.path("state").asString().equals("active")) {
+            throw new HttpResponseException(
+                    409, "lease " + lease + " is " + l.path("state").asString() + ", not active");
+        }
+        return lease;
+    }
+
+    private void manifest(Context ctx) throws IOException {
+        String lease = authorize(ctx);
+        JsonNode deployment = chain.getJson("/v1/deployments/" + ctx.pathParam("owner") + "/" + ctx.pathParam("dseq"))
+                .orElseThrow(() -> new HttpResponseException(404, "no deployment for lease " + lease));
+        Object tree;
+        try {
+            tree = JSON.readValue(ctx.bodyAsBytes(), Object.class);
+        } catch (JacksonException e) {
+            throw new HttpResponseException(400, "the manifest is not JSON: " + e.getOriginalMessage());
+        }
+        String version =
+                ManifestVersion.ofCanonicalJson(JsonWriter.canonical(tree)).hex();
+        String expected = deployment.path("versionHex").asString();
+        if (!version.equals(expected)) {
+            throw new HttpResponseException(
+                    422,
+                    "the manifest's version is " + version + " but the deployment on the chain has " + expected
+                            + "; send the manifest of the SDL the deployment was made from (or update the deployment)");
+        }
+        Path f = manifests.resolve(lease.replace('/', '_') + ".json");
+        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+        Files.write(tmp, ctx.bodyAsBytes());
+        Files.move(
+                tmp,
+                f,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        ctx.status(202).json(Map.of("lease", lease, "status", "accepted", "version", version));
+    }
+
+    private void status(Context ctx) throws IOException {
+        String lease = authorize(ctx);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("lease", lease);
+        out.put("manifest", manifest(lease).isPresent() ? "accepted" : "missing");
+        ctx.json(out);
+    }
+
+    private static void fail(Context ctx, int status, String message) {
+        ctx.status(status)
+                .json(Map.of(
+                        "error",
+                        Map.of(
+                                "message",
+                                message == null
+                                        ? ""
+                                        : message.lines().findFirst().orElse(""))));
+    }
+
+    private static KeyStore keyStore(TlsCertificate cert) throws GeneralSecurityException, IOException {
+        Certificate x509 = CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(cert.certPem().getBytes(StandardCharsets.US_ASCII)));
+        String body = cert.privateKeyPem().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        PrivateKey key = KeyFactory.getInstance("EC")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("gateway", key, new char[0], new Certificate[] {x509});
+        return ks;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

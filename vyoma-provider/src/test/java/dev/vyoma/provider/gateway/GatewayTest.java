@@ -1,0 +1,210 @@
+package dev.vyoma.provider.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vyoma.client.LeaseToken;
+import dev.vyoma.client.VyomaClient;
+import dev.vyoma.ledger.Genesis;
+import dev.vyoma.ledger.Params;
+import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.deployment.GroupId;
+import dev.vyoma.ledger.market.BidId;
+import dev.vyoma.ledger.market.OrderId;
+import dev.vyoma.ledger.tx.Msg;
+import dev.vyoma.node.Node;
+import dev.vyoma.node.api.Api;
+import dev.vyoma.node.mempool.Mempool;
+import dev.vyoma.sdl.Sdl;
+import dev.vyoma.sdl.SdlDocument;
+import dev.vyoma.sdl.json.AkashJson;
+import dev.vyoma.sdl.json.JsonWriter;
+import dev.vyoma.sdl.spec.DecCoin;
+import dev.vyoma.testkit.Fixtures;
+import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Manifests reach the provider only from the lease's owner, with the deployment's version, before expiry. */
+class GatewayTest {
+    @TempDir
+    Path dir;
+
+    private record Answer(int status, String body) {}
+
+    private static KeyPair key(String name) {
+        return KeyPair.fromSeed(Arrays.copyOf(("gateway:" + name).getBytes(StandardCharsets.UTF_8), 32));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void ok(VyomaClient c, KeyPair k, Msg m) {
+        VyomaClient.TxOutcome out = c.broadcast(c.sign(k, List.of(m), ""), true);
+        assertThat(out.ok()).as(out.log()).isTrue();
+    }
+
+    /** An HTTPS client that trusts exactly the gateway's certificate. */
+    private static HttpClient pinned(String pem) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry(
+                "gateway",
+                CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(ssl).build();
+    }
+
+    private static Answer put(HttpClient https, String url, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = https.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.body());
+    }
+
+    @Test
+    void onlyTheOwnersManifestWithTheDeploymentsVersion() throws Exception {
+        KeyPair tenant = key("tenant");
+        KeyPair provider = key("provider");
+        KeyPair mallory = key("mallory");
+        List<Coin> coins = List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000));
+        Genesis genesis = new Genesis(
+                "vyoma-gateway-test",
+                1_700_000_000_000L,
+                Params.defaults(),
+                List.of(
+                        new Genesis.Allocation(tenant.address(), coins),
+                        new Genesis.Allocation(provider.address(), coins),
+                        new Genesis.Allocation(mallory.address(), coins)));
+        try (Node node = Node.start(new Node.Config(
+                        dir.resolve("node"),
+                        "n0",
+                        List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
+                        genesis,
+                        key("validator").address(),
+                        Duration.ofMillis(100),
+                        1_000,
+                        100,
+                        Mempool.Limits.defaults()));
+                Api api = Api.start(node, "127.0.0.1", 0)) {
+            await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
+            VyomaClient c = new VyomaClient("http://127.0.0.1:" + api.port());
+            SdlDocument web = Sdl.parse(
+                            Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
+                    .document();
+            ok(c, provider, new Msg.CreateProvider(provider.address(), "https://127.0.0.1:8443", List.of(), "", ""));
+            DeploymentId dep = new DeploymentId(tenant.address(), 5);
+            ok(
+                    c,
+                    tenant,
+                    new Msg.CreateDeployment(
+                            dep, web.groups(), web.manifestVersion().hex(), new Coin("uusd", 5_000_000)));
+            OrderId order = new OrderId(new GroupId(dep, 1), 1);
+            ok(
+                    c,
+                    provider,
+                    new Msg.CreateBid(
+                            order,
+                            provider.address(),
+                            new DecCoin("uusd", new BigDecimal("50")),
+                            new Coin("uvyo", 500_000)));
+            ok(c, tenant, new Msg.CreateLease(new BidId(order, provider.address())));
+            String lease = tenant.address() + "/5/1/1/" + provider.address();
+
+            try (Gateway gateway =
+                    Gateway.start(c, provider.address(), dir.resolve("provider"), Clock.systemUTC(), "127.0.0.1", 0)) {
+                HttpClient https = pinned(gateway.certificatePem());
+                String url =
+                        "https://127.0.0.1:" + gateway.port() + "/v1/leases/" + tenant.address() + "/5/1/1/manifest";
+                String manifest = JsonWriter.compact(AkashJson.manifest(web.manifest()));
+                Instant now = Instant.now();
+
+                String good = LeaseToken.create(tenant, provider.address(), lease, Duration.ofMinutes(5), now);
+                Answer accepted = put(https, url, good, manifest);
+                assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+                assertThat(gateway.manifest(lease)).contains(manifest);
+
+                // Refusals, none of which disturbs what the lease has.
+                Answer none = put(https, url, null, manifest);
+                assertThat(none.status()).isEqualTo(401);
+                assertThat(none.body()).contains("Authorization: Bearer");
+                Answer stranger = put(
+                        https,
+                        url,
+                        LeaseToken.create(mallory, provider.address(), lease, Duration.ofMinutes(5), now),
+                        manifest);
+                assertThat(stranger.status()).isEqualTo(403);
+                assertThat(stranger.body()).contains("belongs to " + tenant.address());
+                Answer otherHash = put(https, url, good, manifest.replace("nginx", "nginx-evil"));
+                assertThat(otherHash.status()).isEqualTo(422);
+                assertThat(otherHash.body()).contains(web.manifestVersion().hex());
+                Answer expired = put(
+                        https,
+                        url,
+                        LeaseToken.create(
+                                tenant,
+                                provider.address(),
+                                lease,
+                                Duration.ofMinutes(1),
+                                now.minus(Duration.ofMinutes(10))),
+                        manifest);
+                assertThat(expired.status()).isEqualTo(401);
+                assertThat(expired.body()).contains("expired");
+                Answer elsewhere = put(
+                        https,
+                        url,
+                        LeaseToken.create(tenant, mallory.address(), lease, Duration.ofMinutes(5), now),
+                        manifest);
+                assertThat(elsewhere.status()).isEqualTo(401);
+                assertThat(elsewhere.body()).contains("made for provider " + mallory.address());
+                Answer forged = put(https, url, good.substring(0, good.length() - 4) + "AAAA", manifest);
+                assertThat(forged.status()).isEqualTo(401);
+                Answer notJson = put(https, url, good, "{");
+                assertThat(notJson.status()).isEqualTo(400);
+                assertThat(gateway.manifest(lease)).contains(manifest);
+
+                HttpResponse<String> status = https.send(
+                        HttpRequest.newBuilder(URI.create(url.replace("/manifest", "/status")))
+                                .header("Authorization", "Bearer " + good)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(status.body()).contains("\"manifest\":\"accepted\"");
+
+                // After the lease ends, no manifest is taken for it.
+                ok(c, tenant, new Msg.CloseDeployment(dep));
+                Answer closed = put(https, url, good, manifest);
+                assertThat(closed.status()).isEqualTo(409);
+            }
+        }
+    }
+}
