@@ -1,0 +1,59 @@
+package dev.vyoma.provider.runtime;
+
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How the process runtime runs an image: the first entry whose glob matches the image name ({@code nginx*},
+ * {@code python:3*}) gives either the built-in static web server or a command (the service's own
+ * {@code command}/{@code args} from the SDL then come after it, as a container's entrypoint and command
+ * would). An image no entry matches cannot run on this provider, and its lease's status says so.
+ */
+public final class ImageTable {
+    /** One way to run images matching {@code glob}: {@code builtin} ("static-web") or a command. */
+    public record Entry(String glob, String builtin, List<String> command) {
+        public Entry {
+            command = command == null ? List.of() : List.copyOf(command);
+            if ((builtin == null) == command.isEmpty()) {
+                throw new IllegalArgumentException("image " + glob + ": give either builtin or command");
+            }
+            if (builtin != null && !builtin.equals("static-web")) {
+                throw new IllegalArgumentException(
+                        "image " + glob + ": the only builtin is static-web, got " + builtin);
+            }
+        }
+    }
+
+    private record Compiled(Entry entry, PathMatcher matcher) {}
+
+    private final List<Compiled> entries = new ArrayList<>();
+
+    public ImageTable(List<Entry> entries) {
+        for (Entry e : entries) {
+            this.entries.add(new Compiled(
+                    e,
+                    FileSystems.getDefault().getPathMatcher("glob:" + e.glob().replace('/', '_'))));
+        }
+    }
+
+    /** The table the examples need: nginx and httpd images as the built-in static web server. */
+    public static ImageTable defaults() {
+        return new ImageTable(
+                List.of(new Entry("nginx*", "static-web", null), new Entry("httpd*", "static-web", null)));
+    }
+
+    /** How to run {@code image}, if this provider can. */
+    public Optional<Entry> resolve(String image) {
+        Path name = Path.of(image.replace('/', '_'));
+        for (Compiled c : entries) {
+            if (c.matcher().matches(name)) {
+                return Optional.of(c.entry());
+            }
+        }
+        return Optional.empty();
+    }
+}

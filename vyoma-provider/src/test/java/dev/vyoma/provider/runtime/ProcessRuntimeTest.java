@@ -1,0 +1,91 @@
+package dev.vyoma.provider.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vyoma.sdl.Sdl;
+import dev.vyoma.sdl.SdlDocument;
+import dev.vyoma.sdl.json.AkashJson;
+import dev.vyoma.sdl.json.JsonWriter;
+import dev.vyoma.testkit.Fixtures;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The example web service as a real local process: it answers, survives a provider restart, and goes. */
+class ProcessRuntimeTest {
+    private static final String LEASE = "vyoma1owner/5/1/1/vyoma1provider";
+
+    @TempDir
+    Path state;
+
+    private ProcessRuntime runtime;
+
+    private static JsonNode manifest(String sdl) throws Exception {
+        SdlDocument doc = Sdl.parse(sdl, "web.yaml").document();
+        return JsonMapper.builder().build().readTree(JsonWriter.compact(AkashJson.manifest(doc.manifest())));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (runtime != null) {
+            for (String l : runtime.leases()) {
+                runtime.teardown(l);
+            }
+        }
+    }
+
+    @Test
+    void runsTheWebExampleAndReadoptsItAfterARestart() throws Exception {
+        String web = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"));
+        runtime = new ProcessRuntime(ImageTable.defaults(), state);
+        ProcessRuntime.LeaseStatus s = runtime.deploy(LEASE, manifest(web));
+        assertThat(s.total()).isEqualTo(1);
+        await().atMost(20, TimeUnit.SECONDS).until(() -> runtime.status(LEASE).ready() == 1);
+        int port = s.replicas().get(0).port();
+        HttpResponse<String> page = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<h1>web</h1>");
+        // Deploying again starts nothing more.
+        assertThat(runtime.deploy(LEASE, manifest(web)).replicas()).isEqualTo(s.replicas());
+
+        // A new runtime over the same state (the provider restarted) takes the same process back.
+        ProcessRuntime again = new ProcessRuntime(ImageTable.defaults(), state);
+        assertThat(again.adopt()).containsExactly(LEASE);
+        assertThat(again.status(LEASE).replicas())
+                .extracting(ProcessRuntime.Replica::pid)
+                .containsExactly(s.replicas().get(0).pid());
+        assertThat(again.status(LEASE).ready()).isEqualTo(1);
+        runtime = again;
+
+        // The lease ended while the provider was away: its process goes.
+        assertThat(runtime.removeOrphans(Set.of())).containsExactly(LEASE);
+        long pid = s.replicas().get(0).pid();
+        await().atMost(10, TimeUnit.SECONDS)
+                .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+        assertThat(runtime.leases()).isEmpty();
+    }
+
+    @Test
+    void anImageThisProviderCannotRunIsSaidSo() throws Exception {
+        String gpu = Files.readString(Fixtures.repositoryRoot().resolve("examples/gpu-llm.yaml"));
+        runtime = new ProcessRuntime(ImageTable.defaults(), state);
+        ProcessRuntime.LeaseStatus s = runtime.deploy(LEASE, manifest(gpu));
+        assertThat(s.total()).isZero();
+        assertThat(s.problem()).contains("vllm/vllm-openai:v0.6.3").contains("image table");
+    }
+}
