@@ -60,6 +60,15 @@ class ProcessRuntimeTest {
                         HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<h1>web</h1>");
+        // Through the ingress, by Host header, as the URI a tenant gets.
+        try (Ingress ingress = Ingress.start("127.0.0.1", 0, "localhost")) {
+            String host = ingress.route("abc123", port);
+            assertThat(host).isEqualTo("abc123.ingress.localhost");
+            String via = rawGet(ingress.port(), host);
+            assertThat(via).startsWith("HTTP/1.1 200").contains("<h1>web</h1>");
+            String unknown = rawGet(ingress.port(), "nope.ingress.localhost");
+            assertThat(unknown).startsWith("HTTP/1.1 404").contains("no service at nope.ingress.localhost");
+        }
         // Deploying again starts nothing more.
         assertThat(runtime.deploy(LEASE, manifest(web)).replicas()).isEqualTo(s.replicas());
 
@@ -78,6 +87,16 @@ class ProcessRuntimeTest {
         await().atMost(10, TimeUnit.SECONDS)
                 .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
         assertThat(runtime.leases()).isEmpty();
+    }
+
+    /** A GET with the given Host header, as curl sends it (the JDK's client will not set Host). */
+    private static String rawGet(int port, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream()
+                    .write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     @Test

@@ -1,0 +1,152 @@
+package dev.vyoma.provider.runtime;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+
+/**
+ * The provider's HTTP ingress: a request for {@code Host: <id>.ingress.<domain>} goes to the service that
+ * {@code <id>} names, as Akash's ingress routes global port-80 services (the devnet domain is {@code localhost},
+ * so the URI works in curl and browsers). Requests for unknown hosts get a 404 that says which hosts exist.
+ */
+public final class Ingress implements AutoCloseable {
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection",
+            "keep-alive",
+            "transfer-encoding",
+            "upgrade",
+            "host",
+            "content-length",
+            "expect",
+            "te",
+            "trailer");
+
+    private final String domain;
+    private final HttpServer server;
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Integer> routes = new ConcurrentHashMap<>();
+
+    private Ingress(String domain, HttpServer server) {
+        this.domain = domain.toLowerCase(Locale.ROOT);
+        this.server = server;
+    }
+
+    /** Listens on {@code host:port} (0: a free port) for hosts under {@code ingress.<domain>}. */
+    public static Ingress start(String host, int port, String domain) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 256);
+        Ingress ingress = new Ingress(domain, s);
+        s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        s.createContext("/", ingress::handle);
+        s.start();
+        return ingress;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The host name a service with {@code id} is reached at. */
+    public String hostFor(String id) {
+        return id + ".ingress." + domain;
+    }
+
+    /** Routes {@code id}'s host to {@code port} on this machine; returns the host name. */
+    public String route(String id, int port) {
+        routes.put(id.toLowerCase(Locale.ROOT), port);
+        return hostFor(id);
+    }
+
+    public void unroute(String id) {
+        routes.remove(id.toLowerCase(Locale.ROOT));
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String host = ex.getRequestHeaders().getFirst("Host");
+            String name = host == null ? "" : host.toLowerCase(Locale.ROOT).replaceFirst(":\\d+$", "");
+            String suffix = ".ingress." + domain;
+            Integer target =
+                    name.endsWith(suffix) ? routes.get(name.substring(0, name.length() - suffix.length())) : null;
+            if (target == null) {
+                byte[] body = ("no service at " + name + "; this provider serves " + routes.size() + " host(s) under *"
+                                + suffix + "\n")
+                        .getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(404, body.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+                return;
+            }
+            byte[] requestBody;
+            try (InputStream in = ex.getRequestBody()) {
+                requestBody = in.readAllBytes();
+            }
+            HttpRequest.Builder b = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + target + ex.getRequestURI()))
+                    .timeout(Duration.ofSeconds(60))
+                    .method(
+                            ex.getRequestMethod(),
+                            requestBody.length == 0
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(requestBody));
+            for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
+                if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                    for (String v : h.getValue()) {
+                        b.header(h.getKey(), v);
+                    }
+                }
+            }
+            b.header("X-Forwarded-Host", name);
+            HttpResponse<byte[]> r;
+            try {
+                r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                byte[] body = ("the service at " + name + " does not answer\n").getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(502, body.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ex.sendResponseHeaders(503, -1);
+                return;
+            }
+            r.headers().map().forEach((k, vs) -> {
+                if (!HOP_BY_HOP.contains(k.toLowerCase(Locale.ROOT)) && !k.startsWith(":")) {
+                    for (String v : vs) {
+                        ex.getResponseHeaders().add(k, v);
+                    }
+                }
+            });
+            byte[] body = r.body();
+            ex.sendResponseHeaders(r.statusCode(), body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
