@@ -64,6 +64,12 @@ public final class BidDaemon implements AutoCloseable {
     private final Map<String, OrderState> orders = new ConcurrentHashMap<>();
     private final Map<String, String> skipped = new ConcurrentHashMap<>();
     private EventFollower follower;
+    private volatile java.util.function.Consumer<String> leaseEnded = lease -> {};
+
+    /** Called with a lease's id ({@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}) when one of this provider's leases ends. */
+    public void onLeaseEnded(java.util.function.Consumer<String> action) {
+        this.leaseEnded = action;
+    }
 
     public BidDaemon(Settings settings, BidEngine engine, BidEngine.Profile profile) {
         this.settings = settings;
@@ -159,6 +165,7 @@ public final class BidDaemon implements AutoCloseable {
             case "LeaseClosed" -> {
                 if (provider(id).equals(me)) {
                     release(orderId(id));
+                    leaseEnded.accept(key(orderId(id)) + "/" + me);
                 }
             }
             case "OrderClosed" -> release(orderId(id));

@@ -35,6 +35,9 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * info: {email: ops@example.com, website: https://example.com}
  * bidDeposit: 500000uvyo
  * withdrawEverySeconds: 600
+ * gateway: 127.0.0.1:8443          # HTTPS for tenants' manifests
+ * ingress: 127.0.0.1:8080          # HTTP, by Host header: ID.ingress.DOMAIN
+ * ingressDomain: localhost
  * inventory:
  *   nodes:
  *     - name: node-0
@@ -65,7 +68,10 @@ public record ProviderConfig(
         long withdrawEverySeconds,
         List<Inventory.NodeSpec> nodes,
         Map<String, Long> persistentStorage,
-        PriceList prices) {
+        PriceList prices,
+        String gateway,
+        String ingress,
+        String ingressDomain) {
 
     /** Reads and checks a configuration file. */
     public static ProviderConfig read(Path file) throws IOException {
@@ -133,7 +139,10 @@ public record ProviderConfig(
                 Long.parseLong(f.optionalText("withdrawEverySeconds", "600")),
                 nodes,
                 pools,
-                prices);
+                prices,
+                f.optionalText("gateway", "127.0.0.1:8443"),
+                f.optionalText("ingress", "127.0.0.1:8080"),
+                f.optionalText("ingressDomain", "localhost"));
     }
 
     private static Inventory.NodeSpec node(Fields n) {

@@ -26,12 +26,23 @@ public final class ProviderDaemon implements AutoCloseable {
 
     private final BidDaemon bids;
     private final Inventory inventory;
+    private final dev.vyoma.provider.gateway.Gateway gateway;
+    private final dev.vyoma.provider.runtime.Ingress ingress;
+    private final LeaseManager leases;
     private final ScheduledExecutorService withdrawals = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("withdrawals").factory());
 
-    private ProviderDaemon(BidDaemon bids, Inventory inventory) {
+    private ProviderDaemon(
+            BidDaemon bids,
+            Inventory inventory,
+            dev.vyoma.provider.gateway.Gateway gateway,
+            dev.vyoma.provider.runtime.Ingress ingress,
+            LeaseManager leases) {
         this.bids = bids;
         this.inventory = inventory;
+        this.gateway = gateway;
+        this.ingress = ingress;
+        this.leases = leases;
     }
 
     /** Registers or updates the provider, then starts bidding and withdrawing. */
@@ -52,6 +63,46 @@ public final class ProviderDaemon implements AutoCloseable {
                 key.address(),
                 exists ? "updated" : "registered",
                 published.size());
+        // What runs already: the runtime's records, kept for leases still active on the chain.
+        dev.vyoma.provider.runtime.ProcessRuntime runtime =
+                new dev.vyoma.provider.runtime.ProcessRuntime(dev.vyoma.provider.runtime.ImageTable.defaults(), home);
+        String[] in = hostPort(config.ingress(), "ingress");
+        dev.vyoma.provider.runtime.Ingress ingress =
+                dev.vyoma.provider.runtime.Ingress.start(in[0], Integer.parseInt(in[1]), config.ingressDomain());
+        LeaseManager leases = new LeaseManager(runtime, ingress);
+        java.util.Set<String> active = new java.util.HashSet<>();
+        for (tools.jackson.databind.JsonNode l : client.getJson("/v1/leases?provider=" + key.address() + "&limit=1000")
+                .orElseThrow()
+                .path("items")) {
+            tools.jackson.databind.JsonNode id = l.path("id");
+            active.add(id.path("owner").asString() + "/" + id.path("dseq").asLong() + "/"
+                    + id.path("gseq").asInt() + "/" + id.path("oseq").asInt() + "/"
+                    + id.path("provider").asString());
+        }
+        java.util.Set<String> running = leases.reconcile(active);
+        if (!running.isEmpty()) {
+            LOG.info("re-adopted the services of {} lease(s)", running.size());
+        }
+        String[] gw = hostPort(config.gateway(), "gateway");
+        dev.vyoma.provider.gateway.Gateway gateway;
+        try {
+            gateway = dev.vyoma.provider.gateway.Gateway.start(
+                    client, key.address(), home, java.time.Clock.systemUTC(), gw[0], Integer.parseInt(gw[1]));
+        } catch (java.security.GeneralSecurityException e) {
+            ingress.close();
+            throw new IOException("cannot start the gateway's TLS: " + e.getMessage(), e);
+        }
+        gateway.runLeasesWith(new dev.vyoma.provider.gateway.Gateway.Leases() {
+            @Override
+            public void deploy(String lease, tools.jackson.databind.JsonNode manifest) throws IOException {
+                leases.deploy(lease, manifest);
+            }
+
+            @Override
+            public java.util.Map<String, Object> status(String lease) {
+                return leases.status(lease);
+            }
+        });
         Inventory inventory = new Inventory(config.nodes(), config.persistentStorage());
         BidEngine engine = new BidEngine(inventory, config.prices());
         BidDaemon bids = new BidDaemon(
@@ -59,7 +110,8 @@ public final class ProviderDaemon implements AutoCloseable {
                         engine,
                         new BidEngine.Profile(published, List.of()))
                 .start();
-        ProviderDaemon d = new ProviderDaemon(bids, inventory);
+        bids.onLeaseEnded(leases::ended);
+        ProviderDaemon d = new ProviderDaemon(bids, inventory, gateway, ingress, leases);
         long every = Math.max(1, config.withdrawEverySeconds());
         d.withdrawals.scheduleWithFixedDelay(
                 () -> {
@@ -78,6 +130,26 @@ public final class ProviderDaemon implements AutoCloseable {
         return d;
     }
 
+    private static String[] hostPort(String address, String what) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException(what + " is host:port, got " + address);
+        }
+        return new String[] {address.substring(0, colon), address.substring(colon + 1)};
+    }
+
+    public dev.vyoma.provider.gateway.Gateway gateway() {
+        return gateway;
+    }
+
+    public dev.vyoma.provider.runtime.Ingress ingress() {
+        return ingress;
+    }
+
+    public LeaseManager leases() {
+        return leases;
+    }
+
     public BidDaemon bids() {
         return bids;
     }
@@ -90,5 +162,7 @@ public final class ProviderDaemon implements AutoCloseable {
     public void close() throws InterruptedException {
         withdrawals.shutdownNow();
         bids.close();
+        gateway.close();
+        ingress.close();
     }
 }

@@ -56,6 +56,8 @@ class ProviderDaemonTest {
             info: {email: ops@example.com}
             bidDeposit: 500000uvyo
             withdrawEverySeconds: 1
+            gateway: 127.0.0.1:0
+            ingress: 127.0.0.1:0
             inventory:
               nodes:
                 - name: gpu-0
@@ -148,5 +150,141 @@ class ProviderDaemonTest {
         assertThatThrownBy(() -> ProviderConfig.read(file)).hasMessageContaining("cpu must be a price of 0 or more");
         Files.writeString(file, "[1, 2]");
         assertThatThrownBy(() -> ProviderConfig.read(file)).hasMessageContaining("expected a mapping");
+    }
+
+    /**
+     * A tenant's whole path on one provider: deployment, bid, lease, manifest over HTTPS with a lease token,
+     * the service running and answering through the ingress, and gone again when the deployment closes.
+     */
+    @Test
+    void theWebExampleAnswersAtItsUriAndGoesWhenTheDeploymentCloses() throws Exception {
+        KeyPair tenant = key("tenant");
+        KeyPair provider = key("provider");
+        List<Coin> coins = List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000));
+        Genesis genesis = new Genesis(
+                "vyoma-e2e-test",
+                1_700_000_000_000L,
+                Params.defaults(),
+                List.of(
+                        new Genesis.Allocation(tenant.address(), coins),
+                        new Genesis.Allocation(provider.address(), coins)));
+        try (Node node = Node.start(new Node.Config(
+                        dir.resolve("node"),
+                        "n0",
+                        List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
+                        genesis,
+                        key("validator").address(),
+                        Duration.ofMillis(100),
+                        1_000,
+                        100,
+                        Mempool.Limits.defaults()));
+                Api api = Api.start(node, "127.0.0.1", 0)) {
+            await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
+            String url = "http://127.0.0.1:" + api.port();
+            Path file = dir.resolve("provider.yaml");
+            Files.writeString(file, CONFIG.replace("NODE", url).replace("region: us-west", "region: us-west"));
+            VyomaClient c = new VyomaClient(url);
+            try (ProviderDaemon daemon =
+                    ProviderDaemon.start(ProviderConfig.read(file), provider, dir.resolve("provider"))) {
+                String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"));
+                SdlDocument web = Sdl.parse(sdl, "web.yaml").document();
+                DeploymentId dep = new DeploymentId(tenant.address(), 3);
+                assertThat(c.broadcast(
+                                        c.sign(
+                                                tenant,
+                                                List.of(new Msg.CreateDeployment(
+                                                        dep,
+                                                        web.groups(),
+                                                        web.manifestVersion().hex(),
+                                                        new Coin("uusd", 5_000_000))),
+                                                ""),
+                                        true)
+                                .ok())
+                        .isTrue();
+                OrderId order = new OrderId(new GroupId(dep, 1), 1);
+                await().atMost(20, TimeUnit.SECONDS)
+                        .until(() -> daemon.bids().order(BidDaemon.key(order)).isPresent());
+                assertThat(c.broadcast(
+                                        c.sign(
+                                                tenant,
+                                                List.of(new Msg.CreateLease(new BidId(order, provider.address()))),
+                                                ""),
+                                        true)
+                                .ok())
+                        .isTrue();
+                String lease = BidDaemon.key(order) + "/" + provider.address();
+
+                javax.net.ssl.SSLContext ssl = trusting(daemon.gateway().certificatePem());
+                java.net.http.HttpClient https =
+                        java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+                String token = dev.vyoma.client.LeaseToken.create(
+                        tenant, provider.address(), lease, Duration.ofMinutes(5), java.time.Instant.now());
+                String base = "https://127.0.0.1:" + daemon.gateway().port() + "/v1/leases/" + BidDaemon.key(order);
+                var put = https.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/manifest"))
+                                .header("Authorization", "Bearer " + token)
+                                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        dev.vyoma.sdl.json.JsonWriter.compact(
+                                                dev.vyoma.sdl.json.AkashJson.manifest(web.manifest()))))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(put.statusCode()).as(put.body()).isEqualTo(202);
+
+                java.util.function.Supplier<JsonNode> status = () -> {
+                    try {
+                        return tools.jackson.databind.json.JsonMapper.builder()
+                                .build()
+                                .readTree(https.send(
+                                                java.net.http.HttpRequest.newBuilder(
+                                                                java.net.URI.create(base + "/status"))
+                                                        .header("Authorization", "Bearer " + token)
+                                                        .build(),
+                                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                                        .body());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+                await().atMost(30, TimeUnit.SECONDS)
+                        .until(() -> status.get().path("ready").asInt() == 1);
+                String host = status.get().path("uris").get(0).asString();
+                assertThat(host).endsWith(".ingress.localhost");
+                String page = rawGet(daemon.ingress().port(), host);
+                assertThat(page).startsWith("HTTP/1.1 200").contains("<h1>web</h1>");
+
+                // The tenant closes: the lease ends and its process goes.
+                assertThat(c.broadcast(c.sign(tenant, List.of(new Msg.CloseDeployment(dep)), ""), true)
+                                .ok())
+                        .isTrue();
+                await().atMost(20, TimeUnit.SECONDS)
+                        .until(() -> rawGet(daemon.ingress().port(), host).startsWith("HTTP/1.1 404"));
+                assertThat(daemon.leases().status(lease).get("total")).isEqualTo(0);
+            }
+        }
+    }
+
+    private static String rawGet(int port, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream()
+                    .write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static javax.net.ssl.SSLContext trusting(String pem) throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry(
+                "gateway",
+                java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(
+                                new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
+        javax.net.ssl.TrustManagerFactory tmf =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return ssl;
     }
 }

@@ -57,6 +57,19 @@ public final class Gateway implements AutoCloseable {
     private final Clock clock;
     private final Javalin app;
     private final TlsCertificate certificate;
+    private volatile Leases leases;
+
+    /** What the gateway hands accepted manifests to, and asks for a lease's status. */
+    public interface Leases {
+        void deploy(String lease, JsonNode manifest) throws IOException;
+
+        Map<String, Object> status(String lease);
+    }
+
+    /** Sets where accepted manifests go (the lease manager). */
+    public void runLeasesWith(Leases l) {
+        this.leases = l;
+    }
 
     private Gateway(
             VyomaClient chain,
@@ -194,6 +207,10 @@ public final class Gateway implements AutoCloseable {
                 f,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Leases l = leases;
+        if (l != null) {
+            l.deploy(lease, JSON.readTree(ctx.bodyAsBytes()));
+        }
         ctx.status(202).json(Map.of("lease", lease, "status", "accepted", "version", version));
     }
 
@@ -202,6 +219,10 @@ public final class Gateway implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("lease", lease);
         out.put("manifest", manifest(lease).isPresent() ? "accepted" : "missing");
+        Leases st = leases;
+        if (st != null) {
+            out.putAll(st.status(lease));
+        }
         ctx.json(out);
     }
 
