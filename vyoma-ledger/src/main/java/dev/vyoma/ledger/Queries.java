@@ -131,6 +131,17 @@ public final class Queries {
         return page(s.activeLeasesByProvider.keys(provider), s.leases::get, l -> true, offset, limit);
     }
 
+    /** An owner's certificates that are not revoked (the table is walked: there are few). */
+    public List<dev.vyoma.ledger.cert.Certificate> activeCertificates(Address owner) {
+        List<dev.vyoma.ledger.cert.Certificate> out = new ArrayList<>();
+        for (dev.vyoma.ledger.cert.Certificate c : s.certificates.sortedValues()) {
+            if (c.id().owner().equals(owner) && !c.revoked()) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
     /** Providers that have every attribute in {@code required} (exact key and value). */
     public Page<Provider> providers(List<Attribute> required, int offset, int limit) {
         return page(s.providers.sortedValues(), p -> p.attributes().containsAll(required), offset, limit);

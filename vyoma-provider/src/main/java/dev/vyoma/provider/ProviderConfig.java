@@ -30,7 +30,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * node: http://127.0.0.1:1317
  * key: provider
  * keyringBackend: test
- * host: https://provider.example.com:8443
+ * host: https://provider.example.com:8443   # or auto: https://<gateway host>:<its port>
  * attributes: {region: eu-west, tier: community}
  * info: {email: ops@example.com, website: https://example.com}
  * bidDeposit: 500000uvyo

@@ -50,19 +50,6 @@ public final class ProviderDaemon implements AutoCloseable {
         Files.createDirectories(home);
         VyomaClient client = new VyomaClient(config.node());
         List<dev.vyoma.sdl.spec.Attribute> published = config.publishedAttributes();
-        boolean exists = client.getJson("/v1/providers/" + key.address()).isPresent();
-        Msg register = exists
-                ? new Msg.UpdateProvider(key.address(), config.host(), published, config.email(), config.website())
-                : new Msg.CreateProvider(key.address(), config.host(), published, config.email(), config.website());
-        VyomaClient.TxOutcome out = client.broadcast(client.sign(key, List.of(register), ""), true);
-        if (!out.ok()) {
-            throw new IllegalStateException("cannot register provider " + key.address() + ": " + out.log());
-        }
-        LOG.info(
-                "provider {} {} with {} attributes",
-                key.address(),
-                exists ? "updated" : "registered",
-                published.size());
         // What runs already: the runtime's records, kept for leases still active on the chain.
         dev.vyoma.provider.runtime.ProcessRuntime runtime =
                 new dev.vyoma.provider.runtime.ProcessRuntime(dev.vyoma.provider.runtime.ImageTable.defaults(), home);
@@ -91,6 +78,36 @@ public final class ProviderDaemon implements AutoCloseable {
         } catch (java.security.GeneralSecurityException e) {
             ingress.close();
             throw new IOException("cannot start the gateway's TLS: " + e.getMessage(), e);
+        }
+        // The host tenants reach: the configured one, or (host: auto) the gateway as it listens now.
+        String hostUri = config.host().equals("auto") ? "https://" + gw[0] + ":" + gateway.port() : config.host();
+        boolean exists = client.getJson("/v1/providers/" + key.address()).isPresent();
+        Msg register = exists
+                ? new Msg.UpdateProvider(key.address(), hostUri, published, config.email(), config.website())
+                : new Msg.CreateProvider(key.address(), hostUri, published, config.email(), config.website());
+        VyomaClient.TxOutcome out = client.broadcast(client.sign(key, List.of(register), ""), true);
+        if (!out.ok()) {
+            throw new IllegalStateException("cannot register provider " + key.address() + ": " + out.log());
+        }
+        LOG.info(
+                "provider {} {} with {} attributes",
+                key.address(),
+                exists ? "updated" : "registered",
+                published.size());
+        // Tenants find the gateway's certificate on the chain and trust exactly it.
+        VyomaClient.TxOutcome cert = client.broadcast(
+                client.sign(
+                        key,
+                        List.of(new Msg.CreateCertificate(
+                                key.address(),
+                                gateway.certificate().certPem(),
+                                gateway.certificate().publicKeyPem())),
+                        ""),
+                true);
+        if (!cert.ok()) {
+            gateway.close();
+            ingress.close();
+            throw new IllegalStateException("cannot publish the gateway's certificate: " + cert.log());
         }
         gateway.runLeasesWith(new dev.vyoma.provider.gateway.Gateway.Leases() {
             @Override

@@ -287,4 +287,89 @@ class ProviderDaemonTest {
         ssl.init(null, tmf.getTrustManagers(), null);
         return ssl;
     }
+
+    /** The SDK's one-call deploy (what vyoma deploy runs) against a provider whose gateway it finds on the chain. */
+    @Test
+    void deployerTakesTheCheapestBidAndGivesTheUriOrSaysNobodyMatched() throws Exception {
+        KeyPair tenant = key("tenant");
+        KeyPair provider = key("provider");
+        List<Coin> coins = List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000));
+        Genesis genesis = new Genesis(
+                "vyoma-deployer-test",
+                1_700_000_000_000L,
+                Params.defaults(),
+                List.of(
+                        new Genesis.Allocation(tenant.address(), coins),
+                        new Genesis.Allocation(provider.address(), coins)));
+        try (Node node = Node.start(new Node.Config(
+                        dir.resolve("node"),
+                        "n0",
+                        List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
+                        genesis,
+                        key("validator").address(),
+                        Duration.ofMillis(100),
+                        1_000,
+                        100,
+                        Mempool.Limits.defaults()));
+                Api api = Api.start(node, "127.0.0.1", 0)) {
+            await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
+            String url = "http://127.0.0.1:" + api.port();
+            Path file = dir.resolve("provider.yaml");
+            Files.writeString(
+                    file, CONFIG.replace("NODE", url).replace("host: https://gpu.example.com:8443", "host: auto"));
+            VyomaClient c = new VyomaClient(url);
+            try (ProviderDaemon daemon =
+                    ProviderDaemon.start(ProviderConfig.read(file), provider, dir.resolve("provider"))) {
+                dev.vyoma.client.Deployer deployer = new dev.vyoma.client.Deployer(c);
+                SdlDocument web = Sdl.parse(
+                                Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
+                        .document();
+                List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+                dev.vyoma.client.Deployer.Result r = deployer.deploy(
+                        tenant,
+                        web,
+                        new dev.vyoma.client.Deployer.Options(
+                                new Coin("uusd", 5_000_000),
+                                "cheapest",
+                                Duration.ofSeconds(20),
+                                Duration.ofSeconds(30)),
+                        progress::add);
+                assertThat(r.leases()).hasSize(1);
+                dev.vyoma.client.Deployer.Leased leased = r.leases().get(0);
+                assertThat(leased.provider()).isEqualTo(provider.address());
+                assertThat(leased.ready()).isEqualTo(1);
+                assertThat(rawGet(daemon.ingress().port(), leased.uris().get(0)))
+                        .startsWith("HTTP/1.1 200")
+                        .contains("<h1>web</h1>");
+                assertThat(progress).anyMatch(p -> p.contains("manifest accepted"));
+
+                // An A100 nobody has: no bid within the wait, the deployment closed, the reason given.
+                String a100 = Files.readString(Fixtures.repositoryRoot().resolve("examples/gpu-llm.yaml"))
+                        .replace("model: h100", "model: a100");
+                SdlDocument wantsA100 = Sdl.parse(a100, "a100.yaml").document();
+                long before = c.account(tenant.address()).orElseThrow().balance("uusd");
+                assertThatThrownBy(() -> deployer.deploy(
+                                tenant,
+                                wantsA100,
+                                new dev.vyoma.client.Deployer.Options(
+                                        new Coin("uusd", 5_000_000),
+                                        "cheapest",
+                                        Duration.ofSeconds(3),
+                                        Duration.ofSeconds(5)),
+                                line -> {}))
+                        .hasMessageContaining("no provider bid on group gpu")
+                        .hasMessageContaining("deposit returned");
+                assertThat(c.account(tenant.address()).orElseThrow().balance("uusd"))
+                        .isEqualTo(before);
+
+                // Tear the web lease down so its process does not outlive the test.
+                c.broadcast(c.sign(tenant, List.of(new Msg.CloseDeployment(r.deployment())), ""), true);
+                await().atMost(20, TimeUnit.SECONDS)
+                        .until(() -> daemon.leases()
+                                .status(leased.lease())
+                                .get("total")
+                                .equals(0));
+            }
+        }
+    }
 }

@@ -120,6 +120,11 @@ final class QueryRoutes {
             Address a = address(ctx.pathParam("address"), "address");
             one(ctx, q -> q.provider(a), "provider");
         });
+        routes.get("/v1/certificates", ctx -> {
+            Address owner = address(required(ctx, "owner"), "owner");
+            List<?> certs = node.query(s -> new Queries(s).activeCertificates(owner));
+            ctx.json(Map.of("items", certs, "offset", 0, "more", false));
+        });
         routes.get("/v1/escrow/{owner}/{dseq}", ctx -> {
             DeploymentId id = deployment(ctx);
             String at = ctx.queryParam("height");

@@ -134,6 +134,11 @@ public final class Gateway implements AutoCloseable {
         return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
     }
 
+    /** The gateway's certificate and keys. */
+    public TlsCertificate certificate() {
+        return certificate;
+    }
+
     /** The gateway's certificate (PEM), which clients pin. */
     public String certificatePem() {
         return certificate.certPem();
@@ -209,7 +214,25 @@ public final class Gateway implements AutoCloseable {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Leases l = leases;
         if (l != null) {
-            l.deploy(lease, JSON.readTree(ctx.bodyAsBytes()));
+            // The manifest covers the whole deployment; this lease runs its own group only.
+            dev.vyoma.ledger.deployment.GroupId gid = new dev.vyoma.ledger.deployment.GroupId(
+                    new dev.vyoma.ledger.deployment.DeploymentId(
+                            Address.parse(ctx.pathParam("owner")), Long.parseLong(ctx.pathParam("dseq"))),
+                    Integer.parseInt(ctx.pathParam("gseq")));
+            String group = chain.group(gid)
+                    .orElseThrow(() -> new HttpResponseException(404, "no group " + gid))
+                    .spec()
+                    .name();
+            tools.jackson.databind.node.ArrayNode mine = JSON.createArrayNode();
+            for (JsonNode g : JSON.readTree(ctx.bodyAsBytes())) {
+                if (g.path("name").asString().equals(group)) {
+                    mine.add(g);
+                }
+            }
+            if (mine.isEmpty()) {
+                throw new HttpResponseException(422, "the manifest has no group " + group + " for this lease");
+            }
+            l.deploy(lease, mine);
         }
         ctx.status(202).json(Map.of("lease", lease, "status", "accepted", "version", version));
     }
