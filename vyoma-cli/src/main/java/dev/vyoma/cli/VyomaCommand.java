@@ -23,6 +23,7 @@ import picocli.CommandLine.Mixin;
             QueryCommand.class,
             BenchCommand.class,
             ProviderCommand.class,
+            DeployCommand.class,
             CompletionCommand.class,
             HelpCommand.class
         },
