@@ -24,6 +24,7 @@ import picocli.CommandLine.Mixin;
             BenchCommand.class,
             ProviderCommand.class,
             DeployCommand.class,
+            DevnetCommand.class,
             CompletionCommand.class,
             HelpCommand.class
         },

@@ -93,7 +93,14 @@ public final class Deployer {
             progress.accept("lease " + leaseId + " at "
                     + chosen.path("price").path("amount").asString()
                     + chosen.path("price").path("denom").asString() + " per block");
-            leases.add(sendManifest(tenant, doc, order, provider, leaseId, chosen, o, progress));
+            try {
+                leases.add(sendManifest(tenant, doc, order, provider, leaseId, chosen, o, progress));
+            } catch (DeployException e) {
+                // Nothing runs for it: stop paying.
+                chain.broadcast(chain.sign(tenant, List.of(new Msg.CloseDeployment(dep)), ""), true);
+                throw new DeployException(
+                        e.getMessage() + "; the deployment is closed and the rest of its deposit returned");
+            }
         }
         return new Result(dep, leases);
     }

@@ -26,11 +26,17 @@ public final class NodeMain {
         run(NodeHome.at(Path.of(args[1])));
     }
 
+    /** Sends what libraries log through java.util.logging (the gRPC inside Ratis) to the same log. */
+    public static void routeJavaLogging() {
+        if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+            java.util.logging.LogManager.getLogManager().reset();
+            org.slf4j.bridge.SLF4JBridgeHandler.install();
+        }
+    }
+
     /** Starts the node in {@code home} and blocks until the JVM shuts down. */
     public static void run(NodeHome home) throws Exception {
-        // Libraries that log through java.util.logging (the gRPC inside Ratis) go to the same log.
-        java.util.logging.LogManager.getLogManager().reset();
-        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        routeJavaLogging();
         NodeHome.Settings settings = home.settings();
         Node node = Node.start(home.nodeConfig());
         Map<String, String> apis = new LinkedHashMap<>();

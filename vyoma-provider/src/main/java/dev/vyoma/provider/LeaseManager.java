@@ -92,7 +92,7 @@ public final class LeaseManager {
         out.put("total", s.total());
         List<String> uris = new ArrayList<>();
         if (!s.replicas().isEmpty()) {
-            uris.add(ingress.hostFor(ingressId(lease)));
+            uris.add(ingress.hostFor(ingressId(lease)) + (ingress.port() == 80 ? "" : ":" + ingress.port()));
         }
         out.put("uris", uris);
         if (!s.problem().isEmpty()) {

@@ -248,7 +248,7 @@ class ProviderDaemonTest {
                 await().atMost(30, TimeUnit.SECONDS)
                         .until(() -> status.get().path("ready").asInt() == 1);
                 String host = status.get().path("uris").get(0).asString();
-                assertThat(host).endsWith(".ingress.localhost");
+                assertThat(host).matches("[0-9a-f]{12}\\.ingress\\.localhost:\\d+");
                 String page = rawGet(daemon.ingress().port(), host);
                 assertThat(page).startsWith("HTTP/1.1 200").contains("<h1>web</h1>");
 

@@ -1,0 +1,222 @@
+package dev.vyoma.cli;
+
+import dev.vyoma.client.Keyring;
+import dev.vyoma.client.VyomaClient;
+import dev.vyoma.ledger.Genesis;
+import dev.vyoma.ledger.Params;
+import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.ledger.tx.Msg;
+import dev.vyoma.node.Node;
+import dev.vyoma.node.NodeHome;
+import dev.vyoma.node.api.Api;
+import dev.vyoma.provider.ProviderConfig;
+import dev.vyoma.provider.ProviderDaemon;
+import dev.vyoma.sdl.spec.Attribute;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vyoma devnet}: a whole local market in one process. A one-validator chain (1 s blocks), a funded
+ * tenant key, an auditor that signs the providers' attributes, and two providers: one declaring 8× H100 80Gi
+ * SXM, one with CPUs only. Everything lives in {@code --home}; Ctrl-C stops it cleanly, and the next run goes
+ * on from where it stopped.
+ */
+@Command(
+        name = "devnet",
+        description =
+                "Run a local network: a validator, a funded tenant, an auditor, a GPU provider and a CPU provider.")
+final class DevnetCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--home", description = "Where the devnet keeps its state (default: ~/.vyoma-devnet).")
+    Path home;
+
+    private static final String CHAIN = "vyoma-devnet-1";
+    private static final int API = 1317;
+
+    @Override
+    public Integer call() throws Exception {
+        dev.vyoma.node.NodeMain.routeJavaLogging();
+        Path dir = home != null ? home : Path.of(System.getProperty("user.home"), ".vyoma-devnet");
+        Path keysHome = dir.resolve("keys");
+        Keyring keys = Keyring.open(keysHome, Keyring.Backend.TEST);
+        boolean fresh = !Files.exists(dir.resolve("node").resolve("config.json"));
+        if (fresh) {
+            init(dir, keys);
+        }
+        Node node = Node.start(NodeHome.at(dir.resolve("node")).nodeConfig());
+        Api api;
+        try {
+            api = Api.start(node, "127.0.0.1", API);
+        } catch (RuntimeException e) {
+            node.close();
+            throw new UserException("cannot serve the API on 127.0.0.1:" + API
+                    + " (is another devnet or node running?): " + e.getMessage());
+        }
+        String url = "http://127.0.0.1:" + API;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!node.isLeader() || node.height() < 1) {
+            if (System.nanoTime() > deadline) {
+                throw new UserException("the devnet's validator did not start producing blocks within 60 s");
+            }
+            Thread.sleep(100);
+        }
+        List<ProviderDaemon> providers = new ArrayList<>();
+        for (String p : List.of("provider-gpu", "provider-cpu")) {
+            providers.add(ProviderDaemon.start(
+                    ProviderConfig.read(dir.resolve(p).resolve("provider.yaml")),
+                    keys.unlock(p, null),
+                    dir.resolve(p).resolve("state")));
+        }
+        if (fresh) {
+            audit(url, keys, providers);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (ProviderDaemon p : providers) {
+                                try {
+                                    p.close();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
+                            api.close();
+                            node.close();
+                            stopped.countDown();
+                        },
+                        "devnet-shutdown"));
+
+        PrintWriter out = spec.commandLine().getOut();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        rows.add(row(
+                "validator",
+                url + "  (chain " + CHAIN + ", 1 s blocks)",
+                dir.resolve("node").toString()));
+        rows.add(row("tenant key", keys.show("tenant").address().toString(), keysHome.toString()));
+        rows.add(row("auditor", keys.show("auditor").address().toString(), "signs both providers' attributes"));
+        for (int i = 0; i < providers.size(); i++) {
+            ProviderDaemon p = providers.get(i);
+            String name = i == 0 ? "GPU provider (8x H100 80Gi SXM)" : "CPU provider";
+            rows.add(row(
+                    name,
+                    "gateway https://127.0.0.1:" + p.gateway().port() + ", ingress http://*.ingress.localhost:"
+                            + p.ingress().port(),
+                    keys.show(i == 0 ? "provider-gpu" : "provider-cpu")
+                            .address()
+                            .toString()));
+        }
+        Out.records(out, OutputFormat.table, rows);
+        out.println();
+        out.println((fresh ? "Started a new devnet" : "Resumed the devnet") + " in " + dir + ". Try:");
+        out.println("  vyoma deploy examples/web.yaml --from tenant --keyring-backend test --home " + keysHome);
+        out.println("Ctrl-C stops it; vyoma devnet again goes on from here.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static Map<String, Object> row(String what, String where, String note) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("what", what);
+        r.put("where", where);
+        r.put("note", note);
+        return r;
+    }
+
+    private static void init(Path dir, Keyring keys) throws IOException {
+        List<Genesis.Allocation> funded = new ArrayList<>();
+        for (String name : List.of("tenant", "auditor", "provider-gpu", "provider-cpu")) {
+            Keyring.Entry e =
+                    keys.list().stream().anyMatch(k -> k.name().equals(name)) ? keys.show(name) : keys.add(name, null);
+            funded.add(new Genesis.Allocation(
+                    e.address(), List.of(new Coin("uusd", 1_000_000_000_000L), new Coin("uvyo", 1_000_000_000_000L))));
+        }
+        Genesis genesis = new Genesis(CHAIN, System.currentTimeMillis(), Params.defaults(), funded);
+        NodeHome.Settings settings = new NodeHome.Settings(
+                "n0",
+                "devnet",
+                List.of(new NodeHome.Member("n0", "127.0.0.1:26656", "127.0.0.1:" + API)),
+                1_000,
+                NodeHome.DEFAULT_MAX_TXS_PER_BLOCK,
+                1_000);
+        NodeHome.init(dir.resolve("node"), settings, genesis, NodeHome.newKey());
+        String node = "node: http://127.0.0.1:" + API
+                + "\nkeyringBackend: test\nhost: auto\nbidDeposit: 500000uvyo\nwithdrawEverySeconds: 60\n";
+        Files.createDirectories(dir.resolve("provider-gpu"));
+        Files.writeString(dir.resolve("provider-gpu").resolve("provider.yaml"), node + """
+                key: provider-gpu
+                gateway: 127.0.0.1:8443
+                ingress: 127.0.0.1:8080
+                attributes: {region: us-west, tier: community, organization: devnet-gpu}
+                info: {email: gpu@devnet.local}
+                inventory:
+                  nodes:
+                    - name: gpu-0
+                      cpu: 128
+                      memory: 1Ti
+                      storage: 8Ti
+                      gpus: {count: 8, vendor: nvidia, model: h100, ram: 80Gi, interface: sxm}
+                pricing:
+                  denom: uusd
+                  cpu: 20
+                  memoryGi: 8
+                  storageGi: {ephemeral: 0.5, ram: 8}
+                  gpu: {h100: 40000}
+                  endpoint: 1
+                """);
+        Files.createDirectories(dir.resolve("provider-cpu"));
+        Files.writeString(dir.resolve("provider-cpu").resolve("provider.yaml"), node + """
+                key: provider-cpu
+                gateway: 127.0.0.1:8444
+                ingress: 127.0.0.1:8081
+                attributes: {region: us-west, tier: community, organization: devnet-cpu}
+                info: {email: cpu@devnet.local}
+                inventory:
+                  nodes:
+                    - {name: cpu-0, cpu: 32, memory: 128Gi, storage: 2Ti}
+                    - {name: cpu-1, cpu: 32, memory: 128Gi, storage: 2Ti}
+                pricing:
+                  denom: uusd
+                  cpu: 10
+                  memoryGi: 5
+                  storageGi: {ephemeral: 0.5, ram: 5}
+                  endpoint: 1
+                """);
+    }
+
+    /** The auditor signs each provider's region and tier, so SDLs asking for signedBy this auditor find them. */
+    private static void audit(String url, Keyring keys, List<ProviderDaemon> providers) throws IOException {
+        VyomaClient c = new VyomaClient(url);
+        KeyPair auditor = keys.unlock("auditor", null);
+        for (String p : List.of("provider-gpu", "provider-cpu")) {
+            VyomaClient.TxOutcome out = c.broadcast(
+                    c.sign(
+                            auditor,
+                            List.of(new Msg.SignProviderAttributes(
+                                    auditor.address(),
+                                    keys.show(p).address(),
+                                    List.of(new Attribute("region", "us-west"), new Attribute("tier", "community")))),
+                            ""),
+                    true);
+            if (!out.ok()) {
+                throw new UserException("the auditor could not sign " + p + "'s attributes: " + out.log());
+            }
+        }
+    }
+}
