@@ -204,15 +204,18 @@ class ProviderDaemonTest {
                 OrderId order = new OrderId(new GroupId(dep, 1), 1);
                 await().atMost(20, TimeUnit.SECONDS)
                         .until(() -> daemon.bids().order(BidDaemon.key(order)).isPresent());
-                assertThat(c.broadcast(
-                                        c.sign(
-                                                tenant,
-                                                List.of(new Msg.CreateLease(new BidId(order, provider.address()))),
-                                                ""),
-                                        true)
-                                .ok())
-                        .isTrue();
+                long providerBefore =
+                        c.account(provider.address()).orElseThrow().balance("uusd");
+                long tenantBefore = c.account(tenant.address()).orElseThrow().balance("uusd");
+                VyomaClient.TxOutcome leased = c.broadcast(
+                        c.sign(tenant, List.of(new Msg.CreateLease(new BidId(order, provider.address()))), ""), true);
+                assertThat(leased.ok()).isTrue();
                 String lease = BidDaemon.key(order) + "/" + provider.address();
+                java.math.BigDecimal price = new java.math.BigDecimal(c.getJson("/v1/leases/" + lease)
+                        .orElseThrow()
+                        .path("price")
+                        .path("amount")
+                        .asString());
 
                 javax.net.ssl.SSLContext ssl = trusting(daemon.gateway().certificatePem());
                 java.net.http.HttpClient https =
@@ -252,10 +255,25 @@ class ProviderDaemonTest {
                 String page = rawGet(daemon.ingress().port(), host);
                 assertThat(page).startsWith("HTTP/1.1 200").contains("<h1>web</h1>");
 
-                // The tenant closes: the lease ends and its process goes.
-                assertThat(c.broadcast(c.sign(tenant, List.of(new Msg.CloseDeployment(dep)), ""), true)
-                                .ok())
-                        .isTrue();
+                // Blocks pass and the provider withdraws (every second), then the tenant closes: the lease ends, its
+                // process goes, and exactly price × blocks moved from the tenant to the provider.
+                long firstWithdrawal = providerBefore;
+                await().atMost(20, TimeUnit.SECONDS)
+                        .until(() -> c.account(provider.address()).orElseThrow().balance("uusd") > firstWithdrawal);
+                VyomaClient.TxOutcome closed =
+                        c.broadcast(c.sign(tenant, List.of(new Msg.CloseDeployment(dep)), ""), true);
+                assertThat(closed.ok()).isTrue();
+                long blocks = closed.height() - leased.height();
+                long paid = price.multiply(java.math.BigDecimal.valueOf(blocks))
+                        .setScale(0, java.math.RoundingMode.DOWN)
+                        .longValueExact();
+                assertThat(c.account(provider.address()).orElseThrow().balance("uusd") - providerBefore)
+                        .as("provider earnings over %d blocks at %s", blocks, price)
+                        .isEqualTo(paid);
+                // The tenant's deposit (taken when the deployment was made) came back, less exactly that.
+                assertThat(c.account(tenant.address()).orElseThrow().balance("uusd") - tenantBefore)
+                        .isEqualTo(5_000_000 - paid);
+                assertThat(daemon.inventory().status().reservations()).isZero();
                 await().atMost(20, TimeUnit.SECONDS)
                         .until(() -> rawGet(daemon.ingress().port(), host).startsWith("HTTP/1.1 404"));
                 assertThat(daemon.leases().status(lease).get("total")).isEqualTo(0);
