@@ -1,0 +1,215 @@
+package dev.vyoma.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vyoma.client.Deployer;
+import dev.vyoma.client.Keyring;
+import dev.vyoma.client.VyomaClient;
+import dev.vyoma.ledger.Genesis;
+import dev.vyoma.ledger.Params;
+import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.ledger.tx.Msg;
+import dev.vyoma.node.Node;
+import dev.vyoma.node.api.Api;
+import dev.vyoma.node.mempool.Mempool;
+import dev.vyoma.sdl.Sdl;
+import dev.vyoma.sdl.SdlDocument;
+import dev.vyoma.testkit.Fixtures;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kill -9 the provider while a lease runs: started again, it re-adopts the workload, with no second process. */
+class ProviderCrashTest {
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static KeyPair key(String name) {
+        return KeyPair.fromSeed(Arrays.copyOf(("crash:" + name).getBytes(StandardCharsets.UTF_8), 32));
+    }
+
+    private static Process startProvider(Path home, Path config) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ProviderMain.class.getName(),
+                "--home",
+                home.toString(),
+                "--config",
+                config.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        CountDownLatch ready = new CountDownLatch(1);
+        StringBuilder log = new StringBuilder();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    synchronized (log) {
+                        log.append(line).append('\n');
+                    }
+                    if (line.startsWith("vyoma provider ") && line.contains(" ready:")) {
+                        ready.countDown();
+                    }
+                }
+            } catch (Exception e) {
+                // ended
+            }
+        });
+        if (!ready.await(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            synchronized (log) {
+                throw new IllegalStateException("the provider did not start:\n" + log);
+            }
+        }
+        return p;
+    }
+
+    /** A process's command line from /proc (ProcessHandle.Info leaves it out for some processes). */
+    private static String commandLine(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"))
+                    .replace('\0', ' ');
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static String rawGet(int port, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream()
+                    .write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aKilledProviderReadoptsItsWorkload() throws Exception {
+        KeyPair tenant = key("tenant");
+        Path providerHome = dir.resolve("provider");
+        KeyPair provider;
+        Keyring ring = Keyring.open(providerHome, Keyring.Backend.TEST);
+        ring.importSeed("provider", Arrays.copyOf("crash:provider-seed".getBytes(StandardCharsets.UTF_8), 32), null);
+        provider = ring.unlock("provider", null);
+        List<Coin> coins = List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000));
+        Genesis genesis = new Genesis(
+                "vyoma-crash-test",
+                1_700_000_000_000L,
+                Params.defaults(),
+                List.of(
+                        new Genesis.Allocation(tenant.address(), coins),
+                        new Genesis.Allocation(provider.address(), coins)));
+        int ingressPort = freePort();
+        try (Node node = Node.start(new Node.Config(
+                        dir.resolve("node"),
+                        "n0",
+                        List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
+                        genesis,
+                        key("validator").address(),
+                        Duration.ofMillis(100),
+                        1_000,
+                        100,
+                        Mempool.Limits.defaults()));
+                Api api = Api.start(node, "127.0.0.1", 0)) {
+            await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
+            String url = "http://127.0.0.1:" + api.port();
+            Path config = dir.resolve("provider.yaml");
+            Files.writeString(config, """
+                    node: NODE
+                    key: provider
+                    keyringBackend: test
+                    host: auto
+                    gateway: 127.0.0.1:0
+                    ingress: 127.0.0.1:INGRESS
+                    inventory:
+                      nodes:
+                        - {name: n0, cpu: 8, memory: 32Gi, storage: 200Gi}
+                    pricing: {denom: uusd, cpu: 10, memoryGi: 5, storageGi: {ephemeral: 1, ram: 5}, endpoint: 1}
+                    """.replace("NODE", url).replace("INGRESS", Integer.toString(ingressPort)));
+            Process first = startProvider(providerHome, config);
+            VyomaClient c = new VyomaClient(url);
+            Deployer.Result r;
+            try {
+                SdlDocument web = Sdl.parse(
+                                Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
+                        .document();
+                r = new Deployer(c)
+                        .deploy(
+                                tenant,
+                                web,
+                                new Deployer.Options(
+                                        new Coin("uusd", 5_000_000),
+                                        "cheapest",
+                                        Duration.ofSeconds(30),
+                                        Duration.ofSeconds(30)),
+                                line -> {});
+            } catch (RuntimeException e) {
+                first.destroyForcibly();
+                throw e;
+            }
+            String host = r.leases().get(0).uris().get(0);
+            assertThat(rawGet(ingressPort, host)).startsWith("HTTP/1.1 200");
+            Path records = providerHome.resolve("state").resolve("leases");
+            long webPid;
+            try (var files = Files.walk(records)) {
+                Path rec = files.filter(p -> p.toString().endsWith(".json"))
+                        .findFirst()
+                        .orElseThrow();
+                webPid = tools.jackson.databind.json.JsonMapper.builder()
+                        .build()
+                        .readTree(Files.readString(rec))
+                        .path("pid")
+                        .asLong();
+            }
+
+            first.destroyForcibly().waitFor();
+            // The workload runs on while its provider is down.
+            assertThat(ProcessHandle.of(webPid).map(ProcessHandle::isAlive)).contains(true);
+
+            Process second = startProvider(providerHome, config);
+            try {
+                await().atMost(20, TimeUnit.SECONDS)
+                        .until(() -> rawGet(ingressPort, host).startsWith("HTTP/1.1 200"));
+                // The same process, and no other.
+                long servers = ProcessHandle.allProcesses()
+                        .filter(h -> commandLine(h.pid()).contains("StaticWebServer"))
+                        .count();
+                assertThat(servers).isEqualTo(1);
+                assertThat(ProcessHandle.of(webPid).map(ProcessHandle::isAlive)).contains(true);
+
+                c.broadcast(c.sign(tenant, List.of(new Msg.CloseDeployment(r.deployment())), ""), true);
+                await().atMost(20, TimeUnit.SECONDS)
+                        .until(() ->
+                                ProcessHandle.of(webPid).map(h -> !h.isAlive()).orElse(true));
+            } finally {
+                second.destroy();
+                second.waitFor(20, TimeUnit.SECONDS);
+                ProcessHandle.of(webPid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+}
