@@ -227,6 +227,38 @@ public final class Deployer {
         }
     }
 
+    /**
+     * What the provider of {@code lease} ({@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}) says about it: manifest held,
+     * replicas ready of total, URIs, any problem.
+     */
+    public JsonNode status(KeyPair tenant, String lease) throws InterruptedException {
+        int slash = lease.lastIndexOf('/');
+        Address provider = Address.parse(lease.substring(slash + 1));
+        String host = chain.getJson("/v1/providers/" + provider)
+                .orElseThrow(() -> new DeployException("no provider " + provider))
+                .path("hostUri")
+                .asString();
+        String token = LeaseToken.create(tenant, provider, lease, Duration.ofMinutes(5), Instant.now());
+        try {
+            HttpResponse<String> r = pinned(provider)
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create(host + "/v1/leases/" + lease.substring(0, slash) + "/status"))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .header("Authorization", "Bearer " + token)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            JsonNode n = JSON.readTree(r.body());
+            if (r.statusCode() != 200) {
+                throw new DeployException("provider " + provider + ": "
+                        + n.path("error").path("message").asString());
+            }
+            return n;
+        } catch (java.io.IOException e) {
+            throw new DeployException("cannot reach provider " + provider + " at " + host + ": " + e.getMessage());
+        }
+    }
+
     /** An HTTPS client trusting exactly the certificates {@code provider} published on the chain. */
     private HttpClient pinned(Address provider) {
         try {
