@@ -45,8 +45,14 @@ final class DevnetCommand implements Callable<Integer> {
     @Option(names = "--home", description = "Where the devnet keeps its state (default: ~/.vyoma-devnet).")
     Path home;
 
+    @Option(
+            names = "--port-base",
+            description =
+                    "Use ports BASE (API), BASE+1 (consensus), BASE+2/+3 (provider gateways) and BASE+4/+5 (ingresses)"
+                            + " instead of 1317, 26656, 8443/8444 and 8080/8081, when those are taken. Only for a new devnet.")
+    Integer portBase;
+
     private static final String CHAIN = "vyoma-devnet-1";
-    private static final int API = 1317;
 
     @Override
     public Integer call() throws Exception {
@@ -56,18 +62,20 @@ final class DevnetCommand implements Callable<Integer> {
         Keyring keys = Keyring.open(keysHome, Keyring.Backend.TEST);
         boolean fresh = !Files.exists(dir.resolve("node").resolve("config.json"));
         if (fresh) {
-            init(dir, keys);
+            init(dir, keys, portBase);
         }
+        int apiPort = Integer.parseInt(
+                NodeHome.at(dir.resolve("node")).settings().self().apiAddress().replaceAll(".*:", ""));
         Node node = Node.start(NodeHome.at(dir.resolve("node")).nodeConfig());
         Api api;
         try {
-            api = Api.start(node, "127.0.0.1", API);
+            api = Api.start(node, "127.0.0.1", apiPort);
         } catch (RuntimeException e) {
             node.close();
-            throw new UserException("cannot serve the API on 127.0.0.1:" + API
+            throw new UserException("cannot serve the API on 127.0.0.1:" + apiPort
                     + " (is another devnet or node running?): " + e.getMessage());
         }
-        String url = "http://127.0.0.1:" + API;
+        String url = "http://127.0.0.1:" + apiPort;
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!node.isLeader() || node.height() < 1) {
             if (System.nanoTime() > deadline) {
@@ -139,7 +147,11 @@ final class DevnetCommand implements Callable<Integer> {
         return r;
     }
 
-    private static void init(Path dir, Keyring keys) throws IOException {
+    private static void init(Path dir, Keyring keys, Integer base) throws IOException {
+        int api = base == null ? 1317 : base;
+        int raft = base == null ? 26656 : base + 1;
+        int[] gateways = base == null ? new int[] {8443, 8444} : new int[] {base + 2, base + 3};
+        int[] ingresses = base == null ? new int[] {8080, 8081} : new int[] {base + 4, base + 5};
         List<Genesis.Allocation> funded = new ArrayList<>();
         for (String name : List.of("tenant", "auditor", "provider-gpu", "provider-cpu")) {
             Keyring.Entry e =
@@ -151,18 +163,21 @@ final class DevnetCommand implements Callable<Integer> {
         NodeHome.Settings settings = new NodeHome.Settings(
                 "n0",
                 "devnet",
-                List.of(new NodeHome.Member("n0", "127.0.0.1:26656", "127.0.0.1:" + API)),
+                List.of(new NodeHome.Member("n0", "127.0.0.1:" + raft, "127.0.0.1:" + api)),
                 1_000,
                 NodeHome.DEFAULT_MAX_TXS_PER_BLOCK,
                 1_000);
         NodeHome.init(dir.resolve("node"), settings, genesis, NodeHome.newKey());
-        String node = "node: http://127.0.0.1:" + API
+        String node = "node: http://127.0.0.1:" + api
                 + "\nkeyringBackend: test\nhost: auto\nbidDeposit: 500000uvyo\nwithdrawEverySeconds: 60\n";
         Files.createDirectories(dir.resolve("provider-gpu"));
-        Files.writeString(dir.resolve("provider-gpu").resolve("provider.yaml"), node + """
+        Files.writeString(
+                dir.resolve("provider-gpu").resolve("provider.yaml"),
+                node
+                        + """
                 key: provider-gpu
-                gateway: 127.0.0.1:8443
-                ingress: 127.0.0.1:8080
+                gateway: 127.0.0.1:GATEWAY
+                ingress: 127.0.0.1:INGRESS
                 attributes: {region: us-west, tier: community, organization: devnet-gpu}
                 info: {email: gpu@devnet.local}
                 inventory:
@@ -179,12 +194,16 @@ final class DevnetCommand implements Callable<Integer> {
                   storageGi: {ephemeral: 0.5, ram: 8}
                   gpu: {h100: 40000}
                   endpoint: 1
-                """);
+                """.replace("GATEWAY", Integer.toString(gateways[0]))
+                                .replace("INGRESS", Integer.toString(ingresses[0])));
         Files.createDirectories(dir.resolve("provider-cpu"));
-        Files.writeString(dir.resolve("provider-cpu").resolve("provider.yaml"), node + """
+        Files.writeString(
+                dir.resolve("provider-cpu").resolve("provider.yaml"),
+                node
+                        + """
                 key: provider-cpu
-                gateway: 127.0.0.1:8444
-                ingress: 127.0.0.1:8081
+                gateway: 127.0.0.1:GATEWAY
+                ingress: 127.0.0.1:INGRESS
                 attributes: {region: us-west, tier: community, organization: devnet-cpu}
                 info: {email: cpu@devnet.local}
                 inventory:
@@ -197,7 +216,8 @@ final class DevnetCommand implements Callable<Integer> {
                   memoryGi: 5
                   storageGi: {ephemeral: 0.5, ram: 5}
                   endpoint: 1
-                """);
+                """.replace("GATEWAY", Integer.toString(gateways[1]))
+                                .replace("INGRESS", Integer.toString(ingresses[1])));
     }
 
     /** The auditor signs each provider's region and tier, so SDLs asking for signedBy this auditor find them. */
