@@ -36,8 +36,15 @@ import tools.jackson.databind.JsonNode;
  */
 public final class BidDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BidDaemon.class);
-    private static final Set<String> EVENTS =
-            Set.of("OrderCreated", "BidLost", "BidClosed", "OrderClosed", "LeaseCreated", "LeaseClosed");
+    private static final Set<String> EVENTS = Set.of(
+            "OrderCreated",
+            "BidLost",
+            "BidClosed",
+            "OrderClosed",
+            "LeaseCreated",
+            "LeaseClosed",
+            "ProviderAttributesSigned",
+            "ProviderAttributesDeleted");
 
     /** Where the daemon talks to, who it is, what it deposits per bid, and where it keeps its cursor. */
     public record Settings(String nodeUrl, KeyPair key, Coin bidDeposit, Path cursorFile) {
@@ -58,7 +65,7 @@ public final class BidDaemon implements AutoCloseable {
 
     private final Settings settings;
     private final BidEngine engine;
-    private final BidEngine.Profile profile;
+    private volatile BidEngine.Profile profile;
     private final VyomaClient client;
     private final Address me;
     private final Map<String, OrderState> orders = new ConcurrentHashMap<>();
@@ -86,6 +93,7 @@ public final class BidDaemon implements AutoCloseable {
                         .trim()
                 : "";
         long from = client.status().height() + 1;
+        refreshAudits();
         catchUp();
         follower = cursor.isEmpty()
                 ? EventFollower.fromHeight(settings.nodeUrl(), from, EVENTS, this::handle)
@@ -133,6 +141,22 @@ public final class BidDaemon implements AutoCloseable {
         return done;
     }
 
+    /** Reads what auditors signed for this provider, so orders that require auditors are judged on it. */
+    private void refreshAudits() {
+        List<dev.vyoma.ledger.market.Matching.Audited> audited = new java.util.ArrayList<>();
+        for (JsonNode a :
+                client.getJson("/v1/audits?provider=" + me).orElseThrow().path("items")) {
+            List<dev.vyoma.sdl.spec.Attribute> attrs = new java.util.ArrayList<>();
+            for (JsonNode at : a.path("attributes")) {
+                attrs.add(new dev.vyoma.sdl.spec.Attribute(
+                        at.path("key").asString(), at.path("value").asString()));
+            }
+            audited.add(new dev.vyoma.ledger.market.Matching.Audited(
+                    a.path("auditor").asString(), attrs));
+        }
+        profile = new BidEngine.Profile(profile.attributes(), audited);
+    }
+
     private void catchUp() {
         int offset = 0;
         while (true) {
@@ -169,6 +193,11 @@ public final class BidDaemon implements AutoCloseable {
                 }
             }
             case "OrderClosed" -> release(orderId(id));
+            case "ProviderAttributesSigned", "ProviderAttributesDeleted" -> {
+                if (e.data().path("provider").asString().equals(me.toString())) {
+                    refreshAudits();
+                }
+            }
             default -> {}
         }
         save(e.id());

@@ -70,7 +70,8 @@ class BidDaemonTest {
                 Params.defaults(),
                 List.of(
                         new Genesis.Allocation(tenant.address(), coins),
-                        new Genesis.Allocation(provider.address(), coins)));
+                        new Genesis.Allocation(provider.address(), coins),
+                        new Genesis.Allocation(key("auditor").address(), coins)));
         try (Node node = Node.start(new Node.Config(
                         dir.resolve("node"),
                         "n0",
@@ -152,6 +153,45 @@ class BidDaemonTest {
                 await().atMost(20, TimeUnit.SECONDS)
                         .until(() -> inventory.status().reservations() == 0);
                 assertThat(inventory.status().cpuFreeMillis()).isEqualTo(4_000);
+
+                // An order that requires an auditor's signature: no bid until the auditor signs, then a bid.
+                KeyPair auditor = key("auditor");
+                String signedSdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+                        .replace(
+                                "    dcloud:\n      pricing:",
+                                "    dcloud:\n      attributes:\n        region: eu\n      signedBy:\n        anyOf:\n          - "
+                                        + auditor.address() + "\n      pricing:");
+                SdlDocument signed = Sdl.parse(signedSdl, "signed.yaml").document();
+                DeploymentId needsAudit = new DeploymentId(tenant.address(), 4);
+                ok(
+                        c,
+                        tenant,
+                        new Msg.CreateDeployment(
+                                needsAudit,
+                                signed.groups(),
+                                signed.manifestVersion().hex(),
+                                new Coin("uusd", 5_000_000)));
+                String auditKey = BidDaemon.key(new OrderId(new GroupId(needsAudit, 1), 1));
+                await().atMost(20, TimeUnit.SECONDS)
+                        .until(() -> daemon.order(auditKey).isPresent());
+                assertThat(daemon.order(auditKey)).contains(BidDaemon.OrderState.SKIPPED);
+                assertThat(daemon.whySkipped(auditKey).orElseThrow()).contains("auditor");
+                ok(c, auditor, new Msg.SignProviderAttributes(auditor.address(), provider.address(), attributes));
+                DeploymentId audited = new DeploymentId(tenant.address(), 5);
+                ok(
+                        c,
+                        tenant,
+                        new Msg.CreateDeployment(
+                                audited,
+                                signed.groups(),
+                                signed.manifestVersion().hex(),
+                                new Coin("uusd", 5_000_000)));
+                String auditedKey = BidDaemon.key(new OrderId(new GroupId(audited, 1), 1));
+                await().atMost(20, TimeUnit.SECONDS)
+                        .until(() -> daemon.order(auditedKey).isPresent());
+                assertThat(daemon.order(auditedKey))
+                        .as(daemon.whySkipped(auditedKey).orElse(""))
+                        .contains(BidDaemon.OrderState.BID);
 
                 // An order this provider cannot serve gets no bid, with the reason kept.
                 String eu = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))

@@ -5,7 +5,6 @@ import dev.vyoma.ledger.Context;
 import dev.vyoma.ledger.ErrorCode;
 import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.Rejected;
-import dev.vyoma.ledger.audit.AuditKey;
 import dev.vyoma.ledger.bank.Bank;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.Deployment;
@@ -168,12 +167,7 @@ public final class Market {
     }
 
     private static List<Matching.Audited> audited(Context ctx, Address provider) {
-        List<Matching.Audited> out = new ArrayList<>();
-        for (AuditKey key : ctx.state().auditsByProvider.keys(provider)) {
-            out.add(new Matching.Audited(
-                    key.auditor().toString(), ctx.state().audits.get(key).attributes()));
-        }
-        return out;
+        return Matching.audited(ctx.state(), provider);
     }
 
     static void closeBidMsg(Context ctx, Msg.CloseBid m) {

@@ -22,6 +22,15 @@ public final class Matching {
     /** Attributes one auditor signed for the provider. */
     public record Audited(String auditor, List<Attribute> attributes) {}
 
+    /** What each auditor signed for {@code provider}, in auditor order. */
+    public static List<Audited> audited(dev.vyoma.ledger.LedgerState state, dev.vyoma.ledger.crypto.Address provider) {
+        List<Audited> out = new ArrayList<>();
+        for (dev.vyoma.ledger.audit.AuditKey key : state.auditsByProvider.keys(provider)) {
+            out.add(new Audited(key.auditor().toString(), state.audits.get(key).attributes()));
+        }
+        return out;
+    }
+
     /** Null when the provider meets the group's placement requirements, else why not. */
     public static String requirementsMismatch(GroupSpec spec, List<Attribute> own, List<Audited> audited) {
         List<Attribute> wanted = spec.requirements().attributes();

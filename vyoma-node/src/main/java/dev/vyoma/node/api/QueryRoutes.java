@@ -120,6 +120,11 @@ final class QueryRoutes {
             Address a = address(ctx.pathParam("address"), "address");
             one(ctx, q -> q.provider(a), "provider");
         });
+        routes.get("/v1/audits", ctx -> {
+            Address provider = address(required(ctx, "provider"), "provider");
+            List<?> audits = node.query(s -> dev.vyoma.ledger.market.Matching.audited(s, provider));
+            ctx.json(Map.of("items", audits, "offset", 0, "more", false));
+        });
         routes.get("/v1/certificates", ctx -> {
             Address owner = address(required(ctx, "owner"), "owner");
             List<?> certs = node.query(s -> new Queries(s).activeCertificates(owner));
