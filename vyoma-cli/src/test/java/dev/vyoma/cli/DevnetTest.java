@@ -134,7 +134,7 @@ class DevnetTest {
                     new PrintWriter(new StringWriter(), true));
             assertThat(closed).isZero();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (rawGet(uri).startsWith("HTTP/1.1 200") && System.nanoTime() < deadline) {
+            while (!rawGet(uri).startsWith("HTTP/1.1 404") && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
             assertThat(rawGet(uri)).startsWith("HTTP/1.1 404");

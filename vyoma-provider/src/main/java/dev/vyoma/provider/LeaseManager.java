@@ -63,12 +63,13 @@ public final class LeaseManager {
 
     /** Stops a lease's services (it ended). */
     public synchronized void ended(String lease) {
+        // Stop sending traffic first, then stop the processes.
+        ingress.unroute(ingressId(lease));
         try {
             runtime.teardown(lease);
         } catch (IOException e) {
             LOG.warn("lease {}: teardown failed: {}", lease, e.toString());
         }
-        ingress.unroute(ingressId(lease));
     }
 
     /** After a restart: re-adopts the services of {@code active} leases, removes the others; returns what runs. */
