@@ -38,6 +38,9 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * gateway: 127.0.0.1:8443          # HTTPS for tenants' manifests
  * ingress: 127.0.0.1:8080          # HTTP, by Host header: ID.ingress.DOMAIN
  * ingressDomain: localhost
+ * images:                          # how the process runtime runs images (default: nginx*, httpd* built in)
+ *   - {match: "nginx*", builtin: static-web}
+ *   - {match: "python:3*", command: [sh, -c, 'exec python3 -m http.server $PORT']}
  * inventory:
  *   nodes:
  *     - name: node-0
@@ -71,7 +74,8 @@ public record ProviderConfig(
         PriceList prices,
         String gateway,
         String ingress,
-        String ingressDomain) {
+        String ingressDomain,
+        List<dev.vyoma.provider.runtime.ImageTable.Entry> images) {
 
     /** Reads and checks a configuration file. */
     public static ProviderConfig read(Path file) throws IOException {
@@ -142,7 +146,35 @@ public record ProviderConfig(
                 prices,
                 f.optionalText("gateway", "127.0.0.1:8443"),
                 f.optionalText("ingress", "127.0.0.1:8080"),
-                f.optionalText("ingressDomain", "localhost"));
+                f.optionalText("ingressDomain", "localhost"),
+                images(f));
+    }
+
+    /** {@code images: [{match: GLOB, builtin: static-web} | {match: GLOB, command: [...]}]}; the defaults if absent. */
+    private static List<dev.vyoma.provider.runtime.ImageTable.Entry> images(Fields f) {
+        if (f.raw("images") == null) {
+            return List.of(
+                    new dev.vyoma.provider.runtime.ImageTable.Entry("nginx*", "static-web", null),
+                    new dev.vyoma.provider.runtime.ImageTable.Entry("httpd*", "static-web", null));
+        }
+        List<dev.vyoma.provider.runtime.ImageTable.Entry> out = new ArrayList<>();
+        List<Object> list = f.list("images");
+        for (int i = 0; i < list.size(); i++) {
+            Fields e = f.child("images[" + i + "]", list.get(i));
+            List<String> command = new ArrayList<>();
+            if (e.raw("command") != null) {
+                for (Object c : e.list("command")) {
+                    command.add(String.valueOf(c));
+                }
+            }
+            try {
+                out.add(new dev.vyoma.provider.runtime.ImageTable.Entry(
+                        e.text("match"), e.raw("builtin") == null ? null : String.valueOf(e.raw("builtin")), command));
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(e.where + ": " + ex.getMessage());
+            }
+        }
+        return out;
     }
 
     private static Inventory.NodeSpec node(Fields n) {

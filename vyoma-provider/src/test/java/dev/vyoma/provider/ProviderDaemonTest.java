@@ -148,6 +148,14 @@ class ProviderDaemonTest {
         assertThatThrownBy(() -> ProviderConfig.read(file)).hasMessageContaining("pricing: denom is required");
         Files.writeString(file, CONFIG.replace("cpu: 10", "cpu: -1"));
         assertThatThrownBy(() -> ProviderConfig.read(file)).hasMessageContaining("cpu must be a price of 0 or more");
+        Files.writeString(file, CONFIG + "images:\n  - {match: \"acme*\"}\n");
+        assertThatThrownBy(() -> ProviderConfig.read(file))
+                .hasMessageContaining("images[0]")
+                .hasMessageContaining("builtin or command");
+        Files.writeString(file, CONFIG + "images:\n  - {match: \"acme*\", command: [sh, -c, 'exec run $PORT']}\n");
+        assertThat(ProviderConfig.read(file).images())
+                .extracting(e -> e.command().get(0))
+                .containsExactly("sh");
         Files.writeString(file, "[1, 2]");
         assertThatThrownBy(() -> ProviderConfig.read(file)).hasMessageContaining("expected a mapping");
     }

@@ -99,6 +99,32 @@ class ProcessRuntimeTest {
         }
     }
 
+    /** A command entry: the service gets its port in PORT, and its env. */
+    @Test
+    void aCommandFromTheImageTableRunsWithItsPort() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ImageTable table = new ImageTable(java.util.List.of(new ImageTable.Entry(
+                "acme/site*",
+                null,
+                java.util.List.of(
+                        "sh",
+                        "-c",
+                        "exec '" + javaBin + "' -Xmx64m -cp '" + System.getProperty("java.class.path") + "' "
+                                + StaticWebServer.class.getName() + " --port \"$PORT\" --title \"$GREETING\""))));
+        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+                .replace("image: nginx:1.27-alpine", "image: acme/site:1\n    env:\n      - GREETING=hello-from-env");
+        runtime = new ProcessRuntime(table, state);
+        ProcessRuntime.LeaseStatus s = runtime.deploy(LEASE, manifest(sdl));
+        await().atMost(20, TimeUnit.SECONDS).until(() -> runtime.status(LEASE).ready() == 1);
+        HttpResponse<String> page = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                        + s.replicas().get(0).port() + "/"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).contains("<h1>hello-from-env</h1>");
+    }
+
     @Test
     void anImageThisProviderCannotRunIsSaidSo() throws Exception {
         String gpu = Files.readString(Fixtures.repositoryRoot().resolve("examples/gpu-llm.yaml"));
