@@ -89,7 +89,7 @@ public final class Deployer {
             if (!lease.ok()) {
                 throw new DeployException("the lease on " + provider + " was refused: " + lease.log());
             }
-            String leaseId = key(order) + "/" + provider;
+            String leaseId = new BidId(order, provider).toString();
             progress.accept("lease " + leaseId + " at "
                     + chosen.path("price").path("amount").asString()
                     + chosen.path("price").path("denom").asString() + " per block");
@@ -112,7 +112,7 @@ public final class Deployer {
         Instant settle = null;
         while (true) {
             JsonNode bids =
-                    chain.getJson("/v1/bids?order=" + key(order)).orElseThrow().path("items");
+                    chain.getJson("/v1/bids?order=" + order).orElseThrow().path("items");
             List<JsonNode> open = new ArrayList<>();
             for (JsonNode b : bids) {
                 if (b.path("state").asString().equals("open")) {
@@ -172,7 +172,7 @@ public final class Deployer {
                 .asString();
         HttpClient https = pinned(provider);
         String token = LeaseToken.create(tenant, provider, lease, Duration.ofMinutes(10), Instant.now());
-        String base = host + "/v1/leases/" + key(order);
+        String base = host + "/v1/leases/" + order;
         String manifest = JsonWriter.compact(AkashJson.manifest(doc.manifest()));
         try {
             HttpResponse<String> r = https.send(
@@ -289,10 +289,5 @@ public final class Deployer {
         } catch (java.security.GeneralSecurityException | java.io.IOException e) {
             throw new DeployException("cannot set up TLS for provider " + provider + ": " + e.getMessage());
         }
-    }
-
-    private static String key(OrderId o) {
-        DeploymentId d = o.group().deployment();
-        return d.owner() + "/" + d.dseq() + "/" + o.group().gseq() + "/" + o.oseq();
     }
 }

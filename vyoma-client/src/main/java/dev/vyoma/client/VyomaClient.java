@@ -71,6 +71,7 @@ public final class VyomaClient {
     private final URI base;
     private final HttpClient http;
     private volatile Fees fees;
+    private volatile String chainId;
 
     private record Fees(String denom, long defaultFee, Map<String, Long> byKind) {
         long of(List<Msg> msgs) {
@@ -123,10 +124,15 @@ public final class VyomaClient {
 
     /** Builds and signs a transaction of {@code msgs} from {@code key}, with its next sequence and the fee. */
     public SignedTx sign(KeyPair key, List<Msg> msgs, String memo) {
-        Status status = status();
+        String id = chainId;
+        if (id == null) {
+            // A chain's id never changes: ask once, not for every transaction.
+            id = status().chainId();
+            chainId = id;
+        }
         long sequence = account(key.address()).map(AccountInfo::sequence).orElse(0L);
         Fees f = fees();
-        Tx tx = new Tx(status.chainId(), key.publicKey(), sequence, new Coin(f.denom(), f.of(msgs)), msgs, memo);
+        Tx tx = new Tx(id, key.publicKey(), sequence, new Coin(f.denom(), f.of(msgs)), msgs, memo);
         return new SignedTx(tx, Ed25519.sign(key.privateKey(), tx.signBytes()));
     }
 

@@ -178,7 +178,7 @@ public final class BidDaemon implements AutoCloseable {
             case "OrderCreated" -> consider(orderId(id));
             case "LeaseCreated" -> {
                 if (provider(id).equals(me)) {
-                    orders.put(key(orderId(id)), OrderState.WON);
+                    orders.put(orderId(id).toString(), OrderState.WON);
                 }
             }
             case "BidLost", "BidClosed" -> {
@@ -189,7 +189,7 @@ public final class BidDaemon implements AutoCloseable {
             case "LeaseClosed" -> {
                 if (provider(id).equals(me)) {
                     release(orderId(id));
-                    leaseEnded.accept(key(orderId(id)) + "/" + me);
+                    leaseEnded.accept(new dev.vyoma.ledger.market.BidId(orderId(id), me).toString());
                 }
             }
             case "OrderClosed" -> release(orderId(id));
@@ -204,7 +204,7 @@ public final class BidDaemon implements AutoCloseable {
     }
 
     private void consider(OrderId order) {
-        String k = key(order);
+        String k = order.toString();
         if (orders.containsKey(k)) {
             return;
         }
@@ -246,7 +246,7 @@ public final class BidDaemon implements AutoCloseable {
     }
 
     private void release(OrderId order) {
-        String k = key(order);
+        String k = order.toString();
         engine.inventory().release(k);
         orders.remove(k);
     }
@@ -267,12 +267,6 @@ public final class BidDaemon implements AutoCloseable {
 
     private static Address provider(JsonNode id) {
         return Address.parse(id.path("provider").asString());
-    }
-
-    /** The order's id as Akash writes it. */
-    public static String key(OrderId o) {
-        DeploymentId d = o.group().deployment();
-        return d.owner() + "/" + d.dseq() + "/" + o.group().gseq() + "/" + o.oseq();
     }
 
     @Override

@@ -119,7 +119,7 @@ class BidDaemonTest {
             try (BidDaemon daemon =
                     new BidDaemon(settings, engine, new BidEngine.Profile(attributes, List.of())).start()) {
                 OrderId earlyOrder = new OrderId(new GroupId(early, 1), 1);
-                String earlyKey = BidDaemon.key(earlyOrder);
+                String earlyKey = earlyOrder.toString();
                 await().atMost(20, TimeUnit.SECONDS)
                         .until(() -> daemon.order(earlyKey).isPresent());
                 assertThat(daemon.order(earlyKey)).contains(BidDaemon.OrderState.BID);
@@ -132,9 +132,9 @@ class BidDaemonTest {
                                 late, web.groups(), web.manifestVersion().hex(), new Coin("uusd", 5_000_000)));
                 OrderId lateOrder = new OrderId(new GroupId(late, 1), 1);
                 await().atMost(20, TimeUnit.SECONDS)
-                        .until(() -> daemon.order(BidDaemon.key(lateOrder)).isPresent());
+                        .until(() -> daemon.order(lateOrder.toString()).isPresent());
                 // 0.5 CPU × 100 + 0.5 GiB × 50 + 1 GiB ephemeral × 1 + 1 endpoint × 1, per block.
-                var bids = c.getJson("/v1/bids?order=" + BidDaemon.key(lateOrder))
+                var bids = c.getJson("/v1/bids?order=" + lateOrder.toString())
                         .orElseThrow()
                         .path("items");
                 assertThat(bids.get(0).path("price").path("amount").asString()).isEqualTo("77");
@@ -144,7 +144,7 @@ class BidDaemonTest {
                 ok(c, tenant, new Msg.CreateLease(new BidId(lateOrder, provider.address())));
                 ok(c, tenant, new Msg.CloseDeployment(early));
                 await().atMost(20, TimeUnit.SECONDS)
-                        .until(() -> daemon.order(BidDaemon.key(lateOrder))
+                        .until(() -> daemon.order(lateOrder.toString())
                                         .equals(java.util.Optional.of(BidDaemon.OrderState.WON))
                                 && inventory.status().reservations() == 1);
 
@@ -171,7 +171,7 @@ class BidDaemonTest {
                                 signed.groups(),
                                 signed.manifestVersion().hex(),
                                 new Coin("uusd", 5_000_000)));
-                String auditKey = BidDaemon.key(new OrderId(new GroupId(needsAudit, 1), 1));
+                String auditKey = new OrderId(new GroupId(needsAudit, 1), 1).toString();
                 await().atMost(20, TimeUnit.SECONDS)
                         .until(() -> daemon.order(auditKey).isPresent());
                 assertThat(daemon.order(auditKey)).contains(BidDaemon.OrderState.SKIPPED);
@@ -186,7 +186,7 @@ class BidDaemonTest {
                                 signed.groups(),
                                 signed.manifestVersion().hex(),
                                 new Coin("uusd", 5_000_000)));
-                String auditedKey = BidDaemon.key(new OrderId(new GroupId(audited, 1), 1));
+                String auditedKey = new OrderId(new GroupId(audited, 1), 1).toString();
                 await().atMost(20, TimeUnit.SECONDS)
                         .until(() -> daemon.order(auditedKey).isPresent());
                 assertThat(daemon.order(auditedKey))
@@ -205,7 +205,7 @@ class BidDaemonTest {
                         tenant,
                         new Msg.CreateDeployment(
                                 elsewhere, us.groups(), us.manifestVersion().hex(), new Coin("uusd", 5_000_000)));
-                String k = BidDaemon.key(new OrderId(new GroupId(elsewhere, 1), 1));
+                String k = new OrderId(new GroupId(elsewhere, 1), 1).toString();
                 await().atMost(20, TimeUnit.SECONDS).until(() -> daemon.order(k).isPresent());
                 assertThat(daemon.order(k)).contains(BidDaemon.OrderState.SKIPPED);
                 assertThat(daemon.whySkipped(k).orElseThrow()).contains("region=us");

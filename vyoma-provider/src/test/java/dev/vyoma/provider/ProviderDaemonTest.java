@@ -123,7 +123,7 @@ class ProviderDaemonTest {
                                 ""),
                         true);
                 OrderId order = new OrderId(new GroupId(dep, 1), 1);
-                String k = BidDaemon.key(order);
+                String k = order.toString();
                 await().atMost(20, TimeUnit.SECONDS)
                         .until(() -> daemon.bids().order(k).isPresent());
                 assertThat(daemon.bids().order(k)).contains(BidDaemon.OrderState.BID);
@@ -211,14 +211,14 @@ class ProviderDaemonTest {
                         .isTrue();
                 OrderId order = new OrderId(new GroupId(dep, 1), 1);
                 await().atMost(20, TimeUnit.SECONDS)
-                        .until(() -> daemon.bids().order(BidDaemon.key(order)).isPresent());
+                        .until(() -> daemon.bids().order(order.toString()).isPresent());
                 long providerBefore =
                         c.account(provider.address()).orElseThrow().balance("uusd");
                 long tenantBefore = c.account(tenant.address()).orElseThrow().balance("uusd");
                 VyomaClient.TxOutcome leased = c.broadcast(
                         c.sign(tenant, List.of(new Msg.CreateLease(new BidId(order, provider.address()))), ""), true);
                 assertThat(leased.ok()).isTrue();
-                String lease = BidDaemon.key(order) + "/" + provider.address();
+                String lease = order.toString() + "/" + provider.address();
                 java.math.BigDecimal price = new java.math.BigDecimal(c.getJson("/v1/leases/" + lease)
                         .orElseThrow()
                         .path("price")
@@ -230,7 +230,7 @@ class ProviderDaemonTest {
                         java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
                 String token = dev.vyoma.client.LeaseToken.create(
                         tenant, provider.address(), lease, Duration.ofMinutes(5), java.time.Instant.now());
-                String base = "https://127.0.0.1:" + daemon.gateway().port() + "/v1/leases/" + BidDaemon.key(order);
+                String base = "https://127.0.0.1:" + daemon.gateway().port() + "/v1/leases/" + order.toString();
                 var put = https.send(
                         java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/manifest"))
                                 .header("Authorization", "Bearer " + token)
