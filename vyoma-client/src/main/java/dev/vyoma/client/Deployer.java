@@ -12,24 +12,13 @@ import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.json.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.sdl.spec.GroupSpec;
-import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The tenant's whole path in one call, what {@code vyoma deploy} runs: post the deployment, wait for bids, take
@@ -55,12 +44,12 @@ public final class Deployer {
         }
     }
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private final VyomaClient chain;
+    private final ProviderGateway gateway;
 
     public Deployer(VyomaClient chain) {
         this.chain = chain;
+        this.gateway = new ProviderGateway(chain);
     }
 
     public Result deploy(KeyPair tenant, SdlDocument doc, Options o, Consumer<String> progress)
@@ -166,128 +155,145 @@ public final class Deployer {
             Options o,
             Consumer<String> progress)
             throws InterruptedException {
-        String host = chain.getJson("/v1/providers/" + provider)
-                .orElseThrow()
-                .path("hostUri")
-                .asString();
-        HttpClient https = pinned(provider);
-        String token = LeaseToken.create(tenant, provider, lease, Duration.ofMinutes(10), Instant.now());
-        String base = host + "/v1/leases/" + order;
         String manifest = JsonWriter.compact(AkashJson.manifest(doc.manifest()));
         try {
-            HttpResponse<String> r = https.send(
-                    HttpRequest.newBuilder(URI.create(base + "/manifest"))
-                            .timeout(Duration.ofSeconds(60))
-                            .header("Authorization", "Bearer " + token)
-                            .PUT(HttpRequest.BodyPublishers.ofString(manifest))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 202) {
-                throw new DeployException("provider " + provider + " refused the manifest: "
-                        + JSON.readTree(r.body()).path("error").path("message").asString());
-            }
-            progress.accept("manifest accepted by " + provider + "; waiting for the services");
-            Instant deadline = Instant.now().plus(o.readyWait());
-            while (true) {
-                JsonNode s = JSON.readTree(https.send(
-                                HttpRequest.newBuilder(URI.create(base + "/status"))
-                                        .timeout(Duration.ofSeconds(30))
-                                        .header(
-                                                "Authorization",
-                                                "Bearer "
-                                                        + LeaseToken.create(
-                                                                tenant,
-                                                                provider,
-                                                                lease,
-                                                                Duration.ofMinutes(5),
-                                                                Instant.now()))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString())
-                        .body());
-                int ready = s.path("ready").asInt();
-                int total = s.path("total").asInt();
-                List<String> uris = new ArrayList<>();
-                s.path("uris").forEach(u -> uris.add(u.asString()));
-                String price = bid.path("price").path("amount").asString()
-                        + bid.path("price").path("denom").asString();
-                if (!s.path("problem").asString("").isEmpty()) {
-                    throw new DeployException(
-                            "provider " + provider + ": " + s.path("problem").asString());
-                }
-                if (total > 0 && ready == total) {
-                    return new Leased(lease, provider, price, uris, ready, total);
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    return new Leased(lease, provider, price, uris, ready, total);
-                }
-                Thread.sleep(250);
-            }
-        } catch (java.io.IOException e) {
-            throw new DeployException("cannot reach provider " + provider + " at " + host + ": " + e.getMessage());
+            gateway.sendManifest(tenant, lease, manifest);
+        } catch (ProviderGateway.GatewayException e) {
+            throw new DeployException("the manifest was not delivered: " + e.getMessage());
         }
+        progress.accept("manifest accepted by " + provider + "; waiting for the services");
+        String price = bid.path("price").path("amount").asString()
+                + bid.path("price").path("denom").asString();
+        return awaitReady(tenant, lease, provider, price, o.readyWait(), "");
+    }
+
+    /** Polls the lease's status until every replica is ready (running {@code version}, if given) or time is up. */
+    private Leased awaitReady(
+            KeyPair tenant, String lease, Address provider, String price, Duration wait, String version)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(wait);
+        while (true) {
+            JsonNode s;
+            try {
+                s = gateway.leaseStatus(tenant, lease);
+            } catch (ProviderGateway.GatewayException e) {
+                throw new DeployException(e.getMessage());
+            }
+            int ready = s.path("ready").asInt();
+            int total = s.path("total").asInt();
+            List<String> uris = new ArrayList<>();
+            s.path("uris").forEach(u -> uris.add(u.asString()));
+            s.path("forwardedPorts")
+                    .forEach(f -> uris.add(f.path("host").asString() + ":"
+                            + f.path("externalPort").asInt() + " ("
+                            + f.path("service").asString() + " port "
+                            + f.path("port").asInt() + ")"));
+            if (!s.path("problem").asString("").isEmpty()) {
+                throw new DeployException(
+                        "provider " + provider + ": " + s.path("problem").asString());
+            }
+            boolean current =
+                    version.isEmpty() || version.equals(s.path("version").asString(version));
+            if ((total > 0 && ready == total && current) || Instant.now().isAfter(deadline)) {
+                return new Leased(lease, provider, price, uris, ready, total);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /**
+     * Updates a running deployment to a new SDL: its groups (resources, placement, prices) must be the ones
+     * on the chain, as Akash allows; what changes is the manifest (images, commands, env, exposes). Posts the
+     * new version, sends the manifest to every active lease's provider and waits until each runs it.
+     */
+    public List<Leased> update(
+            KeyPair tenant, DeploymentId dep, SdlDocument doc, Duration readyWait, Consumer<String> progress)
+            throws InterruptedException {
+        JsonNode d = chain.getJson("/v1/deployments/" + dep.owner() + "/" + dep.dseq())
+                .orElseThrow(() -> new DeployException("no deployment " + dep.owner() + "/" + dep.dseq()));
+        if (!d.path("state").asString().equals("active")) {
+            throw new DeployException("deployment " + dep.dseq() + " is "
+                    + d.path("state").asString() + "; only an active deployment can be updated");
+        }
+        for (int g = 0; g < Math.max(doc.groups().size(), d.path("groups").size()); g++) {
+            GroupId gid = new GroupId(dep, g + 1);
+            java.util.Optional<dev.vyoma.ledger.deployment.Group> onChain = chain.group(gid);
+            if (g >= doc.groups().size() || onChain.isEmpty()) {
+                throw new DeployException("the SDL has " + doc.groups().size()
+                        + " placement group(s) but the deployment has others; an update keeps the groups"
+                        + " (create a new deployment to change them)");
+            }
+            GroupSpec mine = doc.groups().get(g);
+            if (!mine.equals(onChain.get().spec())) {
+                throw new DeployException("group " + mine.name()
+                        + " differs from the deployment's on the chain (resources, counts, placement or prices);"
+                        + " an update may change images, commands, env and exposes only."
+                        + " Create a new deployment to change what is leased");
+            }
+        }
+        String version = doc.manifestVersion().hex();
+        if (!version.equals(d.path("versionHex").asString())) {
+            VyomaClient.TxOutcome out =
+                    chain.broadcast(chain.sign(tenant, List.of(new Msg.UpdateDeployment(dep, version)), ""), true);
+            if (!out.ok()) {
+                throw new DeployException("the update was refused: " + out.log());
+            }
+            progress.accept("deployment " + dep.owner() + "/" + dep.dseq() + " now has version " + version);
+        }
+        String manifest = JsonWriter.compact(AkashJson.manifest(doc.manifest()));
+        List<Leased> out = new ArrayList<>();
+        for (JsonNode l : chain.getJson("/v1/leases?owner=" + dep.owner() + "&state=active&limit=1000")
+                .orElseThrow()
+                .path("items")) {
+            if (l.path("id").path("dseq").asLong() != dep.dseq()) {
+                continue;
+            }
+            JsonNode id = l.path("id");
+            Address provider = Address.parse(id.path("provider").asString());
+            String lease = new BidId(
+                            new OrderId(
+                                    new GroupId(dep, id.path("gseq").asInt()),
+                                    id.path("oseq").asInt()),
+                            provider)
+                    .toString();
+            String running;
+            try {
+                running = gateway.sendManifest(tenant, lease, manifest)
+                        .path("version")
+                        .asString();
+            } catch (ProviderGateway.GatewayException e) {
+                throw new DeployException("the new manifest was not delivered: " + e.getMessage());
+            }
+            progress.accept("new manifest accepted by " + provider + "; waiting for the services");
+            out.add(awaitReady(
+                    tenant,
+                    lease,
+                    provider,
+                    l.path("price").path("amount").asString()
+                            + l.path("price").path("denom").asString(),
+                    readyWait,
+                    running));
+        }
+        if (out.isEmpty()) {
+            throw new DeployException("deployment " + dep.dseq() + " has no active lease to update");
+        }
+        return out;
     }
 
     /**
      * What the provider of {@code lease} ({@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}) says about it: manifest held,
      * replicas ready of total, URIs, any problem.
      */
-    public JsonNode status(KeyPair tenant, String lease) throws InterruptedException {
-        int slash = lease.lastIndexOf('/');
-        Address provider = Address.parse(lease.substring(slash + 1));
-        String host = chain.getJson("/v1/providers/" + provider)
-                .orElseThrow(() -> new DeployException("no provider " + provider))
-                .path("hostUri")
-                .asString();
-        String token = LeaseToken.create(tenant, provider, lease, Duration.ofMinutes(5), Instant.now());
+    public JsonNode status(KeyPair tenant, String lease) {
         try {
-            HttpResponse<String> r = pinned(provider)
-                    .send(
-                            HttpRequest.newBuilder(
-                                            URI.create(host + "/v1/leases/" + lease.substring(0, slash) + "/status"))
-                                    .timeout(Duration.ofSeconds(30))
-                                    .header("Authorization", "Bearer " + token)
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            JsonNode n = JSON.readTree(r.body());
-            if (r.statusCode() != 200) {
-                throw new DeployException("provider " + provider + ": "
-                        + n.path("error").path("message").asString());
-            }
-            return n;
-        } catch (java.io.IOException e) {
-            throw new DeployException("cannot reach provider " + provider + " at " + host + ": " + e.getMessage());
+            return gateway.leaseStatus(tenant, lease);
+        } catch (ProviderGateway.GatewayException e) {
+            throw new DeployException(e.getMessage());
         }
     }
 
-    /** An HTTPS client trusting exactly the certificates {@code provider} published on the chain. */
-    private HttpClient pinned(Address provider) {
-        try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            int i = 0;
-            for (JsonNode c : chain.getJson("/v1/certificates?owner=" + provider)
-                    .orElseThrow()
-                    .path("items")) {
-                trust.setCertificateEntry(
-                        "c" + i++,
-                        CertificateFactory.getInstance("X.509")
-                                .generateCertificate(new ByteArrayInputStream(
-                                        c.path("certPem").asString().getBytes(StandardCharsets.US_ASCII))));
-            }
-            if (i == 0) {
-                throw new DeployException(
-                        "provider " + provider + " has published no certificate; its gateway cannot be trusted");
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(null, tmf.getTrustManagers(), null);
-            return HttpClient.newBuilder()
-                    .sslContext(ssl)
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .build();
-        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
-            throw new DeployException("cannot set up TLS for provider " + provider + ": " + e.getMessage());
-        }
+    /** The gateways this deployer talks to. */
+    public ProviderGateway gateway() {
+        return gateway;
     }
 }

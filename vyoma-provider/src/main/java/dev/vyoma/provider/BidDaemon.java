@@ -12,6 +12,7 @@ import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.provider.bid.BidEngine;
+import dev.vyoma.provider.bid.Inventory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,6 +95,7 @@ public final class BidDaemon implements AutoCloseable {
                 : "";
         long from = client.status().height() + 1;
         refreshAudits();
+        restore();
         catchUp();
         follower = cursor.isEmpty()
                 ? EventFollower.fromHeight(settings.nodeUrl(), from, EVENTS, this::handle)
@@ -157,6 +159,51 @@ public final class BidDaemon implements AutoCloseable {
         profile = new BidEngine.Profile(profile.attributes(), audited);
     }
 
+    /**
+     * After a restart the inventory is empty, but the chain remembers what this provider promised: the
+     * capacity of its active leases and open bids is held again, so it is neither offered twice nor left
+     * without withdrawals.
+     */
+    private void restore() {
+        for (JsonNode l : all("/v1/leases?provider=" + me)) {
+            hold(orderId(l.path("id")), OrderState.WON);
+        }
+        for (JsonNode b : all("/v1/bids?provider=" + me)) {
+            if (b.path("state").asString().equals("open")) {
+                hold(orderId(b.path("id")), OrderState.BID);
+            }
+        }
+    }
+
+    private void hold(OrderId order, OrderState state) {
+        String k = order.toString();
+        Optional<Group> group = client.group(order.group());
+        if (group.isEmpty()) {
+            return;
+        }
+        if (engine.inventory().reserve(k, group.get().spec()) instanceof Inventory.NoFit nf) {
+            // The configuration shrank below what was promised: say so, keep serving what runs.
+            LOG.warn("order {} no longer fits this provider's inventory: {}", k, nf.reason());
+        } else if (state == OrderState.WON) {
+            engine.inventory().markLeased(k);
+        }
+        orders.put(k, state);
+    }
+
+    private List<JsonNode> all(String path) {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        int offset = 0;
+        while (true) {
+            JsonNode page =
+                    client.getJson(path + "&offset=" + offset + "&limit=1000").orElseThrow();
+            page.path("items").forEach(out::add);
+            if (!page.path("more").asBoolean() || page.path("items").isEmpty()) {
+                return out;
+            }
+            offset += page.path("items").size();
+        }
+    }
+
     private void catchUp() {
         int offset = 0;
         while (true) {
@@ -179,6 +226,7 @@ public final class BidDaemon implements AutoCloseable {
             case "LeaseCreated" -> {
                 if (provider(id).equals(me)) {
                     orders.put(orderId(id).toString(), OrderState.WON);
+                    engine.inventory().markLeased(orderId(id).toString());
                 }
             }
             case "BidLost", "BidClosed" -> {

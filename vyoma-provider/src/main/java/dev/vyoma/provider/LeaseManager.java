@@ -1,72 +1,208 @@
 package dev.vyoma.provider;
 
 import dev.vyoma.provider.runtime.Ingress;
-import dev.vyoma.provider.runtime.ProcessRuntime;
+import dev.vyoma.provider.runtime.PortForwarder;
+import dev.vyoma.provider.runtime.WorkloadRuntime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs won leases: a manifest the gateway accepted is started by the runtime, and its first service's
- * port is routed at the ingress under a host named from the lease ({@code <id>.ingress.<domain>}). A lease
- * that ends is torn down. After a restart, {@link #reconcile} re-adopts what still runs for active leases
- * and removes the rest. The state it keeps can be rebuilt from the chain and the runtime's records.
+ * Runs won leases. A manifest the gateway accepted is started by the runtime, and each global port its
+ * services expose is made reachable: port 80 (the service's {@code as: 80}) through the ingress under a host
+ * named from the lease and service ({@code <id>.ingress.<domain>}), any other port through a host port that
+ * forwards to the service's replicas, as Akash does. A new manifest for a running lease (an update) replaces
+ * its services and keeps its addresses. A lease that ends is unrouted, then torn down. After a restart,
+ * {@link #reconcile} re-adopts what still runs for active leases and removes the rest; the host ports given
+ * out are kept in {@code state/routes.json} so they stay the same.
  */
 public final class LeaseManager {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseManager.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int EVENTS_KEPT = 200;
 
-    private final ProcessRuntime runtime;
+    /** A port of a service reachable on the provider's host, as Akash lists forwarded ports. */
+    public record ForwardedPort(String service, int port, String host, int externalPort, String proto) {}
+
+    /** Something that happened to a lease, for {@code vyoma deploy events}. */
+    public record LeaseEvent(String time, String message) {}
+
+    private final WorkloadRuntime runtime;
     private final Ingress ingress;
+    private final String host;
+    private final Path routesFile;
+    private final Clock clock;
+    private final Map<String, List<String>> hosts = new LinkedHashMap<>();
+    private final Map<String, Map<String, PortForwarder>> forwards = new LinkedHashMap<>();
+    private final Map<String, List<ForwardedPort>> forwarded = new LinkedHashMap<>();
+    private final Map<String, String> notes = new LinkedHashMap<>();
+    private final Map<String, Deque<LeaseEvent>> events = new LinkedHashMap<>();
+    /** Host port per {@code lease/service/port}, kept across restarts. */
+    private final Map<String, Integer> externalPorts = new TreeMap<>();
 
-    public LeaseManager(ProcessRuntime runtime, Ingress ingress) {
+    /**
+     * @param host the name tenants reach forwarded ports at (the provider's host)
+     * @param state where the host ports given out are kept
+     */
+    public LeaseManager(WorkloadRuntime runtime, Ingress ingress, String host, Path state, Clock clock)
+            throws IOException {
         this.runtime = runtime;
         this.ingress = ingress;
+        this.host = host;
+        this.clock = clock;
+        Files.createDirectories(state);
+        this.routesFile = state.resolve("routes.json");
+        if (Files.exists(routesFile)) {
+            JSON.readTree(Files.readAllBytes(routesFile))
+                    .properties()
+                    .forEach(e -> externalPorts.put(e.getKey(), e.getValue().asInt()));
+        }
     }
 
-    /** The ingress id of a lease: the first 12 hex digits of the SHA-256 of its id. */
-    public static String ingressId(String lease) {
+    /** The ingress id of a lease's service: the first 12 hex digits of the SHA-256 of {@code lease/service}. */
+    public static String ingressId(String lease, String service) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(lease.getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest((lease + "/" + service).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Starts a lease's services from its accepted manifest. */
+    /** Starts (or, with a new manifest, replaces) a lease's services. */
     public synchronized void deploy(String lease, JsonNode manifest) throws IOException {
-        ProcessRuntime.LeaseStatus s = runtime.deploy(lease, manifest);
-        route(lease, s);
-        LOG.info(
-                "lease {}: {} of {} replicas started{}",
+        String before = runtime.status(lease).version();
+        WorkloadRuntime.LeaseStatus s = runtime.deploy(lease, manifest);
+        if (!before.isEmpty() && before.equals(s.version())) {
+            return;
+        }
+        event(
                 lease,
-                s.replicas().size(),
-                s.total(),
-                s.problem().isEmpty() ? "" : ": " + s.problem());
+                (before.isEmpty() ? "manifest received" : "manifest updated; services replaced") + ": "
+                        + s.replicas().size() + " of " + s.total() + " replicas started"
+                        + (s.problem().isEmpty() ? "" : "; " + s.problem()));
+        route(lease);
     }
 
-    private void route(String lease, ProcessRuntime.LeaseStatus s) {
-        if (!s.replicas().isEmpty()) {
-            ingress.route(ingressId(lease), s.replicas().get(0).port());
+    /** Makes the lease's global ports reachable (again), from the manifest its services run. */
+    private void route(String lease) throws IOException {
+        WorkloadRuntime.LeaseStatus s = runtime.status(lease);
+        JsonNode manifest = runtime.manifest(lease).orElse(null);
+        List<String> leaseHosts = new ArrayList<>();
+        List<ForwardedPort> ports = new ArrayList<>();
+        Map<String, PortForwarder> open = forwards.computeIfAbsent(lease, k -> new LinkedHashMap<>());
+        Set<String> wanted = new java.util.HashSet<>();
+        List<String> skipped = new ArrayList<>();
+        if (manifest != null) {
+            for (JsonNode group : manifest) {
+                for (JsonNode service : group.path("services")) {
+                    String name = service.path("name").asString();
+                    for (JsonNode e : service.path("expose")) {
+                        if (!e.path("global").asBoolean()) {
+                            continue;
+                        }
+                        int port = e.path("port").asInt();
+                        int external = e.path("externalPort").asInt();
+                        String proto = e.path("proto").asString("TCP");
+                        List<Integer> backends = new ArrayList<>();
+                        for (WorkloadRuntime.Replica r : s.replicas()) {
+                            if (r.service().equals(name) && r.ports().containsKey(port)) {
+                                backends.add(r.ports().get(port));
+                            }
+                        }
+                        if (proto.equalsIgnoreCase("TCP") && (external == 80 || (external == 0 && port == 80))) {
+                            String id = ingressId(lease, name);
+                            ingress.route(id, backends);
+                            leaseHosts.add(id);
+                            continue;
+                        }
+                        if (!proto.equalsIgnoreCase("TCP")) {
+                            skipped.add(name + " port " + port + "/" + proto);
+                            continue;
+                        }
+                        String key = lease + "/" + name + "/" + port;
+                        wanted.add(key);
+                        PortForwarder f = open.get(key);
+                        if (f == null) {
+                            f = PortForwarder.start(host, externalPorts.getOrDefault(key, 0), backends);
+                            open.put(key, f);
+                        } else {
+                            f.retarget(backends);
+                        }
+                        if (!Integer.valueOf(f.port()).equals(externalPorts.get(key))) {
+                            externalPorts.put(key, f.port());
+                            saveRoutes();
+                        }
+                        ports.add(new ForwardedPort(name, port, host, f.port(), "TCP"));
+                    }
+                }
+            }
+        }
+        // Ports the new manifest no longer exposes close.
+        for (String key : new ArrayList<>(open.keySet())) {
+            if (!wanted.contains(key)) {
+                open.remove(key).close();
+                externalPorts.remove(key);
+                saveRoutes();
+            }
+        }
+        List<String> old = hosts.put(lease, leaseHosts);
+        if (old != null) {
+            old.stream().filter(h -> !leaseHosts.contains(h)).forEach(ingress::unroute);
+        }
+        forwarded.put(lease, ports);
+        if (skipped.isEmpty()) {
+            notes.remove(lease);
+        } else {
+            notes.put(lease, "the process runtime forwards TCP only; not reachable: " + String.join(", ", skipped));
         }
     }
 
-    /** Stops a lease's services (it ended). */
+    private void saveRoutes() throws IOException {
+        Path tmp = routesFile.resolveSibling("routes.json.tmp");
+        Files.write(tmp, JSON.writeValueAsBytes(externalPorts));
+        Files.move(tmp, routesFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Stops a lease's services (it ended): its traffic first, then its processes. */
     public synchronized void ended(String lease) {
-        // Stop sending traffic first, then stop the processes.
-        ingress.unroute(ingressId(lease));
+        for (String id : hosts.getOrDefault(lease, List.of())) {
+            ingress.unroute(id);
+        }
+        hosts.remove(lease);
+        Map<String, PortForwarder> open = forwards.remove(lease);
+        if (open != null) {
+            open.values().forEach(PortForwarder::close);
+            open.keySet().forEach(externalPorts::remove);
+        }
+        forwarded.remove(lease);
+        notes.remove(lease);
         try {
+            saveRoutes();
             runtime.teardown(lease);
+            LOG.info("lease {}: lease closed; services stopped", lease);
+            events.remove(lease);
         } catch (IOException e) {
             LOG.warn("lease {}: teardown failed: {}", lease, e.toString());
         }
@@ -77,28 +213,74 @@ public final class LeaseManager {
         runtime.adopt();
         List<String> removed = runtime.removeOrphans(active);
         for (String lease : runtime.leases()) {
-            route(lease, runtime.status(lease));
+            route(lease);
+            event(lease, "provider restarted; running services re-adopted");
         }
+        // Host ports of leases that are gone are free again.
+        externalPorts.keySet().removeIf(k -> runtime.leases().stream().noneMatch(l -> k.startsWith(l + "/")));
+        saveRoutes();
         if (!removed.isEmpty()) {
             LOG.info("removed the services of {} ended lease(s)", removed.size());
         }
         return runtime.leases();
     }
 
-    /** What the tenant sees: replicas ready of total, the service URIs, and any problem. */
+    /** How many leases have services in the runtime. */
+    public int running() {
+        return runtime.leases().size();
+    }
+
+    /**
+     * What the tenant sees: replicas ready of total, the URIs of its port-80 services, its other forwarded
+     * ports, and any problem.
+     */
     public synchronized Map<String, Object> status(String lease) {
-        ProcessRuntime.LeaseStatus s = runtime.status(lease);
+        WorkloadRuntime.LeaseStatus s = runtime.status(lease);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ready", s.ready());
         out.put("total", s.total());
         List<String> uris = new ArrayList<>();
-        if (!s.replicas().isEmpty()) {
-            uris.add(ingress.hostFor(ingressId(lease)) + (ingress.port() == 80 ? "" : ":" + ingress.port()));
+        for (String id : hosts.getOrDefault(lease, List.of())) {
+            uris.add(ingress.hostFor(id) + (ingress.port() == 80 ? "" : ":" + ingress.port()));
         }
         out.put("uris", uris);
+        out.put("forwardedPorts", forwarded.getOrDefault(lease, List.of()));
+        List<String> problems = new ArrayList<>();
         if (!s.problem().isEmpty()) {
-            out.put("problem", s.problem());
+            problems.add(s.problem());
+        }
+        if (notes.containsKey(lease)) {
+            problems.add(notes.get(lease));
+        }
+        if (!problems.isEmpty()) {
+            out.put("problem", String.join("; ", problems));
         }
         return out;
+    }
+
+    /** Streams a lease's output (see {@link WorkloadRuntime#logs}). */
+    public void logs(String lease, WorkloadRuntime.LogRequest request, Consumer<String> line, BooleanSupplier stop)
+            throws IOException, InterruptedException {
+        runtime.logs(lease, request, line, stop);
+    }
+
+    /** What happened to a lease on this provider, oldest first (the last 200 events). */
+    public synchronized List<LeaseEvent> events(String lease) {
+        return List.copyOf(events.getOrDefault(lease, new ArrayDeque<>()));
+    }
+
+    private void event(String lease, String message) {
+        Deque<LeaseEvent> q = events.computeIfAbsent(lease, k -> new ArrayDeque<>());
+        q.addLast(new LeaseEvent(clock.instant().toString(), message));
+        while (q.size() > EVENTS_KEPT) {
+            q.removeFirst();
+        }
+        LOG.info("lease {}: {}", lease, message);
+    }
+
+    /** Closes the host ports (the provider stops; the services keep running for the next start to adopt). */
+    public synchronized void close() {
+        forwards.values().forEach(m -> m.values().forEach(PortForwarder::close));
+        forwards.clear();
     }
 }

@@ -23,7 +23,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * A provider's configuration file ({@code provider.yaml}): how it reaches the chain (node URL, key), what it
  * publishes (host URI, attributes, contact), what it has (declared nodes and persistent storage pools, or GPUs
- * discovered with nvidia-smi), what it charges and deposits per bid. Every problem is reported with the field
+ * discovered with nvidia-smi; {@link #inventorySource} says which, and the status endpoint repeats it), what it
+ * charges and deposits per bid. Every problem is reported with the field
  * to fix.
  *
  * <pre>
@@ -75,7 +76,8 @@ public record ProviderConfig(
         String gateway,
         String ingress,
         String ingressDomain,
-        List<dev.vyoma.provider.runtime.ImageTable.Entry> images) {
+        List<dev.vyoma.provider.runtime.ImageTable.Entry> images,
+        String inventorySource) {
 
     /** Reads and checks a configuration file. */
     public static ProviderConfig read(Path file) throws IOException {
@@ -99,8 +101,11 @@ public record ProviderConfig(
         Fields inv = f.child("inventory");
         List<Inventory.NodeSpec> nodes = new ArrayList<>();
         List<Object> nodeList = inv.list("nodes");
+        boolean discovered = false;
         for (int i = 0; i < nodeList.size(); i++) {
-            nodes.add(node(inv.child("nodes[" + i + "]", nodeList.get(i))));
+            Fields n = inv.child("nodes[" + i + "]", nodeList.get(i));
+            discovered |= "nvidia-smi".equals(n.raw("gpus"));
+            nodes.add(node(n));
         }
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException(file + ": inventory.nodes must list at least one node");
@@ -147,7 +152,8 @@ public record ProviderConfig(
                 f.optionalText("gateway", "127.0.0.1:8443"),
                 f.optionalText("ingress", "127.0.0.1:8080"),
                 f.optionalText("ingressDomain", "localhost"),
-                images(f));
+                images(f),
+                discovered ? "discovered" : "declared");
     }
 
     /** {@code images: [{match: GLOB, builtin: static-web} | {match: GLOB, command: [...]}]}; the defaults if absent. */

@@ -56,7 +56,8 @@ public final class ProviderDaemon implements AutoCloseable {
         String[] in = hostPort(config.ingress(), "ingress");
         dev.vyoma.provider.runtime.Ingress ingress =
                 dev.vyoma.provider.runtime.Ingress.start(in[0], Integer.parseInt(in[1]), config.ingressDomain());
-        LeaseManager leases = new LeaseManager(runtime, ingress);
+        LeaseManager leases = new LeaseManager(
+                runtime, ingress, config.ingressDomain(), home.resolve("routes"), java.time.Clock.systemUTC());
         java.util.Set<String> active = new java.util.HashSet<>();
         for (tools.jackson.databind.JsonNode l : client.getJson("/v1/leases?provider=" + key.address() + "&limit=1000")
                 .orElseThrow()
@@ -77,6 +78,7 @@ public final class ProviderDaemon implements AutoCloseable {
                     client, key.address(), home, java.time.Clock.systemUTC(), gw[0], Integer.parseInt(gw[1]));
         } catch (java.security.GeneralSecurityException e) {
             ingress.close();
+            leases.close();
             throw new IOException("cannot start the gateway's TLS: " + e.getMessage(), e);
         }
         // The host tenants reach: the configured one, or (host: auto) the gateway as it listens now.
@@ -107,6 +109,7 @@ public final class ProviderDaemon implements AutoCloseable {
         if (!cert.ok()) {
             gateway.close();
             ingress.close();
+            leases.close();
             throw new IllegalStateException("cannot publish the gateway's certificate: " + cert.log());
         }
         gateway.runLeasesWith(new dev.vyoma.provider.gateway.Gateway.Leases() {
@@ -119,8 +122,24 @@ public final class ProviderDaemon implements AutoCloseable {
             public java.util.Map<String, Object> status(String lease) {
                 return leases.status(lease);
             }
+
+            @Override
+            public void logs(
+                    String lease,
+                    dev.vyoma.provider.runtime.WorkloadRuntime.LogRequest request,
+                    java.util.function.Consumer<String> line,
+                    java.util.function.BooleanSupplier stop)
+                    throws IOException, InterruptedException {
+                leases.logs(lease, request, line, stop);
+            }
+
+            @Override
+            public List<?> events(String lease) {
+                return leases.events(lease);
+            }
         });
         Inventory inventory = new Inventory(config.nodes(), config.persistentStorage());
+        gateway.reportStatusWith(() -> status(key.address(), config.inventorySource(), inventory, leases));
         BidEngine engine = new BidEngine(inventory, config.prices());
         BidDaemon bids = new BidDaemon(
                         new BidDaemon.Settings(config.node(), key, config.bidDeposit(), home.resolve("cursor")),
@@ -145,6 +164,50 @@ public final class ProviderDaemon implements AutoCloseable {
                 every,
                 TimeUnit.SECONDS);
         return d;
+    }
+
+    /**
+     * What {@code GET /v1/status} says: the inventory's source (declared in the configuration, or discovered),
+     * and each resource as total, allocatable (all of it: nothing is held back for the system), allocated to
+     * leases, reserved by open bids, and available. Memory and storage in bytes, CPU in millicores.
+     */
+    static java.util.Map<String, Object> status(
+            dev.vyoma.ledger.crypto.Address me, String source, Inventory inventory, LeaseManager leases) {
+        Inventory.Capacity c = inventory.capacity();
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("provider", me.toString());
+        out.put("inventory", source);
+        out.put("activeLeases", c.leases());
+        out.put("openBids", c.openBids());
+        out.put("runningLeases", leases.running());
+        out.put("cpu", amount(c.cpu()));
+        out.put("memory", amount(c.memory()));
+        java.util.Map<String, Object> storage = new java.util.LinkedHashMap<>();
+        storage.put("ephemeral", amount(c.ephemeral()));
+        c.persistent().forEach((cls, a) -> storage.put(cls, amount(a)));
+        out.put("storage", storage);
+        List<Object> gpus = new java.util.ArrayList<>();
+        for (Inventory.GpuAmount g : c.gpus()) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("vendor", g.device().vendor());
+            m.put("model", g.device().model());
+            m.put("vram", g.device().ram());
+            m.put("interface", g.device().iface());
+            m.putAll(amount(g.amount()));
+            gpus.add(m);
+        }
+        out.put("gpus", gpus);
+        return out;
+    }
+
+    private static java.util.Map<String, Object> amount(Inventory.Amount a) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("total", a.total());
+        m.put("allocatable", a.total());
+        m.put("allocated", a.allocated());
+        m.put("reserved", a.reserved());
+        m.put("available", a.available());
+        return m;
     }
 
     private static String[] hostPort(String address, String what) {
@@ -181,5 +244,6 @@ public final class ProviderDaemon implements AutoCloseable {
         bids.close();
         gateway.close();
         ingress.close();
+        leases.close();
     }
 }

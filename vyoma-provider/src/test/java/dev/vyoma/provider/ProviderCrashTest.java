@@ -31,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /** kill -9 the provider while a lease runs: started again, it re-adopts the workload, with no second process. */
 class ProviderCrashTest {
@@ -143,6 +144,7 @@ class ProviderCrashTest {
                     key: provider
                     keyringBackend: test
                     host: auto
+                    withdrawEverySeconds: 1
                     gateway: 127.0.0.1:0
                     ingress: 127.0.0.1:INGRESS
                     inventory:
@@ -176,7 +178,7 @@ class ProviderCrashTest {
             Path records = providerHome.resolve("state").resolve("leases");
             long webPid;
             try (var files = Files.walk(records)) {
-                Path rec = files.filter(p -> p.toString().endsWith(".json"))
+                Path rec = files.filter(p -> p.toString().endsWith("-0.json"))
                         .findFirst()
                         .orElseThrow();
                 webPid = tools.jackson.databind.json.JsonMapper.builder()
@@ -200,6 +202,16 @@ class ProviderCrashTest {
                         .count();
                 assertThat(servers).isEqualTo(1);
                 assertThat(ProcessHandle.of(webPid).map(ProcessHandle::isAlive)).contains(true);
+                // The restarted provider knows what it promised: the lease's capacity is allocated, not offered
+                // again, and its earnings are still withdrawn.
+                JsonNode capacity = new dev.vyoma.client.ProviderGateway(c).status(provider.address());
+                assertThat(capacity.path("activeLeases").asInt()).isEqualTo(1);
+                assertThat(capacity.path("cpu").path("allocated").asLong()).isEqualTo(500);
+                assertThat(capacity.path("cpu").path("available").asLong()).isEqualTo(7_500);
+                assertThat(capacity.path("inventory").asString()).isEqualTo("declared");
+                long earned = c.account(provider.address()).orElseThrow().balance("uusd");
+                await().atMost(20, TimeUnit.SECONDS)
+                        .until(() -> c.account(provider.address()).orElseThrow().balance("uusd") > earned);
 
                 c.broadcast(c.sign(tenant, List.of(new Msg.CloseDeployment(r.deployment())), ""), true);
                 await().atMost(20, TimeUnit.SECONDS)

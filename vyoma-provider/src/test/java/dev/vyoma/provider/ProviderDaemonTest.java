@@ -289,6 +289,169 @@ class ProviderDaemonTest {
         }
     }
 
+    private static final String TWO_SERVICES = """
+            version: "2.0"
+            services:
+              web:
+                image: nginx:1.27-alpine
+                env: [TITLE=TITLE_VALUE]
+                expose:
+                  - {port: 80, as: 80, to: [{global: true}]}
+              api:
+                image: nginx:1.27-alpine
+                expose:
+                  - {port: 8080, as: 9000, to: [{global: true}]}
+            profiles:
+              compute:
+                small: {resources: {cpu: {units: CPU_UNITS}, memory: {size: 256Mi}, storage: {size: 1Gi}}}
+              placement:
+                dc: {pricing: {small: {denom: uusd, amount: 1000}}}
+            deployment:
+              web: {dc: {profile: small, count: 1}}
+              api: {dc: {profile: small, count: 1}}
+            """;
+
+    private static SdlDocument twoServices(String title, String cpu) {
+        return Sdl.parse(TWO_SERVICES.replace("TITLE_VALUE", title).replace("CPU_UNITS", cpu), "two.yaml")
+                .document();
+    }
+
+    /**
+     * What a tenant does with a running deployment: reads its provider's capacity, its logs (the last lines,
+     * and following), its events; reaches a global port other than 80 at a host port; updates it to a new
+     * manifest (same addresses, new content); is refused an update that changes what is leased.
+     */
+    @Test
+    void updateLogsEventsAndHostPorts() throws Exception {
+        KeyPair tenant = key("tenant");
+        KeyPair provider = key("provider");
+        List<Coin> coins = List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000));
+        Genesis genesis = new Genesis(
+                "vyoma-update-test",
+                1_700_000_000_000L,
+                Params.defaults(),
+                List.of(
+                        new Genesis.Allocation(tenant.address(), coins),
+                        new Genesis.Allocation(provider.address(), coins)));
+        try (Node node = Node.start(new Node.Config(
+                        dir.resolve("node"),
+                        "n0",
+                        List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
+                        genesis,
+                        key("validator").address(),
+                        Duration.ofMillis(100),
+                        1_000,
+                        100,
+                        Mempool.Limits.defaults()));
+                Api api = Api.start(node, "127.0.0.1", 0)) {
+            await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
+            String url = "http://127.0.0.1:" + api.port();
+            Path file = dir.resolve("provider.yaml");
+            Files.writeString(
+                    file, CONFIG.replace("NODE", url).replace("host: https://gpu.example.com:8443", "host: auto"));
+            VyomaClient c = new VyomaClient(url);
+            try (ProviderDaemon daemon =
+                    ProviderDaemon.start(ProviderConfig.read(file), provider, dir.resolve("provider"))) {
+                dev.vyoma.client.Deployer deployer = new dev.vyoma.client.Deployer(c);
+                dev.vyoma.client.ProviderGateway gateway = deployer.gateway();
+                dev.vyoma.client.Deployer.Result r = deployer.deploy(
+                        tenant,
+                        twoServices("v1", "0.5"),
+                        new dev.vyoma.client.Deployer.Options(
+                                new Coin("uusd", 5_000_000),
+                                "cheapest",
+                                Duration.ofSeconds(30),
+                                Duration.ofSeconds(30)),
+                        line -> {});
+                dev.vyoma.client.Deployer.Leased leased = r.leases().get(0);
+                String lease = leased.lease();
+                assertThat(leased.ready()).isEqualTo(2);
+                String host = leased.uris().get(0);
+                assertThat(rawGet(daemon.ingress().port(), host)).contains("<h1>v1</h1>");
+                JsonNode forwarded = gateway.leaseStatus(tenant, lease)
+                        .path("forwardedPorts")
+                        .get(0);
+                assertThat(forwarded.path("service").asString()).isEqualTo("api");
+                assertThat(forwarded.path("port").asInt()).isEqualTo(8080);
+                int hostPort = forwarded.path("externalPort").asInt();
+                assertThat(leased.uris()).contains("localhost:" + hostPort + " (api port 8080)");
+                assertThat(httpGet(hostPort)).contains("<h1>api</h1>");
+
+                // The provider's capacity, as the status endpoint reports it.
+                JsonNode capacity = gateway.status(provider.address());
+                assertThat(capacity.path("inventory").asString()).isEqualTo("declared");
+                assertThat(capacity.path("activeLeases").asInt()).isEqualTo(1);
+                assertThat(capacity.path("cpu").path("total").asLong()).isEqualTo(64_000);
+                assertThat(capacity.path("cpu").path("allocated").asLong()).isEqualTo(1_000);
+                assertThat(capacity.path("gpus").get(0).path("model").asString())
+                        .isEqualTo("h100");
+                assertThat(capacity.path("gpus").get(0).path("allocated").asInt())
+                        .isZero();
+
+                // Logs: the last lines, then following as new ones are written.
+                List<String> lines = new java.util.ArrayList<>();
+                gateway.logs(tenant, lease, "web", 10, false, lines::add);
+                assertThat(lines).anyMatch(l -> l.startsWith("[web-0] GET / 200"));
+                List<String> followed = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                Thread follower = Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        gateway.logs(tenant, lease, "api", 0, true, followed::add);
+                    } catch (Exception e) {
+                        followed.add("ended: " + e);
+                    }
+                });
+                await().atMost(10, TimeUnit.SECONDS).until(() -> {
+                    httpGet(hostPort);
+                    return followed.stream().anyMatch(l -> l.startsWith("[api-0] GET / 200"));
+                });
+
+                // An update: new content at the same addresses.
+                List<dev.vyoma.client.Deployer.Leased> updated = deployer.update(
+                        tenant, r.deployment(), twoServices("v2", "0.5"), Duration.ofSeconds(30), line -> {});
+                assertThat(updated.get(0).uris()).isEqualTo(leased.uris());
+                await().atMost(20, TimeUnit.SECONDS)
+                        .until(() -> rawGet(daemon.ingress().port(), host).contains("<h1>v2</h1>"));
+                assertThat(httpGet(hostPort)).contains("<h1>api</h1>");
+                assertThat(gateway.leaseEvents(tenant, lease).path("events").toString())
+                        .contains("manifest received")
+                        .contains("manifest updated; services replaced");
+                // What is leased cannot change in an update.
+                assertThatThrownBy(() -> deployer.update(
+                                tenant, r.deployment(), twoServices("v3", "1"), Duration.ofSeconds(5), line -> {}))
+                        .hasMessageContaining("differs from the deployment's on the chain");
+
+                // The deployment closes: the follower's stream ends, the host port closes, the capacity is free.
+                assertThat(c.broadcast(c.sign(tenant, List.of(new Msg.CloseDeployment(r.deployment())), ""), true)
+                                .ok())
+                        .isTrue();
+                follower.join(Duration.ofSeconds(20));
+                assertThat(follower.isAlive()).isFalse();
+                await().atMost(20, TimeUnit.SECONDS).until(() -> {
+                    try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", hostPort)) {
+                        return false;
+                    } catch (java.io.IOException refused) {
+                        return true;
+                    }
+                });
+                assertThat(gateway.status(provider.address())
+                                .path("cpu")
+                                .path("allocated")
+                                .asLong())
+                        .isZero();
+            }
+        }
+    }
+
+    private static String httpGet(int port) throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
     private static String rawGet(int port, String host) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             socket.getOutputStream()

@@ -104,6 +104,8 @@ public final class Inventory {
     private final Map<String, Long> persistentTotal;
     private final Map<String, List<Taken>> held = new LinkedHashMap<>();
     private final Map<String, Reservation> reservations = new LinkedHashMap<>();
+    /** Orders whose reservation became a lease: allocated, where the others are only promised in bids. */
+    private final Set<String> leased = new java.util.HashSet<>();
 
     public Inventory(List<NodeSpec> nodeSpecs, Map<String, Long> persistentPools) {
         if (nodeSpecs.isEmpty()) {
@@ -173,11 +175,84 @@ public final class Inventory {
     public synchronized boolean release(String order) {
         List<Taken> taken = held.remove(order);
         reservations.remove(order);
+        leased.remove(order);
         if (taken == null) {
             return false;
         }
         undo(taken);
         return true;
+    }
+
+    /** Marks what {@code order} holds as leased (its bid won); false if it holds nothing. */
+    public synchronized boolean markLeased(String order) {
+        if (!held.containsKey(order)) {
+            return false;
+        }
+        leased.add(order);
+        return true;
+    }
+
+    /** One resource in a capacity report: what exists, what leases use, what open bids have promised. */
+    public record Amount(long total, long allocated, long reserved) {
+        /** What can still be offered: neither leased nor promised. */
+        public long available() {
+            return total - allocated - reserved;
+        }
+    }
+
+    /** GPUs of one kind in a capacity report. */
+    public record GpuAmount(GpuDevice device, Amount amount) {}
+
+    /**
+     * The provider's capacity as its status endpoint reports it: CPU (millicores), memory and ephemeral
+     * storage (bytes), persistent storage by class (bytes), GPUs by kind, each as total, allocated to leases,
+     * and reserved by open bids.
+     */
+    public record Capacity(
+            Amount cpu,
+            Amount memory,
+            Amount ephemeral,
+            Map<String, Amount> persistent,
+            List<GpuAmount> gpus,
+            int leases,
+            int openBids) {}
+
+    /** The capacity report (see {@link Capacity}). */
+    public synchronized Capacity capacity() {
+        long[] cpu = new long[3], mem = new long[3], eph = new long[3];
+        Map<String, long[]> pers = new TreeMap<>();
+        Map<GpuDevice, long[]> gpus = new LinkedHashMap<>();
+        for (NodeState n : nodes) {
+            cpu[0] += n.spec.cpuMillis();
+            mem[0] += n.spec.memoryBytes();
+            eph[0] += n.spec.ephemeralBytes();
+            for (GpuDevice d : n.spec.gpus()) {
+                gpus.computeIfAbsent(d, k -> new long[3])[0]++;
+            }
+        }
+        persistentTotal.forEach((cls, total) -> pers.computeIfAbsent(cls, k -> new long[3])[0] = total);
+        for (Map.Entry<String, List<Taken>> e : held.entrySet()) {
+            int slot = leased.contains(e.getKey()) ? 1 : 2;
+            for (Taken t : e.getValue()) {
+                cpu[slot] += t.cpu();
+                mem[slot] += t.memory();
+                eph[slot] += t.ephemeral();
+                for (int g : t.gpus()) {
+                    gpus.get(nodes[t.node()].spec.gpus().get(g))[slot]++;
+                }
+                t.persistent().forEach((cls, bytes) -> pers.computeIfAbsent(cls, k -> new long[3])[slot] += bytes);
+            }
+        }
+        Map<String, Amount> persistent = new LinkedHashMap<>();
+        pers.forEach((cls, a) -> persistent.put(cls, amount(a)));
+        List<GpuAmount> gpuList = new ArrayList<>();
+        gpus.forEach((d, a) -> gpuList.add(new GpuAmount(d, amount(a))));
+        return new Capacity(
+                amount(cpu), amount(mem), amount(eph), persistent, gpuList, leased.size(), held.size() - leased.size());
+    }
+
+    private static Amount amount(long[] a) {
+        return new Amount(a[0], a[1], a[2]);
     }
 
     /** Whether {@code order} holds capacity. */

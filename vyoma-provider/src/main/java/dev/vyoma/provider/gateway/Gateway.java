@@ -25,6 +25,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -64,6 +65,23 @@ public final class Gateway implements AutoCloseable {
         void deploy(String lease, JsonNode manifest) throws IOException;
 
         Map<String, Object> status(String lease);
+
+        /** Writes the lease's output lines until {@code stop} says so (or, not following, at the end). */
+        void logs(
+                String lease,
+                dev.vyoma.provider.runtime.WorkloadRuntime.LogRequest request,
+                java.util.function.Consumer<String> line,
+                java.util.function.BooleanSupplier stop)
+                throws IOException, InterruptedException;
+
+        List<?> events(String lease);
+    }
+
+    private volatile java.util.function.Supplier<Map<String, Object>> providerStatus = Map::of;
+
+    /** Sets what {@code GET /v1/status} reports: the provider's capacity (public, as Akash's provider status is). */
+    public void reportStatusWith(java.util.function.Supplier<Map<String, Object>> status) {
+        this.providerStatus = status;
     }
 
     /** Sets where accepted manifests go (the lease manager). */
@@ -105,8 +123,11 @@ public final class Gateway implements AutoCloseable {
                 c.setPort(port);
                 return c;
             });
+            cfg.routes.get("/v1/status", ctx -> ctx.json(providerStatus.get()));
             cfg.routes.put("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/manifest", this::manifest);
             cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/status", this::status);
+            cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/logs", this::logs);
+            cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/events", this::events);
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e.getStatus(), e.getMessage()));
             cfg.routes.exception(
                     Exception.class,
@@ -204,6 +225,30 @@ public final class Gateway implements AutoCloseable {
                     "the manifest's version is " + version + " but the deployment on the chain has " + expected
                             + "; send the manifest of the SDL the deployment was made from (or update the deployment)");
         }
+        // The manifest covers the whole deployment; this lease runs its own group, which must be what it pays for.
+        dev.vyoma.ledger.deployment.GroupId gid = new dev.vyoma.ledger.deployment.GroupId(
+                new dev.vyoma.ledger.deployment.DeploymentId(
+                        Address.parse(ctx.pathParam("owner")), Long.parseLong(ctx.pathParam("dseq"))),
+                Integer.parseInt(ctx.pathParam("gseq")));
+        dev.vyoma.sdl.spec.GroupSpec spec = chain.group(gid)
+                .orElseThrow(() -> new HttpResponseException(404, "no group " + gid))
+                .spec();
+        tools.jackson.databind.node.ArrayNode mine = JSON.createArrayNode();
+        JsonNode all = JSON.readTree(ctx.bodyAsBytes());
+        if (!all.isArray()) {
+            throw new HttpResponseException(400, "the manifest is a JSON list of groups");
+        }
+        for (JsonNode g : all) {
+            if (g.path("name").asString().equals(spec.name())) {
+                mine.add(g);
+            }
+        }
+        if (mine.isEmpty()) {
+            throw new HttpResponseException(422, "the manifest has no group " + spec.name() + " for this lease");
+        }
+        ManifestCheck.againstGroup(mine.get(0), spec).ifPresent(problem -> {
+            throw new HttpResponseException(422, problem);
+        });
         Path f = manifests.resolve(lease.replace('/', '_') + ".json");
         Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
         Files.write(tmp, ctx.bodyAsBytes());
@@ -214,24 +259,6 @@ public final class Gateway implements AutoCloseable {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Leases l = leases;
         if (l != null) {
-            // The manifest covers the whole deployment; this lease runs its own group only.
-            dev.vyoma.ledger.deployment.GroupId gid = new dev.vyoma.ledger.deployment.GroupId(
-                    new dev.vyoma.ledger.deployment.DeploymentId(
-                            Address.parse(ctx.pathParam("owner")), Long.parseLong(ctx.pathParam("dseq"))),
-                    Integer.parseInt(ctx.pathParam("gseq")));
-            String group = chain.group(gid)
-                    .orElseThrow(() -> new HttpResponseException(404, "no group " + gid))
-                    .spec()
-                    .name();
-            tools.jackson.databind.node.ArrayNode mine = JSON.createArrayNode();
-            for (JsonNode g : JSON.readTree(ctx.bodyAsBytes())) {
-                if (g.path("name").asString().equals(group)) {
-                    mine.add(g);
-                }
-            }
-            if (mine.isEmpty()) {
-                throw new HttpResponseException(422, "the manifest has no group " + group + " for this lease");
-            }
             l.deploy(lease, mine);
         }
         ctx.status(202).json(Map.of("lease", lease, "status", "accepted", "version", version));
@@ -241,12 +268,77 @@ public final class Gateway implements AutoCloseable {
         String lease = authorize(ctx);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("lease", lease);
-        out.put("manifest", manifest(lease).isPresent() ? "accepted" : "missing");
+        Optional<String> held = manifest(lease);
+        out.put("manifest", held.isPresent() ? "accepted" : "missing");
+        if (held.isPresent()) {
+            // The services run the manifest last accepted: deploying it happens before the PUT answers.
+            out.put(
+                    "version",
+                    ManifestVersion.ofCanonicalJson(JsonWriter.canonical(JSON.readValue(held.get(), Object.class)))
+                            .hex());
+        }
         Leases st = leases;
         if (st != null) {
             out.putAll(st.status(lease));
         }
         ctx.json(out);
+    }
+
+    /**
+     * {@code GET …/logs?service=S&tail=N&follow=true}: the lease's output as plain text, one line per output
+     * line prefixed with {@code [service-index]}; following, the response stays open and new lines arrive as
+     * they are written, until the client goes or the lease ends.
+     */
+    private void logs(Context ctx) throws IOException, InterruptedException {
+        String lease = authorize(ctx);
+        Leases l = leases;
+        if (l == null) {
+            throw new HttpResponseException(503, "the provider is starting; try again");
+        }
+        int tail;
+        try {
+            tail = Integer.parseInt(ctx.queryParamAsClass("tail", String.class).getOrDefault("100"));
+        } catch (NumberFormatException e) {
+            throw new HttpResponseException(400, "tail is a number of lines, got " + ctx.queryParam("tail"));
+        }
+        boolean follow = "true".equals(ctx.queryParam("follow"));
+        String service = ctx.queryParamAsClass("service", String.class).getOrDefault("");
+        ctx.contentType("text/plain; charset=utf-8");
+        ctx.status(200);
+        java.io.OutputStream out = ctx.res().getOutputStream();
+        boolean[] gone = {false};
+        // A follower that stays silent is not noticed when it goes; an hour at most, then it reconnects.
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+        l.logs(
+                lease,
+                new dev.vyoma.provider.runtime.WorkloadRuntime.LogRequest(service, tail, follow),
+                text -> {
+                    try {
+                        out.write((text + "\n").getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                    } catch (IOException e) {
+                        gone[0] = true;
+                    }
+                },
+                () -> {
+                    if (gone[0] || System.nanoTime() > until) {
+                        return true;
+                    }
+                    try {
+                        // An empty write finds a client that went away.
+                        out.flush();
+                        return false;
+                    } catch (IOException e) {
+                        return true;
+                    }
+                });
+    }
+
+    /** {@code GET …/events}: what happened to the lease on this provider. */
+    private void events(Context ctx) {
+        String lease = authorize(ctx);
+        Leases l = leases;
+        ctx.json(Map.of("lease", lease, "events", l == null ? List.of() : l.events(lease)));
     }
 
     private static void fail(Context ctx, int status, String message) {

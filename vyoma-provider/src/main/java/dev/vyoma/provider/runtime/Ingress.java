@@ -40,7 +40,8 @@ public final class Ingress implements AutoCloseable {
     private final HttpServer server;
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Map<String, Integer> routes = new ConcurrentHashMap<>();
+    private final Map<String, List<Integer>> routes = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
 
     private Ingress(String domain, HttpServer server) {
         this.domain = domain.toLowerCase(Locale.ROOT);
@@ -68,7 +69,12 @@ public final class Ingress implements AutoCloseable {
 
     /** Routes {@code id}'s host to {@code port} on this machine; returns the host name. */
     public String route(String id, int port) {
-        routes.put(id.toLowerCase(Locale.ROOT), port);
+        return route(id, List.of(port));
+    }
+
+    /** Routes {@code id}'s host to the replicas listening on {@code ports}, each request to the next; returns the host. */
+    public String route(String id, List<Integer> ports) {
+        routes.put(id.toLowerCase(Locale.ROOT), List.copyOf(ports));
         return hostFor(id);
     }
 
@@ -81,9 +87,9 @@ public final class Ingress implements AutoCloseable {
             String host = ex.getRequestHeaders().getFirst("Host");
             String name = host == null ? "" : host.toLowerCase(Locale.ROOT).replaceFirst(":\\d+$", "");
             String suffix = ".ingress." + domain;
-            Integer target =
+            List<Integer> targets =
                     name.endsWith(suffix) ? routes.get(name.substring(0, name.length() - suffix.length())) : null;
-            if (target == null) {
+            if (targets == null || targets.isEmpty()) {
                 byte[] body = ("no service at " + name + "; this provider serves " + routes.size() + " host(s) under *"
                                 + suffix + "\n")
                         .getBytes(StandardCharsets.UTF_8);
@@ -93,6 +99,7 @@ public final class Ingress implements AutoCloseable {
                 }
                 return;
             }
+            int target = targets.get(Math.floorMod(turn.getAndIncrement(), targets.size()));
             byte[] requestBody;
             try (InputStream in = ex.getRequestBody()) {
                 requestBody = in.readAllBytes();

@@ -20,17 +20,14 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Runs a lease's services as local processes, for devnets and single machines (containers cannot run here).
  * Each replica of each service of the manifest starts from its image's entry in the {@link ImageTable},
- * with the service's env, and listens on a host port chosen now (given to it as {@code PORT}). What runs is
- * written under {@code state/leases/}: process id, command and port per replica. So a provider that
- * restarts re-adopts its running processes instead of starting them twice ({@link #adopt}), and removes
- * those of leases that ended while it was down ({@link #removeOrphans}). Thread-safe.
+ * with the service's env. Each port the service exposes gets a host port chosen now: the replica finds the
+ * first in {@code PORT} and each in {@code PORT_<port>} (for example {@code PORT_3306}). What runs is written
+ * under {@code state/leases/}: process id, command and ports per replica, and the manifest's version. So a
+ * provider that restarts re-adopts its running processes instead of starting them twice ({@link #adopt}),
+ * and removes those of leases that ended while it was down ({@link #removeOrphans}). A manifest with a new
+ * version (the tenant updated the deployment) replaces the lease's processes. Thread-safe.
  */
-public final class ProcessRuntime {
-    /** One running replica: its service, index, process, host port, and where its output goes. */
-    public record Replica(String service, int index, long pid, int port, Path log) {}
-
-    /** What a lease's services are doing. */
-    public record LeaseStatus(String lease, int ready, int total, List<Replica> replicas, String problem) {}
+public final class ProcessRuntime implements WorkloadRuntime {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -38,6 +35,7 @@ public final class ProcessRuntime {
     private final Path state;
     private final Map<String, List<Replica>> leases = new LinkedHashMap<>();
     private final Map<String, String> problems = new LinkedHashMap<>();
+    private final Map<String, String> versions = new LinkedHashMap<>();
 
     public ProcessRuntime(ImageTable images, Path state) throws IOException {
         this.images = images;
@@ -50,9 +48,15 @@ public final class ProcessRuntime {
      * services) for {@code lease}. A lease already running is left as it is. An image the table cannot run
      * starts nothing, and the lease's status says which image it is.
      */
+    @Override
     public synchronized LeaseStatus deploy(String lease, JsonNode manifest) throws IOException {
+        String version = versionOf(manifest);
         if (leases.containsKey(lease)) {
-            return status(lease);
+            if (version.equals(versions.get(lease))) {
+                return status(lease);
+            }
+            // An update: the new manifest replaces what runs.
+            teardown(lease);
         }
         List<JsonNode> services = new ArrayList<>();
         for (JsonNode group : manifest) {
@@ -66,6 +70,7 @@ public final class ProcessRuntime {
                 problems.put(
                         lease, "image " + image + " cannot run on this provider (its image table has no entry for it)");
                 leases.put(lease, List.of());
+                versions.put(lease, version);
                 return status(lease);
             }
         }
@@ -85,16 +90,35 @@ public final class ProcessRuntime {
             }
             throw e;
         }
+        Files.write(dir.resolve("manifest.json"), JSON.writeValueAsBytes(manifest));
+        Files.writeString(dir.resolve("version"), version);
         leases.put(lease, started);
+        versions.put(lease, version);
         problems.remove(lease);
         return status(lease);
+    }
+
+    private static String versionOf(JsonNode manifest) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(manifest));
+            return java.util.HexFormat.of().formatHex(h);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Replica start(String lease, Path dir, JsonNode service, int index) throws IOException {
         String name = service.path("name").asString();
         ImageTable.Entry entry =
                 images.resolve(service.path("image").asString()).orElseThrow();
-        int port = freePort();
+        Map<Integer, Integer> ports = new LinkedHashMap<>();
+        for (JsonNode e : service.path("expose")) {
+            int p = e.path("port").asInt();
+            if (p > 0 && !ports.containsKey(p)) {
+                ports.put(p, freePort());
+            }
+        }
+        int port = ports.isEmpty() ? freePort() : ports.values().iterator().next();
         List<String> command = new ArrayList<>();
         if (entry.builtin() != null) {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -104,7 +128,15 @@ public final class ProcessRuntime {
                     "-XX:TieredStopAtLevel=1",
                     "-cp",
                     System.getProperty("java.class.path")));
-            command.addAll(List.of(StaticWebServer.class.getName(), "--port", Integer.toString(port), "--title", name));
+            // The page's title: the service's TITLE variable if it sets one, else its name.
+            String title = name;
+            for (JsonNode e : service.path("env")) {
+                if (e.asString().startsWith("TITLE=")) {
+                    title = e.asString().substring("TITLE=".length());
+                }
+            }
+            command.addAll(
+                    List.of(StaticWebServer.class.getName(), "--port", Integer.toString(port), "--title", title));
         } else {
             command.addAll(entry.command());
             for (JsonNode c : service.path("command")) {
@@ -126,20 +158,24 @@ public final class ProcessRuntime {
             }
         }
         pb.environment().put("PORT", Integer.toString(port));
+        ports.forEach((p, host) -> pb.environment().put("PORT_" + p, Integer.toString(host)));
         pb.environment().put("VYOMA_LEASE", lease);
         Process p = pb.start();
-        Replica r = new Replica(name, index, p.pid(), port, log);
+        Replica r = new Replica(name, index, p.pid(), port, ports, log);
         ObjectNode record = JSON.createObjectNode();
         record.put("service", name);
         record.put("index", index);
         record.put("pid", p.pid());
         record.put("port", port);
+        ObjectNode portsRecord = record.putObject("ports");
+        ports.forEach((k, v) -> portsRecord.put(Integer.toString(k), v));
         record.put("command", String.join(" ", command));
         Files.writeString(dir.resolve(name + "-" + index + ".json"), JSON.writeValueAsString(record));
         return r;
     }
 
     /** Ready replicas are those whose process is alive and whose port accepts connections. */
+    @Override
     public synchronized LeaseStatus status(String lease) {
         List<Replica> rs = leases.getOrDefault(lease, List.of());
         int ready = 0;
@@ -148,10 +184,11 @@ public final class ProcessRuntime {
                 ready++;
             }
         }
-        return new LeaseStatus(lease, ready, rs.size(), rs, problems.getOrDefault(lease, ""));
+        return new LeaseStatus(
+                lease, ready, rs.size(), rs, problems.getOrDefault(lease, ""), versions.getOrDefault(lease, ""));
     }
 
-    /** Stops a lease's processes and forgets them. */
+    @Override
     public synchronized void teardown(String lease) throws IOException {
         for (Replica r : leases.getOrDefault(lease, List.of())) {
             ProcessHandle.of(r.pid()).ifPresent(h -> {
@@ -165,6 +202,7 @@ public final class ProcessRuntime {
         }
         leases.remove(lease);
         problems.remove(lease);
+        versions.remove(lease);
         deleteTree(state.resolve(dirName(lease)));
     }
 
@@ -173,6 +211,7 @@ public final class ProcessRuntime {
      * run the recorded command; returns the leases found. Replicas whose process is gone are left for the
      * lease manager to deploy again.
      */
+    @Override
     public synchronized Set<String> adopt() throws IOException {
         Set<String> found = new java.util.LinkedHashSet<>();
         try (Stream<Path> dirs = Files.list(state)) {
@@ -181,7 +220,8 @@ public final class ProcessRuntime {
                 List<Replica> rs = new ArrayList<>();
                 boolean complete = true;
                 try (Stream<Path> files = Files.list(dir)) {
-                    for (Path f : files.filter(p -> p.toString().endsWith(".json"))
+                    for (Path f : files.filter(p -> p.toString().endsWith(".json")
+                                    && !p.getFileName().toString().equals("manifest.json"))
                             .sorted()
                             .toList()) {
                         JsonNode n = JSON.readTree(Files.readString(f));
@@ -201,16 +241,25 @@ public final class ProcessRuntime {
                         }
                         Path log = dir.resolve(n.path("service").asString() + "-"
                                 + n.path("index").asInt() + ".log");
+                        Map<Integer, Integer> ports = new LinkedHashMap<>();
+                        n.path("ports")
+                                .properties()
+                                .forEach(pe -> ports.put(
+                                        Integer.parseInt(pe.getKey()),
+                                        pe.getValue().asInt()));
                         rs.add(new Replica(
                                 n.path("service").asString(),
                                 n.path("index").asInt(),
                                 pid,
                                 n.path("port").asInt(),
+                                ports,
                                 log));
                     }
                 }
-                if (complete && !rs.isEmpty()) {
+                Path versionFile = dir.resolve("version");
+                if (complete && !rs.isEmpty() && Files.exists(versionFile)) {
                     leases.put(lease, rs);
+                    versions.put(lease, Files.readString(versionFile).strip());
                     found.add(lease);
                 } else {
                     for (Replica r : rs) {
@@ -224,6 +273,7 @@ public final class ProcessRuntime {
     }
 
     /** Stops the processes of every lease not in {@code active} (leases that ended while the provider was away). */
+    @Override
     public synchronized List<String> removeOrphans(Set<String> active) throws IOException {
         List<String> removed = new ArrayList<>();
         for (String lease : new ArrayList<>(leases.keySet())) {
@@ -236,8 +286,95 @@ public final class ProcessRuntime {
     }
 
     /** Leases this runtime runs. */
+    @Override
     public synchronized Set<String> leases() {
         return Set.copyOf(leases.keySet());
+    }
+
+    @Override
+    public synchronized Optional<JsonNode> manifest(String lease) {
+        Path f = state.resolve(dirName(lease)).resolve("manifest.json");
+        if (!leases.containsKey(lease) || !Files.exists(f)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readTree(Files.readAllBytes(f)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void logs(
+            String lease,
+            LogRequest request,
+            java.util.function.Consumer<String> line,
+            java.util.function.BooleanSupplier stop)
+            throws IOException, InterruptedException {
+        List<Replica> rs;
+        synchronized (this) {
+            rs = new ArrayList<>(leases.getOrDefault(lease, List.of()));
+        }
+        rs.removeIf(r -> !request.service().isEmpty() && !r.service().equals(request.service()));
+        long[] positions = new long[rs.size()];
+        StringBuilder[] partial = new StringBuilder[rs.size()];
+        for (int i = 0; i < rs.size(); i++) {
+            Replica r = rs.get(i);
+            String prefix = "[" + r.service() + "-" + r.index() + "] ";
+            partial[i] = new StringBuilder();
+            if (!Files.exists(r.log())) {
+                continue;
+            }
+            // The last lines: read at most the file's last 1 MiB.
+            try (java.io.RandomAccessFile f =
+                    new java.io.RandomAccessFile(r.log().toFile(), "r")) {
+                long size = f.length();
+                long from = Math.max(0, size - (1 << 20));
+                byte[] tailBytes = new byte[(int) (size - from)];
+                f.seek(from);
+                f.readFully(tailBytes);
+                positions[i] = size;
+                List<String> lines = new ArrayList<>(java.util.Arrays.asList(
+                        new String(tailBytes, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1)));
+                String last = lines.remove(lines.size() - 1); // an unfinished line waits for its end
+                partial[i].append(last);
+                int tail = request.tail() < 0 ? lines.size() : Math.min(request.tail(), lines.size());
+                for (String l : lines.subList(lines.size() - tail, lines.size())) {
+                    line.accept(prefix + l);
+                }
+            }
+        }
+        while (request.follow() && !stop.getAsBoolean()) {
+            synchronized (this) {
+                if (!leases.containsKey(lease)) {
+                    return;
+                }
+            }
+            Thread.sleep(200);
+            for (int i = 0; i < rs.size(); i++) {
+                Replica r = rs.get(i);
+                if (!Files.exists(r.log())) {
+                    continue;
+                }
+                try (java.io.RandomAccessFile f =
+                        new java.io.RandomAccessFile(r.log().toFile(), "r")) {
+                    long size = f.length();
+                    if (size <= positions[i]) {
+                        continue;
+                    }
+                    byte[] fresh = new byte[(int) Math.min(size - positions[i], 1 << 20)];
+                    f.seek(positions[i]);
+                    f.readFully(fresh);
+                    positions[i] += fresh.length;
+                    partial[i].append(new String(fresh, java.nio.charset.StandardCharsets.UTF_8));
+                    int nl;
+                    while ((nl = partial[i].indexOf("\n")) >= 0) {
+                        line.accept("[" + r.service() + "-" + r.index() + "] " + partial[i].substring(0, nl));
+                        partial[i].delete(0, nl + 1);
+                    }
+                }
+            }
+        }
     }
 
     private static boolean alive(Replica r) {

@@ -55,6 +55,9 @@ public final class StaticWebServer {
                             : Files.probeContentType(file);
                 }
             }
+            // An access log line per request, as a web server writes one; the tenant reads it with deploy logs.
+            System.out.println(exchange.getRequestMethod() + " " + path + " " + status + " " + body.length);
+            System.out.flush();
             exchange.getResponseHeaders().set("Content-Type", type);
             exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {

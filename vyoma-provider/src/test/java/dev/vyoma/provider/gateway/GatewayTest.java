@@ -200,6 +200,49 @@ class GatewayTest {
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(status.body()).contains("\"manifest\":\"accepted\"");
 
+                // The public status answers without a token.
+                HttpResponse<String> providerStatus = https.send(
+                        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + gateway.port() + "/v1/status"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(providerStatus.statusCode()).isEqualTo(200);
+
+                // A manifest whose version the tenant put on the chain, but that runs more than the lease pays for.
+                String greedy = manifest.replace("\"count\":1", "\"count\":5");
+                assertThat(greedy).isNotEqualTo(manifest);
+                DeploymentId dep2 = new DeploymentId(tenant.address(), 6);
+                ok(
+                        c,
+                        tenant,
+                        new Msg.CreateDeployment(
+                                dep2,
+                                web.groups(),
+                                dev.vyoma.sdl.manifest.ManifestVersion.ofCanonicalJson(
+                                                JsonWriter.canonical(tools.jackson.databind.json.JsonMapper.builder()
+                                                        .build()
+                                                        .readValue(greedy, Object.class)))
+                                        .hex(),
+                                new Coin("uusd", 5_000_000)));
+                OrderId order2 = new OrderId(new GroupId(dep2, 1), 1);
+                ok(
+                        c,
+                        provider,
+                        new Msg.CreateBid(
+                                order2,
+                                provider.address(),
+                                new DecCoin("uusd", new BigDecimal("50")),
+                                new Coin("uvyo", 500_000)));
+                ok(c, tenant, new Msg.CreateLease(new BidId(order2, provider.address())));
+                String lease2 = tenant.address() + "/6/1/1/" + provider.address();
+                Answer tooMuch = put(
+                        https,
+                        url.replace("/5/1/1/", "/6/1/1/"),
+                        LeaseToken.create(tenant, provider.address(), lease2, Duration.ofMinutes(5), now),
+                        greedy);
+                assertThat(tooMuch.status()).as(tooMuch.body()).isEqualTo(422);
+                assertThat(tooMuch.body()).contains("pays for 1 replica(s) but the manifest runs 5");
+                assertThat(gateway.manifest(lease2)).isEmpty();
+
                 // After the lease ends, no manifest is taken for it.
                 ok(c, tenant, new Msg.CloseDeployment(dep));
                 Answer closed = put(https, url, good, manifest);

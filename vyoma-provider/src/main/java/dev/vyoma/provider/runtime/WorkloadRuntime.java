@@ -1,0 +1,64 @@
+package dev.vyoma.provider.runtime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Where a provider runs its leases' services. {@link ProcessRuntime} runs them as local processes (devnets and
+ * single machines); a Kubernetes runtime implements the same contract. Every method is keyed by the lease id
+ * ({@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}) and safe to call from several threads.
+ */
+public interface WorkloadRuntime {
+    /**
+     * One running replica: its service, index, process, the host port it was given as {@code PORT}, the host
+     * port for each port the service exposes, and where its output goes.
+     */
+    record Replica(String service, int index, long pid, int port, Map<Integer, Integer> ports, Path log) {
+        public Replica {
+            ports = Map.copyOf(ports);
+        }
+    }
+
+    /** What a lease's services are doing; {@code version} is the SHA-256 of the manifest they run. */
+    record LeaseStatus(String lease, int ready, int total, List<Replica> replicas, String problem, String version) {}
+
+    /** Which output to read: one service or all (empty), the last {@code tail} lines, and whether to follow. */
+    record LogRequest(String service, int tail, boolean follow) {}
+
+    /**
+     * Starts the services of {@code manifest} (Akash's manifest JSON: groups with services) for {@code lease}.
+     * The same manifest again changes nothing; a different one replaces what runs (an update).
+     */
+    LeaseStatus deploy(String lease, JsonNode manifest) throws IOException;
+
+    LeaseStatus status(String lease);
+
+    /** Stops a lease's services and forgets them. */
+    void teardown(String lease) throws IOException;
+
+    /** After a restart: takes back what still runs from an earlier life; returns the leases found. */
+    Set<String> adopt() throws IOException;
+
+    /** Stops the services of every lease not in {@code active}; returns those removed. */
+    List<String> removeOrphans(Set<String> active) throws IOException;
+
+    /** The manifest (groups with services) a lease's services run, if it has any. */
+    java.util.Optional<JsonNode> manifest(String lease);
+
+    /** Leases with services in this runtime. */
+    Set<String> leases();
+
+    /**
+     * Writes a lease's output, line by line, each prefixed with {@code [service-index]}: the last
+     * {@code tail} lines of each replica, then (when following) new lines until {@code stop} says so or the
+     * lease is torn down.
+     */
+    void logs(String lease, LogRequest request, Consumer<String> line, BooleanSupplier stop)
+            throws IOException, InterruptedException;
+}
