@@ -1,0 +1,107 @@
+package dev.vyoma.stats.capacity;
+
+import dev.vyoma.ledger.crypto.Address;
+import java.util.List;
+import java.util.Objects;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One poll of a provider's status endpoint: its capacity when it answered ({@code ok}), or why it did not.
+ * CPU in millicores, memory and storage in bytes (storage summed over classes), GPUs per model.
+ */
+public record CapacitySnapshot(
+        Address provider,
+        long timeMillis,
+        boolean ok,
+        String error,
+        String inventory,
+        long activeLeases,
+        Resource cpu,
+        Resource memory,
+        Resource storage,
+        List<GpuModel> gpus) {
+    /** Total, allocatable (what the provider offers) and allocated (leased) amounts of one resource. */
+    public record Resource(long total, long allocatable, long allocated) {
+        public static final Resource NONE = new Resource(0, 0, 0);
+
+        Resource plus(Resource o) {
+            return new Resource(
+                    Math.addExact(total, o.total),
+                    Math.addExact(allocatable, o.allocatable),
+                    Math.addExact(allocated, o.allocated));
+        }
+    }
+
+    /** GPUs of one model: vendor, model, VRAM, interface, and the counts. */
+    public record GpuModel(String vendor, String model, String vram, String iface, Resource count) {
+        public GpuModel {
+            Objects.requireNonNull(vendor, "vendor");
+            Objects.requireNonNull(model, "model");
+            vram = vram == null ? "" : vram;
+            iface = iface == null ? "" : iface;
+        }
+    }
+
+    public CapacitySnapshot {
+        Objects.requireNonNull(provider, "provider");
+        gpus = List.copyOf(gpus);
+    }
+
+    /** A poll that failed. */
+    public static CapacitySnapshot failed(Address provider, long timeMillis, String error) {
+        return new CapacitySnapshot(
+                provider, timeMillis, false, error, null, 0, Resource.NONE, Resource.NONE, Resource.NONE, List.of());
+    }
+
+    /**
+     * Reads the gateway's {@code GET /v1/status} answer: {@code {"provider", "inventory", "activeLeases", "cpu":
+     * {"total", "allocatable", "allocated"}, "memory": {…}, "storage": {"<class>": {…}}, "gpus": [{"vendor",
+     * "model", "vram", "interface", "total", "allocatable", "allocated"}]}}.
+     */
+    public static CapacitySnapshot fromStatus(Address provider, long timeMillis, JsonNode n) {
+        Resource storage = Resource.NONE;
+        for (JsonNode cls : n.path("storage")) {
+            storage = storage.plus(resource(cls, "storage class"));
+        }
+        List<GpuModel> gpus = new java.util.ArrayList<>();
+        for (JsonNode g : n.path("gpus")) {
+            gpus.add(new GpuModel(
+                    text(g, "vendor"),
+                    text(g, "model"),
+                    g.path("vram").asString(""),
+                    g.path("interface").asString(""),
+                    resource(g, "gpu")));
+        }
+        return new CapacitySnapshot(
+                provider,
+                timeMillis,
+                true,
+                null,
+                n.path("inventory").asString(""),
+                n.path("activeLeases").asLong(0),
+                resource(n.path("cpu"), "cpu"),
+                resource(n.path("memory"), "memory"),
+                storage,
+                gpus);
+    }
+
+    private static Resource resource(JsonNode n, String what) {
+        return new Resource(number(n, "total", what), number(n, "allocatable", what), number(n, "allocated", what));
+    }
+
+    private static long number(JsonNode n, String field, String what) {
+        JsonNode v = n.path(field);
+        if (!v.isIntegralNumber() || v.asLong() < 0) {
+            throw new IllegalArgumentException(what + "." + field + " is not a whole number from 0: " + v);
+        }
+        return v.asLong();
+    }
+
+    private static String text(JsonNode n, String field) {
+        String s = n.path(field).asString("");
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("a GPU has no " + field);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,486 @@
+package dev.vyoma.stats.metrics;
+
+import dev.vyoma.stats.metrics.PeriodMetrics.Bucket;
+import dev.vyoma.stats.metrics.PeriodMetrics.Period;
+import dev.vyoma.stats.store.StatsDb;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Computes a period's metrics from the indexed tables, the same SQL on DuckDB and PostgreSQL. Lease figures come
+ * from one pass over the leases' start and end heights (deltas summed per bucket, then running sums); revenue is
+ * the accrual {@code price × blocks billed} with each closed lease's settlement correction on its closing bucket;
+ * capacity figures from each provider's last successful status in the grace period before a bucket's end.
+ */
+public final class MetricsQuery {
+    /** Akash's grace period: a provider counts if it answered within 3 hours before the bucket's end. */
+    public static final Duration DEFAULT_GRACE = Duration.ofHours(3);
+
+    /** Scale of means and ratios in a report. */
+    public static final int SCALE = 6;
+
+    /** Most buckets in one period (a year of days, or 40 days of hours). */
+    public static final int MAX_BUCKETS = 1_000;
+
+    private final StatsDb db;
+    private final PriceTable prices;
+    private final Duration grace;
+
+    public MetricsQuery(StatsDb db, PriceTable prices, Duration grace) {
+        this.db = db;
+        this.prices = prices;
+        this.grace = grace;
+    }
+
+    /** The operator's price table as stored in the database, plus {@code extra} entries (which win). */
+    public static PriceTable prices(StatsDb db, List<PriceTable.Entry> extra) throws SQLException {
+        List<PriceTable.Entry> all = new ArrayList<>();
+        try (Connection c = db.connection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT denom, day, usd_per_token FROM price")) {
+            while (r.next()) {
+                all.add(new PriceTable.Entry(r.getString(1), LocalDate.parse(r.getString(2)), r.getBigDecimal(3)));
+            }
+        }
+        all.addAll(extra);
+        return new PriceTable(all);
+    }
+
+    /** Stores price entries (replacing the same denom and day). */
+    public static void storePrices(StatsDb db, List<PriceTable.Entry> entries) throws SQLException {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM price WHERE denom = ? AND day = ?");
+                    PreparedStatement ins =
+                            c.prepareStatement("INSERT INTO price (denom, day, usd_per_token) VALUES (?, ?, ?)")) {
+                for (PriceTable.Entry e : entries) {
+                    del.setString(1, e.denom());
+                    del.setString(2, e.day().toString());
+                    del.executeUpdate();
+                    ins.setString(1, e.denom());
+                    ins.setString(2, e.day().toString());
+                    ins.setBigDecimal(3, e.usdPerToken());
+                    ins.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** The bucket size: a UTC day, or an hour for periods shorter than 48 hours when {@code bucket} is null. */
+    public static Duration bucketFor(PeriodMetrics.Period p, Duration bucket) {
+        if (bucket != null) {
+            return bucket;
+        }
+        return p.endMillis() - p.startMillis() <= Duration.ofHours(48).toMillis()
+                ? Duration.ofHours(1)
+                : Duration.ofDays(1);
+    }
+
+    /** Resolves a period against the indexed blocks; empty-handed periods are an error saying what is indexed. */
+    public Period resolve(PeriodSpec spec) throws SQLException {
+        try (Connection c = db.connection()) {
+            long[] range = longs(
+                    c,
+                    "SELECT COALESCE(MIN(height), 0), COALESCE(MAX(height), 0), COALESCE(MAX(time_ms), 0) FROM block");
+            if (range[1] == 0) {
+                throw new IllegalArgumentException("nothing is indexed yet: run vyoma stats index first");
+            }
+            long last = range[1];
+            long lastTime = range[2];
+            switch (spec) {
+                case PeriodSpec.ByHeight h -> {
+                    if (h.from() > last) {
+                        throw new IllegalArgumentException(
+                                "height " + h.from() + " is not indexed yet (indexed to " + last + ")");
+                    }
+                    long to = Math.min(h.to(), last);
+                    long start = longs(c, "SELECT time_ms FROM block WHERE height = " + h.from())[0];
+                    long end = longs(c, "SELECT time_ms FROM block WHERE height = " + to)[0] + 1;
+                    return new Period(h.from(), to, start, end, to == h.to());
+                }
+                case PeriodSpec.ByTime t -> {
+                    long end = Math.min(t.endMillis(), lastTime + 1);
+                    long from =
+                            longs(c, "SELECT COALESCE(MAX(height), 0) FROM block WHERE time_ms < " + t.startMillis())[0]
+                                    + 1;
+                    long to = longs(c, "SELECT COALESCE(MAX(height), 0) FROM block WHERE time_ms < " + end)[0];
+                    return new Period(
+                            from,
+                            Math.max(to, from - 1),
+                            t.startMillis(),
+                            Math.max(end, t.startMillis() + 1),
+                            end == t.endMillis());
+                }
+            }
+        }
+    }
+
+    /** The metrics of a resolved period, in buckets of {@code bucket} (a day or an hour, aligned to UTC). */
+    public PeriodMetrics compute(Period p, Duration bucket) throws SQLException {
+        long size = bucket.toMillis();
+        if (Duration.ofDays(1).toMillis() % size != 0) {
+            throw new IllegalArgumentException("a bucket divides a day (a day or an hour), got " + bucket);
+        }
+        long first = p.startMillis() - Math.floorMod(p.startMillis(), size);
+        int n = (int) ((p.endMillis() - first + size - 1) / size);
+        if (n > MAX_BUCKETS) {
+            throw new IllegalArgumentException(
+                    "the period has " + n + " buckets of " + bucket + "; at most " + MAX_BUCKETS);
+        }
+        try (Connection c = db.connection()) {
+            long[] starts = new long[n];
+            long[] ends = new long[n];
+            long[] lo = new long[n];
+            long[] hi = new long[n];
+            Map<Long, Long> maxHeight = new HashMap<>();
+            try (PreparedStatement s =
+                    c.prepareStatement("SELECT time_ms - ((time_ms - ?) % ?) AS b, MAX(height) FROM block"
+                            + " WHERE height BETWEEN ? AND ? GROUP BY 1")) {
+                s.setLong(1, first);
+                s.setLong(2, size);
+                s.setLong(3, p.fromHeight());
+                s.setLong(4, p.toHeight());
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        maxHeight.put(r.getLong(1), r.getLong(2));
+                    }
+                }
+            }
+            long prev = p.fromHeight() - 1;
+            for (int i = 0; i < n; i++) {
+                long bs = first + i * size;
+                starts[i] = Math.max(bs, p.startMillis());
+                ends[i] = Math.min(bs + size, p.endMillis());
+                lo[i] = prev + 1;
+                hi[i] = Math.max(prev, maxHeight.getOrDefault(bs, prev));
+                prev = hi[i];
+            }
+            return assemble(c, p, starts, ends, lo, hi);
+        }
+    }
+
+    private PeriodMetrics assemble(Connection c, Period p, long[] starts, long[] ends, long[] lo, long[] hi)
+            throws SQLException {
+        int n = starts.length;
+        long h0 = p.fromHeight() - 1;
+        StringBuilder bkt = new StringBuilder("(-1, 0, ").append(h0).append(')');
+        for (int i = 0; i < n; i++) {
+            bkt.append(", (")
+                    .append(i)
+                    .append(", ")
+                    .append(lo[i])
+                    .append(", ")
+                    .append(hi[i])
+                    .append(')');
+        }
+        // Lease deltas: +1 and +price at the creating height, -1 and -price at the closing height; each summed per
+        // bucket, with price × (bucket's last height − height) for the accrual inside the bucket.
+        String deltas = "WITH bkt(idx, lo, hi) AS (VALUES " + bkt + "),"
+                + " d AS ("
+                + "  SELECT created_height AS h, denom, 1 AS dn, 1 AS created, price AS dr, cpu_millis AS dcpu,"
+                + "   memory_bytes AS dmem, storage_bytes AS dsto, gpu_units AS dgpu FROM lease WHERE created_height <= ?"
+                + "  UNION ALL"
+                + "  SELECT closed_height, denom, -1, 0, -price, -cpu_millis, -memory_bytes, -storage_bytes, -gpu_units"
+                + "   FROM lease WHERE closed_height IS NOT NULL AND closed_height <= ?)"
+                + " SELECT bkt.idx, d.denom, SUM(d.dn), SUM(d.created), SUM(d.dr), SUM(d.dr * (bkt.hi - d.h)),"
+                + "  SUM(d.dcpu), SUM(d.dmem), SUM(d.dsto), SUM(d.dgpu)"
+                + " FROM d JOIN bkt ON d.h BETWEEN bkt.lo AND bkt.hi GROUP BY bkt.idx, d.denom";
+        long[] dn = new long[n + 1];
+        long[] created = new long[n + 1];
+        long[] dcpu = new long[n + 1];
+        long[] dmem = new long[n + 1];
+        long[] dsto = new long[n + 1];
+        long[] dgpu = new long[n + 1];
+        List<Map<String, BigDecimal>> dRate = new ArrayList<>();
+        List<Map<String, BigDecimal>> dInside = new ArrayList<>();
+        List<Map<String, BigDecimal>> corr = new ArrayList<>();
+        for (int i = 0; i <= n; i++) {
+            dRate.add(new TreeMap<>());
+            dInside.add(new TreeMap<>());
+            corr.add(new TreeMap<>());
+        }
+        try (PreparedStatement s = c.prepareStatement(deltas)) {
+            s.setLong(1, p.toHeight());
+            s.setLong(2, p.toHeight());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    int i = r.getInt(1) + 1;
+                    String denom = r.getString(2);
+                    dn[i] += r.getLong(3);
+                    created[i] += r.getLong(4);
+                    dRate.get(i).merge(denom, r.getBigDecimal(5), BigDecimal::add);
+                    dInside.get(i).merge(denom, r.getBigDecimal(6), BigDecimal::add);
+                    dcpu[i] += r.getLong(7);
+                    dmem[i] += r.getLong(8);
+                    dsto[i] += r.getLong(9);
+                    dgpu[i] += r.getLong(10);
+                }
+            }
+        }
+        // Settlement corrections: what a closed lease was paid in whole micro-units minus what it accrued.
+        String corrections = "WITH bkt(idx, lo, hi) AS (VALUES " + bkt + ")"
+                + " SELECT bkt.idx, l.denom, SUM(CAST(l.paid_micro AS DECIMAL(38,18)) - l.price * (l.closed_height - l.created_height))"
+                + " FROM lease l JOIN bkt ON l.closed_height BETWEEN bkt.lo AND bkt.hi WHERE bkt.idx >= 0 GROUP BY bkt.idx, l.denom";
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(corrections)) {
+            while (r.next()) {
+                corr.get(r.getInt(1) + 1).merge(r.getString(2), r.getBigDecimal(3), BigDecimal::add);
+            }
+        }
+        // Payouts: EscrowPayment amounts by bucket and denomination.
+        List<Map<String, Long>> paid = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            paid.add(new TreeMap<>());
+        }
+        String payouts = "WITH bkt(idx, lo, hi) AS (VALUES " + bkt + ")"
+                + " SELECT bkt.idx, p.denom, SUM(p.amount) FROM payment p JOIN bkt ON p.height BETWEEN bkt.lo AND bkt.hi"
+                + " WHERE bkt.idx >= 0 GROUP BY bkt.idx, p.denom";
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(payouts)) {
+            while (r.next()) {
+                paid.get(r.getInt(1)).merge(r.getString(2), r.getLong(3), Long::sum);
+            }
+        }
+        Capacity cap = capacity(c, n, hi, ends);
+
+        // Running sums from the state before the period.
+        long active = dn[0];
+        long cpu = dcpu[0];
+        long mem = dmem[0];
+        long sto = dsto[0];
+        long gpu = dgpu[0];
+        Map<String, BigDecimal> rate = new TreeMap<>(dRate.get(0));
+        long prevHi = p.fromHeight() - 1;
+        List<Bucket> buckets = new ArrayList<>();
+        SortedMap<String, BigDecimal> revenueTotal = new TreeMap<>();
+        SortedMap<String, Long> paidTotal = new TreeMap<>();
+        java.util.Set<String> unpriced = new java.util.TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            int k = i + 1;
+            long blocks = hi[i] - prevHi;
+            SortedMap<String, BigDecimal> revenue = new TreeMap<>();
+            java.util.Set<String> denoms = new java.util.TreeSet<>(rate.keySet());
+            denoms.addAll(dInside.get(k).keySet());
+            denoms.addAll(corr.get(k).keySet());
+            for (String denom : denoms) {
+                BigDecimal v = rate.getOrDefault(denom, BigDecimal.ZERO)
+                        .multiply(BigDecimal.valueOf(blocks))
+                        .add(dInside.get(k).getOrDefault(denom, BigDecimal.ZERO))
+                        .add(corr.get(k).getOrDefault(denom, BigDecimal.ZERO));
+                if (v.signum() != 0) {
+                    revenue.put(denom, plain(v));
+                }
+            }
+            for (Map.Entry<String, BigDecimal> e : dRate.get(k).entrySet()) {
+                rate.merge(e.getKey(), e.getValue(), BigDecimal::add);
+            }
+            active += dn[k];
+            cpu += dcpu[k];
+            mem += dmem[k];
+            sto += dsto[k];
+            gpu += dgpu[k];
+            LocalDate day =
+                    Instant.ofEpochMilli(starts[i]).atZone(ZoneOffset.UTC).toLocalDate();
+            BigDecimal usd = usd(revenue, day, unpriced);
+            Map<String, BigDecimal> paidDec = new TreeMap<>();
+            paid.get(i).forEach((d, v) -> paidDec.put(d, BigDecimal.valueOf(v)));
+            BigDecimal paidUsd = usd(paidDec, day, unpriced);
+            revenue.forEach((d, v) -> revenueTotal.merge(d, v, BigDecimal::add));
+            paid.get(i).forEach((d, v) -> paidTotal.merge(d, v, Long::sum));
+            buckets.add(new Bucket(
+                    starts[i],
+                    ends[i],
+                    prevHi + 1,
+                    hi[i],
+                    created[k],
+                    active,
+                    cpu,
+                    mem,
+                    sto,
+                    gpu,
+                    revenue,
+                    usd,
+                    paidUsd,
+                    cap.providers[i],
+                    cap.gpuCapacity[i],
+                    cap.gpusInUse[i],
+                    cap.byModel.get(i)));
+            prevHi = hi[i];
+        }
+        return summarize(p, buckets, revenueTotal, paidTotal, new ArrayList<>(unpriced));
+    }
+
+    private BigDecimal usd(Map<String, BigDecimal> micro, LocalDate day, java.util.Set<String> unpriced) {
+        BigDecimal usd = BigDecimal.ZERO;
+        for (Map.Entry<String, BigDecimal> e : micro.entrySet()) {
+            BigDecimal price = prices.usdPerMicro(e.getKey(), day);
+            if (price == null) {
+                unpriced.add(e.getKey());
+            } else {
+                usd = usd.add(e.getValue().multiply(price));
+            }
+        }
+        return plain(usd);
+    }
+
+    private record Capacity(
+            long[] providers, long[] gpuCapacity, long[] gpusInUse, List<SortedMap<String, long[]>> byModel) {}
+
+    private Capacity capacity(Connection c, int n, long[] hi, long[] ends) throws SQLException {
+        long g = grace.toMillis();
+        StringBuilder bkt = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            bkt.append(i == 0 ? "" : ", ")
+                    .append('(')
+                    .append(i)
+                    .append(", ")
+                    .append(hi[i])
+                    .append(", ")
+                    .append(ends[i])
+                    .append(')');
+        }
+        String pick = "WITH bkt(idx, hi, t_end) AS (VALUES " + bkt + "),"
+                + " pick AS (SELECT bkt.idx, s.provider, MAX(s.time_ms) AS t FROM provider_snapshot s"
+                + "  JOIN bkt ON s.time_ms >= bkt.t_end - " + g + " AND s.time_ms < bkt.t_end"
+                + "  JOIN provider p ON p.owner = s.provider AND p.created_height <= bkt.hi"
+                + "   AND (p.deleted_height IS NULL OR p.deleted_height > bkt.hi)"
+                + "  WHERE s.ok GROUP BY bkt.idx, s.provider)";
+        long[] providers = new long[n];
+        long[] capacity = new long[n];
+        long[] inUse = new long[n];
+        List<SortedMap<String, long[]>> byModel = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byModel.add(new TreeMap<>());
+        }
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(pick + " SELECT idx, COUNT(*) FROM pick GROUP BY idx")) {
+            while (r.next()) {
+                providers[r.getInt(1)] = r.getLong(2);
+            }
+        }
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(
+                        pick + " SELECT pick.idx, g.vendor, g.model, SUM(g.allocatable), SUM(g.allocated)"
+                                + " FROM pick JOIN provider_snapshot_gpu g ON g.provider = pick.provider AND g.time_ms = pick.t"
+                                + " GROUP BY pick.idx, g.vendor, g.model")) {
+            while (r.next()) {
+                int i = r.getInt(1);
+                String model = r.getString(2) + " " + r.getString(3);
+                long cap = r.getLong(4);
+                long used = r.getLong(5);
+                byModel.get(i).merge(model, new long[] {cap, used}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+                capacity[i] += cap;
+                inUse[i] += used;
+            }
+        }
+        return new Capacity(providers, capacity, inUse, byModel);
+    }
+
+    private static PeriodMetrics summarize(
+            Period p,
+            List<Bucket> buckets,
+            SortedMap<String, BigDecimal> revenue,
+            SortedMap<String, Long> paid,
+            List<String> unpriced) {
+        Map<Metric, BigDecimal> v = new EnumMap<>(Metric.class);
+        long newLeases = 0;
+        BigDecimal revenueUsd = BigDecimal.ZERO;
+        BigDecimal payoutsUsd = BigDecimal.ZERO;
+        long activeSum = 0;
+        long providersSum = 0;
+        long capSum = 0;
+        long useSum = 0;
+        long cpuSum = 0;
+        long memSum = 0;
+        long stoSum = 0;
+        long gpuLeasedSum = 0;
+        SortedMap<String, long[]> models = new TreeMap<>();
+        for (Bucket b : buckets) {
+            newLeases += b.newLeases();
+            revenueUsd = revenueUsd.add(b.revenueUsd());
+            payoutsUsd = payoutsUsd.add(b.payoutsUsd());
+            activeSum += b.activeLeases();
+            providersSum += b.activeProviders();
+            capSum += b.gpuCapacity();
+            useSum += b.gpusInUse();
+            cpuSum += b.cpuMillis();
+            memSum += b.memoryBytes();
+            stoSum += b.storageBytes();
+            gpuLeasedSum += b.gpusLeased();
+            b.gpusByModel()
+                    .forEach((m, cu) -> models.merge(m, cu.clone(), (a, x) -> new long[] {a[0] + x[0], a[1] + x[1]}));
+        }
+        int n = Math.max(1, buckets.size());
+        v.put(Metric.NEW_LEASES, BigDecimal.valueOf(newLeases));
+        v.put(Metric.ACTIVE_LEASES, mean(activeSum, n));
+        v.put(Metric.REVENUE_USD, plain(revenueUsd));
+        v.put(Metric.PAYOUTS_USD, plain(payoutsUsd));
+        v.put(Metric.GPU_CAPACITY, mean(capSum, n));
+        v.put(Metric.GPUS_IN_USE, mean(useSum, n));
+        v.put(Metric.GPU_UTILIZATION, percent(useSum, capSum));
+        v.put(Metric.ACTIVE_PROVIDERS, mean(providersSum, n));
+        v.put(Metric.CPU_LEASED, plain(mean(cpuSum, n).movePointLeft(3)));
+        v.put(Metric.MEMORY_LEASED, mean(memSum, n));
+        v.put(Metric.STORAGE_LEASED, mean(stoSum, n));
+        v.put(Metric.GPUS_LEASED, mean(gpuLeasedSum, n));
+        SortedMap<String, PeriodMetrics.Gpu> gpus = new TreeMap<>();
+        models.forEach((m, cu) ->
+                gpus.put(m, new PeriodMetrics.Gpu(mean(cu[0], n), mean(cu[1], n), percent(cu[1], cu[0]))));
+        return new PeriodMetrics(p, buckets, v, revenue, paid, unpriced, gpus);
+    }
+
+    /** {@code sum / n} to {@link #SCALE} places, half-even, trailing zeros dropped. */
+    public static BigDecimal mean(long sum, int n) {
+        return BigDecimal.valueOf(sum)
+                .divide(BigDecimal.valueOf(n), SCALE, RoundingMode.HALF_EVEN)
+                .stripTrailingZeros();
+    }
+
+    /** {@code v} without trailing zeros, never in exponent form (10, not 1E+1). */
+    public static BigDecimal plain(BigDecimal v) {
+        BigDecimal s = v.stripTrailingZeros();
+        return s.scale() < 0 ? s.setScale(0) : s;
+    }
+
+    /** {@code 100 × part / whole} to 2 places, half-even; null when {@code whole} is 0. */
+    public static BigDecimal percent(long part, long whole) {
+        if (whole == 0) {
+            return null;
+        }
+        return BigDecimal.valueOf(part * 100).divide(BigDecimal.valueOf(whole), 2, RoundingMode.HALF_EVEN);
+    }
+
+    private static long[] longs(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            if (!r.next()) {
+                throw new SQLException("no row for " + sql);
+            }
+            long[] out = new long[r.getMetaData().getColumnCount()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = r.getLong(i + 1);
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.vyoma.stats.metrics;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * One period's metrics: the resolved period, each bucket's values, the period's figure of every {@link Metric},
+ * and the breakdowns (revenue by denomination, GPUs by model).
+ */
+public record PeriodMetrics(
+        Period period,
+        List<Bucket> buckets,
+        Map<Metric, BigDecimal> values,
+        SortedMap<String, BigDecimal> revenueMicroByDenom,
+        SortedMap<String, Long> payoutsMicroByDenom,
+        List<String> unpricedDenoms,
+        SortedMap<String, Gpu> gpusByModel) {
+    /**
+     * The period as resolved against the indexed chain: heights {@code [fromHeight, toHeight]}, times {@code
+     * [startMillis, endMillis)}, and whether the chain was indexed to its end.
+     */
+    public record Period(long fromHeight, long toHeight, long startMillis, long endMillis, boolean complete) {}
+
+    /** A model's period figures: mean capacity, mean in use, utilisation in percent (null without capacity). */
+    public record Gpu(BigDecimal capacity, BigDecimal inUse, BigDecimal utilizationPct) {}
+
+    /** One bucket (a UTC day or hour, cut to the period): its heights {@code [lo, hi]} and its values. */
+    public record Bucket(
+            long startMillis,
+            long endMillis,
+            long lo,
+            long hi,
+            long newLeases,
+            long activeLeases,
+            long cpuMillis,
+            long memoryBytes,
+            long storageBytes,
+            long gpusLeased,
+            SortedMap<String, BigDecimal> revenueMicroByDenom,
+            BigDecimal revenueUsd,
+            BigDecimal payoutsUsd,
+            long activeProviders,
+            long gpuCapacity,
+            long gpusInUse,
+            SortedMap<String, long[]> gpusByModel) {}
+
+    public BigDecimal value(Metric m) {
+        return values.get(m);
+    }
+}

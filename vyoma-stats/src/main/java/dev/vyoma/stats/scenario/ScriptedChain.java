@@ -1,0 +1,200 @@
+package dev.vyoma.stats.scenario;
+
+import dev.vyoma.ledger.Block;
+import dev.vyoma.ledger.BlockResult;
+import dev.vyoma.ledger.Genesis;
+import dev.vyoma.ledger.Ledger;
+import dev.vyoma.ledger.Params;
+import dev.vyoma.ledger.TxResult;
+import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.crypto.Ed25519;
+import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.deployment.GroupId;
+import dev.vyoma.ledger.market.BidId;
+import dev.vyoma.ledger.market.OrderId;
+import dev.vyoma.ledger.tx.Msg;
+import dev.vyoma.ledger.tx.SignedTx;
+import dev.vyoma.ledger.tx.Tx;
+import dev.vyoma.sdl.spec.DecCoin;
+import dev.vyoma.sdl.spec.GroupSpec;
+import dev.vyoma.stats.source.LedgerSource;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real ledger driven block by block: keys derived from names, transactions signed with the next sequence,
+ * blocks applied at the times the script gives, every block recorded for the indexer. A transaction that fails
+ * throws, so a script cannot silently drift from what it describes.
+ */
+public final class ScriptedChain {
+    private final String chainId;
+    private final Ledger ledger;
+    private final LedgerSource source;
+    private final Map<String, KeyPair> keys = new HashMap<>();
+    private final Map<Address, Long> sequences = new HashMap<>();
+    private final List<SignedTx> pending = new ArrayList<>();
+    private long timeMillis;
+
+    /** A chain whose genesis (at {@code genesisMillis}) funds each named account with {@code funds}. */
+    public ScriptedChain(String chainId, long genesisMillis, List<String> accounts, List<Coin> funds) {
+        this.chainId = chainId;
+        List<Genesis.Allocation> alloc = new ArrayList<>();
+        for (String a : accounts) {
+            alloc.add(new Genesis.Allocation(addr(a), funds));
+        }
+        this.ledger = Ledger.fromGenesis(new Genesis(chainId, genesisMillis, Params.defaults(), alloc));
+        this.source = new LedgerSource(ledger);
+        this.timeMillis = genesisMillis;
+    }
+
+    public LedgerSource source() {
+        return source;
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public long height() {
+        return ledger.state().meta().height();
+    }
+
+    /** The key of a named account (the same name gives the same key in every run). */
+    public KeyPair key(String name) {
+        return keys.computeIfAbsent(
+                name, n -> KeyPair.fromSeed(Arrays.copyOf(("vyoma-stats:" + n).getBytes(StandardCharsets.UTF_8), 32)));
+    }
+
+    public Address addr(String name) {
+        return key(name).address();
+    }
+
+    /** Queues a transaction of {@code msgs} signed by {@code signer} for the next block. */
+    public ScriptedChain tx(String signer, Msg... msgs) {
+        KeyPair k = key(signer);
+        long seq = sequences.getOrDefault(k.address(), 0L);
+        sequences.put(k.address(), seq + 1);
+        Tx tx = new Tx(chainId, k.publicKey(), seq, new Coin("uvyo", 100_000), List.of(msgs), "");
+        pending.add(new SignedTx(tx, Ed25519.sign(k.privateKey(), tx.signBytes())));
+        return this;
+    }
+
+    /** Applies a block with the queued transactions at {@code atMillis}; every transaction must succeed. */
+    public BlockResult block(long atMillis) {
+        if (atMillis < timeMillis) {
+            throw new IllegalArgumentException("block time goes backwards");
+        }
+        timeMillis = atMillis;
+        Block b = new Block(height() + 1, atMillis, addr("validator"), pending);
+        pending.clear();
+        BlockResult r = ledger.apply(b);
+        source.record(b, r);
+        for (TxResult t : r.txs()) {
+            if (!t.ok()) {
+                throw new IllegalStateException(
+                        "block " + b.height() + ": a scripted transaction failed: " + t.code() + " " + t.log());
+            }
+        }
+        return r;
+    }
+
+    /** Empty blocks every {@code stepMillis} until the next one would be after {@code untilMillis}. */
+    public void emptyBlocksUntil(long untilMillis, long stepMillis) {
+        while (timeMillis + stepMillis <= untilMillis) {
+            block(timeMillis + stepMillis);
+        }
+    }
+
+    public long timeMillis() {
+        return timeMillis;
+    }
+
+    /**
+     * Registers a provider named {@code name} with a host, declaring NVIDIA {@code gpuModels} as capabilities
+     * ({@code capabilities/gpu/vendor/nvidia/model/<model>=true}) so that it may bid on groups that ask for them.
+     */
+    public ScriptedChain createProvider(String name, String hostUri, String... gpuModels) {
+        List<dev.vyoma.sdl.spec.Attribute> attributes = new ArrayList<>();
+        for (String m : gpuModels) {
+            attributes.add(new dev.vyoma.sdl.spec.Attribute("capabilities/gpu/vendor/nvidia/model/" + m, "true"));
+        }
+        attributes.sort(java.util.Comparator.comparing(dev.vyoma.sdl.spec.Attribute::key));
+        return tx(name, new Msg.CreateProvider(addr(name), hostUri, attributes, "", ""));
+    }
+
+    /** A deployment of {@code tenant} with these group specs and deposit (uusd). */
+    public DeploymentId createDeployment(String tenant, long dseq, List<GroupSpec> groups, long depositMicro) {
+        DeploymentId id = new DeploymentId(addr(tenant), dseq);
+        tx(tenant, new Msg.CreateDeployment(id, groups, "00".repeat(32), new Coin("uusd", depositMicro)));
+        return id;
+    }
+
+    /**
+     * Group specs of a one-service SDL: {@code count} replicas of {@code cpu} cores (decimal), {@code memory} and
+     * {@code storage} (SDL sizes such as {@code 512Mi}), {@code gpus} NVIDIA {@code gpuModel} GPUs each (0 for
+     * none), priced at {@code price} uusd per block per replica.
+     */
+    public static List<GroupSpec> groups(
+            String cpu, String memory, String storage, int gpus, String gpuModel, int count, String price) {
+        String gpu =
+                gpus == 0 ? "" : """
+                        gpu:
+                          units: GPUS
+                          attributes:
+                            vendor:
+                              nvidia:
+                                - model: MODEL
+                """.replace("GPUS", Integer.toString(gpus)).replace("MODEL", gpuModel);
+        String yaml = """
+                version: "2.0"
+                services:
+                  app:
+                    image: example/app:1.0
+                    expose:
+                      - port: 80
+                        to:
+                          - global: true
+                profiles:
+                  compute:
+                    app:
+                      resources:
+                        cpu: {units: CPU}
+                        memory: {size: MEMORY}
+                        storage: {size: STORAGE}
+                GPU  placement:
+                    dc:
+                      pricing:
+                        app: {denom: uusd, amount: PRICE}
+                deployment:
+                  app:
+                    dc: {profile: app, count: COUNT}
+                """.replace("CPU", cpu)
+                .replace("MEMORY", memory)
+                .replace("STORAGE", storage)
+                .replace("GPU  ", gpu + "  ")
+                .replace("PRICE", price)
+                .replace("COUNT", Integer.toString(count));
+        dev.vyoma.sdl.SdlResult r = dev.vyoma.sdl.Sdl.parse(yaml, "scripted.yaml");
+        if (!r.isValid()) {
+            throw new IllegalArgumentException("scripted SDL is invalid: " + r.errors());
+        }
+        return r.document().groups();
+    }
+
+    /** A provider's bid on the deployment's first order of group {@code gseq}, at {@code price} uusd per block. */
+    public BidId bid(String provider, DeploymentId dep, int gseq, int oseq, String price) {
+        OrderId order = new OrderId(new GroupId(dep, gseq), oseq);
+        tx(
+                provider,
+                new Msg.CreateBid(
+                        order, addr(provider), new DecCoin("uusd", new BigDecimal(price)), new Coin("uvyo", 500_000)));
+        return new BidId(order, addr(provider));
+    }
+}
