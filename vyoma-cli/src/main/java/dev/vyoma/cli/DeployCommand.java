@@ -20,7 +20,14 @@ import picocli.CommandLine.Spec;
 /** {@code vyoma deploy FILE}: from an SDL file to running services in one command. */
 @Command(
         name = "deploy",
-        subcommands = {DeployCommand.ListDeployments.class, DeployCommand.Status.class, DeployCommand.Close.class},
+        subcommands = {
+            DeployCommand.ListDeployments.class,
+            DeployCommand.Status.class,
+            DeployCommand.Logs.class,
+            DeployCommand.Events.class,
+            DeployCommand.Update.class,
+            DeployCommand.Close.class
+        },
         description = {
             "Deploy an SDL file: create the deployment, wait for bids, lease the cheapest (or --pick PROVIDER),",
             "send the manifest, wait until the services are ready and print their URIs."
@@ -80,16 +87,7 @@ final class DeployCommand implements Callable<Integer> {
         } catch (Deployer.DeployException | VyomaClient.NodeException e) {
             throw new UserException(e.getMessage());
         }
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Deployer.Leased l : r.leases()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("lease", l.lease());
-            row.put("price", l.price());
-            row.put("ready", l.ready() + "/" + l.total());
-            row.put("uris", String.join(",", l.uris()));
-            rows.add(row);
-        }
-        Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, rows);
+        Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, rows(r.leases()));
         return 0;
     }
 
@@ -142,6 +140,31 @@ final class DeployCommand implements Callable<Integer> {
         }
     }
 
+    /** The active leases of deployment {@code dseq} of {@code owner}, as {@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}. */
+    static List<String> leasesOf(VyomaClient c, dev.vyoma.ledger.crypto.Address owner, String dseq) {
+        long d = MarketTxCommands.number(dseq, "DSEQ");
+        List<String> out = new ArrayList<>();
+        try {
+            for (var l : c.getJson("/v1/leases?owner=" + owner + "&state=active&limit=1000")
+                    .orElseThrow()
+                    .path("items")) {
+                var id = l.path("id");
+                if (id.path("dseq").asLong() == d) {
+                    out.add(id.path("owner").asString() + "/" + d + "/"
+                            + id.path("gseq").asInt() + "/" + id.path("oseq").asInt() + "/"
+                            + id.path("provider").asString());
+                }
+            }
+        } catch (VyomaClient.NodeException e) {
+            throw new UserException(e.getMessage());
+        }
+        if (out.isEmpty()) {
+            throw new UserException("no active lease for deployment " + dseq + " of " + owner
+                    + " (vyoma deploy list --from KEY shows yours)");
+        }
+        return out;
+    }
+
     @Command(
             name = "status",
             description = "What the providers say about a deployment's leases: vyoma deploy status DSEQ --from KEY.")
@@ -164,44 +187,208 @@ final class DeployCommand implements Callable<Integer> {
             VyomaClient c = client.client();
             Deployer deployer = new Deployer(c);
             List<Map<String, Object>> rows = new ArrayList<>();
-            try {
-                for (var l : c.getJson("/v1/leases?owner=" + key.address() + "&state=active&limit=1000")
-                        .orElseThrow()
-                        .path("items")) {
-                    var id = l.path("id");
-                    if (!Long.toString(id.path("dseq").asLong()).equals(dseq)) {
-                        continue;
-                    }
-                    String lease = id.path("owner").asString() + "/"
-                            + id.path("dseq").asLong() + "/" + id.path("gseq").asInt() + "/"
-                            + id.path("oseq").asInt() + "/"
-                            + id.path("provider").asString();
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("lease", lease);
-                    try {
-                        var s = deployer.status(key, lease);
-                        row.put("manifest", s.path("manifest").asString());
-                        row.put(
-                                "ready",
-                                s.path("ready").asInt() + "/" + s.path("total").asInt());
-                        List<String> uris = new ArrayList<>();
-                        s.path("uris").forEach(u -> uris.add(u.asString()));
-                        row.put("uris", String.join(",", uris));
-                        row.put("problem", s.path("problem").asString(""));
-                    } catch (Deployer.DeployException e) {
-                        row.put("problem", e.getMessage());
-                    }
-                    rows.add(row);
+            for (String lease : leasesOf(c, key.address(), dseq)) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("lease", lease);
+                try {
+                    var s = deployer.status(key, lease);
+                    row.put("manifest", s.path("manifest").asString());
+                    row.put(
+                            "ready",
+                            s.path("ready").asInt() + "/" + s.path("total").asInt());
+                    List<String> uris = new ArrayList<>();
+                    s.path("uris").forEach(u -> uris.add(u.asString()));
+                    s.path("forwardedPorts")
+                            .forEach(f -> uris.add(f.path("host").asString() + ":"
+                                    + f.path("externalPort").asInt() + "->"
+                                    + f.path("service").asString() + ":"
+                                    + f.path("port").asInt()));
+                    row.put("uris", String.join(",", uris));
+                    row.put("problem", s.path("problem").asString(""));
+                } catch (Deployer.DeployException e) {
+                    row.put("problem", e.getMessage());
                 }
-            } catch (VyomaClient.NodeException e) {
-                throw new UserException(e.getMessage());
-            }
-            if (rows.isEmpty()) {
-                throw new UserException("no active lease for deployment " + dseq + " of " + key.address());
+                rows.add(row);
             }
             Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, rows);
             return 0;
         }
+    }
+
+    @Command(
+            name = "logs",
+            description = {
+                "A deployment's output, from its providers: vyoma deploy logs DSEQ --from KEY [--service S] [--tail N]"
+                        + " [--follow].",
+                "Each line starts with [service-replica]; --follow keeps printing until Ctrl-C or the lease ends."
+            })
+    static final class Logs implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = "--from", required = true)
+        String from;
+
+        @Parameters(paramLabel = "DSEQ")
+        String dseq;
+
+        @Option(names = "--service", description = "Only this service's output.", defaultValue = "")
+        String service;
+
+        @Option(
+                names = "--tail",
+                description = "Lines from the end of each replica's output (default: ${DEFAULT-VALUE}; -1: all).",
+                defaultValue = "100")
+        int tail;
+
+        @Option(
+                names = {"-f", "--follow"},
+                description = "Keep printing new lines as they are written.")
+        boolean follow;
+
+        @Override
+        public Integer call() throws Exception {
+            KeyPair key = client.unlock(from);
+            VyomaClient c = client.client();
+            dev.vyoma.client.ProviderGateway gateway = new dev.vyoma.client.ProviderGateway(c);
+            List<String> leases = leasesOf(c, key.address(), dseq);
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            List<Thread> readers = new ArrayList<>();
+            List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (String lease : leases) {
+                // One reader per lease (one per provider), printing whole lines as they come.
+                readers.add(Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        gateway.logs(key, lease, service, tail, follow, line -> {
+                            synchronized (out) {
+                                out.println(line);
+                                out.flush();
+                            }
+                        });
+                    } catch (dev.vyoma.client.ProviderGateway.GatewayException e) {
+                        failures.add(e.getMessage());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+            }
+            for (Thread t : readers) {
+                t.join();
+            }
+            if (!failures.isEmpty()) {
+                throw new UserException(String.join("; ", failures));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "events", description = "What happened to a deployment's leases on their providers.")
+    static final class Events implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = "--from", required = true)
+        String from;
+
+        @Parameters(paramLabel = "DSEQ")
+        String dseq;
+
+        @Override
+        public Integer call() {
+            KeyPair key = client.unlock(from);
+            VyomaClient c = client.client();
+            dev.vyoma.client.ProviderGateway gateway = new dev.vyoma.client.ProviderGateway(c);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (String lease : leasesOf(c, key.address(), dseq)) {
+                try {
+                    for (var e : gateway.leaseEvents(key, lease).path("events")) {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("time", e.path("time").asString());
+                        row.put("provider", lease.substring(lease.lastIndexOf('/') + 1));
+                        row.put("event", e.path("message").asString());
+                        rows.add(row);
+                    }
+                } catch (dev.vyoma.client.ProviderGateway.GatewayException e) {
+                    throw new UserException(e.getMessage());
+                }
+            }
+            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, rows);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "update",
+            description = {
+                "Update a running deployment to a new SDL: vyoma deploy update DSEQ FILE --from KEY.",
+                "Images, commands, env and exposes may change; resources, counts, placement and prices may not",
+                "(they are what the lease pays for: create a new deployment for those)."
+            })
+    static final class Update implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = "--from", required = true)
+        String from;
+
+        @Parameters(index = "0", paramLabel = "DSEQ")
+        String dseq;
+
+        @Parameters(index = "1", paramLabel = "FILE", description = "The new SDL file; - reads standard input.")
+        String file;
+
+        @Option(
+                names = "--timeout",
+                description = "How long to wait for the services to run the update (default: ${DEFAULT-VALUE}).",
+                defaultValue = "60s")
+        String timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            SdlDocument doc =
+                    SdlFiles.requireValid(file, System.in, spec.commandLine().getErr());
+            KeyPair key = client.unlock(from);
+            List<Deployer.Leased> leases;
+            try {
+                leases = new Deployer(client.client())
+                        .update(
+                                key,
+                                new dev.vyoma.ledger.deployment.DeploymentId(
+                                        key.address(), MarketTxCommands.number(dseq, "DSEQ")),
+                                doc,
+                                Duration.ofMillis(NodeCommand.millis(timeout)),
+                                line -> {
+                                    spec.commandLine().getErr().println("vyoma: " + line);
+                                    spec.commandLine().getErr().flush();
+                                });
+            } catch (Deployer.DeployException | VyomaClient.NodeException e) {
+                throw new UserException(e.getMessage());
+            }
+            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, rows(leases));
+            return 0;
+        }
+    }
+
+    static List<Map<String, Object>> rows(List<Deployer.Leased> leases) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Deployer.Leased l : leases) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("lease", l.lease());
+            row.put("price", l.price());
+            row.put("ready", l.ready() + "/" + l.total());
+            row.put("uris", String.join(",", l.uris()));
+            rows.add(row);
+        }
+        return rows;
     }
 
     @Command(

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vyoma devnet}: a whole local market in one process. A one-validator chain (1 s blocks), a funded
+ * {@code vyoma devnet}: a whole local market in one process. A one-validator chain (1 s blocks; or three
+ * validators replicating it with {@code --validators 3}), a funded
  * tenant key, an auditor that signs the providers' attributes, and two providers: one declaring 8× H100 80Gi
  * SXM, one with CPUs only. Everything lives in {@code --home}; Ctrl-C stops it cleanly, and the next run goes
  * on from where it stopped.
@@ -52,6 +53,13 @@ final class DevnetCommand implements Callable<Integer> {
                             + " instead of 1317, 26656, 8443/8444 and 8080/8081, when those are taken. Only for a new devnet.")
     Integer portBase;
 
+    @Option(
+            names = "--validators",
+            description = "How many validators replicate the chain (default: 1). Only for a new devnet; with more than"
+                    + " one, validator i > 0 serves its API on 1317+i (BASE+4+2i with --port-base) and consensus on"
+                    + " 26656+i (BASE+5+2i).")
+    Integer validators;
+
     private static final String CHAIN = "vyoma-devnet-1";
 
     @Override
@@ -60,26 +68,46 @@ final class DevnetCommand implements Callable<Integer> {
         Path dir = home != null ? home : Path.of(System.getProperty("user.home"), ".vyoma-devnet");
         Path keysHome = dir.resolve("keys");
         Keyring keys = Keyring.open(keysHome, Keyring.Backend.TEST);
-        boolean fresh = !Files.exists(dir.resolve("node").resolve("config.json"));
+        List<Path> homes = validatorHomes(dir);
+        boolean fresh = homes.isEmpty();
+        int count = validators == null ? (fresh ? 1 : homes.size()) : validators;
+        if (count < 1 || count > 7) {
+            throw new UserException("--validators is between 1 and 7, got " + count);
+        }
+        if (!fresh && count != homes.size()) {
+            throw new UserException("the devnet in " + dir + " has " + homes.size() + " validator(s); --validators"
+                    + " only shapes a new devnet (choose another --home for " + count + ")");
+        }
         if (fresh) {
-            init(dir, keys, portBase);
+            init(dir, keys, portBase, count);
+            homes = validatorHomes(dir);
         }
-        int apiPort = Integer.parseInt(
-                NodeHome.at(dir.resolve("node")).settings().self().apiAddress().replaceAll(".*:", ""));
-        Node node = Node.start(NodeHome.at(dir.resolve("node")).nodeConfig());
-        Api api;
-        try {
-            api = Api.start(node, "127.0.0.1", apiPort);
-        } catch (RuntimeException e) {
-            node.close();
-            throw new UserException("cannot serve the API on 127.0.0.1:" + apiPort
-                    + " (is another devnet or node running?): " + e.getMessage());
+        List<Node> nodes = new ArrayList<>();
+        List<Api> apis = new ArrayList<>();
+        List<String> urls = new ArrayList<>();
+        for (Path h : homes) {
+            NodeHome.Settings settings = NodeHome.at(h).settings();
+            int apiPort = Integer.parseInt(settings.self().apiAddress().replaceAll(".*:", ""));
+            Node node = Node.start(NodeHome.at(h).nodeConfig());
+            nodes.add(node);
+            try {
+                // A follower forwards the transactions it admits to whichever validator leads.
+                apis.add(Api.start(node, "127.0.0.1", apiPort, settings.otherApis()));
+            } catch (RuntimeException e) {
+                apis.forEach(Api::close);
+                nodes.forEach(Node::close);
+                throw new UserException("cannot serve the API on 127.0.0.1:" + apiPort
+                        + " (is another devnet or node running?): " + e.getMessage());
+            }
+            urls.add("http://127.0.0.1:" + apiPort);
         }
-        String url = "http://127.0.0.1:" + apiPort;
+        String url = urls.get(0);
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!node.isLeader() || node.height() < 1) {
+        while (nodes.stream().noneMatch(Node::isLeader) || nodes.get(0).height() < 1) {
             if (System.nanoTime() > deadline) {
-                throw new UserException("the devnet's validator did not start producing blocks within 60 s");
+                apis.forEach(Api::close);
+                nodes.forEach(Node::close);
+                throw new UserException("the devnet's validators did not start producing blocks within 60 s");
             }
             Thread.sleep(100);
         }
@@ -104,18 +132,20 @@ final class DevnetCommand implements Callable<Integer> {
                                     Thread.currentThread().interrupt();
                                 }
                             }
-                            api.close();
-                            node.close();
+                            apis.forEach(Api::close);
+                            nodes.forEach(Node::close);
                             stopped.countDown();
                         },
                         "devnet-shutdown"));
 
         PrintWriter out = spec.commandLine().getOut();
         List<Map<String, Object>> rows = new ArrayList<>();
-        rows.add(row(
-                "validator",
-                url + "  (chain " + CHAIN + ", 1 s blocks)",
-                dir.resolve("node").toString()));
+        for (int i = 0; i < nodes.size(); i++) {
+            rows.add(row(
+                    nodes.size() == 1 ? "validator" : "validator " + i,
+                    urls.get(i) + "  (chain " + CHAIN + ", 1 s blocks)",
+                    homes.get(i).toString()));
+        }
         rows.add(row("tenant key", keys.show("tenant").address().toString(), keysHome.toString()));
         rows.add(row("auditor", keys.show("auditor").address().toString(), "signs both providers' attributes"));
         for (int i = 0; i < providers.size(); i++) {
@@ -147,7 +177,19 @@ final class DevnetCommand implements Callable<Integer> {
         return r;
     }
 
-    private static void init(Path dir, Keyring keys, Integer base) throws IOException {
+    /** The validators' homes of the devnet in {@code dir}: {@code node} for one, {@code nodes/node0…} for more. */
+    private static List<Path> validatorHomes(Path dir) throws IOException {
+        if (Files.exists(dir.resolve("node").resolve("config.json"))) {
+            return List.of(dir.resolve("node"));
+        }
+        List<Path> out = new ArrayList<>();
+        for (int i = 0; Files.exists(dir.resolve("nodes").resolve("node" + i).resolve("config.json")); i++) {
+            out.add(dir.resolve("nodes").resolve("node" + i));
+        }
+        return out;
+    }
+
+    private static void init(Path dir, Keyring keys, Integer base, int validators) throws IOException {
         int api = base == null ? 1317 : base;
         int raft = base == null ? 26656 : base + 1;
         int[] gateways = base == null ? new int[] {8443, 8444} : new int[] {base + 2, base + 3};
@@ -167,7 +209,17 @@ final class DevnetCommand implements Callable<Integer> {
                 1_000,
                 NodeHome.DEFAULT_MAX_TXS_PER_BLOCK,
                 1_000);
-        NodeHome.init(dir.resolve("node"), settings, genesis, NodeHome.newKey());
+        if (validators == 1) {
+            NodeHome.init(dir.resolve("node"), settings, genesis, NodeHome.newKey());
+        } else {
+            List<Integer> raftPorts = new ArrayList<>(List.of(raft));
+            List<Integer> apiPorts = new ArrayList<>(List.of(api));
+            for (int i = 1; i < validators; i++) {
+                apiPorts.add(base == null ? 1317 + i : base + 4 + 2 * i);
+                raftPorts.add(base == null ? 26656 + i : base + 5 + 2 * i);
+            }
+            NodeHome.testnet(dir.resolve("nodes"), "127.0.0.1", raftPorts, apiPorts, genesis, 1_000);
+        }
         String node = "node: http://127.0.0.1:" + api
                 + "\nkeyringBackend: test\nhost: auto\nbidDeposit: 500000uvyo\nwithdrawEverySeconds: 60\n";
         Files.createDirectories(dir.resolve("provider-gpu"));

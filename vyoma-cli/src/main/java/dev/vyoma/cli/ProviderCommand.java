@@ -18,8 +18,81 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "provider",
         description = "Run a provider.",
-        subcommands = {ProviderCommand.Run.class})
+        subcommands = {ProviderCommand.Run.class, ProviderCommand.Status.class})
 final class ProviderCommand extends MarketTxCommands.Group {
+    @Command(
+            name = "status",
+            description = {
+                "A provider's capacity, from its gateway: vyoma provider status ADDRESS.",
+                "Each resource as total, allocated to leases, reserved by open bids and available; CPU in millicores,",
+                "memory and storage in bytes. Says whether the inventory was declared or discovered."
+            })
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        ClientOptions client;
+
+        @picocli.CommandLine.Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Override
+        public Integer call() {
+            dev.vyoma.ledger.crypto.Address provider;
+            try {
+                provider = dev.vyoma.ledger.crypto.Address.parse(address);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("ADDRESS: " + e.getMessage());
+            }
+            tools.jackson.databind.JsonNode s;
+            try {
+                s = new dev.vyoma.client.ProviderGateway(client.client()).status(provider);
+            } catch (dev.vyoma.client.ProviderGateway.GatewayException | dev.vyoma.client.VyomaClient.NodeException e) {
+                throw new UserException(e.getMessage());
+            }
+            OutputFormat format = GlobalOptions.of(spec).output;
+            if (format != OutputFormat.table) {
+                Out.tree(
+                        spec.commandLine().getOut(),
+                        format,
+                        tools.jackson.databind.json.JsonMapper.builder().build().treeToValue(s, Object.class));
+                return 0;
+            }
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            out.println("provider " + provider + ": inventory "
+                    + s.path("inventory").asString() + ", "
+                    + s.path("activeLeases").asInt() + " active lease(s), "
+                    + s.path("openBids").asInt()
+                    + " open bid(s)");
+            java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
+            rows.add(row("cpu (millicores)", s.path("cpu")));
+            rows.add(row("memory (bytes)", s.path("memory")));
+            s.path("storage")
+                    .properties()
+                    .forEach(e -> rows.add(row("storage " + e.getKey() + " (bytes)", e.getValue())));
+            for (var g : s.path("gpus")) {
+                rows.add(row(
+                        "gpu " + g.path("vendor").asString() + "/"
+                                + g.path("model").asString() + " "
+                                + g.path("vram").asString() + " "
+                                + g.path("interface").asString(),
+                        g));
+            }
+            Out.records(out, format, rows);
+            return 0;
+        }
+
+        private static java.util.Map<String, Object> row(String resource, tools.jackson.databind.JsonNode a) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("resource", resource);
+            for (String k : java.util.List.of("total", "allocated", "reserved", "available")) {
+                m.put(k, a.path(k).asLong());
+            }
+            return m;
+        }
+    }
+
     @Command(
             name = "run",
             description =

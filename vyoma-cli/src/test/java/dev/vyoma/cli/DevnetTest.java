@@ -24,13 +24,13 @@ class DevnetTest {
     @TempDir
     Path dir;
 
-    /** A base port whose next six ports are all free. */
-    private static int freeBlock() throws Exception {
+    /** A base port whose next {@code n} ports are all free. */
+    private static int freeBlock(int n) throws Exception {
         SplittableRandom random = new SplittableRandom();
         for (int attempt = 0; attempt < 50; attempt++) {
             int base = random.nextInt(20_000, 60_000);
             boolean free = true;
-            for (int i = 0; i < 6 && free; i++) {
+            for (int i = 0; i < n && free; i++) {
                 try (ServerSocket s = new ServerSocket(base + i)) {
                     s.setReuseAddress(true);
                 } catch (java.io.IOException e) {
@@ -41,7 +41,7 @@ class DevnetTest {
                 return base;
             }
         }
-        throw new IllegalStateException("no block of six free ports");
+        throw new IllegalStateException("no block of " + n + " free ports");
     }
 
     private static String rawGet(String hostAndPort) throws Exception {
@@ -54,25 +54,39 @@ class DevnetTest {
         }
     }
 
-    @Test
-    void deployTheWebExampleOnADevnet() throws Exception {
-        int base = freeBlock();
-        Path home = dir.resolve("devnet");
-        Process devnet = new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx768m",
-                        "--enable-native-access=ALL-UNNAMED",
-                        "--sun-misc-unsafe-memory-access=allow",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "devnet",
-                        "--home",
-                        home.toString(),
-                        "--port-base",
-                        Integer.toString(base)))
-                .redirectErrorStream(true)
-                .start();
+    /** A devnet process, and everything it printed so far. */
+    private record Devnet(Process process, StringBuilder log) implements AutoCloseable {
+        String output() {
+            synchronized (log) {
+                return log.toString();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private static Devnet startDevnet(Path home, int base, String... extra) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "devnet",
+                "--home",
+                home.toString(),
+                "--port-base",
+                Integer.toString(base)));
+        cmd.addAll(List.of(extra));
+        Process devnet = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CountDownLatch ready = new CountDownLatch(1);
         StringBuilder log = new StringBuilder();
         Thread.ofPlatform().daemon().start(() -> {
@@ -91,16 +105,31 @@ class DevnetTest {
                 // ended
             }
         });
-        try {
-            assertThat(ready.await(90, TimeUnit.SECONDS))
-                    .as("devnet started:\n" + log)
-                    .isTrue();
-            synchronized (log) {
-                assertThat(log.toString())
-                        .contains("GPU provider (8x H100 80Gi SXM)", "CPU provider", "vyoma deploy examples/web.yaml");
-            }
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
+        Devnet d = new Devnet(devnet, log);
+        if (!ready.await(90, TimeUnit.SECONDS)) {
+            d.close();
+            throw new AssertionError("the devnet did not start:\n" + d.output());
+        }
+        return d;
+    }
+
+    /** Runs the CLI in this JVM; returns its exit code, output and errors. */
+    private record Run(int code, String out, String err) {}
+
+    private static Run cli(String[] args, String... common) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(concat(args, common), new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void deployTheWebExampleOnADevnet() throws Exception {
+        int base = freeBlock(6);
+        Path home = dir.resolve("devnet");
+        try (Devnet devnet = startDevnet(home, base)) {
+            assertThat(devnet.output())
+                    .contains("GPU provider (8x H100 80Gi SXM)", "CPU provider", "vyoma deploy examples/web.yaml");
             String[] common = {
                 "--node",
                 "http://127.0.0.1:" + base,
@@ -109,7 +138,65 @@ class DevnetTest {
                 "--home",
                 home.resolve("keys").toString()
             };
-            String[] deploy = concat(
+            Path web = Fixtures.repositoryRoot().resolve("examples/web.yaml");
+            Run deployed = cli(
+                    new String[] {"deploy", web.toString(), "--from", "tenant", "--timeout", "40s", "-o", "json"},
+                    common);
+            assertThat(deployed.code()).as(deployed.err()).isZero();
+            JsonNode leases = new ObjectMapper().readTree(deployed.out());
+            String uri = leases.get(0).path("uris").asString();
+            assertThat(rawGet(uri)).startsWith("HTTP/1.1 200").contains("<h1>web</h1>");
+            String lease = leases.get(0).path("lease").asString();
+            String dseq = lease.split("/")[1];
+            String provider = lease.substring(lease.lastIndexOf('/') + 1);
+
+            // Its output, its provider's capacity, an update.
+            Run logs = cli(new String[] {"deploy", "logs", dseq, "--from", "tenant", "--tail", "5"}, common);
+            assertThat(logs.code()).as(logs.err()).isZero();
+            assertThat(logs.out()).contains("[web-0] GET / 200");
+            Run capacity = cli(new String[] {"provider", "status", provider}, common);
+            assertThat(capacity.code()).as(capacity.err()).isZero();
+            assertThat(capacity.out())
+                    .contains("inventory declared, 1 active lease(s)")
+                    .containsPattern("cpu \\(millicores\\)\\s+\\d+\\s+500\\s");
+            Path updated = dir.resolve("web-v2.yaml");
+            java.nio.file.Files.writeString(
+                    updated,
+                    java.nio.file.Files.readString(web)
+                            .replace("image: nginx:1.27-alpine", "image: nginx:1.27-alpine\n    env: [TITLE=second]"));
+            Run update = cli(new String[] {"deploy", "update", dseq, updated.toString(), "--from", "tenant"}, common);
+            assertThat(update.code()).as(update.err()).isZero();
+            assertThat(rawGet(uri)).contains("<h1>second</h1>");
+            Run events = cli(new String[] {"deploy", "events", dseq, "--from", "tenant"}, common);
+            assertThat(events.out()).contains("manifest updated; services replaced");
+
+            Run closed = cli(new String[] {"deploy", "close", dseq, "--from", "tenant"}, common);
+            assertThat(closed.code()).as(closed.err()).isZero();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!rawGet(uri).startsWith("HTTP/1.1 404") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(rawGet(uri)).startsWith("HTTP/1.1 404");
+        }
+    }
+
+    /** {@code --validators 3}: three validators replicate the chain; a deployment made through the third's API runs. */
+    @Test
+    void aDevnetOfThreeValidators() throws Exception {
+        int base = freeBlock(10);
+        Path home = dir.resolve("devnet3");
+        try (Devnet devnet = startDevnet(home, base, "--validators", "3")) {
+            assertThat(devnet.output()).contains("validator 0", "validator 1", "validator 2");
+            String third = "http://127.0.0.1:" + (base + 8);
+            String[] common = {
+                "--node",
+                third,
+                "--keyring-backend",
+                "test",
+                "--home",
+                home.resolve("keys").toString()
+            };
+            Run deployed = cli(
                     new String[] {
                         "deploy",
                         Fixtures.repositoryRoot().resolve("examples/web.yaml").toString(),
@@ -121,27 +208,22 @@ class DevnetTest {
                         "json"
                     },
                     common);
-            int code = Main.run(deploy, new PrintWriter(out, true), new PrintWriter(err, true));
-            assertThat(code).as(err.toString()).isZero();
-            JsonNode leases = new ObjectMapper().readTree(out.toString());
-            String uri = leases.get(0).path("uris").asString();
-            assertThat(rawGet(uri)).startsWith("HTTP/1.1 200").contains("<h1>web</h1>");
-
-            String dseq = leases.get(0).path("lease").asString().split("/")[1];
-            int closed = Main.run(
-                    concat(new String[] {"deploy", "close", dseq, "--from", "tenant"}, common),
-                    new PrintWriter(new StringWriter(), true),
-                    new PrintWriter(new StringWriter(), true));
-            assertThat(closed).isZero();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!rawGet(uri).startsWith("HTTP/1.1 404") && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertThat(rawGet(uri)).startsWith("HTTP/1.1 404");
-        } finally {
-            devnet.destroy();
-            if (!devnet.waitFor(30, TimeUnit.SECONDS)) {
-                devnet.destroyForcibly().waitFor();
+            assertThat(deployed.code()).as(deployed.err() + devnet.output()).isZero();
+            JsonNode leased = new ObjectMapper().readTree(deployed.out()).get(0);
+            String uri = leased.path("uris").asString();
+            String owner = leased.path("lease").asString().split("/")[0];
+            assertThat(rawGet(uri)).startsWith("HTTP/1.1 200");
+            // Every validator has the deployment.
+            for (int api : new int[] {base, base + 6, base + 8}) {
+                Run q = cli(
+                        new String[] {"query", "deployment", "list", "--owner", owner, "-o", "json"},
+                        "--node",
+                        "http://127.0.0.1:" + api,
+                        "--keyring-backend",
+                        "test",
+                        "--home",
+                        home.resolve("keys").toString());
+                assertThat(q.out()).as("validator at %d: %s", api, q.err()).contains("\"dseq\"");
             }
         }
     }

@@ -59,6 +59,17 @@ public final class NodeHome {
                     .findFirst()
                     .orElseThrow();
         }
+
+        /** The API address ({@code host:port}) of every other member, by id: where a follower forwards transactions. */
+        public java.util.Map<String, String> otherApis() {
+            java.util.Map<String, String> apis = new java.util.LinkedHashMap<>();
+            for (Member m : members) {
+                if (!m.id().equals(nodeId)) {
+                    apis.put(m.id(), m.apiAddress());
+                }
+            }
+            return apis;
+        }
     }
 
     /** Transactions per block unless the config says otherwise: the ledger's own limit. */

@@ -2,7 +2,6 @@ package dev.vyoma.node;
 
 import dev.vyoma.node.api.Api;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -39,12 +38,7 @@ public final class NodeMain {
         routeJavaLogging();
         NodeHome.Settings settings = home.settings();
         Node node = Node.start(home.nodeConfig());
-        Map<String, String> apis = new LinkedHashMap<>();
-        for (NodeHome.Member m : settings.members()) {
-            if (!m.id().equals(settings.nodeId())) {
-                apis.put(m.id(), m.apiAddress());
-            }
-        }
+        Map<String, String> apis = settings.otherApis();
         String api = settings.self().apiAddress();
         int colon = api.lastIndexOf(':');
         Api server;
