@@ -41,6 +41,7 @@ CREATE INDEX lease_created ON lease (created_height);
 CREATE TABLE payment (
     height BIGINT NOT NULL,
     seq INTEGER NOT NULL,
+    time_ms BIGINT NOT NULL,
     lease_id VARCHAR NOT NULL,
     provider VARCHAR NOT NULL,
     denom VARCHAR NOT NULL,

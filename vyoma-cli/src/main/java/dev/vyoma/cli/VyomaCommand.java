@@ -25,6 +25,7 @@ import picocli.CommandLine.Mixin;
             ProviderCommand.class,
             DeployCommand.class,
             DevnetCommand.class,
+            StatsCommand.class,
             CompletionCommand.class,
             HelpCommand.class
         },

@@ -276,6 +276,7 @@ public final class Indexer {
                         payments.add(new Object[] {
                             b.height(),
                             seq,
+                            b.timeMillis(),
                             p.lease().toString(),
                             p.provider().toString(),
                             p.amount().denom(),
@@ -308,7 +309,7 @@ public final class Indexer {
                     leases);
             batch("UPDATE lease SET closed_height = ?, closed_ms = ?, close_reason = ? WHERE lease_id = ?", closes);
             batch(
-                    "INSERT INTO payment (height, seq, lease_id, provider, denom, amount) VALUES (?, ?, ?, ?, ?, ?)"
+                    "INSERT INTO payment (height, seq, time_ms, lease_id, provider, denom, amount) VALUES (?, ?, ?, ?, ?, ?, ?)"
                             + " ON CONFLICT (height, seq) DO NOTHING",
                     payments);
             List<Object[]> updates = new ArrayList<>();

@@ -175,36 +175,32 @@ public final class MetricsQuery {
                 hi[i] = Math.max(prev, maxHeight.getOrDefault(bs, prev));
                 prev = hi[i];
             }
-            return assemble(c, p, starts, ends, lo, hi);
+            return assemble(c, p, first, size, starts, ends, lo, hi);
         }
     }
 
-    private PeriodMetrics assemble(Connection c, Period p, long[] starts, long[] ends, long[] lo, long[] hi)
+    private PeriodMetrics assemble(
+            Connection c, Period p, long first, long size, long[] starts, long[] ends, long[] lo, long[] hi)
             throws SQLException {
         int n = starts.length;
         long h0 = p.fromHeight() - 1;
-        StringBuilder bkt = new StringBuilder("(-1, 0, ").append(h0).append(')');
-        for (int i = 0; i < n; i++) {
-            bkt.append(", (")
-                    .append(i)
-                    .append(", ")
-                    .append(lo[i])
-                    .append(", ")
-                    .append(hi[i])
-                    .append(')');
-        }
-        // Lease deltas: +1 and +price at the creating height, -1 and -price at the closing height; each summed per
-        // bucket, with price × (bucket's last height − height) for the accrual inside the bucket.
-        String deltas = "WITH bkt(idx, lo, hi) AS (VALUES " + bkt + "),"
-                + " d AS ("
-                + "  SELECT created_height AS h, denom, 1 AS dn, 1 AS created, price AS dr, cpu_millis AS dcpu,"
-                + "   memory_bytes AS dmem, storage_bytes AS dsto, gpu_units AS dgpu FROM lease WHERE created_height <= ?"
+        // Each row's bucket from its block time (buckets are cut by time, so a block's time says its bucket);
+        // rows before the period go to bucket -1, the state the period starts from.
+        java.util.function.BiFunction<String, String, String> bucketOf = (h, t) -> "CASE WHEN " + h + " < "
+                + p.fromHeight() + " THEN -1 ELSE LEAST(" + (n - 1) + ", CAST(((" + t + " - " + first + ") - ((" + t
+                + " - " + first + ") % " + size + ")) / " + size + " AS BIGINT)) END";
+        // Lease deltas: +1 and +price at the creating height, -1 and -price at the closing height, summed per
+        // bucket, with price × (height − the period's first height − 1) for the accrual inside a bucket.
+        String deltas = "WITH d AS ("
+                + "  SELECT created_height AS h, created_ms AS t, denom, 1 AS dn, 1 AS created, price AS dr, cpu_millis AS dcpu,"
+                + "   memory_bytes AS dmem, storage_bytes AS dsto, gpu_units AS dgpu FROM lease WHERE created_height <= "
+                + p.toHeight()
                 + "  UNION ALL"
-                + "  SELECT closed_height, denom, -1, 0, -price, -cpu_millis, -memory_bytes, -storage_bytes, -gpu_units"
-                + "   FROM lease WHERE closed_height IS NOT NULL AND closed_height <= ?)"
-                + " SELECT bkt.idx, d.denom, SUM(d.dn), SUM(d.created), SUM(d.dr), SUM(d.dr * (bkt.hi - d.h)),"
-                + "  SUM(d.dcpu), SUM(d.dmem), SUM(d.dsto), SUM(d.dgpu)"
-                + " FROM d JOIN bkt ON d.h BETWEEN bkt.lo AND bkt.hi GROUP BY bkt.idx, d.denom";
+                + "  SELECT closed_height, closed_ms, denom, -1, 0, -price, -cpu_millis, -memory_bytes, -storage_bytes, -gpu_units"
+                + "   FROM lease WHERE closed_height IS NOT NULL AND closed_height <= " + p.toHeight() + "),"
+                + " b AS (SELECT " + bucketOf.apply("h", "t") + " AS idx, d.* FROM d)"
+                + " SELECT idx, denom, SUM(dn), SUM(created), SUM(dr), SUM(dr * (h - " + h0 + ")),"
+                + "  SUM(dcpu), SUM(dmem), SUM(dsto), SUM(dgpu) FROM b GROUP BY idx, denom";
         long[] dn = new long[n + 1];
         long[] created = new long[n + 1];
         long[] dcpu = new long[n + 1];
@@ -219,28 +215,33 @@ public final class MetricsQuery {
             dInside.add(new TreeMap<>());
             corr.add(new TreeMap<>());
         }
-        try (PreparedStatement s = c.prepareStatement(deltas)) {
-            s.setLong(1, p.toHeight());
-            s.setLong(2, p.toHeight());
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    int i = r.getInt(1) + 1;
-                    String denom = r.getString(2);
-                    dn[i] += r.getLong(3);
-                    created[i] += r.getLong(4);
-                    dRate.get(i).merge(denom, r.getBigDecimal(5), BigDecimal::add);
-                    dInside.get(i).merge(denom, r.getBigDecimal(6), BigDecimal::add);
-                    dcpu[i] += r.getLong(7);
-                    dmem[i] += r.getLong(8);
-                    dsto[i] += r.getLong(9);
-                    dgpu[i] += r.getLong(10);
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(deltas)) {
+            while (r.next()) {
+                int i = r.getInt(1) + 1;
+                String denom = r.getString(2);
+                dn[i] += r.getLong(3);
+                created[i] += r.getLong(4);
+                BigDecimal rateDelta = r.getBigDecimal(5);
+                dRate.get(i).merge(denom, rateDelta, BigDecimal::add);
+                if (i > 0) {
+                    // Σ dr × (hi − h) = Σ dr × (hi − h0) − Σ dr × (h − h0)
+                    BigDecimal inside = rateDelta
+                            .multiply(BigDecimal.valueOf(hi[i - 1] - h0))
+                            .subtract(r.getBigDecimal(6));
+                    dInside.get(i).merge(denom, inside, BigDecimal::add);
                 }
+                dcpu[i] += r.getLong(7);
+                dmem[i] += r.getLong(8);
+                dsto[i] += r.getLong(9);
+                dgpu[i] += r.getLong(10);
             }
         }
         // Settlement corrections: what a closed lease was paid in whole micro-units minus what it accrued.
-        String corrections = "WITH bkt(idx, lo, hi) AS (VALUES " + bkt + ")"
-                + " SELECT bkt.idx, l.denom, SUM(CAST(l.paid_micro AS DECIMAL(38,18)) - l.price * (l.closed_height - l.created_height))"
-                + " FROM lease l JOIN bkt ON l.closed_height BETWEEN bkt.lo AND bkt.hi WHERE bkt.idx >= 0 GROUP BY bkt.idx, l.denom";
+        String corrections = "SELECT idx, denom, SUM(c) FROM (SELECT " + bucketOf.apply("closed_height", "closed_ms")
+                + " AS idx, denom,"
+                + " CAST(paid_micro AS DECIMAL(38,18)) - price * (closed_height - created_height) AS c FROM lease"
+                + " WHERE closed_height BETWEEN " + p.fromHeight() + " AND " + p.toHeight() + ") x GROUP BY idx, denom";
         try (Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(corrections)) {
             while (r.next()) {
@@ -252,9 +253,9 @@ public final class MetricsQuery {
         for (int i = 0; i < n; i++) {
             paid.add(new TreeMap<>());
         }
-        String payouts = "WITH bkt(idx, lo, hi) AS (VALUES " + bkt + ")"
-                + " SELECT bkt.idx, p.denom, SUM(p.amount) FROM payment p JOIN bkt ON p.height BETWEEN bkt.lo AND bkt.hi"
-                + " WHERE bkt.idx >= 0 GROUP BY bkt.idx, p.denom";
+        String payouts = "SELECT idx, denom, SUM(amount) FROM (SELECT " + bucketOf.apply("height", "time_ms")
+                + " AS idx, denom, amount" + " FROM payment WHERE height BETWEEN " + p.fromHeight() + " AND "
+                + p.toHeight() + ") x GROUP BY idx, denom";
         try (Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(payouts)) {
             while (r.next()) {

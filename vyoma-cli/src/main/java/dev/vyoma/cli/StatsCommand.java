@@ -1,0 +1,449 @@
+package dev.vyoma.cli;
+
+import dev.vyoma.client.ProviderGateway;
+import dev.vyoma.client.VyomaClient;
+import dev.vyoma.sdl.json.JsonWriter;
+import dev.vyoma.stats.bench.StatsBench;
+import dev.vyoma.stats.capacity.CapacityPoller;
+import dev.vyoma.stats.capacity.SnapshotStore;
+import dev.vyoma.stats.dashboard.Dashboard;
+import dev.vyoma.stats.index.IndexException;
+import dev.vyoma.stats.index.Indexer;
+import dev.vyoma.stats.metrics.MetricsQuery;
+import dev.vyoma.stats.metrics.PeriodSpec;
+import dev.vyoma.stats.metrics.PriceTable;
+import dev.vyoma.stats.metrics.Report;
+import dev.vyoma.stats.report.Charts;
+import dev.vyoma.stats.report.ReportView;
+import dev.vyoma.stats.scenario.QuarterScenario;
+import dev.vyoma.stats.source.NodeSource;
+import dev.vyoma.stats.source.SourceException;
+import dev.vyoma.stats.store.StatsDb;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vyoma stats …}: index the chain into SQL, report a period against the previous one, serve a dashboard. */
+@Command(
+        name = "stats",
+        description = "Network statistics: index the chain into SQL, report periods with charts, serve a dashboard.",
+        subcommands = {
+            StatsCommand.Index.class,
+            StatsCommand.ReportCmd.class,
+            StatsCommand.Serve.class,
+            StatsCommand.Prices.class,
+            StatsCommand.Bench.class,
+            StatsCommand.Example.class
+        })
+final class StatsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Main.USAGE;
+    }
+
+    static StatsDb open(String db) {
+        try {
+            return StatsDb.open(db);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    static Duration duration(String text, String option) {
+        try {
+            String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> throw new NumberFormatException();
+            };
+        } catch (RuntimeException e) {
+            throw new UserException(option + " is a duration such as 500ms, 10s, 15m or 1h; got " + text);
+        }
+    }
+
+    /** What index and serve share: the node to follow, the database, how often to poll. */
+    static final class Follow {
+        @Option(names = "--node", description = "The node's API to follow (default: http://127.0.0.1:1317).")
+        String node = "http://127.0.0.1:1317";
+
+        @Option(
+                names = "--db",
+                required = true,
+                description = "duckdb:PATH (a file) or postgresql://HOST[:PORT]/DATABASE.")
+        String db;
+
+        @Option(
+                names = "--interval",
+                description = "How often to look for new blocks (default: ${DEFAULT-VALUE}).",
+                defaultValue = "1s")
+        String interval;
+
+        @Option(
+                names = "--capacity-interval",
+                description =
+                        "How often to poll each registered provider's status endpoint (default: ${DEFAULT-VALUE}; 0 to never).",
+                defaultValue = "15m")
+        String capacityInterval;
+
+        /** Follows until interrupted, or once to the head with {@code once}. */
+        void run(StatsDb db, boolean once, PrintWriter err) throws Exception {
+            Indexer indexer = new Indexer(db, new NodeSource(node));
+            CapacityPoller poller = null;
+            if (!capacityInterval.equals("0")) {
+                ProviderGateway gateway = new ProviderGateway(new VyomaClient(node));
+                poller = new CapacityPoller(
+                        new SnapshotStore(db),
+                        gateway::status,
+                        Clock.systemUTC(),
+                        duration(capacityInterval, "--capacity-interval"));
+            }
+            long sleep = duration(interval, "--interval").toMillis();
+            while (true) {
+                long n = indexer.catchUp();
+                if (n > 0) {
+                    err.println("stats: indexed to height " + indexer.height());
+                    err.flush();
+                }
+                if (poller != null) {
+                    poller.poll();
+                }
+                if (once) {
+                    return;
+                }
+                Thread.sleep(sleep);
+            }
+        }
+    }
+
+    @Command(
+            name = "index",
+            description = {
+                "Follow the chain from genesis into SQL: blocks, leases, payments, providers; and poll providers' capacity.",
+                "Resumable (it continues after the last block it wrote) and idempotent (a block is never written twice)."
+            })
+    static final class Index implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        Follow follow = new Follow();
+
+        @Option(names = "--once", description = "Index up to the chain's current height, poll capacity once, and exit.")
+        boolean once;
+
+        @Override
+        public Integer call() throws Exception {
+            try (StatsDb db = open(follow.db)) {
+                follow.run(db, once, spec.commandLine().getErr());
+            } catch (SourceException | IndexException e) {
+                throw new UserException(e.getMessage());
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "report",
+            description = {
+                "A 'State of the network' report: each metric for the period, the previous period, the change in percent.",
+                "Periods are dates (2026-01-01; --to includes that day), times (2026-01-01T12:00Z) or heights (h1234)."
+            })
+    static final class ReportCmd implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--db", required = true, description = "duckdb:PATH or postgresql://HOST[:PORT]/DATABASE.")
+        String db;
+
+        @Option(names = "--from", required = true, description = "Start: a date, a time or a height.")
+        String from;
+
+        @Option(
+                names = "--to",
+                required = true,
+                description = "End: a date (included), a time (excluded) or a height (included).")
+        String to;
+
+        @Option(
+                names = "--compare",
+                description = "previous (the period of the same length before) or none (default: ${DEFAULT-VALUE}).",
+                defaultValue = "previous")
+        String compare;
+
+        @Option(names = "--charts", description = "Write the PNG charts into this directory.")
+        Path charts;
+
+        @Option(
+                names = "--format",
+                description = "table, json, markdown or html (default: table, or json with -o json).")
+        String format;
+
+        @Option(
+                names = "--prices",
+                description = "CSV of denom,YYYY-MM-DD,usd-per-token for denominations other than uusd.")
+        Path prices;
+
+        @Option(names = "--bucket", description = "day or hour (default: hour for periods under 48 hours, else day).")
+        String bucket;
+
+        @Option(
+                names = "--title",
+                description = "Title of a markdown or HTML report.",
+                defaultValue = "State of the Vyoma network")
+        String title;
+
+        @Override
+        public Integer call() throws Exception {
+            PeriodSpec period;
+            PeriodSpec previous;
+            try {
+                period = PeriodSpec.parse(from, to);
+                previous = switch (compare) {
+                    case "previous" -> period.previous();
+                    case "none" -> null;
+                    default -> throw new IllegalArgumentException("--compare is previous or none, got " + compare);
+                };
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+            Duration size = bucket == null
+                    ? null
+                    : switch (bucket) {
+                        case "day" -> Duration.ofDays(1);
+                        case "hour" -> Duration.ofHours(1);
+                        default -> throw new UserException("--bucket is day or hour, got " + bucket);
+                    };
+            String fmt =
+                    format != null ? format : GlobalOptions.of(spec).output == OutputFormat.table ? "table" : "json";
+            if (!List.of("table", "json", "markdown", "html").contains(fmt)) {
+                throw new UserException("--format is table, json, markdown or html; got " + fmt);
+            }
+            try (StatsDb db = open(this.db)) {
+                List<PriceTable.Entry> extra = prices == null ? List.of() : PriceTable.read(prices);
+                MetricsQuery q = new MetricsQuery(db, MetricsQuery.prices(db, extra), MetricsQuery.DEFAULT_GRACE);
+                Report r = Report.of(q, period, previous, size);
+                List<String> files = new ArrayList<>();
+                if (charts != null) {
+                    files = Charts.write(r.current(), charts);
+                }
+                PrintWriter out = spec.commandLine().getOut();
+                switch (fmt) {
+                    case "json" -> out.println(JsonWriter.pretty(ReportView.tree(r)));
+                    case "markdown" -> out.print(ReportView.markdown(r, title, files));
+                    case "html" -> out.print(ReportView.html(r, title, files));
+                    default -> out.print(ReportView.table(r));
+                }
+                out.flush();
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "serve",
+            description = {
+                "Serve the dashboard (GET /) and its JSON API (/api/report, /api/charts/NAME.png, /api/status).",
+                "With --node it also follows the chain in the same process (a DuckDB file has one writer)."
+            })
+    static final class Serve implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--db", required = true, description = "duckdb:PATH or postgresql://HOST[:PORT]/DATABASE.")
+        String db;
+
+        @Option(names = "--node", description = "Also follow this node's chain into the database.")
+        String node;
+
+        @Option(
+                names = "--listen",
+                description = "host:port (default: ${DEFAULT-VALUE}).",
+                defaultValue = "127.0.0.1:8090")
+        String listen;
+
+        @Option(
+                names = "--capacity-interval",
+                description = "With --node: how often to poll providers (default: ${DEFAULT-VALUE}).",
+                defaultValue = "15m")
+        String capacityInterval;
+
+        @Override
+        public Integer call() throws Exception {
+            int colon = listen.lastIndexOf(':');
+            int port;
+            try {
+                port = Integer.parseInt(listen.substring(colon + 1));
+            } catch (RuntimeException e) {
+                throw new UserException("--listen is host:port, got " + listen);
+            }
+            try (StatsDb db = open(this.db)) {
+                MetricsQuery q = new MetricsQuery(db, MetricsQuery.prices(db, List.of()), MetricsQuery.DEFAULT_GRACE);
+                NodeSource source = node == null ? null : new NodeSource(node);
+                Indexer height = new Indexer(db, source);
+                try (Dashboard d = Dashboard.start(q, height::height, listen.substring(0, Math.max(0, colon)), port)) {
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.println("stats: dashboard on http://" + listen.substring(0, colon) + ":" + d.port() + "/");
+                    err.flush();
+                    if (node != null) {
+                        Follow f = new Follow();
+                        f.node = node;
+                        f.db = this.db;
+                        f.interval = "1s";
+                        f.capacityInterval = capacityInterval;
+                        f.run(db, false, err);
+                    } else {
+                        Thread.currentThread().join();
+                    }
+                }
+            } catch (SourceException | IndexException e) {
+                throw new UserException(e.getMessage());
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "prices",
+            description = "Store the operator's USD prices (CSV denom,YYYY-MM-DD,usd-per-token) in the database.")
+    static final class Prices implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--db", required = true, description = "duckdb:PATH or postgresql://HOST[:PORT]/DATABASE.")
+        String db;
+
+        @Option(names = "--file", required = true, description = "The CSV file.")
+        Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            List<PriceTable.Entry> entries;
+            try {
+                entries = PriceTable.read(file);
+            } catch (IOException e) {
+                throw new UserException("cannot read " + file + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+            try (StatsDb d = open(db)) {
+                MetricsQuery.storePrices(d, entries);
+            }
+            spec.commandLine().getOut().println("stored " + entries.size() + " prices");
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "bench",
+            description = {
+                "Time a quarter-over-quarter report over synthetic leases and payments in DuckDB,",
+                "and the indexing rate of a chain scripted through the real ledger."
+            })
+    static final class Bench implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--leases", defaultValue = "1000000", description = "Default: ${DEFAULT-VALUE}.")
+        long leases;
+
+        @Option(names = "--payments", defaultValue = "10000000", description = "Default: ${DEFAULT-VALUE}.")
+        long payments;
+
+        @Option(names = "--blocks", defaultValue = "5000", description = "Blocks to index (default: ${DEFAULT-VALUE}).")
+        int blocks;
+
+        @Option(names = "--db", description = "A DuckDB file for the report benchmark (default: a temporary one).")
+        Path dbFile;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = null;
+            Path file = dbFile;
+            if (file == null) {
+                dir = Files.createTempDirectory("vyoma-stats-bench-");
+                file = dir.resolve("bench.duckdb");
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            try (StatsDb db = open("duckdb:" + file)) {
+                StatsBench.ReportResult r = StatsBench.report(db, leases, payments, 3);
+                out.put("leases", r.leases());
+                out.put("payments", r.payments());
+                out.put("blocks", r.blocks());
+                out.put("fillSeconds", Math.round(r.fillSeconds() * 100) / 100.0);
+                out.put("reportSeconds", Math.round(r.reportSeconds() * 1000) / 1000.0);
+            } finally {
+                if (dir != null) {
+                    Files.deleteIfExists(file);
+                    Files.deleteIfExists(dir.resolve("bench.duckdb.wal"));
+                    Files.deleteIfExists(dir);
+                }
+            }
+            try (StatsDb db = open("duckdb::memory:")) {
+                StatsBench.IndexResult r = StatsBench.indexing(db, blocks);
+                out.put("indexedBlocks", r.blocks());
+                out.put("indexedEvents", r.events());
+                out.put("indexBlocksPerSecond", Math.round(r.blocksPerSecond()));
+            }
+            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, out);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "example",
+            description =
+                    "Regenerate docs/examples: a scripted two-quarter chain through the real ledger, indexed, reported in markdown with charts.")
+    static final class Example implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--out", defaultValue = "docs/examples", description = "Directory (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Files.createDirectories(out);
+            try (StatsDb db = open("duckdb::memory:")) {
+                Report r = QuarterScenario.indexAndReport(db);
+                List<String> files = Charts.write(r.current(), out);
+                String md = ReportView.markdown(r, "State of the network: example quarter (scripted)", files);
+                md +=
+                        "\nGenerated from a scripted chain (dev.vyoma.stats.scenario.QuarterScenario) through the real ledger;"
+                                + " regenerate with `bin/vyoma stats example --out docs/examples`.\n";
+                Files.writeString(out.resolve("quarter-report.md"), md, StandardCharsets.UTF_8);
+                spec.commandLine()
+                        .getOut()
+                        .println("wrote " + out.resolve("quarter-report.md") + " and " + files.size() + " charts");
+            } catch (SQLException e) {
+                throw new UserException(e.getMessage());
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.vyoma.stats.dashboard;
+
+import dev.vyoma.stats.metrics.MetricsQuery;
+import dev.vyoma.stats.metrics.PeriodMetrics;
+import dev.vyoma.stats.metrics.PeriodSpec;
+import dev.vyoma.stats.metrics.Report;
+import dev.vyoma.stats.report.Charts;
+import dev.vyoma.stats.report.ReportView;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson3;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code vyoma stats serve}: {@code GET /} is the dashboard (the report's table and charts for a period), {@code
+ * GET /api/report?from=&to=&compare=previous|none} its JSON, {@code GET /api/charts/{name}.png?from=&to=} a chart,
+ * {@code GET /api/status} the indexed height. Without {@code from}/{@code to} the period is the 30 days up to the
+ * latest indexed block. Bad parameters are 400s with a message.
+ */
+public final class Dashboard implements AutoCloseable {
+    private final MetricsQuery query;
+    private final LongSupplier indexedHeight;
+    private final Javalin app;
+
+    private Dashboard(MetricsQuery query, LongSupplier indexedHeight, String host, int port) {
+        this.query = query;
+        this.indexedHeight = indexedHeight;
+        JsonMapper json = JsonMapper.builder().build();
+        this.app = Javalin.create(cfg -> {
+            cfg.jsonMapper(new JavalinJackson3(json, false));
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = host;
+            cfg.jetty.port = port;
+            cfg.routes.get("/", this::page);
+            cfg.routes.get("/api/status", ctx -> ctx.json(Map.of("indexedHeight", indexedHeight.getAsLong())));
+            cfg.routes.get("/api/report", ctx -> ctx.json(ReportView.tree(report(ctx))));
+            cfg.routes.get("/api/charts/{name}", this::chart);
+            cfg.routes.exception(
+                    IllegalArgumentException.class,
+                    (e, ctx) -> ctx.status(400).json(Map.of("error", Map.of("message", e.getMessage()))));
+            cfg.routes.exception(
+                    HttpResponseException.class,
+                    (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error", Map.of("message", e.getMessage()))));
+        });
+    }
+
+    /** Serves on {@code host:port} (0: a free port). */
+    public static Dashboard start(MetricsQuery query, LongSupplier indexedHeight, String host, int port) {
+        Dashboard d = new Dashboard(query, indexedHeight, host, port);
+        d.app.start();
+        return d;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private Report report(Context ctx) throws java.sql.SQLException {
+        String from = ctx.queryParam("from");
+        String to = ctx.queryParam("to");
+        PeriodSpec spec;
+        if (from == null && to == null) {
+            Instant end = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+            spec = new PeriodSpec.ByTime(end.minus(30, ChronoUnit.DAYS).toEpochMilli(), end.toEpochMilli());
+        } else {
+            spec = PeriodSpec.parse(from, to);
+        }
+        String compare = ctx.queryParamAsClass("compare", String.class).getOrDefault("previous");
+        PeriodSpec previous = switch (compare) {
+            case "previous" -> spec.previous();
+            case "none" -> null;
+            default -> throw new IllegalArgumentException("compare is previous or none, got " + compare);
+        };
+        return Report.of(query, spec, previous, null);
+    }
+
+    private void chart(Context ctx) throws Exception {
+        Report r = report(ctx);
+        PeriodMetrics m = r.current();
+        byte[] png = Charts.render(m).get(ctx.pathParam("name"));
+        if (png == null) {
+            throw new HttpResponseException(
+                    404,
+                    "no chart " + ctx.pathParam("name") + "; there are "
+                            + Charts.render(m).keySet());
+        }
+        ctx.contentType("image/png").result(png);
+    }
+
+    private void page(Context ctx) throws Exception {
+        Report r = report(ctx);
+        String q = ctx.queryString() == null ? "" : "?" + ctx.queryString();
+        List<String> charts = Charts.render(r.current()).keySet().stream()
+                .map(n -> "/api/charts/" + n + q)
+                .toList();
+        ctx.contentType("text/html; charset=utf-8")
+                .result(ReportView.html(
+                        r, "Vyoma network (indexed to height " + indexedHeight.getAsLong() + ")", charts));
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.vyoma.stats.report;
+
+import dev.vyoma.stats.metrics.PeriodMetrics;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The report's PNG charts, one per series: new leases per bucket, active leases, revenue (USD), GPU capacity
+ * against GPUs in use, active providers. Doubles here are only pixels: the figures themselves stay exact.
+ */
+public final class Charts {
+    /** Pixels of each chart: small enough to commit, large enough to read. */
+    public static final int WIDTH = 640;
+
+    public static final int HEIGHT = 320;
+
+    private Charts() {}
+
+    /** The charts as PNG bytes by file name, in the report's order. */
+    public static Map<String, byte[]> render(PeriodMetrics m) throws IOException {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        out.put(
+                "new-leases.png",
+                png(line(m, "New leases per " + unit(m), "leases", Map.of("new leases", b -> b.newLeases()))));
+        out.put(
+                "active-leases.png",
+                png(line(
+                        m,
+                        "Active leases at the end of each " + unit(m),
+                        "leases",
+                        Map.of("active leases", b -> b.activeLeases()))));
+        out.put(
+                "revenue.png",
+                png(line(
+                        m,
+                        "Lease revenue per " + unit(m) + " (USD, accrued)",
+                        "USD",
+                        Map.of("revenue", b -> b.revenueUsd().doubleValue()))));
+        Map<String, ToDoubleFunction<PeriodMetrics.Bucket>> gpu = new LinkedHashMap<>();
+        gpu.put("capacity", b -> b.gpuCapacity());
+        gpu.put("in use", b -> b.gpusInUse());
+        out.put("gpus.png", png(line(m, "GPU capacity and GPUs in use", "GPUs", gpu)));
+        out.put(
+                "active-providers.png",
+                png(line(m, "Active providers", "providers", Map.of("providers", b -> b.activeProviders()))));
+        return out;
+    }
+
+    /** Writes the charts into {@code dir}; returns the file names. */
+    public static List<String> write(PeriodMetrics m, Path dir) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : render(m).entrySet()) {
+            java.nio.file.Files.write(dir.resolve(e.getKey()), e.getValue());
+            names.add(e.getKey());
+        }
+        return names;
+    }
+
+    private static String unit(PeriodMetrics m) {
+        List<PeriodMetrics.Bucket> b = m.buckets();
+        return b.size() > 1 && b.get(1).startMillis() - b.get(0).startMillis() <= 3_600_000L ? "hour" : "day";
+    }
+
+    private static XYChart line(
+            PeriodMetrics m, String title, String yTitle, Map<String, ToDoubleFunction<PeriodMetrics.Bucket>> series) {
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle("")
+                .yAxisTitle(yTitle)
+                .build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setLegendVisible(series.size() > 1);
+        chart.getStyler().setDatePattern(unit(m).equals("hour") ? "HH:mm" : "MM-dd");
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotGridLinesColor(new Color(230, 230, 230));
+        chart.getStyler().setAntiAlias(true);
+        List<Date> x = new ArrayList<>();
+        for (PeriodMetrics.Bucket b : m.buckets()) {
+            x.add(new Date(b.startMillis()));
+        }
+        if (x.isEmpty()) {
+            x.add(new Date(m.period().startMillis()));
+        }
+        for (Map.Entry<String, ToDoubleFunction<PeriodMetrics.Bucket>> s : series.entrySet()) {
+            List<Double> y = new ArrayList<>();
+            for (PeriodMetrics.Bucket b : m.buckets()) {
+                y.add(s.getValue().applyAsDouble(b));
+            }
+            if (y.isEmpty()) {
+                y.add(0.0);
+            }
+            XYSeries xy = chart.addSeries(s.getKey(), x, y);
+            xy.setMarker(SeriesMarkers.NONE);
+        }
+        return chart;
+    }
+
+    private static byte[] png(XYChart chart) throws IOException {
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+}

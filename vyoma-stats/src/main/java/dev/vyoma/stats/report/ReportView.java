@@ -1,0 +1,256 @@
+package dev.vyoma.stats.report;
+
+import dev.vyoma.stats.metrics.Metric;
+import dev.vyoma.stats.metrics.PeriodMetrics;
+import dev.vyoma.stats.metrics.Report;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A report as a tree of maps and lists (what the JSON API and {@code -o json} print: exact decimals as strings),
+ * and as text: an aligned table, markdown with its charts, or a standalone HTML page.
+ */
+public final class ReportView {
+    private ReportView() {}
+
+    /** The whole report as a JSON-ready tree. */
+    public static Map<String, Object> tree(Report r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("period", period(r.current()));
+        if (r.previous() != null) {
+            out.put("previous", period(r.previous()));
+        }
+        out.put("bucket", r.bucket().toHours() == 24 ? "day" : "hour");
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        for (Metric m : Metric.values()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("title", m.title());
+            e.put("unit", m.unit());
+            e.put("value", str(r.current().value(m)));
+            if (r.previous() != null) {
+                e.put("previous", str(r.previous().value(m)));
+                e.put("changePct", str(r.changePct().get(m)));
+            }
+            metrics.put(m.key(), e);
+        }
+        out.put("metrics", metrics);
+        out.put("revenueMicroByDenom", decimals(r.current().revenueMicroByDenom()));
+        out.put("payoutsMicroByDenom", r.current().payoutsMicroByDenom());
+        out.put("unpricedDenoms", r.current().unpricedDenoms());
+        Map<String, Object> gpus = new LinkedHashMap<>();
+        r.current().gpusByModel().forEach((model, g) -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("capacity", str(g.capacity()));
+            e.put("inUse", str(g.inUse()));
+            e.put("utilizationPct", str(g.utilizationPct()));
+            if (r.previous() != null && r.previous().gpusByModel().containsKey(model)) {
+                PeriodMetrics.Gpu p = r.previous().gpusByModel().get(model);
+                e.put("previousCapacity", str(p.capacity()));
+                e.put("previousInUse", str(p.inUse()));
+            }
+            gpus.put(model, e);
+        });
+        out.put("gpusByModel", gpus);
+        out.put("series", series(r.current()));
+        return out;
+    }
+
+    private static Map<String, Object> period(PeriodMetrics m) {
+        PeriodMetrics.Period p = m.period();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("start", Instant.ofEpochMilli(p.startMillis()).toString());
+        out.put("end", Instant.ofEpochMilli(p.endMillis()).toString());
+        out.put("fromHeight", p.fromHeight());
+        out.put("toHeight", p.toHeight());
+        out.put("complete", p.complete());
+        return out;
+    }
+
+    /** The per-bucket values, one entry per bucket. */
+    public static List<Map<String, Object>> series(PeriodMetrics m) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (PeriodMetrics.Bucket b : m.buckets()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("start", Instant.ofEpochMilli(b.startMillis()).toString());
+            e.put("fromHeight", b.lo());
+            e.put("toHeight", b.hi());
+            e.put("newLeases", b.newLeases());
+            e.put("activeLeases", b.activeLeases());
+            e.put("revenueUsd", str(b.revenueUsd()));
+            e.put("payoutsUsd", str(b.payoutsUsd()));
+            e.put("activeProviders", b.activeProviders());
+            e.put("gpuCapacity", b.gpuCapacity());
+            e.put("gpusInUse", b.gpusInUse());
+            e.put("cpuLeasedMillis", b.cpuMillis());
+            e.put("memoryLeasedBytes", b.memoryBytes());
+            e.put("storageLeasedBytes", b.storageBytes());
+            e.put("gpusLeased", b.gpusLeased());
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static Map<String, String> decimals(Map<String, BigDecimal> m) {
+        Map<String, String> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, v.toPlainString()));
+        return out;
+    }
+
+    private static String str(BigDecimal v) {
+        return v == null ? null : v.toPlainString();
+    }
+
+    /** Rows of the summary: metric, unit, period, previous, change. */
+    static List<String[]> rows(Report r) {
+        List<String[]> rows = new ArrayList<>();
+        for (Metric m : Metric.values()) {
+            String change = "";
+            if (r.previous() != null) {
+                BigDecimal c = r.changePct().get(m);
+                change = c == null ? "n/a" : (c.signum() > 0 ? "+" : "") + c.toPlainString() + "%";
+            }
+            rows.add(new String[] {
+                m.title(),
+                m.unit(),
+                human(m, r.current().value(m)),
+                r.previous() == null ? "" : human(m, r.previous().value(m)),
+                change
+            });
+        }
+        return rows;
+    }
+
+    /** A value for people: money to the cent, bytes in GiB, means to 2 places. */
+    static String human(Metric m, BigDecimal v) {
+        if (v == null) {
+            return "n/a";
+        }
+        return switch (m.unit()) {
+            case "USD" -> String.format("%,.2f", v.setScale(2, RoundingMode.HALF_EVEN));
+            case "bytes" ->
+                v.divide(BigDecimal.valueOf(1L << 30), 2, RoundingMode.HALF_EVEN)
+                                .toPlainString() + " GiB";
+            default ->
+                v.setScale(Math.min(2, Math.max(0, v.scale())), RoundingMode.HALF_EVEN)
+                        .toPlainString();
+        };
+    }
+
+    private static String header(Report r) {
+        PeriodMetrics.Period p = r.current().period();
+        String s = "Period " + Instant.ofEpochMilli(p.startMillis()) + " to " + Instant.ofEpochMilli(p.endMillis())
+                + " (heights " + p.fromHeight() + "-" + p.toHeight() + (p.complete() ? "" : ", indexed so far") + ")";
+        if (r.previous() != null) {
+            PeriodMetrics.Period q = r.previous().period();
+            s += "; previous " + Instant.ofEpochMilli(q.startMillis()) + " to " + Instant.ofEpochMilli(q.endMillis());
+        }
+        return s;
+    }
+
+    /** An aligned text table. */
+    public static String table(Report r) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"METRIC", "UNIT", "PERIOD", "PREVIOUS", "CHANGE"});
+        rows.addAll(rows(r));
+        int[] w = new int[5];
+        for (String[] row : rows) {
+            for (int i = 0; i < 5; i++) {
+                w[i] = Math.max(w[i], row[i].length());
+            }
+        }
+        StringBuilder b = new StringBuilder(header(r)).append('\n');
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < 5; i++) {
+                line.append(row[i]).append(i < 4 ? " ".repeat(w[i] - row[i].length() + 2) : "");
+            }
+            b.append(line.toString().stripTrailing()).append('\n');
+        }
+        if (!r.current().unpricedDenoms().isEmpty()) {
+            b.append("Not in USD (no price in the table): ")
+                    .append(r.current().unpricedDenoms())
+                    .append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Markdown: the summary table, GPUs by model, and the charts (file names relative to the markdown). */
+    public static String markdown(Report r, String title, List<String> chartFiles) {
+        StringBuilder b = new StringBuilder("# ")
+                .append(title)
+                .append("\n\n")
+                .append(header(r))
+                .append(".\n\n");
+        b.append("| Metric | Unit | Period | Previous | Change |\n|---|---|---:|---:|---:|\n");
+        for (String[] row : rows(r)) {
+            b.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        if (!r.current().gpusByModel().isEmpty()) {
+            b.append(
+                    "\n## GPUs by model\n\n| Model | Capacity (mean) | In use (mean) | Utilisation |\n|---|---:|---:|---:|\n");
+            r.current()
+                    .gpusByModel()
+                    .forEach((model, g) -> b.append("| ")
+                            .append(model)
+                            .append(" | ")
+                            .append(g.capacity().setScale(2, RoundingMode.HALF_EVEN))
+                            .append(" | ")
+                            .append(g.inUse().setScale(2, RoundingMode.HALF_EVEN))
+                            .append(" | ")
+                            .append(g.utilizationPct() == null ? "n/a" : g.utilizationPct() + "%")
+                            .append(" |\n"));
+        }
+        if (!r.current().unpricedDenoms().isEmpty()) {
+            b.append("\nNot counted in USD (no price in the table): ")
+                    .append(r.current().unpricedDenoms())
+                    .append(".\n");
+        }
+        if (!chartFiles.isEmpty()) {
+            b.append("\n## Charts\n\n");
+            for (String f : chartFiles) {
+                b.append("![").append(f).append("](").append(f).append(")\n\n");
+            }
+        }
+        b.append("Definitions: docs/metrics.md.\n");
+        return b.toString();
+    }
+
+    /** A standalone HTML page of the summary; charts are linked by file name. */
+    public static String html(Report r, String title, List<String> chartFiles) {
+        StringBuilder b = new StringBuilder("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>")
+                .append(esc(title))
+                .append("</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+                        + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}"
+                        + "</style></head><body>\n<h1>")
+                .append(esc(title))
+                .append("</h1>\n<p>")
+                .append(esc(header(r)))
+                .append(
+                        "</p>\n<table><tr><th>Metric</th><th>Unit</th><th>Period</th><th>Previous</th><th>Change</th></tr>\n");
+        for (String[] row : rows(r)) {
+            b.append("<tr>");
+            for (String cell : row) {
+                b.append("<td>").append(esc(cell)).append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</table>\n");
+        for (String f : chartFiles) {
+            b.append("<p><img src=\"")
+                    .append(esc(f))
+                    .append("\" alt=\"")
+                    .append(esc(f))
+                    .append("\"></p>\n");
+        }
+        return b.append("</body></html>\n").toString();
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
