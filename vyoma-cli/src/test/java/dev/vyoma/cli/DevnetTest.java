@@ -139,6 +139,21 @@ class DevnetTest {
                 home.resolve("keys").toString()
             };
             Path web = Fixtures.repositoryRoot().resolve("examples/web.yaml");
+            dev.vyoma.client.VyomaClient chain = new dev.vyoma.client.VyomaClient("http://127.0.0.1:" + base);
+            dev.vyoma.ledger.crypto.Address tenant = dev.vyoma.client.Keyring.open(
+                            home.resolve("keys"), dev.vyoma.client.Keyring.Backend.TEST)
+                    .show("tenant")
+                    .address();
+            long tenantBefore = chain.account(tenant).orElseThrow().balance("uusd");
+            java.util.Map<String, Long> providersBefore = new java.util.HashMap<>();
+            for (var p : chain.getJson("/v1/providers?limit=100").orElseThrow().path("items")) {
+                String owner = p.path("owner").asString();
+                providersBefore.put(
+                        owner,
+                        chain.account(dev.vyoma.ledger.crypto.Address.parse(owner))
+                                .orElseThrow()
+                                .balance("uusd"));
+            }
             Run deployed = cli(
                     new String[] {"deploy", web.toString(), "--from", "tenant", "--timeout", "40s", "-o", "json"},
                     common);
@@ -177,6 +192,27 @@ class DevnetTest {
                 Thread.sleep(200);
             }
             assertThat(rawGet(uri)).startsWith("HTTP/1.1 404");
+
+            // Exactly price × blocks moved from the tenant to the provider, and the capacity is free again.
+            JsonNode ended = chain.getJson("/v1/leases/" + lease).orElseThrow();
+            long blocks =
+                    ended.path("closedAt").asLong() - ended.path("createdAt").asLong();
+            long paid = new java.math.BigDecimal(
+                            ended.path("price").path("amount").asString())
+                    .multiply(java.math.BigDecimal.valueOf(blocks))
+                    .setScale(0, java.math.RoundingMode.DOWN)
+                    .longValueExact();
+            assertThat(blocks).isPositive();
+            dev.vyoma.ledger.crypto.Address winner = dev.vyoma.ledger.crypto.Address.parse(provider);
+            assertThat(chain.account(winner).orElseThrow().balance("uusd") - providersBefore.get(provider))
+                    .as("provider earnings over %d blocks", blocks)
+                    .isEqualTo(paid);
+            assertThat(tenantBefore - chain.account(tenant).orElseThrow().balance("uusd"))
+                    .isEqualTo(paid);
+            Run free = cli(new String[] {"provider", "status", provider, "-o", "json"}, common);
+            JsonNode freed = new ObjectMapper().readTree(free.out());
+            assertThat(freed.path("cpu").path("allocated").asLong()).isZero();
+            assertThat(freed.path("activeLeases").asInt()).isZero();
         }
     }
 
