@@ -223,7 +223,17 @@ final class StatsCommand implements Callable<Integer> {
             try {
                 period = PeriodSpec.parse(from, to);
                 previous = switch (compare) {
-                    case "previous" -> period.previous();
+                    case "previous" -> {
+                        if (period instanceof PeriodSpec.ByHeight h && h.from() <= 1) {
+                            // Nothing comes before genesis: the report has no comparison, and says why.
+                            spec.commandLine()
+                                    .getErr()
+                                    .println("vyoma: the period starts at height 1, so there is no previous period"
+                                            + " to compare with");
+                            yield null;
+                        }
+                        yield period.previous();
+                    }
                     case "none" -> null;
                     default -> throw new IllegalArgumentException("--compare is previous or none, got " + compare);
                 };

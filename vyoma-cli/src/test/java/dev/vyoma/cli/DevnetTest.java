@@ -213,6 +213,53 @@ class DevnetTest {
             JsonNode freed = new ObjectMapper().readTree(free.out());
             assertThat(freed.path("cpu").path("allocated").asLong()).isZero();
             assertThat(freed.path("activeLeases").asInt()).isZero();
+
+            // A second deployment, on the GPU provider, still running; then the chain indexed into DuckDB: the
+            // report's lease counts and revenue are the ledger's own figures.
+            String gpuProvider = devnet.output()
+                    .lines()
+                    .filter(l -> l.startsWith("GPU provider"))
+                    .map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                    .findFirst()
+                    .orElseThrow();
+            Run second = cli(
+                    new String[] {"deploy", web.toString(), "--from", "tenant", "--pick", gpuProvider, "-o", "json"},
+                    common);
+            assertThat(second.code()).as(second.err()).isZero();
+            String running = new ObjectMapper()
+                    .readTree(second.out())
+                    .get(0)
+                    .path("lease")
+                    .asString();
+            String db = "duckdb:" + dir.resolve("stats.duckdb");
+            Run indexed =
+                    cli(new String[] {"stats", "index", "--db", db, "--once"}, "--node", "http://127.0.0.1:" + base);
+            assertThat(indexed.code()).as(indexed.err()).isZero();
+            long top = new ObjectMapper()
+                    .readTree(cli(new String[] {"query", "status", "-o", "json"}, common)
+                            .out())
+                    .path("height")
+                    .asLong();
+            Run report =
+                    cli(new String[] {"stats", "report", "--db", db, "--from", "h1", "--to", "h" + top, "-o", "json"});
+            assertThat(report.code()).as(report.err()).isZero();
+            JsonNode figures = new ObjectMapper().readTree(report.out());
+            int upTo = figures.path("period").path("toHeight").asInt();
+            JsonNode ledgerLeases = chain.getJson("/v1/leases?owner=" + tenant + "&limit=100")
+                    .orElseThrow()
+                    .path("items");
+            assertThat(figures.path("metrics").path("newLeases").path("value").asInt())
+                    .isEqualTo(ledgerLeases.size())
+                    .isEqualTo(2);
+            JsonNode open = chain.getJson("/v1/leases/" + running).orElseThrow();
+            java.math.BigDecimal accrued = new java.math.BigDecimal(
+                            open.path("price").path("amount").asString())
+                    .multiply(java.math.BigDecimal.valueOf(
+                            upTo - open.path("createdAt").asLong()));
+            assertThat(new java.math.BigDecimal(
+                            figures.path("revenueMicroByDenom").path("uusd").asString()))
+                    .as("revenue up to height %d: the closed lease's payments plus the running one's accrual", upTo)
+                    .isEqualByComparingTo(accrued.add(java.math.BigDecimal.valueOf(paid)));
         }
     }
 
