@@ -16,7 +16,7 @@ final class Out {
     /** Prints {@code tree} as indented JSON or block YAML. */
     static void tree(PrintWriter out, OutputFormat format, Object tree) {
         switch (format) {
-            case json, table -> out.println(JsonWriter.pretty(tree));
+            case json, table, markdown, html -> out.println(JsonWriter.pretty(tree));
             case yaml ->
                 out.print(new Dump(DumpSettings.builder()
                                 .setDefaultFlowStyle(FlowStyle.BLOCK)
@@ -34,21 +34,21 @@ final class Out {
      * as Akash writes them ({@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}), coins as {@code 100uusd}.
      */
     static void records(PrintWriter out, OutputFormat format, Object tree) {
-        if (format != OutputFormat.table) {
+        if (!format.tabular()) {
             tree(out, format, tree);
             return;
         }
         if (tree instanceof Map<?, ?> m && m.get("items") instanceof List<?> items && m.containsKey("more")) {
-            rows(out, items);
+            rows(out, format, items);
             if (Boolean.TRUE.equals(m.get("more"))) {
                 out.println("(more: --offset " + (toLong(m.get("offset")) + items.size()) + ")");
             }
         } else if (tree instanceof List<?> list) {
-            rows(out, list);
+            rows(out, format, list);
         } else if (tree instanceof Map<?, ?> m) {
             Table t = new Table("FIELD", "VALUE");
             flatten("", m, t);
-            t.print(out);
+            t.print(out, format);
         } else {
             out.println(String.valueOf(tree));
         }
@@ -59,7 +59,7 @@ final class Out {
         return o instanceof Number n ? n.longValue() : 0;
     }
 
-    private static void rows(PrintWriter out, List<?> list) {
+    private static void rows(PrintWriter out, OutputFormat format, List<?> list) {
         if (list.isEmpty()) {
             out.println("(none)");
             return;
@@ -78,7 +78,7 @@ final class Out {
             Map<?, ?> m = o instanceof Map<?, ?> map ? map : Map.of();
             t.row(columns.stream().map(c -> cell(m.get(c))).toArray());
         }
-        t.print(out);
+        t.print(out, format);
     }
 
     private static void flatten(String prefix, Map<?, ?> m, Table t) {
@@ -151,6 +151,47 @@ final class Out {
         }
 
         void print(PrintWriter out) {
+            print(out, OutputFormat.table);
+        }
+
+        /** Aligned text, a markdown table ({@code markdown}) or an HTML table ({@code html}). */
+        void print(PrintWriter out, OutputFormat format) {
+            if (format == OutputFormat.markdown) {
+                for (int r = 0; r < rows.size(); r++) {
+                    out.println("| "
+                            + String.join(
+                                    " | ",
+                                    java.util.Arrays.stream(rows.get(r))
+                                            .map(c -> c.replace("|", "\\|"))
+                                            .toList())
+                            + " |");
+                    if (r == 0) {
+                        out.println("|" + " --- |".repeat(columns));
+                    }
+                }
+                out.flush();
+                return;
+            }
+            if (format == OutputFormat.html) {
+                out.println("<table>");
+                for (int r = 0; r < rows.size(); r++) {
+                    String tag = r == 0 ? "th" : "td";
+                    StringBuilder line = new StringBuilder("<tr>");
+                    for (String c : rows.get(r)) {
+                        line.append('<')
+                                .append(tag)
+                                .append('>')
+                                .append(escapeHtml(c))
+                                .append("</")
+                                .append(tag)
+                                .append('>');
+                    }
+                    out.println(line.append("</tr>"));
+                }
+                out.println("</table>");
+                out.flush();
+                return;
+            }
             int[] width = new int[columns];
             for (String[] r : rows) {
                 for (int i = 0; i < columns; i++) {
@@ -169,6 +210,10 @@ final class Out {
             }
             out.flush();
         }
+    }
+
+    static String escapeHtml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     /** Bytes as the largest binary unit that divides them (512Mi, 1Gi), else decimal units or bytes. */

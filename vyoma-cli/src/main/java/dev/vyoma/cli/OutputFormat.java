@@ -1,8 +1,18 @@
 package dev.vyoma.cli;
 
-/** How commands print their results: tables for people, JSON or YAML for scripts. */
+/**
+ * How commands print their results: tables for people (aligned text, or a markdown or HTML table to paste
+ * into a document), JSON or YAML for scripts.
+ */
 public enum OutputFormat {
     table,
     json,
-    yaml
+    yaml,
+    markdown,
+    html;
+
+    /** Whether records print as a table (aligned, markdown or HTML) rather than as a JSON or YAML tree. */
+    boolean tabular() {
+        return this == table || this == markdown || this == html;
+    }
 }

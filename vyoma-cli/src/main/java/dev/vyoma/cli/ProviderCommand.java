@@ -52,7 +52,7 @@ final class ProviderCommand extends MarketTxCommands.Group {
                 throw new UserException(e.getMessage());
             }
             OutputFormat format = GlobalOptions.of(spec).output;
-            if (format != OutputFormat.table) {
+            if (!format.tabular()) {
                 Out.tree(
                         spec.commandLine().getOut(),
                         format,

@@ -34,7 +34,7 @@ final class SdlGroupsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SdlDocument doc =
                 SdlFiles.requireValid(file, System.in, spec.commandLine().getErr());
-        if (GlobalOptions.of(spec).output != OutputFormat.table) {
+        if (!GlobalOptions.of(spec).output.tabular()) {
             Out.tree(out, GlobalOptions.of(spec).output, AkashJson.groupSpecs(doc.groups()));
             return 0;
         }
@@ -56,7 +56,7 @@ final class SdlGroupsCommand implements Callable<Integer> {
                                 + u.price().denom());
             }
         }
-        table.print(out);
+        table.print(out, GlobalOptions.of(spec).output);
         return 0;
     }
 

@@ -32,7 +32,7 @@ final class SdlManifestCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SdlDocument doc =
                 SdlFiles.requireValid(file, System.in, spec.commandLine().getErr());
-        if (GlobalOptions.of(spec).output != OutputFormat.table) {
+        if (!GlobalOptions.of(spec).output.tabular()) {
             Out.tree(out, GlobalOptions.of(spec).output, AkashJson.manifest(doc.manifest()));
             return 0;
         }
@@ -43,7 +43,7 @@ final class SdlManifestCommand implements Callable<Integer> {
                         g.name(), s.name(), s.image(), s.count(), s.resources().id(), exposes(s));
             }
         }
-        table.print(out);
+        table.print(out, GlobalOptions.of(spec).output);
         return 0;
     }
 

@@ -75,8 +75,8 @@ final class SdlValidateCommand implements Callable<Integer> {
             result.warnings().forEach(w -> details.add("warning: " + w.format()));
             results.add(json(file, result));
         }
-        if (GlobalOptions.of(spec).output == OutputFormat.table) {
-            table.print(out);
+        if (GlobalOptions.of(spec).output.tabular()) {
+            table.print(out, GlobalOptions.of(spec).output);
             if (!details.isEmpty()) {
                 out.println();
                 details.forEach(out::println);

@@ -29,7 +29,7 @@ final class SdlVersionCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SdlDocument doc =
                 SdlFiles.requireValid(file, System.in, spec.commandLine().getErr());
-        if (GlobalOptions.of(spec).output == OutputFormat.table) {
+        if (GlobalOptions.of(spec).output.tabular()) {
             out.println(doc.manifestVersion().hex());
             out.flush();
             return 0;

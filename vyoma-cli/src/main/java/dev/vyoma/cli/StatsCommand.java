@@ -247,8 +247,14 @@ final class StatsCommand implements Callable<Integer> {
                         case "hour" -> Duration.ofHours(1);
                         default -> throw new UserException("--bucket is day or hour, got " + bucket);
                     };
-            String fmt =
-                    format != null ? format : GlobalOptions.of(spec).output == OutputFormat.table ? "table" : "json";
+            String fmt = format != null
+                    ? format
+                    : switch (GlobalOptions.of(spec).output) {
+                        case table -> "table";
+                        case markdown -> "markdown";
+                        case html -> "html";
+                        case json, yaml -> "json";
+                    };
             if (!List.of("table", "json", "markdown", "html").contains(fmt)) {
                 throw new UserException("--format is table, json, markdown or html; got " + fmt);
             }

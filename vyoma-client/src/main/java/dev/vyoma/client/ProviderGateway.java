@@ -170,7 +170,9 @@ public final class ProviderGateway {
         return new GatewayException(
                 0,
                 "cannot reach provider " + provider + " at " + hostUri(provider) + ": "
-                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                        + (e instanceof java.net.ConnectException
+                                ? "connection refused (is the provider running?)"
+                                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     }
 
     /** The gateway address the provider registered on the chain. */

@@ -160,7 +160,7 @@ public final class VyomaClient {
         try {
             r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new NodeException(0, "unreachable", "cannot reach the node at " + base + ": " + e.getMessage());
+            throw new NodeException(0, "unreachable", "cannot reach the node at " + base + ": " + reason(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NodeException(0, "interrupted", "interrupted while waiting for " + base);
@@ -231,7 +231,7 @@ public final class VyomaClient {
         try {
             r = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new NodeException(0, "unreachable", "cannot reach the node at " + base + ": " + e.getMessage());
+            throw new NodeException(0, "unreachable", "cannot reach the node at " + base + ": " + reason(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NodeException(0, "interrupted", "interrupted while waiting for " + base);
@@ -255,5 +255,16 @@ public final class VyomaClient {
                     e.path("message").asString("HTTP " + r.statusCode()));
         }
         return Optional.of(n);
+    }
+
+    /** Why a connection failed, in words: a refused connection's exception has no message of its own. */
+    static String reason(java.io.IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused (is the node running?)";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer in time";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

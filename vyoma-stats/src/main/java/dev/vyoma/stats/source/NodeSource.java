@@ -85,7 +85,7 @@ public final class NodeSource implements ChainSource {
             return request.get();
         } catch (VyomaClient.NodeException e) {
             if ("unreachable".equals(e.name())) {
-                throw new SourceException(e.getMessage() + " (is the node running? check --node)", e);
+                throw new SourceException(e.getMessage() + " (check --node)", e);
             }
             throw new SourceException("the node at " + url + " refused: " + e.getMessage(), e);
         }
