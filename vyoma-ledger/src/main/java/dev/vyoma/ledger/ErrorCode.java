@@ -75,7 +75,14 @@ public enum ErrorCode {
     CERT_EXISTS("cert", 1, "certificate exists"),
     CERT_NOT_FOUND("cert", 2, "certificate not found"),
     CERT_INVALID("cert", 3, "invalid certificate"),
-    CERT_REVOKED("cert", 4, "certificate already revoked");
+    CERT_REVOKED("cert", 4, "certificate already revoked"),
+
+    // inference
+    INFERENCE_ACCOUNT_EXISTS("inference", 1, "inference account exists"),
+    INFERENCE_ACCOUNT_NOT_FOUND("inference", 2, "inference account not found"),
+    INFERENCE_ACCOUNT_CLOSED("inference", 3, "inference account closed"),
+    INFERENCE_BATCH_OUT_OF_ORDER("inference", 4, "inference batch out of order"),
+    INFERENCE_CHARGE_INVALID("inference", 5, "invalid inference charge");
 
     private final String codespace;
     private final int code;

@@ -87,6 +87,19 @@ public final class Invariants {
                 total.merge(b.deposit().denom(), BigDecimal.valueOf(b.deposit().amount()), BigDecimal::add);
             }
         });
+        s.inferenceAccounts.forEachUnordered((id, a) -> {
+            if (a.state() == dev.vyoma.ledger.inference.InferenceAccountState.OPEN) {
+                total.merge(a.denom(), BigDecimal.valueOf(a.balance()), BigDecimal::add);
+            } else {
+                check(
+                        a.balance() == 0 && a.carryPico() == 0,
+                        () -> "closed inference account " + id + " holds nothing");
+            }
+            check(
+                    a.state() != dev.vyoma.ledger.inference.InferenceAccountState.OPEN
+                            || a.depositedTotal() - a.chargedTotal() == a.balance(),
+                    () -> "open inference account " + id + " holds what was deposited and not charged");
+        });
         Set<String> denoms = new HashSet<>(total.keySet());
         s.supply.forEachUnordered((denom, v) -> denoms.add(denom));
         for (String denom : denoms) {

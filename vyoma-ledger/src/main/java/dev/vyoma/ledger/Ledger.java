@@ -12,6 +12,7 @@ import dev.vyoma.ledger.crypto.PublicKey;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.Deployments;
 import dev.vyoma.ledger.event.Event;
+import dev.vyoma.ledger.inference.Inference;
 import dev.vyoma.ledger.market.Market;
 import dev.vyoma.ledger.provider.Providers;
 import dev.vyoma.ledger.state.Workers;
@@ -250,6 +251,10 @@ public final class Ledger {
             case Msg.CreateLease l -> Market.handle(ctx, l);
             case Msg.CloseLease l -> Market.handle(ctx, l);
             case Msg.WithdrawLease w -> Market.handle(ctx, w);
+            case Msg.OpenInferenceAccount o -> Inference.handle(ctx, o);
+            case Msg.DepositInferenceAccount d -> Inference.handle(ctx, d);
+            case Msg.CloseInferenceAccount c -> Inference.handle(ctx, c);
+            case Msg.ChargeInference c -> Inference.handle(ctx, c);
         }
     }
 

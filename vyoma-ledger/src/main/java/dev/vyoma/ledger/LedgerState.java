@@ -14,6 +14,11 @@ import dev.vyoma.ledger.escrow.EscrowAccount;
 import dev.vyoma.ledger.escrow.Payment;
 import dev.vyoma.ledger.escrow.PaymentState;
 import dev.vyoma.ledger.escrow.RunOutKey;
+import dev.vyoma.ledger.inference.InferenceAccount;
+import dev.vyoma.ledger.inference.InferenceAccountId;
+import dev.vyoma.ledger.inference.InferenceChargeKey;
+import dev.vyoma.ledger.inference.InferenceChargeRecord;
+import dev.vyoma.ledger.inference.InferenceGateway;
 import dev.vyoma.ledger.market.Bid;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.BidState;
@@ -53,6 +58,12 @@ public final class LedgerState {
     public final Table<DeploymentId, EscrowAccount> escrow =
             store.table("escrow_accounts", DeploymentId.class, EscrowAccount.class);
     public final Table<BidId, Payment> payments = store.table("escrow_payments", BidId.class, Payment.class);
+    public final Table<InferenceAccountId, InferenceAccount> inferenceAccounts =
+            store.table("inference_accounts", InferenceAccountId.class, InferenceAccount.class);
+    public final Table<Address, InferenceGateway> inferenceGateways =
+            store.table("inference_gateways", Address.class, InferenceGateway.class);
+    public final Table<InferenceChargeKey, InferenceChargeRecord> inferenceCharges =
+            store.table("inference_charges", InferenceChargeKey.class, InferenceChargeRecord.class);
 
     // Indexes: derived from the tables above and kept current by them; not committed, not in snapshots.
     // Each grouped index names an order hint that never decreases as keys grow within a group.
@@ -101,6 +112,18 @@ public final class LedgerState {
             (id, a) -> a.runOutHeight() > 0 ? new RunOutKey(a.runOutHeight(), id) : null,
             RunOutKey::account,
             RunOutKey::orderHint);
+
+    /** The inference accounts a gateway may charge, by owner. */
+    public final GroupedIndex<InferenceAccountId, InferenceAccount, Address> inferenceAccountsByGateway =
+            inferenceAccounts.groupedIndex(
+                    InferenceAccountId::gateway, k -> k.owner().orderPrefix(), v -> true);
+    /** An owner's inference accounts, by gateway. */
+    public final GroupedIndex<InferenceAccountId, InferenceAccount, Address> inferenceAccountsByOwner =
+            inferenceAccounts.groupedIndex(
+                    InferenceAccountId::owner, k -> k.gateway().orderPrefix(), v -> true);
+    /** An inference account's settled charges, by batch. */
+    public final GroupedIndex<InferenceChargeKey, InferenceChargeRecord, InferenceAccountId> inferenceChargesByAccount =
+            inferenceCharges.groupedIndex(InferenceChargeKey::account, InferenceChargeKey::batch, v -> true);
 
     /** The parameters. */
     public Params params() {

@@ -10,6 +10,11 @@ import dev.vyoma.ledger.deployment.Group;
 import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.escrow.Escrow;
 import dev.vyoma.ledger.escrow.EscrowAccount;
+import dev.vyoma.ledger.inference.InferenceAccount;
+import dev.vyoma.ledger.inference.InferenceAccountId;
+import dev.vyoma.ledger.inference.InferenceAccountState;
+import dev.vyoma.ledger.inference.InferenceChargeRecord;
+import dev.vyoma.ledger.inference.InferenceGateway;
 import dev.vyoma.ledger.market.Bid;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.Lease;
@@ -145,6 +150,37 @@ public final class Queries {
     /** Providers that have every attribute in {@code required} (exact key and value). */
     public Page<Provider> providers(List<Attribute> required, int offset, int limit) {
         return page(s.providers.sortedValues(), p -> p.attributes().containsAll(required), offset, limit);
+    }
+
+    /** An inference account. */
+    public Optional<InferenceAccount> inferenceAccount(InferenceAccountId id) {
+        return s.inferenceAccounts.find(id);
+    }
+
+    /** The inference accounts a gateway may charge, optionally only those in {@code state}. */
+    public Page<InferenceAccount> inferenceAccountsByGateway(
+            Address gateway, InferenceAccountState state, int offset, int limit) {
+        return page(
+                s.inferenceAccountsByGateway.keys(gateway),
+                s.inferenceAccounts::get,
+                a -> state == null || a.state() == state,
+                offset,
+                limit);
+    }
+
+    /** An owner's inference accounts. */
+    public Page<InferenceAccount> inferenceAccountsByOwner(Address owner, int offset, int limit) {
+        return page(s.inferenceAccountsByOwner.keys(owner), s.inferenceAccounts::get, a -> true, offset, limit);
+    }
+
+    /** An inference account's settled charges, oldest batch first. */
+    public Page<InferenceChargeRecord> inferenceCharges(InferenceAccountId id, int offset, int limit) {
+        return page(s.inferenceChargesByAccount.keys(id), s.inferenceCharges::get, c -> true, offset, limit);
+    }
+
+    /** A gateway's settlement progress (its last batch). */
+    public Optional<InferenceGateway> inferenceGateway(Address gateway) {
+        return s.inferenceGateways.find(gateway);
     }
 
     /** A page of the values of {@code keys} (in their order) that pass {@code filter}, looked up as needed. */

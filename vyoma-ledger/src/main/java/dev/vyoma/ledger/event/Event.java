@@ -6,6 +6,7 @@ import dev.vyoma.ledger.cert.CertificateId;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.GroupId;
+import dev.vyoma.ledger.inference.InferenceAccountId;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.sdl.spec.DecCoin;
@@ -71,4 +72,19 @@ public sealed interface Event {
 
     /** A bid deposit returned to its provider. */
     record BidDepositRefund(BidId bid, Coin amount) implements Event {}
+
+    /** An inference account opened (or opened again after a close). */
+    record InferenceAccountOpened(InferenceAccountId id) implements Event {}
+
+    /** Coins moved from the owner into an inference account. */
+    record InferenceDeposit(InferenceAccountId id, Coin amount) implements Event {}
+
+    /** One account's part of a gateway's batch: whole micro-units paid and the exact cost they settle. */
+    record InferenceCharged(InferenceAccountId id, long batch, Coin paid, long costPico) implements Event {}
+
+    /** A gateway's batch settled: how many accounts it charged and what it was paid in all. */
+    record InferenceBatchSettled(Address gateway, long batch, int accounts, Coin paid) implements Event {}
+
+    /** An inference account closed; its balance went back to the owner. */
+    record InferenceAccountClosed(InferenceAccountId id, Coin refund) implements Event {}
 }

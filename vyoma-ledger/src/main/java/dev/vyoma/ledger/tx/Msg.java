@@ -5,6 +5,7 @@ import dev.vyoma.ledger.cert.CertificateId;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.GroupId;
+import dev.vyoma.ledger.inference.InferenceCharge;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.sdl.spec.Attribute;
@@ -176,6 +177,36 @@ public sealed interface Msg {
     record WithdrawLease(BidId lease) implements Msg {
         public Address signer() {
             return lease.provider();
+        }
+    }
+
+    // ----- inference -----
+
+    /** Opens a prepaid inference account that {@code gateway} may charge, with a first deposit. */
+    record OpenInferenceAccount(Address owner, Address gateway, Coin deposit) implements Msg {
+        public Address signer() {
+            return owner;
+        }
+    }
+
+    /** Adds to the owner's open inference account with {@code gateway}. */
+    record DepositInferenceAccount(Address owner, Address gateway, Coin amount) implements Msg {
+        public Address signer() {
+            return owner;
+        }
+    }
+
+    /** Closes the owner's inference account with {@code gateway}: the balance comes back to the owner. */
+    record CloseInferenceAccount(Address owner, Address gateway) implements Msg {
+        public Address signer() {
+            return owner;
+        }
+    }
+
+    /** A gateway settles batch {@code batch} of its metered usage: one charge per account, owners ascending. */
+    record ChargeInference(Address gateway, long batch, List<InferenceCharge> charges) implements Msg {
+        public Address signer() {
+            return gateway;
         }
     }
 }
