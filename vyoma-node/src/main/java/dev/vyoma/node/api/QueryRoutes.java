@@ -5,6 +5,8 @@ import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.DeploymentState;
 import dev.vyoma.ledger.deployment.GroupId;
+import dev.vyoma.ledger.inference.InferenceAccountId;
+import dev.vyoma.ledger.inference.InferenceAccountState;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.LeaseState;
 import dev.vyoma.ledger.market.OrderId;
@@ -130,6 +132,32 @@ final class QueryRoutes {
             List<?> certs = node.query(s -> new Queries(s).activeCertificates(owner));
             ctx.json(Map.of("items", certs, "offset", 0, "more", false));
         });
+        routes.get("/v1/inference/accounts", ctx -> {
+            String owner = ctx.queryParam("owner");
+            String gateway = ctx.queryParam("gateway");
+            if (owner == null && gateway == null) {
+                throw new HttpResponseException(400, "list inference accounts by owner=ADDRESS or gateway=ADDRESS");
+            }
+            if (owner != null) {
+                Address o = address(owner, "owner");
+                page(ctx, q -> q.inferenceAccountsByOwner(o, offset(ctx), limit(ctx)));
+            } else {
+                Address g = address(gateway, "gateway");
+                InferenceAccountState state = state(ctx.queryParam("state"), InferenceAccountState.class);
+                page(ctx, q -> q.inferenceAccountsByGateway(g, state, offset(ctx), limit(ctx)));
+            }
+        });
+        routes.get(
+                "/v1/inference/accounts/{owner}/{gateway}",
+                ctx -> one(ctx, q -> q.inferenceAccount(inferenceAccount(ctx)), "inference account"));
+        routes.get("/v1/inference/charges/{owner}/{gateway}", ctx -> {
+            InferenceAccountId id = inferenceAccount(ctx);
+            page(ctx, q -> q.inferenceCharges(id, offset(ctx), limit(ctx)));
+        });
+        routes.get("/v1/inference/gateways/{address}", ctx -> {
+            Address a = address(ctx.pathParam("address"), "address");
+            one(ctx, q -> q.inferenceGateway(a), "inference gateway");
+        });
         routes.get("/v1/escrow/{owner}/{dseq}", ctx -> {
             DeploymentId id = deployment(ctx);
             String at = ctx.queryParam("height");
@@ -215,6 +243,11 @@ final class QueryRoutes {
 
     private static DeploymentId deployment(Context ctx) {
         return new DeploymentId(address(ctx.pathParam("owner"), "owner"), number(ctx.pathParam("dseq"), "dseq"));
+    }
+
+    private static InferenceAccountId inferenceAccount(Context ctx) {
+        return new InferenceAccountId(
+                address(ctx.pathParam("owner"), "owner"), address(ctx.pathParam("gateway"), "gateway"));
     }
 
     private static GroupId group(Context ctx) {

@@ -190,6 +190,39 @@ class QueryApiTest {
             JsonNode escrow = get(200, "/v1/escrow/" + tenant + "/7?height=" + (h + 100));
             assertThat(escrow.path("settledAt").asLong()).isEqualTo(h + 100);
 
+            // Inference accounts: by id, by owner, by gateway, charges, the gateway's batches.
+            commit("tenant", new Msg.OpenInferenceAccount(tenant, provider, new Coin("uusd", 1_000)));
+            commit(
+                    "provider",
+                    new Msg.ChargeInference(
+                            provider,
+                            1,
+                            List.of(new dev.vyoma.ledger.inference.InferenceCharge(
+                                    tenant, 1, 3, 4, 2_500_000, "ab".repeat(32)))));
+            JsonNode account = get(200, "/v1/inference/accounts/" + tenant + "/" + provider);
+            assertThat(account.path("balance").asLong()).isEqualTo(998);
+            assertThat(account.path("carryPico").asLong()).isEqualTo(500_000);
+            assertThat(get(200, "/v1/inference/accounts?owner=" + tenant)
+                            .path("items")
+                            .size())
+                    .isOne();
+            assertThat(get(200, "/v1/inference/accounts?gateway=" + provider + "&state=open")
+                            .path("items")
+                            .size())
+                    .isOne();
+            assertThat(get(200, "/v1/inference/charges/" + tenant + "/" + provider)
+                            .path("items")
+                            .get(0)
+                            .path("paid")
+                            .asLong())
+                    .isEqualTo(2);
+            assertThat(get(200, "/v1/inference/gateways/" + provider)
+                            .path("lastBatch")
+                            .asLong())
+                    .isOne();
+            get(404, "/v1/inference/accounts/" + provider + "/" + tenant);
+            get(400, "/v1/inference/accounts");
+
             // Bad ids and filters are 400s that say what is expected; absent entities are 404s.
             assertThat(get(404, "/v1/deployments/" + tenant + "/8")
                             .path("error")
