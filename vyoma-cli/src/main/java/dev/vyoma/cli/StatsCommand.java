@@ -207,7 +207,9 @@ final class StatsCommand implements Callable<Integer> {
                 description = "CSV of denom,YYYY-MM-DD,usd-per-token for denominations other than uusd.")
         Path prices;
 
-        @Option(names = "--bucket", description = "day or hour (default: hour for periods under 48 hours, else day).")
+        @Option(
+                names = "--bucket",
+                description = "day or hour (default: hour for periods of 48 hours or less, else day).")
         String bucket;
 
         @Option(
@@ -224,15 +226,15 @@ final class StatsCommand implements Callable<Integer> {
                 period = PeriodSpec.parse(from, to);
                 previous = switch (compare) {
                     case "previous" -> {
-                        if (period instanceof PeriodSpec.ByHeight h && h.from() <= 1) {
+                        PeriodSpec before = PeriodSpec.previousOrNone(period);
+                        if (before == null) {
                             // Nothing comes before genesis: the report has no comparison, and says why.
                             spec.commandLine()
                                     .getErr()
                                     .println("vyoma: the period starts at height 1, so there is no previous period"
                                             + " to compare with");
-                            yield null;
                         }
-                        yield period.previous();
+                        yield before;
                     }
                     case "none" -> null;
                     default -> throw new IllegalArgumentException("--compare is previous or none, got " + compare);

@@ -73,11 +73,19 @@ public final class Dashboard implements AutoCloseable {
         }
         String compare = ctx.queryParamAsClass("compare", String.class).getOrDefault("previous");
         PeriodSpec previous = switch (compare) {
-            case "previous" -> spec.previous();
+            case "previous" -> PeriodSpec.previousOrNone(spec);
             case "none" -> null;
             default -> throw new IllegalArgumentException("compare is previous or none, got " + compare);
         };
-        return Report.of(query, spec, previous, null);
+        String bucket = ctx.queryParam("bucket");
+        java.time.Duration size = bucket == null
+                ? null
+                : switch (bucket) {
+                    case "day" -> java.time.Duration.ofDays(1);
+                    case "hour" -> java.time.Duration.ofHours(1);
+                    default -> throw new IllegalArgumentException("bucket is day or hour, got " + bucket);
+                };
+        return Report.of(query, spec, previous, size);
     }
 
     private void chart(Context ctx) throws Exception {

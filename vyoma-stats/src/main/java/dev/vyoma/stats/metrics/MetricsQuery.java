@@ -86,7 +86,7 @@ public final class MetricsQuery {
         }
     }
 
-    /** The bucket size: a UTC day, or an hour for periods shorter than 48 hours when {@code bucket} is null. */
+    /** The bucket size: a UTC day, or an hour for periods of 48 hours or less when {@code bucket} is null. */
     public static Duration bucketFor(PeriodMetrics.Period p, Duration bucket) {
         if (bucket != null) {
             return bucket;

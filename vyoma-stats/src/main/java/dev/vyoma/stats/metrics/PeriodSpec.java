@@ -47,6 +47,11 @@ public sealed interface PeriodSpec {
         };
     }
 
+    /** The period to compare {@code p} with: {@link #previous}, or null when {@code p} starts at genesis (height 1). */
+    static PeriodSpec previousOrNone(PeriodSpec p) {
+        return p instanceof ByHeight h && h.from() <= 1 ? null : p.previous();
+    }
+
     /** Reads {@code --from} and {@code --to}; both by time or both by height. */
     static PeriodSpec parse(String from, String to) {
         Object a = point(from, false, "--from");

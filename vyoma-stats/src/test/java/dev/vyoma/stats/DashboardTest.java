@@ -1,0 +1,94 @@
+package dev.vyoma.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vyoma.stats.capacity.CapacitySnapshot;
+import dev.vyoma.stats.capacity.SnapshotStore;
+import dev.vyoma.stats.dashboard.Dashboard;
+import dev.vyoma.stats.index.Indexer;
+import dev.vyoma.stats.metrics.MetricsQuery;
+import dev.vyoma.stats.metrics.PriceTable;
+import dev.vyoma.stats.store.StatsDb;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The dashboard over the known-answer chain: the page, its JSON API with the same figures, charts, errors. */
+class DashboardTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static HttpResponse<byte[]> get(Dashboard d, String path) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void servesTheReportItsChartsAndClearErrors() throws Exception {
+        KnownAnswerChain kat = new KnownAnswerChain();
+        try (StatsDb db = StatsDb.open("duckdb::memory:")) {
+            Indexer indexer = new Indexer(db, kat.chain.source());
+            indexer.catchUp();
+            for (CapacitySnapshot s : kat.snapshots()) {
+                new SnapshotStore(db).insert(s);
+            }
+            MetricsQuery q = new MetricsQuery(db, new PriceTable(List.of()), MetricsQuery.DEFAULT_GRACE);
+            try (Dashboard d = Dashboard.start(q, indexer::height, "127.0.0.1", 0)) {
+                String period = "?from=2026-01-03&to=2026-01-04&bucket=day";
+                JsonNode report = JsonMapper.builder()
+                        .build()
+                        .readTree(get(d, "/api/report" + period).body());
+                // The figures of the known-answer case, through HTTP.
+                assertThat(report.path("metrics")
+                                .path("newLeases")
+                                .path("value")
+                                .asString())
+                        .isEqualTo("2");
+                assertThat(report.path("metrics")
+                                .path("activeLeases")
+                                .path("changePct")
+                                .asString())
+                        .isEqualTo("33.33");
+                assertThat(report.path("revenueMicroByDenom").path("uusd").asString())
+                        .isEqualTo("500229.000000000000000000");
+
+                HttpResponse<byte[]> page = get(d, "/" + period);
+                assertThat(page.statusCode()).isEqualTo(200);
+                String html = new String(page.body(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(html)
+                        .contains("indexed to height 16")
+                        .contains("New leases")
+                        .contains("/api/charts/");
+
+                HttpResponse<byte[]> chart = get(d, "/api/charts/new-leases.png" + period);
+                assertThat(chart.statusCode()).isEqualTo(200);
+                assertThat(chart.headers().firstValue("Content-Type")).contains("image/png");
+                assertThat(java.util.Arrays.copyOf(chart.body(), 4)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+
+                HttpResponse<byte[]> unknown = get(d, "/api/charts/nope.png" + period);
+                assertThat(unknown.statusCode()).isEqualTo(404);
+                assertThat(new String(unknown.body())).contains("no chart nope.png");
+                HttpResponse<byte[]> bad = get(d, "/api/report?from=yesterday&to=2026-01-04");
+                assertThat(bad.statusCode()).isEqualTo(400);
+                assertThat(new String(bad.body())).contains("cannot read 'yesterday'");
+                // From genesis there is nothing to compare with: the report has no previous period.
+                JsonNode fromGenesis = JsonMapper.builder()
+                        .build()
+                        .readTree(get(d, "/api/report?from=h1&to=h16").body());
+                assertThat(fromGenesis.has("previous")).isFalse();
+                assertThat(fromGenesis
+                                .path("metrics")
+                                .path("newLeases")
+                                .path("value")
+                                .asString())
+                        .isEqualTo("4");
+            }
+        }
+    }
+}
