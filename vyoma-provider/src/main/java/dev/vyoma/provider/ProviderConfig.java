@@ -42,6 +42,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * images:                          # how the process runtime runs images (default: nginx*, httpd* built in)
  *   - {match: "nginx*", builtin: static-web}
  *   - {match: "python:3*", command: [sh, -c, 'exec python3 -m http.server $PORT']}
+ *   - {match: "vyoma/inference-worker*", java: dev.vyoma.inference.worker.WorkerMain, args: [--model, /m.gguf]}
  * inventory:
  *   nodes:
  *     - name: node-0
@@ -156,7 +157,10 @@ public record ProviderConfig(
                 discovered ? "discovered" : "declared");
     }
 
-    /** {@code images: [{match: GLOB, builtin: static-web} | {match: GLOB, command: [...]}]}; the defaults if absent. */
+    /**
+     * {@code images: [{match: GLOB, builtin: static-web} | {match: GLOB, command: [...]} | {match: GLOB, java: CLASS,
+     * args: [...]}]}; the defaults if absent.
+     */
     private static List<dev.vyoma.provider.runtime.ImageTable.Entry> images(Fields f) {
         if (f.raw("images") == null) {
             return List.of(
@@ -168,14 +172,18 @@ public record ProviderConfig(
         for (int i = 0; i < list.size(); i++) {
             Fields e = f.child("images[" + i + "]", list.get(i));
             List<String> command = new ArrayList<>();
-            if (e.raw("command") != null) {
-                for (Object c : e.list("command")) {
+            String listed = e.raw("java") != null ? "args" : "command";
+            if (e.raw(listed) != null) {
+                for (Object c : e.list(listed)) {
                     command.add(String.valueOf(c));
                 }
             }
             try {
                 out.add(new dev.vyoma.provider.runtime.ImageTable.Entry(
-                        e.text("match"), e.raw("builtin") == null ? null : String.valueOf(e.raw("builtin")), command));
+                        e.text("match"),
+                        e.raw("builtin") == null ? null : String.valueOf(e.raw("builtin")),
+                        command,
+                        e.raw("java") == null ? null : String.valueOf(e.raw("java"))));
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException(e.where + ": " + ex.getMessage());
             }

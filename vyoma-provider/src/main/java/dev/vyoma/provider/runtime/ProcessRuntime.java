@@ -137,6 +137,21 @@ public final class ProcessRuntime implements WorkloadRuntime {
             }
             command.addAll(
                     List.of(StaticWebServer.class.getName(), "--port", Integer.toString(port), "--title", title));
+        } else if (entry.javaMain() != null) {
+            // A Java program on this provider's class path (the inference worker): native access for libraries
+            // such as llama.cpp, and the service's own args after the entry's.
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(List.of(
+                    "-Xmx256m",
+                    "-XX:+UseSerialGC",
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    entry.javaMain()));
+            command.addAll(entry.command());
+            for (JsonNode a : service.path("args")) {
+                command.add(a.asString());
+            }
         } else {
             command.addAll(entry.command());
             for (JsonNode c : service.path("command")) {
