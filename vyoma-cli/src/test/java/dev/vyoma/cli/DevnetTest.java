@@ -260,6 +260,18 @@ class DevnetTest {
                             figures.path("revenueMicroByDenom").path("uusd").asString()))
                     .as("revenue up to height %d: the closed lease's payments plus the running one's accrual", upTo)
                     .isEqualByComparingTo(accrued.add(java.math.BigDecimal.valueOf(paid)));
+            // Capacity, from the providers' status endpoints: both answered; the GPU provider's 8 H100s.
+            assertThat(figures.path("series")
+                            .get(figures.path("series").size() - 1)
+                            .path("activeProviders")
+                            .asInt())
+                    .as(report.out())
+                    .isEqualTo(2);
+            assertThat(figures.path("gpusByModel")
+                            .path("nvidia h100")
+                            .path("capacity")
+                            .asString())
+                    .isNotEmpty();
         }
     }
 

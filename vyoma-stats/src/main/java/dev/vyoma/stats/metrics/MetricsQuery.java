@@ -262,7 +262,15 @@ public final class MetricsQuery {
                 paid.get(r.getInt(1)).merge(r.getString(2), r.getLong(3), Long::sum);
             }
         }
-        Capacity cap = capacity(c, n, hi, ends);
+        // The bucket at the indexed tip describes the present: snapshots taken after its last block count too
+        // (vyoma stats index --once polls providers after it has read the last block).
+        long[] capacityEnds = ends.clone();
+        long tip = longs(c, "SELECT COALESCE(MAX(height), 0) FROM block")[0];
+        if (n > 0 && p.toHeight() == tip) {
+            long latest = longs(c, "SELECT COALESCE(MAX(time_ms), 0) FROM provider_snapshot")[0];
+            capacityEnds[n - 1] = Math.max(capacityEnds[n - 1], latest + 1);
+        }
+        Capacity cap = capacity(c, n, hi, capacityEnds);
 
         // Running sums from the state before the period.
         long active = dn[0];
