@@ -99,6 +99,16 @@ class ProviderCrashTest {
         }
     }
 
+    /** A process's environment from /proc, NUL-separated entries joined by spaces. */
+    private static String environment(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "environ"), StandardCharsets.ISO_8859_1)
+                    .replace('\0', ' ');
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     private static String rawGet(int port, String host) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             socket.getOutputStream()
@@ -196,9 +206,11 @@ class ProviderCrashTest {
             try {
                 await().atMost(20, TimeUnit.SECONDS)
                         .until(() -> rawGet(ingressPort, host).startsWith("HTTP/1.1 200"));
-                // The same process, and no other.
+                // The same process, and no other for this lease (other tests on the machine may run web servers).
+                String leaseId = r.leases().get(0).lease();
                 long servers = ProcessHandle.allProcesses()
                         .filter(h -> commandLine(h.pid()).contains("StaticWebServer"))
+                        .filter(h -> environment(h.pid()).contains("VYOMA_LEASE=" + leaseId))
                         .count();
                 assertThat(servers).isEqualTo(1);
                 assertThat(ProcessHandle.of(webPid).map(ProcessHandle::isAlive)).contains(true);

@@ -151,7 +151,7 @@ class ProviderDaemonTest {
         Files.writeString(file, CONFIG + "images:\n  - {match: \"acme*\"}\n");
         assertThatThrownBy(() -> ProviderConfig.read(file))
                 .hasMessageContaining("images[0]")
-                .hasMessageContaining("builtin or command");
+                .hasMessageContaining("give one of builtin, command or java");
         Files.writeString(file, CONFIG + "images:\n  - {match: \"acme*\", command: [sh, -c, 'exec run $PORT']}\n");
         assertThat(ProviderConfig.read(file).images())
                 .extracting(e -> e.command().get(0))
