@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
@@ -28,8 +29,21 @@ import tools.jackson.databind.JsonNode;
  * deposit comes back) and the error says so.
  */
 public final class Deployer {
-    /** How to deploy: the deposit, which bid to take, how long to wait for bids and for readiness. */
-    public record Options(Coin deposit, String pick, Duration bidWait, Duration readyWait) {}
+    /**
+     * How to deploy: the deposit, which bid to take, how long to wait for bids and for readiness, and providers
+     * to avoid when taking the cheapest bid (a bid from another provider wins if there is one; used to spread
+     * replicas over providers).
+     */
+    public record Options(Coin deposit, String pick, Duration bidWait, Duration readyWait, Set<Address> avoid) {
+        public Options {
+            avoid = avoid == null ? Set.of() : Set.copyOf(avoid);
+        }
+
+        /** Options that avoid no provider. */
+        public Options(Coin deposit, String pick, Duration bidWait, Duration readyWait) {
+            this(deposit, pick, bidWait, readyWait, Set.of());
+        }
+    }
 
     /** One group's lease: the provider, its price, the service URIs and readiness. */
     public record Leased(String lease, Address provider, String price, List<String> uris, int ready, int total) {}
@@ -119,12 +133,20 @@ public final class Deployer {
             if ((settle != null && Instant.now().isAfter(settle) && wanted)
                     || (wanted && !o.pick().equals("cheapest"))) {
                 if (o.pick().equals("cheapest")) {
-                    return open.stream()
-                            .min((a, b) -> new BigDecimal(
-                                            a.path("price").path("amount").asString())
-                                    .compareTo(new BigDecimal(
-                                            b.path("price").path("amount").asString())))
-                            .orElseThrow();
+                    List<JsonNode> preferred = open.stream()
+                            .filter(b -> !o.avoid()
+                                    .contains(Address.parse(
+                                            b.path("id").path("provider").asString())))
+                            .toList();
+                    return (preferred.isEmpty() ? open : preferred)
+                            .stream()
+                                    .min((a, b) -> new BigDecimal(a.path("price")
+                                                    .path("amount")
+                                                    .asString())
+                                            .compareTo(new BigDecimal(b.path("price")
+                                                    .path("amount")
+                                                    .asString())))
+                                    .orElseThrow();
                 }
                 return open.stream()
                         .filter(b -> b.path("id").path("provider").asString().equals(o.pick()))

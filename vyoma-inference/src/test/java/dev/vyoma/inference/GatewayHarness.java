@@ -1,0 +1,106 @@
+package dev.vyoma.inference;
+
+import dev.vyoma.client.LeaseToken;
+import dev.vyoma.inference.api.Json;
+import dev.vyoma.inference.gateway.ApiKeys;
+import dev.vyoma.inference.gateway.Billing;
+import dev.vyoma.inference.gateway.InferenceGateway;
+import dev.vyoma.inference.gateway.MarketLeaser;
+import dev.vyoma.inference.gateway.ModelOffer;
+import dev.vyoma.inference.gateway.UsageLog;
+import dev.vyoma.inference.worker.LlamaEngine;
+import dev.vyoma.inference.worker.WorkerServer;
+import dev.vyoma.ledger.crypto.KeyPair;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A gateway in front of an in-process worker on the tiny model, on a real chain; builders for keys. */
+public final class GatewayHarness implements AutoCloseable {
+    /** Odd prices so that remainders are carried: micro-uusd per million tokens. */
+    public static final long IN_PRICE = 123_457;
+
+    public static final long OUT_PRICE = 987_651;
+
+    public final LlamaEngine engine;
+    public final WorkerServer worker;
+    public final InferenceGateway gateway;
+    public final UsageLog log;
+    public final String base;
+    public final KeyPair gatewayKey;
+
+    public GatewayHarness(TestChain chain, Path dir, KeyPair gatewayKey, MarketLeaser leaser, List<ModelOffer> offers)
+            throws Exception {
+        this.gatewayKey = gatewayKey;
+        engine = leaser == null ? new LlamaEngine(TestModels.tiny(), 256, 2, 2) : null;
+        worker = engine == null ? null : WorkerServer.start(engine, "tiny", Clock.systemUTC(), "127.0.0.1", 0);
+        log = new UsageLog(dir.resolve("usage.jsonl"));
+        Billing billing = new Billing(chain.client, gatewayKey, log, line -> {});
+        ApiKeys keys = new ApiKeys(dir.resolve("keys.json"), Clock.systemUTC(), new SecureRandom());
+        InferenceGateway.Config config = new InferenceGateway.Config(
+                offers,
+                worker == null ? Map.of() : Map.of("tiny", List.of("http://127.0.0.1:" + worker.port())),
+                Duration.ofHours(1),
+                4,
+                5_000,
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(10),
+                600,
+                16);
+        gateway = InferenceGateway.start(
+                config,
+                billing,
+                keys,
+                leaser,
+                Clock.systemUTC(),
+                line -> System.out.println("gateway: " + line),
+                "127.0.0.1",
+                0);
+        base = "http://127.0.0.1:" + gateway.port();
+    }
+
+    /** The tiny model at the test prices, served by the in-process worker. */
+    public static ModelOffer tinyOffer(int min, int max) {
+        return new ModelOffer("tiny", "vyoma/inference-worker:tiny", IN_PRICE, OUT_PRICE, 256, min, max);
+    }
+
+    /** A request to the key endpoints signed by {@code owner}. */
+    public HttpResponse<String> keys(KeyPair owner, String method, String path, String body) throws Exception {
+        String token =
+                LeaseToken.create(owner, gatewayKey.address(), "inference-keys", Duration.ofMinutes(1), Instant.now());
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A new API key of {@code owner} (through the endpoint). */
+    public String newKey(KeyPair owner, String body) throws Exception {
+        HttpResponse<String> r = keys(owner, "POST", "/v1/keys", body == null ? "{}" : body);
+        if (r.statusCode() != 201) {
+            throw new AssertionError("key creation answered " + r.statusCode() + ": " + r.body());
+        }
+        return Json.MAPPER.readTree(r.body()).path("key").asString();
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        log.close();
+        if (worker != null) {
+            worker.close();
+            engine.close();
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.vyoma.inference.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vyoma.inference.GatewayHarness;
+import dev.vyoma.inference.Http;
+import dev.vyoma.inference.TestChain;
+import dev.vyoma.inference.api.Json;
+import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.ledger.inference.Inference;
+import dev.vyoma.ledger.tx.Msg;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The gateway on a real chain and the real llama.cpp worker: exact charges on the ledger, and every kind of bad
+ * request refused with an OpenAI error before any work, with nothing charged.
+ */
+class GatewayTest {
+    @TempDir
+    static Path dir;
+
+    private static TestChain chain;
+    private static GatewayHarness h;
+    private static final KeyPair GATEWAY = TestChain.key("gateway");
+
+    @BeforeAll
+    static void start() throws Exception {
+        chain = new TestChain(dir, "vyoma-gateway-test", "gateway", "alice", "bob", "carol", "dave", "erin");
+        h = new GatewayHarness(chain, dir.resolve("gateway"), GATEWAY, null, List.of(GatewayHarness.tinyOffer(0, 1)));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        h.close();
+        chain.close();
+    }
+
+    private static JsonNode account(KeyPair owner) {
+        return chain.client
+                .getJson("/v1/inference/accounts/" + owner.address() + "/" + GATEWAY.address())
+                .orElseThrow();
+    }
+
+    @Test
+    void theLedgerChargesExactlyTokensTimesPricesWithTheRemainderCarried() throws Exception {
+        KeyPair alice = TestChain.key("alice");
+        chain.commit(alice, new Msg.OpenInferenceAccount(alice.address(), GATEWAY.address(), new Coin("uusd", 10_000)));
+        String key = h.newKey(alice, null);
+        long gatewayBefore =
+                chain.client.account(GATEWAY.address()).orElseThrow().balance("uusd");
+        long tokensIn = 0;
+        long tokensOut = 0;
+        for (int i = 0; i < 6; i++) {
+            boolean chat = i % 2 == 0;
+            String body = chat
+                    ? "{\"model\":\"tiny\",\"max_tokens\":" + (5 + i)
+                            + ",\"messages\":[{\"role\":\"user\",\"content\":\"question " + i + "\"}]"
+                    : "{\"model\":\"tiny\",\"max_tokens\":" + (5 + i) + ",\"prompt\":\"prompt number " + i + "\"";
+            JsonNode usage;
+            if (i < 3) {
+                Http.Reply r = Http.post(h.base + (chat ? "/v1/chat/completions" : "/v1/completions"), key, body + "}");
+                assertThat(r.status()).as(r.text()).isEqualTo(200);
+                usage = r.body().path("usage");
+            } else {
+                List<String> data = Http.stream(
+                        h.base + (chat ? "/v1/chat/completions" : "/v1/completions"), key, body + ",\"stream\":true}");
+                assertThat(data.getLast()).isEqualTo("[DONE]");
+                usage = Json.MAPPER.readTree(data.get(data.size() - 2)).path("usage");
+                // One chunk per token, then the finish chunk: the stream finished.
+                assertThat(data.size() - 3)
+                        .isEqualTo(usage.path("completion_tokens").asInt());
+            }
+            assertThat(usage.path("completion_tokens").asInt()).isBetween(0, 5 + i);
+            tokensIn += usage.path("prompt_tokens").asLong();
+            tokensOut += usage.path("completion_tokens").asLong();
+        }
+        long cost = tokensIn * GatewayHarness.IN_PRICE + tokensOut * GatewayHarness.OUT_PRICE;
+        long batch = h.gateway.settleNow();
+        assertThat(batch).isPositive();
+
+        JsonNode a = account(alice);
+        assertThat(a.path("chargedTotal").asLong()).isEqualTo(cost / Inference.PICO_PER_MICRO);
+        assertThat(a.path("carryPico").asLong()).isEqualTo(cost % Inference.PICO_PER_MICRO);
+        assertThat(a.path("balance").asLong()).isEqualTo(10_000 - cost / Inference.PICO_PER_MICRO);
+        assertThat(chain.client.account(GATEWAY.address()).orElseThrow().balance("uusd") - gatewayBefore)
+                .isEqualTo(cost / Inference.PICO_PER_MICRO);
+        JsonNode charge = chain.client
+                .getJson("/v1/inference/charges/" + alice.address() + "/" + GATEWAY.address())
+                .orElseThrow()
+                .path("items")
+                .get(0);
+        assertThat(charge.path("inputTokens").asLong()).isEqualTo(tokensIn);
+        assertThat(charge.path("outputTokens").asLong()).isEqualTo(tokensOut);
+        assertThat(charge.path("requests").asLong()).isEqualTo(6);
+
+        // The per-request records the gateway shows hash to what the ledger holds.
+        Http.Reply usage = Http.get(h.base + "/v1/usage", key);
+        assertThat(usage.body().path("items").size()).isEqualTo(6);
+        assertThat(usage.body().path("batches").get(0).path("records_sha256").asString())
+                .isEqualTo(charge.path("recordsHashHex").asString());
+        long recordCost = 0;
+        for (JsonNode r : usage.body().path("items")) {
+            assertThat(r.path("cost_pico").asLong())
+                    .isEqualTo(r.path("prompt_tokens").asLong() * GatewayHarness.IN_PRICE
+                            + r.path("completion_tokens").asLong() * GatewayHarness.OUT_PRICE);
+            recordCost += r.path("cost_pico").asLong();
+        }
+        assertThat(recordCost).isEqualTo(cost);
+    }
+
+    @Test
+    void badRequestsGetOpenAiErrorsAndNothingIsCharged() throws Exception {
+        KeyPair bob = TestChain.key("bob");
+        chain.commit(bob, new Msg.OpenInferenceAccount(bob.address(), GATEWAY.address(), new Coin("uusd", 1_000)));
+        String key = h.newKey(bob, null);
+        String chat = h.base + "/v1/chat/completions";
+
+        Http.Reply unknown =
+                Http.post(chat, key, "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().path("error").path("code").asString()).isEqualTo("model_not_found");
+        assertThat(unknown.body().path("error").path("message").asString()).contains("available: tiny");
+
+        Http.Reply malformed = Http.post(chat, key, "{\"model\": \"tiny\", \"messages\": [");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.body().path("error").path("type").asString()).isEqualTo("invalid_request_error");
+        assertThat(malformed.body().path("error").path("code").asString()).isEqualTo("invalid_json");
+
+        Http.Reply tooLong = Http.post(
+                chat,
+                key,
+                "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "word ".repeat(100) + "\"}]}");
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.body().path("error").path("code").asString()).isEqualTo("context_length_exceeded");
+
+        Http.Reply noKey =
+                Http.post(chat, null, "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(noKey.status()).isEqualTo(401);
+        assertThat(noKey.body().path("error").path("code").asString()).isEqualTo("invalid_api_key");
+
+        String revoked = h.newKey(bob, "{\"name\":\"old\"}");
+        String id = revoked.substring(4, 12);
+        assertThat(h.keys(bob, "DELETE", "/v1/keys/" + id, null).statusCode()).isEqualTo(200);
+        Http.Reply withRevoked =
+                Http.post(chat, revoked, "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(withRevoked.status()).isEqualTo(401);
+        assertThat(withRevoked.body().path("error").path("message").asString()).contains("revoked");
+        // Someone else cannot revoke bob's key.
+        assertThat(h.keys(TestChain.key("carol"), "DELETE", "/v1/keys/" + key.substring(4, 12), null)
+                        .statusCode())
+                .isEqualTo(404);
+
+        // An account with nothing in it, and none at all.
+        KeyPair carol = TestChain.key("carol");
+        String carolKey = h.newKey(carol, null);
+        Http.Reply noAccount =
+                Http.post(chat, carolKey, "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(noAccount.status()).isEqualTo(402);
+        assertThat(noAccount.body().path("error").path("code").asString()).isEqualTo("insufficient_quota");
+        assertThat(noAccount.body().path("error").path("message").asString()).contains("vyoma tx inference open");
+        KeyPair dave = TestChain.key("dave");
+        chain.commit(dave, new Msg.OpenInferenceAccount(dave.address(), GATEWAY.address(), new Coin("uusd", 1)));
+        chain.commit(dave, new Msg.CloseInferenceAccount(dave.address(), GATEWAY.address()));
+        chain.commit(dave, new Msg.OpenInferenceAccount(dave.address(), GATEWAY.address(), new Coin("uusd", 1)));
+        String daveKey = h.newKey(dave, null);
+        Http.Reply empty = Http.post(
+                chat,
+                daveKey,
+                "{\"model\":\"tiny\",\"max_tokens\":200,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(empty.status()).isEqualTo(402);
+        assertThat(empty.body().path("error").path("message").asString()).contains("has 1uusd left");
+
+        // Nothing of all that reached the ledger or the usage records.
+        assertThat(h.gateway.settleNow()).isZero();
+        assertThat(account(bob).path("chargedTotal").asLong()).isZero();
+        assertThat(account(bob).path("balance").asLong()).isEqualTo(1_000);
+        assertThat(account(dave).path("chargedTotal").asLong()).isZero();
+        assertThat(Http.get(h.base + "/v1/usage", key).body().path("items").size())
+                .isZero();
+    }
+
+    @Test
+    void aKeyOverItsRateLimitIsRefusedWith429() throws Exception {
+        KeyPair erin = TestChain.key("erin");
+        chain.commit(erin, new Msg.OpenInferenceAccount(erin.address(), GATEWAY.address(), new Coin("uusd", 1_000)));
+        String key = h.newKey(erin, "{\"requests_per_minute\":2}");
+        String body = "{\"model\":\"tiny\",\"max_tokens\":2,\"prompt\":\"x\"}";
+        assertThat(Http.post(h.base + "/v1/completions", key, body).status()).isEqualTo(200);
+        assertThat(Http.post(h.base + "/v1/completions", key, body).status()).isEqualTo(200);
+        Http.Reply third = Http.post(h.base + "/v1/completions", key, body);
+        assertThat(third.status()).isEqualTo(429);
+        assertThat(third.body().path("error").path("code").asString()).isEqualTo("rate_limit_exceeded");
+        assertThat(third.body().path("error").path("message").asString()).contains("2 requests per minute");
+    }
+
+    @Test
+    void modelsListPricesPerMillionTokens() throws Exception {
+        JsonNode m = Http.get(h.base + "/v1/models", null).body().path("data").get(0);
+        assertThat(m.path("id").asString()).isEqualTo("tiny");
+        assertThat(m.path("pricing").path("input").asString()).isEqualTo("0.123457");
+        assertThat(m.path("pricing").path("output").asString()).isEqualTo("0.987651");
+        assertThat(m.path("context_length").asInt()).isEqualTo(256);
+    }
+}
