@@ -618,14 +618,15 @@ public final class InferenceGateway implements AutoCloseable {
         int delta = p.scaler.decide(new Scaler.Observation(healthy, waiting, load, ttft), now);
         if (delta > 0 && healthy + waiting < p.offer.maxReplicas()) {
             p.starting.incrementAndGet();
-            Set<Address> avoid = new HashSet<>(p.lost);
-            p.replicas.forEach(r -> {
-                if (r.provider() != null) {
-                    avoid.add(r.provider());
-                }
-            });
             chainThread.submit(() -> {
                 try {
+                    // Computed when the lease starts: leases run one after another, so the one before is placed.
+                    Set<Address> avoid = new HashSet<>(p.lost);
+                    p.replicas.forEach(r -> {
+                        if (r.provider() != null) {
+                            avoid.add(r.provider());
+                        }
+                    });
                     Replica r = leaser.lease(p.offer, avoid, line -> {});
                     p.replicas.add(r);
                     say.accept(

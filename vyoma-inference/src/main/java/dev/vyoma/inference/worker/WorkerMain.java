@@ -6,7 +6,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code vyoma inference worker}'s process (and what a provider's image table starts for a lease):
- * {@code --model FILE.gguf [--name ID] [--port N] [--host H] [--context N] [--slots N] [--threads N]}. The port
+ * {@code --model FILE.gguf [--name ID] [--port N] [--host H] [--context N] [--slots N] [--threads N] [--pace-ms N]}.
+ * The port
  * defaults to {@code $PORT}, which the process runtime sets; the model id to the file's name without
  * {@code .gguf}, or {@code $MODEL_NAME}.
  */
@@ -14,7 +15,8 @@ public final class WorkerMain {
     private WorkerMain() {}
 
     /** Options as parsed from the command line. */
-    public record Options(Path model, String name, String host, int port, int context, int slots, int threads) {}
+    public record Options(
+            Path model, String name, String host, int port, int context, int slots, int threads, int paceMs) {}
 
     public static void main(String[] args) throws Exception {
         Options o;
@@ -31,7 +33,7 @@ public final class WorkerMain {
     /** Loads the model, serves it, and blocks until the process is stopped. */
     public static void run(Options o) throws InterruptedException {
         LlamaEngine engine = new LlamaEngine(o.model(), o.context(), o.slots(), o.threads());
-        WorkerServer server = WorkerServer.start(engine, o.name(), Clock.systemUTC(), o.host(), o.port());
+        WorkerServer server = WorkerServer.start(engine, o.name(), Clock.systemUTC(), o.host(), o.port(), o.paceMs());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -54,6 +56,7 @@ public final class WorkerMain {
         int context = 256;
         int slots = 2;
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        int paceMs = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -68,9 +71,10 @@ public final class WorkerMain {
                 case "--context" -> context = number(a, v);
                 case "--slots" -> slots = number(a, v);
                 case "--threads" -> threads = number(a, v);
+                case "--pace-ms" -> paceMs = number(a, v);
                 default ->
                     throw new IllegalArgumentException("unknown option " + a
-                            + "; use --model, --name, --host, --port, --context, --slots, --threads");
+                            + "; use --model, --name, --host, --port, --context, --slots, --threads, --pace-ms");
             }
         }
         if (model == null) {
@@ -83,7 +87,7 @@ public final class WorkerMain {
         if (slots < 1 || context < 8) {
             throw new IllegalArgumentException("--slots is at least 1 and --context at least 8");
         }
-        return new Options(model, name, host, port, context, slots, threads);
+        return new Options(model, name, host, port, context, slots, threads, paceMs);
     }
 
     private static int number(String option, String v) {

@@ -35,10 +35,12 @@ public final class WorkerServer implements AutoCloseable {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger served = new AtomicInteger();
+    private final long paceMs;
     private final Javalin app;
 
-    private WorkerServer(LlamaEngine engine, String modelId, Clock clock, String host, int port) {
+    private WorkerServer(LlamaEngine engine, String modelId, Clock clock, String host, int port, long paceMs) {
         this.engine = engine;
+        this.paceMs = paceMs;
         this.modelId = modelId;
         this.clock = clock;
         this.slots = new Semaphore(engine.slots(), true);
@@ -76,9 +78,29 @@ public final class WorkerServer implements AutoCloseable {
 
     /** Serves {@code engine} as model {@code modelId} on {@code host:port} (0: a free port). */
     public static WorkerServer start(LlamaEngine engine, String modelId, Clock clock, String host, int port) {
-        WorkerServer s = new WorkerServer(engine, modelId, clock, host, port);
+        return start(engine, modelId, clock, host, port, 0);
+    }
+
+    /**
+     * As {@link #start(LlamaEngine, String, Clock, String, int)}, streaming at most one token per {@code paceMs}
+     * (0: as fast as the model goes), which makes a tiny model stream as slowly as a large one on a busy GPU:
+     * for demonstrations and failover tests.
+     */
+    public static WorkerServer start(
+            LlamaEngine engine, String modelId, Clock clock, String host, int port, long paceMs) {
+        WorkerServer s = new WorkerServer(engine, modelId, clock, host, port, paceMs);
         s.app.start();
         return s;
+    }
+
+    private void pace() {
+        if (paceMs > 0) {
+            try {
+                Thread.sleep(paceMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     public int port() {
@@ -140,6 +162,7 @@ public final class WorkerServer implements AutoCloseable {
                             r.stop(),
                             r.ignoreEos(),
                             piece -> {
+                                pace();
                                 sse.data(Json.write(Wire.chunk(chat, id, created, modelId, piece, first[0], null)));
                                 first[0] = false;
                             },

@@ -1,0 +1,127 @@
+package dev.vyoma.inference;
+
+import dev.vyoma.client.Keyring;
+import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.provider.ProviderMain;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real provider daemon in its own process, whose image table runs the inference worker on the tiny model
+ * as a Java entry; {@link #crash} kills it and every process it started, as a machine that dies.
+ */
+public final class ProviderProcess implements AutoCloseable {
+    public final KeyPair key;
+    public final Process process;
+    private final StringBuilder log = new StringBuilder();
+
+    private ProviderProcess(KeyPair key, Process process) {
+        this.key = key;
+        this.process = process;
+    }
+
+    /** The provider's key: the same seed the keyring is given. */
+    public static KeyPair key(String name) {
+        return KeyPair.fromSeed(seed(name));
+    }
+
+    private static byte[] seed(String name) {
+        return Arrays.copyOf(("inference-provider:" + name).getBytes(StandardCharsets.UTF_8), 32);
+    }
+
+    /** Starts provider {@code name} (funded in genesis) on the chain at {@code nodeUrl}, pricing CPU at {@code cpuPrice}. */
+    public static ProviderProcess start(Path dir, String name, String nodeUrl, Path model, int cpuPrice, int paceMs)
+            throws Exception {
+        Path home = dir.resolve(name);
+        Keyring.open(home, Keyring.Backend.TEST).importSeed("provider", seed(name), null);
+        Path config = dir.resolve(name + ".yaml");
+        Files.writeString(config, """
+                node: NODE
+                key: provider
+                keyringBackend: test
+                host: auto
+                withdrawEverySeconds: 5
+                gateway: 127.0.0.1:0
+                ingress: 127.0.0.1:INGRESS
+                images:
+                  - {match: "vyoma/inference-worker*", java: dev.vyoma.inference.worker.WorkerMain, args: [--model, "MODEL", --context, "256", --slots, "2", --threads, "1", --pace-ms, "PACE"]}
+                inventory:
+                  nodes:
+                    - {name: n0, cpu: 4, memory: 8Gi, storage: 20Gi}
+                pricing: {denom: uusd, cpu: CPU, memoryGi: 5, storageGi: {ephemeral: 1, ram: 5}, endpoint: 1}
+                """.replace("NODE", nodeUrl)
+                .replace("INGRESS", Integer.toString(TestChain.freePort()))
+                .replace("MODEL", model.toString())
+                .replace("PACE", Integer.toString(paceMs))
+                .replace("CPU", Integer.toString(cpuPrice)));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ProviderMain.class.getName(),
+                "--home",
+                home.toString(),
+                "--config",
+                config.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProviderProcess pp = new ProviderProcess(key(name), p);
+        CountDownLatch ready = new CountDownLatch(1);
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    synchronized (pp.log) {
+                        pp.log.append(line).append('\n');
+                    }
+                    if (line.startsWith("vyoma provider ") && line.contains(" ready:")) {
+                        ready.countDown();
+                    }
+                }
+            } catch (Exception e) {
+                // the process ended
+            }
+        });
+        if (!ready.await(60, TimeUnit.SECONDS)) {
+            pp.crash();
+            throw new IllegalStateException("provider " + name + " did not start:\n" + pp.log());
+        }
+        return pp;
+    }
+
+    /** What the provider printed. */
+    public String log() {
+        synchronized (log) {
+            return log.toString();
+        }
+    }
+
+    /** kill -9 of the provider and of every process it started (its workloads): the machine is gone. */
+    public void crash() {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        crash();
+    }
+}
