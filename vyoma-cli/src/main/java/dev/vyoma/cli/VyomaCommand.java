@@ -13,6 +13,8 @@ import picocli.CommandLine.Mixin;
 @Command(
         name = "vyoma",
         mixinStandardHelpOptions = true,
+        // Every subcommand takes --help (and -h), so "Run 'vyoma deploy --help' for usage" works.
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = VyomaCommand.Version.class,
         description = {"Vyoma: an open marketplace for cloud and GPU compute, compatible with Akash SDL.", ""},
         subcommands = {

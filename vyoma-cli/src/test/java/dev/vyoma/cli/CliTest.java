@@ -51,6 +51,11 @@ class CliTest {
 
         Run sdlHelp = run("help", "sdl");
         assertThat(sdlHelp.out()).contains("validate", "groups", "manifest", "version");
+        // --help works on every subcommand, even one with required options.
+        Run deployHelp = run("deploy", "logs", "--help");
+        assertThat(deployHelp.exitCode()).isZero();
+        assertThat(deployHelp.out()).contains("Usage: vyoma deploy logs", "--follow");
+        assertThat(run("node", "init", "-h").out()).contains("--block-interval");
     }
 
     @Test
