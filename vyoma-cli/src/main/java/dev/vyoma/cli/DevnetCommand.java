@@ -60,7 +60,21 @@ final class DevnetCommand implements Callable<Integer> {
                     + " 26656+i (BASE+5+2i).")
     Integer validators;
 
+    @Option(
+            names = "--inference",
+            description = "Also run an inference gateway (OpenAI-compatible, http://127.0.0.1:8090/v1; API port + 20"
+                    + " with --port-base) offering a tiny test model that it leases from the CPU provider, with an"
+                    + " inference account and an API key for the tenant.")
+    boolean inference;
+
     private static final String CHAIN = "vyoma-devnet-1";
+
+    /** The devnet's tiny model, its offer and its prices (micro-uusd per million tokens, AkashML's example). */
+    private static final String INFERENCE_MODEL = "tiny";
+
+    private static final String INFERENCE_IMAGE_ENTRY =
+            "  - {match: \"vyoma/inference-worker*\", java: dev.vyoma.inference.worker.WorkerMain, args: [--model,"
+                    + " \"MODEL\", --context, \"256\", --slots, \"2\", --threads, \"1\"]}\n";
 
     @Override
     public Integer call() throws Exception {
@@ -111,6 +125,9 @@ final class DevnetCommand implements Callable<Integer> {
             }
             Thread.sleep(100);
         }
+        if (inference) {
+            prepareInference(dir);
+        }
         List<ProviderDaemon> providers = new ArrayList<>();
         for (String p : List.of("provider-gpu", "provider-cpu")) {
             providers.add(ProviderDaemon.start(
@@ -121,10 +138,24 @@ final class DevnetCommand implements Callable<Integer> {
         if (fresh) {
             audit(url, keys, providers);
         }
+        dev.vyoma.inference.gateway.InferenceGateway gateway = null;
+        String tenantApiKey = null;
+        String gatewayUrl = null;
+        if (inference) {
+            int apiPort = Integer.parseInt(url.replaceAll(".*:", ""));
+            gatewayUrl = "http://127.0.0.1:" + (apiPort == 1317 ? 8090 : apiPort + 20);
+            gateway = startInference(dir, url, keys, gatewayUrl);
+            tenantApiKey = tenantKey(dir, url, keys, gatewayUrl);
+        }
+        dev.vyoma.inference.gateway.InferenceGateway runningGateway = gateway;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            if (runningGateway != null) {
+                                runningGateway.releaseAll();
+                                runningGateway.close();
+                            }
                             for (ProviderDaemon p : providers) {
                                 try {
                                     p.close();
@@ -159,10 +190,22 @@ final class DevnetCommand implements Callable<Integer> {
                             .address()
                             .toString()));
         }
+        if (gateway != null) {
+            rows.add(row(
+                    "inference gateway",
+                    gatewayUrl + "/v1  (model " + INFERENCE_MODEL + ", leased from the CPU provider)",
+                    keys.show("inference-gateway").address().toString()));
+            rows.add(row("tenant API key", tenantApiKey, "its inference account holds 100000000uusd"));
+        }
         Out.records(out, OutputFormat.table, rows);
         out.println();
         out.println((fresh ? "Started a new devnet" : "Resumed the devnet") + " in " + dir + ". Try:");
         out.println("  vyoma deploy examples/web.yaml --from tenant --keyring-backend test --home " + keysHome);
+        if (gateway != null) {
+            out.println("  curl " + gatewayUrl + "/v1/chat/completions -H 'Authorization: Bearer " + tenantApiKey
+                    + "' -d '{\"model\":\"" + INFERENCE_MODEL
+                    + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'");
+        }
         out.println("Ctrl-C stops it; vyoma devnet again goes on from here.");
         out.flush();
         stopped.await();
@@ -195,7 +238,7 @@ final class DevnetCommand implements Callable<Integer> {
         int[] gateways = base == null ? new int[] {8443, 8444} : new int[] {base + 2, base + 3};
         int[] ingresses = base == null ? new int[] {8080, 8081} : new int[] {base + 4, base + 5};
         List<Genesis.Allocation> funded = new ArrayList<>();
-        for (String name : List.of("tenant", "auditor", "provider-gpu", "provider-cpu")) {
+        for (String name : List.of("tenant", "auditor", "provider-gpu", "provider-cpu", "inference-gateway")) {
             Keyring.Entry e =
                     keys.list().stream().anyMatch(k -> k.name().equals(name)) ? keys.show(name) : keys.add(name, null);
             funded.add(new Genesis.Allocation(
@@ -270,6 +313,114 @@ final class DevnetCommand implements Callable<Integer> {
                   endpoint: 1
                 """.replace("GATEWAY", Integer.toString(gateways[1]))
                                 .replace("INGRESS", Integer.toString(ingresses[1])));
+    }
+
+    /**
+     * The tiny model file, and the providers' image table entry that runs the worker on it (added to their
+     * configuration the first time the devnet runs with {@code --inference}).
+     */
+    private static void prepareInference(Path dir) throws IOException {
+        Path model = dir.resolve("inference").resolve(INFERENCE_MODEL + ".gguf");
+        if (!Files.exists(model)) {
+            dev.vyoma.inference.model.TinyGguf.write(model, 42);
+        }
+        // Both providers can run the worker, so that a second replica has somewhere else to go.
+        for (String provider : List.of("provider-cpu", "provider-gpu")) {
+            Path file = dir.resolve(provider).resolve("provider.yaml");
+            String config = Files.readString(file);
+            if (config.contains("vyoma/inference-worker")) {
+                continue;
+            }
+            String entry = INFERENCE_IMAGE_ENTRY.replace("MODEL", model.toString());
+            if (config.contains("images:")) {
+                throw new UserException(file + " has its own images: add " + entry.strip() + " to it");
+            }
+            Files.writeString(
+                    file,
+                    config + "images:\n  - {match: \"nginx*\", builtin: static-web}\n"
+                            + "  - {match: \"httpd*\", builtin: static-web}\n" + entry);
+        }
+    }
+
+    private static dev.vyoma.inference.gateway.InferenceGateway startInference(
+            Path dir, String url, Keyring keys, String gatewayUrl) throws IOException {
+        VyomaClient c = new VyomaClient(url);
+        if (keys.list().stream().noneMatch(k -> k.name().equals("inference-gateway"))) {
+            keys.add("inference-gateway", null);
+        }
+        KeyPair gw = keys.unlock("inference-gateway", null);
+        if (c.account(gw.address()).map(a -> a.balance("uusd")).orElse(0L) < 100_000_000L) {
+            KeyPair tenant = keys.unlock("tenant", null);
+            for (String denom : List.of("uusd", "uvyo")) {
+                VyomaClient.TxOutcome o = c.broadcast(
+                        c.sign(
+                                tenant,
+                                List.of(new Msg.Send(tenant.address(), gw.address(), new Coin(denom, 10_000_000_000L))),
+                                ""),
+                        true);
+                if (!o.ok()) {
+                    throw new UserException("funding the inference gateway failed: " + o.log());
+                }
+            }
+        }
+        PrintWriter err = new PrintWriter(System.err, true);
+        return InferenceCommand.start(
+                c,
+                gw,
+                dir.resolve("inference"),
+                List.of(new dev.vyoma.inference.gateway.ModelOffer(
+                        INFERENCE_MODEL, "vyoma/inference-worker:" + INFERENCE_MODEL, 200_000, 1_000_000, 256, 1, 2)),
+                Map.of(),
+                gatewayUrl.substring("http://".length()),
+                5,
+                new Coin("uusd", 5_000_000),
+                1_000,
+                line -> err.println("inference: " + line));
+    }
+
+    /** The tenant's API key (made once, kept in the devnet's home), with an inference account behind it. */
+    private static String tenantKey(Path dir, String url, Keyring keys, String gatewayUrl) throws Exception {
+        Path file = dir.resolve("inference").resolve("tenant-api-key");
+        VyomaClient c = new VyomaClient(url);
+        KeyPair tenant = keys.unlock("tenant", null);
+        KeyPair gw = keys.unlock("inference-gateway", null);
+        boolean open = c.getJson("/v1/inference/accounts/" + tenant.address() + "/" + gw.address())
+                .map(n -> n.path("state").asString().equalsIgnoreCase("open"))
+                .orElse(false);
+        if (!open) {
+            VyomaClient.TxOutcome o = c.broadcast(
+                    c.sign(
+                            tenant,
+                            List.of(new Msg.OpenInferenceAccount(
+                                    tenant.address(), gw.address(), new Coin("uusd", 100_000_000))),
+                            ""),
+                    true);
+            if (!o.ok()) {
+                throw new UserException("opening the tenant's inference account failed: " + o.log());
+            }
+        }
+        if (Files.exists(file)) {
+            return Files.readString(file).strip();
+        }
+        String token = dev.vyoma.client.LeaseToken.create(
+                tenant, gw.address(), "inference-keys", java.time.Duration.ofMinutes(1), java.time.Instant.now());
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(gatewayUrl + "/v1/keys"))
+                                .header("Authorization", "Bearer " + token)
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"devnet tenant\"}"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new UserException("creating the tenant's API key failed: " + r.body());
+        }
+        String key = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(r.body())
+                .path("key")
+                .asString();
+        Files.writeString(file, key + "\n");
+        return key;
     }
 
     /** The auditor signs each provider's region and tier, so SDLs asking for signedBy this auditor find them. */

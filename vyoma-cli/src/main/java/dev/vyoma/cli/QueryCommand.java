@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
             MarketQueryCommands.Deployment.class,
             MarketQueryCommands.Market.class,
             MarketQueryCommands.Provider.class,
-            MarketQueryCommands.Escrow.class
+            MarketQueryCommands.Escrow.class,
+            InferenceCommand.Query.class
         })
 final class QueryCommand implements Callable<Integer> {
     @Spec

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             MarketTxCommands.Provider.class,
             MarketTxCommands.Audit.class,
             MarketTxCommands.Escrow.class,
-            MarketTxCommands.Cert.class
+            MarketTxCommands.Cert.class,
+            InferenceCommand.Tx.class
         })
 final class TxCommand implements Callable<Integer> {
     @Spec

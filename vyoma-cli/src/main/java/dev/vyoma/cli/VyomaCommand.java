@@ -28,6 +28,7 @@ import picocli.CommandLine.Mixin;
             DeployCommand.class,
             DevnetCommand.class,
             StatsCommand.class,
+            InferenceCommand.class,
             SimCommand.class,
             CompletionCommand.class,
             HelpCommand.class
