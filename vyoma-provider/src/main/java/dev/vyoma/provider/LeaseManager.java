@@ -133,7 +133,16 @@ public final class LeaseManager {
                         }
                         if (proto.equalsIgnoreCase("TCP") && (external == 80 || (external == 0 && port == 80))) {
                             String id = ingressId(lease, name);
-                            ingress.route(id, backends);
+                            JsonNode http = e.path("httpOptions");
+                            ingress.route(
+                                    id,
+                                    backends,
+                                    new Ingress.Options(
+                                            http.path("maxBodySize").asLong(Ingress.Options.DEFAULTS.maxBodyBytes()),
+                                            java.time.Duration.ofMillis(http.path("readTimeout")
+                                                    .asLong(Ingress.Options.DEFAULTS
+                                                            .readTimeout()
+                                                            .toMillis()))));
                             leaseHosts.add(id);
                             continue;
                         }

@@ -23,8 +23,19 @@ import java.util.concurrent.Executors;
  * The provider's HTTP ingress: a request for {@code Host: <id>.ingress.<domain>} goes to the service that
  * {@code <id>} names, as Akash's ingress routes global port-80 services (the devnet domain is {@code localhost},
  * so the URI works in curl and browsers). Requests for unknown hosts get a 404 that says which hosts exist.
+ * Each route keeps the service's HTTP options from its manifest, as Akash's ingress does: a request body over
+ * {@code maxBodySize} gets a 413, a service that does not answer within {@code readTimeout} a 504. Responses
+ * are streamed as the service writes them (server-sent events work).
  */
 public final class Ingress implements AutoCloseable {
+    /** A route's HTTP options (Akash's {@code http_options}): the largest request body and the read timeout. */
+    public record Options(long maxBodyBytes, Duration readTimeout) {
+        /** Akash's defaults: 1 MiB, 60 s. */
+        public static final Options DEFAULTS = new Options(1 << 20, Duration.ofSeconds(60));
+    }
+
+    private record Route(List<Integer> ports, Options options) {}
+
     private static final Set<String> HOP_BY_HOP = Set.of(
             "connection",
             "keep-alive",
@@ -40,7 +51,7 @@ public final class Ingress implements AutoCloseable {
     private final HttpServer server;
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Map<String, List<Integer>> routes = new ConcurrentHashMap<>();
+    private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
 
     private Ingress(String domain, HttpServer server) {
@@ -74,7 +85,12 @@ public final class Ingress implements AutoCloseable {
 
     /** Routes {@code id}'s host to the replicas listening on {@code ports}, each request to the next; returns the host. */
     public String route(String id, List<Integer> ports) {
-        routes.put(id.toLowerCase(Locale.ROOT), List.copyOf(ports));
+        return route(id, ports, Options.DEFAULTS);
+    }
+
+    /** Routes {@code id}'s host to {@code ports}, with the service's HTTP options; returns the host. */
+    public String route(String id, List<Integer> ports, Options options) {
+        routes.put(id.toLowerCase(Locale.ROOT), new Route(List.copyOf(ports), options));
         return hostFor(id);
     }
 
@@ -87,9 +103,9 @@ public final class Ingress implements AutoCloseable {
             String host = ex.getRequestHeaders().getFirst("Host");
             String name = host == null ? "" : host.toLowerCase(Locale.ROOT).replaceFirst(":\\d+$", "");
             String suffix = ".ingress." + domain;
-            List<Integer> targets =
-                    name.endsWith(suffix) ? routes.get(name.substring(0, name.length() - suffix.length())) : null;
-            if (targets == null || targets.isEmpty()) {
+            Route route = name.endsWith(suffix) ? routes.get(name.substring(0, name.length() - suffix.length())) : null;
+            List<Integer> targets = route == null ? List.of() : route.ports();
+            if (targets.isEmpty()) {
                 byte[] body = ("no service at " + name + "; this provider serves " + routes.size() + " host(s) under *"
                                 + suffix + "\n")
                         .getBytes(StandardCharsets.UTF_8);
@@ -101,12 +117,17 @@ public final class Ingress implements AutoCloseable {
             }
             int target = targets.get(Math.floorMod(turn.getAndIncrement(), targets.size()));
             byte[] requestBody;
+            long max = route.options().maxBodyBytes();
             try (InputStream in = ex.getRequestBody()) {
-                requestBody = in.readAllBytes();
+                requestBody = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            }
+            if (requestBody.length > max) {
+                plain(ex, 413, "the request body is over " + max + " bytes, the service's max_body_size\n");
+                return;
             }
             HttpRequest.Builder b = HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + target + ex.getRequestURI()))
-                    .timeout(Duration.ofSeconds(60))
+                    .timeout(route.options().readTimeout())
                     .method(
                             ex.getRequestMethod(),
                             requestBody.length == 0
@@ -120,15 +141,18 @@ public final class Ingress implements AutoCloseable {
                 }
             }
             b.header("X-Forwarded-Host", name);
-            HttpResponse<byte[]> r;
+            HttpResponse<InputStream> r;
             try {
-                r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+                r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (java.net.http.HttpTimeoutException e) {
+                plain(
+                        ex,
+                        504,
+                        "the service at " + name + " did not answer within "
+                                + route.options().readTimeout().toSeconds() + " s\n");
+                return;
             } catch (IOException e) {
-                byte[] body = ("the service at " + name + " does not answer\n").getBytes(StandardCharsets.UTF_8);
-                ex.sendResponseHeaders(502, body.length);
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(body);
-                }
+                plain(ex, 502, "the service at " + name + " does not answer\n");
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -142,13 +166,33 @@ public final class Ingress implements AutoCloseable {
                     }
                 }
             });
-            byte[] body = r.body();
-            ex.sendResponseHeaders(r.statusCode(), body.length == 0 ? -1 : body.length);
-            if (body.length > 0) {
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(body);
+            long length = r.headers().firstValueAsLong("content-length").orElse(-2);
+            boolean empty = length == 0
+                    || ex.getRequestMethod().equals("HEAD")
+                    || r.statusCode() == 204
+                    || r.statusCode() == 304;
+            // A known length is passed on; otherwise chunked, flushed as the service writes.
+            ex.sendResponseHeaders(r.statusCode(), empty ? -1 : length > 0 ? length : 0);
+            try (InputStream in = r.body();
+                    OutputStream out = ex.getResponseBody()) {
+                if (!empty) {
+                    byte[] buf = new byte[16 * 1024];
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        out.write(buf, 0, n);
+                        out.flush();
+                    }
                 }
             }
+        }
+    }
+
+    private static void plain(HttpExchange ex, int status, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        ex.sendResponseHeaders(status, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
         }
     }
 
