@@ -44,12 +44,12 @@ public final class MarketLeaser {
                 version: "2.0"
                 services:
                   worker:
-                    image: IMAGE
+                    image: {{IMAGE}}
                     env:
-                      - MODEL_NAME=MODEL
+                      - MODEL_NAME={{MODEL}}
                     expose:
-                      - port: PORT
-                        as: PORT
+                      - port: {{PORT}}
+                        as: {{PORT}}
                         to:
                           - global: true
                 profiles:
@@ -67,16 +67,16 @@ public final class MarketLeaser {
                       pricing:
                         worker:
                           denom: uusd
-                          amount: PRICE
+                          amount: {{PRICE}}
                 deployment:
                   worker:
                     market:
                       profile: worker
                       count: 1
-                """.replace("IMAGE", offer.image())
-                .replace("MODEL", offer.id())
-                .replace("PORT", Integer.toString(WORKER_PORT))
-                .replace("PRICE", Long.toString(maxPricePerBlock));
+                """.replace("{{IMAGE}}", offer.image())
+                .replace("{{MODEL}}", offer.id())
+                .replace("{{PORT}}", Integer.toString(WORKER_PORT))
+                .replace("{{PRICE}}", Long.toString(maxPricePerBlock));
     }
 
     /** Leases one replica of {@code offer}, avoiding {@code avoid} if another provider bids; blocks until it runs. */
