@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.deployment.DeploymentId;
@@ -13,9 +12,7 @@ import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
-import dev.vyoma.node.Node;
-import dev.vyoma.node.api.Api;
-import dev.vyoma.node.mempool.Mempool;
+import dev.vyoma.node.LocalChain;
 import dev.vyoma.provider.bid.BidEngine;
 import dev.vyoma.provider.bid.Inventory;
 import dev.vyoma.provider.bid.PriceList;
@@ -24,7 +21,6 @@ import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.spec.Attribute;
 import dev.vyoma.testkit.Fixtures;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,12 +44,6 @@ class BidDaemonTest {
         return KeyPair.fromSeed(Arrays.copyOf(("daemon:" + name).getBytes(StandardCharsets.UTF_8), 32));
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private static void ok(VyomaClient c, KeyPair k, Msg m) {
         VyomaClient.TxOutcome out = c.broadcast(c.sign(k, List.of(m), ""), true);
         assertThat(out.ok()).as(out.log()).isTrue();
@@ -63,28 +53,14 @@ class BidDaemonTest {
     void bidsWinsAndGivesTheCapacityBack() throws Exception {
         KeyPair tenant = key("tenant");
         KeyPair provider = key("provider");
-        List<Coin> coins = List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000));
-        Genesis genesis = new Genesis(
+        Genesis genesis = LocalChain.fundedGenesis(
                 "vyoma-daemon-test",
-                1_700_000_000_000L,
-                Params.defaults(),
-                List.of(
-                        new Genesis.Allocation(tenant.address(), coins),
-                        new Genesis.Allocation(provider.address(), coins),
-                        new Genesis.Allocation(key("auditor").address(), coins)));
-        try (Node node = Node.start(new Node.Config(
-                        dir.resolve("node"),
-                        "n0",
-                        List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
-                        genesis,
-                        key("validator").address(),
-                        Duration.ofMillis(100),
-                        1_000,
-                        100,
-                        Mempool.Limits.defaults()));
-                Api api = Api.start(node, "127.0.0.1", 0)) {
-            await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
-            String url = "http://127.0.0.1:" + api.port();
+                List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
+                tenant.address(),
+                provider.address(),
+                key("auditor").address());
+        try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
+            String url = local.url();
             VyomaClient c = new VyomaClient(url);
             List<Attribute> attributes = List.of(new Attribute("region", "eu"));
             ok(

@@ -7,13 +7,10 @@ import dev.vyoma.client.Deployer;
 import dev.vyoma.client.Keyring;
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
-import dev.vyoma.node.Node;
-import dev.vyoma.node.api.Api;
-import dev.vyoma.node.mempool.Mempool;
+import dev.vyoma.node.LocalChain;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.testkit.Fixtures;
@@ -126,28 +123,14 @@ class ProviderCrashTest {
         Keyring ring = Keyring.open(providerHome, Keyring.Backend.TEST);
         ring.importSeed("provider", Arrays.copyOf("crash:provider-seed".getBytes(StandardCharsets.UTF_8), 32), null);
         provider = ring.unlock("provider", null);
-        List<Coin> coins = List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000));
-        Genesis genesis = new Genesis(
+        Genesis genesis = LocalChain.fundedGenesis(
                 "vyoma-crash-test",
-                1_700_000_000_000L,
-                Params.defaults(),
-                List.of(
-                        new Genesis.Allocation(tenant.address(), coins),
-                        new Genesis.Allocation(provider.address(), coins)));
+                List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
+                tenant.address(),
+                provider.address());
         int ingressPort = freePort();
-        try (Node node = Node.start(new Node.Config(
-                        dir.resolve("node"),
-                        "n0",
-                        List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
-                        genesis,
-                        key("validator").address(),
-                        Duration.ofMillis(100),
-                        1_000,
-                        100,
-                        Mempool.Limits.defaults()));
-                Api api = Api.start(node, "127.0.0.1", 0)) {
-            await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
-            String url = "http://127.0.0.1:" + api.port();
+        try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
+            String url = local.url();
             Path config = dir.resolve("provider.yaml");
             Files.writeString(config, """
                     node: NODE

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.deployment.DeploymentId;
@@ -14,13 +13,10 @@ import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
-import dev.vyoma.node.Node;
-import dev.vyoma.node.api.Api;
-import dev.vyoma.node.mempool.Mempool;
+import dev.vyoma.node.LocalChain;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.testkit.Fixtures;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,12 +35,6 @@ class ProviderDaemonTest {
 
     private static KeyPair key(String name) {
         return KeyPair.fromSeed(Arrays.copyOf(("provider-daemon:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static final String CONFIG = """
@@ -78,27 +68,13 @@ class ProviderDaemonTest {
     void registersBidsAndWithdraws() throws Exception {
         KeyPair tenant = key("tenant");
         KeyPair provider = key("provider");
-        List<Coin> coins = List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000));
-        Genesis genesis = new Genesis(
+        Genesis genesis = LocalChain.fundedGenesis(
                 "vyoma-provider-test",
-                1_700_000_000_000L,
-                Params.defaults(),
-                List.of(
-                        new Genesis.Allocation(tenant.address(), coins),
-                        new Genesis.Allocation(provider.address(), coins)));
-        try (Node node = Node.start(new Node.Config(
-                        dir.resolve("node"),
-                        "n0",
-                        List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
-                        genesis,
-                        key("validator").address(),
-                        Duration.ofMillis(100),
-                        1_000,
-                        100,
-                        Mempool.Limits.defaults()));
-                Api api = Api.start(node, "127.0.0.1", 0)) {
-            await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
-            String url = "http://127.0.0.1:" + api.port();
+                List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
+                tenant.address(),
+                provider.address());
+        try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
+            String url = local.url();
             Path file = dir.resolve("provider.yaml");
             Files.writeString(file, CONFIG.replace("NODE", url));
             ProviderConfig config = ProviderConfig.read(file);
@@ -168,27 +144,13 @@ class ProviderDaemonTest {
     void theWebExampleAnswersAtItsUriAndGoesWhenTheDeploymentCloses() throws Exception {
         KeyPair tenant = key("tenant");
         KeyPair provider = key("provider");
-        List<Coin> coins = List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000));
-        Genesis genesis = new Genesis(
+        Genesis genesis = LocalChain.fundedGenesis(
                 "vyoma-e2e-test",
-                1_700_000_000_000L,
-                Params.defaults(),
-                List.of(
-                        new Genesis.Allocation(tenant.address(), coins),
-                        new Genesis.Allocation(provider.address(), coins)));
-        try (Node node = Node.start(new Node.Config(
-                        dir.resolve("node"),
-                        "n0",
-                        List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
-                        genesis,
-                        key("validator").address(),
-                        Duration.ofMillis(100),
-                        1_000,
-                        100,
-                        Mempool.Limits.defaults()));
-                Api api = Api.start(node, "127.0.0.1", 0)) {
-            await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
-            String url = "http://127.0.0.1:" + api.port();
+                List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
+                tenant.address(),
+                provider.address());
+        try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
+            String url = local.url();
             Path file = dir.resolve("provider.yaml");
             Files.writeString(file, CONFIG.replace("NODE", url).replace("region: us-west", "region: us-west"));
             VyomaClient c = new VyomaClient(url);
@@ -325,27 +287,13 @@ class ProviderDaemonTest {
     void updateLogsEventsAndHostPorts() throws Exception {
         KeyPair tenant = key("tenant");
         KeyPair provider = key("provider");
-        List<Coin> coins = List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000));
-        Genesis genesis = new Genesis(
+        Genesis genesis = LocalChain.fundedGenesis(
                 "vyoma-update-test",
-                1_700_000_000_000L,
-                Params.defaults(),
-                List.of(
-                        new Genesis.Allocation(tenant.address(), coins),
-                        new Genesis.Allocation(provider.address(), coins)));
-        try (Node node = Node.start(new Node.Config(
-                        dir.resolve("node"),
-                        "n0",
-                        List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
-                        genesis,
-                        key("validator").address(),
-                        Duration.ofMillis(100),
-                        1_000,
-                        100,
-                        Mempool.Limits.defaults()));
-                Api api = Api.start(node, "127.0.0.1", 0)) {
-            await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
-            String url = "http://127.0.0.1:" + api.port();
+                List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
+                tenant.address(),
+                provider.address());
+        try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
+            String url = local.url();
             Path file = dir.resolve("provider.yaml");
             Files.writeString(
                     file, CONFIG.replace("NODE", url).replace("host: https://gpu.example.com:8443", "host: auto"));
@@ -482,27 +430,13 @@ class ProviderDaemonTest {
     void deployerTakesTheCheapestBidAndGivesTheUriOrSaysNobodyMatched() throws Exception {
         KeyPair tenant = key("tenant");
         KeyPair provider = key("provider");
-        List<Coin> coins = List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000));
-        Genesis genesis = new Genesis(
+        Genesis genesis = LocalChain.fundedGenesis(
                 "vyoma-deployer-test",
-                1_700_000_000_000L,
-                Params.defaults(),
-                List.of(
-                        new Genesis.Allocation(tenant.address(), coins),
-                        new Genesis.Allocation(provider.address(), coins)));
-        try (Node node = Node.start(new Node.Config(
-                        dir.resolve("node"),
-                        "n0",
-                        List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
-                        genesis,
-                        key("validator").address(),
-                        Duration.ofMillis(100),
-                        1_000,
-                        100,
-                        Mempool.Limits.defaults()));
-                Api api = Api.start(node, "127.0.0.1", 0)) {
-            await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
-            String url = "http://127.0.0.1:" + api.port();
+                List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
+                tenant.address(),
+                provider.address());
+        try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
+            String url = local.url();
             Path file = dir.resolve("provider.yaml");
             Files.writeString(
                     file, CONFIG.replace("NODE", url).replace("host: https://gpu.example.com:8443", "host: auto"));

@@ -1,12 +1,10 @@
 package dev.vyoma.provider.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.vyoma.client.LeaseToken;
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.deployment.DeploymentId;
@@ -14,9 +12,7 @@ import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
-import dev.vyoma.node.Node;
-import dev.vyoma.node.api.Api;
-import dev.vyoma.node.mempool.Mempool;
+import dev.vyoma.node.LocalChain;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.json.AkashJson;
@@ -25,7 +21,6 @@ import dev.vyoma.sdl.spec.DecCoin;
 import dev.vyoma.testkit.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +35,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -55,12 +49,6 @@ class GatewayTest {
 
     private static KeyPair key(String name) {
         return KeyPair.fromSeed(Arrays.copyOf(("gateway:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static void ok(VyomaClient c, KeyPair k, Msg m) {
@@ -97,28 +85,14 @@ class GatewayTest {
         KeyPair tenant = key("tenant");
         KeyPair provider = key("provider");
         KeyPair mallory = key("mallory");
-        List<Coin> coins = List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000));
-        Genesis genesis = new Genesis(
+        Genesis genesis = LocalChain.fundedGenesis(
                 "vyoma-gateway-test",
-                1_700_000_000_000L,
-                Params.defaults(),
-                List.of(
-                        new Genesis.Allocation(tenant.address(), coins),
-                        new Genesis.Allocation(provider.address(), coins),
-                        new Genesis.Allocation(mallory.address(), coins)));
-        try (Node node = Node.start(new Node.Config(
-                        dir.resolve("node"),
-                        "n0",
-                        List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
-                        genesis,
-                        key("validator").address(),
-                        Duration.ofMillis(100),
-                        1_000,
-                        100,
-                        Mempool.Limits.defaults()));
-                Api api = Api.start(node, "127.0.0.1", 0)) {
-            await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
-            VyomaClient c = new VyomaClient("http://127.0.0.1:" + api.port());
+                List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
+                tenant.address(),
+                provider.address(),
+                mallory.address());
+        try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
+            VyomaClient c = new VyomaClient(local.url());
             SdlDocument web = Sdl.parse(
                             Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
                     .document();

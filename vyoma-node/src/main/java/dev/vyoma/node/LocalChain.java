@@ -1,0 +1,109 @@
+package dev.vyoma.node;
+
+import dev.vyoma.ledger.Genesis;
+import dev.vyoma.ledger.Params;
+import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.node.api.Api;
+import dev.vyoma.node.mempool.Mempool;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One validator and its HTTP API on this machine, on free ports, producing blocks: what a test, a tool or an
+ * embedding program needs to have a chain to talk to. It is a real node (Ratis, block store, mempool, API),
+ * started in {@code dir}; {@link #close} stops both.
+ */
+public final class LocalChain implements AutoCloseable {
+    /** The validator's address, fixed so that the same genesis gives the same blocks' proposer. */
+    private static final Address PROPOSER = dev.vyoma.ledger.crypto.KeyPair.fromSeed(java.util.Arrays.copyOf(
+                    "vyoma local validator".getBytes(java.nio.charset.StandardCharsets.UTF_8), 32))
+            .address();
+
+    private final Node node;
+    private final Api api;
+
+    private LocalChain(Node node, Api api) {
+        this.node = node;
+        this.api = api;
+    }
+
+    /**
+     * Starts a validator of {@code genesis} in {@code dir} with blocks every {@code blockInterval}, and waits
+     * (30 s at most) until it leads and produces blocks.
+     */
+    public static LocalChain start(Path dir, Genesis genesis, Duration blockInterval) throws IOException {
+        Node node = Node.start(new Node.Config(
+                dir,
+                "n0",
+                List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
+                genesis,
+                PROPOSER,
+                blockInterval,
+                1_000,
+                1_000,
+                Mempool.Limits.defaults()));
+        Api api;
+        try {
+            api = Api.start(node, "127.0.0.1", 0);
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!node.isLeader() || node.height() < 1) {
+            if (System.nanoTime() > deadline) {
+                api.close();
+                node.close();
+                throw new IllegalStateException("the local validator did not produce a block within 30 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                api.close();
+                node.close();
+                throw new IllegalStateException("interrupted while the local validator started", e);
+            }
+        }
+        return new LocalChain(node, api);
+    }
+
+    /** A genesis of {@code chainId} with default parameters in which each of {@code accounts} holds {@code coins}. */
+    public static Genesis fundedGenesis(String chainId, List<Coin> coins, Address... accounts) {
+        List<Genesis.Allocation> allocations = new ArrayList<>();
+        for (Address a : accounts) {
+            allocations.add(new Genesis.Allocation(a, coins));
+        }
+        return new Genesis(chainId, 1_700_000_000_000L, Params.defaults(), allocations);
+    }
+
+    /** The API's base URL, {@code http://127.0.0.1:PORT}. */
+    public String url() {
+        return "http://127.0.0.1:" + api.port();
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public Api api() {
+        return api;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        node.close();
+    }
+}
