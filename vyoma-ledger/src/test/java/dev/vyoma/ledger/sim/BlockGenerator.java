@@ -14,6 +14,10 @@ import dev.vyoma.ledger.crypto.Signature;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.Group;
 import dev.vyoma.ledger.deployment.GroupId;
+import dev.vyoma.ledger.inference.InferenceAccount;
+import dev.vyoma.ledger.inference.InferenceAccountId;
+import dev.vyoma.ledger.inference.InferenceAccountState;
+import dev.vyoma.ledger.inference.InferenceCharge;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.Order;
 import dev.vyoma.ledger.market.OrderId;
@@ -102,6 +106,7 @@ final class BlockGenerator {
         AUDIT(1),
         MULTI(1),
         UNKNOWN_IDS(3),
+        INFERENCE(3),
         BAD_ADMISSION(6);
 
         final int weight;
@@ -219,6 +224,7 @@ final class BlockGenerator {
             case CLOSE_BID -> closeBid();
             case UPDATE_DEPLOYMENT -> updateDeployment();
             case SEND -> send();
+            case INFERENCE -> inferenceMessage();
             case PROVIDER -> providerMessage();
             case AUDIT -> auditMessage();
             case MULTI -> multiMessage();
@@ -536,6 +542,73 @@ final class BlockGenerator {
             expect = Expect.fail("send of nothing");
         }
         submit(from, expect, new Msg.Send(from.address(), to.address(), amount));
+    }
+
+    /**
+     * Inference accounts with three gateways (the first funded accounts): open, deposit, close, and batched
+     * charges, mostly well-formed and sometimes beyond the balance, out of order, or unsorted.
+     */
+    private void inferenceMessage() {
+        KeyPair gateway = accounts.funded.get(random.nextInt(Math.min(3, accounts.funded.size())));
+        KeyPair owner = anyone();
+        InferenceAccountId id = new InferenceAccountId(owner.address(), gateway.address());
+        InferenceAccount a = state.inferenceAccounts.find(id).orElse(null);
+        boolean open = a != null && a.state() == InferenceAccountState.OPEN;
+        int roll = random.nextInt(100);
+        long have = balance(owner.address(), "uusd");
+        Coin some = new Coin("uusd", 1 + random.nextLong(Math.max(1, have / 50 + 1)));
+        if (owner.equals(gateway)) {
+            submit(
+                    owner,
+                    Expect.fail("an inference account with oneself"),
+                    new Msg.OpenInferenceAccount(owner.address(), gateway.address(), some));
+        } else if (!open || roll < 10) {
+            submit(
+                    owner,
+                    Expect.any("open an inference account"),
+                    new Msg.OpenInferenceAccount(owner.address(), gateway.address(), some));
+        } else if (roll < 30) {
+            submit(
+                    owner,
+                    Expect.any("deposit into an inference account"),
+                    new Msg.DepositInferenceAccount(owner.address(), gateway.address(), some));
+        } else if (roll < 38) {
+            submit(
+                    owner,
+                    Expect.any("close an inference account"),
+                    new Msg.CloseInferenceAccount(owner.address(), gateway.address()));
+        } else {
+            long last = state.inferenceGateways
+                    .find(gateway.address())
+                    .map(g -> g.lastBatch())
+                    .orElse(0L);
+            long batch = random.nextInt(10) == 0 ? last + random.nextInt(3) : last + 1;
+            java.util.TreeMap<Address, Long> costs = new java.util.TreeMap<>();
+            for (InferenceAccountId other : state.inferenceAccountsByGateway.keys(gateway.address())) {
+                InferenceAccount o = state.inferenceAccounts.get(other);
+                if (o.state() == InferenceAccountState.OPEN && random.nextInt(3) > 0) {
+                    // Mostly within the balance; one in eight a little beyond it.
+                    long cap = Math.max(1, Math.min(o.balance(), 1_000_000L) * 1_000_000L);
+                    long cost = random.nextInt(8) == 0 ? cap + 2_000_000L : random.nextLong(cap);
+                    costs.put(other.owner(), cost);
+                }
+                if (costs.size() == 4) {
+                    break;
+                }
+            }
+            List<InferenceCharge> charges = new ArrayList<>();
+            costs.forEach((who, cost) -> charges.add(new InferenceCharge(
+                    who, 1 + random.nextInt(5), random.nextInt(5_000), random.nextInt(5_000), cost, randomHex())));
+            if (charges.size() > 1 && random.nextInt(20) == 0) {
+                java.util.Collections.reverse(charges);
+            }
+            submit(
+                    gateway,
+                    charges.isEmpty() || batch != last + 1
+                            ? Expect.fail("a bad inference batch")
+                            : Expect.any("charge"),
+                    new Msg.ChargeInference(gateway.address(), batch, charges));
+        }
     }
 
     private void providerMessage() {
