@@ -274,7 +274,7 @@ public final class MarketSim {
             double day = g.joinToDay() > g.joinFromDay()
                     ? g.joinFromDay() + (g.joinToDay() - g.joinFromDay()) * i / g.count()
                     : g.joinFromDay();
-            long h = day <= -sc.warmupDays() ? 1 : heightOfDay(day);
+            long h = day <= 0 ? 1 : heightOfDay(day);
             schedule(h, ActionKind.JOIN, p);
             if (g.failure() != null) {
                 schedule(h + failureGap(g.failure()), ActionKind.FAIL, p);
@@ -554,7 +554,7 @@ public final class MarketSim {
         }
         metrics.leasesCreated++;
         int day = dayIndex(height);
-        if (day >= 0) {
+        if (day >= 0 && day < sc.days()) {
             metrics.leasesCreatedInQuarter++;
         }
         Attempt a = attempts.get(l.id().deployment());

@@ -61,7 +61,7 @@ final class TxPipeline implements AutoCloseable {
                         for (int i = from; i < to; i++) {
                             Unsigned u = batch.get(i);
                             Tx tx = new Tx(chainId, u.key().publicKey(), u.sequence(), maxFee, u.msgs(), "");
-                            SignedTx s = new SignedTx(tx, Ed25519.sign(u.key().privateKey(), tx.signBytes()));
+                            SignedTx s = new SignedTx(tx, sign(u.key(), tx.signBytes()));
                             verdicts[i] = Ed25519.verify(tx.signer(), s.signBytes(), s.signature());
                             out[i - from] = s;
                         }
@@ -77,6 +77,17 @@ final class TxPipeline implements AutoCloseable {
                     }
                     return new Signed(txs, verdicts);
                 });
+    }
+
+    /**
+     * The same RFC 8032 signature as {@link Ed25519#sign}, given BouncyCastle the public key the key pair already
+     * has instead of deriving it again for every message (half the cost of signing).
+     */
+    static dev.vyoma.ledger.crypto.Signature sign(KeyPair key, byte[] message) {
+        byte[] sig = new byte[dev.vyoma.ledger.crypto.Signature.LENGTH_BYTES];
+        org.bouncycastle.math.ec.rfc8032.Ed25519.sign(
+                key.privateKey().seed(), 0, key.publicKey().bytes(), 0, message, 0, message.length, sig, 0);
+        return new dev.vyoma.ledger.crypto.Signature(sig);
     }
 
     @Override
