@@ -142,8 +142,17 @@ public final class InferenceBench {
         }
         Latency d = latency(direct);
         Latency g = latency(gateway);
-        double directRps = throughput(directUrl, null, one, plan);
-        double gatewayRps = throughput(gatewayUrl, apiKey, one, plan);
+        // Two rounds each, alternating (direct, gateway, gateway, direct), so that neither path always runs on
+        // a colder or a busier machine.
+        Duration half = plan.throughputFor().dividedBy(2);
+        double[] directRuns = new double[2];
+        double[] gatewayRuns = new double[2];
+        directRuns[0] = throughput(directUrl, null, one, plan.clients(), half);
+        gatewayRuns[0] = throughput(gatewayUrl, apiKey, one, plan.clients(), half);
+        gatewayRuns[1] = throughput(gatewayUrl, apiKey, one, plan.clients(), half);
+        directRuns[1] = throughput(directUrl, null, one, plan.clients(), half);
+        double directRps = (directRuns[0] + directRuns[1]) / 2;
+        double gatewayRps = (gatewayRuns[0] + gatewayRuns[1]) / 2;
         double tokensPerSecond = tokensPerSecond(plan.tokensPerGeneration());
         return new Result(
                 d, g, g.p50Ms() - d.p50Ms(), g.p99Ms() - d.p99Ms(), directRps, gatewayRps, tokensPerSecond, (int)
@@ -172,13 +181,13 @@ public final class InferenceBench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    private double throughput(String base, String key, String body, Plan plan) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(plan.clients());
+    private double throughput(String base, String key, String body, int clients, Duration time) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong done = new AtomicLong();
         List<Future<?>> fs = new ArrayList<>();
         long t0 = System.nanoTime();
-        for (int c = 0; c < plan.clients(); c++) {
+        for (int c = 0; c < clients; c++) {
             fs.add(pool.submit(() -> {
                 while (!stop.get()) {
                     if (call(base, key, body) >= 0) {
@@ -187,7 +196,7 @@ public final class InferenceBench {
                 }
             }));
         }
-        Thread.sleep(plan.throughputFor().toMillis());
+        Thread.sleep(time.toMillis());
         stop.set(true);
         for (Future<?> f : fs) {
             f.get();
