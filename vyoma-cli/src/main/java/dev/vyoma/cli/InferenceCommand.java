@@ -646,6 +646,10 @@ final class InferenceCommand implements Callable<Integer> {
                     // Every request through the gateway, metered and settled on the ledger.
                     m.put("requests_charged_on_ledger", charged);
                     m.put("batches", batches);
+                    if (charged != r.gatewayRequests()) {
+                        throw new UserException("the ledger charged " + charged + " requests but the gateway answered "
+                                + r.gatewayRequests());
+                    }
                     Out.records(out, GlobalOptions.of(spec).output, m);
                 } finally {
                     g.close();

@@ -41,6 +41,7 @@ public final class InferenceBench {
             double directRequestsPerSecond,
             double gatewayRequestsPerSecond,
             double workerTokensPerSecond,
+            long gatewayRequests,
             int errors) {
         /** Gateway throughput over direct throughput. */
         public double throughputRatio() {
@@ -66,6 +67,7 @@ public final class InferenceBench {
             m.put("gateway_requests_per_s", round(gatewayRequestsPerSecond));
             m.put("throughput_ratio", round(throughputRatio()));
             m.put("worker_tokens_per_s_cpu", round(workerTokensPerSecond));
+            m.put("gateway_requests", gatewayRequests);
             m.put("errors", errors);
             return m;
         }
@@ -84,6 +86,7 @@ public final class InferenceBench {
     private final String apiKey;
     private final String model;
     private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong gatewayOk = new AtomicLong();
 
     public InferenceBench(String directUrl, String gatewayUrl, String apiKey, String model) {
         this.directUrl = directUrl;
@@ -113,6 +116,9 @@ public final class InferenceBench {
             if (r.statusCode() != 200) {
                 errors.incrementAndGet();
                 return -1;
+            }
+            if (key != null) {
+                gatewayOk.incrementAndGet();
             }
             return t;
         } catch (Exception e) {
@@ -155,8 +161,15 @@ public final class InferenceBench {
         double gatewayRps = (gatewayRuns[0] + gatewayRuns[1]) / 2;
         double tokensPerSecond = tokensPerSecond(plan.tokensPerGeneration());
         return new Result(
-                d, g, g.p50Ms() - d.p50Ms(), g.p99Ms() - d.p99Ms(), directRps, gatewayRps, tokensPerSecond, (int)
-                        errors.get());
+                d,
+                g,
+                g.p50Ms() - d.p50Ms(),
+                g.p99Ms() - d.p99Ms(),
+                directRps,
+                gatewayRps,
+                tokensPerSecond,
+                gatewayOk.get(),
+                (int) errors.get());
     }
 
     private static void add(List<Long> into, long nanos) {

@@ -45,13 +45,16 @@ class InferenceBenchTest {
                 assertThat(r.gatewayRequestsPerSecond()).isPositive();
                 assertThat(r.workerTokensPerSecond()).isPositive();
                 assertThat(h.gateway.settleNow()).isPositive();
-                long requests = chain.client
+                long requests = 0;
+                for (var c : chain.client
                         .getJson("/v1/inference/charges/" + alice.address() + "/" + gateway.address())
                         .orElseThrow()
-                        .path("items")
-                        .get(0)
-                        .path("requests")
-                        .asLong();
+                        .path("items")) {
+                    requests += c.path("requests").asLong();
+                }
+                assertThat(requests)
+                        .as("every request through the gateway is charged")
+                        .isEqualTo(r.gatewayRequests());
                 assertThat(requests).isGreaterThanOrEqualTo(20 + 60);
             }
         }
