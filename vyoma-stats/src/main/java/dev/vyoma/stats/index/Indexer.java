@@ -301,22 +301,28 @@ public final class Indexer {
         }
 
         void flush() throws SQLException {
-            batch("INSERT INTO block (height, time_ms, hash) VALUES (?, ?, ?)", blocks);
-            batch(
+            rows("INSERT INTO block (height, time_ms, hash) VALUES ", "", blocks);
+            rows(
                     "INSERT INTO lease (lease_id, owner, provider, denom, price, created_height, created_ms, cpu_millis,"
-                            + " memory_bytes, storage_bytes, gpu_units, paid_micro) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
-                            + " ON CONFLICT (lease_id) DO NOTHING",
-                    leases);
-            batch("UPDATE lease SET closed_height = ?, closed_ms = ?, close_reason = ? WHERE lease_id = ?", closes);
-            batch(
-                    "INSERT INTO payment (height, seq, time_ms, lease_id, provider, denom, amount) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                            + " ON CONFLICT (height, seq) DO NOTHING",
+                            + " memory_bytes, storage_bytes, gpu_units, paid_micro) VALUES ",
+                    " ON CONFLICT (lease_id) DO NOTHING",
+                    withZero(leases));
+            rows(
+                    "UPDATE lease SET closed_height = v.h, closed_ms = v.ms, close_reason = v.r FROM (VALUES ",
+                    ") AS v(h, ms, r, id) WHERE lease.lease_id = v.id",
+                    closes);
+            rows(
+                    "INSERT INTO payment (height, seq, time_ms, lease_id, provider, denom, amount) VALUES ",
+                    " ON CONFLICT (height, seq) DO NOTHING",
                     payments);
             List<Object[]> updates = new ArrayList<>();
             for (Map.Entry<String, Long> e : paid.entrySet()) {
                 updates.add(new Object[] {e.getValue(), e.getKey()});
             }
-            batch("UPDATE lease SET paid_micro = paid_micro + ? WHERE lease_id = ?", updates);
+            rows(
+                    "UPDATE lease SET paid_micro = lease.paid_micro + v.amount FROM (VALUES ",
+                    ") AS v(amount, id) WHERE lease.lease_id = v.id",
+                    updates);
             for (Object[] op : providerOps) {
                 switch ((String) op[0]) {
                     case "create" ->
@@ -340,16 +346,51 @@ public final class Indexer {
             }
         }
 
-        private void batch(String sql, List<Object[]> rows) throws SQLException {
+        /** Rows per statement: one statement with many value rows costs far less than a statement per row. */
+        private static final int ROWS_PER_STATEMENT = 500;
+
+        private static List<Object[]> withZero(List<Object[]> rows) {
+            List<Object[]> out = new ArrayList<>(rows.size());
+            for (Object[] r : rows) {
+                Object[] z = java.util.Arrays.copyOf(r, r.length + 1);
+                z[r.length] = 0L;
+                out.add(z);
+            }
+            return out;
+        }
+
+        /**
+         * Runs {@code head (?, …), (?, …) … tail} over {@code rows}, {@link #ROWS_PER_STATEMENT} at a time: an
+         * INSERT's VALUES, or an UPDATE … FROM (VALUES …) that both DuckDB and PostgreSQL take.
+         */
+        private void rows(String head, String tail, List<Object[]> rows) throws SQLException {
             if (rows.isEmpty()) {
                 return;
             }
-            try (PreparedStatement s = c.prepareStatement(sql)) {
-                for (Object[] row : rows) {
-                    bind(s, row);
-                    s.addBatch();
+            int width = rows.get(0).length;
+            String tuple = "(" + String.join(", ", java.util.Collections.nCopies(width, "?")) + ")";
+            for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+                List<Object[]> part = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
+                String sql = head + String.join(", ", java.util.Collections.nCopies(part.size(), tuple)) + tail;
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    int i = 0;
+                    for (Object[] row : part) {
+                        for (Object a : row) {
+                            bindOne(s, ++i, a);
+                        }
+                    }
+                    s.executeUpdate();
                 }
-                s.executeBatch();
+            }
+        }
+
+        private static void bindOne(PreparedStatement s, int i, Object a) throws SQLException {
+            switch (a) {
+                case null -> s.setObject(i, null);
+                case Long l -> s.setLong(i, l);
+                case Integer n -> s.setInt(i, n);
+                case java.math.BigDecimal d -> s.setBigDecimal(i, d);
+                default -> s.setString(i, a.toString());
             }
         }
 
