@@ -133,10 +133,19 @@ public final class Billing {
                 lastBatch = chain.getJson("/v1/inference/gateways/" + gateway.address())
                         .map(n -> n.path("lastBatch").asLong())
                         .orElse(0L);
-                // A batch written before a restart: the ledger either took it or the records go again.
+                // A batch written before a restart: the ledger either took it (its records are owed no more) or
+                // the records go again.
+                List<UsageRecord> before = log.unsettled();
                 for (Map.Entry<Long, List<String>> b : log.unconfirmedBatches().entrySet()) {
                     if (b.getKey() <= lastBatch) {
                         log.settled(b.getKey());
+                    }
+                }
+                java.util.Set<String> still = new java.util.HashSet<>();
+                log.unsettled().forEach(r -> still.add(r.id()));
+                for (UsageRecord r : before) {
+                    if (!still.contains(r.id())) {
+                        account(r.owner()).pendingPico -= r.costPico();
                     }
                 }
             }
