@@ -39,9 +39,16 @@ public final class GatewayHarness implements AutoCloseable {
 
     public GatewayHarness(TestChain chain, Path dir, KeyPair gatewayKey, MarketLeaser leaser, List<ModelOffer> offers)
             throws Exception {
+        this(chain, dir, gatewayKey, leaser, offers, 0);
+    }
+
+    /** With an in-process worker (no leaser) that streams at most a token per {@code paceMs}. */
+    public GatewayHarness(
+            TestChain chain, Path dir, KeyPair gatewayKey, MarketLeaser leaser, List<ModelOffer> offers, long paceMs)
+            throws Exception {
         this.gatewayKey = gatewayKey;
         engine = leaser == null ? new LlamaEngine(TestModels.tiny(), 256, 2, 2) : null;
-        worker = engine == null ? null : WorkerServer.start(engine, "tiny", Clock.systemUTC(), "127.0.0.1", 0);
+        worker = engine == null ? null : WorkerServer.start(engine, "tiny", Clock.systemUTC(), "127.0.0.1", 0, paceMs);
         log = new UsageLog(dir.resolve("usage.jsonl"));
         Billing billing = new Billing(chain.client, gatewayKey, log, line -> {});
         ApiKeys keys = new ApiKeys(dir.resolve("keys.json"), Clock.systemUTC(), new SecureRandom());

@@ -381,12 +381,21 @@ public final class InferenceGateway implements AutoCloseable {
     private long[] relayStream(Context ctx, HttpResponse<InputStream> res, Replica replica, long started)
             throws IOException {
         long[] usage = null;
+        long promptTokens = -1;
+        long delivered = 0;
         boolean first = true;
         try (Sse sse = new Sse(ctx);
                 BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
             String line;
             try {
                 while ((line = in.readLine()) != null) {
+                    if (line.startsWith(": prompt_tokens=")) {
+                        // The worker's note for the gateway, not for the client.
+                        promptTokens = Long.parseLong(line.substring(": prompt_tokens=".length()));
+                        in.readLine();
+                        continue;
+                    }
+                    boolean token = false;
                     if (line.startsWith("data: {")) {
                         if (first) {
                             replica.observeTtft((System.nanoTime() - started) / 1e6);
@@ -401,11 +410,16 @@ public final class InferenceGateway implements AutoCloseable {
                                 };
                             }
                         }
+                        // The worker sends one chunk per token, each without a finish reason.
+                        token = line.contains("\"finish_reason\":null");
                     }
                     if (!sse.raw(line + "\n")) {
-                        // The client left: stop the worker's generation too; nothing complete to charge.
+                        // The client left: stop the worker's generation, and charge what reached the client.
                         res.body().close();
-                        return null;
+                        return promptTokens < 0 ? null : new long[] {promptTokens, delivered};
+                    }
+                    if (token) {
+                        delivered++;
                     }
                 }
             } catch (IOException e) {

@@ -151,6 +151,9 @@ public final class WorkerServer implements AutoCloseable {
             long created = clock.millis() / 1000;
             if (r.stream()) {
                 try (Sse sse = new Sse(ctx)) {
+                    // An SSE comment (clients ignore it): the prompt's tokens, so that a gateway can charge what it
+                    // delivered of a stream its client left before the usage chunk.
+                    sse.raw(": prompt_tokens=" + promptTokens + "\n\n");
                     boolean[] first = {true};
                     LlamaEngine.Generation g = engine.generate(
                             prompt,
