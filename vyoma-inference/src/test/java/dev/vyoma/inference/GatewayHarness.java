@@ -74,6 +74,11 @@ public final class GatewayHarness implements AutoCloseable {
         base = "http://127.0.0.1:" + gateway.port();
     }
 
+    /** The health URL of the gateway's {@code i}-th replica of the tiny model. */
+    public String replicaHealth(int i) {
+        return gateway.replicas("tiny").get(i).baseUrl() + "/health";
+    }
+
     /** The tiny model at the test prices, served by the in-process worker. */
     public static ModelOffer tinyOffer(int min, int max) {
         return new ModelOffer("tiny", "vyoma/inference-worker:tiny", IN_PRICE, OUT_PRICE, 256, min, max);

@@ -82,7 +82,7 @@ public final class WorkerServer implements AutoCloseable {
     }
 
     /**
-     * As {@link #start(LlamaEngine, String, Clock, String, int)}, streaming at most one token per {@code paceMs}
+     * As {@link #start(LlamaEngine, String, Clock, String, int)}, generating at most one token per {@code paceMs}
      * (0: as fast as the model goes), which makes a tiny model stream as slowly as a large one on a busy GPU:
      * for demonstrations and failover tests.
      */
@@ -186,7 +186,7 @@ public final class WorkerServer implements AutoCloseable {
                         r.seed(),
                         r.stop(),
                         r.ignoreEos(),
-                        piece -> {},
+                        piece -> pace(),
                         () -> false);
                 ctx.json(Wire.completion(
                         chat,
