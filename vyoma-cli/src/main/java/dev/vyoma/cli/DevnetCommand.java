@@ -403,7 +403,11 @@ final class DevnetCommand implements Callable<Integer> {
             return Files.readString(file).strip();
         }
         String token = dev.vyoma.client.LeaseToken.create(
-                tenant, gw.address(), "inference-keys", java.time.Duration.ofMinutes(1), java.time.Instant.now());
+                tenant,
+                gw.address(),
+                dev.vyoma.inference.gateway.InferenceGateway.KEYS_SCOPE,
+                java.time.Duration.ofMinutes(1),
+                java.time.Instant.now());
         java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient()
                 .send(
                         java.net.http.HttpRequest.newBuilder(java.net.URI.create(gatewayUrl + "/v1/keys"))

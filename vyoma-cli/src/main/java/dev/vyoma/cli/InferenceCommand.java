@@ -308,7 +308,12 @@ final class InferenceCommand implements Callable<Integer> {
                     HttpResponse.BodyHandlers.ofString());
             Address gw =
                     Address.parse(JSON.readTree(about.body()).path("gateway").asString());
-            String token = LeaseToken.create(owner, gw, "inference-keys", Duration.ofMinutes(2), Instant.now());
+            String token = LeaseToken.create(
+                    owner,
+                    gw,
+                    dev.vyoma.inference.gateway.InferenceGateway.KEYS_SCOPE,
+                    Duration.ofMinutes(2),
+                    Instant.now());
             return http.send(
                     HttpRequest.newBuilder(URI.create(o.gateway + path))
                             .header("Authorization", "Bearer " + token)
@@ -617,7 +622,8 @@ final class InferenceCommand implements Callable<Integer> {
                                                             + LeaseToken.create(
                                                                     user,
                                                                     gatewayKey.address(),
-                                                                    "inference-keys",
+                                                                    dev.vyoma.inference.gateway.InferenceGateway
+                                                                            .KEYS_SCOPE,
                                                                     Duration.ofMinutes(1),
                                                                     Instant.now()))
                                             .POST(HttpRequest.BodyPublishers.ofString(

@@ -86,8 +86,8 @@ public final class GatewayHarness implements AutoCloseable {
 
     /** A request to the key endpoints signed by {@code owner}. */
     public HttpResponse<String> keys(KeyPair owner, String method, String path, String body) throws Exception {
-        String token =
-                LeaseToken.create(owner, gatewayKey.address(), "inference-keys", Duration.ofMinutes(1), Instant.now());
+        String token = LeaseToken.create(
+                owner, gatewayKey.address(), InferenceGateway.KEYS_SCOPE, Duration.ofMinutes(1), Instant.now());
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")

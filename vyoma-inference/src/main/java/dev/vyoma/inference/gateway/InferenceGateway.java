@@ -75,6 +75,9 @@ public final class InferenceGateway implements AutoCloseable {
         }
     }
 
+    /** What a token signed by an account owner must name to manage its keys (the token's lease field). */
+    public static final String KEYS_SCOPE = "inference-keys";
+
     private final Config config;
     private final Billing billing;
     private final ApiKeys keys;
@@ -492,12 +495,17 @@ public final class InferenceGateway implements AutoCloseable {
         if (auth == null || !auth.startsWith("Bearer ")) {
             throw ApiError.unauthorized("key management needs a token signed by the account: use vyoma inference keys");
         }
+        LeaseToken.Claims claims;
         try {
-            return LeaseToken.verify(auth.substring(7).strip(), billing.gateway(), clock.instant())
-                    .owner();
+            claims = LeaseToken.verify(auth.substring(7).strip(), billing.gateway(), clock.instant());
         } catch (IllegalArgumentException e) {
             throw ApiError.unauthorized("the account token does not verify: " + e.getMessage());
         }
+        // Only a token made for key management: a lease token the same account received as a provider is not one.
+        if (!KEYS_SCOPE.equals(claims.lease())) {
+            throw ApiError.unauthorized("the account token is for " + claims.lease() + ", not for " + KEYS_SCOPE);
+        }
+        return claims.owner();
     }
 
     private void createKey(Context ctx) {

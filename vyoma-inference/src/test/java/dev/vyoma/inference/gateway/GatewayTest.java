@@ -152,6 +152,22 @@ class GatewayTest {
                 Http.post(chat, revoked, "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(withRevoked.status()).isEqualTo(401);
         assertThat(withRevoked.body().path("error").path("message").asString()).contains("revoked");
+        // A lease token (what a tenant gives a provider, here one at the gateway's address) manages no keys.
+        String leaseToken = dev.vyoma.client.LeaseToken.create(
+                bob,
+                GATEWAY.address(),
+                bob.address() + "/1/1/1/" + GATEWAY.address(),
+                java.time.Duration.ofMinutes(1),
+                java.time.Instant.now());
+        java.net.http.HttpResponse<String> stolen = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(h.base + "/v1/keys"))
+                                .header("Authorization", "Bearer " + leaseToken)
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(stolen.statusCode()).isEqualTo(401);
+        assertThat(stolen.body()).contains("not for inference-keys");
         // Someone else cannot revoke bob's key.
         assertThat(h.keys(TestChain.key("carol"), "DELETE", "/v1/keys/" + key.substring(4, 12), null)
                         .statusCode())
