@@ -285,6 +285,13 @@ public final class InferenceGateway implements AutoCloseable {
                         + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
                 ctx.header("Inference-Id", id);
                 long[] usage = forward(ctx, pool, r, chat);
+                if (usage != null && (usage[0] > in || usage[1] > out || usage[0] < 0 || usage[1] < 0)) {
+                    // Workers run on providers' machines: never charge more than the request could have used
+                    // (what was reserved), whatever a worker reports.
+                    say.accept("a replica of " + offer.id() + " reported " + usage[0] + "+" + usage[1]
+                            + " tokens, beyond the request's bound " + in + "+" + out + "; charging the bound");
+                    usage = new long[] {Math.max(0, Math.min(usage[0], in)), Math.max(0, Math.min(usage[1], out))};
+                }
                 if (usage != null) {
                     billing.charge(
                             hold,
