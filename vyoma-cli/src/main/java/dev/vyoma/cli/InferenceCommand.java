@@ -107,6 +107,12 @@ final class InferenceCommand implements Callable<Integer> {
         @Option(names = "--threads", defaultValue = "0", description = "CPU threads (default: up to 4).")
         int threads;
 
+        @Option(
+                names = "--pace-ms",
+                defaultValue = "0",
+                description = "At most one token per this many ms, to make a small model as slow as a large one.")
+        int paceMs;
+
         @Override
         public Integer call() throws Exception {
             List<String> args = new ArrayList<>(List.of(
@@ -127,6 +133,7 @@ final class InferenceCommand implements Callable<Integer> {
             if (threads > 0) {
                 args.addAll(List.of("--threads", Integer.toString(threads)));
             }
+            args.addAll(List.of("--pace-ms", Integer.toString(paceMs)));
             WorkerMain.Options o;
             try {
                 o = WorkerMain.parse(args.toArray(String[]::new));
