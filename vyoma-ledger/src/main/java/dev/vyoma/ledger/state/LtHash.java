@@ -40,6 +40,8 @@ public final class LtHash {
     private final Cipher aes;
     private final MessageDigest sha256;
     private final byte[] keystream = new byte[LANES * 2];
+    /** The digest of the lanes as they are, until they change: most blocks' first digest repeats the last. */
+    private byte[] digestMemo;
 
     public LtHash() {
         try {
@@ -83,6 +85,7 @@ public final class LtHash {
 
     /** Adds the element whose digest is the first 32 bytes of {@code digest}. */
     public void addDigest(byte[] digest) {
+        digestMemo = null;
         expand(digest);
         long[] w = words;
         byte[] ks = keystream;
@@ -95,6 +98,7 @@ public final class LtHash {
 
     /** Removes the element whose digest is the first 32 bytes of {@code digest}. */
     public void removeDigest(byte[] digest) {
+        digestMemo = null;
         expand(digest);
         long[] w = words;
         byte[] ks = keystream;
@@ -107,6 +111,7 @@ public final class LtHash {
 
     /** Adds every element of {@code other} (lane-wise sum): the hash of the union of the two multisets. */
     public void addAll(LtHash other) {
+        digestMemo = null;
         long[] w = words;
         long[] o = other.words;
         for (int i = 0; i < WORDS; i++) {
@@ -118,13 +123,17 @@ public final class LtHash {
 
     /** Empties the set. */
     public void clear() {
+        digestMemo = null;
         Arrays.fill(words, 0);
     }
 
     /** The 32-byte digest of the current set: SHA-256 of the lanes, big-endian. */
     public byte[] digest() {
-        sha256.reset();
-        return sha256.digest(lanesBytes());
+        if (digestMemo == null) {
+            sha256.reset();
+            digestMemo = sha256.digest(lanesBytes());
+        }
+        return digestMemo.clone();
     }
 
     /** The raw lanes, big-endian, for snapshots. */
