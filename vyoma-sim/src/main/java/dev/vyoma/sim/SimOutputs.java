@@ -1,7 +1,6 @@
 package dev.vyoma.sim;
 
 import dev.vyoma.sdl.json.JsonWriter;
-import dev.vyoma.stats.capacity.CapacitySnapshot;
 import dev.vyoma.stats.capacity.SnapshotStore;
 import dev.vyoma.stats.index.Indexer;
 import dev.vyoma.stats.metrics.Metric;
@@ -396,10 +395,7 @@ public final class SimOutputs {
         Scenario sc = sim.scenario();
         try (StatsDb stats = StatsDb.open("duckdb:" + db)) {
             new Indexer(stats, sim.source()).catchUp();
-            SnapshotStore store = new SnapshotStore(stats);
-            for (CapacitySnapshot s : sim.snapshots) {
-                store.insert(s);
-            }
+            new SnapshotStore(stats).insertAll(sim.snapshots);
             MetricsQuery q = new MetricsQuery(stats, new PriceTable(List.of()), MetricsQuery.DEFAULT_GRACE);
             String from = sc.start().atZone(ZoneOffset.UTC).toLocalDate().toString();
             String to = sc.start()

@@ -33,6 +33,87 @@ public final class SnapshotStore {
         }
     }
 
+    /**
+     * Stores many new snapshots in one transaction, in bulk (a simulator's, or an import): all or none. Unlike
+     * {@link #insert}, a snapshot already stored is an error, not ignored.
+     */
+    public void insertAll(List<CapacitySnapshot> snapshots) throws SQLException {
+        List<Object[]> rows = new ArrayList<>();
+        List<Object[]> gpus = new ArrayList<>();
+        for (CapacitySnapshot s : snapshots) {
+            List<Object> row = new ArrayList<>(List.of(s.provider().toString(), s.timeMillis(), s.ok()));
+            row.add(s.error());
+            row.add(s.inventory());
+            row.add(s.activeLeases());
+            for (CapacitySnapshot.Resource r : List.of(s.cpu(), s.memory(), s.storage())) {
+                row.add(r.total());
+                row.add(r.allocatable());
+                row.add(r.allocated());
+            }
+            rows.add(row.toArray());
+            for (CapacitySnapshot.GpuModel g : s.gpus()) {
+                gpus.add(new Object[] {
+                    s.provider().toString(),
+                    s.timeMillis(),
+                    g.vendor(),
+                    g.model(),
+                    g.vram(),
+                    g.iface(),
+                    g.count().total(),
+                    g.count().allocatable(),
+                    g.count().allocated()
+                });
+            }
+        }
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                dev.vyoma.stats.store.BulkInsert.rows(
+                        c,
+                        db.dialect(),
+                        "provider_snapshot",
+                        List.of(
+                                "provider",
+                                "time_ms",
+                                "ok",
+                                "error",
+                                "inventory",
+                                "active_leases",
+                                "cpu_total",
+                                "cpu_allocatable",
+                                "cpu_allocated",
+                                "memory_total",
+                                "memory_allocatable",
+                                "memory_allocated",
+                                "storage_total",
+                                "storage_allocatable",
+                                "storage_allocated"),
+                        "",
+                        rows);
+                dev.vyoma.stats.store.BulkInsert.rows(
+                        c,
+                        db.dialect(),
+                        "provider_snapshot_gpu",
+                        List.of(
+                                "provider",
+                                "time_ms",
+                                "vendor",
+                                "model",
+                                "vram",
+                                "interface",
+                                "total",
+                                "allocatable",
+                                "allocated"),
+                        "",
+                        gpus);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
     /** Stores a snapshot; a second one for the same provider and millisecond is ignored. */
     public void insert(CapacitySnapshot s) throws SQLException {
         try (Connection c = db.connection()) {

@@ -6,6 +6,7 @@ import dev.vyoma.ledger.event.Event;
 import dev.vyoma.stats.source.ChainSource;
 import dev.vyoma.stats.source.ChainSource.ChainBlock;
 import dev.vyoma.stats.source.SourceException;
+import dev.vyoma.stats.store.BulkInsert;
 import dev.vyoma.stats.store.StatsDb;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -161,7 +162,7 @@ public final class Indexer {
                 long height = cur.height;
                 String hash = cur.hash;
                 int written = 0;
-                Writer w = new Writer(c);
+                Writer w = new Writer(c, db.dialect());
                 for (ChainBlock b : batch) {
                     if (b.height() <= height) {
                         String had = blockHash(c, b.height());
@@ -233,6 +234,7 @@ public final class Indexer {
     /** The rows of a batch, written in statement batches in an order that respects the events' order. */
     private static final class Writer {
         private final Connection c;
+        private final StatsDb.Dialect dialect;
         private final List<Object[]> blocks = new ArrayList<>();
         private final List<Object[]> leases = new ArrayList<>();
         private final List<Object[]> closes = new ArrayList<>();
@@ -240,8 +242,9 @@ public final class Indexer {
         private final Map<String, Long> paid = new LinkedHashMap<>();
         private final List<Object[]> providerOps = new ArrayList<>();
 
-        Writer(Connection c) {
+        Writer(Connection c, StatsDb.Dialect dialect) {
             this.c = c;
+            this.dialect = dialect;
         }
 
         void block(ChainBlock b, Lookups lookups) {
@@ -301,19 +304,36 @@ public final class Indexer {
         }
 
         void flush() throws SQLException {
-            rows("INSERT INTO block (height, time_ms, hash) VALUES ", "", blocks);
-            rows(
-                    "INSERT INTO lease (lease_id, owner, provider, denom, price, created_height, created_ms, cpu_millis,"
-                            + " memory_bytes, storage_bytes, gpu_units, paid_micro) VALUES ",
-                    " ON CONFLICT (lease_id) DO NOTHING",
+            BulkInsert.rows(c, dialect, "block", List.of("height", "time_ms", "hash"), "", blocks);
+            BulkInsert.rows(
+                    c,
+                    dialect,
+                    "lease",
+                    List.of(
+                            "lease_id",
+                            "owner",
+                            "provider",
+                            "denom",
+                            "price",
+                            "created_height",
+                            "created_ms",
+                            "cpu_millis",
+                            "memory_bytes",
+                            "storage_bytes",
+                            "gpu_units",
+                            "paid_micro"),
+                    "ON CONFLICT (lease_id) DO NOTHING",
                     withZero(leases));
             rows(
                     "UPDATE lease SET closed_height = v.h, closed_ms = v.ms, close_reason = v.r FROM (VALUES ",
                     ") AS v(h, ms, r, id) WHERE lease.lease_id = v.id",
                     closes);
-            rows(
-                    "INSERT INTO payment (height, seq, time_ms, lease_id, provider, denom, amount) VALUES ",
-                    " ON CONFLICT (height, seq) DO NOTHING",
+            BulkInsert.rows(
+                    c,
+                    dialect,
+                    "payment",
+                    List.of("height", "seq", "time_ms", "lease_id", "provider", "denom", "amount"),
+                    "ON CONFLICT (height, seq) DO NOTHING",
                     payments);
             List<Object[]> updates = new ArrayList<>();
             for (Map.Entry<String, Long> e : paid.entrySet()) {
@@ -376,7 +396,7 @@ public final class Indexer {
                     int i = 0;
                     for (Object[] row : part) {
                         for (Object a : row) {
-                            bindOne(s, ++i, a);
+                            BulkInsert.bind(s, ++i, a);
                         }
                     }
                     s.executeUpdate();
@@ -384,26 +404,9 @@ public final class Indexer {
             }
         }
 
-        private static void bindOne(PreparedStatement s, int i, Object a) throws SQLException {
-            switch (a) {
-                case null -> s.setObject(i, null);
-                case Long l -> s.setLong(i, l);
-                case Integer n -> s.setInt(i, n);
-                case java.math.BigDecimal d -> s.setBigDecimal(i, d);
-                default -> s.setString(i, a.toString());
-            }
-        }
-
         private static void bind(PreparedStatement s, Object[] args) throws SQLException {
             for (int i = 0; i < args.length; i++) {
-                Object a = args[i];
-                switch (a) {
-                    case null -> s.setObject(i + 1, null);
-                    case Long l -> s.setLong(i + 1, l);
-                    case Integer n -> s.setInt(i + 1, n);
-                    case java.math.BigDecimal d -> s.setBigDecimal(i + 1, d);
-                    default -> s.setString(i + 1, a.toString());
-                }
+                BulkInsert.bind(s, i + 1, args[i]);
             }
         }
     }
