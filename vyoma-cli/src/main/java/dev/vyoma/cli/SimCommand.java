@@ -63,10 +63,18 @@ final class SimCommand implements Callable<Integer> {
 
         @Option(
                 names = "--capacity-check-every",
-                defaultValue = "1000",
+                defaultValue = "10000",
                 description =
                         "Check from the chain that no provider is allocated past its capacity every N blocks (default: ${DEFAULT-VALUE}).")
         int capacityEvery;
+
+        @Option(
+                names = "--verify-every",
+                defaultValue = "8",
+                description = "Verify one transaction's signature in N before its block is applied (1: every one)."
+                        + " The simulator signs every transaction itself, so checking them all re-proves its own"
+                        + " work at a third of the run time (default: ${DEFAULT-VALUE}).")
+        int verifyEvery;
 
         @Option(
                 names = "--threads",
@@ -93,13 +101,17 @@ final class SimCommand implements Callable<Integer> {
             } catch (ScenarioException e) {
                 throw new UserException(e.getMessage());
             }
+            if (verifyEvery < 1) {
+                throw new UserException("--verify-every is 1 or more, got " + verifyEvery);
+            }
             if (invariantsEvery < 0 || capacityEvery < 0 || threads < 1) {
                 throw new UserException(
                         "--check-every and --capacity-check-every must be 0 or more, --threads 1 or more");
             }
             long s = seed != null ? seed : sc.seed();
             Path dir = out != null ? out : Path.of("sim-out", sc.name() + "-" + s);
-            MarketSim sim = new MarketSim(sc, s, new MarketSim.Checks(invariantsEvery, capacityEvery), threads);
+            MarketSim sim =
+                    new MarketSim(sc, s, new MarketSim.Checks(invariantsEvery, capacityEvery), threads, verifyEvery);
             long t0 = System.nanoTime();
             try {
                 sim.run();

@@ -176,8 +176,19 @@ public final class MarketSim {
 
     private record Action(long height, long seq, ActionKind kind, Object subject) {}
 
-    /** A simulation of {@code scenario} from {@code seed}, signing on {@code threads} worker threads. */
+    /**
+     * A simulation of {@code scenario} from {@code seed}, signing on {@code threads} worker threads and verifying
+     * every signature.
+     */
     public MarketSim(Scenario scenario, long seed, Checks checks, int threads) {
+        this(scenario, seed, checks, threads, 1);
+    }
+
+    /**
+     * A simulation that verifies one signature in {@code verifyEvery} (1: all) before the ledger applies the
+     * block; see {@link TxPipeline}.
+     */
+    public MarketSim(Scenario scenario, long seed, Checks checks, int threads, int verifyEvery) {
         this.sc = scenario;
         this.seed = seed;
         this.checks = checks;
@@ -212,7 +223,7 @@ public final class MarketSim {
         this.dseqs = new long[tenants.size()];
         this.ledger = Ledger.fromGenesis(new Genesis(CHAIN_ID, scenario.genesisMillis(), Params.defaults(), alloc));
         this.source = new LedgerSource(ledger);
-        this.pipeline = new TxPipeline(CHAIN_ID, MAX_FEE, threads);
+        this.pipeline = new TxPipeline(CHAIN_ID, MAX_FEE, threads, verifyEvery);
         this.capacityCheck = new CapacityCheck(ledger, providers);
         for (int i = 0; i < scenario.tenants().size(); i++) {
             Scenario.TenantKind t = scenario.tenants().get(i);
