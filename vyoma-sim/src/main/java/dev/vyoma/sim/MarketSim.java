@@ -97,11 +97,17 @@ public final class MarketSim {
         final long cpuMillis;
         final long memoryBytes;
         final BigDecimal maxPerBlock;
+        /** The kind's arrivals without any surge, and their durations: the same in every scenario of a seed. */
         final SplittableRandom arrivals;
+        /** The arrivals a surge adds (and their durations), from a stream of their own. */
+        final SplittableRandom extra;
+
         double maxRate;
         double nextBlock;
+        double extraMaxRate;
+        double nextExtraBlock;
 
-        Kind(int index, Scenario.TenantKind spec, GroupSpec group, SplittableRandom arrivals) {
+        Kind(int index, Scenario.TenantKind spec, GroupSpec group, SplittableRandom arrivals, SplittableRandom extra) {
             this.index = index;
             this.spec = spec;
             this.group = group;
@@ -117,6 +123,7 @@ public final class MarketSim {
             this.memoryBytes = m;
             this.maxPerBlock = group.price().amount();
             this.arrivals = arrivals;
+            this.extra = extra;
         }
 
         /** Units a price is quoted per: GPUs, or CPU cores. */
@@ -237,9 +244,12 @@ public final class MarketSim {
                     t.gpuModel(),
                     t.replicas(),
                     perReplica.stripTrailingZeros().toPlainString());
-            Kind k = new Kind(i, t, groups.get(0), root.split());
-            k.maxRate = maxRate(t);
-            k.nextBlock = k.maxRate > 0 ? draw(k) : Double.MAX_VALUE;
+            SplittableRandom base = root.split();
+            Kind k = new Kind(i, t, groups.get(0), base, base.split());
+            k.maxRate = Math.max(t.arrivalsPerDay(), t.arrivalsPerDayEnd()) / blocksPerDay;
+            k.nextBlock = k.maxRate > 0 ? draw(k.arrivals, k.maxRate) : Double.MAX_VALUE;
+            k.extraMaxRate = k.maxRate * (surgeFactor(t) - 1);
+            k.nextExtraBlock = k.extraMaxRate > 0 ? draw(k.extra, k.extraMaxRate) : Double.MAX_VALUE;
             kinds.add(k);
         }
         scheduleProviders();
@@ -306,26 +316,34 @@ public final class MarketSim {
         return 1 + (long) (-Math.log(1 - providerRandom.nextDouble()) * f.mtbfDays() * blocksPerDay);
     }
 
-    private double maxRate(Scenario.TenantKind t) {
+    /** The largest factor the surges can multiply kind {@code t}'s arrivals by (1 without surges). */
+    private double surgeFactor(Scenario.TenantKind t) {
         double surge = 1;
         for (Scenario.Event e : sc.events()) {
             if (e instanceof Scenario.Surge s && appliesTo(s, t)) {
                 surge = Math.max(surge, surge * s.factor());
             }
         }
-        return Math.max(t.arrivalsPerDay(), t.arrivalsPerDayEnd()) * surge / blocksPerDay;
+        return surge;
     }
 
     private static boolean appliesTo(Scenario.Surge s, Scenario.TenantKind t) {
         return t.gpu() && (s.model().equals("*") || s.model().equals(t.gpuModel()));
     }
 
+    /** Arrivals per block of kind {@code k} at block {@code h} without surges: the ramp. */
+    private double baseRate(Kind k, long h) {
+        double day = dayOf(h);
+        Scenario.TenantKind t = k.spec;
+        double f = day <= 0 ? 0 : Math.min(1, day / sc.days());
+        return (t.arrivalsPerDay() + (t.arrivalsPerDayEnd() - t.arrivalsPerDay()) * f) / blocksPerDay;
+    }
+
     /** Arrivals per block of kind {@code k} at block {@code h}: the ramp times any surge then. */
     private double rate(Kind k, long h) {
         double day = dayOf(h);
         Scenario.TenantKind t = k.spec;
-        double f = day <= 0 ? 0 : Math.min(1, day / sc.days());
-        double r = t.arrivalsPerDay() + (t.arrivalsPerDayEnd() - t.arrivalsPerDay()) * f;
+        double r = baseRate(k, h) * blocksPerDay;
         for (Scenario.Event e : sc.events()) {
             if (e instanceof Scenario.Surge s && appliesTo(s, t) && day >= s.fromDay() && day < s.toDay()) {
                 r *= s.factor();
@@ -334,8 +352,8 @@ public final class MarketSim {
         return r / blocksPerDay;
     }
 
-    private double draw(Kind k) {
-        return -Math.log(1 - k.arrivals.nextDouble()) / k.maxRate;
+    private static double draw(SplittableRandom r, double rate) {
+        return -Math.log(1 - r.nextDouble()) / rate;
     }
 
     private void schedule(long h, ActionKind kind, Object subject) {
@@ -767,31 +785,48 @@ public final class MarketSim {
         return out;
     }
 
+    /**
+     * Each kind's arrivals, by thinning two Poisson processes (common random numbers, so that scenarios that
+     * differ only by a surge see the same requests before and outside it): the kind's own stream draws the
+     * arrivals of the ramp (and drops some where a factor below 1 applies); a second stream draws those a surge
+     * adds, at the difference between the surged rate and the ramp.
+     */
     private void arrivals() {
         for (Kind k : kinds) {
             while (k.nextBlock <= height) {
-                double r = rate(k, height);
+                double r = Math.min(rate(k, height), baseRate(k, height));
                 if (k.arrivals.nextDouble() * k.maxRate < r) {
-                    Request req = new Request(k, duration(k), dayIndex(height));
-                    metrics.requests++;
-                    if (req.day >= 0) {
-                        metrics.day(req.day, k.resource).requests++;
-                    }
-                    deploy(req);
+                    request(k, k.arrivals);
                 }
-                k.nextBlock += draw(k);
+                k.nextBlock += draw(k.arrivals, k.maxRate);
+            }
+            while (k.nextExtraBlock <= height) {
+                double r = rate(k, height) - baseRate(k, height);
+                if (k.extra.nextDouble() * k.extraMaxRate < r) {
+                    request(k, k.extra);
+                }
+                k.nextExtraBlock += draw(k.extra, k.extraMaxRate);
             }
         }
     }
 
-    private long duration(Kind k) {
+    private void request(Kind k, SplittableRandom durations) {
+        Request req = new Request(k, duration(k, durations), dayIndex(height));
+        metrics.requests++;
+        if (req.day >= 0) {
+            metrics.day(req.day, k.resource).requests++;
+        }
+        deploy(req);
+    }
+
+    private long duration(Kind k, SplittableRandom random) {
         double hours;
         if (k.spec.durationDistribution().equals("lognormal")) {
             double s = k.spec.durationSigma();
             double mu = Math.log(k.spec.durationHours()) - s * s / 2;
-            hours = Math.exp(mu + s * gaussian(k.arrivals));
+            hours = Math.exp(mu + s * gaussian(random));
         } else {
-            hours = -Math.log(1 - k.arrivals.nextDouble()) * k.spec.durationHours();
+            hours = -Math.log(1 - random.nextDouble()) * k.spec.durationHours();
         }
         return Math.max(1, Math.min(400L * blocksPerDay, (long) (hours * 3600 / sc.blockSeconds())));
     }

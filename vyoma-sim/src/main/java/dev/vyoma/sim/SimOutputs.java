@@ -278,9 +278,11 @@ public final class SimOutputs {
                                         ? null
                                         : x.priceSum.divide(BigDecimal.valueOf(x.leases), 4, RoundingMode.HALF_EVEN)))
                         .append(',');
-                b.append(str(Metrics.ratio(x.capacitySum, x.samples, 2))).append(',');
-                b.append(str(Metrics.ratio(x.allocatedSum, x.samples, 2))).append(',');
-                b.append(str(Metrics.ratio(x.reservedSum, x.samples, 2))).append(',');
+                // Network totals, averaged over the day's sampling instants (a sample is one provider at one
+                // instant, so dividing by samples would give a provider's mean instead).
+                b.append(str(Metrics.ratio(x.capacitySum, SPD.get(), 2))).append(',');
+                b.append(str(Metrics.ratio(x.allocatedSum, SPD.get(), 2))).append(',');
+                b.append(str(Metrics.ratio(x.reservedSum, SPD.get(), 2))).append(',');
                 b.append(str(pct(x.allocatedSum, x.capacitySum))).append('\n');
             }
         }
