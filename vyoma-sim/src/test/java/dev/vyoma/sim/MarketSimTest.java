@@ -88,6 +88,24 @@ class MarketSimTest {
                 .hasMessageContaining("allocated past its capacity");
     }
 
+    /**
+     * Common random numbers: the same scenario without its surge gives the very same chain up to the block
+     * before the surge starts (day 0.4 of 2,880 blocks: block 1,152), and a different one after.
+     */
+    @Test
+    void aSurgeChangesNothingBeforeItStarts() throws IOException {
+        String yaml = Files.readString(Path.of("../examples/scenarios/small.yaml"), StandardCharsets.UTF_8)
+                .replace("blockSeconds: 6", "blockSeconds: 30");
+        String without = yaml.replace("  - {kind: surge, model: h100, factor: 3, fromDay: 0.4, toDay: 0.6}\n", "");
+        assertThat(without).isNotEqualTo(yaml);
+        MarketSim surged = run(Scenario.parse(yaml, "small.yaml"), SEED, new MarketSim.Checks(0, 0));
+        MarketSim plain = run(Scenario.parse(without, "small.yaml"), SEED, new MarketSim.Checks(0, 0));
+        assertThat(surged.source().block(1_152).orElseThrow().hashHex())
+                .isEqualTo(plain.source().block(1_152).orElseThrow().hashHex());
+        assertThat(surged.source().block(2_880).orElseThrow().hashHex())
+                .isNotEqualTo(plain.source().block(2_880).orElseThrow().hashHex());
+    }
+
     @Test
     void sameSeedSameBytesOtherSeedOthers(@TempDir Path dir) throws Exception {
         Scenario sc = small();
