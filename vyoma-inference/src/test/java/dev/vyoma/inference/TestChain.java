@@ -1,16 +1,11 @@
 package dev.vyoma.inference;
 
-import static org.awaitility.Awaitility.await;
-
 import dev.vyoma.client.VyomaClient;
-import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
-import dev.vyoma.node.Node;
-import dev.vyoma.node.api.Api;
-import dev.vyoma.node.mempool.Mempool;
+import dev.vyoma.node.LocalChain;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,35 +13,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** A real one-validator chain with its HTTP API on a free port, every named account funded. */
 public final class TestChain implements AutoCloseable {
-    public final Node node;
-    public final Api api;
+    public final LocalChain local;
     public final String url;
     public final VyomaClient client;
 
     public TestChain(Path dir, String chainId, String... funded) throws Exception {
-        List<Genesis.Allocation> allocations = new ArrayList<>();
+        List<Address> accounts = new ArrayList<>();
         for (String name : funded) {
-            allocations.add(new Genesis.Allocation(
-                    key(name).address(), List.of(new Coin("uusd", 1_000_000_000L), new Coin("uvyo", 1_000_000_000L))));
+            accounts.add(key(name).address());
         }
-        Genesis genesis = new Genesis(chainId, 1_700_000_000_000L, Params.defaults(), allocations);
-        node = Node.start(new Node.Config(
+        local = LocalChain.start(
                 dir.resolve("node"),
-                "n0",
-                List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
-                genesis,
-                key("validator").address(),
-                Duration.ofMillis(100),
-                1_000,
-                100,
-                Mempool.Limits.defaults()));
-        await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
-        api = Api.start(node, "127.0.0.1", 0);
-        url = "http://127.0.0.1:" + api.port();
+                LocalChain.fundedGenesis(
+                        chainId,
+                        List.of(new Coin("uusd", 1_000_000_000L), new Coin("uvyo", 1_000_000_000L)),
+                        accounts.toArray(Address[]::new)),
+                Duration.ofMillis(100));
+        url = local.url();
         client = new VyomaClient(url);
     }
 
@@ -70,8 +56,7 @@ public final class TestChain implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        api.close();
-        node.close();
+    public void close() {
+        local.close();
     }
 }
