@@ -140,6 +140,27 @@ final class DeployCommand implements Callable<Integer> {
         }
     }
 
+    /** What a follow-up command is about: the tenant's key ({@code --from}) and the deployment ({@code DSEQ}). */
+    static final class Target {
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = "--from", required = true, description = "The tenant's key.")
+        String from;
+
+        @Parameters(index = "0", paramLabel = "DSEQ", description = "The deployment's sequence number.")
+        String dseq;
+
+        KeyPair key() {
+            return client.unlock(from);
+        }
+
+        /** The deployment's active leases. */
+        List<String> leases(KeyPair key) {
+            return leasesOf(client.client(), key.address(), dseq);
+        }
+    }
+
     /** The active leases of deployment {@code dseq} of {@code owner}, as {@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}. */
     static List<String> leasesOf(VyomaClient c, dev.vyoma.ledger.crypto.Address owner, String dseq) {
         long d = MarketTxCommands.number(dseq, "DSEQ");
@@ -173,21 +194,14 @@ final class DeployCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Mixin
-        ClientOptions client;
-
-        @Option(names = "--from", required = true)
-        String from;
-
-        @Parameters(paramLabel = "DSEQ")
-        String dseq;
+        Target target;
 
         @Override
         public Integer call() throws Exception {
-            KeyPair key = client.unlock(from);
-            VyomaClient c = client.client();
-            Deployer deployer = new Deployer(c);
+            KeyPair key = target.key();
+            Deployer deployer = new Deployer(target.client.client());
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (String lease : leasesOf(c, key.address(), dseq)) {
+            for (String lease : target.leases(key)) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("lease", lease);
                 try {
@@ -227,13 +241,7 @@ final class DeployCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Mixin
-        ClientOptions client;
-
-        @Option(names = "--from", required = true)
-        String from;
-
-        @Parameters(paramLabel = "DSEQ")
-        String dseq;
+        Target target;
 
         @Option(names = "--service", description = "Only this service's output.", defaultValue = "")
         String service;
@@ -251,10 +259,9 @@ final class DeployCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            KeyPair key = client.unlock(from);
-            VyomaClient c = client.client();
-            dev.vyoma.client.ProviderGateway gateway = new dev.vyoma.client.ProviderGateway(c);
-            List<String> leases = leasesOf(c, key.address(), dseq);
+            KeyPair key = target.key();
+            dev.vyoma.client.ProviderGateway gateway = new dev.vyoma.client.ProviderGateway(target.client.client());
+            List<String> leases = target.leases(key);
             java.io.PrintWriter out = spec.commandLine().getOut();
             List<Thread> readers = new ArrayList<>();
             List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -291,21 +298,14 @@ final class DeployCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Mixin
-        ClientOptions client;
-
-        @Option(names = "--from", required = true)
-        String from;
-
-        @Parameters(paramLabel = "DSEQ")
-        String dseq;
+        Target target;
 
         @Override
         public Integer call() {
-            KeyPair key = client.unlock(from);
-            VyomaClient c = client.client();
-            dev.vyoma.client.ProviderGateway gateway = new dev.vyoma.client.ProviderGateway(c);
+            KeyPair key = target.key();
+            dev.vyoma.client.ProviderGateway gateway = new dev.vyoma.client.ProviderGateway(target.client.client());
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (String lease : leasesOf(c, key.address(), dseq)) {
+            for (String lease : target.leases(key)) {
                 try {
                     for (var e : gateway.leaseEvents(key, lease).path("events")) {
                         Map<String, Object> row = new LinkedHashMap<>();
