@@ -158,6 +158,8 @@ class DevnetTest {
                     new String[] {"deploy", web.toString(), "--from", "tenant", "--timeout", "40s", "-o", "json"},
                     common);
             assertThat(deployed.code()).as(deployed.err()).isZero();
+            // The bids it waited for, as a table, the cheapest taken.
+            assertThat(deployed.err()).contains("2 bids on group dcloud:", "PRICE/BLOCK", "9uusd  <- taken");
             JsonNode leases = new ObjectMapper().readTree(deployed.out());
             String uri = leases.get(0).path("uris").asString();
             assertThat(rawGet(uri)).startsWith("HTTP/1.1 200").contains("<h1>web</h1>");

@@ -132,13 +132,14 @@ public final class Deployer {
             }
             if ((settle != null && Instant.now().isAfter(settle) && wanted)
                     || (wanted && !o.pick().equals("cheapest"))) {
+                JsonNode chosen;
                 if (o.pick().equals("cheapest")) {
                     List<JsonNode> preferred = open.stream()
                             .filter(b -> !o.avoid()
                                     .contains(Address.parse(
                                             b.path("id").path("provider").asString())))
                             .toList();
-                    return (preferred.isEmpty() ? open : preferred)
+                    chosen = (preferred.isEmpty() ? open : preferred)
                             .stream()
                                     .min((a, b) -> new BigDecimal(a.path("price")
                                                     .path("amount")
@@ -147,11 +148,15 @@ public final class Deployer {
                                                     .path("amount")
                                                     .asString())))
                                     .orElseThrow();
+                } else {
+                    chosen = open.stream()
+                            .filter(b ->
+                                    b.path("id").path("provider").asString().equals(o.pick()))
+                            .findFirst()
+                            .orElseThrow();
                 }
-                return open.stream()
-                        .filter(b -> b.path("id").path("provider").asString().equals(o.pick()))
-                        .findFirst()
-                        .orElseThrow();
+                showBids(group, open, chosen, progress);
+                return chosen;
             }
             if (Instant.now().isAfter(deadline)) {
                 chain.broadcast(chain.sign(tenant, List.of(new Msg.CloseDeployment(dep)), ""), true);
@@ -165,6 +170,30 @@ public final class Deployer {
             }
             Thread.sleep(250);
         }
+    }
+
+    /** The bids on a group as a small table, cheapest first, the one taken marked. */
+    private static void showBids(String group, List<JsonNode> open, JsonNode chosen, Consumer<String> progress) {
+        List<JsonNode> sorted = new ArrayList<>(open);
+        sorted.sort((a, b) -> new BigDecimal(a.path("price").path("amount").asString())
+                .compareTo(new BigDecimal(b.path("price").path("amount").asString())));
+        int width = "PROVIDER".length();
+        for (JsonNode b : sorted) {
+            width = Math.max(width, b.path("id").path("provider").asString().length());
+        }
+        progress.accept(sorted.size() + (sorted.size() == 1 ? " bid" : " bids") + " on group " + group + ":");
+        progress.accept("  " + pad("PROVIDER", width) + "  PRICE/BLOCK");
+        for (JsonNode b : sorted) {
+            progress.accept("  " + pad(b.path("id").path("provider").asString(), width) + "  "
+                    + new BigDecimal(b.path("price").path("amount").asString())
+                            .stripTrailingZeros()
+                            .toPlainString()
+                    + b.path("price").path("denom").asString() + (b == chosen ? "  <- taken" : ""));
+        }
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(Math.max(0, width - s.length()));
     }
 
     private Leased sendManifest(
