@@ -1,5 +1,6 @@
 package dev.vyoma.stats.capacity;
 
+import dev.vyoma.stats.store.BulkInsert;
 import dev.vyoma.stats.store.StatsDb;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,6 +34,57 @@ public final class SnapshotStore {
         }
     }
 
+    private static final List<String> SNAPSHOT_COLUMNS = List.of(
+            "provider",
+            "time_ms",
+            "ok",
+            "error",
+            "inventory",
+            "active_leases",
+            "cpu_total",
+            "cpu_allocatable",
+            "cpu_allocated",
+            "memory_total",
+            "memory_allocatable",
+            "memory_allocated",
+            "storage_total",
+            "storage_allocatable",
+            "storage_allocated");
+
+    private static final List<String> GPU_COLUMNS =
+            List.of("provider", "time_ms", "vendor", "model", "vram", "interface", "total", "allocatable", "allocated");
+
+    private static Object[] snapshotRow(CapacitySnapshot s) {
+        List<Object> row = new ArrayList<>(List.of(s.provider().toString(), s.timeMillis(), s.ok()));
+        row.add(s.error());
+        row.add(s.inventory());
+        row.add(s.activeLeases());
+        for (CapacitySnapshot.Resource r : List.of(s.cpu(), s.memory(), s.storage())) {
+            row.add(r.total());
+            row.add(r.allocatable());
+            row.add(r.allocated());
+        }
+        return row.toArray();
+    }
+
+    private static List<Object[]> gpuRows(CapacitySnapshot s) {
+        List<Object[]> rows = new ArrayList<>();
+        for (CapacitySnapshot.GpuModel g : s.gpus()) {
+            rows.add(new Object[] {
+                s.provider().toString(),
+                s.timeMillis(),
+                g.vendor(),
+                g.model(),
+                g.vram(),
+                g.iface(),
+                g.count().total(),
+                g.count().allocatable(),
+                g.count().allocated()
+            });
+        }
+        return rows;
+    }
+
     /**
      * Stores many new snapshots in one transaction, in bulk (a simulator's, or an import): all or none. Unlike
      * {@link #insert}, a snapshot already stored is an error, not ignored.
@@ -41,123 +93,49 @@ public final class SnapshotStore {
         List<Object[]> rows = new ArrayList<>();
         List<Object[]> gpus = new ArrayList<>();
         for (CapacitySnapshot s : snapshots) {
-            List<Object> row = new ArrayList<>(List.of(s.provider().toString(), s.timeMillis(), s.ok()));
-            row.add(s.error());
-            row.add(s.inventory());
-            row.add(s.activeLeases());
-            for (CapacitySnapshot.Resource r : List.of(s.cpu(), s.memory(), s.storage())) {
-                row.add(r.total());
-                row.add(r.allocatable());
-                row.add(r.allocated());
-            }
-            rows.add(row.toArray());
-            for (CapacitySnapshot.GpuModel g : s.gpus()) {
-                gpus.add(new Object[] {
-                    s.provider().toString(),
-                    s.timeMillis(),
-                    g.vendor(),
-                    g.model(),
-                    g.vram(),
-                    g.iface(),
-                    g.count().total(),
-                    g.count().allocatable(),
-                    g.count().allocated()
-                });
-            }
+            rows.add(snapshotRow(s));
+            gpus.addAll(gpuRows(s));
         }
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                dev.vyoma.stats.store.BulkInsert.rows(
-                        c,
-                        db.dialect(),
-                        "provider_snapshot",
-                        List.of(
-                                "provider",
-                                "time_ms",
-                                "ok",
-                                "error",
-                                "inventory",
-                                "active_leases",
-                                "cpu_total",
-                                "cpu_allocatable",
-                                "cpu_allocated",
-                                "memory_total",
-                                "memory_allocatable",
-                                "memory_allocated",
-                                "storage_total",
-                                "storage_allocatable",
-                                "storage_allocated"),
-                        "",
-                        rows);
-                dev.vyoma.stats.store.BulkInsert.rows(
-                        c,
-                        db.dialect(),
-                        "provider_snapshot_gpu",
-                        List.of(
-                                "provider",
-                                "time_ms",
-                                "vendor",
-                                "model",
-                                "vram",
-                                "interface",
-                                "total",
-                                "allocatable",
-                                "allocated"),
-                        "",
-                        gpus);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+        inTransaction(c -> {
+            BulkInsert.rows(c, db.dialect(), "provider_snapshot", SNAPSHOT_COLUMNS, "", rows);
+            BulkInsert.rows(c, db.dialect(), "provider_snapshot_gpu", GPU_COLUMNS, "", gpus);
+        });
     }
 
     /** Stores a snapshot; a second one for the same provider and millisecond is ignored. */
     public void insert(CapacitySnapshot s) throws SQLException {
+        inTransaction(c -> {
+            String sql = "INSERT INTO provider_snapshot (" + String.join(", ", SNAPSHOT_COLUMNS) + ") VALUES ("
+                    + String.join(", ", java.util.Collections.nCopies(SNAPSHOT_COLUMNS.size(), "?"))
+                    + ") ON CONFLICT (provider, time_ms) DO NOTHING";
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                Object[] row = snapshotRow(s);
+                for (int i = 0; i < row.length; i++) {
+                    BulkInsert.bind(p, i + 1, row[i]);
+                }
+                if (p.executeUpdate() == 0) {
+                    return;
+                }
+            }
+            // A few rows: one statement (the bulk path's staging table is for many).
+            BulkInsert.valueRows(
+                    c,
+                    "INSERT INTO provider_snapshot_gpu (" + String.join(", ", GPU_COLUMNS) + ") VALUES ",
+                    "",
+                    gpuRows(s));
+        });
+    }
+
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    private void inTransaction(Work work) throws SQLException {
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement p = c.prepareStatement(
-                        "INSERT INTO provider_snapshot (provider, time_ms, ok,"
-                                + " error, inventory, active_leases, cpu_total, cpu_allocatable, cpu_allocated, memory_total,"
-                                + " memory_allocatable, memory_allocated, storage_total, storage_allocatable, storage_allocated)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, time_ms) DO NOTHING")) {
-                    p.setString(1, s.provider().toString());
-                    p.setLong(2, s.timeMillis());
-                    p.setBoolean(3, s.ok());
-                    p.setString(4, s.error());
-                    p.setString(5, s.inventory());
-                    p.setLong(6, s.activeLeases());
-                    int i = 7;
-                    for (CapacitySnapshot.Resource r : List.of(s.cpu(), s.memory(), s.storage())) {
-                        p.setLong(i++, r.total());
-                        p.setLong(i++, r.allocatable());
-                        p.setLong(i++, r.allocated());
-                    }
-                    if (p.executeUpdate() == 0) {
-                        c.rollback();
-                        return;
-                    }
-                }
-                try (PreparedStatement p = c.prepareStatement(
-                        "INSERT INTO provider_snapshot_gpu (provider, time_ms,"
-                                + " vendor, model, vram, interface, total, allocatable, allocated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    for (CapacitySnapshot.GpuModel g : s.gpus()) {
-                        p.setString(1, s.provider().toString());
-                        p.setLong(2, s.timeMillis());
-                        p.setString(3, g.vendor());
-                        p.setString(4, g.model());
-                        p.setString(5, g.vram());
-                        p.setString(6, g.iface());
-                        p.setLong(7, g.count().total());
-                        p.setLong(8, g.count().allocatable());
-                        p.setLong(9, g.count().allocated());
-                        p.addBatch();
-                    }
-                    p.executeBatch();
-                }
+                work.run(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

@@ -324,7 +324,8 @@ public final class Indexer {
                             "paid_micro"),
                     "ON CONFLICT (lease_id) DO NOTHING",
                     withZero(leases));
-            rows(
+            BulkInsert.valueRows(
+                    c,
                     "UPDATE lease SET closed_height = v.h, closed_ms = v.ms, close_reason = v.r FROM (VALUES ",
                     ") AS v(h, ms, r, id) WHERE lease.lease_id = v.id",
                     closes);
@@ -339,7 +340,8 @@ public final class Indexer {
             for (Map.Entry<String, Long> e : paid.entrySet()) {
                 updates.add(new Object[] {e.getValue(), e.getKey()});
             }
-            rows(
+            BulkInsert.valueRows(
+                    c,
                     "UPDATE lease SET paid_micro = lease.paid_micro + v.amount FROM (VALUES ",
                     ") AS v(amount, id) WHERE lease.lease_id = v.id",
                     updates);
@@ -366,9 +368,6 @@ public final class Indexer {
             }
         }
 
-        /** Rows per statement: one statement with many value rows costs far less than a statement per row. */
-        private static final int ROWS_PER_STATEMENT = 500;
-
         private static List<Object[]> withZero(List<Object[]> rows) {
             List<Object[]> out = new ArrayList<>(rows.size());
             for (Object[] r : rows) {
@@ -377,31 +376,6 @@ public final class Indexer {
                 out.add(z);
             }
             return out;
-        }
-
-        /**
-         * Runs {@code head (?, …), (?, …) … tail} over {@code rows}, {@link #ROWS_PER_STATEMENT} at a time: an
-         * INSERT's VALUES, or an UPDATE … FROM (VALUES …) that both DuckDB and PostgreSQL take.
-         */
-        private void rows(String head, String tail, List<Object[]> rows) throws SQLException {
-            if (rows.isEmpty()) {
-                return;
-            }
-            int width = rows.get(0).length;
-            String tuple = "(" + String.join(", ", java.util.Collections.nCopies(width, "?")) + ")";
-            for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
-                List<Object[]> part = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
-                String sql = head + String.join(", ", java.util.Collections.nCopies(part.size(), tuple)) + tail;
-                try (PreparedStatement s = c.prepareStatement(sql)) {
-                    int i = 0;
-                    for (Object[] row : part) {
-                        for (Object a : row) {
-                            BulkInsert.bind(s, ++i, a);
-                        }
-                    }
-                    s.executeUpdate();
-                }
-            }
         }
 
         private static void bind(PreparedStatement s, Object[] args) throws SQLException {

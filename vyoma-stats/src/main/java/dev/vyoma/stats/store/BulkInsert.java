@@ -69,11 +69,22 @@ public final class BulkInsert {
             }
             return;
         }
-        String tuple = "(" + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
+        valueRows(c, "INSERT INTO " + table + " (" + cols + ") VALUES ", " " + onConflict, rows);
+    }
+
+    /**
+     * Runs {@code head (?, …), (?, …) … tail} over {@code rows}, {@link #ROWS_PER_STATEMENT} at a time: an
+     * INSERT's VALUES, or an UPDATE … FROM (VALUES …), which DuckDB and PostgreSQL both take. One statement with
+     * many value rows costs far less than a statement per row.
+     */
+    public static void valueRows(Connection c, String head, String tail, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        String tuple = "(" + String.join(", ", Collections.nCopies(rows.get(0).length, "?")) + ")";
         for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
             List<Object[]> part = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
-            String sql = "INSERT INTO " + table + " (" + cols + ") VALUES "
-                    + String.join(", ", Collections.nCopies(part.size(), tuple)) + " " + onConflict;
+            String sql = head + String.join(", ", Collections.nCopies(part.size(), tuple)) + tail;
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 int i = 0;
                 for (Object[] row : part) {
