@@ -171,9 +171,7 @@ final class DeployCommand implements Callable<Integer> {
                     .path("items")) {
                 var id = l.path("id");
                 if (id.path("dseq").asLong() == d) {
-                    out.add(id.path("owner").asString() + "/" + d + "/"
-                            + id.path("gseq").asInt() + "/" + id.path("oseq").asInt() + "/"
-                            + id.path("provider").asString());
+                    out.add(dev.vyoma.client.ChainIds.bidId(id).toString());
                 }
             }
         } catch (VyomaClient.NodeException e) {

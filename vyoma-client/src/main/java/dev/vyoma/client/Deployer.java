@@ -299,14 +299,9 @@ public final class Deployer {
             if (l.path("id").path("dseq").asLong() != dep.dseq()) {
                 continue;
             }
-            JsonNode id = l.path("id");
-            Address provider = Address.parse(id.path("provider").asString());
-            String lease = new BidId(
-                            new OrderId(
-                                    new GroupId(dep, id.path("gseq").asInt()),
-                                    id.path("oseq").asInt()),
-                            provider)
-                    .toString();
+            BidId id = ChainIds.bidId(l.path("id"));
+            Address provider = id.provider();
+            String lease = id.toString();
             String running;
             try {
                 running = gateway.sendManifest(tenant, lease, manifest)

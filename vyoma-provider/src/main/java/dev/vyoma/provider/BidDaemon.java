@@ -307,10 +307,7 @@ public final class BidDaemon implements AutoCloseable {
     }
 
     private static OrderId orderId(JsonNode id) {
-        DeploymentId d = new DeploymentId(
-                Address.parse(id.path("owner").asString()), id.path("dseq").asLong());
-        return new OrderId(
-                new GroupId(d, id.path("gseq").asInt()), id.path("oseq").asInt());
+        return dev.vyoma.client.ChainIds.orderId(id);
     }
 
     private static Address provider(JsonNode id) {

@@ -62,10 +62,7 @@ public final class ProviderDaemon implements AutoCloseable {
         for (tools.jackson.databind.JsonNode l : client.getJson("/v1/leases?provider=" + key.address() + "&limit=1000")
                 .orElseThrow()
                 .path("items")) {
-            tools.jackson.databind.JsonNode id = l.path("id");
-            active.add(id.path("owner").asString() + "/" + id.path("dseq").asLong() + "/"
-                    + id.path("gseq").asInt() + "/" + id.path("oseq").asInt() + "/"
-                    + id.path("provider").asString());
+            active.add(dev.vyoma.client.ChainIds.bidId(l.path("id")).toString());
         }
         java.util.Set<String> running = leases.reconcile(active);
         if (!running.isEmpty()) {
