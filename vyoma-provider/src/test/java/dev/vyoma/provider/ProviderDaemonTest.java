@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.vyoma.client.VyomaClient;
-import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.deployment.DeploymentId;
@@ -17,6 +16,7 @@ import dev.vyoma.node.LocalChain;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.testkit.Fixtures;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,21 +64,33 @@ class ProviderDaemonTest {
               endpoint: 1
             """;
 
+    /** A chain in which the tenant and the provider are funded. */
+    private LocalChain startChain(String chainId) throws IOException {
+        return LocalChain.start(
+                dir.resolve("node"),
+                LocalChain.fundedGenesis(
+                        chainId,
+                        List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
+                        key("tenant").address(),
+                        key("provider").address()),
+                Duration.ofMillis(100));
+    }
+
+    /** The provider of {@link #CONFIG} on {@code local}; with {@code autoHost} it registers its own gateway's address. */
+    private ProviderDaemon startProvider(LocalChain local, boolean autoHost) throws IOException {
+        Path file = dir.resolve("provider.yaml");
+        String yaml = CONFIG.replace("NODE", local.url());
+        Files.writeString(file, autoHost ? yaml.replace("host: https://gpu.example.com:8443", "host: auto") : yaml);
+        return ProviderDaemon.start(ProviderConfig.read(file), key("provider"), dir.resolve("provider"));
+    }
+
     @Test
     void registersBidsAndWithdraws() throws Exception {
         KeyPair tenant = key("tenant");
         KeyPair provider = key("provider");
-        Genesis genesis = LocalChain.fundedGenesis(
-                "vyoma-provider-test",
-                List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
-                tenant.address(),
-                provider.address());
-        try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
+        try (LocalChain local = startChain("vyoma-provider-test")) {
             String url = local.url();
-            Path file = dir.resolve("provider.yaml");
-            Files.writeString(file, CONFIG.replace("NODE", url));
-            ProviderConfig config = ProviderConfig.read(file);
-            try (ProviderDaemon daemon = ProviderDaemon.start(config, provider, dir.resolve("provider"))) {
+            try (ProviderDaemon daemon = startProvider(local, false)) {
                 VyomaClient c = new VyomaClient(url);
                 JsonNode registered =
                         c.getJson("/v1/providers/" + provider.address()).orElseThrow();
@@ -144,18 +156,9 @@ class ProviderDaemonTest {
     void theWebExampleAnswersAtItsUriAndGoesWhenTheDeploymentCloses() throws Exception {
         KeyPair tenant = key("tenant");
         KeyPair provider = key("provider");
-        Genesis genesis = LocalChain.fundedGenesis(
-                "vyoma-e2e-test",
-                List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
-                tenant.address(),
-                provider.address());
-        try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
-            String url = local.url();
-            Path file = dir.resolve("provider.yaml");
-            Files.writeString(file, CONFIG.replace("NODE", url).replace("region: us-west", "region: us-west"));
-            VyomaClient c = new VyomaClient(url);
-            try (ProviderDaemon daemon =
-                    ProviderDaemon.start(ProviderConfig.read(file), provider, dir.resolve("provider"))) {
+        try (LocalChain local = startChain("vyoma-e2e-test")) {
+            VyomaClient c = new VyomaClient(local.url());
+            try (ProviderDaemon daemon = startProvider(local, false)) {
                 String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"));
                 SdlDocument web = Sdl.parse(sdl, "web.yaml").document();
                 DeploymentId dep = new DeploymentId(tenant.address(), 3);
@@ -287,19 +290,9 @@ class ProviderDaemonTest {
     void updateLogsEventsAndHostPorts() throws Exception {
         KeyPair tenant = key("tenant");
         KeyPair provider = key("provider");
-        Genesis genesis = LocalChain.fundedGenesis(
-                "vyoma-update-test",
-                List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
-                tenant.address(),
-                provider.address());
-        try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
-            String url = local.url();
-            Path file = dir.resolve("provider.yaml");
-            Files.writeString(
-                    file, CONFIG.replace("NODE", url).replace("host: https://gpu.example.com:8443", "host: auto"));
-            VyomaClient c = new VyomaClient(url);
-            try (ProviderDaemon daemon =
-                    ProviderDaemon.start(ProviderConfig.read(file), provider, dir.resolve("provider"))) {
+        try (LocalChain local = startChain("vyoma-update-test")) {
+            VyomaClient c = new VyomaClient(local.url());
+            try (ProviderDaemon daemon = startProvider(local, true)) {
                 dev.vyoma.client.Deployer deployer = new dev.vyoma.client.Deployer(c);
                 dev.vyoma.client.ProviderGateway gateway = deployer.gateway();
                 dev.vyoma.client.Deployer.Result r = deployer.deploy(
@@ -430,19 +423,9 @@ class ProviderDaemonTest {
     void deployerTakesTheCheapestBidAndGivesTheUriOrSaysNobodyMatched() throws Exception {
         KeyPair tenant = key("tenant");
         KeyPair provider = key("provider");
-        Genesis genesis = LocalChain.fundedGenesis(
-                "vyoma-deployer-test",
-                List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
-                tenant.address(),
-                provider.address());
-        try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
-            String url = local.url();
-            Path file = dir.resolve("provider.yaml");
-            Files.writeString(
-                    file, CONFIG.replace("NODE", url).replace("host: https://gpu.example.com:8443", "host: auto"));
-            VyomaClient c = new VyomaClient(url);
-            try (ProviderDaemon daemon =
-                    ProviderDaemon.start(ProviderConfig.read(file), provider, dir.resolve("provider"))) {
+        try (LocalChain local = startChain("vyoma-deployer-test")) {
+            VyomaClient c = new VyomaClient(local.url());
+            try (ProviderDaemon daemon = startProvider(local, true)) {
                 dev.vyoma.client.Deployer deployer = new dev.vyoma.client.Deployer(c);
                 SdlDocument web = Sdl.parse(
                                 Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
