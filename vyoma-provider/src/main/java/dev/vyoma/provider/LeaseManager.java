@@ -52,10 +52,14 @@ public final class LeaseManager {
     private final String host;
     private final Path routesFile;
     private final Clock clock;
-    private final Map<String, List<String>> hosts = new LinkedHashMap<>();
-    private final Map<String, Map<String, PortForwarder>> forwards = new LinkedHashMap<>();
-    private final Map<String, List<ForwardedPort>> forwarded = new LinkedHashMap<>();
-    private final Map<String, String> notes = new LinkedHashMap<>();
+    /**
+     * How a lease is reached: its ingress host ids, its host-port forwarders by {@code lease/service/port} with
+     * what each forwards, and what cannot be reached (empty if everything can).
+     */
+    private record Routes(
+            List<String> hosts, Map<String, PortForwarder> forwarders, List<ForwardedPort> ports, String note) {}
+
+    private final Map<String, Routes> routes = new LinkedHashMap<>();
     private final Map<String, Deque<LeaseEvent>> events = new LinkedHashMap<>();
     /** Host port per {@code lease/service/port}, kept across restarts. */
     private final Map<String, Integer> externalPorts = new TreeMap<>();
@@ -109,83 +113,109 @@ public final class LeaseManager {
     private void route(String lease) throws IOException {
         WorkloadRuntime.LeaseStatus s = runtime.status(lease);
         JsonNode manifest = runtime.manifest(lease).orElse(null);
+        Routes before = routes.get(lease);
+        Map<String, PortForwarder> open = before == null ? new LinkedHashMap<>() : before.forwarders();
         List<String> leaseHosts = new ArrayList<>();
         List<ForwardedPort> ports = new ArrayList<>();
-        Map<String, PortForwarder> open = forwards.computeIfAbsent(lease, k -> new LinkedHashMap<>());
-        Set<String> wanted = new java.util.HashSet<>();
+        Map<String, PortForwarder> kept = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
-        if (manifest != null) {
-            for (JsonNode group : manifest) {
-                for (JsonNode service : group.path("services")) {
-                    String name = service.path("name").asString();
-                    for (JsonNode e : service.path("expose")) {
-                        if (!e.path("global").asBoolean()) {
-                            continue;
-                        }
-                        int port = e.path("port").asInt();
-                        int external = e.path("externalPort").asInt();
-                        String proto = e.path("proto").asString("TCP");
-                        List<Integer> backends = new ArrayList<>();
-                        for (WorkloadRuntime.Replica r : s.replicas()) {
-                            if (r.service().equals(name) && r.ports().containsKey(port)) {
-                                backends.add(r.ports().get(port));
+        boolean portsChanged = false;
+        boolean done = false;
+        try {
+            if (manifest != null) {
+                for (JsonNode group : manifest) {
+                    for (JsonNode service : group.path("services")) {
+                        String name = service.path("name").asString();
+                        for (JsonNode e : service.path("expose")) {
+                            if (!e.path("global").asBoolean()) {
+                                continue;
                             }
+                            int port = e.path("port").asInt();
+                            int external = e.path("externalPort").asInt();
+                            String proto = e.path("proto").asString("TCP");
+                            List<Integer> backends = new ArrayList<>();
+                            for (WorkloadRuntime.Replica r : s.replicas()) {
+                                if (r.service().equals(name) && r.ports().containsKey(port)) {
+                                    backends.add(r.ports().get(port));
+                                }
+                            }
+                            if (proto.equalsIgnoreCase("TCP") && (external == 80 || (external == 0 && port == 80))) {
+                                String id = ingressId(lease, name);
+                                JsonNode http = e.path("httpOptions");
+                                ingress.route(
+                                        id,
+                                        backends,
+                                        new Ingress.Options(
+                                                http.path("maxBodySize")
+                                                        .asLong(Ingress.Options.DEFAULTS.maxBodyBytes()),
+                                                java.time.Duration.ofMillis(http.path("readTimeout")
+                                                        .asLong(Ingress.Options.DEFAULTS
+                                                                .readTimeout()
+                                                                .toMillis()))));
+                                leaseHosts.add(id);
+                                continue;
+                            }
+                            if (!proto.equalsIgnoreCase("TCP")) {
+                                skipped.add(name + " port " + port + "/" + proto);
+                                continue;
+                            }
+                            String key = lease + "/" + name + "/" + port;
+                            PortForwarder f = open.remove(key);
+                            if (f == null) {
+                                f = PortForwarder.start(host, externalPorts.getOrDefault(key, 0), backends);
+                            } else {
+                                f.retarget(backends);
+                            }
+                            kept.put(key, f);
+                            if (!Integer.valueOf(f.port()).equals(externalPorts.put(key, f.port()))) {
+                                portsChanged = true;
+                            }
+                            ports.add(new ForwardedPort(name, port, host, f.port(), "TCP"));
                         }
-                        if (proto.equalsIgnoreCase("TCP") && (external == 80 || (external == 0 && port == 80))) {
-                            String id = ingressId(lease, name);
-                            JsonNode http = e.path("httpOptions");
-                            ingress.route(
-                                    id,
-                                    backends,
-                                    new Ingress.Options(
-                                            http.path("maxBodySize").asLong(Ingress.Options.DEFAULTS.maxBodyBytes()),
-                                            java.time.Duration.ofMillis(http.path("readTimeout")
-                                                    .asLong(Ingress.Options.DEFAULTS
-                                                            .readTimeout()
-                                                            .toMillis()))));
-                            leaseHosts.add(id);
-                            continue;
-                        }
-                        if (!proto.equalsIgnoreCase("TCP")) {
-                            skipped.add(name + " port " + port + "/" + proto);
-                            continue;
-                        }
-                        String key = lease + "/" + name + "/" + port;
-                        wanted.add(key);
-                        PortForwarder f = open.get(key);
-                        if (f == null) {
-                            f = PortForwarder.start(host, externalPorts.getOrDefault(key, 0), backends);
-                            open.put(key, f);
-                        } else {
-                            f.retarget(backends);
-                        }
-                        if (!Integer.valueOf(f.port()).equals(externalPorts.get(key))) {
-                            externalPorts.put(key, f.port());
-                            saveRoutes();
-                        }
-                        ports.add(new ForwardedPort(name, port, host, f.port(), "TCP"));
+                    }
+                }
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                // A forwarder failed to start: keep tracking every forwarder, old and new, as before the call.
+                kept.putAll(open);
+                routes.put(
+                        lease,
+                        before == null
+                                ? new Routes(List.of(), kept, List.of(), "")
+                                : new Routes(before.hosts(), kept, before.ports(), before.note()));
+                if (portsChanged) {
+                    try {
+                        saveRoutes();
+                    } catch (IOException e) {
+                        LOG.warn("lease {}: cannot save its host ports: {}", lease, e.toString());
                     }
                 }
             }
         }
-        // Ports the new manifest no longer exposes close.
-        for (String key : new ArrayList<>(open.keySet())) {
-            if (!wanted.contains(key)) {
-                open.remove(key).close();
-                externalPorts.remove(key);
-                saveRoutes();
-            }
+        // Ports the new manifest no longer exposes close; hosts it no longer has stop routing.
+        for (Map.Entry<String, PortForwarder> gone : open.entrySet()) {
+            gone.getValue().close();
+            externalPorts.remove(gone.getKey());
+            portsChanged = true;
         }
-        List<String> old = hosts.put(lease, leaseHosts);
-        if (old != null) {
-            old.stream().filter(h -> !leaseHosts.contains(h)).forEach(ingress::unroute);
+        if (before != null) {
+            before.hosts().stream().filter(h -> !leaseHosts.contains(h)).forEach(ingress::unroute);
         }
-        forwarded.put(lease, ports);
-        if (skipped.isEmpty()) {
-            notes.remove(lease);
-        } else {
-            notes.put(lease, "the process runtime forwards TCP only; not reachable: " + String.join(", ", skipped));
+        if (portsChanged) {
+            saveRoutes();
         }
+        routes.put(
+                lease,
+                new Routes(
+                        leaseHosts,
+                        kept,
+                        ports,
+                        skipped.isEmpty()
+                                ? ""
+                                : "the process runtime forwards TCP only; not reachable: "
+                                        + String.join(", ", skipped)));
     }
 
     private void saveRoutes() throws IOException {
@@ -196,17 +226,12 @@ public final class LeaseManager {
 
     /** Stops a lease's services (it ended): its traffic first, then its processes. */
     public synchronized void ended(String lease) {
-        for (String id : hosts.getOrDefault(lease, List.of())) {
-            ingress.unroute(id);
+        Routes r = routes.remove(lease);
+        if (r != null) {
+            r.hosts().forEach(ingress::unroute);
+            r.forwarders().values().forEach(PortForwarder::close);
+            r.forwarders().keySet().forEach(externalPorts::remove);
         }
-        hosts.remove(lease);
-        Map<String, PortForwarder> open = forwards.remove(lease);
-        if (open != null) {
-            open.values().forEach(PortForwarder::close);
-            open.keySet().forEach(externalPorts::remove);
-        }
-        forwarded.remove(lease);
-        notes.remove(lease);
         try {
             saveRoutes();
             runtime.teardown(lease);
@@ -249,17 +274,18 @@ public final class LeaseManager {
         out.put("ready", s.ready());
         out.put("total", s.total());
         List<String> uris = new ArrayList<>();
-        for (String id : hosts.getOrDefault(lease, List.of())) {
+        Routes r = routes.getOrDefault(lease, new Routes(List.of(), Map.of(), List.of(), ""));
+        for (String id : r.hosts()) {
             uris.add(ingress.hostFor(id) + (ingress.port() == 80 ? "" : ":" + ingress.port()));
         }
         out.put("uris", uris);
-        out.put("forwardedPorts", forwarded.getOrDefault(lease, List.of()));
+        out.put("forwardedPorts", r.ports());
         List<String> problems = new ArrayList<>();
         if (!s.problem().isEmpty()) {
             problems.add(s.problem());
         }
-        if (notes.containsKey(lease)) {
-            problems.add(notes.get(lease));
+        if (!r.note().isEmpty()) {
+            problems.add(r.note());
         }
         if (!problems.isEmpty()) {
             out.put("problem", String.join("; ", problems));
@@ -289,7 +315,7 @@ public final class LeaseManager {
 
     /** Closes the host ports (the provider stops; the services keep running for the next start to adopt). */
     public synchronized void close() {
-        forwards.values().forEach(m -> m.values().forEach(PortForwarder::close));
-        forwards.clear();
+        routes.values().forEach(r -> r.forwarders().values().forEach(PortForwarder::close));
+        routes.clear();
     }
 }
