@@ -160,4 +160,84 @@ class CodecTest {
         assertThatThrownBy(() -> SignedTx.decode(new byte[0])).isInstanceOf(CodecException.class);
         assertThat(List.of()).isEmpty();
     }
+
+    /** A bid's price as it sits in the encoding: its scale, the length of its unscaled value, that value. */
+    private static int priceAt(byte[] wire, BigDecimal price) {
+        byte[] unscaled = price.unscaledValue().toByteArray();
+        java.nio.ByteBuffer pattern = java.nio.ByteBuffer.allocate(8 + unscaled.length);
+        pattern.putInt(price.scale()).putInt(unscaled.length).put(unscaled);
+        byte[] p = pattern.array();
+        for (int i = 0; i + p.length <= wire.length; i++) {
+            if (Arrays.equals(wire, i, i + p.length, p, 0, p.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("price not found in the encoding");
+    }
+
+    private static byte[] bidWire(TestChain c, BigDecimal price) {
+        OrderId order = new OrderId(new GroupId(new DeploymentId(c.addr("tenant"), 7), 1), 1);
+        return c.tx(
+                        "provider",
+                        new Msg.CreateBid(order, c.addr("provider"), new DecCoin("uusd", price), new Coin("uvyo", 5)))
+                .encode();
+    }
+
+    /**
+     * A price whose scale is -60,000,000 once cost seconds of CPU and gigabytes of memory to decode, before any
+     * signature was checked. Only scale 18 decodes now, and the unscaled value has a bound; both are checked
+     * before a number is built.
+     */
+    @Test
+    void hostileDecimalsAreRefusedBeforeAnyArithmetic() {
+        TestChain c = new TestChain(java.util.Map.of());
+        BigDecimal price = new BigDecimal("1.5").setScale(DecCoin.SCALE);
+        byte[] wire = bidWire(c, price);
+        int at = priceAt(wire, price);
+        for (int scale : new int[] {-60_000_000, 0, 17, 19, Integer.MAX_VALUE, Integer.MIN_VALUE}) {
+            byte[] bad = wire.clone();
+            java.nio.ByteBuffer.wrap(bad).putInt(at, scale);
+            assertThatThrownBy(() -> SignedTx.decode(bad))
+                    .isInstanceOf(CodecException.class)
+                    .hasMessageContaining("decimal scale " + scale);
+        }
+        assertThat(SignedTx.decode(wire).encode()).isEqualTo(wire);
+    }
+
+    @Test
+    void decimalsAreBoundedAtTheLimitAndOnePast() {
+        TestChain c = new TestChain(java.util.Map.of());
+        // The largest unscaled value of MAX_DECIMAL_BYTES bytes decodes; one byte more is refused unread.
+        BigDecimal largest = new BigDecimal(
+                java.math.BigInteger.ONE
+                        .shiftLeft(8 * Codec.MAX_DECIMAL_BYTES - 1)
+                        .subtract(java.math.BigInteger.ONE),
+                DecCoin.SCALE);
+        assertThatThrownBy(() -> new DecCoin("uusd", largest))
+                .as("a DecCoin has at most %d integer digits", DecCoin.MAX_INTEGER_DIGITS)
+                .isInstanceOf(IllegalArgumentException.class);
+        BigDecimal atLimit = new BigDecimal("9".repeat(DecCoin.MAX_INTEGER_DIGITS)).setScale(DecCoin.SCALE);
+        byte[] wire = bidWire(c, atLimit);
+        assertThat(SignedTx.decode(wire).encode()).isEqualTo(wire);
+        assertThatThrownBy(() -> new DecCoin("uusd", atLimit.add(BigDecimal.ONE)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("digits");
+
+        int at = priceAt(wire, atLimit);
+        byte[] unscaled = atLimit.unscaledValue().toByteArray();
+        java.nio.ByteBuffer grown =
+                java.nio.ByteBuffer.allocate(wire.length + Codec.MAX_DECIMAL_BYTES + 1 - unscaled.length);
+        grown.put(wire, 0, at + 4).putInt(Codec.MAX_DECIMAL_BYTES + 1).put((byte) 0x7f);
+        grown.put(new byte[Codec.MAX_DECIMAL_BYTES])
+                .put(wire, at + 8 + unscaled.length, wire.length - at - 8 - unscaled.length);
+        assertThatThrownBy(() -> SignedTx.decode(grown.array()))
+                .isInstanceOf(CodecException.class)
+                .hasMessageContaining("decimal of " + (Codec.MAX_DECIMAL_BYTES + 1) + " bytes");
+
+        // Rescaling a hostile amount never happens: the digit bound is checked on the scale first.
+        assertThatThrownBy(() -> new DecCoin("uusd", new BigDecimal(java.math.BigInteger.ONE, -60_000_000)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DecCoin("uusd", new BigDecimal(java.math.BigInteger.ONE, Integer.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

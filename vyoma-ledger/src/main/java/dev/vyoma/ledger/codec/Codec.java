@@ -33,6 +33,16 @@ public final class Codec {
     /** Longest list or byte string decoded, guarding against hostile lengths. */
     public static final int MAX_LENGTH = 1 << 24;
 
+    /**
+     * The one scale a decimal is written with: every amount on the ledger carries 18 decimal places (as
+     * Cosmos' {@code DecCoin}). Any other scale is refused before a value is built, since a hostile scale
+     * (say −60,000,000) turns a few bytes into millions of digits the moment anything rescales it.
+     */
+    public static final int DECIMAL_SCALE = 18;
+
+    /** Longest unscaled value of a decimal, in bytes: 2^255 units of 10^-18, far beyond any supply. */
+    public static final int MAX_DECIMAL_BYTES = 32;
+
     private static final Map<Class<?>, RecordShape> SHAPES = new ConcurrentHashMap<>();
     private static final Map<Class<?>, Class<?>[]> VARIANTS = new ConcurrentHashMap<>();
 
@@ -179,6 +189,10 @@ public final class Codec {
         } else if (raw == BigDecimal.class) {
             return (out, v) -> {
                 BigDecimal d = (BigDecimal) v;
+                if (d.scale() != DECIMAL_SCALE) {
+                    throw new CodecException("decimal " + d + " has scale " + d.scale() + "; ledger decimals have "
+                            + DECIMAL_SCALE + " places");
+                }
                 out.i32(d.scale());
                 out.bytes(d.unscaledValue().toByteArray());
             };
@@ -351,8 +365,7 @@ public final class Codec {
         } else if (raw == BigInteger.class) {
             return in.bigInteger();
         } else if (raw == BigDecimal.class) {
-            int scale = in.i32();
-            return new BigDecimal(in.bigInteger(), scale);
+            return in.decimal();
         } else if (raw.isEnum()) {
             String name = in.string();
             for (Object c : raw.getEnumConstants()) {
@@ -529,6 +542,24 @@ public final class Codec {
             } catch (java.nio.charset.CharacterCodingException e) {
                 throw new CodecException("text is not valid UTF-8");
             }
+        }
+
+        /**
+         * A decimal: its scale, which must be {@link #DECIMAL_SCALE}, then an unscaled value of at most
+         * {@link #MAX_DECIMAL_BYTES}; both are checked before any arithmetic.
+         */
+        BigDecimal decimal() {
+            int scale = i32();
+            if (scale != DECIMAL_SCALE) {
+                throw new CodecException("decimal scale " + scale + "; ledger decimals have " + DECIMAL_SCALE);
+            }
+            int n = length();
+            if (n > MAX_DECIMAL_BYTES) {
+                throw new CodecException(
+                        "decimal of " + n + " bytes; the most a ledger decimal has is " + MAX_DECIMAL_BYTES);
+            }
+            pos -= 4;
+            return new BigDecimal(bigInteger(), scale);
         }
 
         /** A two's-complement integer in its shortest form, as {@link BigInteger#toByteArray()} writes it. */

@@ -144,6 +144,51 @@ class ApiTest {
         assertThat(ok.body().path("ok").asBoolean()).isTrue();
     }
 
+    /**
+     * The attack from the security review: an unsigned CreateBid whose price carries a decimal scale of
+     * -60,000,000, 398 bytes that once cost seconds of CPU and gigabytes to decode. Sixteen of them now get
+     * a 400 naming the scale, and the chain goes on committing.
+     */
+    @Test
+    void aPriceWithAHostileScaleIsRefusedBeforeItCostsAnything() throws Exception {
+        KeyPair k = key("alice");
+        java.math.BigDecimal price = new java.math.BigDecimal("1.5").setScale(18);
+        Tx tx = new Tx(
+                CHAIN,
+                k.publicKey(),
+                0,
+                new Coin("uvyo", 1_000),
+                List.of(new Msg.CreateBid(
+                        new dev.vyoma.ledger.market.OrderId(
+                                new dev.vyoma.ledger.deployment.GroupId(
+                                        new dev.vyoma.ledger.deployment.DeploymentId(k.address(), 1), 1),
+                                1),
+                        k.address(),
+                        new dev.vyoma.sdl.spec.DecCoin("uusd", price),
+                        new Coin("uvyo", 5))),
+                "");
+        byte[] wire = new SignedTx(tx, new Signature(new byte[64])).encode();
+        byte[] unscaled = price.unscaledValue().toByteArray();
+        java.nio.ByteBuffer pattern = java.nio.ByteBuffer.allocate(8 + unscaled.length);
+        byte[] needle = pattern.putInt(18).putInt(unscaled.length).put(unscaled).array();
+        int at = -1;
+        for (int i = 0; i + needle.length <= wire.length && at < 0; i++) {
+            if (Arrays.equals(wire, i, i + needle.length, needle, 0, needle.length)) {
+                at = i;
+            }
+        }
+        assertThat(at).as("the price's place in the encoding").isNotNegative();
+        java.nio.ByteBuffer.wrap(wire).putInt(at, -60_000_000);
+        byte[] body =
+                ("{\"tx\":\"" + Base64.getEncoder().encodeToString(wire) + "\"}").getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 16; i++) {
+            Answer r = post("/v1/txs", body);
+            assertThat(r.status()).as(r.body().toString()).isEqualTo(400);
+            assertThat(r.errorMessage()).contains("decimal scale -60000000");
+        }
+        assertHealthy();
+    }
+
     @Test
     void aTransactionIsCommittedAndCanBeLookedUp() throws Exception {
         SignedTx tx = nextSend(25);

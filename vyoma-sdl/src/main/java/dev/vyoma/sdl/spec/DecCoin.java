@@ -12,8 +12,19 @@ public record DecCoin(String denom, BigDecimal amount) {
     /** Decimal places every amount carries. */
     public static final int SCALE = 18;
 
+    /** Most digits before the decimal point: 10^40 is far beyond any supply, and keeps every amount small. */
+    public static final int MAX_INTEGER_DIGITS = 40;
+
+    /** Most decimal places accepted in an input; places past {@link #SCALE} must be zeros. */
+    public static final int MAX_INPUT_SCALE = 2 * SCALE;
+
     public DecCoin {
         Objects.requireNonNull(denom, "denom");
+        // Bounded before rescaling: a scale of -60,000,000 would otherwise expand into millions of digits.
+        if (amount.scale() > MAX_INPUT_SCALE || amount.precision() - (long) amount.scale() > MAX_INTEGER_DIGITS) {
+            throw new IllegalArgumentException("amount has more than " + MAX_INTEGER_DIGITS
+                    + " digits before the decimal point or more than " + MAX_INPUT_SCALE + " after it");
+        }
         amount = amount.setScale(SCALE, RoundingMode.UNNECESSARY);
     }
 
