@@ -5,6 +5,7 @@ import dev.vyoma.client.VyomaClient;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.stats.bench.StatsBench;
 import dev.vyoma.stats.capacity.CapacityPoller;
+import dev.vyoma.stats.capacity.PollPolicy;
 import dev.vyoma.stats.capacity.SnapshotStore;
 import dev.vyoma.stats.dashboard.Dashboard;
 import dev.vyoma.stats.index.IndexException;
@@ -109,6 +110,12 @@ final class StatsCommand implements Callable<Integer> {
                 defaultValue = "15m")
         String capacityInterval;
 
+        @Option(
+                names = "--poll-private-providers",
+                description = "Also poll providers whose host is loopback or a private address (devnets only: "
+                        + "anyone can register any host, and the indexer would contact it from inside its network).")
+        boolean pollPrivate;
+
         /** Follows until interrupted, or once to the head with {@code once}. */
         void run(StatsDb db, boolean once, PrintWriter err) throws Exception {
             Indexer indexer = new Indexer(db, new NodeSource(node));
@@ -119,7 +126,8 @@ final class StatsCommand implements Callable<Integer> {
                         new SnapshotStore(db),
                         gateway::status,
                         Clock.systemUTC(),
-                        duration(capacityInterval, "--capacity-interval"));
+                        duration(capacityInterval, "--capacity-interval"),
+                        pollPrivate ? PollPolicy.allowingPrivate() : PollPolicy.publicOnly());
             }
             long sleep = duration(interval, "--interval").toMillis();
             while (true) {
@@ -311,6 +319,12 @@ final class StatsCommand implements Callable<Integer> {
                 defaultValue = "15m")
         String capacityInterval;
 
+        @Option(
+                names = "--poll-private-providers",
+                description = "Also poll providers whose host is loopback or a private address (devnets only: "
+                        + "anyone can register any host, and the indexer would contact it from inside its network).")
+        boolean pollPrivate;
+
         @Override
         public Integer call() throws Exception {
             int colon = listen.lastIndexOf(':');
@@ -334,6 +348,7 @@ final class StatsCommand implements Callable<Integer> {
                         f.db = this.db;
                         f.interval = "1s";
                         f.capacityInterval = capacityInterval;
+                        f.pollPrivate = pollPrivate;
                         f.run(db, false, err);
                     } else {
                         Thread.currentThread().join();

@@ -69,10 +69,49 @@ class ProviderMessagesTest {
     }
 
     @Test
-    void hostWithTrailingSlashAndNoPortIsAccepted() {
+    void hostWithoutPortIsAccepted() {
         TestChain c = chain1();
-        c.ok(c.tx("p", create(c, "https://p.example.com/", List.of(), "", "")));
+        c.ok(c.tx("p", create(c, "https://p.example.com", List.of(), "", "")));
         assertThat(c.ledger.state().providers.contains(c.addr("p"))).isTrue();
+    }
+
+    /**
+     * The stats indexer and every tenant contact the registered host, so it is one canonical https://host[:port]:
+     * credentials, a query or a fragment (once used to make the indexer send requests of an attacker's
+     * choosing) and every second spelling of the same host are refused with the spelling to use.
+     */
+    @Test
+    void hostUrisHaveOneSpellingAndNothingElse() {
+        TestChain c = chain1();
+        java.util.Map<String, String> refused = java.util.Map.of(
+                "https://user:pw@p.example.com",
+                "credentials",
+                "https://p.example.com:8443?x=1",
+                "query",
+                "https://p.example.com#frag",
+                "fragment",
+                "https://p.example.com/",
+                "path",
+                "https://p.example.com/v1/status",
+                "path",
+                "https://P.Example.com",
+                "write the host URI as https://p.example.com",
+                "https://p.example.com:08443",
+                "write the host URI as https://p.example.com:8443",
+                "http://p.example.com",
+                "https://host[:port]",
+                "https://p.example.com:70000",
+                "host URI",
+                "https://" + "a".repeat(dev.vyoma.ledger.provider.HostUri.MAX_LENGTH),
+                "longer than");
+        refused.forEach((host, why) -> {
+            TxResult r = rejectedCharged(c, "p", ErrorCode.INVALID_PROVIDER, create(c, host, List.of(), "", ""));
+            assertThat(r.log()).as(host).contains(why);
+        });
+        assertThat(c.ledger.state().providers.contains(c.addr("p"))).isFalse();
+        String longest = "https://" + "a".repeat(dev.vyoma.ledger.provider.HostUri.MAX_LENGTH - "https://".length());
+        c.ok(c.tx("p", create(c, longest, List.of(), "", "")));
+        assertThat(c.ledger.state().providers.get(c.addr("p")).hostUri()).isEqualTo(longest);
     }
 
     @Test

@@ -7,8 +7,6 @@ import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.event.Event;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.sdl.spec.Attribute;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,18 +23,9 @@ public final class Providers {
 
     /** Null if the registration is well formed, else what to fix. */
     static String check(String hostUri, List<Attribute> attributes, String email, String website) {
-        try {
-            URI uri = new URI(hostUri);
-            if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                return "host URI must be https://host[:port], got " + hostUri;
-            }
-            if (uri.getRawPath() != null
-                    && !uri.getRawPath().isEmpty()
-                    && !uri.getRawPath().equals("/")) {
-                return "host URI must not have a path, got " + hostUri;
-            }
-        } catch (URISyntaxException e) {
-            return "host URI is not a URI: " + hostUri;
+        java.util.Optional<String> badHost = HostUri.problem(hostUri);
+        if (badHost.isPresent()) {
+            return badHost.get();
         }
         if (attributes.size() > MAX_ATTRIBUTES) {
             return "at most " + MAX_ATTRIBUTES + " attributes";

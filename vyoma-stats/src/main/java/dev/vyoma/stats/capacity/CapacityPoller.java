@@ -18,9 +18,11 @@ public final class CapacityPoller {
     private final StatusSource status;
     private final Clock clock;
     private final Duration interval;
+    private final PollPolicy policy;
     private long nextMillis = Long.MIN_VALUE;
 
-    public CapacityPoller(SnapshotStore store, StatusSource status, Clock clock, Duration interval) {
+    /** Polls only the hosts {@code policy} allows; the others get a failed snapshot saying why. */
+    public CapacityPoller(SnapshotStore store, StatusSource status, Clock clock, Duration interval, PollPolicy policy) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("the capacity interval must be positive, got " + interval);
         }
@@ -28,6 +30,7 @@ public final class CapacityPoller {
         this.status = status;
         this.clock = clock;
         this.interval = interval;
+        this.policy = policy;
     }
 
     /** Polls every registered provider if the interval has passed; returns how many were asked. */
@@ -41,6 +44,12 @@ public final class CapacityPoller {
         for (SnapshotStore.Registered p : store.registered()) {
             Address a = Address.parse(p.owner());
             CapacitySnapshot s;
+            java.util.Optional<String> refusal = policy.refusal(p.hostUri());
+            if (refusal.isPresent()) {
+                store.insert(CapacitySnapshot.failed(a, now, refusal.get()));
+                asked++;
+                continue;
+            }
             try {
                 s = CapacitySnapshot.fromStatus(a, now, status.status(a));
             } catch (Exception e) {
