@@ -400,6 +400,7 @@ final class DevnetCommand implements Callable<Integer> {
             }
         }
         if (Files.exists(file)) {
+            dev.vyoma.client.SecretFiles.restrict(file);
             return Files.readString(file).strip();
         }
         String token = dev.vyoma.client.LeaseToken.create(
@@ -423,7 +424,7 @@ final class DevnetCommand implements Callable<Integer> {
                 .readTree(r.body())
                 .path("key")
                 .asString();
-        Files.writeString(file, key + "\n");
+        dev.vyoma.client.SecretFiles.write(file, key + "\n");
         return key;
     }
 

@@ -527,14 +527,7 @@ final class MarketTxCommands {
             Path dir = options.client.home().resolve("certs");
             Path file = dir.resolve(key.address() + "-" + cert.serial() + ".pem");
             try {
-                Files.createDirectories(dir);
-                Files.writeString(file, cert.certPem() + cert.privateKeyPem());
-                try {
-                    Files.setPosixFilePermissions(
-                            file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException e) {
-                    // not POSIX
-                }
+                dev.vyoma.client.SecretFiles.write(file, cert.certPem() + cert.privateKeyPem());
             } catch (IOException e) {
                 throw new UserException("cannot write " + file + ": " + e.getMessage());
             }

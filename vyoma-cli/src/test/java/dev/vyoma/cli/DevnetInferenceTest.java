@@ -95,8 +95,11 @@ class DevnetInferenceTest {
                     .as("devnet started:\n%s", log)
                     .isTrue();
             String gateway = "http://127.0.0.1:" + (base + 20);
-            String key = Files.readString(home.resolve("inference").resolve("tenant-api-key"))
-                    .strip();
+            java.nio.file.Path keyFile = home.resolve("inference").resolve("tenant-api-key");
+            String key = Files.readString(keyFile).strip();
+            // The devnet's tenant API key spends its inference account: its owner alone reads it.
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+                    .isEqualTo("rw-------");
             synchronized (log) {
                 assertThat(log).contains(gateway + "/v1").contains(key);
             }

@@ -4,13 +4,11 @@ import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -55,6 +53,10 @@ public final class Keyring {
     static final int ARGON2_MEMORY_KIB = 64 * 1024;
 
     static final int ARGON2_ITERATIONS = 3;
+
+    /** Largest key file read: a key file is a few hundred bytes. */
+    static final int MAX_KEY_FILE_BYTES = 64 * 1024;
+
     static final int ARGON2_PARALLELISM = 1;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -211,7 +213,7 @@ public final class Keyring {
     }
 
     private byte[] decode(String name, JsonNode n, char[] passphrase) {
-        if (n.path("backend").asString().equals("test")) {
+        if (backend == Backend.TEST) {
             return HexFormat.of().parseHex(n.path("seed").asString());
         }
         return decrypt(name, n, passphrase);
@@ -307,12 +309,40 @@ public final class Keyring {
         }
     }
 
-    private static JsonNode read(Path f) throws IOException {
+    /**
+     * A key file of this keyring, checked before anything in it is used: a file is only what its backend
+     * says, and only the backend of the keyring it sits in. An unencrypted key copied into an encrypted keyring
+     * would otherwise be listed and unlocked with any passphrase.
+     */
+    private JsonNode read(Path f) throws IOException {
+        if (Files.size(f) > MAX_KEY_FILE_BYTES) {
+            throw new IllegalArgumentException(f + " is not a key file: larger than " + MAX_KEY_FILE_BYTES + " bytes");
+        }
+        JsonNode n;
         try {
-            return JSON.readTree(Files.readString(f));
+            n = JSON.readTree(Files.readString(f));
         } catch (JacksonException e) {
             throw new IllegalArgumentException(f + " is not a key file: " + e.getOriginalMessage());
         }
+        String expected = backend.name().toLowerCase(java.util.Locale.ROOT);
+        String found = n.path("backend").asString("");
+        if (!expected.equals(found)) {
+            throw new IllegalArgumentException(f + " is a key file of the " + (found.isEmpty() ? "unknown" : found)
+                    + " backend in the " + expected + " keyring; move it out of " + dir
+                    + (backend == Backend.FILE ? " and add the key with vyoma keys import, which encrypts it" : ""));
+        }
+        String fileName = f.getFileName().toString();
+        String name = fileName.substring(0, fileName.length() - ".key.json".length());
+        if (!name.equals(n.path("name").asString())) {
+            throw new IllegalArgumentException(
+                    f + " names the key " + n.path("name").asString() + "; a key file carries the name of its file");
+        }
+        try {
+            Address.parse(n.path("address").asString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(f + " is not a key file: its address is not valid");
+        }
+        return n;
     }
 
     private void write(Path file, Map<String, Object> content) throws IOException {
@@ -322,21 +352,6 @@ public final class Keyring {
         } catch (UnsupportedOperationException e) {
             // not POSIX
         }
-        Path tmp = Files.createTempFile(dir, ".new-", ".tmp");
-        try {
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not POSIX
-            }
-            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(content) + "\n");
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        SecretFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(content) + "\n");
     }
 }

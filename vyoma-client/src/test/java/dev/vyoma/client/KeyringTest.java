@@ -37,9 +37,9 @@ class KeyringTest {
         assertThatThrownBy(() -> ring.unlock("alice", "wrong passphrase".toCharArray()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("wrong passphrase for key alice");
-        // A file renamed under another name does not decrypt: the name is bound to the ciphertext.
+        // A file renamed under another name is refused: the name is in the file and bound to the ciphertext.
         Files.copy(file, home.resolve("keyring-file/mallory.key.json"));
-        assertThatThrownBy(() -> ring.unlock("mallory", PASS)).hasMessageContaining("wrong passphrase");
+        assertThatThrownBy(() -> ring.unlock("mallory", PASS)).hasMessageContaining("names the key alice");
         assertThatThrownBy(() -> ring.add("short", "1234".toCharArray())).hasMessageContaining("at least 8");
     }
 
@@ -73,5 +73,45 @@ class KeyringTest {
         Keyring.Entry dev = ring.add("dev", null);
         assertThat(ring.unlock("dev", null).address()).isEqualTo(dev.address());
         assertThat(Files.readString(home.resolve("keyring-test/dev.key.json"))).contains("\"seed\"");
+    }
+
+    /**
+     * An unencrypted key file copied into the encrypted keyring was listed as an encrypted key and unlocked
+     * with any passphrase. Now a file of another backend is refused, by name, wherever it is read.
+     */
+    @Test
+    void aKeyFileOfAnotherBackendIsRefused() throws Exception {
+        Keyring test = Keyring.open(home, Keyring.Backend.TEST);
+        test.add("plain", null);
+        Keyring encrypted = Keyring.open(home, Keyring.Backend.FILE);
+        encrypted.add("alice", PASS);
+        Files.copy(home.resolve("keyring-test/plain.key.json"), home.resolve("keyring-file/plain.key.json"));
+        assertThatThrownBy(() -> encrypted.unlock("plain", "any passphrase at all".toCharArray()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("plain.key.json is a key file of the test backend in the file keyring");
+        assertThatThrownBy(encrypted::list).hasMessageContaining("test backend in the file keyring");
+        assertThatThrownBy(() -> encrypted.show("plain")).hasMessageContaining("test backend");
+
+        Files.delete(home.resolve("keyring-file/plain.key.json"));
+        assertThat(encrypted.list()).extracting(Keyring.Entry::name).containsExactly("alice");
+        Files.copy(home.resolve("keyring-file/alice.key.json"), home.resolve("keyring-test/alice.key.json"));
+        assertThatThrownBy(() -> test.unlock("alice", PASS)).hasMessageContaining("file backend in the test keyring");
+    }
+
+    @Test
+    void secretFilesAreNeverReadableByOthers() throws Exception {
+        Path file = home.resolve("fresh/dir/api-key");
+        SecretFiles.write(file, "secret\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
+        SecretFiles.write(file, "replaced\n");
+        assertThat(Files.readString(file)).isEqualTo("replaced\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        try (var left = Files.list(file.getParent())) {
+            assertThat(left).containsExactly(file);
+        }
     }
 }
