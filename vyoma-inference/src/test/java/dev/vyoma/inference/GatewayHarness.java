@@ -2,6 +2,7 @@ package dev.vyoma.inference;
 
 import dev.vyoma.client.LeaseToken;
 import dev.vyoma.inference.api.Json;
+import dev.vyoma.inference.api.WorkerSecret;
 import dev.vyoma.inference.gateway.ApiKeys;
 import dev.vyoma.inference.gateway.Billing;
 import dev.vyoma.inference.gateway.InferenceGateway;
@@ -37,6 +38,9 @@ public final class GatewayHarness implements AutoCloseable {
     public final String base;
     public final KeyPair gatewayKey;
 
+    /** The in-process worker's secret, which the gateway sends it (null with a leaser). */
+    public final WorkerSecret workerSecret;
+
     public GatewayHarness(TestChain chain, Path dir, KeyPair gatewayKey, MarketLeaser leaser, List<ModelOffer> offers)
             throws Exception {
         this(chain, dir, gatewayKey, leaser, offers, 0);
@@ -48,13 +52,17 @@ public final class GatewayHarness implements AutoCloseable {
             throws Exception {
         this.gatewayKey = gatewayKey;
         engine = leaser == null ? new LlamaEngine(TestModels.tiny(), 256, 2, 2) : null;
-        worker = engine == null ? null : WorkerServer.start(engine, "tiny", Clock.systemUTC(), "127.0.0.1", 0, paceMs);
+        workerSecret = engine == null ? null : WorkerSecret.random(new SecureRandom());
+        worker = engine == null
+                ? null
+                : WorkerServer.start(engine, "tiny", Clock.systemUTC(), "127.0.0.1", 0, paceMs, workerSecret);
         log = new UsageLog(dir.resolve("usage.jsonl"));
         Billing billing = new Billing(chain.client, gatewayKey, log, line -> {});
         ApiKeys keys = new ApiKeys(dir.resolve("keys.json"), Clock.systemUTC(), new SecureRandom());
         InferenceGateway.Config config = new InferenceGateway.Config(
                 offers,
                 worker == null ? Map.of() : Map.of("tiny", List.of("http://127.0.0.1:" + worker.port())),
+                workerSecret,
                 Duration.ofHours(1),
                 4,
                 5_000,
@@ -95,6 +103,16 @@ public final class GatewayHarness implements AutoCloseable {
                         method,
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A token of the gateway's own key for the operator's endpoints. */
+    public String operatorToken() {
+        return LeaseToken.create(
+                gatewayKey,
+                gatewayKey.address(),
+                InferenceGateway.OPERATOR_SCOPE,
+                Duration.ofMinutes(1),
+                Instant.now());
     }
 
     /** A new API key of {@code owner} (through the endpoint). */

@@ -5,6 +5,7 @@ import dev.vyoma.inference.api.ApiError;
 import dev.vyoma.inference.api.CompletionRequest;
 import dev.vyoma.inference.api.Json;
 import dev.vyoma.inference.api.Sse;
+import dev.vyoma.inference.api.WorkerSecret;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import io.javalin.Javalin;
@@ -43,16 +44,21 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code vyoma inference serve}: the OpenAI-compatible API ({@code /v1/models}, {@code /v1/chat/completions},
  * {@code /v1/completions}), key management for account owners ({@code /v1/keys}, authenticated with a token
- * signed by the account's key), and each key's usage ({@code /v1/usage}). A supervisor checks every replica's
+ * signed by the account's key), each key's usage ({@code /v1/usage}), and for the operator alone the replicas
+ * ({@code /v1/replicas}, with a token signed by the gateway's own key). A supervisor checks every replica's
  * health each second, scales each model between its minimum and maximum, replaces replicas that died, and
  * settles what is owed on the ledger every few seconds. Every transaction the gateway sends goes through one
  * thread, so its account's sequence never races.
  */
 public final class InferenceGateway implements AutoCloseable {
-    /** What the gateway runs with. */
+    /**
+     * What the gateway runs with. {@code workers} are workers the operator runs itself, by model; they answer to
+     * {@code workersSecret} (null when there are none).
+     */
     public record Config(
             List<ModelOffer> models,
             Map<String, List<String>> workers,
+            WorkerSecret workersSecret,
             Duration settleEvery,
             double targetLoadPerReplica,
             double targetTtftMs,
@@ -77,6 +83,13 @@ public final class InferenceGateway implements AutoCloseable {
 
     /** What a token signed by an account owner must name to manage its keys (the token's lease field). */
     public static final String KEYS_SCOPE = "inference-keys";
+
+    /**
+     * What a token signed by the gateway's own key must name to read the operator's endpoints ({@code
+     * /v1/replicas}): the workers' addresses are the operator's alone, since the first step of getting tokens
+     * around the gateway is finding a worker.
+     */
+    public static final String OPERATOR_SCOPE = "inference-operator";
 
     private final Config config;
     private final Billing billing;
@@ -133,7 +146,7 @@ public final class InferenceGateway implements AutoCloseable {
                             config.scaleCoolDown().toMillis(),
                             config.idleBeforeScaleDown().toMillis()));
             for (String url : config.workers().getOrDefault(o.id(), List.of())) {
-                p.replicas.add(new Replica(o.id(), url, null, null));
+                p.replicas.add(new Replica(o.id(), url, config.workersSecret(), null, null));
             }
             pools.put(o.id(), p);
         }
@@ -191,6 +204,11 @@ public final class InferenceGateway implements AutoCloseable {
                         "model " + o.id() + " has no worker URL and the gateway leases nothing (no node key)");
             }
         }
+        boolean ownWorkers = config.workers().values().stream().anyMatch(l -> !l.isEmpty());
+        if (ownWorkers && config.workersSecret() == null) {
+            throw new IllegalArgumentException("workers given by URL need the secret they were started with ($"
+                    + WorkerSecret.ENV + "): they answer nothing else");
+        }
         InferenceGateway g = new InferenceGateway(config, billing, keys, leaser, clock, say, host, port);
         g.app.start();
         g.supervisor.scheduleWithFixedDelay(g::supervise, 0, 1, TimeUnit.SECONDS);
@@ -245,6 +263,7 @@ public final class InferenceGateway implements AutoCloseable {
     }
 
     private void replicas(Context ctx) {
+        operator(ctx);
         List<Object> out = new ArrayList<>();
         for (Pool p : pools.values()) {
             for (Replica r : p.replicas) {
@@ -341,6 +360,7 @@ public final class InferenceGateway implements AutoCloseable {
                         HttpRequest.newBuilder(URI.create(replica.baseUrl() + path))
                                 .timeout(Duration.ofMinutes(10))
                                 .header("Content-Type", "application/json")
+                                .header("Authorization", replica.secret().authorization())
                                 .POST(HttpRequest.BodyPublishers.ofString(ctx.body()))
                                 .build(),
                         HttpResponse.BodyHandlers.ofInputStream());
@@ -354,6 +374,13 @@ public final class InferenceGateway implements AutoCloseable {
             try {
                 if (res.statusCode() == 503) {
                     res.body().close();
+                    continue;
+                }
+                if (res.statusCode() == 401) {
+                    // The worker does not take this gateway's secret: it is not ours to use, whatever its health.
+                    res.body().close();
+                    replica.unreachable();
+                    say.accept("replica " + replica + " refused the gateway's secret; trying another");
                     continue;
                 }
                 if (res.statusCode() != 200) {
@@ -495,12 +522,13 @@ public final class InferenceGateway implements AutoCloseable {
         ctx.json(out);
     }
 
-    // ----- keys, for account owners -----
+    // ----- keys, for account owners; replicas, for the operator -----
 
-    private Address owner(Context ctx) {
+    /** The account a token signed for {@code scope} names, or the 401 that says why not. */
+    private Address signer(Context ctx, String scope, String what) {
         String auth = ctx.header("Authorization");
         if (auth == null || !auth.startsWith("Bearer ")) {
-            throw ApiError.unauthorized("key management needs a token signed by the account: use vyoma inference keys");
+            throw ApiError.unauthorized(what);
         }
         LeaseToken.Claims claims;
         try {
@@ -508,11 +536,24 @@ public final class InferenceGateway implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw ApiError.unauthorized("the account token does not verify: " + e.getMessage());
         }
-        // Only a token made for key management: a lease token the same account received as a provider is not one.
-        if (!KEYS_SCOPE.equals(claims.lease())) {
-            throw ApiError.unauthorized("the account token is for " + claims.lease() + ", not for " + KEYS_SCOPE);
+        // Only a token made for this purpose: a lease token the same account received as a provider is not one.
+        if (!scope.equals(claims.lease())) {
+            throw ApiError.unauthorized("the account token is for " + claims.lease() + ", not for " + scope);
         }
         return claims.owner();
+    }
+
+    private Address owner(Context ctx) {
+        return signer(ctx, KEYS_SCOPE, "key management needs a token signed by the account: use vyoma inference keys");
+    }
+
+    /** Only the gateway's own key may read what the operator sees. */
+    private void operator(Context ctx) {
+        String need = "the replicas are the operator's: send a token signed by the gateway's key " + billing.gateway()
+                + " for " + OPERATOR_SCOPE;
+        if (!billing.gateway().equals(signer(ctx, OPERATOR_SCOPE, need))) {
+            throw ApiError.unauthorized(need);
+        }
     }
 
     private void createKey(Context ctx) {

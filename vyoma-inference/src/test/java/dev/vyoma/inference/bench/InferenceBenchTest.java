@@ -34,7 +34,8 @@ class InferenceBenchTest {
                         new Msg.OpenInferenceAccount(
                                 alice.address(), gateway.address(), new Coin("uusd", 100_000_000)));
                 String key = h.newKey(alice, "{\"requests_per_minute\":1000000,\"max_concurrent\":64}");
-                InferenceBench.Result r = new InferenceBench("http://127.0.0.1:" + h.worker.port(), h.base, key, "tiny")
+                InferenceBench.Result r = new InferenceBench(
+                                "http://127.0.0.1:" + h.worker.port(), h.workerSecret, h.base, key, "tiny")
                         .run(new InferenceBench.Plan(20, 60, 4, Duration.ofSeconds(2), 64));
                 System.out.println("inference bench (short): " + Json.write(r.asMap()));
                 assertThat(r.errors()).isZero();

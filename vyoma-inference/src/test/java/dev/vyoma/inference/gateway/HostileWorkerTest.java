@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.vyoma.inference.Http;
 import dev.vyoma.inference.TestChain;
+import dev.vyoma.inference.api.WorkerSecret;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
@@ -68,6 +69,7 @@ class HostileWorkerTest {
                                         "tiny",
                                         List.of("http://127.0.0.1:"
                                                 + liar.getAddress().getPort())),
+                                WorkerSecret.random(new SecureRandom()),
                                 Duration.ofHours(1),
                                 4,
                                 5_000,
