@@ -372,6 +372,7 @@ final class DevnetCommand implements Callable<Integer> {
                         INFERENCE_MODEL, "vyoma/inference-worker:" + INFERENCE_MODEL, 200_000, 1_000_000, 256, 1, 2)),
                 Map.of(),
                 null,
+                dev.vyoma.inference.gateway.KeyLimits.DEFAULTS,
                 gatewayUrl.substring("http://".length()),
                 5,
                 new Coin("uusd", 5_000_000),

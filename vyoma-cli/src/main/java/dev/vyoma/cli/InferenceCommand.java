@@ -7,6 +7,7 @@ import dev.vyoma.inference.bench.InferenceBench;
 import dev.vyoma.inference.gateway.ApiKeys;
 import dev.vyoma.inference.gateway.Billing;
 import dev.vyoma.inference.gateway.InferenceGateway;
+import dev.vyoma.inference.gateway.KeyLimits;
 import dev.vyoma.inference.gateway.MarketLeaser;
 import dev.vyoma.inference.gateway.ModelOffer;
 import dev.vyoma.inference.gateway.UsageLog;
@@ -238,6 +239,7 @@ final class InferenceCommand implements Callable<Integer> {
                     offers,
                     urls,
                     workersSecret,
+                    KeyLimits.DEFAULTS,
                     listen,
                     settleSeconds,
                     coin(deposit),
@@ -267,6 +269,7 @@ final class InferenceCommand implements Callable<Integer> {
             List<ModelOffer> offers,
             Map<String, List<String>> workers,
             WorkerSecret workersSecret,
+            KeyLimits keyLimits,
             String listen,
             int settleSeconds,
             Coin deposit,
@@ -288,8 +291,7 @@ final class InferenceCommand implements Callable<Integer> {
                 5_000,
                 Duration.ofSeconds(30),
                 Duration.ofMinutes(10),
-                600,
-                16);
+                keyLimits);
         try {
             return InferenceGateway.start(
                     config,
@@ -630,6 +632,12 @@ final class InferenceCommand implements Callable<Integer> {
                         List.of(new ModelOffer("tiny", "vyoma/inference-worker:tiny", 200_000, 1_000_000, 256, 0, 1)),
                         Map.of("tiny", List.of(workerUrl)),
                         workerSecret,
+                        // A gateway of its own for the measurement: its one key may go as fast as the worker.
+                        new KeyLimits(
+                                KeyLimits.DEFAULT_REQUESTS_PER_MINUTE,
+                                KeyLimits.DEFAULT_MAX_CONCURRENT,
+                                100_000_000,
+                                1024),
                         "127.0.0.1:0",
                         5,
                         new Coin("uusd", 5_000_000),

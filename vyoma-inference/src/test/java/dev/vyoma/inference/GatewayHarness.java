@@ -6,6 +6,7 @@ import dev.vyoma.inference.api.WorkerSecret;
 import dev.vyoma.inference.gateway.ApiKeys;
 import dev.vyoma.inference.gateway.Billing;
 import dev.vyoma.inference.gateway.InferenceGateway;
+import dev.vyoma.inference.gateway.KeyLimits;
 import dev.vyoma.inference.gateway.MarketLeaser;
 import dev.vyoma.inference.gateway.ModelOffer;
 import dev.vyoma.inference.gateway.UsageLog;
@@ -50,6 +51,20 @@ public final class GatewayHarness implements AutoCloseable {
     public GatewayHarness(
             TestChain chain, Path dir, KeyPair gatewayKey, MarketLeaser leaser, List<ModelOffer> offers, long paceMs)
             throws Exception {
+        this(chain, dir, gatewayKey, leaser, offers, paceMs, KeyLimits.DEFAULTS, ApiKeys.MAX_KEYS);
+    }
+
+    /** As the others, with the keys' limits and the most keys the gateway keeps given. */
+    public GatewayHarness(
+            TestChain chain,
+            Path dir,
+            KeyPair gatewayKey,
+            MarketLeaser leaser,
+            List<ModelOffer> offers,
+            long paceMs,
+            KeyLimits keyLimits,
+            int maxKeys)
+            throws Exception {
         this.gatewayKey = gatewayKey;
         engine = leaser == null ? new LlamaEngine(TestModels.tiny(), 256, 2, 2) : null;
         workerSecret = engine == null ? null : WorkerSecret.random(new SecureRandom());
@@ -58,7 +73,7 @@ public final class GatewayHarness implements AutoCloseable {
                 : WorkerServer.start(engine, "tiny", Clock.systemUTC(), "127.0.0.1", 0, paceMs, workerSecret);
         log = new UsageLog(dir.resolve("usage.jsonl"));
         Billing billing = new Billing(chain.client, gatewayKey, log, line -> {});
-        ApiKeys keys = new ApiKeys(dir.resolve("keys.json"), Clock.systemUTC(), new SecureRandom());
+        ApiKeys keys = new ApiKeys(dir.resolve("keys.json"), Clock.systemUTC(), new SecureRandom(), maxKeys);
         InferenceGateway.Config config = new InferenceGateway.Config(
                 offers,
                 worker == null ? Map.of() : Map.of("tiny", List.of("http://127.0.0.1:" + worker.port())),
@@ -68,8 +83,7 @@ public final class GatewayHarness implements AutoCloseable {
                 5_000,
                 Duration.ofSeconds(5),
                 Duration.ofMinutes(10),
-                600,
-                16);
+                keyLimits);
         gateway = InferenceGateway.start(
                 config,
                 billing,

@@ -3,6 +3,7 @@ package dev.vyoma.inference.worker;
 import dev.vyoma.inference.api.ApiError;
 import dev.vyoma.inference.api.ChatTemplate;
 import dev.vyoma.inference.api.CompletionRequest;
+import dev.vyoma.inference.api.Edge;
 import dev.vyoma.inference.api.Json;
 import dev.vyoma.inference.api.Sse;
 import dev.vyoma.inference.api.Wire;
@@ -10,6 +11,7 @@ import dev.vyoma.inference.api.WorkerSecret;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson3;
 import java.time.Clock;
 import java.util.HexFormat;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,7 +58,7 @@ public final class WorkerServer implements AutoCloseable {
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson3(Json.MAPPER, false));
             cfg.startup.showJavalinBanner = false;
-            cfg.http.maxRequestSize = 2L * CompletionRequest.MAX_TEXT_BYTES;
+            cfg.http.maxRequestSize = CompletionRequest.MAX_BODY_BYTES;
             cfg.jetty.host = host;
             cfg.jetty.port = port;
             cfg.routes.get("/health", this::health);
@@ -70,6 +73,10 @@ public final class WorkerServer implements AutoCloseable {
             cfg.routes.post("/v1/completions", gatewayOnly(ctx -> complete(ctx, false)));
             cfg.routes.exception(
                     ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                ApiError a = ApiError.http(e.getStatus(), e.getMessage());
+                ctx.status(a.status()).json(a.body());
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 ApiError a = ApiError.server(
                         500, "the worker failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -77,7 +84,8 @@ public final class WorkerServer implements AutoCloseable {
             });
             cfg.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty()) {
-                    ctx.json(ApiError.invalid(null, "no such endpoint: " + ctx.method() + " " + ctx.path())
+                    ctx.json(ApiError.invalid(
+                                    null, "no such endpoint: " + ctx.method() + " " + Edge.shortened(ctx.path()))
                             .body());
                 }
             });
@@ -112,6 +120,7 @@ public final class WorkerServer implements AutoCloseable {
                 throw ApiError.unauthorized("this worker answers only the gateway that runs it;"
                         + " send requests to the gateway with an API key");
             }
+            Edge.query(ctx, Set.of());
             handler.handle(ctx);
         };
     }
@@ -135,6 +144,7 @@ public final class WorkerServer implements AutoCloseable {
     }
 
     private void health(Context ctx) {
+        Edge.query(ctx, Set.of());
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("status", "ok");
         h.put("model", modelId);
@@ -147,7 +157,8 @@ public final class WorkerServer implements AutoCloseable {
     }
 
     private void complete(Context ctx, boolean chat) throws Exception {
-        CompletionRequest r = CompletionRequest.parse(Json.object(ctx.body()), chat);
+        CompletionRequest r =
+                CompletionRequest.parse(Json.object(Edge.body(ctx, CompletionRequest.MAX_BODY_BYTES)), chat);
         if (!r.model().equals(modelId)) {
             throw ApiError.unknownModel(r.model(), List.of(modelId));
         }

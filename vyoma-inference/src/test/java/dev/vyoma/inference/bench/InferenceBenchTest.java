@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vyoma.inference.GatewayHarness;
 import dev.vyoma.inference.TestChain;
 import dev.vyoma.inference.api.Json;
+import dev.vyoma.inference.gateway.ApiKeys;
+import dev.vyoma.inference.gateway.KeyLimits;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
@@ -27,8 +29,17 @@ class InferenceBenchTest {
         try (TestChain chain = new TestChain(dir, "vyoma-bench-test", "gateway", "alice")) {
             KeyPair gateway = TestChain.key("gateway");
             KeyPair alice = TestChain.key("alice");
+            // The measurement's own gateway: its one key may go as fast as the worker.
+            KeyLimits unbounded = new KeyLimits(600, 16, 1_000_000, 64);
             try (GatewayHarness h = new GatewayHarness(
-                    chain, dir.resolve("gw"), gateway, null, List.of(GatewayHarness.tinyOffer(0, 1)))) {
+                    chain,
+                    dir.resolve("gw"),
+                    gateway,
+                    null,
+                    List.of(GatewayHarness.tinyOffer(0, 1)),
+                    0,
+                    unbounded,
+                    ApiKeys.MAX_KEYS)) {
                 chain.commit(
                         alice,
                         new Msg.OpenInferenceAccount(

@@ -175,14 +175,13 @@ class GatewayTest {
                         .statusCode())
                 .isEqualTo(404);
 
-        // An account with nothing in it, and none at all.
+        // An account with nothing in it, and none at all (which gets no key to begin with).
         KeyPair carol = TestChain.key("carol");
-        String carolKey = h.newKey(carol, null);
-        Http.Reply noAccount =
-                Http.post(chat, carolKey, "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-        assertThat(noAccount.status()).isEqualTo(402);
-        assertThat(noAccount.body().path("error").path("code").asString()).isEqualTo("insufficient_quota");
-        assertThat(noAccount.body().path("error").path("message").asString()).contains("vyoma tx inference open");
+        java.net.http.HttpResponse<String> noAccount = h.keys(carol, "POST", "/v1/keys", "{}");
+        assertThat(noAccount.statusCode()).isEqualTo(402);
+        JsonNode noAccountError = Json.MAPPER.readTree(noAccount.body()).path("error");
+        assertThat(noAccountError.path("code").asString()).isEqualTo("insufficient_quota");
+        assertThat(noAccountError.path("message").asString()).contains("vyoma tx inference open");
         KeyPair dave = TestChain.key("dave");
         chain.commit(dave, new Msg.OpenInferenceAccount(dave.address(), GATEWAY.address(), new Coin("uusd", 1)));
         chain.commit(dave, new Msg.CloseInferenceAccount(dave.address(), GATEWAY.address()));
