@@ -371,6 +371,8 @@ final class DevnetCommand implements Callable<Integer> {
                 List.of(new dev.vyoma.inference.gateway.ModelOffer(
                         INFERENCE_MODEL, "vyoma/inference-worker:" + INFERENCE_MODEL, 200_000, 1_000_000, 256, 1, 2)),
                 Map.of(),
+                null,
+                dev.vyoma.inference.gateway.KeyLimits.DEFAULTS,
                 gatewayUrl.substring("http://".length()),
                 5,
                 new Coin("uusd", 5_000_000),

@@ -2,10 +2,12 @@ package dev.vyoma.cli;
 
 import dev.vyoma.client.LeaseToken;
 import dev.vyoma.client.VyomaClient;
+import dev.vyoma.inference.api.WorkerSecret;
 import dev.vyoma.inference.bench.InferenceBench;
 import dev.vyoma.inference.gateway.ApiKeys;
 import dev.vyoma.inference.gateway.Billing;
 import dev.vyoma.inference.gateway.InferenceGateway;
+import dev.vyoma.inference.gateway.KeyLimits;
 import dev.vyoma.inference.gateway.MarketLeaser;
 import dev.vyoma.inference.gateway.ModelOffer;
 import dev.vyoma.inference.gateway.UsageLog;
@@ -173,7 +175,7 @@ final class InferenceCommand implements Callable<Integer> {
         @Option(
                 names = "--worker",
                 description = "Serve MODEL from a worker you run yourself: MODEL=URL (then nothing is leased for it"
-                        + " unless min > 0). Repeatable.")
+                        + " unless min > 0); give the gateway the worker's $VYOMA_WORKER_SECRET. Repeatable.")
         List<String> workers = new ArrayList<>();
 
         @Option(
@@ -219,9 +221,30 @@ final class InferenceCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             }
+            WorkerSecret workersSecret = null;
+            if (!urls.isEmpty()) {
+                try {
+                    workersSecret = WorkerSecret.parse(
+                            System.getenv().getOrDefault(WorkerSecret.ENV, "").strip());
+                } catch (IllegalArgumentException e) {
+                    throw new UserException("--worker: set $" + WorkerSecret.ENV
+                            + " to the secret your workers were started with: " + e.getMessage());
+                }
+            }
             PrintWriter out = spec.commandLine().getOut();
-            InferenceGateway g =
-                    start(chain, key, dir, offers, urls, listen, settleSeconds, coin(deposit), maxPrice, line -> {
+            InferenceGateway g = start(
+                    chain,
+                    key,
+                    dir,
+                    offers,
+                    urls,
+                    workersSecret,
+                    KeyLimits.DEFAULTS,
+                    listen,
+                    settleSeconds,
+                    coin(deposit),
+                    maxPrice,
+                    line -> {
                         out.println(line);
                         out.flush();
                     });
@@ -245,6 +268,8 @@ final class InferenceCommand implements Callable<Integer> {
             Path dir,
             List<ModelOffer> offers,
             Map<String, List<String>> workers,
+            WorkerSecret workersSecret,
+            KeyLimits keyLimits,
             String listen,
             int settleSeconds,
             Coin deposit,
@@ -260,13 +285,13 @@ final class InferenceCommand implements Callable<Integer> {
         InferenceGateway.Config config = new InferenceGateway.Config(
                 offers,
                 workers,
+                workersSecret,
                 Duration.ofSeconds(settleSeconds),
                 4,
                 5_000,
                 Duration.ofSeconds(30),
                 Duration.ofMinutes(10),
-                600,
-                16);
+                keyLimits);
         try {
             return InferenceGateway.start(
                     config,
@@ -580,6 +605,7 @@ final class InferenceCommand implements Callable<Integer> {
                 raft = s.getLocalPort();
             }
             PrintWriter out = spec.commandLine().getOut();
+            WorkerSecret workerSecret = WorkerSecret.random(new SecureRandom());
             try (Node node = Node.start(new Node.Config(
                             dir.resolve("node"),
                             "n0",
@@ -592,7 +618,8 @@ final class InferenceCommand implements Callable<Integer> {
                             Mempool.Limits.defaults()));
                     Api api = Api.start(node, "127.0.0.1", 0);
                     LlamaEngine engine = new LlamaEngine(file, 256, 2, threads);
-                    WorkerServer worker = WorkerServer.start(engine, "tiny", Clock.systemUTC(), "127.0.0.1", 0)) {
+                    WorkerServer worker =
+                            WorkerServer.start(engine, "tiny", Clock.systemUTC(), "127.0.0.1", 0, workerSecret)) {
                 while (!node.isLeader()) {
                     Thread.sleep(50);
                 }
@@ -604,6 +631,13 @@ final class InferenceCommand implements Callable<Integer> {
                         dir.resolve("gateway"),
                         List.of(new ModelOffer("tiny", "vyoma/inference-worker:tiny", 200_000, 1_000_000, 256, 0, 1)),
                         Map.of("tiny", List.of(workerUrl)),
+                        workerSecret,
+                        // A gateway of its own for the measurement: its one key may go as fast as the worker.
+                        new KeyLimits(
+                                KeyLimits.DEFAULT_REQUESTS_PER_MINUTE,
+                                KeyLimits.DEFAULT_MAX_CONCURRENT,
+                                100_000_000,
+                                1024),
                         "127.0.0.1:0",
                         5,
                         new Coin("uusd", 5_000_000),
@@ -639,7 +673,7 @@ final class InferenceCommand implements Callable<Integer> {
                                     HttpResponse.BodyHandlers.ofString());
                     String apiKey = JSON.readTree(k.body()).path("key").asString();
                     InferenceBench.Result r = new InferenceBench(
-                                    workerUrl, "http://127.0.0.1:" + g.port(), apiKey, "tiny")
+                                    workerUrl, workerSecret, "http://127.0.0.1:" + g.port(), apiKey, "tiny")
                             .run(new InferenceBench.Plan(
                                     Math.max(20, samples / 10), samples, clients, Duration.ofSeconds(seconds), 128));
                     Map<String, Object> m = new LinkedHashMap<>(r.asMap());

@@ -107,13 +107,14 @@ class DevnetInferenceTest {
             await().atMost(90, TimeUnit.SECONDS)
                     .pollInterval(1, TimeUnit.SECONDS)
                     .until(() -> {
+                        // The replicas' addresses are the operator's; the models list says how many are healthy.
                         JsonNode r = JSON.readTree(http.send(
-                                        HttpRequest.newBuilder(URI.create(gateway + "/v1/replicas"))
+                                        HttpRequest.newBuilder(URI.create(gateway + "/v1/models"))
                                                 .build(),
                                         HttpResponse.BodyHandlers.ofString())
                                 .body());
-                        return r.path("items").size() == 1
-                                && r.path("items").get(0).path("healthy").asBoolean();
+                        return r.path("data").size() == 1
+                                && r.path("data").get(0).path("replicas").asInt() == 1;
                     });
             HttpResponse<String> chat = http.send(
                     HttpRequest.newBuilder(URI.create(gateway + "/v1/chat/completions"))

@@ -2,9 +2,11 @@ package dev.vyoma.inference;
 
 import dev.vyoma.client.LeaseToken;
 import dev.vyoma.inference.api.Json;
+import dev.vyoma.inference.api.WorkerSecret;
 import dev.vyoma.inference.gateway.ApiKeys;
 import dev.vyoma.inference.gateway.Billing;
 import dev.vyoma.inference.gateway.InferenceGateway;
+import dev.vyoma.inference.gateway.KeyLimits;
 import dev.vyoma.inference.gateway.MarketLeaser;
 import dev.vyoma.inference.gateway.ModelOffer;
 import dev.vyoma.inference.gateway.UsageLog;
@@ -37,6 +39,9 @@ public final class GatewayHarness implements AutoCloseable {
     public final String base;
     public final KeyPair gatewayKey;
 
+    /** The in-process worker's secret, which the gateway sends it (null with a leaser). */
+    public final WorkerSecret workerSecret;
+
     public GatewayHarness(TestChain chain, Path dir, KeyPair gatewayKey, MarketLeaser leaser, List<ModelOffer> offers)
             throws Exception {
         this(chain, dir, gatewayKey, leaser, offers, 0);
@@ -46,22 +51,39 @@ public final class GatewayHarness implements AutoCloseable {
     public GatewayHarness(
             TestChain chain, Path dir, KeyPair gatewayKey, MarketLeaser leaser, List<ModelOffer> offers, long paceMs)
             throws Exception {
+        this(chain, dir, gatewayKey, leaser, offers, paceMs, KeyLimits.DEFAULTS, ApiKeys.MAX_KEYS);
+    }
+
+    /** As the others, with the keys' limits and the most keys the gateway keeps given. */
+    public GatewayHarness(
+            TestChain chain,
+            Path dir,
+            KeyPair gatewayKey,
+            MarketLeaser leaser,
+            List<ModelOffer> offers,
+            long paceMs,
+            KeyLimits keyLimits,
+            int maxKeys)
+            throws Exception {
         this.gatewayKey = gatewayKey;
         engine = leaser == null ? new LlamaEngine(TestModels.tiny(), 256, 2, 2) : null;
-        worker = engine == null ? null : WorkerServer.start(engine, "tiny", Clock.systemUTC(), "127.0.0.1", 0, paceMs);
+        workerSecret = engine == null ? null : WorkerSecret.random(new SecureRandom());
+        worker = engine == null
+                ? null
+                : WorkerServer.start(engine, "tiny", Clock.systemUTC(), "127.0.0.1", 0, paceMs, workerSecret);
         log = new UsageLog(dir.resolve("usage.jsonl"));
         Billing billing = new Billing(chain.client, gatewayKey, log, line -> {});
-        ApiKeys keys = new ApiKeys(dir.resolve("keys.json"), Clock.systemUTC(), new SecureRandom());
+        ApiKeys keys = new ApiKeys(dir.resolve("keys.json"), Clock.systemUTC(), new SecureRandom(), maxKeys);
         InferenceGateway.Config config = new InferenceGateway.Config(
                 offers,
                 worker == null ? Map.of() : Map.of("tiny", List.of("http://127.0.0.1:" + worker.port())),
+                workerSecret,
                 Duration.ofHours(1),
                 4,
                 5_000,
                 Duration.ofSeconds(5),
                 Duration.ofMinutes(10),
-                600,
-                16);
+                keyLimits);
         gateway = InferenceGateway.start(
                 config,
                 billing,
@@ -95,6 +117,16 @@ public final class GatewayHarness implements AutoCloseable {
                         method,
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A token of the gateway's own key for the operator's endpoints. */
+    public String operatorToken() {
+        return LeaseToken.create(
+                gatewayKey,
+                gatewayKey.address(),
+                InferenceGateway.OPERATOR_SCOPE,
+                Duration.ofMinutes(1),
+                Instant.now());
     }
 
     /** A new API key of {@code owner} (through the endpoint). */

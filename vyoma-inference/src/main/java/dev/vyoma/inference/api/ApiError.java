@@ -48,6 +48,26 @@ public final class ApiError extends RuntimeException {
         return new ApiError(400, "invalid_request_error", "invalid_request", param, message);
     }
 
+    /** A body over what the endpoint takes (413). */
+    public static ApiError tooLarge(int maxBytes) {
+        return new ApiError(
+                413,
+                "invalid_request_error",
+                "request_too_large",
+                null,
+                "the request body is over " + maxBytes + " bytes, the most this endpoint takes; send less");
+    }
+
+    /** What the web server itself refused (a status of its own, with its reason). */
+    public static ApiError http(int status, String reason) {
+        return new ApiError(
+                status,
+                status < 500 ? "invalid_request_error" : "server_error",
+                status < 500 ? "invalid_request" : "server_error",
+                null,
+                "the request was refused: " + reason);
+    }
+
     /** A body that is not JSON (400). */
     public static ApiError malformedJson(String detail) {
         return new ApiError(

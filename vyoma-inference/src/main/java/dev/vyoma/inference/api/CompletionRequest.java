@@ -3,14 +3,17 @@ package dev.vyoma.inference.api;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A {@code /v1/chat/completions} or {@code /v1/completions} request, read and checked: the model, either the
  * messages or the prompt, and the sampling fields the worker honours. Anything else OpenAI defines is accepted
  * and ignored, as llama.cpp's own server does; llama.cpp's own {@code ignore_eos} is honoured too (generate
- * exactly {@code max_tokens}).
+ * exactly {@code max_tokens}). Every field it keeps is bounded; the gateway passes on {@link #toJson}, this
+ * reading, never the client's bytes.
  */
 public record CompletionRequest(
         boolean chat,
@@ -27,8 +30,26 @@ public record CompletionRequest(
     /** Longest prompt or message list accepted, in bytes of text. */
     public static final int MAX_TEXT_BYTES = 1 << 20;
 
+    /** Largest request body, in bytes: the text at its longest, with room for JSON's escapes and the fields. */
+    public static final int MAX_BODY_BYTES = 2 * MAX_TEXT_BYTES;
+
     /** Most stop sequences, as OpenAI. */
     public static final int MAX_STOP = 4;
+
+    /** Longest stop sequence, in characters. */
+    public static final int MAX_STOP_CHARS = 256;
+
+    /** Most messages in a chat request. */
+    public static final int MAX_MESSAGES = 1024;
+
+    /** Most content parts in one message. */
+    public static final int MAX_CONTENT_PARTS = 64;
+
+    /** Longest model id, in characters. */
+    public static final int MAX_MODEL_CHARS = 128;
+
+    /** What a model id is made of (the same rule for the ids a gateway offers). */
+    public static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._:/-]{1," + MAX_MODEL_CHARS + "}");
 
     /** One chat message. */
     public record Message(String role, String content) {}
@@ -39,6 +60,12 @@ public record CompletionRequest(
         if (model == null || !model.isString() || model.asString().isBlank()) {
             throw ApiError.invalid("model", "model is required: the id of a model from GET /v1/models");
         }
+        if (!MODEL_ID.matcher(model.asString()).matches()) {
+            throw ApiError.invalid(
+                    "model",
+                    "model is 1–" + MAX_MODEL_CHARS + " letters, digits and ._:/-: the id of a model from GET"
+                            + " /v1/models");
+        }
         List<Message> messages = List.of();
         String prompt = null;
         long bytes = 0;
@@ -47,14 +74,23 @@ public record CompletionRequest(
             if (ms == null || !ms.isArray() || ms.isEmpty()) {
                 throw ApiError.invalid("messages", "messages is a non-empty array of {role, content}");
             }
+            if (ms.size() > MAX_MESSAGES) {
+                throw ApiError.invalid(
+                        "messages", "messages has " + ms.size() + " items; send at most " + MAX_MESSAGES);
+            }
             messages = new ArrayList<>();
             for (int i = 0; i < ms.size(); i++) {
                 JsonNode m = ms.get(i);
-                String role = m.path("role").asString("");
+                JsonNode roleNode = m.path("role");
+                String role = roleNode.isString() ? roleNode.asString() : "";
                 if (!List.of("system", "developer", "user", "assistant").contains(role)) {
                     throw ApiError.invalid(
                             "messages[" + i + "].role",
-                            "role is one of system, developer, user, assistant; got '" + role + "'");
+                            "role is one of system, developer, user, assistant; got "
+                                    + Edge.shortened(
+                                            roleNode.isString() || roleNode.isMissingNode()
+                                                    ? role
+                                                    : roleNode.toString()));
                 }
                 String content = content(m.get("content"), "messages[" + i + "].content");
                 bytes += content.getBytes(StandardCharsets.UTF_8).length;
@@ -86,25 +122,29 @@ public record CompletionRequest(
         double topP = number(body, "top_p", 1.0, 0, 1);
         Long seed = null;
         if (body.hasNonNull("seed")) {
-            if (!body.get("seed").isIntegralNumber()) {
-                throw ApiError.invalid("seed", "seed is a whole number");
+            if (!body.get("seed").isIntegralNumber() || !body.get("seed").canConvertToLong()) {
+                throw ApiError.invalid("seed", "seed is a whole number of at most 64 bits");
             }
             seed = body.get("seed").asLong();
         }
         List<String> stop = new ArrayList<>();
         JsonNode st = body.get("stop");
+        String stopRule =
+                "stop is a string or up to " + MAX_STOP + " strings, each 1–" + MAX_STOP_CHARS + " characters";
         if (st != null && !st.isNull()) {
+            List<JsonNode> given = new ArrayList<>();
             if (st.isString()) {
-                stop.add(st.asString());
+                given.add(st);
             } else if (st.isArray() && st.size() <= MAX_STOP) {
-                for (JsonNode s : st) {
-                    if (!s.isString()) {
-                        throw ApiError.invalid("stop", "stop is a string or up to 4 strings");
-                    }
-                    stop.add(s.asString());
-                }
+                st.forEach(given::add);
             } else {
-                throw ApiError.invalid("stop", "stop is a string or up to 4 strings");
+                throw ApiError.invalid("stop", stopRule);
+            }
+            for (JsonNode s : given) {
+                if (!s.isString() || s.asString().isEmpty() || s.asString().length() > MAX_STOP_CHARS) {
+                    throw ApiError.invalid("stop", stopRule);
+                }
+                stop.add(s.asString());
             }
         }
         JsonNode s = body.get("stream");
@@ -116,7 +156,7 @@ public record CompletionRequest(
             throw ApiError.invalid("ignore_eos", "ignore_eos is true or false");
         }
         JsonNode n = body.get("n");
-        if (n != null && !n.isNull() && n.asInt(0) != 1) {
+        if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.canConvertToInt() && n.asInt() == 1)) {
             throw ApiError.invalid("n", "only n = 1 is supported");
         }
         return new CompletionRequest(
@@ -138,13 +178,20 @@ public record CompletionRequest(
             return c.asString();
         }
         if (c != null && c.isArray()) {
+            if (c.size() > MAX_CONTENT_PARTS) {
+                throw ApiError.invalid(param, "content has " + c.size() + " parts; send at most " + MAX_CONTENT_PARTS);
+            }
             // Content parts: only text parts are understood.
             StringBuilder sb = new StringBuilder();
             for (JsonNode part : c) {
-                if (!part.path("type").asString("").equals("text")) {
+                if (!part.path("type").isString()
+                        || !part.path("type").asString().equals("text")) {
                     throw ApiError.invalid(param, "only text content parts are supported");
                 }
-                sb.append(part.path("text").asString(""));
+                if (!part.path("text").isString()) {
+                    throw ApiError.invalid(param, "a text content part's text is a string");
+                }
+                sb.append(part.path("text").asString());
             }
             return sb.toString();
         }
@@ -160,6 +207,33 @@ public record CompletionRequest(
             throw ApiError.invalid(field, field + " is a number from " + min + " to " + max);
         }
         return v.asDouble();
+    }
+
+    /** The request as this reading understood it, in its one spelling: what a gateway sends its worker. */
+    public ObjectNode toJson() {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("model", model);
+        if (chat) {
+            ArrayNode ms = o.putArray("messages");
+            for (Message m : messages) {
+                ms.addObject().put("role", m.role()).put("content", m.content());
+            }
+        } else {
+            o.put("prompt", prompt);
+        }
+        if (maxTokens != null) {
+            o.put("max_tokens", maxTokens);
+        }
+        o.put("temperature", temperature);
+        o.put("top_p", topP);
+        if (seed != null) {
+            o.put("seed", seed);
+        }
+        ArrayNode st = o.putArray("stop");
+        stop.forEach(st::add);
+        o.put("ignore_eos", ignoreEos);
+        o.put("stream", stream);
+        return o;
     }
 
     /**

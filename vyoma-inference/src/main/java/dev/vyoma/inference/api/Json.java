@@ -13,10 +13,10 @@ public final class Json {
     private Json() {}
 
     /** Parses a request body that must be a JSON object. */
-    public static ObjectNode object(String body) {
+    public static ObjectNode object(byte[] body) {
         JsonNode n;
         try {
-            n = MAPPER.readTree(body == null ? "" : body);
+            n = body.length == 0 ? null : MAPPER.readTree(body);
         } catch (JacksonException e) {
             String m = e.getOriginalMessage();
             throw ApiError.malformedJson(

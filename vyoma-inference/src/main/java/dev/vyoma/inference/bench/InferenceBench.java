@@ -1,6 +1,7 @@
 package dev.vyoma.inference.bench;
 
 import dev.vyoma.inference.api.Json;
+import dev.vyoma.inference.api.WorkerSecret;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,15 +84,21 @@ public final class InferenceBench {
             .build();
     private final String directUrl;
     private final String gatewayUrl;
-    private final String apiKey;
+    private final String directAuthorization;
+    private final String gatewayAuthorization;
     private final String model;
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong gatewayOk = new AtomicLong();
 
-    public InferenceBench(String directUrl, String gatewayUrl, String apiKey, String model) {
+    /**
+     * Measures the worker at {@code directUrl} (called with its gateway's {@code workerSecret}, as the gateway
+     * calls it) against the gateway at {@code gatewayUrl} (called with {@code apiKey}).
+     */
+    public InferenceBench(String directUrl, WorkerSecret workerSecret, String gatewayUrl, String apiKey, String model) {
         this.directUrl = directUrl;
         this.gatewayUrl = gatewayUrl;
-        this.apiKey = apiKey;
+        this.directAuthorization = workerSecret.authorization();
+        this.gatewayAuthorization = "Bearer " + apiKey;
         this.model = model;
     }
 
@@ -100,15 +107,13 @@ public final class InferenceBench {
                 + ",\"ignore_eos\":true}";
     }
 
-    /** One completion; its wall time in nanoseconds, or -1 on an error. */
-    private long call(String base, String key, String body) {
+    /** One completion with {@code authorization}; its wall time in nanoseconds, or -1 on an error. */
+    private long call(String base, String authorization, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/completions"))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
+                .header("Authorization", authorization)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            b.header("Authorization", "Bearer " + key);
-        }
         long t0 = System.nanoTime();
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -117,7 +122,7 @@ public final class InferenceBench {
                 errors.incrementAndGet();
                 return -1;
             }
-            if (key != null) {
+            if (authorization.equals(gatewayAuthorization)) {
                 gatewayOk.incrementAndGet();
             }
             return t;
@@ -131,19 +136,19 @@ public final class InferenceBench {
     public Result run(Plan plan) throws Exception {
         String one = body(1);
         for (int i = 0; i < plan.warmup(); i++) {
-            call(directUrl, null, one);
-            call(gatewayUrl, apiKey, one);
+            call(directUrl, directAuthorization, one);
+            call(gatewayUrl, gatewayAuthorization, one);
         }
         List<Long> direct = new ArrayList<>();
         List<Long> gateway = new ArrayList<>();
         for (int i = 0; i < plan.samples(); i++) {
             // Alternate which goes first, so neither always finds the worker warm.
             if (i % 2 == 0) {
-                add(direct, call(directUrl, null, one));
-                add(gateway, call(gatewayUrl, apiKey, one));
+                add(direct, call(directUrl, directAuthorization, one));
+                add(gateway, call(gatewayUrl, gatewayAuthorization, one));
             } else {
-                add(gateway, call(gatewayUrl, apiKey, one));
-                add(direct, call(directUrl, null, one));
+                add(gateway, call(gatewayUrl, gatewayAuthorization, one));
+                add(direct, call(directUrl, directAuthorization, one));
             }
         }
         Latency d = latency(direct);
@@ -153,10 +158,10 @@ public final class InferenceBench {
         Duration half = plan.throughputFor().dividedBy(2);
         double[] directRuns = new double[2];
         double[] gatewayRuns = new double[2];
-        directRuns[0] = throughput(directUrl, null, one, plan.clients(), half);
-        gatewayRuns[0] = throughput(gatewayUrl, apiKey, one, plan.clients(), half);
-        gatewayRuns[1] = throughput(gatewayUrl, apiKey, one, plan.clients(), half);
-        directRuns[1] = throughput(directUrl, null, one, plan.clients(), half);
+        directRuns[0] = throughput(directUrl, directAuthorization, one, plan.clients(), half);
+        gatewayRuns[0] = throughput(gatewayUrl, gatewayAuthorization, one, plan.clients(), half);
+        gatewayRuns[1] = throughput(gatewayUrl, gatewayAuthorization, one, plan.clients(), half);
+        directRuns[1] = throughput(directUrl, directAuthorization, one, plan.clients(), half);
         double directRps = (directRuns[0] + directRuns[1]) / 2;
         double gatewayRps = (gatewayRuns[0] + gatewayRuns[1]) / 2;
         double tokensPerSecond = tokensPerSecond(plan.tokensPerGeneration());
@@ -194,7 +199,8 @@ public final class InferenceBench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    private double throughput(String base, String key, String body, int clients, Duration time) throws Exception {
+    private double throughput(String base, String authorization, String body, int clients, Duration time)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong done = new AtomicLong();
@@ -203,7 +209,7 @@ public final class InferenceBench {
         for (int c = 0; c < clients; c++) {
             fs.add(pool.submit(() -> {
                 while (!stop.get()) {
-                    if (call(base, key, body) >= 0) {
+                    if (call(base, authorization, body) >= 0) {
                         done.incrementAndGet();
                     }
                 }
@@ -226,6 +232,7 @@ public final class InferenceBench {
             HttpRequest r = HttpRequest.newBuilder(URI.create(directUrl + "/v1/completions"))
                     .timeout(Duration.ofSeconds(120))
                     .header("Content-Type", "application/json")
+                    .header("Authorization", directAuthorization)
                     .POST(HttpRequest.BodyPublishers.ofString(body(tokens)))
                     .build();
             long t0 = System.nanoTime();

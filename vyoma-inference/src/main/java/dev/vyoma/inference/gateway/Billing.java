@@ -25,6 +25,9 @@ import tools.jackson.databind.JsonNode;
  * ledger charges is therefore covered, and a charge never exceeds a balance.
  */
 public final class Billing {
+    /** Least balance, in micro-units, an inference account holds for its owner to create API keys. */
+    public static final long MIN_BALANCE_MICRO_FOR_KEYS = 1;
+
     private final VyomaClient chain;
     private final KeyPair gateway;
     private final UsageLog log;
@@ -78,6 +81,27 @@ public final class Billing {
     private static boolean fits(Account a, long pico) {
         long have = Math.multiplyExact(a.balance, Inference.PICO_PER_MICRO);
         return a.open && a.carryPico + a.pendingPico + a.reservedPico + pico <= have;
+    }
+
+    /**
+     * Checks on the ledger, now, that {@code owner} has an open inference account with this gateway holding at
+     * least {@link #MIN_BALANCE_MICRO_FOR_KEYS}; refuses with 402 and how to open or fund one. Keys are for
+     * accounts that can pay: the gateway keeps nothing for anyone else.
+     */
+    public synchronized void requireFunded(Address owner) {
+        Account a = account(owner);
+        load(owner, a);
+        if (!a.open) {
+            throw ApiError.insufficientQuota("account " + owner + " has no open inference account with gateway "
+                    + gateway.address() + ", which API keys need; open one with: vyoma tx inference open "
+                    + gateway.address() + " AMOUNTuusd");
+        }
+        if (a.balance < MIN_BALANCE_MICRO_FOR_KEYS) {
+            throw ApiError.insufficientQuota("the inference account of " + owner + " with gateway "
+                    + gateway.address() + " holds " + a.balance + "uusd, which API keys need at least "
+                    + MIN_BALANCE_MICRO_FOR_KEYS + " of; deposit with: vyoma tx inference deposit "
+                    + gateway.address() + " AMOUNTuusd");
+        }
     }
 
     /** Holds back {@code pico} of {@code owner}'s balance, or refuses with 402 and what the account holds. */

@@ -3,17 +3,20 @@ package dev.vyoma.inference.gateway;
 import dev.vyoma.client.LeaseToken;
 import dev.vyoma.inference.api.ApiError;
 import dev.vyoma.inference.api.CompletionRequest;
+import dev.vyoma.inference.api.Edge;
 import dev.vyoma.inference.api.Json;
 import dev.vyoma.inference.api.Sse;
+import dev.vyoma.inference.api.WorkerSecret;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson3;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,29 +40,34 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code vyoma inference serve}: the OpenAI-compatible API ({@code /v1/models}, {@code /v1/chat/completions},
  * {@code /v1/completions}), key management for account owners ({@code /v1/keys}, authenticated with a token
- * signed by the account's key), and each key's usage ({@code /v1/usage}). A supervisor checks every replica's
+ * signed by the account's key), each key's usage ({@code /v1/usage}), and for the operator alone the replicas
+ * ({@code /v1/replicas}, with a token signed by the gateway's own key). A supervisor checks every replica's
  * health each second, scales each model between its minimum and maximum, replaces replicas that died, and
  * settles what is owed on the ledger every few seconds. Every transaction the gateway sends goes through one
  * thread, so its account's sequence never races.
  */
 public final class InferenceGateway implements AutoCloseable {
-    /** What the gateway runs with. */
+    /**
+     * What the gateway runs with. {@code workers} are workers the operator runs itself, by model; they answer to
+     * {@code workersSecret} (null when there are none).
+     */
     public record Config(
             List<ModelOffer> models,
             Map<String, List<String>> workers,
+            WorkerSecret workersSecret,
             Duration settleEvery,
             double targetLoadPerReplica,
             double targetTtftMs,
             Duration scaleCoolDown,
             Duration idleBeforeScaleDown,
-            int defaultRequestsPerMinute,
-            int defaultMaxConcurrent) {}
+            KeyLimits keyLimits) {}
 
     /** A model's replicas and how they scale. */
     private static final class Pool {
@@ -77,6 +85,33 @@ public final class InferenceGateway implements AutoCloseable {
 
     /** What a token signed by an account owner must name to manage its keys (the token's lease field). */
     public static final String KEYS_SCOPE = "inference-keys";
+
+    /**
+     * What a token signed by the gateway's own key must name to read the operator's endpoints ({@code
+     * /v1/replicas}): the workers' addresses are the operator's alone, since the first step of getting tokens
+     * around the gateway is finding a worker.
+     */
+    public static final String OPERATOR_SCOPE = "inference-operator";
+
+    /** Usage records {@code GET /v1/usage} returns when {@code limit} is not given. */
+    public static final int DEFAULT_USAGE_ITEMS = 1_000;
+
+    /** The most usage records one {@code GET /v1/usage} returns ({@code limit}'s largest value). */
+    public static final int MAX_USAGE_ITEMS = 10_000;
+
+    /** The most bytes of a worker's whole (not streamed) answer the gateway reads. */
+    public static final int MAX_WORKER_ANSWER_BYTES = 8 << 20;
+
+    /** The most bytes of a worker's refusal (an error object) the gateway reads and passes on. */
+    public static final int MAX_WORKER_ERROR_BYTES = 64 << 10;
+
+    /** The longest line of a worker's event stream the gateway reads (a chunk is one line). */
+    public static final int MAX_WORKER_STREAM_LINE_BYTES = 64 << 10;
+
+    private static final Set<String> NO_QUERY = Set.of();
+
+    /** What a worker writes before its first chunk: the prompt's tokens, as an SSE comment. */
+    private static final String PROMPT_TOKENS_NOTE = ": prompt_tokens=";
 
     private final Config config;
     private final Billing billing;
@@ -118,7 +153,7 @@ public final class InferenceGateway implements AutoCloseable {
         this.config = config;
         this.billing = billing;
         this.keys = keys;
-        this.limiter = new RateLimiter(clock);
+        this.limiter = new RateLimiter(clock, config.keyLimits());
         this.leaser = leaser;
         this.clock = clock;
         this.say = say;
@@ -133,14 +168,15 @@ public final class InferenceGateway implements AutoCloseable {
                             config.scaleCoolDown().toMillis(),
                             config.idleBeforeScaleDown().toMillis()));
             for (String url : config.workers().getOrDefault(o.id(), List.of())) {
-                p.replicas.add(new Replica(o.id(), url, null, null));
+                p.replicas.add(new Replica(o.id(), url, config.workersSecret(), null, null));
             }
             pools.put(o.id(), p);
         }
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson3(Json.MAPPER, false));
             cfg.startup.showJavalinBanner = false;
-            cfg.http.maxRequestSize = 2L * CompletionRequest.MAX_TEXT_BYTES;
+            // A backstop: each handler reads its body through Edge.body with its own, smaller or equal, cap.
+            cfg.http.maxRequestSize = CompletionRequest.MAX_BODY_BYTES;
             cfg.jetty.host = host;
             cfg.jetty.port = port;
             cfg.routes.get("/v1/models", this::models);
@@ -154,6 +190,10 @@ public final class InferenceGateway implements AutoCloseable {
             cfg.routes.get("/v1/replicas", this::replicas);
             cfg.routes.exception(
                     ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                ApiError a = ApiError.http(e.getStatus(), e.getMessage());
+                ctx.status(a.status()).json(a.body());
+            });
             cfg.routes.exception(
                     Exception.class,
                     (e, ctx) -> ctx.status(500)
@@ -164,7 +204,8 @@ public final class InferenceGateway implements AutoCloseable {
                                     .body()));
             cfg.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty()) {
-                    ctx.json(ApiError.invalid(null, "no such endpoint: " + ctx.method() + " " + ctx.path())
+                    ctx.json(ApiError.invalid(
+                                    null, "no such endpoint: " + ctx.method() + " " + Edge.shortened(ctx.path()))
                             .body());
                 }
             });
@@ -191,6 +232,11 @@ public final class InferenceGateway implements AutoCloseable {
                         "model " + o.id() + " has no worker URL and the gateway leases nothing (no node key)");
             }
         }
+        boolean ownWorkers = config.workers().values().stream().anyMatch(l -> !l.isEmpty());
+        if (ownWorkers && config.workersSecret() == null) {
+            throw new IllegalArgumentException("workers given by URL need the secret they were started with ($"
+                    + WorkerSecret.ENV + "): they answer nothing else");
+        }
         InferenceGateway g = new InferenceGateway(config, billing, keys, leaser, clock, say, host, port);
         g.app.start();
         g.supervisor.scheduleWithFixedDelay(g::supervise, 0, 1, TimeUnit.SECONDS);
@@ -214,6 +260,7 @@ public final class InferenceGateway implements AutoCloseable {
     // ----- the API -----
 
     private void models(Context ctx) {
+        Edge.query(ctx, NO_QUERY);
         List<Object> data = new ArrayList<>();
         for (Pool p : pools.values()) {
             ModelOffer o = p.offer;
@@ -238,6 +285,7 @@ public final class InferenceGateway implements AutoCloseable {
     }
 
     private void about(Context ctx) {
+        Edge.query(ctx, NO_QUERY);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("gateway", billing.gateway().toString());
         m.put("models", pools.keySet());
@@ -245,6 +293,8 @@ public final class InferenceGateway implements AutoCloseable {
     }
 
     private void replicas(Context ctx) {
+        Edge.query(ctx, NO_QUERY);
+        operator(ctx);
         List<Object> out = new ArrayList<>();
         for (Pool p : pools.values()) {
             for (Replica r : p.replicas) {
@@ -265,8 +315,9 @@ public final class InferenceGateway implements AutoCloseable {
     }
 
     private void complete(Context ctx, boolean chat) throws Exception {
+        Edge.query(ctx, NO_QUERY);
         ApiKeys.Key key = keys.authenticate(ctx.header("Authorization"));
-        ObjectNode body = Json.object(ctx.body());
+        ObjectNode body = Json.object(Edge.body(ctx, CompletionRequest.MAX_BODY_BYTES));
         CompletionRequest r = CompletionRequest.parse(body, chat);
         Pool pool = pools.get(r.model());
         if (pool == null) {
@@ -341,7 +392,8 @@ public final class InferenceGateway implements AutoCloseable {
                         HttpRequest.newBuilder(URI.create(replica.baseUrl() + path))
                                 .timeout(Duration.ofMinutes(10))
                                 .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(ctx.body()))
+                                .header("Authorization", replica.secret().authorization())
+                                .POST(HttpRequest.BodyPublishers.ofString(Json.write(r.toJson())))
                                 .build(),
                         HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
@@ -356,11 +408,15 @@ public final class InferenceGateway implements AutoCloseable {
                     res.body().close();
                     continue;
                 }
+                if (res.statusCode() == 401) {
+                    // The worker does not take this gateway's secret: it is not ours to use, whatever its health.
+                    res.body().close();
+                    replica.unreachable();
+                    say.accept("replica " + replica + " refused the gateway's secret; trying another");
+                    continue;
+                }
                 if (res.statusCode() != 200) {
-                    // The worker refused the request (context too long, …): its OpenAI error, nothing charged.
-                    ctx.status(res.statusCode())
-                            .contentType("application/json")
-                            .result(new String(res.body().readAllBytes(), StandardCharsets.UTF_8));
+                    relayRefusal(ctx, res, replica);
                     return null;
                 }
                 return r.stream() ? relayStream(ctx, res, replica, started) : relayWhole(ctx, res, replica, started);
@@ -370,21 +426,61 @@ public final class InferenceGateway implements AutoCloseable {
         }
     }
 
-    private long[] relayWhole(Context ctx, HttpResponse<InputStream> res, Replica replica, long started)
-            throws IOException {
+    /**
+     * The worker refused the request (context too long, …): its OpenAI error object passes on, and nothing is
+     * charged. Anything else a worker answers (not a client error, not an error object, too long) is its own
+     * failure, which the client sees as a 502.
+     */
+    private void relayRefusal(Context ctx, HttpResponse<InputStream> res, Replica replica) {
+        JsonNode error = null;
+        try (InputStream in = res.body()) {
+            byte[] b = in.readNBytes(MAX_WORKER_ERROR_BYTES + 1);
+            if (b.length <= MAX_WORKER_ERROR_BYTES) {
+                error = Json.MAPPER.readTree(b);
+            }
+        } catch (IOException | JacksonException e) {
+            error = null;
+        }
+        if (res.statusCode() < 400
+                || res.statusCode() >= 500
+                || error == null
+                || !error.path("error").isObject()) {
+            throw ApiError.server(
+                    502,
+                    "the replica of " + replica.model() + " failed the request (status " + res.statusCode()
+                            + "); it is not charged; retry");
+        }
+        ctx.status(res.statusCode()).contentType("application/json").result(Json.write(error));
+    }
+
+    private long[] relayWhole(Context ctx, HttpResponse<InputStream> res, Replica replica, long started) {
         byte[] body;
         try (InputStream in = res.body()) {
-            body = in.readAllBytes();
+            body = in.readNBytes(MAX_WORKER_ANSWER_BYTES + 1);
         } catch (IOException e) {
             replica.unreachable();
             throw ApiError.server(502, "the replica of " + replica.model() + " failed during the request; retry");
         }
+        JsonNode answer = null;
+        if (body.length <= MAX_WORKER_ANSWER_BYTES) {
+            try {
+                answer = Json.MAPPER.readTree(body);
+            } catch (JacksonException e) {
+                answer = null;
+            }
+        }
+        if (answer == null || !answer.isObject()) {
+            replica.unreachable();
+            throw ApiError.server(
+                    502, "the replica of " + replica.model() + " gave an answer that is not one; not charged; retry");
+        }
         replica.observeTtft((System.nanoTime() - started) / 1e6);
-        JsonNode usage = Json.MAPPER.readTree(body).path("usage");
+        JsonNode usage = answer.path("usage");
         ctx.status(200).contentType("application/json").result(body);
+        // A count that is not a number reads as -1, which the caller cuts to 0.
         return new long[] {
-            usage.path("prompt_tokens").asLong(),
-            usage.path("completion_tokens").asLong()
+            usage.path("prompt_tokens").asLong(-1),
+            usage.path("completion_tokens").asLong(-1)
         };
     }
 
@@ -395,14 +491,14 @@ public final class InferenceGateway implements AutoCloseable {
         long delivered = 0;
         boolean first = true;
         try (Sse sse = new Sse(ctx);
-                BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+                InputStream in = new BufferedInputStream(res.body())) {
             String line;
             try {
-                while ((line = in.readLine()) != null) {
-                    if (line.startsWith(": prompt_tokens=")) {
+                while ((line = readLine(in)) != null) {
+                    if (line.startsWith(PROMPT_TOKENS_NOTE)) {
                         // The worker's note for the gateway, not for the client.
-                        promptTokens = Long.parseLong(line.substring(": prompt_tokens=".length()));
-                        in.readLine();
+                        promptTokens = count(line.substring(PROMPT_TOKENS_NOTE.length()));
+                        readLine(in);
                         continue;
                     }
                     boolean token = false;
@@ -412,11 +508,16 @@ public final class InferenceGateway implements AutoCloseable {
                             first = false;
                         }
                         if (line.contains("\"usage\"")) {
-                            JsonNode u = Json.MAPPER.readTree(line.substring(6)).path("usage");
-                            if (u.isObject()) {
+                            JsonNode u;
+                            try {
+                                u = Json.MAPPER.readTree(line.substring(6)).path("usage");
+                            } catch (JacksonException e) {
+                                u = null;
+                            }
+                            if (u != null && u.isObject()) {
                                 usage = new long[] {
-                                    u.path("prompt_tokens").asLong(),
-                                    u.path("completion_tokens").asLong()
+                                    u.path("prompt_tokens").asLong(-1),
+                                    u.path("completion_tokens").asLong(-1)
                                 };
                             }
                         }
@@ -450,6 +551,36 @@ public final class InferenceGateway implements AutoCloseable {
         return usage;
     }
 
+    /** A count a worker wrote, or -1 if it is not a plain whole number. */
+    private static long count(String digits) {
+        if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Long.parseLong(digits);
+    }
+
+    /**
+     * One line of a worker's stream (without its end of line), or null at its end; a line longer than {@link
+     * #MAX_WORKER_STREAM_LINE_BYTES} is the worker failing, as a broken connection is.
+     */
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (line.size() >= MAX_WORKER_STREAM_LINE_BYTES) {
+                throw new IOException(
+                        "a line of the worker's stream is over " + MAX_WORKER_STREAM_LINE_BYTES + " bytes");
+            }
+            line.write(b);
+        }
+        if (b == -1 && line.size() == 0) {
+            return null;
+        }
+        byte[] bytes = line.toByteArray();
+        int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+    }
+
     /** The healthy replica with the least load not tried yet, or null. */
     private static Replica pick(Pool pool, Set<Replica> tried) {
         Replica best = null;
@@ -462,9 +593,10 @@ public final class InferenceGateway implements AutoCloseable {
     }
 
     private void usage(Context ctx) {
+        Edge.query(ctx, Set.of("limit"));
+        int limit = Edge.intParam(ctx, "limit", DEFAULT_USAGE_ITEMS, 1, MAX_USAGE_ITEMS);
         ApiKeys.Key key = keys.authenticate(ctx.header("Authorization"));
-        int limit = ctx.queryParam("limit") == null ? 1000 : Integer.parseInt(ctx.queryParam("limit"));
-        List<UsageRecord> mine = billing.usage(key.owner(), Math.max(1, Math.min(limit, 10_000)));
+        List<UsageRecord> mine = billing.usage(key.owner(), limit);
         List<Object> items = new ArrayList<>();
         Map<Long, String> hashes = new LinkedHashMap<>();
         for (UsageRecord u : mine) {
@@ -495,12 +627,13 @@ public final class InferenceGateway implements AutoCloseable {
         ctx.json(out);
     }
 
-    // ----- keys, for account owners -----
+    // ----- keys, for account owners; replicas, for the operator -----
 
-    private Address owner(Context ctx) {
+    /** The account a token signed for {@code scope} names, or the 401 that says why not. */
+    private Address signer(Context ctx, String scope, String what) {
         String auth = ctx.header("Authorization");
         if (auth == null || !auth.startsWith("Bearer ")) {
-            throw ApiError.unauthorized("key management needs a token signed by the account: use vyoma inference keys");
+            throw ApiError.unauthorized(what);
         }
         LeaseToken.Claims claims;
         try {
@@ -508,58 +641,61 @@ public final class InferenceGateway implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw ApiError.unauthorized("the account token does not verify: " + e.getMessage());
         }
-        // Only a token made for key management: a lease token the same account received as a provider is not one.
-        if (!KEYS_SCOPE.equals(claims.lease())) {
-            throw ApiError.unauthorized("the account token is for " + claims.lease() + ", not for " + KEYS_SCOPE);
+        // Only a token made for this purpose: a lease token the same account received as a provider is not one.
+        if (!scope.equals(claims.lease())) {
+            throw ApiError.unauthorized("the account token is for " + claims.lease() + ", not for " + scope);
         }
         return claims.owner();
     }
 
-    private void createKey(Context ctx) {
-        Address owner = owner(ctx);
-        JsonNode b = ctx.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.object(ctx.body());
-        ApiKeys.Created c;
-        try {
-            c = keys.create(
-                    owner,
-                    b.path("name").asString(""),
-                    b.path("requests_per_minute").asInt(config.defaultRequestsPerMinute()),
-                    b.path("max_concurrent").asInt(config.defaultMaxConcurrent()));
-        } catch (IllegalArgumentException e) {
-            throw ApiError.invalid(null, e.getMessage());
+    private Address owner(Context ctx) {
+        return signer(ctx, KEYS_SCOPE, "key management needs a token signed by the account: use vyoma inference keys");
+    }
+
+    /** Only the gateway's own key may read what the operator sees. */
+    private void operator(Context ctx) {
+        String need = "the replicas are the operator's: send a token signed by the gateway's key " + billing.gateway()
+                + " for " + OPERATOR_SCOPE;
+        if (!billing.gateway().equals(signer(ctx, OPERATOR_SCOPE, need))) {
+            throw ApiError.unauthorized(need);
         }
+    }
+
+    private void createKey(Context ctx) {
+        Edge.query(ctx, NO_QUERY);
+        Address owner = owner(ctx);
+        KeyRequest want = KeyRequest.parse(Edge.body(ctx, KeyRequest.MAX_BODY_BYTES), config.keyLimits());
+        billing.requireFunded(owner);
+        ApiKeys.Created c = keys.create(owner, want.name(), want.requestsPerMinute(), want.maxConcurrent());
         Map<String, Object> m = keyJson(c.key());
         m.put("key", c.secret());
         ctx.status(201).json(m);
     }
 
     private void listKeys(Context ctx) {
+        Edge.query(ctx, NO_QUERY);
         Address owner = owner(ctx);
-        ctx.json(Map.of(
-                "items",
-                keys.list(owner).stream().map(InferenceGateway::keyJson).toList()));
+        ctx.json(Map.of("items", keys.list(owner).stream().map(this::keyJson).toList()));
     }
 
     private void revokeKey(Context ctx) {
+        Edge.query(ctx, NO_QUERY);
+        String id = ApiKeys.id(ctx.pathParam("id"));
         Address owner = owner(ctx);
-        if (!keys.revoke(owner, ctx.pathParam("id"))) {
-            throw new ApiError(
-                    404,
-                    "invalid_request_error",
-                    "key_not_found",
-                    "id",
-                    "no key " + ctx.pathParam("id") + " of " + owner);
+        if (!keys.revoke(owner, id)) {
+            throw new ApiError(404, "invalid_request_error", "key_not_found", "id", "no key " + id + " of " + owner);
         }
-        ctx.json(Map.of("id", ctx.pathParam("id"), "revoked", true));
+        ctx.json(Map.of("id", id, "revoked", true));
     }
 
-    private static Map<String, Object> keyJson(ApiKeys.Key k) {
+    /** A key as its owner sees it: the limits shown are those it gets (the gateway's most, if it asked for more). */
+    private Map<String, Object> keyJson(ApiKeys.Key k) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", k.id());
         m.put("owner", k.owner().toString());
-        m.put("name", k.name());
-        m.put("requests_per_minute", k.requestsPerMinute());
-        m.put("max_concurrent", k.maxConcurrent());
+        m.put("name", k.name().value());
+        m.put("requests_per_minute", limiter.requestsPerMinute(k));
+        m.put("max_concurrent", limiter.maxConcurrent(k));
         m.put("created", k.createdMillis());
         m.put("revoked", k.revoked());
         return m;

@@ -1,5 +1,6 @@
 package dev.vyoma.inference.gateway;
 
+import dev.vyoma.inference.api.CompletionRequest;
 import java.math.BigDecimal;
 
 /**
@@ -15,8 +16,9 @@ public record ModelOffer(
         int minReplicas,
         int maxReplicas) {
     public ModelOffer {
-        if (id == null || !id.matches("[A-Za-z0-9._:/-]{1,128}")) {
-            throw new IllegalArgumentException("a model id is 1–128 letters, digits and ._:/-, got " + id);
+        if (id == null || !CompletionRequest.MODEL_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException(
+                    "a model id is 1–" + CompletionRequest.MAX_MODEL_CHARS + " letters, digits and ._:/-, got " + id);
         }
         if (inputMicroPerMillion < 0 || outputMicroPerMillion < 0) {
             throw new IllegalArgumentException("prices of " + id + " cannot be negative");

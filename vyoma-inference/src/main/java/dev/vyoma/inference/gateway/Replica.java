@@ -1,12 +1,14 @@
 package dev.vyoma.inference.gateway;
 
+import dev.vyoma.inference.api.WorkerSecret;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One running worker of a model: where it answers, the lease behind it (none for a worker the operator runs
- * itself), how many requests the gateway has on it, and its health as the gateway last saw it.
+ * One running worker of a model: where it answers, the secret it answers to, the lease behind it (none for a
+ * worker the operator runs itself), how many requests the gateway has on it, and its health as the gateway last
+ * saw it.
  */
 public final class Replica {
     /** Failed health checks after which a replica gets no requests. */
@@ -17,6 +19,7 @@ public final class Replica {
 
     private final String model;
     private final String baseUrl;
+    private final WorkerSecret secret;
     private final DeploymentId deployment;
     private final Address provider;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -24,9 +27,10 @@ public final class Replica {
     private volatile int workerQueued;
     private volatile double ttftMs = -1;
 
-    public Replica(String model, String baseUrl, DeploymentId deployment, Address provider) {
+    public Replica(String model, String baseUrl, WorkerSecret secret, DeploymentId deployment, Address provider) {
         this.model = model;
         this.baseUrl = baseUrl;
+        this.secret = secret;
         this.deployment = deployment;
         this.provider = provider;
     }
@@ -37,6 +41,11 @@ public final class Replica {
 
     public String baseUrl() {
         return baseUrl;
+    }
+
+    /** What the gateway sends with every request to it (it answers nothing else). */
+    WorkerSecret secret() {
+        return secret;
     }
 
     /** The deployment that leases it, or null for a worker given by URL. */

@@ -1,7 +1,9 @@
 package dev.vyoma.inference.worker;
 
+import dev.vyoma.inference.api.WorkerSecret;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -9,14 +11,24 @@ import java.util.concurrent.CountDownLatch;
  * {@code --model FILE.gguf [--name ID] [--port N] [--host H] [--context N] [--slots N] [--threads N] [--pace-ms N]}.
  * The port
  * defaults to {@code $PORT}, which the process runtime sets; the model id to the file's name without
- * {@code .gguf}, or {@code $MODEL_NAME}.
+ * {@code .gguf}, or {@code $MODEL_NAME}. The secret its gateway sends with every request is
+ * {@code $VYOMA_WORKER_SECRET} ({@link WorkerSecret#ENV}), which a leased worker gets from its manifest; without
+ * one the worker does not start.
  */
 public final class WorkerMain {
     private WorkerMain() {}
 
     /** Options as parsed from the command line. */
     public record Options(
-            Path model, String name, String host, int port, int context, int slots, int threads, int paceMs) {}
+            Path model,
+            String name,
+            String host,
+            int port,
+            int context,
+            int slots,
+            int threads,
+            int paceMs,
+            WorkerSecret secret) {}
 
     public static void main(String[] args) throws Exception {
         Options o;
@@ -33,7 +45,8 @@ public final class WorkerMain {
     /** Loads the model, serves it, and blocks until the process is stopped. */
     public static void run(Options o) throws InterruptedException {
         LlamaEngine engine = new LlamaEngine(o.model(), o.context(), o.slots(), o.threads());
-        WorkerServer server = WorkerServer.start(engine, o.name(), Clock.systemUTC(), o.host(), o.port(), o.paceMs());
+        WorkerServer server =
+                WorkerServer.start(engine, o.name(), Clock.systemUTC(), o.host(), o.port(), o.paceMs(), o.secret());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -46,13 +59,18 @@ public final class WorkerMain {
         stop.await();
     }
 
-    /** Reads the options; an {@link IllegalArgumentException} says what is wrong. */
+    /** Reads the options and this process's environment; an {@link IllegalArgumentException} says what is wrong. */
     public static Options parse(String[] args) {
+        return parse(args, System.getenv());
+    }
+
+    /** Reads the options and {@code env}; an {@link IllegalArgumentException} says what is wrong. */
+    public static Options parse(String[] args, Map<String, String> env) {
         Path model = null;
-        String name = System.getenv("MODEL_NAME");
+        String name = env.get("MODEL_NAME");
         String host = "127.0.0.1";
-        String envPort = System.getenv("PORT");
-        int port = envPort == null ? 0 : Integer.parseInt(envPort);
+        String envPort = env.get("PORT");
+        int port = envPort == null ? 0 : number("$PORT", envPort);
         int context = 256;
         int slots = 2;
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -87,7 +105,19 @@ public final class WorkerMain {
         if (slots < 1 || context < 8) {
             throw new IllegalArgumentException("--slots is at least 1 and --context at least 8");
         }
-        return new Options(model, name, host, port, context, slots, threads, paceMs);
+        String secret = env.get(WorkerSecret.ENV);
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalArgumentException("$" + WorkerSecret.ENV
+                    + " is not set: a worker answers only its gateway, with the secret the gateway gave it (a leased"
+                    + " worker gets it from its manifest; for your own worker, give both the same one)");
+        }
+        WorkerSecret workerSecret;
+        try {
+            workerSecret = WorkerSecret.parse(secret.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("$" + WorkerSecret.ENV + ": " + e.getMessage());
+        }
+        return new Options(model, name, host, port, context, slots, threads, paceMs, workerSecret);
     }
 
     private static int number(String option, String v) {

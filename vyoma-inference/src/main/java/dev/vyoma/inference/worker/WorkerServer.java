@@ -3,17 +3,23 @@ package dev.vyoma.inference.worker;
 import dev.vyoma.inference.api.ApiError;
 import dev.vyoma.inference.api.ChatTemplate;
 import dev.vyoma.inference.api.CompletionRequest;
+import dev.vyoma.inference.api.Edge;
 import dev.vyoma.inference.api.Json;
 import dev.vyoma.inference.api.Sse;
 import dev.vyoma.inference.api.Wire;
+import dev.vyoma.inference.api.WorkerSecret;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson3;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The worker's HTTP API: {@code GET /v1/models}, {@code POST /v1/chat/completions} and {@code /v1/completions}
  * (streamed or whole, usage always), {@code GET /health} with its load (running, queued) for the gateway.
  * Requests beyond the engine's slots wait in line; a prompt that cannot fit the context is refused before
- * any token is generated.
+ * any token is generated. Everything but {@code /health} answers only its gateway: a request without the
+ * worker's secret gets 401 before its body is read, since a worker meters nothing and anyone who finds its
+ * address would otherwise get tokens nobody pays for.
  */
 public final class WorkerServer implements AutoCloseable {
     /** Most requests waiting for a slot; beyond it the worker answers 503 so the gateway goes elsewhere. */
@@ -36,32 +44,39 @@ public final class WorkerServer implements AutoCloseable {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger served = new AtomicInteger();
     private final long paceMs;
+    private final WorkerSecret secret;
     private final Javalin app;
 
-    private WorkerServer(LlamaEngine engine, String modelId, Clock clock, String host, int port, long paceMs) {
+    private WorkerServer(
+            LlamaEngine engine, String modelId, Clock clock, String host, int port, long paceMs, WorkerSecret secret) {
         this.engine = engine;
         this.paceMs = paceMs;
+        this.secret = Objects.requireNonNull(secret, "a worker needs its gateway's secret");
         this.modelId = modelId;
         this.clock = clock;
         this.slots = new Semaphore(engine.slots(), true);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson3(Json.MAPPER, false));
             cfg.startup.showJavalinBanner = false;
-            cfg.http.maxRequestSize = 2L * CompletionRequest.MAX_TEXT_BYTES;
+            cfg.http.maxRequestSize = CompletionRequest.MAX_BODY_BYTES;
             cfg.jetty.host = host;
             cfg.jetty.port = port;
             cfg.routes.get("/health", this::health);
             cfg.routes.get(
                     "/v1/models",
-                    ctx -> ctx.json(Map.of(
+                    gatewayOnly(ctx -> ctx.json(Map.of(
                             "object",
                             "list",
                             "data",
-                            List.of(Wire.model(modelId, clock.millis() / 1000, "vyoma-worker")))));
-            cfg.routes.post("/v1/chat/completions", ctx -> complete(ctx, true));
-            cfg.routes.post("/v1/completions", ctx -> complete(ctx, false));
+                            List.of(Wire.model(modelId, clock.millis() / 1000, "vyoma-worker"))))));
+            cfg.routes.post("/v1/chat/completions", gatewayOnly(ctx -> complete(ctx, true)));
+            cfg.routes.post("/v1/completions", gatewayOnly(ctx -> complete(ctx, false)));
             cfg.routes.exception(
                     ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                ApiError a = ApiError.http(e.getStatus(), e.getMessage());
+                ctx.status(a.status()).json(a.body());
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 ApiError a = ApiError.server(
                         500, "the worker failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -69,28 +84,45 @@ public final class WorkerServer implements AutoCloseable {
             });
             cfg.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty()) {
-                    ctx.json(ApiError.invalid(null, "no such endpoint: " + ctx.method() + " " + ctx.path())
+                    ctx.json(ApiError.invalid(
+                                    null, "no such endpoint: " + ctx.method() + " " + Edge.shortened(ctx.path()))
                             .body());
                 }
             });
         });
     }
 
-    /** Serves {@code engine} as model {@code modelId} on {@code host:port} (0: a free port). */
-    public static WorkerServer start(LlamaEngine engine, String modelId, Clock clock, String host, int port) {
-        return start(engine, modelId, clock, host, port, 0);
+    /**
+     * Serves {@code engine} as model {@code modelId} on {@code host:port} (0: a free port) to the gateway that
+     * holds {@code secret}.
+     */
+    public static WorkerServer start(
+            LlamaEngine engine, String modelId, Clock clock, String host, int port, WorkerSecret secret) {
+        return start(engine, modelId, clock, host, port, 0, secret);
     }
 
     /**
-     * As {@link #start(LlamaEngine, String, Clock, String, int)}, generating at most one token per {@code paceMs}
+     * As {@link #start(LlamaEngine, String, Clock, String, int, WorkerSecret)}, generating at most one token per {@code paceMs}
      * (0: as fast as the model goes), which makes a tiny model stream as slowly as a large one on a busy GPU:
      * for demonstrations and failover tests.
      */
     public static WorkerServer start(
-            LlamaEngine engine, String modelId, Clock clock, String host, int port, long paceMs) {
-        WorkerServer s = new WorkerServer(engine, modelId, clock, host, port, paceMs);
+            LlamaEngine engine, String modelId, Clock clock, String host, int port, long paceMs, WorkerSecret secret) {
+        WorkerServer s = new WorkerServer(engine, modelId, clock, host, port, paceMs, secret);
         s.app.start();
         return s;
+    }
+
+    /** {@code handler}, for requests that carry the gateway's secret; 401 for any other, before any work. */
+    private Handler gatewayOnly(Handler handler) {
+        return ctx -> {
+            if (!secret.admits(ctx.header("Authorization"))) {
+                throw ApiError.unauthorized("this worker answers only the gateway that runs it;"
+                        + " send requests to the gateway with an API key");
+            }
+            Edge.query(ctx, Set.of());
+            handler.handle(ctx);
+        };
     }
 
     private void pace() {
@@ -112,6 +144,7 @@ public final class WorkerServer implements AutoCloseable {
     }
 
     private void health(Context ctx) {
+        Edge.query(ctx, Set.of());
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("status", "ok");
         h.put("model", modelId);
@@ -124,7 +157,8 @@ public final class WorkerServer implements AutoCloseable {
     }
 
     private void complete(Context ctx, boolean chat) throws Exception {
-        CompletionRequest r = CompletionRequest.parse(Json.object(ctx.body()), chat);
+        CompletionRequest r =
+                CompletionRequest.parse(Json.object(Edge.body(ctx, CompletionRequest.MAX_BODY_BYTES)), chat);
         if (!r.model().equals(modelId)) {
             throw ApiError.unknownModel(r.model(), List.of(modelId));
         }

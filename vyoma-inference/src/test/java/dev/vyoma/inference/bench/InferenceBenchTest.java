@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vyoma.inference.GatewayHarness;
 import dev.vyoma.inference.TestChain;
 import dev.vyoma.inference.api.Json;
+import dev.vyoma.inference.gateway.ApiKeys;
+import dev.vyoma.inference.gateway.KeyLimits;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
@@ -27,14 +29,24 @@ class InferenceBenchTest {
         try (TestChain chain = new TestChain(dir, "vyoma-bench-test", "gateway", "alice")) {
             KeyPair gateway = TestChain.key("gateway");
             KeyPair alice = TestChain.key("alice");
+            // The measurement's own gateway: its one key may go as fast as the worker.
+            KeyLimits unbounded = new KeyLimits(600, 16, 1_000_000, 64);
             try (GatewayHarness h = new GatewayHarness(
-                    chain, dir.resolve("gw"), gateway, null, List.of(GatewayHarness.tinyOffer(0, 1)))) {
+                    chain,
+                    dir.resolve("gw"),
+                    gateway,
+                    null,
+                    List.of(GatewayHarness.tinyOffer(0, 1)),
+                    0,
+                    unbounded,
+                    ApiKeys.MAX_KEYS)) {
                 chain.commit(
                         alice,
                         new Msg.OpenInferenceAccount(
                                 alice.address(), gateway.address(), new Coin("uusd", 100_000_000)));
                 String key = h.newKey(alice, "{\"requests_per_minute\":1000000,\"max_concurrent\":64}");
-                InferenceBench.Result r = new InferenceBench("http://127.0.0.1:" + h.worker.port(), h.base, key, "tiny")
+                InferenceBench.Result r = new InferenceBench(
+                                "http://127.0.0.1:" + h.worker.port(), h.workerSecret, h.base, key, "tiny")
                         .run(new InferenceBench.Plan(20, 60, 4, Duration.ofSeconds(2), 64));
                 System.out.println("inference bench (short): " + Json.write(r.asMap()));
                 assertThat(r.errors()).isZero();

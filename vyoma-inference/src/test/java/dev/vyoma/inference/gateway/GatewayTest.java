@@ -6,11 +6,13 @@ import dev.vyoma.inference.GatewayHarness;
 import dev.vyoma.inference.Http;
 import dev.vyoma.inference.TestChain;
 import dev.vyoma.inference.api.Json;
+import dev.vyoma.inference.api.WorkerSecret;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.inference.Inference;
 import dev.vyoma.ledger.tx.Msg;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +34,7 @@ class GatewayTest {
 
     @BeforeAll
     static void start() throws Exception {
-        chain = new TestChain(dir, "vyoma-gateway-test", "gateway", "alice", "bob", "carol", "dave", "erin");
+        chain = new TestChain(dir, "vyoma-gateway-test", "gateway", "alice", "bob", "carol", "dave", "erin", "frank");
         h = new GatewayHarness(chain, dir.resolve("gateway"), GATEWAY, null, List.of(GatewayHarness.tinyOffer(0, 1)));
     }
 
@@ -173,14 +175,13 @@ class GatewayTest {
                         .statusCode())
                 .isEqualTo(404);
 
-        // An account with nothing in it, and none at all.
+        // An account with nothing in it, and none at all (which gets no key to begin with).
         KeyPair carol = TestChain.key("carol");
-        String carolKey = h.newKey(carol, null);
-        Http.Reply noAccount =
-                Http.post(chat, carolKey, "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-        assertThat(noAccount.status()).isEqualTo(402);
-        assertThat(noAccount.body().path("error").path("code").asString()).isEqualTo("insufficient_quota");
-        assertThat(noAccount.body().path("error").path("message").asString()).contains("vyoma tx inference open");
+        java.net.http.HttpResponse<String> noAccount = h.keys(carol, "POST", "/v1/keys", "{}");
+        assertThat(noAccount.statusCode()).isEqualTo(402);
+        JsonNode noAccountError = Json.MAPPER.readTree(noAccount.body()).path("error");
+        assertThat(noAccountError.path("code").asString()).isEqualTo("insufficient_quota");
+        assertThat(noAccountError.path("message").asString()).contains("vyoma tx inference open");
         KeyPair dave = TestChain.key("dave");
         chain.commit(dave, new Msg.OpenInferenceAccount(dave.address(), GATEWAY.address(), new Coin("uusd", 1)));
         chain.commit(dave, new Msg.CloseInferenceAccount(dave.address(), GATEWAY.address()));
@@ -214,6 +215,77 @@ class GatewayTest {
         assertThat(third.status()).isEqualTo(429);
         assertThat(third.body().path("error").path("code").asString()).isEqualTo("rate_limit_exceeded");
         assertThat(third.body().path("error").path("message").asString()).contains("2 requests per minute");
+    }
+
+    @Test
+    void workersAnswerOnlyTheirGatewayAndTheirAddressesOnlyTheOperator() throws Exception {
+        KeyPair frank = TestChain.key("frank");
+        chain.commit(frank, new Msg.OpenInferenceAccount(frank.address(), GATEWAY.address(), new Coin("uusd", 1_000)));
+        String key = h.newKey(frank, null);
+        String replicas = h.base + "/v1/replicas";
+
+        // The worker addresses are not for anyone who asks: not without credentials, not for a customer's key, not
+        // for a token of the customer's account, not for another account's token made for the operator's scope.
+        assertThat(Http.get(replicas, null).status()).isEqualTo(401);
+        assertThat(Http.get(replicas, key).status()).isEqualTo(401);
+        String keysToken = dev.vyoma.client.LeaseToken.create(
+                frank,
+                GATEWAY.address(),
+                InferenceGateway.KEYS_SCOPE,
+                java.time.Duration.ofMinutes(1),
+                java.time.Instant.now());
+        assertThat(Http.get(replicas, keysToken).status()).isEqualTo(401);
+        String notTheOperator = dev.vyoma.client.LeaseToken.create(
+                frank,
+                GATEWAY.address(),
+                InferenceGateway.OPERATOR_SCOPE,
+                java.time.Duration.ofMinutes(1),
+                java.time.Instant.now());
+        Http.Reply refused = Http.get(replicas, notTheOperator);
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.text()).doesNotContain(Integer.toString(h.worker.port()));
+        Http.Reply listed = Http.get(replicas, h.operatorToken());
+        assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+        String worker = listed.body().path("items").get(0).path("url").asString();
+        assertThat(worker).isEqualTo("http://127.0.0.1:" + h.worker.port());
+
+        // Whoever learns the address anyway gets nothing from the worker without the gateway's secret.
+        int served = Http.get(worker + "/health", null).body().path("served").asInt();
+        String body = "{\"model\":\"tiny\",\"max_tokens\":5,\"prompt\":\"free tokens\"}";
+        String chatBody = "{\"model\":\"tiny\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String wrong = WorkerSecret.random(new SecureRandom()).hex();
+        String almost =
+                h.workerSecret.hex().substring(0, 63) + (h.workerSecret.hex().endsWith("0") ? "1" : "0");
+        for (String credential : java.util.Arrays.asList(null, wrong, almost, key)) {
+            Http.Reply direct = Http.post(worker + "/v1/completions", credential, body);
+            assertThat(direct.status()).as(direct.text()).isEqualTo(401);
+            assertThat(direct.body().path("error").path("code").asString()).isEqualTo("invalid_api_key");
+            assertThat(Http.post(worker + "/v1/chat/completions", credential, chatBody)
+                            .status())
+                    .isEqualTo(401);
+            assertThat(Http.get(worker + "/v1/models", credential).status()).isEqualTo(401);
+        }
+        assertThat(Http.get(worker + "/health", null).body().path("served").asInt())
+                .as("the worker generated nothing for them")
+                .isEqualTo(served);
+
+        // Through the gateway the same request is served, and billed.
+        Http.Reply paid = Http.post(h.base + "/v1/completions", key, body);
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+        JsonNode usage = paid.body().path("usage");
+        assertThat(Http.get(worker + "/health", null).body().path("served").asInt())
+                .isEqualTo(served + 1);
+        assertThat(h.gateway.settleNow()).isPositive();
+        JsonNode charge = chain.client
+                .getJson("/v1/inference/charges/" + frank.address() + "/" + GATEWAY.address())
+                .orElseThrow()
+                .path("items")
+                .get(0);
+        assertThat(charge.path("requests").asLong()).isEqualTo(1);
+        assertThat(charge.path("inputTokens").asLong())
+                .isEqualTo(usage.path("prompt_tokens").asLong());
+        assertThat(charge.path("outputTokens").asLong())
+                .isEqualTo(usage.path("completion_tokens").asLong());
     }
 
     @Test

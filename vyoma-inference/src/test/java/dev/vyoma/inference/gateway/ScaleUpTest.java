@@ -110,6 +110,21 @@ class ScaleUpTest {
                                     .path("served")
                                     .asInt())
                             .isPositive();
+                    // A leased worker, reached at the port its provider forwards, answers only this gateway: the
+                    // secret came to it in the lease's manifest.
+                    for (Replica r : h.gateway.replicas("tiny")) {
+                        Http.Reply direct = Http.post(
+                                r.baseUrl() + "/v1/completions",
+                                null,
+                                "{\"model\":\"tiny\",\"prompt\":\"free\",\"max_tokens\":5}");
+                        assertThat(direct.status()).as(direct.text()).isEqualTo(401);
+                        assertThat(Http.post(
+                                                r.baseUrl() + "/v1/completions",
+                                                key,
+                                                "{\"model\":\"tiny\",\"prompt\":\"free\",\"max_tokens\":5}")
+                                        .status())
+                                .isEqualTo(401);
+                    }
                     clients.shutdown();
                     h.gateway.releaseAll();
                 }

@@ -1,0 +1,85 @@
+package dev.vyoma.inference.api;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reading a request at the edge, for the gateway's and the worker's handlers alike: the body up to a route's
+ * cap, and the query string checked against what a route takes, so that every value behind the edge is already
+ * bounded and typed. A bad value is an {@link ApiError} (4xx) whose message says what to send instead.
+ */
+public final class Edge {
+    private Edge() {}
+
+    /**
+     * The body, at most {@code maxBytes}: refused with 413 from its declared length before reading, or once
+     * reading passes the cap (a body sent without a length).
+     */
+    public static byte[] body(Context ctx, int maxBytes) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBytes) {
+            throw ApiError.tooLarge(maxBytes);
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] b = in.readNBytes(maxBytes + 1);
+            if (b.length > maxBytes) {
+                throw ApiError.tooLarge(maxBytes);
+            }
+            return b;
+        } catch (IOException e) {
+            throw ApiError.invalid(
+                    null, "the request body could not be read (" + e.getClass().getSimpleName() + "); send it again");
+        }
+    }
+
+    /**
+     * Refuses any query parameter other than {@code allowed}, and any given twice: a misspelt or repeated
+     * parameter is a mistake to point out, not something to guess at.
+     */
+    public static void query(Context ctx, Set<String> allowed) {
+        for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
+            if (!allowed.contains(e.getKey())) {
+                throw ApiError.invalid(
+                        e.getKey(),
+                        allowed.isEmpty()
+                                ? ctx.path() + " takes no query parameters; remove ?" + shortened(e.getKey())
+                                : "unknown query parameter " + shortened(e.getKey()) + "; " + ctx.path() + " takes "
+                                        + String.join(", ", allowed));
+            }
+            if (e.getValue().size() > 1) {
+                throw ApiError.invalid(
+                        e.getKey(), e.getKey() + " is given " + e.getValue().size() + " times; give it once");
+            }
+        }
+    }
+
+    /**
+     * The whole-number query parameter {@code name} in {@code [min, max]}, or {@code dflt} when it is absent; the
+     * caller has checked the parameter set with {@link #query}.
+     */
+    public static int intParam(Context ctx, String name, int dflt, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return dflt;
+        }
+        String need = name + " is a whole number from " + min + " to " + max + ", got " + shortened(v);
+        // Digits only, and few enough that the number cannot overflow: no sign, no spaces, no exponent.
+        if (v.isEmpty() || v.length() > 10 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw ApiError.invalid(name, need);
+        }
+        long n = Long.parseLong(v);
+        if (n < min || n > max) {
+            throw ApiError.invalid(name, need);
+        }
+        return (int) n;
+    }
+
+    /** A value as an error message may quote it: at most 40 characters. */
+    public static String shortened(String v) {
+        return v.length() <= 40 ? "'" + v + "'" : "'" + v.substring(0, 40) + "…'";
+    }
+}
