@@ -46,6 +46,9 @@ public final class Api implements AutoCloseable {
     /** Most transactions in one batch request. */
     public static final int MAX_BATCH = 1_000;
 
+    /** Where a subscription's parsed parameters wait between the check and the stream. */
+    private static final String SUBSCRIPTION = "vyoma.subscription";
+
     private final Node node;
     private final JsonMapper json = ApiJson.mapper();
     private final Javalin app;
@@ -75,25 +78,19 @@ public final class Api implements AutoCloseable {
                     throw new HttpResponseException(
                             406, "/v1/events is a Server-Sent Events stream: send Accept: text/event-stream");
                 }
+                // Parsed before the stream starts, so a bad parameter is a 400 rather than an event.
+                ctx.attribute(
+                        SUBSCRIPTION,
+                        QueryRoutes.parsed(() -> EventStream.request(
+                                ctx.header("Last-Event-ID"),
+                                ctx.queryParam("from"),
+                                ctx.queryParam("types"),
+                                node.blocks().latestHeight())));
             });
             new QueryRoutes(node).register(cfg.routes);
             cfg.routes.sse("/v1/events", client -> {
-                io.javalin.http.Context c = client.ctx();
-                EventStream.Position start;
-                try {
-                    start = EventStream.position(
-                            c.header("Last-Event-ID"),
-                            c.queryParam("from"),
-                            node.blocks().latestHeight());
-                } catch (IllegalArgumentException e) {
-                    client.sendEvent("error", json.writeValueAsString(ApiJson.error(null, e.getMessage())), "");
-                    client.close();
-                    return;
-                }
-                String types = c.queryParam("types");
-                java.util.Set<String> only =
-                        types == null || types.isBlank() ? java.util.Set.of() : java.util.Set.of(types.split(","));
-                events.serve(client, start, only);
+                EventStream.Request request = client.ctx().attribute(SUBSCRIPTION);
+                events.serve(client, request.start(), request.types());
             });
             cfg.routes.get("/v1/params", ctx -> ctx.json(node.query(LedgerState::params)));
             cfg.routes.get(
@@ -167,6 +164,17 @@ public final class Api implements AutoCloseable {
     }
 
     private void submit(Context ctx) {
+        // Every parameter is read before the transaction is admitted: a refusal leaves nothing behind.
+        String wait = ctx.queryParam("wait");
+        boolean waiting = wait != null && !wait.isEmpty();
+        if (waiting && !wait.equals("commit")) {
+            fail(ctx, 400, null, "wait must be commit (or absent), got " + dev.vyoma.ledger.WholeNumber.shown(wait));
+            return;
+        }
+        String t = ctx.queryParam("timeout");
+        Duration timeout = t == null
+                ? Duration.ofSeconds(30)
+                : Duration.ofSeconds(QueryRoutes.number(t, "timeout (seconds)", 1, MAX_WAIT.toSeconds()));
         JsonNode body;
         try {
             body = json.readTree(ctx.bodyAsBytes());
@@ -208,24 +216,9 @@ public final class Api implements AutoCloseable {
         if (forwarder != null) {
             forwarder.nudge();
         }
-        String wait = ctx.queryParam("wait");
-        if (wait == null || wait.isEmpty()) {
+        if (!waiting) {
             ctx.status(202).json(Map.of("hash", tx.hashHex(), "status", "pending"));
             return;
-        }
-        if (!wait.equals("commit")) {
-            fail(ctx, 400, null, "wait must be commit (or absent), got " + wait);
-            return;
-        }
-        Duration timeout = Duration.ofSeconds(30);
-        String t = ctx.queryParam("timeout");
-        if (t != null) {
-            try {
-                timeout = Duration.ofSeconds(Math.clamp(Long.parseLong(t), 1, MAX_WAIT.toSeconds()));
-            } catch (NumberFormatException e) {
-                fail(ctx, 400, null, "timeout is a number of seconds, got " + t);
-                return;
-            }
         }
         // The answer waits without holding a server thread: thousands of clients can wait at once.
         Duration waited = timeout;
@@ -308,9 +301,14 @@ public final class Api implements AutoCloseable {
     }
 
     private void tx(Context ctx) {
-        String hash = ctx.pathParam("hash").toLowerCase(java.util.Locale.ROOT);
+        // One spelling: lower-case hex, as the node writes hashes.
+        String hash = ctx.pathParam("hash");
         if (!hash.matches("[0-9a-f]{64}")) {
-            fail(ctx, 400, null, "a transaction hash is 64 hex digits, got " + ctx.pathParam("hash"));
+            fail(
+                    ctx,
+                    400,
+                    null,
+                    "a transaction hash is 64 lower-case hex digits, got " + dev.vyoma.ledger.WholeNumber.shown(hash));
             return;
         }
         Optional<BlockStore.TxLocation> at = node.blocks().tx(hash);
@@ -325,14 +323,10 @@ public final class Api implements AutoCloseable {
 
     private static long height(String text) {
         try {
-            long h = Long.parseLong(text);
-            if (h >= 1) {
-                return h;
-            }
-        } catch (NumberFormatException e) {
-            // below
+            return dev.vyoma.ledger.WholeNumber.parse(text, "height", 1, Long.MAX_VALUE);
+        } catch (IllegalArgumentException e) {
+            throw new HttpResponseException(400, e.getMessage() + " (or latest)");
         }
-        throw new HttpResponseException(400, "a height is a whole number from 1, or latest; got " + text);
     }
 
     private void block(Context ctx, long height) {

@@ -40,34 +40,55 @@ final class EventStream {
     /** Where to start: {@code height} and the last index already seen there (-1: none). */
     record Position(long height, int seen) {}
 
-    /** Reads the start from {@code Last-Event-ID} (resume) or {@code ?from=H}; the next block by default. */
+    /** What a subscriber asked for: where to start, and the event types to keep (empty: all). */
+    record Request(Position start, Set<String> types) {}
+
+    /** The name of every event type, as streams name them. */
+    static final Set<String> TYPES = java.util.Arrays.stream(Event.class.getPermittedSubclasses())
+            .map(Class::getSimpleName)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    /**
+     * Parses a subscription: the start from {@code Last-Event-ID} (resume) or {@code ?from=H} (the next block by
+     * default), and {@code ?types=A,B}, each a known event type. An {@link IllegalArgumentException} says what is
+     * wrong; every number has its one canonical spelling.
+     */
+    static Request request(String lastEventId, String from, String types, long latest) {
+        return new Request(position(lastEventId, from, latest), types(types));
+    }
+
     static Position position(String lastEventId, String from, long latest) {
-        if (lastEventId != null && !lastEventId.isBlank()) {
-            int colon = lastEventId.indexOf(':');
-            try {
-                long h = Long.parseLong(lastEventId.substring(0, colon));
-                int i = Integer.parseInt(lastEventId.substring(colon + 1));
-                if (h >= 1 && i >= 0) {
-                    return new Position(h, i);
-                }
-            } catch (RuntimeException e) {
-                // below
+        if (lastEventId != null && !lastEventId.isEmpty()) {
+            String[] p = lastEventId.split(":", -1);
+            if (p.length != 2) {
+                throw new IllegalArgumentException("Last-Event-ID is HEIGHT:INDEX as this stream sent it, got "
+                        + dev.vyoma.ledger.WholeNumber.shown(lastEventId));
             }
-            throw new IllegalArgumentException(
-                    "Last-Event-ID is HEIGHT:INDEX as this stream sent it, got " + lastEventId);
+            long h = dev.vyoma.ledger.WholeNumber.parse(p[0], "the height in Last-Event-ID", 1, Long.MAX_VALUE);
+            int i = (int) dev.vyoma.ledger.WholeNumber.parse(p[1], "the index in Last-Event-ID", 0, Integer.MAX_VALUE);
+            return new Position(h, i);
         }
         if (from != null) {
-            try {
-                long h = Long.parseLong(from);
-                if (h >= 1) {
-                    return new Position(h, -1);
-                }
-            } catch (NumberFormatException e) {
-                // below
-            }
-            throw new IllegalArgumentException("from is a height from 1, got " + from);
+            return new Position(dev.vyoma.ledger.WholeNumber.parse(from, "from (a height)", 1, Long.MAX_VALUE), -1);
         }
         return new Position(latest + 1, -1);
+    }
+
+    private static Set<String> types(String types) {
+        if (types == null || types.isEmpty()) {
+            return Set.of();
+        }
+        String[] names = types.split(",", -1);
+        if (names.length > TYPES.size()) {
+            throw new IllegalArgumentException("types names at most " + TYPES.size() + " event types");
+        }
+        for (String t : names) {
+            if (!TYPES.contains(t)) {
+                throw new IllegalArgumentException("types is a comma-separated list of event types such as"
+                        + " OrderCreated,LeaseClosed; " + dev.vyoma.ledger.WholeNumber.shown(t) + " is not one");
+            }
+        }
+        return Set.of(java.util.Arrays.stream(names).distinct().toArray(String[]::new));
     }
 
     void serve(SseClient client, Position start, Set<String> types) {

@@ -3,7 +3,10 @@ package dev.vyoma.provider.gateway;
 import dev.vyoma.client.LeaseToken;
 import dev.vyoma.client.TlsCertificate;
 import dev.vyoma.client.VyomaClient;
+import dev.vyoma.ledger.WholeNumber;
 import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.market.BidId;
+import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.sdl.manifest.ManifestVersion;
 import io.javalin.Javalin;
@@ -45,10 +48,22 @@ import tools.jackson.databind.json.JsonMapper;
  * an active lease of this provider, and only if the manifest's version hash is the deployment's version on the
  * chain. {@code GET …/status} says what the provider holds for the lease. Every refusal is a 4xx with a reason;
  * none of them touches a running lease.
+ *
+ * <p>The lease in the path is parsed once, at the edge, into a typed id with this provider's address (each number in
+ * its one canonical spelling: {@code 070} is refused, not read as 70); that id alone names the lease from then on:
+ * it builds the node's URL, keys the stored manifest and the running services, and the lease the chain answers
+ * must be exactly it before anything runs.
  */
 public final class Gateway implements AutoCloseable {
     /** Largest manifest accepted. */
     public static final long MAX_MANIFEST_BYTES = 1 << 20;
+
+    /** Most lines a tenant may ask for with {@code tail}. */
+    public static final int MAX_TAIL_LINES = 10_000;
+
+    /** A service name as the SDL allows it (a DNS label). */
+    private static final java.util.regex.Pattern SERVICE_NAME =
+            java.util.regex.Pattern.compile("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -130,6 +145,9 @@ public final class Gateway implements AutoCloseable {
             cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/events", this::events);
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e.getStatus(), e.getMessage()));
             cfg.routes.exception(
+                    VyomaClient.NodeException.class,
+                    (e, ctx) -> fail(ctx, 502, "the provider cannot check the lease on the chain: " + e.getMessage()));
+            cfg.routes.exception(
                     Exception.class,
                     (e, ctx) -> fail(
                             ctx, 500, "the provider failed: " + e.getClass().getSimpleName()));
@@ -171,13 +189,29 @@ public final class Gateway implements AutoCloseable {
         return Files.exists(f) ? Optional.of(Files.readString(f)) : Optional.empty();
     }
 
-    private String lease(Context ctx) {
-        return ctx.pathParam("owner") + "/" + ctx.pathParam("dseq") + "/" + ctx.pathParam("gseq") + "/"
-                + ctx.pathParam("oseq") + "/" + me;
+    /**
+     * The lease the path names, with this provider: {@code OWNER/DSEQ/GSEQ/OSEQ} parsed by the ledger's own parser,
+     * or a 400 that says what the id must look like.
+     */
+    private BidId lease(Context ctx) {
+        try {
+            return new BidId(
+                    OrderId.parse(
+                            ctx.pathParam("owner"),
+                            ctx.pathParam("dseq"),
+                            ctx.pathParam("gseq"),
+                            ctx.pathParam("oseq")),
+                    me);
+        } catch (IllegalArgumentException e) {
+            throw new HttpResponseException(400, "the path is /v1/leases/" + OrderId.FORM + "/…; " + e.getMessage());
+        }
     }
 
-    /** The lease's owner, after checking the token and that the lease is this provider's and active. */
-    private String authorize(Context ctx) {
+    /**
+     * The lease, after checking the token and that the chain has exactly this lease, with this provider, active.
+     */
+    private BidId authorize(Context ctx) {
+        BidId lease = lease(ctx);
         String header = ctx.header("Authorization");
         if (header == null || !header.startsWith("Bearer ")) {
             throw new HttpResponseException(
@@ -189,26 +223,35 @@ public final class Gateway implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new HttpResponseException(401, e.getMessage());
         }
-        String lease = lease(ctx);
-        if (!claims.owner().toString().equals(ctx.pathParam("owner"))) {
-            throw new HttpResponseException(
-                    403, "the lease belongs to " + ctx.pathParam("owner") + ", the token to " + claims.owner());
+        Address owner = lease.deployment().owner();
+        if (!claims.owner().equals(owner)) {
+            throw new HttpResponseException(403, "the lease belongs to " + owner + ", the token to " + claims.owner());
         }
-        if (!claims.lease().equals(lease)) {
-            throw new HttpResponseException(403, "the token is for lease " + claims.lease() + ", not " + lease);
+        BidId claimed;
+        try {
+            claimed = BidId.parse(claims.lease());
+        } catch (IllegalArgumentException e) {
+            throw new HttpResponseException(401, "the token's lease is not a lease id: " + e.getMessage());
         }
-        JsonNode l = chain.getJson("/v1/leases/" + lease)
+        if (!claimed.equals(lease)) {
+            throw new HttpResponseException(403, "the token is for lease " + claimed + ", not " + lease);
+        }
+        // Built from the typed id, and checked by the client to be exactly this lease (this provider's).
+        JsonNode l = chain.lease(lease)
                 .orElseThrow(() -> new HttpResponseException(404, "no lease " + lease + " with this provider"));
         if (!l.path("state").asString().equals("active")) {
             throw new HttpResponseException(
-                    409, "lease " + lease + " is " + l.path("state").asString() + ", not active");
+                    409,
+                    "lease " + lease + " is "
+                            + WholeNumber.shown(l.path("state").asString()) + ", not active");
         }
         return lease;
     }
 
     private void manifest(Context ctx) throws IOException {
-        String lease = authorize(ctx);
-        JsonNode deployment = chain.getJson("/v1/deployments/" + ctx.pathParam("owner") + "/" + ctx.pathParam("dseq"))
+        BidId id = authorize(ctx);
+        String lease = id.toString();
+        JsonNode deployment = chain.deployment(id.deployment())
                 .orElseThrow(() -> new HttpResponseException(404, "no deployment for lease " + lease));
         Object tree;
         try {
@@ -265,7 +308,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void status(Context ctx) throws IOException {
-        String lease = authorize(ctx);
+        String lease = authorize(ctx).toString();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("lease", lease);
         Optional<String> held = manifest(lease);
@@ -290,19 +333,32 @@ public final class Gateway implements AutoCloseable {
      * they are written, until the client goes or the lease ends.
      */
     private void logs(Context ctx) throws IOException, InterruptedException {
-        String lease = authorize(ctx);
+        String lease = authorize(ctx).toString();
         Leases l = leases;
         if (l == null) {
             throw new HttpResponseException(503, "the provider is starting; try again");
         }
+        String tailText = ctx.queryParam("tail");
         int tail;
         try {
-            tail = Integer.parseInt(ctx.queryParamAsClass("tail", String.class).getOrDefault("100"));
-        } catch (NumberFormatException e) {
-            throw new HttpResponseException(400, "tail is a number of lines, got " + ctx.queryParam("tail"));
+            tail = tailText == null ? 100 : (int) WholeNumber.parse(tailText, "tail", 0, MAX_TAIL_LINES);
+        } catch (IllegalArgumentException e) {
+            throw new HttpResponseException(400, e.getMessage());
         }
-        boolean follow = "true".equals(ctx.queryParam("follow"));
-        String service = ctx.queryParamAsClass("service", String.class).getOrDefault("");
+        String followText = ctx.queryParam("follow");
+        if (followText != null && !followText.equals("true") && !followText.equals("false")) {
+            throw new HttpResponseException(400, "follow is true or false, got " + WholeNumber.shown(followText));
+        }
+        boolean follow = "true".equals(followText);
+        String service = ctx.queryParam("service");
+        if (service == null) {
+            service = "";
+        } else if (!SERVICE_NAME.matcher(service).matches()) {
+            throw new HttpResponseException(
+                    400,
+                    "service is a service name of the SDL (lower-case letters, digits and -, at most 63), got "
+                            + WholeNumber.shown(service));
+        }
         ctx.contentType("text/plain; charset=utf-8");
         ctx.status(200);
         java.io.OutputStream out = ctx.res().getOutputStream();
@@ -336,7 +392,7 @@ public final class Gateway implements AutoCloseable {
 
     /** {@code GET …/events}: what happened to the lease on this provider. */
     private void events(Context ctx) {
-        String lease = authorize(ctx);
+        String lease = authorize(ctx).toString();
         Leases l = leases;
         ctx.json(Map.of("lease", lease, "events", l == null ? List.of() : l.events(lease)));
     }
