@@ -70,7 +70,7 @@ final class GatewayRig implements AutoCloseable {
         return KeyPair.fromSeed(Arrays.copyOf(("gateway-rig:" + name).getBytes(StandardCharsets.UTF_8), 32));
     }
 
-    private GatewayRig(Path dir, KeyPair provider, List<KeyPair> others) throws Exception {
+    private GatewayRig(Path dir, Gateway.Limits limits, KeyPair provider, List<KeyPair> others) throws Exception {
         Address[] funded = new Address[others.size() + 1];
         funded[0] = provider.address();
         for (int i = 0; i < others.size(); i++) {
@@ -91,8 +91,8 @@ final class GatewayRig implements AutoCloseable {
         this.runtime = new ProcessRuntime(new ImageTable(List.of()), dir.resolve("provider"));
         this.ingress = Ingress.start("127.0.0.1", 0, "localhost");
         this.leases = new LeaseManager(runtime, ingress, "localhost", dir.resolve("routes"), Clock.systemUTC());
-        this.gateway =
-                Gateway.start(chain, provider.address(), dir.resolve("provider"), Clock.systemUTC(), "127.0.0.1", 0);
+        this.gateway = Gateway.start(
+                chain, provider.address(), dir.resolve("provider"), Clock.systemUTC(), "127.0.0.1", 0, limits);
         gateway.runLeasesWith(new Gateway.Leases() {
             @Override
             public void deploy(String lease, JsonNode manifest) throws IOException {
@@ -121,7 +121,12 @@ final class GatewayRig implements AutoCloseable {
 
     /** A chain with {@code provider} registered, a gateway for it, and {@code others} funded. */
     static GatewayRig start(Path dir, KeyPair provider, KeyPair... others) throws Exception {
-        return new GatewayRig(dir, provider, List.of(others));
+        return new GatewayRig(dir, Gateway.Limits.DEFAULTS, provider, List.of(others));
+    }
+
+    /** As {@link #start(Path, KeyPair, KeyPair...)}, with a gateway of {@code limits}. */
+    static GatewayRig start(Path dir, Gateway.Limits limits, KeyPair provider, KeyPair... others) throws Exception {
+        return new GatewayRig(dir, limits, provider, List.of(others));
     }
 
     void ok(KeyPair k, Msg m) {
@@ -158,7 +163,57 @@ final class GatewayRig implements AutoCloseable {
 
     /** A token of {@code tenant} for {@code lease}, written as the tenant chooses, addressed to this provider. */
     String token(KeyPair tenant, String lease) {
-        return LeaseToken.create(tenant, provider.address(), lease, Duration.ofMinutes(5), Instant.now());
+        return token(tenant, lease, 0);
+    }
+
+    /** The {@code n}th of distinct tokens of {@code tenant} for {@code lease} (each lasts a second less). */
+    String token(KeyPair tenant, String lease, int n) {
+        return LeaseToken.create(
+                tenant, provider.address(), lease, Duration.ofMinutes(5).minusSeconds(n), Instant.now());
+    }
+
+    /**
+     * A request on a connection of its own, held open: the status line and headers are read, and for a refusal its
+     * body; the caller reads a stream from {@link Held#in} and leaves by closing it.
+     */
+    Held hold(String path, String token) throws Exception {
+        javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)
+                trusting(gateway.certificatePem()).getSocketFactory().createSocket("127.0.0.1", gateway.port());
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream()
+                .write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        java.io.InputStream in = socket.getInputStream();
+        String status = line(in);
+        int length = -1;
+        for (String h = line(in); !h.isEmpty(); h = line(in)) {
+            if (h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(h.substring(15).strip());
+            }
+        }
+        int code = Integer.parseInt(status.split(" ")[1]);
+        String body = code == 200 || length < 0 ? "" : new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        return new Held(socket, in, code, body);
+    }
+
+    /** A held request: its connection, what is left to read, the status and a refusal's body. */
+    record Held(java.net.Socket socket, java.io.InputStream in, int status, String body) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private static String line(java.io.InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
     }
 
     /** The gateway's URL for {@code path}. */
