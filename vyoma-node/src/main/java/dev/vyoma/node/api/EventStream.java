@@ -4,7 +4,6 @@ import dev.vyoma.ledger.BlockResult;
 import dev.vyoma.ledger.event.Event;
 import dev.vyoma.node.Node;
 import io.javalin.http.sse.SseClient;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,20 +20,71 @@ import tools.jackson.databind.node.ObjectNode;
  * and each block ends with an event of type {@code block} whose index is one past its last event, so that a
  * client reconnecting with {@code Last-Event-ID} gets exactly what it has not seen. {@code types=A,B}
  * keeps only those event types (block markers always come). Each client is served by a virtual thread of
- * its own, reading the block store; a slow client delays only itself.
+ * its own, reading the block store; a slow client delays only itself. Subscribers are admitted only under the
+ * caps of {@link Api.Limits} (per client: 429; in all: 503), and a stream with nothing to say writes a comment every
+ * {@link Api.Limits#keepAlive}, which finds a subscriber that left and gives its place back.
  */
 final class EventStream {
     private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
-    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
     private final Node node;
     private final JsonMapper json;
+    private final Api.Limits limits;
     private final Set<Thread> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<java.net.InetAddress, Integer> byClient = new java.util.HashMap<>();
+    private int subscribers;
     private volatile boolean closed;
 
-    EventStream(Node node, JsonMapper json) {
+    EventStream(Node node, JsonMapper json, Api.Limits limits) {
         this.node = node;
         this.json = json;
+        this.limits = limits;
+    }
+
+    /** A subscriber's place; closing it gives the place back (once, however often it is closed). */
+    final class Subscription implements AutoCloseable {
+        private final java.net.InetAddress client;
+        private boolean released;
+
+        private Subscription(java.net.InetAddress client) {
+            this.client = client;
+        }
+
+        @Override
+        public void close() {
+            synchronized (EventStream.this) {
+                if (!released) {
+                    released = true;
+                    subscribers--;
+                    byClient.computeIfPresent(client, (c, n) -> n == 1 ? null : n - 1);
+                }
+            }
+        }
+    }
+
+    /**
+     * A place for a subscriber from {@code client}, or a 429 (its client has {@link Api.Limits#subscribersPerClient})
+     * or a 503 (the node has {@link Api.Limits#subscribers}) with a message.
+     */
+    synchronized Subscription admit(java.net.InetAddress client) {
+        if (byClient.getOrDefault(client, 0) >= limits.subscribersPerClient()) {
+            throw new io.javalin.http.HttpResponseException(
+                    429,
+                    "at most " + limits.subscribersPerClient()
+                            + " event streams from one client; close one (one stream can carry every type)");
+        }
+        if (subscribers >= limits.subscribers()) {
+            throw new io.javalin.http.HttpResponseException(
+                    503, "the node serves at most " + limits.subscribers() + " event streams; retry later");
+        }
+        byClient.merge(client, 1, Integer::sum);
+        subscribers++;
+        return new Subscription(client);
+    }
+
+    /** How many subscribers are being served. */
+    synchronized int subscribers() {
+        return subscribers;
     }
 
     /** Where to start: {@code height} and the last index already seen there (-1: none). */
@@ -91,11 +141,12 @@ final class EventStream {
         return Set.of(java.util.Arrays.stream(names).distinct().toArray(String[]::new));
     }
 
-    void serve(SseClient client, Position start, Set<String> types) {
+    /** Streams to {@code client} on a thread of its own; the subscription is given back when the stream ends. */
+    void serve(SseClient client, Position start, Set<String> types, Subscription subscription) {
         client.keepAlive();
         Thread.ofVirtual().name("events-" + start.height()).start(() -> {
             streams.add(Thread.currentThread());
-            try {
+            try (subscription) {
                 stream(client, start, types);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -129,7 +180,7 @@ final class EventStream {
         int seen = start.seen();
         while (!closed && !client.terminated()) {
             if (h > node.blocks().latestHeight()) {
-                if (node.awaitHeightAbove(h - 1, KEEP_ALIVE) < h) {
+                if (node.awaitHeightAbove(h - 1, limits.keepAlive()) < h) {
                     client.sendComment("keep-alive");
                 }
                 continue;
