@@ -15,6 +15,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson3;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +74,7 @@ public final class Gateway implements AutoCloseable {
     public record Limits(
             int threads,
             int connections,
+            int connectionsPerClient,
             Duration idleTimeout,
             int followers,
             int followersPerOwner,
@@ -83,6 +85,8 @@ public final class Gateway implements AutoCloseable {
         public static final int MAX_THREADS = 200;
         /** Open connections; past it the gateway stops accepting until one closes (the kernel's queue waits). */
         public static final int MAX_CONNECTIONS = 1_024;
+        /** Open connections from one remote address (429 past it, and the connection closed). */
+        public static final int MAX_CONNECTIONS_PER_CLIENT = 64;
         /** A connection with nothing to read or write for this long is closed. */
         public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
         /** Log followers served at once, over all leases (503 past it). */
@@ -102,6 +106,7 @@ public final class Gateway implements AutoCloseable {
         public static final Limits DEFAULTS = new Limits(
                 MAX_THREADS,
                 MAX_CONNECTIONS,
+                MAX_CONNECTIONS_PER_CLIENT,
                 IDLE_TIMEOUT,
                 MAX_FOLLOWERS,
                 MAX_FOLLOWERS_PER_OWNER,
@@ -110,7 +115,11 @@ public final class Gateway implements AutoCloseable {
                 HEARTBEAT);
 
         public Limits {
-            if (connections < 1 || followersPerOwner < 1 || followersPerLease < 1 || followersPerToken < 1) {
+            if (connections < 1
+                    || connectionsPerClient < 1
+                    || followersPerOwner < 1
+                    || followersPerLease < 1
+                    || followersPerToken < 1) {
                 throw new IllegalArgumentException("gateway limits must be positive");
             }
             if (followers < 1 || threads - followers < MIN_OTHER_THREADS) {
@@ -143,6 +152,7 @@ public final class Gateway implements AutoCloseable {
     private final TlsCertificate certificate;
     private final Limits limits;
     private final Followers followers;
+    private final ClientConnections connections;
     private volatile Leases leases;
 
     /** What the gateway hands accepted manifests to, and asks for a lease's status. */
@@ -189,6 +199,7 @@ public final class Gateway implements AutoCloseable {
             throws GeneralSecurityException, IOException {
         this.limits = limits;
         this.followers = new Followers(limits);
+        this.connections = new ClientConnections(limits.connectionsPerClient());
         this.chain = chain;
         this.me = me;
         this.manifests = manifests;
@@ -219,7 +230,21 @@ public final class Gateway implements AutoCloseable {
                 c.setPort(port);
                 c.setIdleTimeout(limits.idleTimeout().toMillis());
                 c.addBean(new NetworkConnectionLimit(limits.connections(), c));
+                c.addEventListener(connections);
                 return c;
+            });
+            // First of all: a connection opened past its client's cap gets its refusal, and is closed.
+            cfg.routes.before(ctx -> {
+                InetSocketAddress remote = new InetSocketAddress(
+                        java.net.InetAddress.getByName(ctx.req().getRemoteAddr()),
+                        ctx.req().getRemotePort());
+                if (connections.over(remote)) {
+                    ctx.header("Connection", "close");
+                    throw new HttpResponseException(
+                            429,
+                            "at most " + limits.connectionsPerClient()
+                                    + " open connections from one client; close some (or reuse them) and retry");
+                }
             });
             cfg.routes.get("/v1/status", ctx -> ctx.json(providerStatus.get()));
             cfg.routes.put("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/manifest", this::manifest);
@@ -473,6 +498,11 @@ public final class Gateway implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** How many connections to the gateway are open. */
+    public int openConnections() {
+        return connections.open();
     }
 
     /** How many log followers the gateway is serving now. */

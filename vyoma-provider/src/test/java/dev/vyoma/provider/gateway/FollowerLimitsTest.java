@@ -23,7 +23,7 @@ class FollowerLimitsTest {
 
     /** Small caps on a pool of 16 threads (of which followers may hold 4), so every limit is reached in a test. */
     private static final Gateway.Limits LIMITS =
-            new Gateway.Limits(16, 256, Duration.ofSeconds(30), 4, 3, 2, 1, HEARTBEAT);
+            new Gateway.Limits(16, 256, 64, Duration.ofSeconds(30), 4, 3, 2, 1, HEARTBEAT);
 
     @TempDir
     Path dir;
@@ -96,6 +96,39 @@ class FollowerLimitsTest {
             long height = rig.chain.status().height();
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> rig.chain.status().height() > height);
+        }
+    }
+
+    /** One address cannot hold every connection: past its cap its request is answered 429 and its connection closed. */
+    @Test
+    void connectionsFromOneClientAreCapped() throws Exception {
+        KeyPair provider = GatewayRig.key("provider");
+        Gateway.Limits fourPerClient = new Gateway.Limits(16, 256, 4, Duration.ofSeconds(30), 4, 3, 2, 1, HEARTBEAT);
+        try (GatewayRig rig = GatewayRig.start(dir, fourPerClient, provider)) {
+            List<java.net.Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    held.add(rig.connect("127.0.0.2"));
+                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> rig.gateway.openConnections() == 4);
+                try (GatewayRig.Held fifth = rig.hold(rig.connect("127.0.0.2"), "/v1/status", null)) {
+                    assertThat(fifth.status()).as(fifth.body()).isEqualTo(429);
+                    assertThat(fifth.body()).contains("at most 4 open connections from one client");
+                    assertThat(fifth.in().read()).as("closed after the refusal").isEqualTo(-1);
+                }
+                // Another client is served meanwhile.
+                try (GatewayRig.Held other = rig.hold(rig.connect("127.0.0.3"), "/v1/status", null)) {
+                    assertThat(other.status()).isEqualTo(200);
+                }
+            } finally {
+                for (java.net.Socket s : held) {
+                    s.close();
+                }
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> rig.gateway.openConnections() == 0);
+            try (GatewayRig.Held again = rig.hold(rig.connect("127.0.0.2"), "/v1/status", null)) {
+                assertThat(again.status()).isEqualTo(200);
+            }
         }
     }
 

@@ -177,11 +177,28 @@ final class GatewayRig implements AutoCloseable {
      * body; the caller reads a stream from {@link Held#in} and leaves by closing it.
      */
     Held hold(String path, String token) throws Exception {
-        javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)
-                trusting(gateway.certificatePem()).getSocketFactory().createSocket("127.0.0.1", gateway.port());
+        return hold(connect("127.0.0.1"), path, token);
+    }
+
+    /** A TLS connection to the gateway from the loopback address {@code from}, handshaken and idle. */
+    javax.net.ssl.SSLSocket connect(String from) throws Exception {
+        javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trusting(gateway.certificatePem())
+                .getSocketFactory()
+                .createSocket(
+                        java.net.InetAddress.getByName("127.0.0.1"),
+                        gateway.port(),
+                        java.net.InetAddress.getByName(from),
+                        0);
         socket.setSoTimeout(10_000);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** {@link #hold(String, String)} on a connection already open; a null token sends none. */
+    Held hold(java.net.Socket socket, String path, String token) throws Exception {
         socket.getOutputStream()
-                .write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n\r\n")
+                .write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         java.io.InputStream in = socket.getInputStream();
