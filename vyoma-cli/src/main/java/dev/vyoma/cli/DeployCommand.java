@@ -116,13 +116,15 @@ final class DeployCommand implements Callable<Integer> {
                 for (var d : c.getJson("/v1/deployments?owner=" + owner + "&state=active&limit=1000")
                         .orElseThrow()
                         .path("items")) {
-                    long dseq = d.path("id").path("dseq").asLong();
+                    dev.vyoma.ledger.deployment.DeploymentId dep = dev.vyoma.client.ChainIds.deploymentId(d.path("id"));
+                    long dseq = dep.dseq();
                     List<String> leases = new ArrayList<>();
                     for (var l : c.getJson("/v1/leases?owner=" + owner + "&state=active&limit=1000")
                             .orElseThrow()
                             .path("items")) {
-                        if (l.path("id").path("dseq").asLong() == dseq) {
-                            leases.add(l.path("id").path("provider").asString() + " at "
+                        dev.vyoma.ledger.market.BidId id = dev.vyoma.client.ChainIds.bidId(l.path("id"));
+                        if (id.deployment().equals(dep)) {
+                            leases.add(id.provider() + " at "
                                     + l.path("price").path("amount").asString()
                                     + l.path("price").path("denom").asString());
                         }
@@ -163,15 +165,21 @@ final class DeployCommand implements Callable<Integer> {
 
     /** The active leases of deployment {@code dseq} of {@code owner}, as {@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}. */
     static List<String> leasesOf(VyomaClient c, dev.vyoma.ledger.crypto.Address owner, String dseq) {
-        long d = MarketTxCommands.number(dseq, "DSEQ");
+        dev.vyoma.ledger.deployment.DeploymentId dep;
+        try {
+            dep = new dev.vyoma.ledger.deployment.DeploymentId(
+                    owner, dev.vyoma.ledger.deployment.DeploymentId.parseDseq(dseq));
+        } catch (IllegalArgumentException e) {
+            throw new UserException("DSEQ: " + e.getMessage());
+        }
         List<String> out = new ArrayList<>();
         try {
             for (var l : c.getJson("/v1/leases?owner=" + owner + "&state=active&limit=1000")
                     .orElseThrow()
                     .path("items")) {
-                var id = l.path("id");
-                if (id.path("dseq").asLong() == d) {
-                    out.add(dev.vyoma.client.ChainIds.bidId(id).toString());
+                dev.vyoma.ledger.market.BidId id = dev.vyoma.client.ChainIds.bidId(l.path("id"));
+                if (id.deployment().equals(dep)) {
+                    out.add(id.toString());
                 }
             }
         } catch (VyomaClient.NodeException e) {

@@ -1,6 +1,9 @@
 package dev.vyoma.cli;
 
 import dev.vyoma.client.VyomaClient;
+import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.market.BidId;
+import dev.vyoma.ledger.market.OrderId;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -93,11 +96,8 @@ final class MarketQueryCommands {
 
         @Override
         public Integer call() {
-            return print(
-                    spec,
-                    client,
-                    "/v1/deployments/" + enc(owner) + "/" + enc(dseq),
-                    "deployment " + owner + "/" + dseq);
+            DeploymentId id = MarketTxCommands.deployment(owner, dseq);
+            return print(spec, client, "/v1/deployments/" + id, "deployment " + id);
         }
     }
 
@@ -131,8 +131,8 @@ final class MarketQueryCommands {
 
         @Override
         public Integer call() {
-            MarketTxCommands.order(id);
-            return print(spec, client, "/v1/orders/" + id, "order " + id);
+            OrderId order = MarketTxCommands.order(id);
+            return print(spec, client, "/v1/orders/" + order, "order " + order);
         }
     }
 
@@ -159,7 +159,7 @@ final class MarketQueryCommands {
                 throw new UserException("give --order OWNER/DSEQ/GSEQ/OSEQ or --provider ADDRESS");
             }
             String q = order != null
-                    ? "/v1/bids?order=" + order
+                    ? "/v1/bids?order=" + MarketTxCommands.order(order)
                     : "/v1/bids?provider=" + enc(provider) + "&" + page.query();
             return print(spec, client, q, "bids");
         }
@@ -172,8 +172,8 @@ final class MarketQueryCommands {
 
         @Override
         public Integer call() {
-            MarketTxCommands.bid(id);
-            return print(spec, client, "/v1/bids/" + id, "bid " + id);
+            BidId bid = MarketTxCommands.bid(id);
+            return print(spec, client, "/v1/bids/" + bid, "bid " + bid);
         }
     }
 
@@ -218,8 +218,8 @@ final class MarketQueryCommands {
 
         @Override
         public Integer call() {
-            MarketTxCommands.bid(id);
-            return print(spec, client, "/v1/leases/" + id, "lease " + id);
+            BidId lease = MarketTxCommands.bid(id);
+            return print(spec, client, "/v1/leases/" + lease, "lease " + lease);
         }
     }
 

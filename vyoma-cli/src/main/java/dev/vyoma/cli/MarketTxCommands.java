@@ -4,7 +4,6 @@ import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.deployment.DeploymentId;
-import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
@@ -72,35 +71,40 @@ final class MarketTxCommands {
         }
     }
 
+    /** A deployment's sequence number, in its one canonical spelling (the ledger's parser). */
     static long number(String text, String what) {
         try {
-            long n = Long.parseLong(text);
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
+            return dev.vyoma.ledger.WholeNumber.parse(text, what, 1, Long.MAX_VALUE);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
         }
-        throw new UserException(what + " is a whole number, got " + text);
     }
 
-    /** {@code OWNER/DSEQ/GSEQ/OSEQ}. */
+    /** {@code OWNER/DSEQ/GSEQ/OSEQ}, parsed by the ledger's own parser. */
     static OrderId order(String text) {
-        String[] p = text.split("/");
-        if (p.length != 4) {
-            throw new UserException("an order id is OWNER/DSEQ/GSEQ/OSEQ, got " + text);
+        try {
+            return OrderId.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
         }
-        DeploymentId d = new DeploymentId(address(p[0], "owner"), number(p[1], "dseq"));
-        return new OrderId(new GroupId(d, (int) number(p[2], "gseq")), (int) number(p[3], "oseq"));
     }
 
-    /** {@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}. */
+    /** {@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}, parsed by the ledger's own parser. */
     static BidId bid(String text) {
-        int slash = text.lastIndexOf('/');
-        if (slash < 0) {
-            throw new UserException("a bid or lease id is OWNER/DSEQ/GSEQ/OSEQ/PROVIDER, got " + text);
+        try {
+            return BidId.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
         }
-        return new BidId(order(text.substring(0, slash)), address(text.substring(slash + 1), "provider"));
+    }
+
+    /** {@code OWNER} and {@code DSEQ} given apart, parsed by the ledger's own parser. */
+    static DeploymentId deployment(String owner, String dseq) {
+        try {
+            return DeploymentId.parse(owner, dseq);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
     }
 
     // ---- deployment ----

@@ -324,6 +324,11 @@ class NodeCliTest {
                     "", concat(new String[] {"tx", "market", "bid", "create", "nope", "--price", "1uusd"}, asProvider));
             assertThat(badOrder.exitCode()).isEqualTo(1);
             assertThat(badOrder.err()).contains("OWNER/DSEQ/GSEQ/OSEQ");
+            Run alias = run(
+                    "",
+                    concat(new String[] {"query", "market", "lease", "get", lease.replace("/42/", "/042/")}, node1));
+            assertThat(alias.exitCode()).isEqualTo(1);
+            assertThat(alias.err()).contains("dseq is a whole number from 1");
             Run missing = run("", concat(new String[] {"query", "deployment", "get", tenant, "43"}, node1));
             assertThat(missing.exitCode()).isEqualTo(1);
             assertThat(missing.err()).contains("no deployment");

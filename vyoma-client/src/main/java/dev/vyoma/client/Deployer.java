@@ -86,7 +86,7 @@ public final class Deployer {
             GroupSpec spec = doc.groups().get(g);
             OrderId order = new OrderId(new GroupId(dep, g + 1), 1);
             JsonNode chosen = pick(order, o, spec.name(), dep, tenant, progress);
-            Address provider = Address.parse(chosen.path("id").path("provider").asString());
+            Address provider = ChainIds.bidId(chosen.path("id")).provider();
             VyomaClient.TxOutcome lease = chain.broadcast(
                     chain.sign(tenant, List.of(new Msg.CreateLease(new BidId(order, provider))), ""), true);
             if (!lease.ok()) {
@@ -113,19 +113,20 @@ public final class Deployer {
             throws InterruptedException {
         Instant deadline = Instant.now().plus(o.bidWait());
         Instant settle = null;
+        Address only = o.pick().equals("cheapest") ? null : pickedProvider(o.pick());
         while (true) {
             JsonNode bids =
                     chain.getJson("/v1/bids?order=" + order).orElseThrow().path("items");
             List<JsonNode> open = new ArrayList<>();
             for (JsonNode b : bids) {
-                if (b.path("state").asString().equals("open")) {
+                // Only bids on exactly this order count, whatever else an answer holds.
+                if (b.path("state").asString().equals("open")
+                        && ChainIds.bidId(b.path("id")).order().equals(order)) {
                     open.add(b);
                 }
             }
-            boolean wanted = o.pick().equals("cheapest")
-                    || open.stream()
-                            .anyMatch(b ->
-                                    b.path("id").path("provider").asString().equals(o.pick()));
+            boolean wanted =
+                    only == null || open.stream().anyMatch(b -> bidder(b).equals(only));
             if (!open.isEmpty() && settle == null) {
                 // Give the other providers a moment to bid too.
                 settle = Instant.now().plusSeconds(2);
@@ -135,9 +136,7 @@ public final class Deployer {
                 JsonNode chosen;
                 if (o.pick().equals("cheapest")) {
                     List<JsonNode> preferred = open.stream()
-                            .filter(b -> !o.avoid()
-                                    .contains(Address.parse(
-                                            b.path("id").path("provider").asString())))
+                            .filter(b -> !o.avoid().contains(bidder(b)))
                             .toList();
                     chosen = (preferred.isEmpty() ? open : preferred)
                             .stream()
@@ -150,8 +149,7 @@ public final class Deployer {
                                     .orElseThrow();
                 } else {
                     chosen = open.stream()
-                            .filter(b ->
-                                    b.path("id").path("provider").asString().equals(o.pick()))
+                            .filter(b -> bidder(b).equals(only))
                             .findFirst()
                             .orElseThrow();
                 }
@@ -173,6 +171,20 @@ public final class Deployer {
     }
 
     /** The bids on a group as a small table, cheapest first, the one taken marked. */
+    /** The provider of a bid in the node's JSON. */
+    private static Address bidder(JsonNode bid) {
+        return ChainIds.bidId(bid.path("id")).provider();
+    }
+
+    /** The provider named by {@code pick} (an address), or a {@link DeployException} that says what it must be. */
+    private static Address pickedProvider(String pick) {
+        try {
+            return Address.parse(pick);
+        } catch (IllegalArgumentException e) {
+            throw new DeployException("pick is cheapest or a provider's address: " + e.getMessage());
+        }
+    }
+
     private static void showBids(String group, List<JsonNode> open, JsonNode chosen, Consumer<String> progress) {
         List<JsonNode> sorted = new ArrayList<>(open);
         sorted.sort((a, b) -> new BigDecimal(a.path("price").path("amount").asString())
@@ -260,7 +272,7 @@ public final class Deployer {
     public List<Leased> update(
             KeyPair tenant, DeploymentId dep, SdlDocument doc, Duration readyWait, Consumer<String> progress)
             throws InterruptedException {
-        JsonNode d = chain.getJson("/v1/deployments/" + dep.owner() + "/" + dep.dseq())
+        JsonNode d = chain.deployment(dep)
                 .orElseThrow(() -> new DeployException("no deployment " + dep.owner() + "/" + dep.dseq()));
         if (!d.path("state").asString().equals("active")) {
             throw new DeployException("deployment " + dep.dseq() + " is "
@@ -296,10 +308,10 @@ public final class Deployer {
         for (JsonNode l : chain.getJson("/v1/leases?owner=" + dep.owner() + "&state=active&limit=1000")
                 .orElseThrow()
                 .path("items")) {
-            if (l.path("id").path("dseq").asLong() != dep.dseq()) {
+            BidId id = ChainIds.bidId(l.path("id"));
+            if (!id.deployment().equals(dep)) {
                 continue;
             }
-            BidId id = ChainIds.bidId(l.path("id"));
             Address provider = id.provider();
             String lease = id.toString();
             String running;

@@ -2,6 +2,7 @@ package dev.vyoma.client;
 
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.ledger.market.BidId;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -111,19 +112,21 @@ public final class ProviderGateway {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException();
                 }
-                line.accept(l);
+                // An empty line is the gateway's heartbeat: every output line has its [service-index] prefix.
+                if (!l.isEmpty()) {
+                    line.accept(l);
+                }
             }
         } catch (IOException e) {
             throw unreachable(provider, e);
         }
     }
 
+    /** A request for {@code path} under the lease's gateway path, built from the parsed id, with a fresh token. */
     private HttpRequest.Builder authorized(KeyPair tenant, String lease, String path) {
-        int slash = lease.lastIndexOf('/');
-        Address provider = Address.parse(lease.substring(slash + 1));
-        String token = LeaseToken.create(tenant, provider, lease, TOKEN_LIFETIME, Instant.now());
-        return request(provider, "/v1/leases/" + lease.substring(0, slash) + path)
-                .header("Authorization", "Bearer " + token);
+        BidId id = leaseId(lease);
+        String token = LeaseToken.create(tenant, id.provider(), id.toString(), TOKEN_LIFETIME, Instant.now());
+        return request(id.provider(), "/v1/leases/" + id.order() + path).header("Authorization", "Bearer " + token);
     }
 
     private HttpRequest.Builder request(Address provider, String path) {
@@ -184,7 +187,16 @@ public final class ProviderGateway {
     }
 
     private static Address provider(String lease) {
-        return Address.parse(lease.substring(lease.lastIndexOf('/') + 1));
+        return leaseId(lease).provider();
+    }
+
+    /** The lease id in its canonical form, or a {@link GatewayException} that says what it must look like. */
+    private static BidId leaseId(String lease) {
+        try {
+            return BidId.parse(lease);
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException(0, "not a lease id: " + e.getMessage());
+        }
     }
 
     private HttpClient client(Address provider) {

@@ -148,6 +148,33 @@ public final class VyomaClient {
         return outcome(n);
     }
 
+    /**
+     * The lease with this id (the node's JSON), or empty if there is none. The path is built from the typed id,
+     * and the answer is checked to be exactly that lease (owner, dseq, gseq, oseq and provider): a node that
+     * answers with another entity is refused as a bad answer.
+     */
+    public Optional<JsonNode> lease(dev.vyoma.ledger.market.BidId id) {
+        return get("/v1/leases/" + id).map(n -> {
+            dev.vyoma.ledger.market.BidId answered = ChainIds.bidId(n.path("id"));
+            if (!answered.equals(id)) {
+                throw new NodeException(0, "bad_answer", "asked for lease " + id + ", the node answered " + answered);
+            }
+            return n;
+        });
+    }
+
+    /** The deployment with this id (the node's JSON), or empty; checked as {@link #lease} is. */
+    public Optional<JsonNode> deployment(dev.vyoma.ledger.deployment.DeploymentId id) {
+        return get("/v1/deployments/" + id).map(n -> {
+            dev.vyoma.ledger.deployment.DeploymentId answered = ChainIds.deploymentId(n.path("id"));
+            if (!answered.equals(id)) {
+                throw new NodeException(
+                        0, "bad_answer", "asked for deployment " + id + ", the node answered " + answered);
+            }
+            return n;
+        });
+    }
+
     /** A deployment group with its spec, exactly as the ledger holds it, or empty if there is none. */
     public Optional<dev.vyoma.ledger.deployment.Group> group(dev.vyoma.ledger.deployment.GroupId id) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/groups/"
@@ -171,7 +198,12 @@ public final class VyomaClient {
         if (r.statusCode() != 200) {
             throw new NodeException(r.statusCode(), null, "HTTP " + r.statusCode() + " for group " + id);
         }
-        return Optional.of(dev.vyoma.ledger.codec.Codec.decode(r.body(), dev.vyoma.ledger.deployment.Group.class));
+        dev.vyoma.ledger.deployment.Group g =
+                dev.vyoma.ledger.codec.Codec.decode(r.body(), dev.vyoma.ledger.deployment.Group.class);
+        if (!g.id().equals(id)) {
+            throw new NodeException(0, "bad_answer", "asked for group " + id + ", the node answered " + g.id());
+        }
+        return Optional.of(g);
     }
 
     /** A transaction by hash, or empty if the node knows nothing of it. */

@@ -5,9 +5,7 @@ import dev.vyoma.client.VyomaClient;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
-import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.Group;
-import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
@@ -69,8 +67,8 @@ public final class BidDaemon implements AutoCloseable {
     private volatile BidEngine.Profile profile;
     private final VyomaClient client;
     private final Address me;
-    private final Map<String, OrderState> orders = new ConcurrentHashMap<>();
-    private final Map<String, String> skipped = new ConcurrentHashMap<>();
+    private final Map<OrderId, OrderState> orders = new ConcurrentHashMap<>();
+    private final Map<OrderId, String> skipped = new ConcurrentHashMap<>();
     private EventFollower follower;
     private volatile java.util.function.Consumer<String> leaseEnded = lease -> {};
 
@@ -103,13 +101,13 @@ public final class BidDaemon implements AutoCloseable {
         return this;
     }
 
-    /** The daemon's view of an order ({@code OWNER/DSEQ/GSEQ/OSEQ}), if it has one. */
-    public Optional<OrderState> order(String id) {
+    /** The daemon's view of an order, if it has one. */
+    public Optional<OrderState> order(OrderId id) {
         return Optional.ofNullable(orders.get(id));
     }
 
     /** Why the daemon did not bid on an order, if it did not. */
-    public Optional<String> whySkipped(String id) {
+    public Optional<String> whySkipped(OrderId id) {
         return Optional.ofNullable(skipped.get(id));
     }
 
@@ -119,14 +117,11 @@ public final class BidDaemon implements AutoCloseable {
      */
     public int withdrawAll() {
         int done = 0;
-        for (Map.Entry<String, OrderState> e : orders.entrySet()) {
+        for (Map.Entry<OrderId, OrderState> e : orders.entrySet()) {
             if (e.getValue() != OrderState.WON) {
                 continue;
             }
-            String[] p = e.getKey().split("/");
-            OrderId o = new OrderId(
-                    new GroupId(new DeploymentId(Address.parse(p[0]), Long.parseLong(p[1])), Integer.parseInt(p[2])),
-                    Integer.parseInt(p[3]));
+            OrderId o = e.getKey();
             try {
                 SignedTx tx = client.sign(
                         settings.key(), List.of(new Msg.WithdrawLease(new dev.vyoma.ledger.market.BidId(o, me))), "");
@@ -187,7 +182,7 @@ public final class BidDaemon implements AutoCloseable {
         } else if (state == OrderState.WON) {
             engine.inventory().markLeased(k);
         }
-        orders.put(k, state);
+        orders.put(order, state);
     }
 
     private List<JsonNode> all(String path) {
@@ -225,7 +220,7 @@ public final class BidDaemon implements AutoCloseable {
             case "OrderCreated" -> consider(orderId(id));
             case "LeaseCreated" -> {
                 if (provider(id).equals(me)) {
-                    orders.put(orderId(id).toString(), OrderState.WON);
+                    orders.put(orderId(id), OrderState.WON);
                     engine.inventory().markLeased(orderId(id).toString());
                 }
             }
@@ -242,7 +237,7 @@ public final class BidDaemon implements AutoCloseable {
             }
             case "OrderClosed" -> release(orderId(id));
             case "ProviderAttributesSigned", "ProviderAttributesDeleted" -> {
-                if (e.data().path("provider").asString().equals(me.toString())) {
+                if (dev.vyoma.client.ChainIds.address(e.data(), "provider").equals(me)) {
                     refreshAudits();
                 }
             }
@@ -253,7 +248,7 @@ public final class BidDaemon implements AutoCloseable {
 
     private void consider(OrderId order) {
         String k = order.toString();
-        if (orders.containsKey(k)) {
+        if (orders.containsKey(order)) {
             return;
         }
         Optional<Group> group = client.group(order.group());
@@ -262,8 +257,8 @@ public final class BidDaemon implements AutoCloseable {
         }
         BidEngine.Decision d = engine.evaluate(k, group.get().spec(), profile);
         if (d instanceof BidEngine.Skip s) {
-            orders.put(k, OrderState.SKIPPED);
-            skipped.put(k, s.reason());
+            orders.put(order, OrderState.SKIPPED);
+            skipped.put(order, s.reason());
             LOG.info("no bid on {}: {}", k, s.reason());
             return;
         }
@@ -274,12 +269,12 @@ public final class BidDaemon implements AutoCloseable {
             VyomaClient.TxOutcome out = client.broadcast(tx, true);
             if (out.committed() && !out.ok()) {
                 engine.inventory().release(k);
-                orders.put(k, OrderState.SKIPPED);
-                skipped.put(k, "the chain refused the bid: " + out.log());
+                orders.put(order, OrderState.SKIPPED);
+                skipped.put(order, "the chain refused the bid: " + out.log());
                 LOG.info("bid on {} refused: {}", k, out.log());
                 return;
             }
-            orders.put(k, OrderState.BID);
+            orders.put(order, OrderState.BID);
             LOG.info(
                     "bid {} on {}",
                     bid.price().amount().stripTrailingZeros().toPlainString()
@@ -287,16 +282,15 @@ public final class BidDaemon implements AutoCloseable {
                     k);
         } catch (VyomaClient.NodeException e) {
             engine.inventory().release(k);
-            orders.put(k, OrderState.SKIPPED);
-            skipped.put(k, "the node refused the bid: " + e.getMessage());
+            orders.put(order, OrderState.SKIPPED);
+            skipped.put(order, "the node refused the bid: " + e.getMessage());
             LOG.warn("bid on {} not sent: {}", k, e.getMessage());
         }
     }
 
     private void release(OrderId order) {
-        String k = order.toString();
-        engine.inventory().release(k);
-        orders.remove(k);
+        engine.inventory().release(order.toString());
+        orders.remove(order);
     }
 
     private void save(String position) throws IOException {
@@ -311,7 +305,7 @@ public final class BidDaemon implements AutoCloseable {
     }
 
     private static Address provider(JsonNode id) {
-        return Address.parse(id.path("provider").asString());
+        return dev.vyoma.client.ChainIds.address(id, "provider");
     }
 
     @Override

@@ -95,7 +95,7 @@ class BidDaemonTest {
             try (BidDaemon daemon =
                     new BidDaemon(settings, engine, new BidEngine.Profile(attributes, List.of())).start()) {
                 OrderId earlyOrder = new OrderId(new GroupId(early, 1), 1);
-                String earlyKey = earlyOrder.toString();
+                OrderId earlyKey = earlyOrder;
                 await().atMost(20, TimeUnit.SECONDS)
                         .until(() -> daemon.order(earlyKey).isPresent());
                 assertThat(daemon.order(earlyKey)).contains(BidDaemon.OrderState.BID);
@@ -108,7 +108,7 @@ class BidDaemonTest {
                                 late, web.groups(), web.manifestVersion().hex(), new Coin("uusd", 5_000_000)));
                 OrderId lateOrder = new OrderId(new GroupId(late, 1), 1);
                 await().atMost(20, TimeUnit.SECONDS)
-                        .until(() -> daemon.order(lateOrder.toString()).isPresent());
+                        .until(() -> daemon.order(lateOrder).isPresent());
                 // 0.5 CPU × 100 + 0.5 GiB × 50 + 1 GiB ephemeral × 1 + 1 endpoint × 1, per block.
                 var bids = c.getJson("/v1/bids?order=" + lateOrder.toString())
                         .orElseThrow()
@@ -120,8 +120,7 @@ class BidDaemonTest {
                 ok(c, tenant, new Msg.CreateLease(new BidId(lateOrder, provider.address())));
                 ok(c, tenant, new Msg.CloseDeployment(early));
                 await().atMost(20, TimeUnit.SECONDS)
-                        .until(() -> daemon.order(lateOrder.toString())
-                                        .equals(java.util.Optional.of(BidDaemon.OrderState.WON))
+                        .until(() -> daemon.order(lateOrder).equals(java.util.Optional.of(BidDaemon.OrderState.WON))
                                 && inventory.status().reservations() == 1);
 
                 // The lease ends: everything is free again.
@@ -147,7 +146,7 @@ class BidDaemonTest {
                                 signed.groups(),
                                 signed.manifestVersion().hex(),
                                 new Coin("uusd", 5_000_000)));
-                String auditKey = new OrderId(new GroupId(needsAudit, 1), 1).toString();
+                OrderId auditKey = new OrderId(new GroupId(needsAudit, 1), 1);
                 await().atMost(20, TimeUnit.SECONDS)
                         .until(() -> daemon.order(auditKey).isPresent());
                 assertThat(daemon.order(auditKey)).contains(BidDaemon.OrderState.SKIPPED);
@@ -162,7 +161,7 @@ class BidDaemonTest {
                                 signed.groups(),
                                 signed.manifestVersion().hex(),
                                 new Coin("uusd", 5_000_000)));
-                String auditedKey = new OrderId(new GroupId(audited, 1), 1).toString();
+                OrderId auditedKey = new OrderId(new GroupId(audited, 1), 1);
                 await().atMost(20, TimeUnit.SECONDS)
                         .until(() -> daemon.order(auditedKey).isPresent());
                 assertThat(daemon.order(auditedKey))
@@ -181,7 +180,7 @@ class BidDaemonTest {
                         tenant,
                         new Msg.CreateDeployment(
                                 elsewhere, us.groups(), us.manifestVersion().hex(), new Coin("uusd", 5_000_000)));
-                String k = new OrderId(new GroupId(elsewhere, 1), 1).toString();
+                OrderId k = new OrderId(new GroupId(elsewhere, 1), 1);
                 await().atMost(20, TimeUnit.SECONDS).until(() -> daemon.order(k).isPresent());
                 assertThat(daemon.order(k)).contains(BidDaemon.OrderState.SKIPPED);
                 assertThat(daemon.whySkipped(k).orElseThrow()).contains("region=us");

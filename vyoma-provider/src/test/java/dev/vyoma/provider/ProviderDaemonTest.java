@@ -111,7 +111,7 @@ class ProviderDaemonTest {
                                 ""),
                         true);
                 OrderId order = new OrderId(new GroupId(dep, 1), 1);
-                String k = order.toString();
+                OrderId k = order;
                 await().atMost(20, TimeUnit.SECONDS)
                         .until(() -> daemon.bids().order(k).isPresent());
                 assertThat(daemon.bids().order(k)).contains(BidDaemon.OrderState.BID);
@@ -176,7 +176,7 @@ class ProviderDaemonTest {
                         .isTrue();
                 OrderId order = new OrderId(new GroupId(dep, 1), 1);
                 await().atMost(20, TimeUnit.SECONDS)
-                        .until(() -> daemon.bids().order(order.toString()).isPresent());
+                        .until(() -> daemon.bids().order(order).isPresent());
                 long providerBefore =
                         c.account(provider.address()).orElseThrow().balance("uusd");
                 long tenantBefore = c.account(tenant.address()).orElseThrow().balance("uusd");

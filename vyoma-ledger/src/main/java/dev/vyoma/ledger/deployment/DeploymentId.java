@@ -1,5 +1,7 @@
 package dev.vyoma.ledger.deployment;
 
+import dev.vyoma.ledger.IdText;
+import dev.vyoma.ledger.WholeNumber;
 import dev.vyoma.ledger.crypto.Address;
 import java.util.Objects;
 
@@ -9,6 +11,37 @@ public record DeploymentId(Address owner, long dseq) implements Comparable<Deplo
         Objects.requireNonNull(owner, "owner");
         if (dseq <= 0) {
             throw new IllegalArgumentException("dseq must be positive, got " + dseq);
+        }
+    }
+
+    /** The text form of a deployment id. */
+    public static final String FORM = "OWNER/DSEQ";
+
+    /** Parses {@code OWNER/DSEQ}; an {@link IllegalArgumentException} says what is wrong. */
+    public static DeploymentId parse(String text) {
+        String[] p = IdText.split(text, 2, FORM);
+        return parse(p[0], p[1]);
+    }
+
+    /** Parses an owner address and a {@code dseq} given apart (as path parameters are). */
+    public static DeploymentId parse(String owner, String dseq) {
+        return new DeploymentId(address(owner, "owner"), parseDseq(dseq));
+    }
+
+    /** Parses a {@code dseq}: a whole number from 1 in its one canonical spelling ({@link WholeNumber}). */
+    public static long parseDseq(String text) {
+        return WholeNumber.parse(text, "dseq", 1, Long.MAX_VALUE);
+    }
+
+    /** Parses an address that is part of an id, naming the part in the error. */
+    public static Address address(String text, String part) {
+        if (text == null) {
+            throw new IllegalArgumentException(part + ": an address is required");
+        }
+        try {
+            return Address.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(part + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.vyoma.ledger.market;
 
+import dev.vyoma.ledger.IdText;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.GroupId;
@@ -10,6 +11,18 @@ public record BidId(OrderId order, Address provider) implements Comparable<BidId
     public BidId {
         Objects.requireNonNull(order, "order");
         Objects.requireNonNull(provider, "provider");
+    }
+
+    /** The text form of a bid's or a lease's id. */
+    public static final String FORM = "OWNER/DSEQ/GSEQ/OSEQ/PROVIDER";
+
+    /**
+     * Parses {@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER} (a bid's or a lease's id); an {@link IllegalArgumentException}
+     * says what is wrong. {@link #toString} gives back the one canonical spelling.
+     */
+    public static BidId parse(String text) {
+        String[] p = IdText.split(text, 5, FORM);
+        return new BidId(OrderId.parse(p[0], p[1], p[2], p[3]), DeploymentId.address(p[4], "provider"));
     }
 
     public DeploymentId deployment() {

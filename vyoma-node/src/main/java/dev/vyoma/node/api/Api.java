@@ -16,6 +16,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson3;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -33,10 +37,90 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The node's HTTP/JSON API under {@code /v1}. Every answer is JSON; every refusal is a 4xx with {@code
  * {"error": {...}}} whose message says what to fix, and no request can disturb the node: bodies are
- * bounded, parsing happens before anything reaches the mempool, and handler failures become 500s.
+ * bounded, parsing happens before anything reaches the mempool, and handler failures become 500s. Nor can
+ * many requests: open connections and event subscribers are capped in all and per client ({@link Limits}), idle
+ * connections are closed, and the caps leave the descriptors consensus and storage need, so the chain goes on
+ * producing blocks and its members go on talking while the API is saturated.
  */
 public final class Api implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+
+    /**
+     * How much the API serves at once. {@link #defaults()} fits the process's limit on open files: whatever the
+     * caps, {@link #RESERVED_DESCRIPTORS} stay for the Raft log and its peers, the block store and the JVM.
+     */
+    public record Limits(
+            int connections,
+            int connectionsPerClient,
+            int subscribers,
+            int subscribersPerClient,
+            Duration idleTimeout,
+            Duration overCapIdle,
+            int acceptQueue,
+            Duration keepAlive) {
+        /** Open API connections at most (503 past it, then no accepting at all). */
+        public static final int MAX_CONNECTIONS = 4_096;
+        /** Open API connections from one remote address (429 past it). */
+        public static final int MAX_CONNECTIONS_PER_CLIENT = 256;
+        /** Event-stream subscribers at most (503 past it). */
+        public static final int MAX_EVENT_SUBSCRIBERS = 1_024;
+        /** Event-stream subscribers from one remote address (429 past it). */
+        public static final int MAX_EVENT_SUBSCRIBERS_PER_CLIENT = 32;
+        /** A connection with nothing to read or write for this long is closed. */
+        public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+        /** A connection opened past a cap that sends no request is closed after this. */
+        public static final Duration OVER_CAP_IDLE_TIMEOUT = Duration.ofSeconds(2);
+        /** Connections waiting in the kernel to be accepted. */
+        public static final int ACCEPT_QUEUE = 128;
+        /** How often an event stream with nothing to say writes a comment (and so finds a subscriber that left). */
+        public static final Duration EVENTS_KEEP_ALIVE = Duration.ofSeconds(5);
+        /** Descriptors never given to API connections: consensus (Raft log, snapshots, peers), storage, the JVM. */
+        public static final int RESERVED_DESCRIPTORS = 1_024;
+        /** Connections accepted past the cap only to be answered 503 and closed; past these, none is accepted. */
+        public static final int OVERFLOW_CONNECTIONS = 64;
+        /** The fewest connections the API serves, however low the limit on open files. */
+        public static final int MIN_CONNECTIONS = 64;
+
+        public Limits {
+            if (connections < 1 || connectionsPerClient < 1 || subscribersPerClient < 1 || acceptQueue < 1) {
+                throw new IllegalArgumentException("API limits must be positive");
+            }
+            if (subscribers < 1 || subscribers > connections || subscribersPerClient > connectionsPerClient) {
+                throw new IllegalArgumentException("event subscribers must fit in the connections they use");
+            }
+            if (keepAlive.compareTo(idleTimeout) >= 0 || overCapIdle.compareTo(idleTimeout) > 0) {
+                throw new IllegalArgumentException("keep-alives must come before the idle timeout closes a stream");
+            }
+        }
+
+        /** The limits for this process: the defaults, with fewer connections if its limit on open files is low. */
+        public static Limits defaults() {
+            return forDescriptors(maxDescriptors());
+        }
+
+        /** The defaults for a process that may open {@code maxDescriptors} files (sockets included). */
+        public static Limits forDescriptors(long maxDescriptors) {
+            long room = maxDescriptors - RESERVED_DESCRIPTORS - OVERFLOW_CONNECTIONS;
+            int connections = (int) Math.max(MIN_CONNECTIONS, Math.min(MAX_CONNECTIONS, room));
+            return new Limits(
+                    connections,
+                    Math.min(MAX_CONNECTIONS_PER_CLIENT, connections),
+                    Math.min(MAX_EVENT_SUBSCRIBERS, connections / 2),
+                    Math.min(MAX_EVENT_SUBSCRIBERS_PER_CLIENT, Math.min(MAX_CONNECTIONS_PER_CLIENT, connections)),
+                    IDLE_TIMEOUT,
+                    OVER_CAP_IDLE_TIMEOUT,
+                    ACCEPT_QUEUE,
+                    EVENTS_KEEP_ALIVE);
+        }
+
+        private static long maxDescriptors() {
+            if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+                return unix.getMaxFileDescriptorCount();
+            }
+            return Long.MAX_VALUE;
+        }
+    }
 
     /** Largest request body: a transaction is at most 64 KiB, 88 KiB in base64. */
     public static final long MAX_REQUEST_BYTES = 256 * 1024;
@@ -46,22 +130,51 @@ public final class Api implements AutoCloseable {
     /** Most transactions in one batch request. */
     public static final int MAX_BATCH = 1_000;
 
+    /** Where a subscription's parsed parameters wait between the check and the stream. */
+    private static final String SUBSCRIPTION = "vyoma.subscription";
+
+    /** Where a subscriber's admitted place waits between the check and the stream. */
+    private static final String PLACE = "vyoma.subscriber";
+
     private final Node node;
     private final JsonMapper json = ApiJson.mapper();
     private final Javalin app;
     private final Forwarder forwarder;
     private final EventStream events;
+    private final ClientConnections connections;
 
-    private Api(Node node, String host, int port, Map<String, String> memberApis) {
+    private Api(Node node, String host, int port, Map<String, String> memberApis, Limits limits) {
         this.node = node;
         this.forwarder = memberApis.isEmpty() ? null : new Forwarder(node, memberApis, Duration.ofMillis(200));
-        this.events = new EventStream(node, json);
+        this.events = new EventStream(node, json, limits);
+        this.connections = new ClientConnections(limits);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson3(json, false));
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
             cfg.startup.showJavalinBanner = false;
-            cfg.jetty.host = host;
-            cfg.jetty.port = port;
+            cfg.jetty.addConnector((server, http) -> {
+                ServerConnector c = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+                c.setHost(host);
+                c.setPort(port);
+                c.setIdleTimeout(limits.idleTimeout().toMillis());
+                c.setAcceptQueueSize(limits.acceptQueue());
+                c.addEventListener(connections);
+                // Past the cap and its overflow nothing more is accepted: no descriptor is spent on it.
+                c.addBean(new NetworkConnectionLimit(limits.connections() + Limits.OVERFLOW_CONNECTIONS, c));
+                return c;
+            });
+            // First of all: a connection opened past a cap gets its refusal, and is closed.
+            cfg.routes.before(ctx -> {
+                InetSocketAddress remote = new InetSocketAddress(
+                        java.net.InetAddress.getByName(ctx.req().getRemoteAddr()),
+                        ctx.req().getRemotePort());
+                Optional<ClientConnections.Refusal> refused = connections.refusal(remote);
+                if (refused.isPresent()) {
+                    ctx.header("Connection", "close");
+                    throw new HttpResponseException(
+                            refused.get().status(), refused.get().message());
+                }
+            });
             cfg.routes.get("/v1/status", this::status);
             cfg.routes.post("/v1/txs", this::submit);
             cfg.routes.post("/v1/txs/batch", this::submitBatch);
@@ -75,25 +188,33 @@ public final class Api implements AutoCloseable {
                     throw new HttpResponseException(
                             406, "/v1/events is a Server-Sent Events stream: send Accept: text/event-stream");
                 }
+                // Parsed and admitted before the stream starts (its status goes out first), so a bad parameter or a
+                // full node is a 4xx or 503 rather than an event.
+                EventStream.Request request = QueryRoutes.parsed(() -> EventStream.request(
+                        ctx.header("Last-Event-ID"),
+                        ctx.queryParam("from"),
+                        ctx.queryParam("types"),
+                        node.blocks().latestHeight()));
+                ctx.attribute(SUBSCRIPTION, request);
+                ctx.attribute(
+                        PLACE,
+                        events.admit(java.net.InetAddress.getByName(ctx.req().getRemoteAddr())));
             });
             new QueryRoutes(node).register(cfg.routes);
             cfg.routes.sse("/v1/events", client -> {
-                io.javalin.http.Context c = client.ctx();
-                EventStream.Position start;
-                try {
-                    start = EventStream.position(
-                            c.header("Last-Event-ID"),
-                            c.queryParam("from"),
-                            node.blocks().latestHeight());
-                } catch (IllegalArgumentException e) {
-                    client.sendEvent("error", json.writeValueAsString(ApiJson.error(null, e.getMessage())), "");
+                EventStream.Request request = client.ctx().attribute(SUBSCRIPTION);
+                EventStream.Subscription place = client.ctx().attribute(PLACE);
+                if (request == null || place == null) {
+                    // Refused before the stream: nothing to serve.
                     client.close();
                     return;
                 }
-                String types = c.queryParam("types");
-                java.util.Set<String> only =
-                        types == null || types.isBlank() ? java.util.Set.of() : java.util.Set.of(types.split(","));
-                events.serve(client, start, only);
+                try {
+                    events.serve(client, request.start(), request.types(), place);
+                } catch (RuntimeException e) {
+                    place.close();
+                    throw e;
+                }
             });
             cfg.routes.get("/v1/params", ctx -> ctx.json(node.query(LedgerState::params)));
             cfg.routes.get(
@@ -102,8 +223,13 @@ public final class Api implements AutoCloseable {
                             .result(node.metrics().scrape()));
             cfg.routes.get(
                     "/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApi.document()));
-            cfg.routes.exception(
-                    HttpResponseException.class, (e, ctx) -> fail(ctx, e.getStatus(), null, e.getMessage()));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (e.getStatus() == 429 || e.getStatus() == 503) {
+                    // A client past a cap gets its answer and loses the connection, which it would hold otherwise.
+                    ctx.header("Connection", "close");
+                }
+                fail(ctx, e.getStatus(), null, e.getMessage());
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
                 fail(
@@ -135,14 +261,35 @@ public final class Api implements AutoCloseable {
      * API) is where a follower sends the transactions it admits, to whichever member leads.
      */
     public static Api start(Node node, String host, int port, Map<String, String> memberApis) {
-        Api api = new Api(node, host, port, memberApis);
+        return start(node, host, port, memberApis, Limits.defaults());
+    }
+
+    /** Serves the API as {@link #start(Node, String, int, Map)} does, with {@code limits}. */
+    public static Api start(Node node, String host, int port, Map<String, String> memberApis, Limits limits) {
+        Api api = new Api(node, host, port, memberApis, limits);
         api.app.start();
+        LOG.info(
+                "API limits: {} connections ({} per client), {} event subscribers ({} per client)",
+                limits.connections(),
+                limits.connectionsPerClient(),
+                limits.subscribers(),
+                limits.subscribersPerClient());
         return api;
     }
 
     /** The port the API listens on. */
     public int port() {
-        return app.port();
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+    }
+
+    /** How many connections to the API are open. */
+    public int openConnections() {
+        return connections.open();
+    }
+
+    /** How many event-stream subscribers are being served. */
+    public int eventSubscribers() {
+        return events.subscribers();
     }
 
     private void status(Context ctx) {
@@ -167,6 +314,17 @@ public final class Api implements AutoCloseable {
     }
 
     private void submit(Context ctx) {
+        // Every parameter is read before the transaction is admitted: a refusal leaves nothing behind.
+        String wait = ctx.queryParam("wait");
+        boolean waiting = wait != null && !wait.isEmpty();
+        if (waiting && !wait.equals("commit")) {
+            fail(ctx, 400, null, "wait must be commit (or absent), got " + dev.vyoma.ledger.WholeNumber.shown(wait));
+            return;
+        }
+        String t = ctx.queryParam("timeout");
+        Duration timeout = t == null
+                ? Duration.ofSeconds(30)
+                : Duration.ofSeconds(QueryRoutes.number(t, "timeout (seconds)", 1, MAX_WAIT.toSeconds()));
         JsonNode body;
         try {
             body = json.readTree(ctx.bodyAsBytes());
@@ -208,24 +366,9 @@ public final class Api implements AutoCloseable {
         if (forwarder != null) {
             forwarder.nudge();
         }
-        String wait = ctx.queryParam("wait");
-        if (wait == null || wait.isEmpty()) {
+        if (!waiting) {
             ctx.status(202).json(Map.of("hash", tx.hashHex(), "status", "pending"));
             return;
-        }
-        if (!wait.equals("commit")) {
-            fail(ctx, 400, null, "wait must be commit (or absent), got " + wait);
-            return;
-        }
-        Duration timeout = Duration.ofSeconds(30);
-        String t = ctx.queryParam("timeout");
-        if (t != null) {
-            try {
-                timeout = Duration.ofSeconds(Math.clamp(Long.parseLong(t), 1, MAX_WAIT.toSeconds()));
-            } catch (NumberFormatException e) {
-                fail(ctx, 400, null, "timeout is a number of seconds, got " + t);
-                return;
-            }
         }
         // The answer waits without holding a server thread: thousands of clients can wait at once.
         Duration waited = timeout;
@@ -308,9 +451,14 @@ public final class Api implements AutoCloseable {
     }
 
     private void tx(Context ctx) {
-        String hash = ctx.pathParam("hash").toLowerCase(java.util.Locale.ROOT);
+        // One spelling: lower-case hex, as the node writes hashes.
+        String hash = ctx.pathParam("hash");
         if (!hash.matches("[0-9a-f]{64}")) {
-            fail(ctx, 400, null, "a transaction hash is 64 hex digits, got " + ctx.pathParam("hash"));
+            fail(
+                    ctx,
+                    400,
+                    null,
+                    "a transaction hash is 64 lower-case hex digits, got " + dev.vyoma.ledger.WholeNumber.shown(hash));
             return;
         }
         Optional<BlockStore.TxLocation> at = node.blocks().tx(hash);
@@ -325,14 +473,10 @@ public final class Api implements AutoCloseable {
 
     private static long height(String text) {
         try {
-            long h = Long.parseLong(text);
-            if (h >= 1) {
-                return h;
-            }
-        } catch (NumberFormatException e) {
-            // below
+            return dev.vyoma.ledger.WholeNumber.parse(text, "height", 1, Long.MAX_VALUE);
+        } catch (IllegalArgumentException e) {
+            throw new HttpResponseException(400, e.getMessage() + " (or latest)");
         }
-        throw new HttpResponseException(400, "a height is a whole number from 1, or latest; got " + text);
     }
 
     private void block(Context ctx, long height) {

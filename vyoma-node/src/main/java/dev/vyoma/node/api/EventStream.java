@@ -4,7 +4,6 @@ import dev.vyoma.ledger.BlockResult;
 import dev.vyoma.ledger.event.Event;
 import dev.vyoma.node.Node;
 import io.javalin.http.sse.SseClient;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,60 +20,133 @@ import tools.jackson.databind.node.ObjectNode;
  * and each block ends with an event of type {@code block} whose index is one past its last event, so that a
  * client reconnecting with {@code Last-Event-ID} gets exactly what it has not seen. {@code types=A,B}
  * keeps only those event types (block markers always come). Each client is served by a virtual thread of
- * its own, reading the block store; a slow client delays only itself.
+ * its own, reading the block store; a slow client delays only itself. Subscribers are admitted only under the
+ * caps of {@link Api.Limits} (per client: 429; in all: 503), and a stream with nothing to say writes a comment every
+ * {@link Api.Limits#keepAlive}, which finds a subscriber that left and gives its place back.
  */
 final class EventStream {
     private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
-    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
     private final Node node;
     private final JsonMapper json;
+    private final Api.Limits limits;
     private final Set<Thread> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<java.net.InetAddress, Integer> byClient = new java.util.HashMap<>();
+    private int subscribers;
     private volatile boolean closed;
 
-    EventStream(Node node, JsonMapper json) {
+    EventStream(Node node, JsonMapper json, Api.Limits limits) {
         this.node = node;
         this.json = json;
+        this.limits = limits;
+    }
+
+    /** A subscriber's place; closing it gives the place back (once, however often it is closed). */
+    final class Subscription implements AutoCloseable {
+        private final java.net.InetAddress client;
+        private boolean released;
+
+        private Subscription(java.net.InetAddress client) {
+            this.client = client;
+        }
+
+        @Override
+        public void close() {
+            synchronized (EventStream.this) {
+                if (!released) {
+                    released = true;
+                    subscribers--;
+                    byClient.computeIfPresent(client, (c, n) -> n == 1 ? null : n - 1);
+                }
+            }
+        }
+    }
+
+    /**
+     * A place for a subscriber from {@code client}, or a 429 (its client has {@link Api.Limits#subscribersPerClient})
+     * or a 503 (the node has {@link Api.Limits#subscribers}) with a message.
+     */
+    synchronized Subscription admit(java.net.InetAddress client) {
+        if (byClient.getOrDefault(client, 0) >= limits.subscribersPerClient()) {
+            throw new io.javalin.http.HttpResponseException(
+                    429,
+                    "at most " + limits.subscribersPerClient()
+                            + " event streams from one client; close one (one stream can carry every type)");
+        }
+        if (subscribers >= limits.subscribers()) {
+            throw new io.javalin.http.HttpResponseException(
+                    503, "the node serves at most " + limits.subscribers() + " event streams; retry later");
+        }
+        byClient.merge(client, 1, Integer::sum);
+        subscribers++;
+        return new Subscription(client);
+    }
+
+    /** How many subscribers are being served. */
+    synchronized int subscribers() {
+        return subscribers;
     }
 
     /** Where to start: {@code height} and the last index already seen there (-1: none). */
     record Position(long height, int seen) {}
 
-    /** Reads the start from {@code Last-Event-ID} (resume) or {@code ?from=H}; the next block by default. */
+    /** What a subscriber asked for: where to start, and the event types to keep (empty: all). */
+    record Request(Position start, Set<String> types) {}
+
+    /** The name of every event type, as streams name them. */
+    static final Set<String> TYPES = java.util.Arrays.stream(Event.class.getPermittedSubclasses())
+            .map(Class::getSimpleName)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    /**
+     * Parses a subscription: the start from {@code Last-Event-ID} (resume) or {@code ?from=H} (the next block by
+     * default), and {@code ?types=A,B}, each a known event type. An {@link IllegalArgumentException} says what is
+     * wrong; every number has its one canonical spelling.
+     */
+    static Request request(String lastEventId, String from, String types, long latest) {
+        return new Request(position(lastEventId, from, latest), types(types));
+    }
+
     static Position position(String lastEventId, String from, long latest) {
-        if (lastEventId != null && !lastEventId.isBlank()) {
-            int colon = lastEventId.indexOf(':');
-            try {
-                long h = Long.parseLong(lastEventId.substring(0, colon));
-                int i = Integer.parseInt(lastEventId.substring(colon + 1));
-                if (h >= 1 && i >= 0) {
-                    return new Position(h, i);
-                }
-            } catch (RuntimeException e) {
-                // below
+        if (lastEventId != null && !lastEventId.isEmpty()) {
+            String[] p = lastEventId.split(":", -1);
+            if (p.length != 2) {
+                throw new IllegalArgumentException("Last-Event-ID is HEIGHT:INDEX as this stream sent it, got "
+                        + dev.vyoma.ledger.WholeNumber.shown(lastEventId));
             }
-            throw new IllegalArgumentException(
-                    "Last-Event-ID is HEIGHT:INDEX as this stream sent it, got " + lastEventId);
+            long h = dev.vyoma.ledger.WholeNumber.parse(p[0], "the height in Last-Event-ID", 1, Long.MAX_VALUE);
+            int i = (int) dev.vyoma.ledger.WholeNumber.parse(p[1], "the index in Last-Event-ID", 0, Integer.MAX_VALUE);
+            return new Position(h, i);
         }
         if (from != null) {
-            try {
-                long h = Long.parseLong(from);
-                if (h >= 1) {
-                    return new Position(h, -1);
-                }
-            } catch (NumberFormatException e) {
-                // below
-            }
-            throw new IllegalArgumentException("from is a height from 1, got " + from);
+            return new Position(dev.vyoma.ledger.WholeNumber.parse(from, "from (a height)", 1, Long.MAX_VALUE), -1);
         }
         return new Position(latest + 1, -1);
     }
 
-    void serve(SseClient client, Position start, Set<String> types) {
+    private static Set<String> types(String types) {
+        if (types == null || types.isEmpty()) {
+            return Set.of();
+        }
+        String[] names = types.split(",", -1);
+        if (names.length > TYPES.size()) {
+            throw new IllegalArgumentException("types names at most " + TYPES.size() + " event types");
+        }
+        for (String t : names) {
+            if (!TYPES.contains(t)) {
+                throw new IllegalArgumentException("types is a comma-separated list of event types such as"
+                        + " OrderCreated,LeaseClosed; " + dev.vyoma.ledger.WholeNumber.shown(t) + " is not one");
+            }
+        }
+        return Set.of(java.util.Arrays.stream(names).distinct().toArray(String[]::new));
+    }
+
+    /** Streams to {@code client} on a thread of its own; the subscription is given back when the stream ends. */
+    void serve(SseClient client, Position start, Set<String> types, Subscription subscription) {
         client.keepAlive();
         Thread.ofVirtual().name("events-" + start.height()).start(() -> {
             streams.add(Thread.currentThread());
-            try {
+            try (subscription) {
                 stream(client, start, types);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -108,7 +180,7 @@ final class EventStream {
         int seen = start.seen();
         while (!closed && !client.terminated()) {
             if (h > node.blocks().latestHeight()) {
-                if (node.awaitHeightAbove(h - 1, KEEP_ALIVE) < h) {
+                if (node.awaitHeightAbove(h - 1, limits.keepAlive()) < h) {
                     client.sendComment("keep-alive");
                 }
                 continue;

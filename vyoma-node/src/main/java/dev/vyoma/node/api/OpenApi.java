@@ -51,14 +51,24 @@ final class OpenApi {
                                         "503", response("Mempool full", "Error")))));
         paths.put(
                 "/v1/txs/{hash}",
-                Map.of("get", withPath(op("A transaction's result, or pending", "TxResult"), "hash", "64 hex digits")));
+                Map.of(
+                        "get",
+                        withPath(
+                                op("A transaction's result, or pending", "TxResult"),
+                                "hash",
+                                "64 lower-case hex digits")));
         paths.put(
                 "/v1/params",
                 Map.of("get", op("The chain's parameters: denominations, fees per message kind, limits", "Params")));
         paths.put("/v1/blocks/latest", Map.of("get", op("The latest block with its results", "Block")));
         paths.put(
                 "/v1/blocks/{height}",
-                Map.of("get", withPath(op("A block with its results", "Block"), "height", "from 1")));
+                Map.of(
+                        "get",
+                        withPath(
+                                op("A block with its results", "Block"),
+                                "height",
+                                "from 1, plain digits, no sign or leading zero")));
         paths.put(
                 "/v1/accounts/{address}",
                 Map.of(

@@ -1,6 +1,7 @@
 package dev.vyoma.node.api;
 
 import dev.vyoma.ledger.Queries;
+import dev.vyoma.ledger.WholeNumber;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.DeploymentState;
@@ -27,9 +28,14 @@ import java.util.function.Function;
  * The ledger's queries over HTTP: every entity by id (ids in paths as Akash writes them,
  * {@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}), and lists with filters and {@code offset}/{@code limit} pages
  * ({@code {"items", "offset", "more"}}, at most 1,000 a page). Each reads one consistent state, between
- * blocks.
+ * blocks. Every path and query parameter is parsed into its typed value by the ledger's own parser, in its one
+ * canonical spelling ({@code 070} is not {@code 70}); anything else is a 400 that says what the value must look
+ * like.
  */
 final class QueryRoutes {
+    /** Most {@code attr} filters in one provider query. */
+    static final int MAX_ATTRS = 32;
+
     private final Node node;
 
     QueryRoutes(Node node) {
@@ -50,10 +56,7 @@ final class QueryRoutes {
                 GroupId id = group(ctx);
                 Optional<dev.vyoma.ledger.deployment.Group> g = node.query(s -> new Queries(s).group(id));
                 if (g.isEmpty()) {
-                    throw new HttpResponseException(
-                            404,
-                            "no group " + ctx.pathParam("owner") + "/" + ctx.pathParam("dseq") + "/"
-                                    + ctx.pathParam("gseq"));
+                    throw new HttpResponseException(404, "no group " + id);
                 }
                 ctx.contentType("application/octet-stream")
                         .result(dev.vyoma.ledger.codec.Codec.encode(g.get(), dev.vyoma.ledger.deployment.Group.class));
@@ -64,6 +67,7 @@ final class QueryRoutes {
         routes.get("/v1/orders", ctx -> {
             String state = ctx.queryParam("state");
             if (state != null && !state.equals("open")) {
+                // Only one spelling: "OPEN" is refused as any other value is.
                 throw new HttpResponseException(400, "orders are listed by state=open (the default); get others by id");
             }
             page(ctx, q -> q.openOrders(offset(ctx), limit(ctx)));
@@ -76,7 +80,7 @@ final class QueryRoutes {
                 throw new HttpResponseException(400, "list bids by order=OWNER/DSEQ/GSEQ/OSEQ or by provider=ADDRESS");
             }
             if (order != null) {
-                OrderId id = orderOf(order.split("/"), 0);
+                OrderId id = parsed(() -> OrderId.parse(order));
                 List<?> bids = node.query(s -> new Queries(s).bidsByOrder(id));
                 ctx.json(Map.of("items", bids, "offset", 0, "more", false));
             } else {
@@ -109,12 +113,21 @@ final class QueryRoutes {
                 "/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/{provider}", ctx -> one(ctx, q -> q.lease(bid(ctx)), "lease"));
         routes.get("/v1/providers", ctx -> {
             List<Attribute> required = new ArrayList<>();
-            for (String a : ctx.queryParams("attr")) {
+            List<String> attrs = ctx.queryParams("attr");
+            if (attrs.size() > MAX_ATTRS) {
+                throw new HttpResponseException(
+                        400, "at most " + MAX_ATTRS + " attr filters in one query, got " + attrs.size());
+            }
+            for (String a : attrs) {
                 int eq = a.indexOf('=');
                 if (eq <= 0) {
                     throw new HttpResponseException(400, "attr is KEY=VALUE, got " + a);
                 }
-                required.add(new Attribute(a.substring(0, eq), a.substring(eq + 1)));
+                try {
+                    required.add(new Attribute(a.substring(0, eq), a.substring(eq + 1)));
+                } catch (IllegalArgumentException e) {
+                    throw new HttpResponseException(400, "attr: " + e.getMessage());
+                }
             }
             page(ctx, q -> q.providers(required, offset(ctx), limit(ctx)));
         });
@@ -161,7 +174,7 @@ final class QueryRoutes {
         routes.get("/v1/escrow/{owner}/{dseq}", ctx -> {
             DeploymentId id = deployment(ctx);
             String at = ctx.queryParam("height");
-            Long height = at == null ? null : number(at, "height");
+            Long height = at == null ? null : number(at, "height", 0, Long.MAX_VALUE);
             one(ctx, q -> q.escrow(id, height == null ? node.blocks().latestHeight() : height), "escrow account");
         });
     }
@@ -169,6 +182,7 @@ final class QueryRoutes {
     private <T> void one(Context ctx, Function<Queries, Optional<T>> query, String what) {
         Optional<T> found = node.query(s -> query.apply(new Queries(s)));
         if (found.isEmpty()) {
+            // The path was parsed before the query ran: it is the id's canonical spelling.
             throw new HttpResponseException(
                     404, "no " + what + " " + ctx.path().substring(ctx.path().indexOf('/', 4) + 1));
         }
@@ -194,55 +208,51 @@ final class QueryRoutes {
 
     private static int offset(Context ctx) {
         String v = ctx.queryParam("offset");
-        return v == null ? 0 : (int) Math.min(Integer.MAX_VALUE, number(v, "offset"));
+        return v == null ? 0 : (int) number(v, "offset", 0, Integer.MAX_VALUE);
     }
 
     private static int limit(Context ctx) {
         String v = ctx.queryParam("limit");
-        long l = v == null ? 100 : number(v, "limit");
-        if (l < 1 || l > Queries.MAX_LIMIT) {
-            throw new HttpResponseException(400, "limit is 1 to " + Queries.MAX_LIMIT + ", got " + v);
-        }
-        return (int) l;
+        return v == null ? 100 : (int) number(v, "limit", 1, Queries.MAX_LIMIT);
     }
 
-    private static long number(String v, String name) {
-        try {
-            long n = Long.parseLong(v);
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new HttpResponseException(400, name + " is a whole number from 0, got " + v);
+    /** A whole number in its one canonical spelling ({@link WholeNumber}), or a 400 that says what it must be. */
+    static long number(String v, String name, long min, long max) {
+        return parsed(() -> WholeNumber.parse(v, name, min, max));
     }
 
+    /** A state filter: exactly one of the enum's names in lower case, as the node writes them. */
     private static <E extends Enum<E>> E state(String v, Class<E> type) {
         if (v == null) {
             return null;
         }
-        try {
-            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            List<String> names = new ArrayList<>();
-            for (E c : type.getEnumConstants()) {
-                names.add(c.name().toLowerCase(Locale.ROOT));
+        List<String> names = new ArrayList<>();
+        for (E c : type.getEnumConstants()) {
+            String name = c.name().toLowerCase(Locale.ROOT);
+            if (name.equals(v)) {
+                return c;
             }
-            throw new HttpResponseException(400, "state is one of " + String.join(", ", names) + "; got " + v);
+            names.add(name);
         }
+        throw new HttpResponseException(
+                400, "state is one of " + String.join(", ", names) + "; got " + WholeNumber.shown(v));
     }
 
     private static Address address(String v, String name) {
+        return parsed(() -> DeploymentId.address(v, name));
+    }
+
+    /** The value {@code parse} gives, its {@link IllegalArgumentException} turned into a 400 with its message. */
+    static <T> T parsed(java.util.function.Supplier<T> parse) {
         try {
-            return Address.parse(v);
+            return parse.get();
         } catch (IllegalArgumentException e) {
-            throw new HttpResponseException(400, name + ": " + e.getMessage());
+            throw new HttpResponseException(400, e.getMessage());
         }
     }
 
     private static DeploymentId deployment(Context ctx) {
-        return new DeploymentId(address(ctx.pathParam("owner"), "owner"), number(ctx.pathParam("dseq"), "dseq"));
+        return parsed(() -> DeploymentId.parse(ctx.pathParam("owner"), ctx.pathParam("dseq")));
     }
 
     private static InferenceAccountId inferenceAccount(Context ctx) {
@@ -251,23 +261,15 @@ final class QueryRoutes {
     }
 
     private static GroupId group(Context ctx) {
-        return new GroupId(deployment(ctx), (int) number(ctx.pathParam("gseq"), "gseq"));
+        return parsed(() -> GroupId.parse(ctx.pathParam("owner"), ctx.pathParam("dseq"), ctx.pathParam("gseq")));
     }
 
     private static OrderId order(Context ctx) {
-        return new OrderId(group(ctx), (int) number(ctx.pathParam("oseq"), "oseq"));
+        return parsed(() -> OrderId.parse(
+                ctx.pathParam("owner"), ctx.pathParam("dseq"), ctx.pathParam("gseq"), ctx.pathParam("oseq")));
     }
 
     private static BidId bid(Context ctx) {
         return new BidId(order(ctx), address(ctx.pathParam("provider"), "provider"));
-    }
-
-    private static OrderId orderOf(String[] parts, int from) {
-        if (parts.length - from != 4) {
-            throw new HttpResponseException(400, "an order id is OWNER/DSEQ/GSEQ/OSEQ");
-        }
-        DeploymentId d = new DeploymentId(address(parts[from], "owner"), number(parts[from + 1], "dseq"));
-        return new OrderId(new GroupId(d, (int) number(parts[from + 2], "gseq")), (int)
-                number(parts[from + 3], "oseq"));
     }
 }

@@ -27,6 +27,9 @@ public final class BlockStore implements AutoCloseable {
     /** Where a transaction was included: its block and its position there. */
     public record TxLocation(long height, int index) {}
 
+    /** Files RocksDB keeps open at most (its table cache); the rest are reopened when read. */
+    public static final int MAX_OPEN_FILES = 512;
+
     private static final byte BLOCK = 'B';
     private static final byte RESULT = 'R';
     private static final byte TX = 'T';
@@ -51,7 +54,8 @@ public final class BlockStore implements AutoCloseable {
 
     /** Opens (creating if needed) the store in {@code dir}. */
     public static BlockStore open(Path dir) {
-        Options options = new Options().setCreateIfMissing(true);
+        // Bounded, so the descriptors the node keeps back for storage (Api.Limits) are enough for it.
+        Options options = new Options().setCreateIfMissing(true).setMaxOpenFiles(MAX_OPEN_FILES);
         try {
             Files.createDirectories(dir);
             return new BlockStore(RocksDB.open(options, dir.toString()), options);

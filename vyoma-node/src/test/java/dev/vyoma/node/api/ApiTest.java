@@ -357,11 +357,63 @@ class ApiTest {
                 .isEqualTo("8");
         assertThat(seen.subList(0, seen.size() - 1)).allMatch(e -> e[1].equals("block"));
 
-        List<String[]> bad = events("", "garbage", 1);
-        assertThat(bad).extracting(e -> e[1]).containsExactly("error");
+        Answer bad = subscribe("", "garbage");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.errorMessage()).contains("HEIGHT:INDEX");
         Answer notSse = get("/v1/events");
         assertThat(notSse.status()).isEqualTo(406);
         assertThat(notSse.errorMessage()).contains("Accept: text/event-stream");
+    }
+
+    /** A subscription that is refused before its stream starts: the status and the error body. */
+    private Answer subscribe(String query, String lastEventId) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + api.port() + "/v1/events" + query))
+                .timeout(Duration.ofSeconds(30))
+                .header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            b.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), JSON.readTree(r.body()));
+    }
+
+    /**
+     * Every number in a path, query or header has one spelling: {@code 01}, {@code +1}, upper-case hex and unknown
+     * names are 400s that say what the value must look like, never another spelling of a valid value.
+     */
+    @Test
+    void everyParameterHasOneSpellingAndOthersAre400s() throws Exception {
+        long height = node.height();
+        assertThat(get("/v1/blocks/" + height).status()).isEqualTo(200);
+        for (String alias : List.of("0" + height, "+" + height, "%2B" + height, height + "%20", "1%2F2")) {
+            Answer a = get("/v1/blocks/" + alias);
+            assertThat(a.status()).as(alias).isEqualTo(400);
+            assertThat(a.errorMessage()).as(alias).contains("height is a whole number from 1");
+        }
+        SignedTx tx = nextSend(4);
+        assertThat(submit(tx, "?wait=commit&timeout=20").status()).isEqualTo(200);
+        assertThat(get("/v1/txs/" + tx.hashHex()).status()).isEqualTo(200);
+        Answer upper = get("/v1/txs/" + tx.hashHex().toUpperCase(java.util.Locale.ROOT));
+        assertThat(upper.status()).isEqualTo(400);
+        assertThat(upper.errorMessage()).contains("lower-case hex");
+        SignedTx refused = nextSend(1);
+        Answer timeout = submit(refused, "?wait=commit&timeout=030");
+        assertThat(timeout.status()).isEqualTo(400);
+        assertThat(timeout.errorMessage()).contains("timeout (seconds) is a whole number from 1 to 60");
+        // Refused before admission: the same transaction is new to the node afterwards.
+        assertThat(submit(refused, "?wait=commit").status()).isEqualTo(200);
+
+        Answer from = subscribe("?from=01", null);
+        assertThat(from.status()).isEqualTo(400);
+        assertThat(from.errorMessage()).contains("from (a height)");
+        Answer resume = subscribe("", "1:+0");
+        assertThat(resume.status()).isEqualTo(400);
+        assertThat(resume.errorMessage()).contains("the index in Last-Event-ID");
+        Answer types = subscribe("?types=Transfer,Nothing", null);
+        assertThat(types.status()).isEqualTo(400);
+        assertThat(types.errorMessage()).contains("\"Nothing\" is not one");
+        assertHealthy();
     }
 
     @Test

@@ -248,6 +248,57 @@ class QueryApiTest {
                             .path("message")
                             .asString())
                     .startsWith("owner:");
+
+            // Another spelling of a valid id is not that id: each is a 400 saying what the id must look like.
+            String leasePath = "/v1/leases/" + orderPath + "/" + provider;
+            for (String alias : List.of(
+                    "/v1/leases/" + tenant + "/07/1/1/" + provider,
+                    "/v1/leases/" + tenant + "/%2B7/1/1/" + provider,
+                    "/v1/leases/" + tenant + "/7/01/1/" + provider,
+                    "/v1/leases/" + tenant + "/7/1/1%2F" + provider + "%3F/" + provider,
+                    "/v1/orders/" + tenant + "/7/1/1%3Fx",
+                    "/v1/deployments/" + tenant + "/7%20",
+                    "/v1/escrow/" + tenant + "/0x7",
+                    "/v1/groups/" + tenant + "/7/+1")) {
+                assertThat(get(400, alias).path("error").path("message").asString())
+                        .as(alias)
+                        .containsPattern("(dseq|gseq|oseq) is a whole number from 1");
+            }
+            assertThat(get(200, leasePath).path("id").path("dseq").asLong()).isEqualTo(7);
+            assertThat(get(400, "/v1/bids?order=" + tenant + "/7/1/01")
+                            .path("error")
+                            .path("message")
+                            .asString())
+                    .contains("oseq is a whole number");
+            assertThat(get(400, "/v1/bids?order=" + tenant + "/7/1")
+                            .path("error")
+                            .path("message")
+                            .asString())
+                    .contains("an id is OWNER/DSEQ/GSEQ/OSEQ");
+            assertThat(get(400, "/v1/leases?owner=" + tenant + "&state=ACTIVE")
+                            .path("error")
+                            .path("message")
+                            .asString())
+                    .contains("state is one of active");
+            assertThat(get(400, "/v1/leases?owner=" + tenant + "&offset=+1")
+                            .path("error")
+                            .path("message")
+                            .asString())
+                    .contains("offset is a whole number from 0");
+            assertThat(get(400, "/v1/leases?owner=" + tenant + "&limit=1001")
+                            .path("error")
+                            .path("message")
+                            .asString())
+                    .contains("limit is a whole number from 1 to 1000");
+            assertThat(get(400, "/v1/providers?" + "attr=a=b&".repeat(QueryRoutes.MAX_ATTRS + 1))
+                            .path("error")
+                            .path("message")
+                            .asString())
+                    .contains("at most " + QueryRoutes.MAX_ATTRS + " attr filters");
+            assertThat(get(200, "/v1/providers?" + "attr=region=eu&".repeat(QueryRoutes.MAX_ATTRS))
+                            .path("items")
+                            .size())
+                    .isOne();
         }
     }
 }

@@ -3,7 +3,10 @@ package dev.vyoma.provider.gateway;
 import dev.vyoma.client.LeaseToken;
 import dev.vyoma.client.TlsCertificate;
 import dev.vyoma.client.VyomaClient;
+import dev.vyoma.ledger.WholeNumber;
 import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.market.BidId;
+import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.sdl.manifest.ManifestVersion;
 import io.javalin.Javalin;
@@ -12,6 +15,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson3;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +27,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +35,12 @@ import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,10 +52,95 @@ import tools.jackson.databind.json.JsonMapper;
  * an active lease of this provider, and only if the manifest's version hash is the deployment's version on the
  * chain. {@code GET …/status} says what the provider holds for the lease. Every refusal is a 4xx with a reason;
  * none of them touches a running lease.
+ *
+ * <p>The lease in the path is parsed once, at the edge, into a typed id with this provider's address (each number in
+ * its one canonical spelling: {@code 070} is refused, not read as 70); that id alone names the lease from then on:
+ * it builds the node's URL, keys the stored manifest and the running services, and the lease the chain answers
+ * must be exactly it before anything runs.
+ *
+ * <p>Streams cannot crowd out the rest ({@link Limits}): the gateway serves on a bounded pool of threads, of which
+ * log followers may hold only a share, capped per token, per lease and per owner (429 past a tenant's cap, 503 past
+ * the gateway's); a followed stream carries a heartbeat, so a follower that left is noticed within two heartbeats
+ * even when the lease writes nothing, and its place is free again.
  */
 public final class Gateway implements AutoCloseable {
     /** Largest manifest accepted. */
     public static final long MAX_MANIFEST_BYTES = 1 << 20;
+
+    /**
+     * How much the gateway serves at once: its threads and connections, and the log followers it admits, with the
+     * heartbeat that finds followers who left. {@link #DEFAULTS} is what a provider runs with; tests use smaller.
+     */
+    public record Limits(
+            int threads,
+            int connections,
+            int connectionsPerClient,
+            Duration idleTimeout,
+            int followers,
+            int followersPerOwner,
+            int followersPerLease,
+            int followersPerToken,
+            Duration heartbeat) {
+        /** Threads serving requests (Jetty's pool): followers hold at most {@link #MAX_FOLLOWERS} of them. */
+        public static final int MAX_THREADS = 200;
+        /** Open connections; past it the gateway stops accepting until one closes (the kernel's queue waits). */
+        public static final int MAX_CONNECTIONS = 1_024;
+        /** Open connections from one remote address (429 past it, and the connection closed). */
+        public static final int MAX_CONNECTIONS_PER_CLIENT = 64;
+        /** A connection with nothing to read or write for this long is closed. */
+        public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+        /** Log followers served at once, over all leases (503 past it). */
+        public static final int MAX_FOLLOWERS = 64;
+        /** Log followers of the leases of one owner (429 past it). */
+        public static final int MAX_FOLLOWERS_PER_OWNER = 16;
+        /** Log followers of one lease (429 past it). */
+        public static final int MAX_FOLLOWERS_PER_LEASE = 8;
+        /** Log followers with one token (429 past it). */
+        public static final int MAX_FOLLOWERS_PER_TOKEN = 4;
+        /** How often a followed stream with nothing to say writes an empty line, to find a client that left. */
+        public static final Duration HEARTBEAT = Duration.ofSeconds(2);
+        /** Threads followers can never take: Jetty's acceptor and selector, and the other routes' requests. */
+        public static final int MIN_OTHER_THREADS = 8;
+
+        /** The limits a provider runs with. */
+        public static final Limits DEFAULTS = new Limits(
+                MAX_THREADS,
+                MAX_CONNECTIONS,
+                MAX_CONNECTIONS_PER_CLIENT,
+                IDLE_TIMEOUT,
+                MAX_FOLLOWERS,
+                MAX_FOLLOWERS_PER_OWNER,
+                MAX_FOLLOWERS_PER_LEASE,
+                MAX_FOLLOWERS_PER_TOKEN,
+                HEARTBEAT);
+
+        public Limits {
+            if (connections < 1
+                    || connectionsPerClient < 1
+                    || followersPerOwner < 1
+                    || followersPerLease < 1
+                    || followersPerToken < 1) {
+                throw new IllegalArgumentException("gateway limits must be positive");
+            }
+            if (followers < 1 || threads - followers < MIN_OTHER_THREADS) {
+                throw new IllegalArgumentException("followers (" + followers + ") must leave at least "
+                        + MIN_OTHER_THREADS + " of the " + threads + " threads to the other routes");
+            }
+            if (heartbeat.isNegative() || heartbeat.isZero() || heartbeat.compareTo(idleTimeout) >= 0) {
+                throw new IllegalArgumentException("the heartbeat must be positive and shorter than the idle timeout");
+            }
+        }
+    }
+
+    /** How long one follow lasts at most; then the client reconnects. */
+    public static final Duration MAX_FOLLOW = Duration.ofHours(1);
+
+    /** Most lines a tenant may ask for with {@code tail}. */
+    public static final int MAX_TAIL_LINES = 10_000;
+
+    /** A service name as the SDL allows it (a DNS label). */
+    private static final java.util.regex.Pattern SERVICE_NAME =
+            java.util.regex.Pattern.compile("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -58,6 +150,9 @@ public final class Gateway implements AutoCloseable {
     private final Clock clock;
     private final Javalin app;
     private final TlsCertificate certificate;
+    private final Limits limits;
+    private final Followers followers;
+    private final ClientConnections connections;
     private volatile Leases leases;
 
     /** What the gateway hands accepted manifests to, and asks for a lease's status. */
@@ -66,7 +161,10 @@ public final class Gateway implements AutoCloseable {
 
         Map<String, Object> status(String lease);
 
-        /** Writes the lease's output lines until {@code stop} says so (or, not following, at the end). */
+        /**
+         * Writes the lease's output lines until {@code stop} says so (or, not following, at the end); following, it
+         * asks {@code stop} at least every second, which is when the gateway writes its heartbeat.
+         */
         void logs(
                 String lease,
                 dev.vyoma.provider.runtime.WorkloadRuntime.LogRequest request,
@@ -96,8 +194,12 @@ public final class Gateway implements AutoCloseable {
             Clock clock,
             TlsCertificate certificate,
             String host,
-            int port)
+            int port,
+            Limits limits)
             throws GeneralSecurityException, IOException {
+        this.limits = limits;
+        this.followers = new Followers(limits);
+        this.connections = new ClientConnections(limits.connectionsPerClient());
         this.chain = chain;
         this.me = me;
         this.manifests = manifests;
@@ -109,6 +211,11 @@ public final class Gateway implements AutoCloseable {
             cfg.jsonMapper(new JavalinJackson3(JSON, false));
             cfg.http.maxRequestSize = MAX_MANIFEST_BYTES;
             cfg.startup.showJavalinBanner = false;
+            // A pool of its own size: followers hold at most limits.followers() of its threads.
+            QueuedThreadPool pool = new QueuedThreadPool(limits.threads(), Math.min(8, limits.threads()));
+            pool.setName("gateway");
+            pool.setReservedThreads(0);
+            cfg.jetty.threadPool = pool;
             cfg.jetty.addConnector((server, http) -> {
                 SslContextFactory.Server ssl = new SslContextFactory.Server();
                 ssl.setKeyStore(keys);
@@ -118,10 +225,26 @@ public final class Gateway implements AutoCloseable {
                 secure.setSniHostCheck(false);
                 https.addCustomizer(secure);
                 ServerConnector c = new ServerConnector(
-                        server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+                        server, 1, 1, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
                 c.setHost(host);
                 c.setPort(port);
+                c.setIdleTimeout(limits.idleTimeout().toMillis());
+                c.addBean(new NetworkConnectionLimit(limits.connections(), c));
+                c.addEventListener(connections);
                 return c;
+            });
+            // First of all: a connection opened past its client's cap gets its refusal, and is closed.
+            cfg.routes.before(ctx -> {
+                InetSocketAddress remote = new InetSocketAddress(
+                        java.net.InetAddress.getByName(ctx.req().getRemoteAddr()),
+                        ctx.req().getRemotePort());
+                if (connections.over(remote)) {
+                    ctx.header("Connection", "close");
+                    throw new HttpResponseException(
+                            429,
+                            "at most " + limits.connectionsPerClient()
+                                    + " open connections from one client; close some (or reuse them) and retry");
+                }
             });
             cfg.routes.get("/v1/status", ctx -> ctx.json(providerStatus.get()));
             cfg.routes.put("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/manifest", this::manifest);
@@ -129,6 +252,9 @@ public final class Gateway implements AutoCloseable {
             cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/logs", this::logs);
             cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/events", this::events);
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e.getStatus(), e.getMessage()));
+            cfg.routes.exception(
+                    VyomaClient.NodeException.class,
+                    (e, ctx) -> fail(ctx, 502, "the provider cannot check the lease on the chain: " + e.getMessage()));
             cfg.routes.exception(
                     Exception.class,
                     (e, ctx) -> fail(
@@ -144,8 +270,15 @@ public final class Gateway implements AutoCloseable {
     /** Serves the gateway over HTTPS on {@code host:port} (0: a free port) with a certificate made for {@code host}. */
     public static Gateway start(VyomaClient chain, Address me, Path state, Clock clock, String host, int port)
             throws GeneralSecurityException, IOException {
+        return start(chain, me, state, clock, host, port, Limits.DEFAULTS);
+    }
+
+    /** Serves the gateway as {@link #start(VyomaClient, Address, Path, Clock, String, int)} does, with {@code limits}. */
+    public static Gateway start(
+            VyomaClient chain, Address me, Path state, Clock clock, String host, int port, Limits limits)
+            throws GeneralSecurityException, IOException {
         TlsCertificate cert = TlsCertificate.create(me, java.util.List.of(host, "localhost"));
-        Gateway g = new Gateway(chain, me, state.resolve("manifests"), clock, cert, host, port);
+        Gateway g = new Gateway(chain, me, state.resolve("manifests"), clock, cert, host, port, limits);
         g.app.start();
         return g;
     }
@@ -171,44 +304,74 @@ public final class Gateway implements AutoCloseable {
         return Files.exists(f) ? Optional.of(Files.readString(f)) : Optional.empty();
     }
 
-    private String lease(Context ctx) {
-        return ctx.pathParam("owner") + "/" + ctx.pathParam("dseq") + "/" + ctx.pathParam("gseq") + "/"
-                + ctx.pathParam("oseq") + "/" + me;
+    /**
+     * The lease the path names, with this provider: {@code OWNER/DSEQ/GSEQ/OSEQ} parsed by the ledger's own parser,
+     * or a 400 that says what the id must look like.
+     */
+    private BidId lease(Context ctx) {
+        try {
+            return new BidId(
+                    OrderId.parse(
+                            ctx.pathParam("owner"),
+                            ctx.pathParam("dseq"),
+                            ctx.pathParam("gseq"),
+                            ctx.pathParam("oseq")),
+                    me);
+        } catch (IllegalArgumentException e) {
+            throw new HttpResponseException(400, "the path is /v1/leases/" + OrderId.FORM + "/…; " + e.getMessage());
+        }
     }
 
-    /** The lease's owner, after checking the token and that the lease is this provider's and active. */
-    private String authorize(Context ctx) {
+    /**
+     * The lease, after checking the token and that the chain has exactly this lease, with this provider, active.
+     */
+    private BidId authorize(Context ctx) {
+        BidId lease = lease(ctx);
+        LeaseToken.Claims claims;
+        try {
+            claims = LeaseToken.verify(bearer(ctx), me, clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw new HttpResponseException(401, e.getMessage());
+        }
+        Address owner = lease.deployment().owner();
+        if (!claims.owner().equals(owner)) {
+            throw new HttpResponseException(403, "the lease belongs to " + owner + ", the token to " + claims.owner());
+        }
+        BidId claimed;
+        try {
+            claimed = BidId.parse(claims.lease());
+        } catch (IllegalArgumentException e) {
+            throw new HttpResponseException(401, "the token's lease is not a lease id: " + e.getMessage());
+        }
+        if (!claimed.equals(lease)) {
+            throw new HttpResponseException(403, "the token is for lease " + claimed + ", not " + lease);
+        }
+        // Built from the typed id, and checked by the client to be exactly this lease (this provider's).
+        JsonNode l = chain.lease(lease)
+                .orElseThrow(() -> new HttpResponseException(404, "no lease " + lease + " with this provider"));
+        if (!l.path("state").asString().equals("active")) {
+            throw new HttpResponseException(
+                    409,
+                    "lease " + lease + " is "
+                            + WholeNumber.shown(l.path("state").asString()) + ", not active");
+        }
+        return lease;
+    }
+
+    /** The token in {@code Authorization: Bearer}, or a 401 that says how to send one. */
+    private static String bearer(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || !header.startsWith("Bearer ")) {
             throw new HttpResponseException(
                     401, "send Authorization: Bearer <lease token signed by the lease's owner>");
         }
-        LeaseToken.Claims claims;
-        try {
-            claims = LeaseToken.verify(header.substring(7).strip(), me, clock.instant());
-        } catch (IllegalArgumentException e) {
-            throw new HttpResponseException(401, e.getMessage());
-        }
-        String lease = lease(ctx);
-        if (!claims.owner().toString().equals(ctx.pathParam("owner"))) {
-            throw new HttpResponseException(
-                    403, "the lease belongs to " + ctx.pathParam("owner") + ", the token to " + claims.owner());
-        }
-        if (!claims.lease().equals(lease)) {
-            throw new HttpResponseException(403, "the token is for lease " + claims.lease() + ", not " + lease);
-        }
-        JsonNode l = chain.getJson("/v1/leases/" + lease)
-                .orElseThrow(() -> new HttpResponseException(404, "no lease " + lease + " with this provider"));
-        if (!l.path("state").asString().equals("active")) {
-            throw new HttpResponseException(
-                    409, "lease " + lease + " is " + l.path("state").asString() + ", not active");
-        }
-        return lease;
+        return header.substring(7).strip();
     }
 
     private void manifest(Context ctx) throws IOException {
-        String lease = authorize(ctx);
-        JsonNode deployment = chain.getJson("/v1/deployments/" + ctx.pathParam("owner") + "/" + ctx.pathParam("dseq"))
+        BidId id = authorize(ctx);
+        String lease = id.toString();
+        JsonNode deployment = chain.deployment(id.deployment())
                 .orElseThrow(() -> new HttpResponseException(404, "no deployment for lease " + lease));
         Object tree;
         try {
@@ -265,7 +428,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void status(Context ctx) throws IOException {
-        String lease = authorize(ctx);
+        String lease = authorize(ctx).toString();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("lease", lease);
         Optional<String> held = manifest(lease);
@@ -287,56 +450,117 @@ public final class Gateway implements AutoCloseable {
     /**
      * {@code GET …/logs?service=S&tail=N&follow=true}: the lease's output as plain text, one line per output
      * line prefixed with {@code [service-index]}; following, the response stays open and new lines arrive as
-     * they are written, until the client goes or the lease ends.
+     * they are written, until the client goes or the lease ends, with an empty line as the heartbeat. A follower
+     * is admitted only under the caps of {@link Limits}.
      */
     private void logs(Context ctx) throws IOException, InterruptedException {
-        String lease = authorize(ctx);
+        BidId id = authorize(ctx);
+        String lease = id.toString();
         Leases l = leases;
         if (l == null) {
             throw new HttpResponseException(503, "the provider is starting; try again");
         }
+        String tailText = ctx.queryParam("tail");
         int tail;
         try {
-            tail = Integer.parseInt(ctx.queryParamAsClass("tail", String.class).getOrDefault("100"));
-        } catch (NumberFormatException e) {
-            throw new HttpResponseException(400, "tail is a number of lines, got " + ctx.queryParam("tail"));
+            tail = tailText == null ? 100 : (int) WholeNumber.parse(tailText, "tail", 0, MAX_TAIL_LINES);
+        } catch (IllegalArgumentException e) {
+            throw new HttpResponseException(400, e.getMessage());
         }
-        boolean follow = "true".equals(ctx.queryParam("follow"));
-        String service = ctx.queryParamAsClass("service", String.class).getOrDefault("");
+        String followText = ctx.queryParam("follow");
+        if (followText != null && !followText.equals("true") && !followText.equals("false")) {
+            throw new HttpResponseException(400, "follow is true or false, got " + WholeNumber.shown(followText));
+        }
+        boolean follow = "true".equals(followText);
+        String service = ctx.queryParam("service");
+        if (service == null) {
+            service = "";
+        } else if (!SERVICE_NAME.matcher(service).matches()) {
+            throw new HttpResponseException(
+                    400,
+                    "service is a service name of the SDL (lower-case letters, digits and -, at most 63), got "
+                            + WholeNumber.shown(service));
+        }
+        var request = new dev.vyoma.provider.runtime.WorkloadRuntime.LogRequest(service, tail, follow);
+        if (!follow) {
+            stream(ctx, l, lease, request);
+            return;
+        }
+        switch (followers.admit(id, bearer(ctx))) {
+            case Followers.Refused r -> {
+                ctx.header("Retry-After", Long.toString(limits.heartbeat().toSeconds() * 2));
+                throw new HttpResponseException(
+                        r.refusal().status(), r.refusal().message());
+            }
+            case Followers.Admitted a -> {
+                try (Followers.Slot slot = a.slot()) {
+                    stream(ctx, l, lease, request);
+                }
+            }
+        }
+    }
+
+    /** How many connections to the gateway are open. */
+    public int openConnections() {
+        return connections.open();
+    }
+
+    /** How many log followers the gateway is serving now. */
+    public int followers() {
+        return followers.total();
+    }
+
+    private void stream(
+            Context ctx, Leases l, String lease, dev.vyoma.provider.runtime.WorkloadRuntime.LogRequest request)
+            throws IOException, InterruptedException {
         ctx.contentType("text/plain; charset=utf-8");
         ctx.status(200);
         java.io.OutputStream out = ctx.res().getOutputStream();
+        // The status goes out now: a follower knows at once that it was admitted.
+        out.flush();
         boolean[] gone = {false};
-        // A follower that stays silent is not noticed when it goes; an hour at most, then it reconnects.
-        long until = System.nanoTime() + java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+        long[] lastWrite = {System.nanoTime()};
+        long heartbeat = limits.heartbeat().toNanos();
+        long until = System.nanoTime() + MAX_FOLLOW.toNanos();
         l.logs(
                 lease,
-                new dev.vyoma.provider.runtime.WorkloadRuntime.LogRequest(service, tail, follow),
+                request,
                 text -> {
+                    if (gone[0]) {
+                        return;
+                    }
                     try {
                         out.write((text + "\n").getBytes(StandardCharsets.UTF_8));
                         out.flush();
+                        lastWrite[0] = System.nanoTime();
                     } catch (IOException e) {
                         gone[0] = true;
                     }
                 },
                 () -> {
-                    if (gone[0] || System.nanoTime() > until) {
+                    long now = System.nanoTime();
+                    if (gone[0] || now > until) {
                         return true;
                     }
-                    try {
-                        // An empty write finds a client that went away.
-                        out.flush();
-                        return false;
-                    } catch (IOException e) {
-                        return true;
+                    // Only a write finds a client that left: the first after it goes reaches a closed socket,
+                    // the one after that fails. An empty line is never an output line, which has its prefix.
+                    if (now - lastWrite[0] >= heartbeat) {
+                        try {
+                            out.write('\n');
+                            out.flush();
+                            lastWrite[0] = now;
+                        } catch (IOException e) {
+                            gone[0] = true;
+                            return true;
+                        }
                     }
+                    return false;
                 });
     }
 
     /** {@code GET …/events}: what happened to the lease on this provider. */
     private void events(Context ctx) {
-        String lease = authorize(ctx);
+        String lease = authorize(ctx).toString();
         Leases l = leases;
         ctx.json(Map.of("lease", lease, "events", l == null ? List.of() : l.events(lease)));
     }
