@@ -1,0 +1,341 @@
+package dev.vyoma.provider.runtime.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vyoma.provider.LeaseManager;
+import dev.vyoma.provider.runtime.Ingress;
+import dev.vyoma.provider.runtime.WorkloadRuntime;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The container runtime on a real Podman: what a tenant's lease gets, and what it cannot reach. */
+class ContainerRuntimeTest {
+    private static final AtomicInteger DSEQ = new AtomicInteger(1);
+
+    @TempDir
+    static Path dir;
+
+    static PodmanFixture podman;
+    static String owner;
+
+    @TempDir
+    Path state;
+
+    private final List<ContainerRuntime> runtimes = new ArrayList<>();
+    private ContainerRuntime runtime;
+
+    @BeforeAll
+    static void startPodman() throws Exception {
+        podman = PodmanFixture.start(dir);
+        owner = "test-"
+                + HexFormat.of()
+                        .formatHex(new Random()
+                                .ints(4)
+                                .collect(java.io.ByteArrayOutputStream::new, (o, i) -> o.write(i), (a, b) -> {})
+                                .toByteArray());
+    }
+
+    @AfterAll
+    static void stopPodman() throws Exception {
+        try {
+            PodmanFixture.sweep(owner);
+        } finally {
+            podman.close();
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        runtime = newRuntime();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        runtime.removeOrphans(Set.of());
+        runtimes.forEach(ContainerRuntime::close);
+    }
+
+    /** A runtime as a provider (re)starting over the same state would make it. */
+    private ContainerRuntime newRuntime() throws IOException {
+        ContainerRuntime r = new ContainerRuntime(
+                Engine.connect(podman.address()),
+                owner,
+                state,
+                Clock.systemUTC(),
+                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(10)),
+                Duration.ofMillis(250));
+        runtimes.add(r);
+        return r;
+    }
+
+    private static String lease() {
+        return "vyoma1tenant/" + DSEQ.getAndIncrement() + "/1/1/vyoma1provider";
+    }
+
+    private TestSdl sdl() {
+        return new TestSdl(podman.image);
+    }
+
+    private String container(String lease, String service, int index) {
+        return LeaseObjects.of(owner, lease).container(service, index);
+    }
+
+    private void awaitReady(String lease, int replicas) {
+        await().atMost(60, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> runtime.status(lease).ready() == replicas);
+    }
+
+    @Test
+    void aWebServiceAnswersThroughTheIngress() throws Exception {
+        String lease = lease();
+        TestSdl web = sdl().with(TestSdl.service("web")
+                .script(
+                        "mkdir -p /www && echo \"<h1>from $HOSTNAME</h1>\" > /www/index.html && exec httpd -f -p 80 -h /www")
+                .global(80, 80));
+        try (Ingress ingress = Ingress.start("127.0.0.1", 0, "localhost")) {
+            LeaseManager leases =
+                    new LeaseManager(runtime, ingress, "127.0.0.1", state.resolve("routes"), Clock.systemUTC());
+            leases.deploy(lease, web.json());
+            awaitReady(lease, 1);
+            String host = ingress.hostFor(LeaseManager.ingressId(lease, "web"));
+            String answer = rawGet(ingress.port(), host);
+            assertThat(answer).startsWith("HTTP/1.1 200").contains("<h1>from web-0</h1>");
+            assertThat(leases.status(lease)).containsEntry("ready", 1);
+            // The published port is on loopback only.
+            int hostPort = runtime.status(lease).replicas().get(0).ports().get(80);
+            assertThat(PodmanFixture.run(List.of("podman", "port", container(lease, "web", 0)))
+                            .output())
+                    .contains("127.0.0.1:" + hostPort);
+            leases.close();
+        }
+    }
+
+    @Test
+    void servicesOfALeaseTalkByNameAndAnotherLeaseCannotReachThem() throws Exception {
+        String a = lease();
+        String b = lease();
+        runtime.deploy(
+                a,
+                sdl().with(TestSdl.service("db")
+                                .script(
+                                        "mkdir -p /www && echo secret-rows > /www/rows && exec httpd -f -p 8080 -h /www")
+                                .to(8080, "app"))
+                        .with(TestSdl.service("app"))
+                        .json());
+        runtime.deploy(b, sdl().with(TestSdl.service("app")).json());
+        awaitReady(a, 2);
+        awaitReady(b, 1);
+        String get = "printf 'GET /rows HTTP/1.0\\r\\n\\r\\n' | nc -w 3 %s 8080";
+        assertThat(PodmanFixture.exec(container(a, "app", 0), "sh", "-c", get.formatted("db"))
+                        .output())
+                .contains("secret-rows");
+        // The other lease resolves no such name, and its packets do not reach the address either.
+        var byName = PodmanFixture.exec(container(b, "app", 0), "sh", "-c", get.formatted("db"));
+        assertThat(byName.output()).doesNotContain("secret-rows");
+        String ip = PodmanFixture.run(List.of(
+                        "podman",
+                        "inspect",
+                        "--format",
+                        "{{(index .NetworkSettings.Networks \""
+                                + LeaseObjects.of(owner, a).network() + "\").IPAddress}}",
+                        container(a, "db", 0)))
+                .output()
+                .strip();
+        assertThat(ip).matches("[0-9.]+");
+        var byAddress = PodmanFixture.exec(container(b, "app", 0), "sh", "-c", get.formatted(ip));
+        assertThat(byAddress.output()).doesNotContain("secret-rows");
+        assertThat(byAddress.code()).isNotZero();
+    }
+
+    @Test
+    void aReplicaSeesOnlyTheSdlsEnvironment() throws Exception {
+        String lease = lease();
+        runtime.deploy(
+                lease,
+                sdl().with(TestSdl.service("env")
+                                .script("env; echo END-OF-ENV; exec sleep 3600")
+                                .env("GREETING=hello world")
+                                .env("MODE=test"))
+                        .json());
+        List<String> lines = new ArrayList<>();
+        await().atMost(60, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    lines.clear();
+                    runtime.logs(lease, new WorkloadRuntime.LogRequest("", -1, false), lines::add, () -> true);
+                    return lines.contains("[env-0] END-OF-ENV");
+                });
+        List<String> names = lines.stream()
+                .filter(l -> l.contains("="))
+                .map(l -> l.substring("[env-0] ".length(), l.indexOf('=')))
+                .toList();
+        assertThat(lines).contains("[env-0] GREETING=hello world", "[env-0] MODE=test");
+        // The engine adds PATH (the image's), HOSTNAME, HOME, TERM and container; sh adds SHLVL and PWD.
+        assertThat(names)
+                .allMatch(
+                        n -> Set.of("GREETING", "MODE", "PATH", "HOSTNAME", "HOME", "TERM", "container", "SHLVL", "PWD")
+                                .contains(n));
+        for (Map.Entry<String, String> e : System.getenv().entrySet()) {
+            if (e.getValue().length() > 3
+                    && !Set.of("PATH", "HOME", "TERM", "HOSTNAME", "PWD", "SHLVL")
+                            .contains(e.getKey())) {
+                assertThat(lines).noneMatch(l -> l.contains(e.getKey() + "=" + e.getValue()));
+            }
+        }
+    }
+
+    @Test
+    void aMemoryHogIsOomKilledRestartedAndReported() throws Exception {
+        String lease = lease();
+        // The first run allocates without end; after its restart (same container, same file system) it idles.
+        runtime.deploy(
+                lease,
+                sdl().with(
+                                TestSdl.service("hog")
+                                        .memory("16Mi")
+                                        .script(
+                                                "if [ -f /ran ]; then exec sleep 3600; fi; touch /ran; sleep 1; tail /dev/zero"))
+                        .json());
+        await().atMost(60, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    var s = runtime.replicaStates(lease).get(0);
+                    return s.restarts() == 1 && s.state().equals("running");
+                });
+        ContainerRuntime.ReplicaState s = runtime.replicaStates(lease).get(0);
+        assertThat(s.lastExit()).isEqualTo("OOMKilled");
+        assertThat(runtime.status(lease).problem()).contains("hog-0 restarted 1 time(s), last stopped: OOMKilled");
+        assertThat(runtime.status(lease).ready()).isEqualTo(1);
+    }
+
+    @Test
+    void aFileOnAPersistentVolumeSurvivesKillAndRedeployAndGoesWithTheLease() throws Exception {
+        String lease = lease();
+        TestSdl v1 = sdl().with(TestSdl.service("db").volume("data", "32Mi", false, "/data"));
+        runtime.deploy(lease, v1.json());
+        awaitReady(lease, 1);
+        String name = container(lease, "db", 0);
+        assertThat(PodmanFixture.exec(name, "sh", "-c", "echo kept > /data/file")
+                        .code())
+                .isZero();
+
+        // kill -9 of the container's process: the reconcile loop starts it again, with the same volume.
+        String pid = Long.toString(runtime.status(lease).replicas().get(0).pid());
+        assertThat(PodmanFixture.run(List.of("kill", "-9", pid)).code()).isZero();
+        await().atMost(60, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    var s = runtime.replicaStates(lease).get(0);
+                    return s.restarts() == 1 && s.ready();
+                });
+        assertThat(runtime.replicaStates(lease).get(0).lastExit()).isEqualTo("Error (exit code 137)");
+        assertThat(PodmanFixture.exec(name, "cat", "/data/file").output()).isEqualTo("kept\n");
+
+        // A new manifest version replaces the container; the volume stays.
+        String before = runtime.replicaStates(lease).get(0).containerId();
+        runtime.deploy(
+                lease,
+                sdl().with(TestSdl.service("db").env("V=2").volume("data", "32Mi", false, "/data"))
+                        .json());
+        awaitReady(lease, 1);
+        assertThat(runtime.replicaStates(lease).get(0).containerId()).isNotEqualTo(before);
+        assertThat(PodmanFixture.exec(name, "cat", "/data/file").output()).isEqualTo("kept\n");
+
+        String volume = LeaseObjects.of(owner, lease).volume("db", 0, "data");
+        assertThat(PodmanFixture.run(List.of("podman", "volume", "exists", volume))
+                        .code())
+                .isZero();
+        runtime.teardown(lease);
+        assertThat(PodmanFixture.run(List.of("podman", "volume", "exists", volume))
+                        .code())
+                .isNotZero();
+        assertThat(PodmanFixture.run(List.of("podman", "container", "exists", name))
+                        .code())
+                .isNotZero();
+        assertThat(PodmanFixture.run(List.of(
+                                "podman",
+                                "network",
+                                "exists",
+                                LeaseObjects.of(owner, lease).network()))
+                        .code())
+                .isNotZero();
+    }
+
+    @Test
+    void aRestartedProviderAdoptsRunningContainersAndRemovesThoseOfClosedLeases() throws Exception {
+        String kept = lease();
+        String closed = lease();
+        runtime.deploy(kept, sdl().with(TestSdl.service("web").count(2)).json());
+        runtime.deploy(
+                closed,
+                sdl().with(TestSdl.service("db").volume("data", "16Mi", false, "/data"))
+                        .json());
+        awaitReady(kept, 2);
+        awaitReady(closed, 1);
+        List<String> ids = runtime.replicaStates(kept).stream()
+                .map(ContainerRuntime.ReplicaState::containerId)
+                .toList();
+        String started = PodmanFixture.run(List.of("podman", "inspect", "--format", "{{.State.StartedAt}}", ids.get(0)))
+                .output();
+
+        // The provider dies without stopping anything; a new one starts over the same state.
+        runtime.close();
+        runtime = newRuntime();
+        assertThat(runtime.adopt()).containsExactlyInAnyOrder(kept, closed);
+        assertThat(runtime.replicaStates(kept))
+                .extracting(ContainerRuntime.ReplicaState::containerId)
+                .containsExactlyElementsOf(ids);
+        assertThat(runtime.manifest(kept)).isPresent();
+        assertThat(runtime.removeOrphans(Set.of(kept))).containsExactly(closed);
+        assertThat(runtime.leases()).containsExactly(kept);
+        awaitReady(kept, 2);
+        assertThat(runtime.replicaStates(kept))
+                .extracting(ContainerRuntime.ReplicaState::containerId)
+                .containsExactlyElementsOf(ids);
+        assertThat(runtime.replicaStates(kept))
+                .extracting(ContainerRuntime.ReplicaState::restarts)
+                .containsOnly(0);
+        assertThat(PodmanFixture.run(List.of("podman", "inspect", "--format", "{{.State.StartedAt}}", ids.get(0)))
+                        .output())
+                .isEqualTo(started);
+        String label = "label=" + LeaseObjects.LEASE + "=" + closed;
+        for (String kind : List.of("container", "volume", "network")) {
+            assertThat(PodmanFixture.run(List.of("podman", kind, "ls", "-q", "--filter", label))
+                            .output())
+                    .isBlank();
+        }
+    }
+
+    private static String rawGet(int port, String host) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            out.write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
