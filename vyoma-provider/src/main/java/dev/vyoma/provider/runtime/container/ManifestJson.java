@@ -37,6 +37,8 @@ final class ManifestJson {
     }
 
     private static ManifestService service(JsonNode s) {
+        String name = text(s, "name");
+        String image = text(s, "image");
         JsonNode r = s.path("resources");
         Resources resources = new Resources(
                 r.path("id").asInt(),
@@ -51,8 +53,8 @@ final class ManifestJson {
                                 e.path("sequence_number").asInt())));
         JsonNode c = s.path("credentials");
         return new ManifestService(
-                text(s, "name"),
-                text(s, "image"),
+                name,
+                image,
                 strings(s.path("command")),
                 strings(s.path("args")),
                 strings(s.path("env")),

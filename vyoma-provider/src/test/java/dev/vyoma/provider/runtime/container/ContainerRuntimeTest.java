@@ -207,6 +207,58 @@ class ContainerRuntimeTest {
     }
 
     @Test
+    void aContainerGetsItsLimitsAndNothingOfTheHost() throws Exception {
+        String lease = lease();
+        runtime.deploy(
+                lease,
+                sdl().with(TestSdl.service("box")
+                                .memory("64Mi")
+                                .volume("cache", "8Mi", true, "/cache")
+                                .volume("data", "16Mi", false, "/data"))
+                        .json());
+        awaitReady(lease, 1);
+        String name = container(lease, "box", 0);
+        try (Engine engine = Engine.connect(podman.address())) {
+            var host = engine.api().inspectContainerCmd(name).exec().getHostConfig();
+            // The ram volume's 8 MiB live in the container's memory: the limit is 64 + 8 MiB, without swap.
+            assertThat(host.getMemory()).isEqualTo(72L << 20);
+            assertThat(host.getMemorySwap()).isEqualTo(72L << 20);
+            assertThat(host.getCpuQuota()).isEqualTo(25_000L);
+            assertThat(host.getCpuPeriod()).isEqualTo(100_000L);
+            assertThat(host.getPidsLimit()).isEqualTo(ReplicaLimits.PIDS_PER_REPLICA);
+            assertThat(host.getPrivileged()).isFalse();
+            assertThat(host.getCapAdd()).isNullOrEmpty();
+            // Podman lists named volumes as binds; none is a host path.
+            assertThat(host.getBinds())
+                    .extracting(com.github.dockerjava.api.model.Bind::getPath)
+                    .containsExactly(LeaseObjects.of(owner, lease).volume("box", 0, "data"));
+        }
+        // Inside: no new privileges, none of the capabilities that reach the host, the tmpfs of its size.
+        String status = PodmanFixture.exec(name, "cat", "/proc/self/status").output();
+        assertThat(status).contains("NoNewPrivs:\t1");
+        long caps = Long.parseUnsignedLong(
+                status.lines()
+                        .filter(l -> l.startsWith("CapEff:"))
+                        .findFirst()
+                        .orElseThrow()
+                        .substring("CapEff:".length())
+                        .strip(),
+                16);
+        for (int cap : List.of(12 /* NET_ADMIN */, 16 /* SYS_MODULE */, 19 /* SYS_PTRACE */, 21 /* SYS_ADMIN */)) {
+            assertThat(caps & (1L << cap)).as("capability %d", cap).isZero();
+        }
+        assertThat(PodmanFixture.exec(name, "sh", "-c", "df -k /cache | tail -1")
+                        .output())
+                .contains(" 8192 ");
+        assertThat(PodmanFixture.exec(name, "sh", "-c", "ulimit -n").output().strip())
+                .isEqualTo(Long.toString(ReplicaLimits.ofThisHost().openFiles()));
+        var mounts = PodmanFixture.run(List.of(
+                        "podman", "inspect", "--format", "{{range .Mounts}}{{.Type}}:{{.Destination}} {{end}}", name))
+                .output();
+        assertThat(mounts.strip().split(" ")).containsExactly("volume:/data"); // no bind; Podman lists tmpfs apart
+    }
+
+    @Test
     void aMemoryHogIsOomKilledRestartedAndReported() throws Exception {
         String lease = lease();
         // The first run allocates without end; after its restart (same container, same file system) it idles.
