@@ -67,6 +67,20 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
         this(engine, owner, state, Clock.systemUTC(), Backoff.DEFAULT, RECONCILE_EVERY);
     }
 
+    /**
+     * The provider's runtime: the engine at {@code configured}, else the one {@link EngineAddress#discover} finds;
+     * the exception says what to install or start when there is none.
+     */
+    public static ContainerRuntime connect(Optional<EngineAddress> configured, String owner, Path state)
+            throws IOException {
+        EngineAddress address = EngineAddress.discover(configured)
+                .orElseThrow(() -> new IOException("no container engine found (DOCKER_HOST is unset and none of "
+                        + EngineAddress.USUAL_SOCKETS + " exists); install podman and runc and start "
+                        + "podman --cgroup-manager=cgroupfs --runtime runc system service --time=0, "
+                        + "or set containerEngine in provider.yaml"));
+        return new ContainerRuntime(Engine.connect(address), owner, state);
+    }
+
     public ContainerRuntime(Engine engine, String owner, Path state, Clock clock, Backoff backoff, Duration every)
             throws IOException {
         if (!OWNER.matcher(owner).matches()) {
