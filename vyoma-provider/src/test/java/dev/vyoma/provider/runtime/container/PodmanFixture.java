@@ -33,7 +33,7 @@ final class PodmanFixture implements AutoCloseable {
     }
 
     static PodmanFixture start(Path dir) throws Exception {
-        if (run(List.of("podman", "--version")).code() != 0 || !Files.isExecutable(BUSYBOX)) {
+        if (run(List.of("sh", "-c", "command -v podman")).code() != 0 || !isStatic(BUSYBOX)) {
             throw new IllegalStateException(
                     "the container tests need podman, runc and busybox-static: apt-get install -y podman runc busybox-static");
         }
@@ -57,6 +57,27 @@ final class PodmanFixture implements AutoCloseable {
             Thread.sleep(50);
         }
         return new PodmanFixture(p, address, image);
+    }
+
+    /** Whether {@code elf} is a 64-bit little-endian ELF without a program interpreter (statically linked). */
+    static boolean isStatic(Path elf) throws IOException {
+        if (!Files.isRegularFile(elf)) {
+            return false;
+        }
+        java.nio.ByteBuffer b =
+                java.nio.ByteBuffer.wrap(Files.readAllBytes(elf)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (b.limit() < 64 || b.getInt(0) != 0x464c457f || b.get(4) != 2) {
+            return false;
+        }
+        long phoff = b.getLong(0x20);
+        int size = Short.toUnsignedInt(b.getShort(0x36));
+        int count = Short.toUnsignedInt(b.getShort(0x38));
+        for (int i = 0; i < count; i++) {
+            if (b.getInt((int) (phoff + (long) i * size)) == 3) { // PT_INTERP: needs a dynamic loader
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The flags Podman needs here: runc when present (crun fails on cgroup v1 hybrid hosts), cgroupfs. */

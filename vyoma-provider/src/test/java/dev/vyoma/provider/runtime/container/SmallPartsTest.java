@@ -110,6 +110,13 @@ class SmallPartsTest {
     }
 
     @Test
+    void theTestImageNeedsAStaticBusybox() throws Exception {
+        assertThat(PodmanFixture.isStatic(Path.of("/bin/busybox"))).isTrue();
+        assertThat(PodmanFixture.isStatic(Path.of("/bin/sh"))).isFalse();
+        assertThat(PodmanFixture.isStatic(Path.of("/etc/hostname"))).isFalse();
+    }
+
+    @Test
     void namesComeFromOwnerAndLeaseAndNeverCollideAcrossProviders() {
         LeaseObjects a = LeaseObjects.of("vyoma1p", "vyoma1t/1/1/1/vyoma1p");
         LeaseObjects b = LeaseObjects.of("vyoma1q", "vyoma1t/1/1/1/vyoma1p");
