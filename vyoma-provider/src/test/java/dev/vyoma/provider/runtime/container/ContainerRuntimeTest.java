@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -378,6 +379,107 @@ class ContainerRuntimeTest {
                             .output())
                     .isBlank();
         }
+    }
+
+    @Test
+    void aProviderKilledWithSignal9LeavesContainersTheNextOneAdoptsUntouched() throws Exception {
+        String lease = lease();
+        Path manifest = state.resolve("manifest.json");
+        Files.writeString(
+                manifest, sdl().with(TestSdl.service("web").count(2)).json().toString());
+        Path childState = state.resolve("child");
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx128m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        RuntimeChild.class.getName(),
+                        podman.address().uri(),
+                        owner,
+                        childState.toString(),
+                        lease,
+                        manifest.toString())
+                .redirectErrorStream(true)
+                .start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("deployed")) {
+                // the child's log lines
+            }
+            assertThat(line).isEqualTo("deployed");
+            child.destroyForcibly(); // SIGKILL: nothing of the runtime gets to run
+            child.waitFor();
+        }
+        String label = "label=" + LeaseObjects.LEASE + "=" + lease;
+        String before = PodmanFixture.run(List.of(
+                        "podman", "ps", "-q", "--no-trunc", "--filter", label, "--format", "{{.ID}} {{.StartedAt}}"))
+                .output();
+        assertThat(before.lines()).hasSize(2);
+
+        ContainerRuntime next = new ContainerRuntime(Engine.connect(podman.address()), owner, childState);
+        runtimes.add(next);
+        assertThat(next.adopt()).containsExactly(lease);
+        await().atMost(60, TimeUnit.SECONDS).until(() -> next.status(lease).ready() == 2);
+        assertThat(PodmanFixture.run(List.of(
+                                "podman",
+                                "ps",
+                                "-q",
+                                "--no-trunc",
+                                "--filter",
+                                label,
+                                "--format",
+                                "{{.ID}} {{.StartedAt}}"))
+                        .output())
+                .isEqualTo(before);
+        next.teardown(lease);
+    }
+
+    @Test
+    void anImageThatCannotBeHadLeavesWhatRunsAsItIs() throws Exception {
+        String lease = lease();
+        runtime.deploy(lease, sdl().with(TestSdl.service("web")).json());
+        awaitReady(lease, 1);
+        String id = runtime.replicaStates(lease).get(0).containerId();
+        String version = runtime.status(lease).version();
+
+        TestSdl missing = new TestSdl("localhost/vyoma-test/no-such-image:1").with(TestSdl.service("web"));
+        WorkloadRuntime.LeaseStatus s = runtime.deploy(lease, missing.json());
+        assertThat(s.problem()).contains("image localhost/vyoma-test/no-such-image:1 cannot be pulled");
+        assertThat(s.version()).isEqualTo(version);
+        assertThat(s.ready()).isEqualTo(1);
+        assertThat(runtime.replicaStates(lease).get(0).containerId()).isEqualTo(id);
+
+        // A new lease with that image gets nothing in the engine, and says why.
+        String other = lease();
+        assertThat(runtime.deploy(other, missing.json()).problem()).contains("cannot be pulled");
+        assertThat(runtime.leases()).contains(other);
+        String label = "label=" + LeaseObjects.LEASE + "=" + other;
+        for (String kind : List.of("container", "volume", "network")) {
+            assertThat(PodmanFixture.run(List.of("podman", kind, "ls", "-q", "--filter", label))
+                            .output())
+                    .isBlank();
+        }
+    }
+
+    @Test
+    void logsFollowNewLinesFromTheEngineUntilTheCallerStops() throws Exception {
+        String lease = lease();
+        runtime.deploy(
+                lease,
+                sdl().with(TestSdl.service("ticker")
+                                .script("i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.2; done"))
+                        .json());
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runtime.logs(lease, new WorkloadRuntime.LogRequest("ticker", 1, true), lines::add, () -> lines.size() >= 6);
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(6).allMatch(l -> l.matches("\\[ticker-0\\] tick-[0-9]+"));
+        List<Integer> ticks = lines.stream()
+                .map(l -> Integer.parseInt(l.substring(l.indexOf('-', 8) + 1)))
+                .toList();
+        assertThat(ticks).isSorted().doesNotHaveDuplicates();
+        // Another service's name selects nothing.
+        List<String> none = new ArrayList<>();
+        runtime.logs(lease, new WorkloadRuntime.LogRequest("nope", 10, false), none::add, () -> true);
+        assertThat(none).isEmpty();
     }
 
     private static String rawGet(int port, String host) throws IOException {
