@@ -120,12 +120,27 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
      * containers (its persistent volumes stay). A manifest refused, or whose image cannot be had, leaves what
      * runs as it is, and the lease's status says why.
      */
-    public synchronized LeaseStatus deploy(String lease, List<ManifestGroup> groups) throws IOException {
-        engine("lease " + lease, () -> {
-            deployer.deploy(lease, groups);
-            return null;
-        });
-        return status(lease);
+    public LeaseStatus deploy(String lease, List<ManifestGroup> groups) throws IOException {
+        Optional<LeasePlan> plan;
+        synchronized (this) {
+            plan = deployer.plan(lease, groups);
+            if (plan.isEmpty()) {
+                return status(lease);
+            }
+        }
+        // Pulls take minutes at worst; status, logs and the reconcile loop go on meanwhile.
+        Optional<String> missing = engine("lease " + lease, () -> deployer.images(plan.get()));
+        synchronized (this) {
+            if (missing.isPresent()) {
+                deployer.refuse(lease, missing.get());
+            } else {
+                engine("lease " + lease, () -> {
+                    deployer.apply(plan.get(), groups);
+                    return null;
+                });
+            }
+            return status(lease);
+        }
     }
 
     @Override

@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts and ends leases. Deploying plans the manifest, makes sure every image is here (pulling it), and only then
- * touches the engine: stores the manifest, creates the network, replaces the lease's containers (an update; the
- * persistent volumes stay) and lets the reconciler create and start the new ones. A refused manifest or a missing
- * image leaves what runs as it is. Ending a lease removes its containers, volumes, network and stored manifest.
+ * Starts and ends leases, in three steps so the slow one runs without the runtime's lock: plan the manifest, pull
+ * every image that is not here, and only then touch the lease's objects: store the manifest, create the network,
+ * replace the lease's containers (an update; the persistent volumes stay) and let the reconciler create and start
+ * the new ones. A refused manifest or an image that cannot be had leaves what runs as it is. Ending a lease removes
+ * its containers, volumes, network and stored manifest.
  */
 final class Deployer {
     private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
@@ -46,31 +47,48 @@ final class Deployer {
         this.reconciler = reconciler;
     }
 
-    void deploy(String lease, List<ManifestGroup> groups) throws IOException {
-        Manifest manifest = new Manifest(groups);
-        String version = manifest.version().hex();
+    /**
+     * The plan for the lease's new manifest; empty when there is nothing to start: the lease runs this manifest
+     * already, or it is refused (its status then says why).
+     */
+    Optional<LeasePlan> plan(String lease, List<ManifestGroup> groups) {
+        String version = new Manifest(groups).version().hex();
         if (desired.plan(lease).map(p -> p.version().equals(version)).orElse(false)) {
-            return;
+            return Optional.empty();
         }
-        LeasePlan plan;
         try {
-            plan = ManifestPlanner.plan(lease, version, groups);
+            return Optional.of(ManifestPlanner.plan(lease, version, groups));
         } catch (ManifestRefused e) {
             desired.refuse(lease, e.getMessage());
-            return;
+            return Optional.empty();
         }
+    }
+
+    /** Pulls the plan's missing images; empty if all are here, else why one cannot be had. Needs no lock. */
+    Optional<String> images(LeasePlan plan) {
         for (String image : plan.replicas().stream()
                 .map(LeasePlan.Replica::image)
                 .distinct()
                 .toList()) {
             Optional<String> missing = provisioner.image(image);
             if (missing.isPresent()) {
-                desired.refuse(lease, missing.get());
-                return;
+                return missing;
             }
         }
-        store.save(lease, JsonWriter.compact(AkashJson.manifest(manifest)).getBytes(StandardCharsets.UTF_8));
-        provisioner.network(LeaseObjects.of(owner, lease), version);
+        return Optional.empty();
+    }
+
+    /** The lease's manifest cannot run for {@code why}; what runs stays. */
+    void refuse(String lease, String why) {
+        desired.refuse(lease, why);
+    }
+
+    /** Replaces what the lease runs with {@code plan}: stores the manifest, then the network and containers. */
+    void apply(LeasePlan plan, List<ManifestGroup> groups) throws IOException {
+        String lease = plan.lease();
+        String json = JsonWriter.compact(AkashJson.manifest(new Manifest(groups)));
+        store.save(lease, json.getBytes(StandardCharsets.UTF_8));
+        provisioner.network(LeaseObjects.of(owner, lease), plan.version());
         reconciler.forget(sweeper.removeContainers(lease, c -> true));
         desired.run(plan);
         reconciler.tick(clock.instant(), List.of(plan));
@@ -78,7 +96,7 @@ final class Deployer {
                 "lease {}: {} replica(s) of manifest {} started",
                 lease,
                 plan.replicas().size(),
-                version);
+                plan.version());
     }
 
     void teardown(String lease) throws IOException {

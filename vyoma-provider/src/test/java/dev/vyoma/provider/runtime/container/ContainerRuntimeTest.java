@@ -280,7 +280,7 @@ class ContainerRuntimeTest {
         ContainerRuntime.ReplicaState s = runtime.replicaStates(lease).get(0);
         assertThat(s.lastExit()).isEqualTo("OOMKilled");
         assertThat(runtime.status(lease).problem()).contains("hog-0 restarted 1 time(s), last stopped: OOMKilled");
-        assertThat(runtime.status(lease).ready()).isEqualTo(1);
+        awaitReady(lease, 1);
     }
 
     @Test
