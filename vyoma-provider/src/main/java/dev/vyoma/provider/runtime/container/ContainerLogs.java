@@ -86,7 +86,7 @@ final class ContainerLogs {
     }
 
     /** Splits one stream's frames into lines. */
-    private static final class Lines extends ResultCallback.Adapter<Frame> {
+    static final class Lines extends ResultCallback.Adapter<Frame> {
         private final String prefix;
         private final Consumer<String> out;
         private final ByteArrayOutputStream partial = new ByteArrayOutputStream();

@@ -482,6 +482,32 @@ class ContainerRuntimeTest {
         assertThat(none).isEmpty();
     }
 
+    @Test
+    void logFollowersAtTheLimitAndOnePast() throws Exception {
+        String lease = lease();
+        runtime.deploy(
+                lease,
+                sdl().with(TestSdl.service("ticker").script("while true; do echo tick; sleep 0.2; done"))
+                        .json());
+        String id = runtime.replicaStates(lease).get(0).containerId();
+        int max = ContainerLogs.MAX_FOLLOWERS;
+        try (Engine engine = Engine.connect(podman.address())) {
+            ContainerLogs logs = new ContainerLogs(engine);
+            var follow = new WorkloadRuntime.LogRequest("", 1, true);
+            List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<ContainerLogs.Source> sources =
+                    java.util.Collections.nCopies(max, new ContainerLogs.Source("ticker", 0, id));
+            logs.write(sources, follow, lines::add, () -> lines.size() >= 2 * max, () -> false);
+            assertThat(lines).hasSizeGreaterThanOrEqualTo(2 * max);
+            List<ContainerLogs.Source> more =
+                    java.util.Collections.nCopies(max + 1, new ContainerLogs.Source("ticker", 0, id));
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> logs.write(more, follow, lines::add, () -> true, () -> false))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("more than " + max + " log streams are open on this provider; try again");
+        }
+    }
+
     private static String rawGet(int port, String host) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             OutputStream out = s.getOutputStream();

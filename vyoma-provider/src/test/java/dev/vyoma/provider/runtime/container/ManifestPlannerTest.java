@@ -310,7 +310,14 @@ class ManifestPlannerTest {
                 s,
                 resources(ManifestPlanner.MIN_CPU_MILLIS, ManifestPlanner.MIN_MEMORY_BYTES, List.of(), 0),
                 List.of()));
+        plan(withStorage(
+                s,
+                resources(ManifestPlanner.MAX_CPU_MILLIS, ManifestPlanner.MAX_MEMORY_BYTES, List.of(), 0),
+                List.of()));
         refused("cpu must be 10m", withStorage(s, resources(9, 64 * MI, List.of(), 0), List.of()));
+        refused(
+                "memory must be 6Mi to 2Ti",
+                withStorage(s, resources(500, ManifestPlanner.MAX_MEMORY_BYTES + 1, List.of(), 0), List.of()));
         refused(
                 "cpu must be",
                 withStorage(s, resources(ManifestPlanner.MAX_CPU_MILLIS + 1, 64 * MI, List.of(), 0), List.of()));

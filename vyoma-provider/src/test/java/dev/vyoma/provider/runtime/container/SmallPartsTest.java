@@ -110,6 +110,51 @@ class SmallPartsTest {
     }
 
     @Test
+    void logLinesAreCutAtTheLimit() {
+        List<String> out = new java.util.ArrayList<>();
+        ContainerLogs.Lines lines = new ContainerLogs.Lines("[web-0] ", out::add);
+        int max = ContainerLogs.MAX_LINE_BYTES;
+        byte[] atLimit = ("a".repeat(max) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] onePast = ("b".repeat(max + 1) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        lines.onNext(
+                new com.github.dockerjava.api.model.Frame(com.github.dockerjava.api.model.StreamType.STDOUT, atLimit));
+        lines.onNext(
+                new com.github.dockerjava.api.model.Frame(com.github.dockerjava.api.model.StreamType.STDOUT, onePast));
+        // A line split across frames is one line; the unfinished last one comes at the end of the stream.
+        lines.onNext(new com.github.dockerjava.api.model.Frame(
+                com.github.dockerjava.api.model.StreamType.STDERR,
+                "he".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        lines.onNext(new com.github.dockerjava.api.model.Frame(
+                com.github.dockerjava.api.model.StreamType.STDERR,
+                "llo\nbye".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        lines.onComplete();
+        assertThat(out)
+                .containsExactly(
+                        "[web-0] " + "a".repeat(max),
+                        "[web-0] " + "b".repeat(max),
+                        "[web-0] b",
+                        "[web-0] hello",
+                        "[web-0] bye");
+    }
+
+    @Test
+    void aStoredManifestIsReadBackUpToItsLimit(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        LeaseStore store = new LeaseStore(dir, "vyoma1p");
+        String lease = "vyoma1t/1/1/1/vyoma1p";
+        store.save(lease, new byte[(int) LeaseStore.MAX_MANIFEST_BYTES]);
+        assertThat(store.manifest(lease)).isPresent();
+        assertThat(store.leases()).containsExactly(lease);
+        store.save(lease, new byte[(int) LeaseStore.MAX_MANIFEST_BYTES + 1]);
+        assertThat(store.manifest(lease)).isEmpty();
+        store.delete(lease);
+        assertThat(store.leases()).isEmpty();
+        // A directory whose lease file names another lease was not written by this store: ignored.
+        java.nio.file.Files.createDirectories(dir.resolve("containers/0000000000000000"));
+        java.nio.file.Files.writeString(dir.resolve("containers/0000000000000000/lease"), lease);
+        assertThat(store.leases()).isEmpty();
+    }
+
+    @Test
     void theTestImageNeedsAStaticBusybox() throws Exception {
         assertThat(PodmanFixture.isStatic(Path.of("/bin/busybox"))).isTrue();
         assertThat(PodmanFixture.isStatic(Path.of("/bin/sh"))).isFalse();
