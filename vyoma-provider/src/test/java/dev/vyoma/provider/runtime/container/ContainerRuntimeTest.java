@@ -112,9 +112,10 @@ class ContainerRuntimeTest {
     void aWebServiceAnswersThroughTheIngress() throws Exception {
         String lease = lease();
         TestSdl web = sdl().with(TestSdl.service("web")
-                .script(
-                        "mkdir -p /www && echo \"<h1>from $HOSTNAME</h1>\" > /www/index.html && exec httpd -f -p 80 -h /www")
-                .global(80, 80));
+                .script("mkdir -p /www && echo \"<h1>from $HOSTNAME</h1>\" > /www/index.html"
+                        + " && httpd -p 8081 -h /www && exec httpd -f -p 80 -h /www")
+                .global(80, 80)
+                .global(8081, 8081));
         try (Ingress ingress = Ingress.start("127.0.0.1", 0, "localhost")) {
             LeaseManager leases =
                     new LeaseManager(runtime, ingress, "127.0.0.1", state.resolve("routes"), Clock.systemUTC());
@@ -128,7 +129,15 @@ class ContainerRuntimeTest {
             int hostPort = runtime.status(lease).replicas().get(0).ports().get(80);
             assertThat(PodmanFixture.run(List.of("podman", "port", container(lease, "web", 0)))
                             .output())
-                    .contains("127.0.0.1:" + hostPort);
+                    .contains("80/tcp -> 127.0.0.1:" + hostPort)
+                    .doesNotContain("0.0.0.0");
+            // Another global port is a host port of the provider's, forwarded to the container's.
+            @SuppressWarnings("unchecked")
+            var forwarded =
+                    (List<LeaseManager.ForwardedPort>) leases.status(lease).get("forwardedPorts");
+            assertThat(forwarded).extracting(LeaseManager.ForwardedPort::port).containsExactly(8081);
+            String page = rawGet(forwarded.get(0).externalPort(), "anything");
+            assertThat(page).startsWith("HTTP/1.1 200").contains("<h1>from web-0</h1>");
             leases.close();
         }
     }
@@ -148,6 +157,11 @@ class ContainerRuntimeTest {
         runtime.deploy(b, sdl().with(TestSdl.service("app")).json());
         awaitReady(a, 2);
         awaitReady(b, 1);
+        // A port only for services is not published anywhere on the host.
+        assertThat(runtime.status(a).replicas()).allMatch(r -> !r.ports().containsKey(8080));
+        assertThat(PodmanFixture.run(List.of("podman", "port", container(a, "db", 0)))
+                        .output())
+                .doesNotContain("8080");
         String get = "printf 'GET /rows HTTP/1.0\\r\\n\\r\\n' | nc -w 3 %s 8080";
         assertThat(PodmanFixture.exec(container(a, "app", 0), "sh", "-c", get.formatted("db"))
                         .output())
