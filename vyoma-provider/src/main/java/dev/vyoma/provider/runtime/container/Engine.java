@@ -80,15 +80,18 @@ public final class Engine implements AutoCloseable {
 
     /** The first line of an engine failure, for messages ({@code DockerException}s carry the whole HTTP body). */
     static String oneLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        m = m.strip();
-        // docker-java prefixes "Status 404: " and appends the engine's JSON; keep the engine's message.
+        return oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    /** The first line of an engine's message; of docker-java's "Status 404: {json}", the engine's own words. */
+    static String oneLine(String message) {
+        String m = message.strip();
         int i = m.indexOf("\"message\":\"");
         if (i >= 0) {
             int end = m.indexOf('"', i + 11);
             m = m.substring(i + 11, end < 0 ? m.length() : end);
         }
-        return m.lines().findFirst().orElse("").replaceAll("\\s+", " ");
+        return m.lines().findFirst().orElse("").replaceAll("\\s+", " ").strip();
     }
 
     @Override

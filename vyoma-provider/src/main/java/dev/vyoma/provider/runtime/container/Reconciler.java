@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    /** The engine's error text kept in a replica's last exit reason (the tenant reads it in the lease's status). */
+    static final int MAX_REASON_CHARS = 200;
 
     private final DockerClient api;
     private final Provisioner provisioner;
@@ -60,7 +62,7 @@ final class Reconciler {
                 try {
                     heal(now, o, plan.version(), r, name, byName.get(name));
                 } catch (RuntimeException e) {
-                    String why = "cannot start: " + Engine.oneLine(e);
+                    String why = bounded("cannot start: " + Engine.oneLine(e));
                     ReplicaHealth h = health.getOrDefault(name, ReplicaHealth.NEW);
                     health.put(name, h.exited(why, now.plus(backoff.delay(h.crashes()))));
                     LOG.warn("lease {}: replica {}-{} {}", plan.lease(), r.service(), r.index(), why);
@@ -112,10 +114,12 @@ final class Reconciler {
                 || (code != 0 && oomLog.killed(id, instant(s.getStartedAt()), instant(s.getFinishedAt())))) {
             return "OOMKilled";
         }
-        String error = s.getError() == null || s.getError().isBlank()
-                ? ""
-                : ": " + s.getError().strip();
-        return code == 0 ? "Completed" : "Error (exit code " + code + error + ")";
+        String error = s.getError() == null || s.getError().isBlank() ? "" : ": " + Engine.oneLine(s.getError());
+        return code == 0 ? "Completed" : bounded("Error (exit code " + code + error + ")");
+    }
+
+    static String bounded(String reason) {
+        return reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS - 1) + "…" : reason;
     }
 
     private static Instant instant(String time) {

@@ -155,6 +155,17 @@ class SmallPartsTest {
     }
 
     @Test
+    void engineFailuresAndExitReasonsAreOneBoundedLine() {
+        assertThat(Engine.oneLine("Status 404: {\"cause\":\"no such container\",\"message\":\"no container with name"
+                        + " x\",\"response\":404}"))
+                .isEqualTo("no container with name x");
+        assertThat(Engine.oneLine("  first\tline \n second")).isEqualTo("first line");
+        int max = Reconciler.MAX_REASON_CHARS;
+        assertThat(Reconciler.bounded("e".repeat(max))).hasSize(max).doesNotContain("…");
+        assertThat(Reconciler.bounded("e".repeat(max + 1))).hasSize(max).endsWith("…");
+    }
+
+    @Test
     void theTestImageNeedsAStaticBusybox() throws Exception {
         assertThat(PodmanFixture.isStatic(Path.of("/bin/busybox"))).isTrue();
         assertThat(PodmanFixture.isStatic(Path.of("/bin/sh"))).isFalse();
