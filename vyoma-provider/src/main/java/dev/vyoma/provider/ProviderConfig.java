@@ -39,6 +39,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * gateway: 127.0.0.1:8443          # HTTPS for tenants' manifests
  * ingress: 127.0.0.1:8080          # HTTP, by Host header: ID.ingress.DOMAIN
  * ingressDomain: localhost
+ * runtime: process                 # or container: each replica an OCI container on a Docker-API engine
+ * containerEngine: unix:///run/podman/podman.sock   # default: DOCKER_HOST, then the usual Podman and Docker sockets
  * images:                          # how the process runtime runs images (default: nginx*, httpd* built in)
  *   - {match: "nginx*", builtin: static-web}
  *   - {match: "python:3*", command: [sh, -c, 'exec python3 -m http.server $PORT']}
@@ -78,7 +80,15 @@ public record ProviderConfig(
         String ingress,
         String ingressDomain,
         List<dev.vyoma.provider.runtime.ImageTable.Entry> images,
-        String inventorySource) {
+        String inventorySource,
+        Runtime runtime,
+        java.util.Optional<dev.vyoma.provider.runtime.container.EngineAddress> containerEngine) {
+
+    /** Where leases run: local processes from the image table, or OCI containers on a container engine. */
+    public enum Runtime {
+        PROCESS,
+        CONTAINER
+    }
 
     /** Reads and checks a configuration file. */
     public static ProviderConfig read(Path file) throws IOException {
@@ -154,7 +164,32 @@ public record ProviderConfig(
                 f.optionalText("ingress", "127.0.0.1:8080"),
                 f.optionalText("ingressDomain", "localhost"),
                 images(f),
-                discovered ? "discovered" : "declared");
+                discovered ? "discovered" : "declared",
+                runtime(f),
+                containerEngine(f));
+    }
+
+    /** {@code runtime: process|container}; process if absent. */
+    private static Runtime runtime(Fields f) {
+        String r = f.optionalText("runtime", "process");
+        return switch (r) {
+            case "process" -> Runtime.PROCESS;
+            case "container" -> Runtime.CONTAINER;
+            default -> throw new IllegalArgumentException(f.where + ": runtime must be process or container, got " + r);
+        };
+    }
+
+    /** {@code containerEngine: unix:///PATH}; empty if absent (the runtime then finds the engine itself). */
+    private static java.util.Optional<dev.vyoma.provider.runtime.container.EngineAddress> containerEngine(Fields f) {
+        if (f.raw("containerEngine") == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(
+                    dev.vyoma.provider.runtime.container.EngineAddress.parse(f.text("containerEngine")));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(f.where + ": containerEngine: " + e.getMessage());
+        }
     }
 
     /**

@@ -51,8 +51,11 @@ public final class ProviderDaemon implements AutoCloseable {
         VyomaClient client = new VyomaClient(config.node());
         List<dev.vyoma.sdl.spec.Attribute> published = config.publishedAttributes();
         // What runs already: the runtime's records, kept for leases still active on the chain.
-        dev.vyoma.provider.runtime.ProcessRuntime runtime = new dev.vyoma.provider.runtime.ProcessRuntime(
-                new dev.vyoma.provider.runtime.ImageTable(config.images()), home);
+        dev.vyoma.provider.runtime.WorkloadRuntime runtime = config.runtime() == ProviderConfig.Runtime.CONTAINER
+                ? dev.vyoma.provider.runtime.container.ContainerRuntime.connect(
+                        config.containerEngine(), key.address().toString(), home)
+                : new dev.vyoma.provider.runtime.ProcessRuntime(
+                        new dev.vyoma.provider.runtime.ImageTable(config.images()), home);
         String[] in = hostPort(config.ingress(), "ingress");
         dev.vyoma.provider.runtime.Ingress ingress =
                 dev.vyoma.provider.runtime.Ingress.start(in[0], Integer.parseInt(in[1]), config.ingressDomain());

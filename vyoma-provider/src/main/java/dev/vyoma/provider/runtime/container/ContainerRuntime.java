@@ -1,0 +1,240 @@
+package dev.vyoma.provider.runtime.container;
+
+import dev.vyoma.provider.runtime.WorkloadRuntime;
+import dev.vyoma.sdl.manifest.ManifestGroup;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs each lease's services as OCI containers on a Docker-API engine, as Akash's provider runs them on Kubernetes:
+ * {@link Deployer} plans the manifest ({@link ManifestPlanner}) and creates the lease's isolated network, volumes and
+ * containers ({@link Provisioner}); {@link Reconciler}, every {@link #RECONCILE_EVERY} on this class's one thread,
+ * starts replicas that stopped, with backoff; {@link Recovery} takes a restarted provider's containers back;
+ * {@link LeaseReports} and {@link ContainerLogs} report. Every object carries the provider's (owner's) and the
+ * lease's labels. Thread-safe: engine calls happen under this object's lock, except log streams.
+ */
+public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
+    public static final Duration RECONCILE_EVERY = Duration.ofSeconds(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerRuntime.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Pattern OWNER = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
+
+    /**
+     * One replica as the engine and the reconcile loop see it: its container ({@code replica} null and
+     * {@code containerId} empty if it has none), the engine's state of it, whether it is ready, how often it was
+     * restarted and why it last stopped ({@code OOMKilled}, {@code Error (exit code 137)}, ...).
+     */
+    public record ReplicaState(
+            String service,
+            int index,
+            Replica replica,
+            String containerId,
+            String state,
+            boolean ready,
+            int restarts,
+            String lastExit) {}
+
+    private final Engine engine;
+    private final Clock clock;
+    private final LeaseStore store;
+    private final DesiredState desired = new DesiredState();
+    private final Reconciler reconciler;
+    private final Deployer deployer;
+    private final Recovery recovery;
+    private final LeaseReports reports;
+    private final ContainerLogs logs;
+    private final ScheduledExecutorService loop;
+
+    /** Runs the leases of provider {@code owner} on {@code engine} (closed with this), manifests kept in {@code state}. */
+    public ContainerRuntime(Engine engine, String owner, Path state) throws IOException {
+        this(engine, owner, state, Clock.systemUTC(), Backoff.DEFAULT, RECONCILE_EVERY);
+    }
+
+    /**
+     * The provider's runtime: the engine at {@code configured}, else the one {@link EngineAddress#discover} finds;
+     * the exception says what to install or start when there is none.
+     */
+    public static ContainerRuntime connect(Optional<EngineAddress> configured, String owner, Path state)
+            throws IOException {
+        EngineAddress address = EngineAddress.discover(configured)
+                .orElseThrow(() -> new IOException("no container engine found (DOCKER_HOST is unset and none of "
+                        + EngineAddress.USUAL_SOCKETS + " exists); install podman and runc and start "
+                        + "podman --cgroup-manager=cgroupfs --runtime runc system service --time=0, "
+                        + "or set containerEngine in provider.yaml"));
+        return new ContainerRuntime(Engine.connect(address), owner, state);
+    }
+
+    public ContainerRuntime(Engine engine, String owner, Path state, Clock clock, Backoff backoff, Duration every)
+            throws IOException {
+        if (!OWNER.matcher(owner).matches()) {
+            throw new IllegalArgumentException("owner " + owner + " must be lowercase letters, digits, . _ -");
+        }
+        this.engine = engine;
+        this.clock = clock;
+        this.store = new LeaseStore(state, owner);
+        Provisioner provisioner = new Provisioner(engine, ReplicaLimits.ofThisHost());
+        Sweeper sweeper = new Sweeper(engine, owner);
+        this.reconciler = new Reconciler(engine, provisioner, new KernelOomLog(), backoff, owner);
+        this.deployer = new Deployer(owner, clock, desired, store, provisioner, sweeper, reconciler);
+        this.recovery = new Recovery(desired, store, sweeper, reconciler, deployer);
+        this.reports = new LeaseReports(owner, desired, new StatusReader(engine), reconciler);
+        this.logs = new ContainerLogs(engine);
+        this.loop = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("container-reconcile").factory());
+        loop.scheduleWithFixedDelay(this::reconcile, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public LeaseStatus deploy(String lease, JsonNode manifest) throws IOException {
+        List<ManifestGroup> groups;
+        try {
+            groups = ManifestJson.groups(manifest);
+        } catch (IllegalArgumentException e) {
+            synchronized (this) {
+                desired.refuse(lease, e.getMessage());
+                return status(lease);
+            }
+        }
+        return deploy(lease, groups);
+    }
+
+    /**
+     * Runs the lease's manifest groups: the same manifest again changes nothing, another replaces the lease's
+     * containers (its persistent volumes stay). A manifest refused, or whose image cannot be had, leaves what
+     * runs as it is, and the lease's status says why.
+     */
+    public LeaseStatus deploy(String lease, List<ManifestGroup> groups) throws IOException {
+        Optional<LeasePlan> plan;
+        synchronized (this) {
+            plan = deployer.plan(lease, groups);
+            if (plan.isEmpty()) {
+                return status(lease);
+            }
+        }
+        // Pulls take minutes at worst; status, logs and the reconcile loop go on meanwhile.
+        Optional<String> missing = engine("lease " + lease, () -> deployer.images(plan.get()));
+        synchronized (this) {
+            if (missing.isPresent()) {
+                deployer.refuse(lease, missing.get());
+            } else {
+                engine("lease " + lease, () -> {
+                    deployer.apply(plan.get(), groups);
+                    return null;
+                });
+            }
+            return status(lease);
+        }
+    }
+
+    @Override
+    public synchronized LeaseStatus status(String lease) {
+        return reports.status(lease);
+    }
+
+    /** Each planned replica of {@code lease}, in plan order. */
+    public synchronized List<ReplicaState> replicaStates(String lease) {
+        return reports.replicas(lease);
+    }
+
+    @Override
+    public synchronized void teardown(String lease) throws IOException {
+        engine("lease " + lease, () -> {
+            deployer.teardown(lease);
+            return null;
+        });
+    }
+
+    /** See {@link Recovery}: running containers are taken back as they are. */
+    @Override
+    public synchronized Set<String> adopt() throws IOException {
+        return engine("adopting leases", recovery::adopt);
+    }
+
+    @Override
+    public synchronized List<String> removeOrphans(Set<String> active) throws IOException {
+        return engine("removing ended leases", () -> recovery.removeOrphans(active));
+    }
+
+    @Override
+    public synchronized Optional<JsonNode> manifest(String lease) {
+        try {
+            return store.manifest(lease).map(JSON::readTree);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public synchronized Set<String> leases() {
+        return desired.leases();
+    }
+
+    @Override
+    public void logs(String lease, LogRequest request, Consumer<String> line, BooleanSupplier stop)
+            throws IOException, InterruptedException {
+        List<ContainerLogs.Source> sources = new ArrayList<>();
+        for (ReplicaState s : replicaStates(lease)) {
+            if (!s.containerId().isEmpty()
+                    && (request.service().isEmpty() || request.service().equals(s.service()))) {
+                sources.add(new ContainerLogs.Source(s.service(), s.index(), s.containerId()));
+            }
+        }
+        try {
+            logs.write(sources, request, line, stop, () -> !leases().contains(lease));
+        } catch (RuntimeException e) {
+            throw new IOException("lease " + lease + ": cannot read its logs: " + Engine.oneLine(e), e);
+        }
+    }
+
+    /** One pass of the reconcile loop; an engine that fails is tried again next pass. */
+    synchronized void reconcile() {
+        try {
+            reconciler.tick(clock.instant(), desired.plans());
+        } catch (RuntimeException e) {
+            LOG.warn("reconcile pass failed: {}", Engine.oneLine(e));
+        }
+    }
+
+    private interface EngineCall<T> {
+        T call() throws IOException;
+    }
+
+    /** Runs {@code call}; an engine failure (docker-java throws unchecked) becomes one IOException line. */
+    private static <T> T engine(String what, EngineCall<T> call) throws IOException {
+        try {
+            return call.call();
+        } catch (RuntimeException e) {
+            throw new IOException(what + ": the container engine failed: " + Engine.oneLine(e), e);
+        }
+    }
+
+    /** Stops the reconcile loop and closes the engine connection; the containers keep running for the next start. */
+    @Override
+    public void close() {
+        // The pass under way finishes; interrupting it would abort an engine call half done.
+        loop.shutdown();
+        try {
+            loop.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        engine.close();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.vyoma.provider.runtime.container;
+
+import dev.vyoma.sdl.manifest.Protocol;
+import java.util.List;
+
+/**
+ * What runs for one lease, as {@link ManifestPlanner} derived it from the manifest: every value bounded and
+ * checked, so the code that creates containers reads no manifest. {@code version} is the manifest's version hash.
+ */
+public record LeasePlan(String lease, String version, List<Replica> replicas) {
+    public LeasePlan {
+        replicas = List.copyOf(replicas);
+    }
+
+    /**
+     * One container: the SDL's image, its {@code command} as the entrypoint and {@code args} as the command
+     * ({@code null}: the image's own), its env, and its limits. {@code memoryBytes} includes its {@code ram}
+     * volumes, which live in its memory as in Akash.
+     */
+    public record Replica(
+            String service,
+            int index,
+            String image,
+            List<String> entrypoint,
+            List<String> cmd,
+            List<String> env,
+            long cpuMillis,
+            long memoryBytes,
+            List<Tmpfs> tmpfs,
+            List<Volume> volumes,
+            List<Port> ports) {
+        public Replica {
+            entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
+            cmd = cmd == null ? null : List.copyOf(cmd);
+            env = List.copyOf(env);
+            tmpfs = List.copyOf(tmpfs);
+            volumes = List.copyOf(volumes);
+            ports = List.copyOf(ports);
+        }
+    }
+
+    /** A port the container listens on; {@code published}: on a loopback host port, for the ingress or a forwarder. */
+    public record Port(int port, Protocol proto, boolean published) {}
+
+    /** A {@code ram} volume: a tmpfs of {@code bytes} at {@code mount}. */
+    public record Tmpfs(String mount, long bytes, boolean readOnly) {}
+
+    /** A persistent volume (SDL name {@code name}), kept per lease, service and replica. */
+    public record Volume(String name, String mount, boolean readOnly) {}
+}

@@ -1,0 +1,90 @@
+package dev.vyoma.provider.runtime.container;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The manifest each lease runs, kept under {@code state/containers/<key>/} (the key from {@link LeaseObjects}):
+ * labels say which containers belong to which lease, but only the manifest says what should run, so a restarted
+ * provider can recreate a replica whose container is gone and route the lease's ports again. Written atomically.
+ */
+final class LeaseStore {
+    /** A stored manifest larger than this is not read back (the SDL itself is capped at 1 MiB). */
+    static final long MAX_MANIFEST_BYTES = 4L << 20;
+
+    private final Path root;
+    private final String owner;
+
+    LeaseStore(Path state, String owner) throws IOException {
+        this.root = state.resolve("containers").toAbsolutePath().normalize();
+        this.owner = owner;
+        Files.createDirectories(root);
+    }
+
+    void save(String lease, byte[] manifest) throws IOException {
+        Path dir = dir(lease);
+        Files.createDirectories(dir);
+        write(dir.resolve("lease"), lease.getBytes(StandardCharsets.UTF_8));
+        write(dir.resolve("manifest.json"), manifest);
+    }
+
+    Optional<byte[]> manifest(String lease) throws IOException {
+        Path f = dir(lease).resolve("manifest.json");
+        if (!Files.isRegularFile(f) || Files.size(f) > MAX_MANIFEST_BYTES) {
+            return Optional.empty();
+        }
+        return Optional.of(Files.readAllBytes(f));
+    }
+
+    /** The leases with a stored manifest. */
+    Set<String> leases() throws IOException {
+        Set<String> out = new LinkedHashSet<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path d : dirs.sorted().toList()) {
+                Path f = d.resolve("lease");
+                if (Files.isRegularFile(f) && Files.size(f) <= 512) {
+                    String lease = Files.readString(f, StandardCharsets.UTF_8).strip();
+                    // A directory not named from its own lease was not written here.
+                    if (dir(lease).equals(d.toAbsolutePath().normalize())) {
+                        out.add(lease);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    void delete(String lease) throws IOException {
+        Path dir = dir(lease);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private Path dir(String lease) {
+        Path d = root.resolve(LeaseObjects.of(owner, lease).key()).normalize();
+        if (!d.getParent().equals(root)) {
+            throw new IllegalStateException("lease directory " + d + " is outside " + root);
+        }
+        return d;
+    }
+
+    private static void write(Path f, byte[] bytes) throws IOException {
+        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

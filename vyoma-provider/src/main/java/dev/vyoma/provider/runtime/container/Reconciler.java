@@ -1,0 +1,142 @@
+package dev.vyoma.provider.runtime.container;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The self-healing loop, driven by {@link #tick}: brings the engine to the plans. A replica without a container
+ * gets one at once the first time; a replica that stopped (it exited, was OOM-killed, killed, or its container was
+ * removed) is started again after its {@link Backoff}, and its restarts and why it last stopped are kept as its
+ * {@link ReplicaHealth}. Running containers are left alone, so a restarted provider takes them back as they are.
+ * Not thread-safe: its owner calls it under its lock.
+ */
+final class Reconciler {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    /** The engine's error text kept in a replica's last exit reason (the tenant reads it in the lease's status). */
+    static final int MAX_REASON_CHARS = 200;
+
+    private final DockerClient api;
+    private final Provisioner provisioner;
+    private final KernelOomLog oomLog;
+    private final Backoff backoff;
+    private final String owner;
+    /** By container name. */
+    private final Map<String, ReplicaHealth> health = new HashMap<>();
+
+    Reconciler(Engine engine, Provisioner provisioner, KernelOomLog oomLog, Backoff backoff, String owner) {
+        this.api = engine.api();
+        this.provisioner = provisioner;
+        this.oomLog = oomLog;
+        this.backoff = backoff;
+        this.owner = owner;
+    }
+
+    /** One pass over every replica of {@code plans} at time {@code now}. */
+    void tick(Instant now, Collection<LeasePlan> plans) {
+        Map<String, Container> byName = new HashMap<>();
+        for (Container c : api.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(LeaseObjects.ownedBy(owner))
+                .exec()) {
+            for (String n : c.getNames()) {
+                byName.put(n.startsWith("/") ? n.substring(1) : n, c);
+            }
+        }
+        Set<String> planned = new HashSet<>();
+        for (LeasePlan plan : plans) {
+            LeaseObjects o = LeaseObjects.of(owner, plan.lease());
+            for (LeasePlan.Replica r : plan.replicas()) {
+                String name = o.container(r.service(), r.index());
+                planned.add(name);
+                try {
+                    heal(now, o, plan.version(), r, name, byName.get(name));
+                } catch (RuntimeException e) {
+                    String why = bounded("cannot start: " + Engine.oneLine(e));
+                    ReplicaHealth h = health.getOrDefault(name, ReplicaHealth.NEW);
+                    health.put(name, h.exited(why, now.plus(backoff.delay(h.crashes()))));
+                    LOG.warn("lease {}: replica {}-{} {}", plan.lease(), r.service(), r.index(), why);
+                }
+            }
+        }
+        health.keySet().retainAll(planned);
+    }
+
+    private void heal(Instant now, LeaseObjects o, String version, LeasePlan.Replica r, String name, Container c) {
+        ReplicaHealth h = health.get(name);
+        if (h == null && c == null) {
+            health.put(name, ReplicaHealth.NEW);
+            api.startContainerCmd(provisioner.create(o, version, r)).exec();
+            return;
+        }
+        h = h == null ? ReplicaHealth.NEW : h;
+        String state = c == null ? "missing" : c.getState();
+        if (state.equals("running") || state.equals("paused") || state.equals("restarting")) {
+            health.put(name, state.equals("running") ? h.running(now, backoff) : h);
+            return;
+        }
+        if (h.restartAt() == null) {
+            String why = c == null ? "container removed" : exitReason(c.getId());
+            h = h.exited(why, now.plus(backoff.delay(h.crashes())));
+            health.put(name, h);
+            LOG.info(
+                    "lease {}: replica {}-{} stopped ({}); starting it again at {}",
+                    o.lease(),
+                    r.service(),
+                    r.index(),
+                    why,
+                    h.restartAt());
+        }
+        if (now.isBefore(h.restartAt())) {
+            return;
+        }
+        health.put(name, h.restarted());
+        api.startContainerCmd(c == null ? provisioner.create(o, version, r) : c.getId())
+                .exec();
+    }
+
+    /** {@code OOMKilled}, {@code Completed} or {@code Error (exit code N)}, as Kubernetes words a termination. */
+    private String exitReason(String id) {
+        InspectContainerResponse.ContainerState s =
+                api.inspectContainerCmd(id).exec().getState();
+        long code = s.getExitCodeLong() == null ? -1 : s.getExitCodeLong();
+        if (Boolean.TRUE.equals(s.getOOMKilled())
+                || (code != 0 && oomLog.killed(id, instant(s.getStartedAt()), instant(s.getFinishedAt())))) {
+            return "OOMKilled";
+        }
+        String error = s.getError() == null || s.getError().isBlank() ? "" : ": " + Engine.oneLine(s.getError());
+        return code == 0 ? "Completed" : bounded("Error (exit code " + code + error + ")");
+    }
+
+    static String bounded(String reason) {
+        return reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS - 1) + "…" : reason;
+    }
+
+    private static Instant instant(String time) {
+        try {
+            return time == null ? Instant.EPOCH : Instant.parse(time);
+        } catch (DateTimeParseException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    /** What the loop knows of the replica in container {@code name}. */
+    Optional<ReplicaHealth> health(String name) {
+        return Optional.ofNullable(health.get(name));
+    }
+
+    /** Forgets the replicas in {@code names} (their containers were replaced or removed). */
+    void forget(Collection<String> names) {
+        health.keySet().removeAll(names);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.vyoma.provider.runtime.container;
+
+import dev.vyoma.sdl.manifest.Manifest;
+import dev.vyoma.sdl.manifest.ManifestGroup;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What a restarted provider does with what the last one left: every lease with a stored manifest or with objects
+ * in the engine is taken back with its plan; running containers are not touched (the reconciler starts stopped
+ * ones and recreates missing ones); containers of an older manifest version go. A lease whose stored manifest is
+ * gone or no longer plans is removed, as is every lease no longer active on the chain.
+ */
+final class Recovery {
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final DesiredState desired;
+    private final LeaseStore store;
+    private final Sweeper sweeper;
+    private final Reconciler reconciler;
+    private final Deployer deployer;
+
+    Recovery(DesiredState desired, LeaseStore store, Sweeper sweeper, Reconciler reconciler, Deployer deployer) {
+        this.desired = desired;
+        this.store = store;
+        this.sweeper = sweeper;
+        this.reconciler = reconciler;
+        this.deployer = deployer;
+    }
+
+    Set<String> adopt() throws IOException {
+        Set<String> leases = new LinkedHashSet<>(store.leases());
+        leases.addAll(sweeper.leases());
+        Set<String> found = new LinkedHashSet<>();
+        for (String lease : leases) {
+            Optional<LeasePlan> plan = storedPlan(lease);
+            if (plan.isEmpty()) {
+                deployer.teardown(lease);
+                continue;
+            }
+            String version = plan.get().version();
+            reconciler.forget(sweeper.removeContainers(
+                    lease, c -> !version.equals(c.getLabels().get(LeaseObjects.VERSION))));
+            desired.run(plan.get());
+            found.add(lease);
+        }
+        return found;
+    }
+
+    List<String> removeOrphans(Set<String> active) throws IOException {
+        Set<String> all = new LinkedHashSet<>(desired.leases());
+        all.addAll(store.leases());
+        all.addAll(sweeper.leases());
+        List<String> removed = new ArrayList<>();
+        for (String lease : all) {
+            if (!active.contains(lease)) {
+                deployer.teardown(lease);
+                removed.add(lease);
+            }
+        }
+        return removed;
+    }
+
+    private Optional<LeasePlan> storedPlan(String lease) throws IOException {
+        Optional<byte[]> stored = store.manifest(lease);
+        if (stored.isEmpty()) {
+            LOG.warn("lease {}: objects in the engine but no stored manifest; removing them", lease);
+            return Optional.empty();
+        }
+        try {
+            List<ManifestGroup> groups = ManifestJson.groups(JSON.readTree(stored.get()));
+            return Optional.of(
+                    ManifestPlanner.plan(lease, new Manifest(groups).version().hex(), groups));
+        } catch (RuntimeException | ManifestRefused e) {
+            LOG.warn("lease {}: its stored manifest does not plan ({}); removing it", lease, e.getMessage());
+            return Optional.empty();
+        }
+    }
+}
