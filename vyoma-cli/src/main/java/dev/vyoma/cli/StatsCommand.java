@@ -178,7 +178,8 @@ final class StatsCommand implements Callable<Integer> {
             name = "report",
             description = {
                 "A 'State of the network' report: each metric for the period, the previous period, the change in percent.",
-                "Periods are dates (2026-01-01; --to includes that day), times (2026-01-01T12:00Z) or heights (h1234)."
+                "Periods are calendar names (--period 2026-Q1, 2026-03, 2026-W10), or --from/--to as dates (2026-01-01;",
+                "--to includes that day), times (2026-01-01T12:00Z), heights (h1234) or calendar names."
             })
     static final class ReportCmd implements Callable<Integer> {
         @Spec
@@ -187,18 +188,26 @@ final class StatsCommand implements Callable<Integer> {
         @Option(names = "--db", required = true, description = "duckdb:PATH or postgresql://HOST[:PORT]/DATABASE.")
         String db;
 
-        @Option(names = "--from", required = true, description = "Start: a date, a time or a height.")
+        @Option(
+                names = "--period",
+                description = "A calendar period: 2026-Q1, 2026-03 or 2026-W10 (ISO week), UTC; or FROM..TO."
+                        + " Instead of --from and --to.")
+        String period;
+
+        @Option(names = "--from", description = "Start: a date, a time, a height or a calendar period (its first day).")
         String from;
 
         @Option(
                 names = "--to",
-                required = true,
-                description = "End: a date (included), a time (excluded) or a height (included).")
+                description = "End: a date (included), a time (excluded), a height (included) or a calendar period"
+                        + " (its last day).")
         String to;
 
         @Option(
                 names = "--compare",
-                description = "previous (the period of the same length before) or none (default: ${DEFAULT-VALUE}).",
+                description = "previous (the calendar period of the same kind before a calendar period, e.g. 2025-Q4"
+                        + " before 2026-Q1; else the period of the same length before), none, or another period"
+                        + " (2025-Q4, 2025-10-01..2025-12-31) (default: ${DEFAULT-VALUE}).",
                 defaultValue = "previous")
         String compare;
 
@@ -228,25 +237,18 @@ final class StatsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            PeriodSpec period;
+            PeriodSpec current;
             PeriodSpec previous;
             try {
-                period = PeriodSpec.parse(from, to);
-                previous = switch (compare) {
-                    case "previous" -> {
-                        PeriodSpec before = PeriodSpec.previousOrNone(period);
-                        if (before == null) {
-                            // Nothing comes before genesis: the report has no comparison, and says why.
-                            spec.commandLine()
-                                    .getErr()
-                                    .println("vyoma: the period starts at height 1, so there is no previous period"
-                                            + " to compare with");
-                        }
-                        yield before;
-                    }
-                    case "none" -> null;
-                    default -> throw new IllegalArgumentException("--compare is previous or none, got " + compare);
-                };
+                current = PeriodSpec.of(period, from, to);
+                previous = PeriodSpec.comparison(current, compare, "--compare");
+                if (previous == null && compare.strip().equals("previous")) {
+                    // Nothing comes before genesis: the report has no comparison, and says why.
+                    spec.commandLine()
+                            .getErr()
+                            .println("vyoma: the period starts at height 1, so there is no previous period to compare"
+                                    + " with");
+                }
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             }
@@ -271,7 +273,7 @@ final class StatsCommand implements Callable<Integer> {
             try (StatsDb db = open(this.db)) {
                 List<PriceTable.Entry> extra = prices == null ? List.of() : PriceTable.read(prices);
                 MetricsQuery q = new MetricsQuery(db, MetricsQuery.prices(db, extra), MetricsQuery.DEFAULT_GRACE);
-                Report r = Report.of(q, period, previous, size);
+                Report r = Report.of(q, current, previous, size);
                 List<String> files = new ArrayList<>();
                 if (charts != null) {
                     files = Charts.write(r.current(), charts);

@@ -65,11 +65,11 @@ final class KnownAnswerCase {
         PeriodMetrics cur = r.current();
         PeriodMetrics prev = r.previous();
         assertThat(cur.period())
-                .isEqualTo(
-                        new PeriodMetrics.Period(8, 15, KnownAnswerChain.day(3, 0), KnownAnswerChain.day(5, 0), true));
+                .isEqualTo(new PeriodMetrics.Period(
+                        8, 15, KnownAnswerChain.day(3, 0), KnownAnswerChain.day(5, 0), true, null));
         assertThat(prev.period())
-                .isEqualTo(
-                        new PeriodMetrics.Period(1, 7, KnownAnswerChain.day(1, 0), KnownAnswerChain.day(3, 0), true));
+                .isEqualTo(new PeriodMetrics.Period(
+                        1, 7, KnownAnswerChain.day(1, 0), KnownAnswerChain.day(3, 0), true, null));
         assertThat(cur.buckets())
                 .extracting(PeriodMetrics.Bucket::lo, PeriodMetrics.Bucket::hi)
                 .containsExactly(

@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code vyoma stats serve}: {@code GET /} is the dashboard (the report's table and charts for a period), {@code
- * GET /api/report?from=&to=&compare=previous|none} its JSON, {@code GET /api/charts/{name}.png?from=&to=} a chart,
+ * GET /api/report?period=2025-Q1&compare=previous|none|2024-Q4} (or {@code from=&to=} instead of {@code period})
+ * its JSON, {@code GET /api/charts/{name}.png?period=} a chart,
  * {@code GET /api/status} the indexed height. Without {@code from}/{@code to} the period is the 30 days up to the
  * latest indexed block. Bad parameters are 400s with a message.
  */
@@ -62,21 +63,17 @@ public final class Dashboard implements AutoCloseable {
     }
 
     private Report report(Context ctx) throws java.sql.SQLException {
+        String period = ctx.queryParam("period");
         String from = ctx.queryParam("from");
         String to = ctx.queryParam("to");
         PeriodSpec spec;
-        if (from == null && to == null) {
+        if (period == null && from == null && to == null) {
             Instant end = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
             spec = new PeriodSpec.ByTime(end.minus(30, ChronoUnit.DAYS).toEpochMilli(), end.toEpochMilli());
         } else {
-            spec = PeriodSpec.parse(from, to);
+            spec = PeriodSpec.of(period, from, to);
         }
-        String compare = ctx.queryParamAsClass("compare", String.class).getOrDefault("previous");
-        PeriodSpec previous = switch (compare) {
-            case "previous" -> PeriodSpec.previousOrNone(spec);
-            case "none" -> null;
-            default -> throw new IllegalArgumentException("compare is previous or none, got " + compare);
-        };
+        PeriodSpec previous = PeriodSpec.comparison(spec, ctx.queryParam("compare"), "compare");
         String bucket = ctx.queryParam("bucket");
         java.time.Duration size = bucket == null
                 ? null

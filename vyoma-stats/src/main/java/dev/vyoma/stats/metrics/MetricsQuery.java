@@ -98,6 +98,7 @@ public final class MetricsQuery {
 
     /** Resolves a period against the indexed blocks; empty-handed periods are an error saying what is indexed. */
     public Period resolve(PeriodSpec spec) throws SQLException {
+        String name = spec.calendarName().orElse(null);
         try (Connection c = db.connection()) {
             long[] range = longs(
                     c,
@@ -107,6 +108,7 @@ public final class MetricsQuery {
             }
             long last = range[1];
             long lastTime = range[2];
+            PeriodSpec.ByTime t;
             switch (spec) {
                 case PeriodSpec.ByHeight h -> {
                     if (h.from() > last) {
@@ -116,22 +118,22 @@ public final class MetricsQuery {
                     long to = Math.min(h.to(), last);
                     long start = longs(c, "SELECT time_ms FROM block WHERE height = " + h.from())[0];
                     long end = longs(c, "SELECT time_ms FROM block WHERE height = " + to)[0] + 1;
-                    return new Period(h.from(), to, start, end, to == h.to());
+                    return new Period(h.from(), to, start, end, to == h.to(), name);
                 }
-                case PeriodSpec.ByTime t -> {
-                    long end = Math.min(t.endMillis(), lastTime + 1);
-                    long from =
-                            longs(c, "SELECT COALESCE(MAX(height), 0) FROM block WHERE time_ms < " + t.startMillis())[0]
-                                    + 1;
-                    long to = longs(c, "SELECT COALESCE(MAX(height), 0) FROM block WHERE time_ms < " + end)[0];
-                    return new Period(
-                            from,
-                            Math.max(to, from - 1),
-                            t.startMillis(),
-                            Math.max(end, t.startMillis() + 1),
-                            end == t.endMillis());
-                }
+                case PeriodSpec.Named n -> t = n.byTime();
+                case PeriodSpec.ByTime bt -> t = bt;
             }
+            long end = Math.min(t.endMillis(), lastTime + 1);
+            long from =
+                    longs(c, "SELECT COALESCE(MAX(height), 0) FROM block WHERE time_ms < " + t.startMillis())[0] + 1;
+            long to = longs(c, "SELECT COALESCE(MAX(height), 0) FROM block WHERE time_ms < " + end)[0];
+            return new Period(
+                    from,
+                    Math.max(to, from - 1),
+                    t.startMillis(),
+                    Math.max(end, t.startMillis() + 1),
+                    end == t.endMillis(),
+                    name);
         }
     }
 

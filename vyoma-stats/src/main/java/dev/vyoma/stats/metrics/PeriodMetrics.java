@@ -19,9 +19,11 @@ public record PeriodMetrics(
         SortedMap<String, Gpu> gpusByModel) {
     /**
      * The period as resolved against the indexed chain: heights {@code [fromHeight, toHeight]}, times {@code
-     * [startMillis, endMillis)}, and whether the chain was indexed to its end.
+     * [startMillis, endMillis)}, whether the chain was indexed to its end, and its calendar name ({@code 2025-Q1}) or
+     * null when it was given otherwise.
      */
-    public record Period(long fromHeight, long toHeight, long startMillis, long endMillis, boolean complete) {}
+    public record Period(
+            long fromHeight, long toHeight, long startMillis, long endMillis, boolean complete, String name) {}
 
     /** A model's period figures: mean capacity, mean in use, utilisation in percent (null without capacity). */
     public record Gpu(BigDecimal capacity, BigDecimal inUse, BigDecimal utilizationPct) {}

@@ -63,6 +63,9 @@ public final class ReportView {
     private static Map<String, Object> period(PeriodMetrics m) {
         PeriodMetrics.Period p = m.period();
         Map<String, Object> out = new LinkedHashMap<>();
+        if (p.name() != null) {
+            out.put("name", p.name());
+        }
         out.put("start", Instant.ofEpochMilli(p.startMillis()).toString());
         out.put("end", Instant.ofEpochMilli(p.endMillis()).toString());
         out.put("fromHeight", p.fromHeight());
@@ -143,13 +146,19 @@ public final class ReportView {
 
     private static String header(Report r) {
         PeriodMetrics.Period p = r.current().period();
-        String s = "Period " + Instant.ofEpochMilli(p.startMillis()) + " to " + Instant.ofEpochMilli(p.endMillis())
+        String s = "Period " + named(p) + Instant.ofEpochMilli(p.startMillis()) + " to "
+                + Instant.ofEpochMilli(p.endMillis())
                 + " (heights " + p.fromHeight() + "-" + p.toHeight() + (p.complete() ? "" : ", indexed so far") + ")";
         if (r.previous() != null) {
             PeriodMetrics.Period q = r.previous().period();
-            s += "; previous " + Instant.ofEpochMilli(q.startMillis()) + " to " + Instant.ofEpochMilli(q.endMillis());
+            s += "; previous " + named(q) + Instant.ofEpochMilli(q.startMillis()) + " to "
+                    + Instant.ofEpochMilli(q.endMillis());
         }
         return s;
+    }
+
+    private static String named(PeriodMetrics.Period p) {
+        return p.name() == null ? "" : p.name() + ", ";
     }
 
     /** An aligned text table. */
