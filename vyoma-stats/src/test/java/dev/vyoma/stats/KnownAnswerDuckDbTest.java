@@ -25,4 +25,9 @@ class KnownAnswerDuckDbTest {
     void calendarPeriodsAreComparedWithThePreviousCalendarPeriod() throws Exception {
         CalendarPeriodCase.run(database());
     }
+
+    @Test
+    void aProviderRegisteredAgainKeepsItsEarlierRegistration() throws Exception {
+        ProviderIntervalCase.run(database());
+    }
 }

@@ -47,4 +47,9 @@ class KnownAnswerPostgresTest {
     void calendarPeriodsAreComparedWithThePreviousCalendarPeriod(TestInfo test) throws Exception {
         CalendarPeriodCase.run(database(test));
     }
+
+    @Test
+    void aProviderRegisteredAgainKeepsItsEarlierRegistration(TestInfo test) throws Exception {
+        ProviderIntervalCase.run(database(test));
+    }
 }

@@ -373,7 +373,7 @@ public final class MetricsQuery {
         String pick = "WITH bkt(idx, hi, t_end) AS (VALUES " + bkt + "),"
                 + " pick AS (SELECT bkt.idx, s.provider, MAX(s.time_ms) AS t FROM provider_snapshot s"
                 + "  JOIN bkt ON s.time_ms >= bkt.t_end - " + g + " AND s.time_ms < bkt.t_end"
-                + "  JOIN provider p ON p.owner = s.provider AND p.created_height <= bkt.hi"
+                + "  JOIN provider_registration p ON p.owner = s.provider AND p.created_height <= bkt.hi"
                 + "   AND (p.deleted_height IS NULL OR p.deleted_height > bkt.hi)"
                 + "  WHERE s.ok GROUP BY bkt.idx, s.provider)";
         long[] providers = new long[n];
