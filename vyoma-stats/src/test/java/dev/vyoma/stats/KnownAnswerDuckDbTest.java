@@ -30,4 +30,9 @@ class KnownAnswerDuckDbTest {
     void aProviderRegisteredAgainKeepsItsEarlierRegistration() throws Exception {
         ProviderIntervalCase.run(database());
     }
+
+    @Test
+    void reservedGpusCountInAkashsUtilisationBesideTheLeasedOne() throws Exception {
+        ReservedGpuCase.run(database());
+    }
 }

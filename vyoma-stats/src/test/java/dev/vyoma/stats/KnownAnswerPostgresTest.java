@@ -52,4 +52,9 @@ class KnownAnswerPostgresTest {
     void aProviderRegisteredAgainKeepsItsEarlierRegistration(TestInfo test) throws Exception {
         ProviderIntervalCase.run(database(test));
     }
+
+    @Test
+    void reservedGpusCountInAkashsUtilisationBesideTheLeasedOne(TestInfo test) throws Exception {
+        ReservedGpuCase.run(database(test));
+    }
 }

@@ -335,6 +335,7 @@ public final class MetricsQuery {
                     cap.providers[i],
                     cap.gpuCapacity[i],
                     cap.gpusInUse[i],
+                    cap.gpusReserved[i],
                     cap.byModel.get(i)));
             prevHi = hi[i];
         }
@@ -355,7 +356,11 @@ public final class MetricsQuery {
     }
 
     private record Capacity(
-            long[] providers, long[] gpuCapacity, long[] gpusInUse, List<SortedMap<String, long[]>> byModel) {}
+            long[] providers,
+            long[] gpuCapacity,
+            long[] gpusInUse,
+            long[] gpusReserved,
+            List<SortedMap<String, long[]>> byModel) {}
 
     private Capacity capacity(Connection c, int n, long[] hi, long[] ends) throws SQLException {
         long g = grace.toMillis();
@@ -379,6 +384,7 @@ public final class MetricsQuery {
         long[] providers = new long[n];
         long[] capacity = new long[n];
         long[] inUse = new long[n];
+        long[] reserved = new long[n];
         List<SortedMap<String, long[]>> byModel = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             byModel.add(new TreeMap<>());
@@ -391,7 +397,8 @@ public final class MetricsQuery {
         }
         try (Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(
-                        pick + " SELECT pick.idx, g.vendor, g.model, SUM(g.allocatable), SUM(g.allocated)"
+                        pick + " SELECT pick.idx, g.vendor, g.model, SUM(g.allocatable), SUM(g.allocated),"
+                                + " SUM(COALESCE(g.reserved, 0))"
                                 + " FROM pick JOIN provider_snapshot_gpu g ON g.provider = pick.provider AND g.time_ms = pick.t"
                                 + " GROUP BY pick.idx, g.vendor, g.model")) {
             while (r.next()) {
@@ -399,12 +406,22 @@ public final class MetricsQuery {
                 String model = r.getString(2) + " " + r.getString(3);
                 long cap = r.getLong(4);
                 long used = r.getLong(5);
-                byModel.get(i).merge(model, new long[] {cap, used}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+                long held = r.getLong(6);
+                byModel.get(i).merge(model, new long[] {cap, used, held}, MetricsQuery::add);
                 capacity[i] += cap;
                 inUse[i] += used;
+                reserved[i] += held;
             }
         }
-        return new Capacity(providers, capacity, inUse, byModel);
+        return new Capacity(providers, capacity, inUse, reserved, byModel);
+    }
+
+    private static long[] add(long[] a, long[] b) {
+        long[] out = a.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] += b[i];
+        }
+        return out;
     }
 
     private static PeriodMetrics summarize(
@@ -421,6 +438,7 @@ public final class MetricsQuery {
         long providersSum = 0;
         long capSum = 0;
         long useSum = 0;
+        long reservedSum = 0;
         long cpuSum = 0;
         long memSum = 0;
         long stoSum = 0;
@@ -434,12 +452,12 @@ public final class MetricsQuery {
             providersSum += b.activeProviders();
             capSum += b.gpuCapacity();
             useSum += b.gpusInUse();
+            reservedSum += b.gpusReserved();
             cpuSum += b.cpuMillis();
             memSum += b.memoryBytes();
             stoSum += b.storageBytes();
             gpuLeasedSum += b.gpusLeased();
-            b.gpusByModel()
-                    .forEach((m, cu) -> models.merge(m, cu.clone(), (a, x) -> new long[] {a[0] + x[0], a[1] + x[1]}));
+            b.gpusByModel().forEach((m, cu) -> models.merge(m, cu.clone(), MetricsQuery::add));
         }
         int n = Math.max(1, buckets.size());
         v.put(Metric.NEW_LEASES, BigDecimal.valueOf(newLeases));
@@ -448,15 +466,23 @@ public final class MetricsQuery {
         v.put(Metric.PAYOUTS_USD, plain(payoutsUsd));
         v.put(Metric.GPU_CAPACITY, mean(capSum, n));
         v.put(Metric.GPUS_IN_USE, mean(useSum, n));
-        v.put(Metric.GPU_UTILIZATION, percent(useSum, capSum));
+        v.put(Metric.GPUS_RESERVED, mean(reservedSum, n));
+        v.put(Metric.GPU_UTILIZATION_LEASED, percent(useSum, capSum));
+        v.put(Metric.GPU_UTILIZATION_LEASED_OR_RESERVED, percent(Math.addExact(useSum, reservedSum), capSum));
         v.put(Metric.ACTIVE_PROVIDERS, mean(providersSum, n));
         v.put(Metric.CPU_LEASED, plain(mean(cpuSum, n).movePointLeft(3)));
         v.put(Metric.MEMORY_LEASED, mean(memSum, n));
         v.put(Metric.STORAGE_LEASED, mean(stoSum, n));
         v.put(Metric.GPUS_LEASED, mean(gpuLeasedSum, n));
         SortedMap<String, PeriodMetrics.Gpu> gpus = new TreeMap<>();
-        models.forEach((m, cu) ->
-                gpus.put(m, new PeriodMetrics.Gpu(mean(cu[0], n), mean(cu[1], n), percent(cu[1], cu[0]))));
+        models.forEach((m, cu) -> gpus.put(
+                m,
+                new PeriodMetrics.Gpu(
+                        mean(cu[0], n),
+                        mean(cu[1], n),
+                        mean(cu[2], n),
+                        percent(cu[1], cu[0]),
+                        percent(Math.addExact(cu[1], cu[2]), cu[0]))));
         return new PeriodMetrics(p, buckets, v, revenue, paid, unpriced, gpus);
     }
 

@@ -25,10 +25,21 @@ public record PeriodMetrics(
     public record Period(
             long fromHeight, long toHeight, long startMillis, long endMillis, boolean complete, String name) {}
 
-    /** A model's period figures: mean capacity, mean in use, utilisation in percent (null without capacity). */
-    public record Gpu(BigDecimal capacity, BigDecimal inUse, BigDecimal utilizationPct) {}
+    /**
+     * A model's period figures: mean capacity, mean allocated to leases, mean reserved by open bids, and the
+     * utilisations in percent, leased and leased or reserved (null without capacity).
+     */
+    public record Gpu(
+            BigDecimal capacity,
+            BigDecimal inUse,
+            BigDecimal reserved,
+            BigDecimal utilizationLeasedPct,
+            BigDecimal utilizationLeasedOrReservedPct) {}
 
-    /** One bucket (a UTC day or hour, cut to the period): its heights {@code [lo, hi]} and its values. */
+    /**
+     * One bucket (a UTC day or hour, cut to the period): its heights {@code [lo, hi]} and its values; {@code
+     * gpusByModel} holds {capacity, allocated, reserved} per model.
+     */
     public record Bucket(
             long startMillis,
             long endMillis,
@@ -46,6 +57,7 @@ public record PeriodMetrics(
             long activeProviders,
             long gpuCapacity,
             long gpusInUse,
+            long gpusReserved,
             SortedMap<String, long[]> gpusByModel) {}
 
     public BigDecimal value(Metric m) {

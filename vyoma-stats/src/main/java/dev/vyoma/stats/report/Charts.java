@@ -19,7 +19,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The report's PNG charts, one per series: new leases per bucket, active leases, revenue (USD), GPU capacity
- * against GPUs in use, active providers. Doubles here are only pixels: the figures themselves stay exact.
+ * against GPUs allocated to leases and reserved by open bids, active providers. Doubles here are only pixels: the figures themselves stay exact.
  */
 public final class Charts {
     /** Pixels of each chart: small enough to commit, large enough to read. */
@@ -51,8 +51,9 @@ public final class Charts {
                         Map.of("revenue", b -> b.revenueUsd().doubleValue()))));
         Map<String, ToDoubleFunction<PeriodMetrics.Bucket>> gpu = new LinkedHashMap<>();
         gpu.put("capacity", b -> b.gpuCapacity());
-        gpu.put("in use", b -> b.gpusInUse());
-        out.put("gpus.png", png(line(m, "GPU capacity and GPUs in use", "GPUs", gpu)));
+        gpu.put("allocated to leases", b -> b.gpusInUse());
+        gpu.put("reserved by open bids", b -> b.gpusReserved());
+        out.put("gpus.png", png(line(m, "GPU capacity, GPUs leased and reserved", "GPUs", gpu)));
         out.put(
                 "active-providers.png",
                 png(line(m, "Active providers", "providers", Map.of("providers", b -> b.activeProviders()))));

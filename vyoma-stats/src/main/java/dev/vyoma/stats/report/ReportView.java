@@ -47,11 +47,14 @@ public final class ReportView {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("capacity", str(g.capacity()));
             e.put("inUse", str(g.inUse()));
-            e.put("utilizationPct", str(g.utilizationPct()));
+            e.put("reserved", str(g.reserved()));
+            e.put("utilizationLeasedPct", str(g.utilizationLeasedPct()));
+            e.put("utilizationLeasedOrReservedPct", str(g.utilizationLeasedOrReservedPct()));
             if (r.previous() != null && r.previous().gpusByModel().containsKey(model)) {
                 PeriodMetrics.Gpu p = r.previous().gpusByModel().get(model);
                 e.put("previousCapacity", str(p.capacity()));
                 e.put("previousInUse", str(p.inUse()));
+                e.put("previousReserved", str(p.reserved()));
             }
             gpus.put(model, e);
         });
@@ -89,6 +92,7 @@ public final class ReportView {
             e.put("activeProviders", b.activeProviders());
             e.put("gpuCapacity", b.gpuCapacity());
             e.put("gpusInUse", b.gpusInUse());
+            e.put("gpusReserved", b.gpusReserved());
             e.put("cpuLeasedMillis", b.cpuMillis());
             e.put("memoryLeasedBytes", b.memoryBytes());
             e.put("storageLeasedBytes", b.storageBytes());
@@ -200,8 +204,9 @@ public final class ReportView {
             b.append("| ").append(String.join(" | ", row)).append(" |\n");
         }
         if (!r.current().gpusByModel().isEmpty()) {
-            b.append(
-                    "\n## GPUs by model\n\n| Model | Capacity (mean) | In use (mean) | Utilisation |\n|---|---:|---:|---:|\n");
+            b.append("\n## GPUs by model\n\n| Model | Capacity (mean) | Leased (mean) | Reserved (mean)"
+                    + " | Utilisation: leased | Utilisation: leased or reserved (Akash) |\n"
+                    + "|---|---:|---:|---:|---:|---:|\n");
             r.current()
                     .gpusByModel()
                     .forEach((model, g) -> b.append("| ")
@@ -211,7 +216,11 @@ public final class ReportView {
                             .append(" | ")
                             .append(g.inUse().setScale(2, RoundingMode.HALF_EVEN))
                             .append(" | ")
-                            .append(g.utilizationPct() == null ? "n/a" : g.utilizationPct() + "%")
+                            .append(g.reserved().setScale(2, RoundingMode.HALF_EVEN))
+                            .append(" | ")
+                            .append(pct(g.utilizationLeasedPct()))
+                            .append(" | ")
+                            .append(pct(g.utilizationLeasedOrReservedPct()))
                             .append(" |\n"));
         }
         if (!r.current().unpricedDenoms().isEmpty()) {
@@ -257,6 +266,10 @@ public final class ReportView {
                     .append("\"></p>\n");
         }
         return b.append("</body></html>\n").toString();
+    }
+
+    private static String pct(BigDecimal v) {
+        return v == null ? "n/a" : v + "%";
     }
 
     static String esc(String s) {

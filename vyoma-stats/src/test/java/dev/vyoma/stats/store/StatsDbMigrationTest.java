@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,7 @@ class StatsDbMigrationTest {
     }
 
     @Test
-    void aSchemaOneDatabaseGetsEachProvidersRegistrationAsAnInterval() throws Exception {
+    void aSchemaOneDatabaseIsMigratedWithItsRows() throws Exception {
         Path file = dir.resolve("v1.duckdb");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file);
                 Statement s = c.createStatement()) {
@@ -35,6 +36,9 @@ class StatsDbMigrationTest {
             s.execute("INSERT INTO schema_version VALUES (1, 'V1__schema.sql')");
             s.execute(
                     "INSERT INTO provider VALUES ('a', 'https://a.example.com', 3, 5), ('b', 'https://b.example.com', 4, NULL)");
+            s.execute("INSERT INTO provider_snapshot VALUES ('a', 1000, true, NULL, 'declared', 0,"
+                    + " 16000, 16000, 2000, 64, 64, 4, 100, 100, 10)");
+            s.execute("INSERT INTO provider_snapshot_gpu VALUES ('a', 1000, 'nvidia', 'h100', '80Gi', 'sxm', 8, 8, 1)");
         }
         try (StatsDb db = StatsDb.open("duckdb:" + file);
                 Connection c = db.connection();
@@ -52,6 +56,13 @@ class StatsDbMigrationTest {
                 assertThat(r.getString(1) + " " + r.getLong(2) + " " + r.getObject(3))
                         .isEqualTo("b 4 null");
                 assertThat(r.next()).isFalse();
+            }
+            // Schema 3: nothing was kept of what was reserved before, so it reads 0.
+            try (ResultSet r = s.executeQuery("SELECT p.cpu_reserved, p.memory_reserved, p.storage_reserved,"
+                    + " g.reserved FROM provider_snapshot p JOIN provider_snapshot_gpu g ON g.provider = p.provider")) {
+                assertThat(r.next()).isTrue();
+                assertThat(List.of(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)))
+                        .containsExactly(0L, 0L, 0L, 0L);
             }
         }
     }
