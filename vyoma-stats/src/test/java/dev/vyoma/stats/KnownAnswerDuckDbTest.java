@@ -35,4 +35,9 @@ class KnownAnswerDuckDbTest {
     void reservedGpusCountInAkashsUtilisationBesideTheLeasedOne() throws Exception {
         ReservedGpuCase.run(database());
     }
+
+    @Test
+    void daysWithoutStatusDataAreLeftOutOfCapacityMeans() throws Exception {
+        MissingSnapshotDayCase.run(database());
+    }
 }

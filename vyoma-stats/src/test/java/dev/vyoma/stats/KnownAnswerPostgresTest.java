@@ -57,4 +57,9 @@ class KnownAnswerPostgresTest {
     void reservedGpusCountInAkashsUtilisationBesideTheLeasedOne(TestInfo test) throws Exception {
         ReservedGpuCase.run(database(test));
     }
+
+    @Test
+    void daysWithoutStatusDataAreLeftOutOfCapacityMeans(TestInfo test) throws Exception {
+        MissingSnapshotDayCase.run(database(test));
+    }
 }

@@ -332,6 +332,7 @@ public final class MetricsQuery {
                     revenue,
                     usd,
                     paidUsd,
+                    cap.data[i],
                     cap.providers[i],
                     cap.gpuCapacity[i],
                     cap.gpusInUse[i],
@@ -356,6 +357,7 @@ public final class MetricsQuery {
     }
 
     private record Capacity(
+            boolean[] data,
             long[] providers,
             long[] gpuCapacity,
             long[] gpusInUse,
@@ -375,7 +377,18 @@ public final class MetricsQuery {
                     .append(ends[i])
                     .append(')');
         }
-        String pick = "WITH bkt(idx, hi, t_end) AS (VALUES " + bkt + "),"
+        String buckets = "WITH bkt(idx, hi, t_end) AS (VALUES " + bkt + ")";
+        // A bucket has capacity data when the poller stored anything (an answer or a failure) in its window;
+        // without, its zeros would say "no providers" when nobody looked.
+        boolean[] data = new boolean[n];
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(buckets + " SELECT DISTINCT bkt.idx FROM bkt JOIN provider_snapshot s"
+                        + " ON s.time_ms >= bkt.t_end - " + g + " AND s.time_ms < bkt.t_end")) {
+            while (r.next()) {
+                data[r.getInt(1)] = true;
+            }
+        }
+        String pick = buckets + ","
                 + " pick AS (SELECT bkt.idx, s.provider, MAX(s.time_ms) AS t FROM provider_snapshot s"
                 + "  JOIN bkt ON s.time_ms >= bkt.t_end - " + g + " AND s.time_ms < bkt.t_end"
                 + "  JOIN provider_registration p ON p.owner = s.provider AND p.created_height <= bkt.hi"
@@ -413,7 +426,7 @@ public final class MetricsQuery {
                 reserved[i] += held;
             }
         }
-        return new Capacity(providers, capacity, inUse, reserved, byModel);
+        return new Capacity(data, providers, capacity, inUse, reserved, byModel);
     }
 
     private static long[] add(long[] a, long[] b) {
@@ -443,8 +456,10 @@ public final class MetricsQuery {
         long memSum = 0;
         long stoSum = 0;
         long gpuLeasedSum = 0;
+        int withCapacity = 0;
         SortedMap<String, long[]> models = new TreeMap<>();
         for (Bucket b : buckets) {
+            withCapacity += b.capacityData() ? 1 : 0;
             newLeases += b.newLeases();
             revenueUsd = revenueUsd.add(b.revenueUsd());
             payoutsUsd = payoutsUsd.add(b.payoutsUsd());
@@ -464,12 +479,15 @@ public final class MetricsQuery {
         v.put(Metric.ACTIVE_LEASES, mean(activeSum, n));
         v.put(Metric.REVENUE_USD, plain(revenueUsd));
         v.put(Metric.PAYOUTS_USD, plain(payoutsUsd));
-        v.put(Metric.GPU_CAPACITY, mean(capSum, n));
-        v.put(Metric.GPUS_IN_USE, mean(useSum, n));
-        v.put(Metric.GPUS_RESERVED, mean(reservedSum, n));
+        // Capacity figures are means over the buckets with capacity data only (Akash's daily series has no point
+        // for a day without snapshots); with none at all they are unknown, not 0.
+        int nc = withCapacity;
+        v.put(Metric.GPU_CAPACITY, meanOrNull(capSum, nc));
+        v.put(Metric.GPUS_IN_USE, meanOrNull(useSum, nc));
+        v.put(Metric.GPUS_RESERVED, meanOrNull(reservedSum, nc));
         v.put(Metric.GPU_UTILIZATION_LEASED, percent(useSum, capSum));
         v.put(Metric.GPU_UTILIZATION_LEASED_OR_RESERVED, percent(Math.addExact(useSum, reservedSum), capSum));
-        v.put(Metric.ACTIVE_PROVIDERS, mean(providersSum, n));
+        v.put(Metric.ACTIVE_PROVIDERS, meanOrNull(providersSum, nc));
         v.put(Metric.CPU_LEASED, plain(mean(cpuSum, n).movePointLeft(3)));
         v.put(Metric.MEMORY_LEASED, mean(memSum, n));
         v.put(Metric.STORAGE_LEASED, mean(stoSum, n));
@@ -478,12 +496,16 @@ public final class MetricsQuery {
         models.forEach((m, cu) -> gpus.put(
                 m,
                 new PeriodMetrics.Gpu(
-                        mean(cu[0], n),
-                        mean(cu[1], n),
-                        mean(cu[2], n),
+                        mean(cu[0], nc),
+                        mean(cu[1], nc),
+                        mean(cu[2], nc),
                         percent(cu[1], cu[0]),
                         percent(Math.addExact(cu[1], cu[2]), cu[0]))));
-        return new PeriodMetrics(p, buckets, v, revenue, paid, unpriced, gpus);
+        return new PeriodMetrics(p, buckets, v, revenue, paid, unpriced, gpus, buckets.size() - withCapacity);
+    }
+
+    private static BigDecimal meanOrNull(long sum, int n) {
+        return n == 0 ? null : mean(sum, n);
     }
 
     /** {@code sum / n} to {@link #SCALE} places, half-even, trailing zeros dropped. */

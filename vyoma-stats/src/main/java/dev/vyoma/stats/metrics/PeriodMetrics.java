@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.SortedMap;
 
 /**
- * One period's metrics: the resolved period, each bucket's values, the period's figure of every {@link Metric},
- * and the breakdowns (revenue by denomination, GPUs by model).
+ * One period's metrics: the resolved period, each bucket's values, the period's figure of every {@link Metric}
+ * (null where unknown: capacity figures when no bucket has capacity data), the breakdowns (revenue by
+ * denomination, GPUs by model), and how many buckets had no capacity data (no provider status stored in their
+ * window: left out of the capacity means).
  */
 public record PeriodMetrics(
         Period period,
@@ -16,7 +18,8 @@ public record PeriodMetrics(
         SortedMap<String, BigDecimal> revenueMicroByDenom,
         SortedMap<String, Long> payoutsMicroByDenom,
         List<String> unpricedDenoms,
-        SortedMap<String, Gpu> gpusByModel) {
+        SortedMap<String, Gpu> gpusByModel,
+        int capacityBucketsWithoutData) {
     /**
      * The period as resolved against the indexed chain: heights {@code [fromHeight, toHeight]}, times {@code
      * [startMillis, endMillis)}, whether the chain was indexed to its end, and its calendar name ({@code 2025-Q1}) or
@@ -38,7 +41,8 @@ public record PeriodMetrics(
 
     /**
      * One bucket (a UTC day or hour, cut to the period): its heights {@code [lo, hi]} and its values; {@code
-     * gpusByModel} holds {capacity, allocated, reserved} per model.
+     * gpusByModel} holds {capacity, allocated, reserved} per model. Without {@code capacityData} (no provider
+     * status stored in the bucket's window) the capacity values are 0 and mean nothing.
      */
     public record Bucket(
             long startMillis,
@@ -54,6 +58,7 @@ public record PeriodMetrics(
             SortedMap<String, BigDecimal> revenueMicroByDenom,
             BigDecimal revenueUsd,
             BigDecimal payoutsUsd,
+            boolean capacityData,
             long activeProviders,
             long gpuCapacity,
             long gpusInUse,

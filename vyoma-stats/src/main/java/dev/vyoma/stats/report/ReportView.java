@@ -42,6 +42,7 @@ public final class ReportView {
         out.put("revenueMicroByDenom", decimals(r.current().revenueMicroByDenom()));
         out.put("payoutsMicroByDenom", r.current().payoutsMicroByDenom());
         out.put("unpricedDenoms", r.current().unpricedDenoms());
+        out.put("notes", notes(r));
         Map<String, Object> gpus = new LinkedHashMap<>();
         r.current().gpusByModel().forEach((model, g) -> {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -74,6 +75,7 @@ public final class ReportView {
         out.put("fromHeight", p.fromHeight());
         out.put("toHeight", p.toHeight());
         out.put("complete", p.complete());
+        out.put("capacityBucketsWithoutData", m.capacityBucketsWithoutData());
         return out;
     }
 
@@ -89,10 +91,11 @@ public final class ReportView {
             e.put("activeLeases", b.activeLeases());
             e.put("revenueUsd", str(b.revenueUsd()));
             e.put("payoutsUsd", str(b.payoutsUsd()));
-            e.put("activeProviders", b.activeProviders());
-            e.put("gpuCapacity", b.gpuCapacity());
-            e.put("gpusInUse", b.gpusInUse());
-            e.put("gpusReserved", b.gpusReserved());
+            e.put("capacityData", b.capacityData());
+            e.put("activeProviders", b.capacityData() ? b.activeProviders() : null);
+            e.put("gpuCapacity", b.capacityData() ? b.gpuCapacity() : null);
+            e.put("gpusInUse", b.capacityData() ? b.gpusInUse() : null);
+            e.put("gpusReserved", b.capacityData() ? b.gpusReserved() : null);
             e.put("cpuLeasedMillis", b.cpuMillis());
             e.put("memoryLeasedBytes", b.memoryBytes());
             e.put("storageLeasedBytes", b.storageBytes());
@@ -165,6 +168,32 @@ public final class ReportView {
         return p.name() == null ? "" : p.name() + ", ";
     }
 
+    /**
+     * What a reader must know to read the figures: denominations left out of USD, and buckets without capacity data
+     * (left out of the capacity means), for the period and the previous one.
+     */
+    public static List<String> notes(Report r) {
+        List<String> out = new ArrayList<>();
+        if (!r.current().unpricedDenoms().isEmpty()) {
+            out.add("Not counted in USD (no price in the table): " + r.current().unpricedDenoms() + ".");
+        }
+        String unit = r.bucket().toHours() == 24 ? "days" : "hours";
+        capacityNote(out, "", r.current(), unit);
+        if (r.previous() != null) {
+            capacityNote(out, "Previous period: ", r.previous(), unit);
+        }
+        return out;
+    }
+
+    private static void capacityNote(List<String> out, String prefix, PeriodMetrics m, String unit) {
+        int missing = m.capacityBucketsWithoutData();
+        if (missing > 0) {
+            out.add(prefix + missing + " of " + m.buckets().size() + " " + unit
+                    + " had no provider status data (no poll stored in the grace period before their end); they are"
+                    + " left out of the capacity means (providers, GPUs, utilisation).");
+        }
+    }
+
     /** An aligned text table. */
     public static String table(Report r) {
         List<String[]> rows = new ArrayList<>();
@@ -184,10 +213,8 @@ public final class ReportView {
             }
             b.append(line.toString().stripTrailing()).append('\n');
         }
-        if (!r.current().unpricedDenoms().isEmpty()) {
-            b.append("Not in USD (no price in the table): ")
-                    .append(r.current().unpricedDenoms())
-                    .append('\n');
+        for (String note : notes(r)) {
+            b.append(note).append('\n');
         }
         return b.toString();
     }
@@ -223,10 +250,11 @@ public final class ReportView {
                             .append(pct(g.utilizationLeasedOrReservedPct()))
                             .append(" |\n"));
         }
-        if (!r.current().unpricedDenoms().isEmpty()) {
-            b.append("\nNot counted in USD (no price in the table): ")
-                    .append(r.current().unpricedDenoms())
-                    .append(".\n");
+        if (!notes(r).isEmpty()) {
+            b.append('\n');
+            for (String note : notes(r)) {
+                b.append("- ").append(note).append('\n');
+            }
         }
         if (!chartFiles.isEmpty()) {
             b.append("\n## Charts\n\n");
@@ -258,6 +286,9 @@ public final class ReportView {
             b.append("</tr>\n");
         }
         b.append("</table>\n");
+        for (String note : notes(r)) {
+            b.append("<p>").append(esc(note)).append("</p>\n");
+        }
         for (String f : chartFiles) {
             b.append("<p><img src=\"")
                     .append(esc(f))
