@@ -96,6 +96,14 @@ public final class MetricsQuery {
                 : Duration.ofDays(1);
     }
 
+    /** The time of the latest indexed block, or empty before the first. */
+    public java.util.OptionalLong latestBlockMillis() throws SQLException {
+        try (Connection c = db.connection()) {
+            long[] r = longs(c, "SELECT COUNT(*), COALESCE(MAX(time_ms), 0) FROM block");
+            return r[0] == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(r[1]);
+        }
+    }
+
     /** Resolves a period against the indexed blocks; empty-handed periods are an error saying what is indexed. */
     public Period resolve(PeriodSpec spec) throws SQLException {
         String name = spec.calendarName().orElse(null);
