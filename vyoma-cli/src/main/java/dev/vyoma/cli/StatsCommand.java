@@ -137,7 +137,13 @@ final class StatsCommand implements Callable<Integer> {
                     err.flush();
                 }
                 if (poller != null) {
-                    poller.poll();
+                    try {
+                        poller.poll();
+                    } catch (java.sql.SQLException e) {
+                        // The providers could not be listed: this round has no snapshots; the next may.
+                        err.println("stats: capacity poll skipped: " + e.getMessage());
+                        err.flush();
+                    }
                 }
                 if (once) {
                     return;

@@ -40,4 +40,9 @@ class KnownAnswerDuckDbTest {
     void daysWithoutStatusDataAreLeftOutOfCapacityMeans() throws Exception {
         MissingSnapshotDayCase.run(database());
     }
+
+    @Test
+    void aSnapshotTheDatabaseRefusesDoesNotStopTheOtherProviders() throws Exception {
+        PollerIsolationCase.run(database());
+    }
 }

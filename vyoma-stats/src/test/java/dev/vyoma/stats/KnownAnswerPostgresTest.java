@@ -62,4 +62,9 @@ class KnownAnswerPostgresTest {
     void daysWithoutStatusDataAreLeftOutOfCapacityMeans(TestInfo test) throws Exception {
         MissingSnapshotDayCase.run(database(test));
     }
+
+    @Test
+    void aSnapshotTheDatabaseRefusesDoesNotStopTheOtherProviders(TestInfo test) throws Exception {
+        PollerIsolationCase.run(database(test));
+    }
 }

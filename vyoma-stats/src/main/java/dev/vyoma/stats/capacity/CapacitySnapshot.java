@@ -57,10 +57,21 @@ public record CapacitySnapshot(
         gpus = List.copyOf(gpus);
     }
 
-    /** A poll that failed. */
+    /** Most characters of a failed poll's error kept (an exception's message may carry a whole response). */
+    public static final int MAX_ERROR_CHARS = 500;
+
+    /** A poll that failed; {@code error} on one line (control characters as spaces), cut to {@link #MAX_ERROR_CHARS}. */
     public static CapacitySnapshot failed(Address provider, long timeMillis, String error) {
+        String e = String.valueOf(error)
+                .codePoints()
+                .map(c -> Character.isISOControl(c) ? ' ' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+        if (e.length() > MAX_ERROR_CHARS) {
+            e = e.substring(0, MAX_ERROR_CHARS - 1) + "…";
+        }
         return new CapacitySnapshot(
-                provider, timeMillis, false, error, null, 0, Resource.NONE, Resource.NONE, Resource.NONE, List.of());
+                provider, timeMillis, false, e, null, 0, Resource.NONE, Resource.NONE, Resource.NONE, List.of());
     }
 
     /**
