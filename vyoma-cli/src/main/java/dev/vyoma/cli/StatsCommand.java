@@ -231,6 +231,13 @@ final class StatsCommand implements Callable<Integer> {
         Path prices;
 
         @Option(
+                names = "--missing-price",
+                description = "What a day without a USD price in the table counts: zero (0 USD, as Akash) or last"
+                        + " (the latest earlier price); the days are listed either way (default: ${DEFAULT-VALUE}).",
+                defaultValue = "zero")
+        String missingPrice;
+
+        @Option(
                 names = "--bucket",
                 description = "day or hour (default: hour for periods of 48 hours or less, else day).")
         String bucket;
@@ -245,7 +252,9 @@ final class StatsCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             PeriodSpec current;
             PeriodSpec previous;
+            PriceTable.MissingPrice rule;
             try {
+                rule = PriceTable.MissingPrice.parse(missingPrice);
                 current = PeriodSpec.of(period, from, to);
                 previous = PeriodSpec.comparison(current, compare, "--compare");
                 if (previous == null && compare.strip().equals("previous")) {
@@ -278,8 +287,18 @@ final class StatsCommand implements Callable<Integer> {
             }
             try (StatsDb db = open(this.db)) {
                 List<PriceTable.Entry> extra = prices == null ? List.of() : PriceTable.read(prices);
-                MetricsQuery q = new MetricsQuery(db, MetricsQuery.prices(db, extra), MetricsQuery.DEFAULT_GRACE);
+                MetricsQuery q = new MetricsQuery(db, MetricsQuery.prices(db, extra, rule), MetricsQuery.DEFAULT_GRACE);
                 Report r = Report.of(q, current, previous, size);
+                PrintWriter err = spec.commandLine().getErr();
+                for (String note : ReportView.priceNotes(r.current())) {
+                    err.println("vyoma: warning: " + note);
+                }
+                if (r.previous() != null) {
+                    for (String note : ReportView.priceNotes(r.previous())) {
+                        err.println("vyoma: warning: previous period: " + note);
+                    }
+                }
+                err.flush();
                 List<String> files = new ArrayList<>();
                 if (charts != null) {
                     files = Charts.write(r.current(), charts);
@@ -333,8 +352,21 @@ final class StatsCommand implements Callable<Integer> {
                         + "anyone can register any host, and the indexer would contact it from inside its network).")
         boolean pollPrivate;
 
+        @Option(
+                names = "--missing-price",
+                description = "What a day without a USD price counts: zero (0 USD, as Akash) or last (the latest"
+                        + " earlier price) (default: ${DEFAULT-VALUE}).",
+                defaultValue = "zero")
+        String missingPrice;
+
         @Override
         public Integer call() throws Exception {
+            PriceTable.MissingPrice rule;
+            try {
+                rule = PriceTable.MissingPrice.parse(missingPrice);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
             int colon = listen.lastIndexOf(':');
             int port;
             try {
@@ -343,7 +375,8 @@ final class StatsCommand implements Callable<Integer> {
                 throw new UserException("--listen is host:port, got " + listen);
             }
             try (StatsDb db = open(this.db)) {
-                MetricsQuery q = new MetricsQuery(db, MetricsQuery.prices(db, List.of()), MetricsQuery.DEFAULT_GRACE);
+                MetricsQuery q =
+                        new MetricsQuery(db, MetricsQuery.prices(db, List.of(), rule), MetricsQuery.DEFAULT_GRACE);
                 NodeSource source = node == null ? null : new NodeSource(node);
                 Indexer height = new Indexer(db, source);
                 try (Dashboard d = Dashboard.start(q, height::height, listen.substring(0, Math.max(0, colon)), port)) {

@@ -112,7 +112,7 @@ class StatsCommandTest {
     }
 
     @Test
-    void badPeriodsAreOneLineErrors() {
+    void badOptionsAreOneLineErrors() {
         Run both = run("stats", "report", "--db", db, "--period", "2026-Q1", "--from", "2026-01-01");
         assertThat(both.exitCode()).isNotZero();
         assertThat(both.err()).contains("not both").doesNotContain("Exception");
@@ -122,5 +122,8 @@ class StatsCommandTest {
         assertThat(compare.err()).contains("--compare: cannot read the period 'last-year'");
         Run none = run("stats", "report", "--db", db);
         assertThat(none.err()).contains("--period");
+        Run price = run("stats", "report", "--db", db, "--period", "2026-Q1", "--missing-price", "previous");
+        assertThat(price.exitCode()).isNotZero();
+        assertThat(price.err()).contains("--missing-price is zero").doesNotContain("Exception");
     }
 }

@@ -45,4 +45,9 @@ class KnownAnswerDuckDbTest {
     void aSnapshotTheDatabaseRefusesDoesNotStopTheOtherProviders() throws Exception {
         PollerIsolationCase.run(database());
     }
+
+    @Test
+    void aDayWithoutAPriceCountsZeroUnlessTheLastPriceIsAskedFor() throws Exception {
+        MissingPriceCase.run(database());
+    }
 }

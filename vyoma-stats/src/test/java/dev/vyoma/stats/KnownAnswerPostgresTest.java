@@ -67,4 +67,9 @@ class KnownAnswerPostgresTest {
     void aSnapshotTheDatabaseRefusesDoesNotStopTheOtherProviders(TestInfo test) throws Exception {
         PollerIsolationCase.run(database(test));
     }
+
+    @Test
+    void aDayWithoutAPriceCountsZeroUnlessTheLastPriceIsAskedFor(TestInfo test) throws Exception {
+        MissingPriceCase.run(database(test));
+    }
 }

@@ -48,8 +48,17 @@ public final class MetricsQuery {
         this.grace = grace;
     }
 
-    /** The operator's price table as stored in the database, plus {@code extra} entries (which win). */
+    /**
+     * The operator's price table as stored in the database, plus {@code extra} entries (which win); a day without a
+     * price counts 0 USD (Akash's rule).
+     */
     public static PriceTable prices(StatsDb db, List<PriceTable.Entry> extra) throws SQLException {
+        return prices(db, extra, PriceTable.MissingPrice.ZERO);
+    }
+
+    /** As {@link #prices(StatsDb, List)}, with {@code missing} for days without a price. */
+    public static PriceTable prices(StatsDb db, List<PriceTable.Entry> extra, PriceTable.MissingPrice missing)
+            throws SQLException {
         List<PriceTable.Entry> all = new ArrayList<>();
         try (Connection c = db.connection();
                 Statement s = c.createStatement();
@@ -59,7 +68,7 @@ public final class MetricsQuery {
             }
         }
         all.addAll(extra);
-        return new PriceTable(all);
+        return new PriceTable(all, missing);
     }
 
     /** Stores price entries (replacing the same denom and day). */
@@ -294,6 +303,7 @@ public final class MetricsQuery {
         SortedMap<String, BigDecimal> revenueTotal = new TreeMap<>();
         SortedMap<String, Long> paidTotal = new TreeMap<>();
         java.util.Set<String> unpriced = new java.util.TreeSet<>();
+        SortedMap<String, java.util.SortedSet<LocalDate>> filled = new TreeMap<>();
         for (int i = 0; i < n; i++) {
             int k = i + 1;
             long blocks = hi[i] - prevHi;
@@ -320,10 +330,10 @@ public final class MetricsQuery {
             gpu += dgpu[k];
             LocalDate day =
                     Instant.ofEpochMilli(starts[i]).atZone(ZoneOffset.UTC).toLocalDate();
-            BigDecimal usd = usd(revenue, day, unpriced);
+            BigDecimal usd = usd(revenue, day, unpriced, filled);
             Map<String, BigDecimal> paidDec = new TreeMap<>();
             paid.get(i).forEach((d, v) -> paidDec.put(d, BigDecimal.valueOf(v)));
-            BigDecimal paidUsd = usd(paidDec, day, unpriced);
+            BigDecimal paidUsd = usd(paidDec, day, unpriced, filled);
             revenue.forEach((d, v) -> revenueTotal.merge(d, v, BigDecimal::add));
             paid.get(i).forEach((d, v) -> paidTotal.merge(d, v, Long::sum));
             buckets.add(new Bucket(
@@ -348,18 +358,35 @@ public final class MetricsQuery {
                     cap.byModel.get(i)));
             prevHi = hi[i];
         }
-        return summarize(p, buckets, revenueTotal, paidTotal, new ArrayList<>(unpriced));
+        SortedMap<String, List<LocalDate>> gaps = new TreeMap<>();
+        filled.forEach((denom, days) -> gaps.put(denom, List.copyOf(days)));
+        return summarize(
+                p,
+                buckets,
+                revenueTotal,
+                paidTotal,
+                new ArrayList<>(unpriced),
+                new PeriodMetrics.PriceGaps(prices.missingPrice(), gaps));
     }
 
-    private BigDecimal usd(Map<String, BigDecimal> micro, LocalDate day, java.util.Set<String> unpriced) {
+    /** {@code micro} in USD at {@code day}'s prices; denominations without prices and days filled are noted. */
+    private BigDecimal usd(
+            Map<String, BigDecimal> micro,
+            LocalDate day,
+            java.util.Set<String> unpriced,
+            SortedMap<String, java.util.SortedSet<LocalDate>> filled) {
         BigDecimal usd = BigDecimal.ZERO;
         for (Map.Entry<String, BigDecimal> e : micro.entrySet()) {
-            BigDecimal price = prices.usdPerMicro(e.getKey(), day);
+            PriceTable.Quote price = prices.quote(e.getKey(), day);
             if (price == null) {
                 unpriced.add(e.getKey());
-            } else {
-                usd = usd.add(e.getValue().multiply(price));
+                continue;
             }
+            if (price.filled()) {
+                filled.computeIfAbsent(e.getKey(), d -> new java.util.TreeSet<>())
+                        .add(day);
+            }
+            usd = usd.add(e.getValue().multiply(price.usdPerMicro()));
         }
         return plain(usd);
     }
@@ -450,7 +477,8 @@ public final class MetricsQuery {
             List<Bucket> buckets,
             SortedMap<String, BigDecimal> revenue,
             SortedMap<String, Long> paid,
-            List<String> unpriced) {
+            List<String> unpriced,
+            PeriodMetrics.PriceGaps priceGaps) {
         Map<Metric, BigDecimal> v = new EnumMap<>(Metric.class);
         long newLeases = 0;
         BigDecimal revenueUsd = BigDecimal.ZERO;
@@ -509,7 +537,8 @@ public final class MetricsQuery {
                         mean(cu[2], nc),
                         percent(cu[1], cu[0]),
                         percent(Math.addExact(cu[1], cu[2]), cu[0]))));
-        return new PeriodMetrics(p, buckets, v, revenue, paid, unpriced, gpus, buckets.size() - withCapacity);
+        return new PeriodMetrics(
+                p, buckets, v, revenue, paid, unpriced, gpus, buckets.size() - withCapacity, priceGaps);
     }
 
     private static BigDecimal meanOrNull(long sum, int n) {

@@ -1,6 +1,7 @@
 package dev.vyoma.stats.metrics;
 
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -9,7 +10,7 @@ import java.util.SortedMap;
  * One period's metrics: the resolved period, each bucket's values, the period's figure of every {@link Metric}
  * (null where unknown: capacity figures when no bucket has capacity data), the breakdowns (revenue by
  * denomination, GPUs by model), and how many buckets had no capacity data (no provider status stored in their
- * window: left out of the capacity means).
+ * window: left out of the capacity means), and the days whose USD price was missing.
  */
 public record PeriodMetrics(
         Period period,
@@ -19,7 +20,14 @@ public record PeriodMetrics(
         SortedMap<String, Long> payoutsMicroByDenom,
         List<String> unpricedDenoms,
         SortedMap<String, Gpu> gpusByModel,
-        int capacityBucketsWithoutData) {
+        int capacityBucketsWithoutData,
+        PriceGaps priceGaps) {
+    /**
+     * The days on which a denomination's revenue or payouts needed a USD price the table does not have, by
+     * denomination, and the rule that filled them (0 USD, or the latest earlier price).
+     */
+    public record PriceGaps(PriceTable.MissingPrice rule, SortedMap<String, List<LocalDate>> days) {}
+
     /**
      * The period as resolved against the indexed chain: heights {@code [fromHeight, toHeight]}, times {@code
      * [startMillis, endMillis)}, whether the chain was indexed to its end, and its calendar name ({@code 2025-Q1}) or

@@ -42,6 +42,16 @@ public final class ReportView {
         out.put("revenueMicroByDenom", decimals(r.current().revenueMicroByDenom()));
         out.put("payoutsMicroByDenom", r.current().payoutsMicroByDenom());
         out.put("unpricedDenoms", r.current().unpricedDenoms());
+        Map<String, Object> gaps = new LinkedHashMap<>();
+        gaps.put("rule", r.current().priceGaps().rule().option());
+        Map<String, List<String>> days = new LinkedHashMap<>();
+        r.current()
+                .priceGaps()
+                .days()
+                .forEach((d, list) -> days.put(
+                        d, list.stream().map(java.time.LocalDate::toString).toList()));
+        gaps.put("days", days);
+        out.put("missingPrices", gaps);
         out.put("notes", notes(r));
         Map<String, Object> gpus = new LinkedHashMap<>();
         r.current().gpusByModel().forEach((model, g) -> {
@@ -177,12 +187,51 @@ public final class ReportView {
         if (!r.current().unpricedDenoms().isEmpty()) {
             out.add("Not counted in USD (no price in the table): " + r.current().unpricedDenoms() + ".");
         }
+        priceNote(out, "", r.current());
+        if (r.previous() != null) {
+            priceNote(out, "Previous period: ", r.previous());
+        }
         String unit = r.bucket().toHours() == 24 ? "days" : "hours";
         capacityNote(out, "", r.current(), unit);
         if (r.previous() != null) {
             capacityNote(out, "Previous period: ", r.previous(), unit);
         }
         return out;
+    }
+
+    /** One note per denomination whose price was missing on some days, with the days (runs as FROM..TO). */
+    public static List<String> priceNotes(PeriodMetrics m) {
+        List<String> out = new ArrayList<>();
+        priceNote(out, "", m);
+        return out;
+    }
+
+    private static void priceNote(List<String> out, String prefix, PeriodMetrics m) {
+        PeriodMetrics.PriceGaps gaps = m.priceGaps();
+        gaps.days()
+                .forEach((denom, days) -> out.add(prefix + denom + " had no USD price on " + days.size()
+                        + (days.size() == 1 ? " day" : " days") + " (" + runs(days) + "): "
+                        + switch (gaps.rule()) {
+                            case ZERO ->
+                                "counted as 0 USD, as Akash does (--missing-price last repeats the latest earlier"
+                                        + " price).";
+                            case LAST ->
+                                "filled with the latest earlier price (--missing-price last; Akash counts 0 USD).";
+                        }));
+    }
+
+    /** Days as runs: 2026-01-02..2026-01-04, 2026-01-09. */
+    static String runs(List<java.time.LocalDate> days) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < days.size(); ) {
+            int j = i;
+            while (j + 1 < days.size() && days.get(j + 1).equals(days.get(j).plusDays(1))) {
+                j++;
+            }
+            parts.add(i == j ? days.get(i).toString() : days.get(i) + ".." + days.get(j));
+            i = j + 1;
+        }
+        return String.join(", ", parts);
     }
 
     private static void capacityNote(List<String> out, String prefix, PeriodMetrics m, String unit) {
