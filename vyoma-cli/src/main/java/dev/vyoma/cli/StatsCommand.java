@@ -137,7 +137,13 @@ final class StatsCommand implements Callable<Integer> {
                     err.flush();
                 }
                 if (poller != null) {
-                    poller.poll();
+                    try {
+                        poller.poll();
+                    } catch (java.sql.SQLException e) {
+                        // The providers could not be listed: this round has no snapshots; the next may.
+                        err.println("stats: capacity poll skipped: " + e.getMessage());
+                        err.flush();
+                    }
                 }
                 if (once) {
                     return;
@@ -178,7 +184,8 @@ final class StatsCommand implements Callable<Integer> {
             name = "report",
             description = {
                 "A 'State of the network' report: each metric for the period, the previous period, the change in percent.",
-                "Periods are dates (2026-01-01; --to includes that day), times (2026-01-01T12:00Z) or heights (h1234)."
+                "Periods are calendar names (--period 2026-Q1, 2026-03, 2026-W10), or --from/--to as dates (2026-01-01;",
+                "--to includes that day), times (2026-01-01T12:00Z), heights (h1234) or calendar names."
             })
     static final class ReportCmd implements Callable<Integer> {
         @Spec
@@ -187,18 +194,26 @@ final class StatsCommand implements Callable<Integer> {
         @Option(names = "--db", required = true, description = "duckdb:PATH or postgresql://HOST[:PORT]/DATABASE.")
         String db;
 
-        @Option(names = "--from", required = true, description = "Start: a date, a time or a height.")
+        @Option(
+                names = "--period",
+                description = "A calendar period: 2026-Q1, 2026-03 or 2026-W10 (ISO week), UTC; or FROM..TO."
+                        + " Instead of --from and --to.")
+        String period;
+
+        @Option(names = "--from", description = "Start: a date, a time, a height or a calendar period (its first day).")
         String from;
 
         @Option(
                 names = "--to",
-                required = true,
-                description = "End: a date (included), a time (excluded) or a height (included).")
+                description = "End: a date (included), a time (excluded), a height (included) or a calendar period"
+                        + " (its last day).")
         String to;
 
         @Option(
                 names = "--compare",
-                description = "previous (the period of the same length before) or none (default: ${DEFAULT-VALUE}).",
+                description = "previous (the calendar period of the same kind before a calendar period, e.g. 2025-Q4"
+                        + " before 2026-Q1; else the period of the same length before), none, or another period"
+                        + " (2025-Q4, 2025-10-01..2025-12-31) (default: ${DEFAULT-VALUE}).",
                 defaultValue = "previous")
         String compare;
 
@@ -216,6 +231,13 @@ final class StatsCommand implements Callable<Integer> {
         Path prices;
 
         @Option(
+                names = "--missing-price",
+                description = "What a day without a USD price in the table counts: zero (0 USD, as Akash) or last"
+                        + " (the latest earlier price); the days are listed either way (default: ${DEFAULT-VALUE}).",
+                defaultValue = "zero")
+        String missingPrice;
+
+        @Option(
                 names = "--bucket",
                 description = "day or hour (default: hour for periods of 48 hours or less, else day).")
         String bucket;
@@ -228,25 +250,20 @@ final class StatsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            PeriodSpec period;
+            PeriodSpec current;
             PeriodSpec previous;
+            PriceTable.MissingPrice rule;
             try {
-                period = PeriodSpec.parse(from, to);
-                previous = switch (compare) {
-                    case "previous" -> {
-                        PeriodSpec before = PeriodSpec.previousOrNone(period);
-                        if (before == null) {
-                            // Nothing comes before genesis: the report has no comparison, and says why.
-                            spec.commandLine()
-                                    .getErr()
-                                    .println("vyoma: the period starts at height 1, so there is no previous period"
-                                            + " to compare with");
-                        }
-                        yield before;
-                    }
-                    case "none" -> null;
-                    default -> throw new IllegalArgumentException("--compare is previous or none, got " + compare);
-                };
+                rule = PriceTable.MissingPrice.parse(missingPrice);
+                current = PeriodSpec.of(period, from, to);
+                previous = PeriodSpec.comparison(current, compare, "--compare");
+                if (previous == null && compare.strip().equals("previous")) {
+                    // Nothing comes before genesis: the report has no comparison, and says why.
+                    spec.commandLine()
+                            .getErr()
+                            .println("vyoma: the period starts at height 1, so there is no previous period to compare"
+                                    + " with");
+                }
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             }
@@ -270,8 +287,18 @@ final class StatsCommand implements Callable<Integer> {
             }
             try (StatsDb db = open(this.db)) {
                 List<PriceTable.Entry> extra = prices == null ? List.of() : PriceTable.read(prices);
-                MetricsQuery q = new MetricsQuery(db, MetricsQuery.prices(db, extra), MetricsQuery.DEFAULT_GRACE);
-                Report r = Report.of(q, period, previous, size);
+                MetricsQuery q = new MetricsQuery(db, MetricsQuery.prices(db, extra, rule), MetricsQuery.DEFAULT_GRACE);
+                Report r = Report.of(q, current, previous, size);
+                PrintWriter err = spec.commandLine().getErr();
+                for (String note : ReportView.priceNotes(r.current())) {
+                    err.println("vyoma: warning: " + note);
+                }
+                if (r.previous() != null) {
+                    for (String note : ReportView.priceNotes(r.previous())) {
+                        err.println("vyoma: warning: previous period: " + note);
+                    }
+                }
+                err.flush();
                 List<String> files = new ArrayList<>();
                 if (charts != null) {
                     files = Charts.write(r.current(), charts);
@@ -325,8 +352,21 @@ final class StatsCommand implements Callable<Integer> {
                         + "anyone can register any host, and the indexer would contact it from inside its network).")
         boolean pollPrivate;
 
+        @Option(
+                names = "--missing-price",
+                description = "What a day without a USD price counts: zero (0 USD, as Akash) or last (the latest"
+                        + " earlier price) (default: ${DEFAULT-VALUE}).",
+                defaultValue = "zero")
+        String missingPrice;
+
         @Override
         public Integer call() throws Exception {
+            PriceTable.MissingPrice rule;
+            try {
+                rule = PriceTable.MissingPrice.parse(missingPrice);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
             int colon = listen.lastIndexOf(':');
             int port;
             try {
@@ -335,7 +375,8 @@ final class StatsCommand implements Callable<Integer> {
                 throw new UserException("--listen is host:port, got " + listen);
             }
             try (StatsDb db = open(this.db)) {
-                MetricsQuery q = new MetricsQuery(db, MetricsQuery.prices(db, List.of()), MetricsQuery.DEFAULT_GRACE);
+                MetricsQuery q =
+                        new MetricsQuery(db, MetricsQuery.prices(db, List.of(), rule), MetricsQuery.DEFAULT_GRACE);
                 NodeSource source = node == null ? null : new NodeSource(node);
                 Indexer height = new Indexer(db, source);
                 try (Dashboard d = Dashboard.start(q, height::height, listen.substring(0, Math.max(0, colon)), port)) {

@@ -234,8 +234,10 @@ class DevnetTest {
                     .path("lease")
                     .asString();
             String db = "duckdb:" + dir.resolve("stats.duckdb");
-            Run indexed =
-                    cli(new String[] {"stats", "index", "--db", db, "--once"}, "--node", "http://127.0.0.1:" + base);
+            Run indexed = cli(
+                    new String[] {"stats", "index", "--db", db, "--once", "--poll-private-providers"},
+                    "--node",
+                    "http://127.0.0.1:" + base);
             assertThat(indexed.code()).as(indexed.err()).isZero();
             long top = new ObjectMapper()
                     .readTree(cli(new String[] {"query", "status", "-o", "json"}, common)

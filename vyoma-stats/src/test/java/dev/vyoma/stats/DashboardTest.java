@@ -89,4 +89,37 @@ class DashboardTest {
             }
         }
     }
+
+    @Test
+    void theDefaultPeriodEndsAtTheLatestIndexedBlockNotAtTheWallClock() throws Exception {
+        KnownAnswerChain kat = new KnownAnswerChain();
+        try (StatsDb db = StatsDb.open("duckdb::memory:")) {
+            MetricsQuery q = new MetricsQuery(db, new PriceTable(List.of()), MetricsQuery.DEFAULT_GRACE);
+            Indexer indexer = new Indexer(db, kat.chain.source());
+            try (Dashboard d = Dashboard.start(q, indexer::height, "127.0.0.1", 0)) {
+                HttpResponse<byte[]> empty = get(d, "/api/report");
+                assertThat(empty.statusCode()).isEqualTo(400);
+                assertThat(new String(empty.body())).contains("nothing is indexed yet");
+
+                indexer.catchUp();
+                JsonNode report = JsonMapper.builder()
+                        .build()
+                        .readTree(get(d, "/api/report").body());
+                // The latest block, h16, is at 2026-01-05T00:00Z (whatever the clock says): the 30 days up to that
+                // day are 2025-12-07..2026-01-05, and the period ends just after h16, so it holds every lease.
+                assertThat(report.path("period").path("start").asString()).isEqualTo("2025-12-07T00:00:00Z");
+                assertThat(report.path("period").path("end").asString()).isEqualTo("2026-01-05T00:00:00.001Z");
+                assertThat(report.path("period").path("fromHeight").asLong()).isEqualTo(1);
+                assertThat(report.path("period").path("toHeight").asLong()).isEqualTo(16);
+                // L1, L2, L3, L4.
+                assertThat(report.path("metrics")
+                                .path("newLeases")
+                                .path("value")
+                                .asString())
+                        .isEqualTo("4");
+                // The 30 days before: nothing indexed then.
+                assertThat(report.path("previous").path("start").asString()).isEqualTo("2025-11-07T00:00:00Z");
+            }
+        }
+    }
 }

@@ -65,11 +65,11 @@ final class KnownAnswerCase {
         PeriodMetrics cur = r.current();
         PeriodMetrics prev = r.previous();
         assertThat(cur.period())
-                .isEqualTo(
-                        new PeriodMetrics.Period(8, 15, KnownAnswerChain.day(3, 0), KnownAnswerChain.day(5, 0), true));
+                .isEqualTo(new PeriodMetrics.Period(
+                        8, 15, KnownAnswerChain.day(3, 0), KnownAnswerChain.day(5, 0), true, null));
         assertThat(prev.period())
-                .isEqualTo(
-                        new PeriodMetrics.Period(1, 7, KnownAnswerChain.day(1, 0), KnownAnswerChain.day(3, 0), true));
+                .isEqualTo(new PeriodMetrics.Period(
+                        1, 7, KnownAnswerChain.day(1, 0), KnownAnswerChain.day(3, 0), true, null));
         assertThat(cur.buckets())
                 .extracting(PeriodMetrics.Bucket::lo, PeriodMetrics.Bucket::hi)
                 .containsExactly(
@@ -136,16 +136,27 @@ final class KnownAnswerCase {
         eq(cur, Metric.GPU_CAPACITY, "10");
         eq(prev, Metric.GPUS_IN_USE, "0.5");
         eq(cur, Metric.GPUS_IN_USE, "1.5");
-        eq(prev, Metric.GPU_UTILIZATION, "6.25"); // 1 / 16
-        eq(cur, Metric.GPU_UTILIZATION, "15.00"); // 3 / 20
+        eq(prev, Metric.GPU_UTILIZATION_LEASED, "6.25"); // 1 / 16
+        eq(cur, Metric.GPU_UTILIZATION_LEASED, "15.00"); // 3 / 20
+        // Nothing reserved by open bids here: Akash's utilisation is the same.
+        eq(cur, Metric.GPUS_RESERVED, "0");
+        eq(cur, Metric.GPU_UTILIZATION_LEASED_OR_RESERVED, "15.00");
         assertThat(cur.gpusByModel())
                 .isEqualTo(Map.of(
                         "nvidia a100",
                                 new PeriodMetrics.Gpu(
-                                        new BigDecimal("2"), new BigDecimal("1"), new BigDecimal("50.00")),
+                                        new BigDecimal("2"),
+                                        new BigDecimal("1"),
+                                        new BigDecimal("0"),
+                                        new BigDecimal("50.00"),
+                                        new BigDecimal("50.00")),
                         "nvidia h100",
                                 new PeriodMetrics.Gpu(
-                                        new BigDecimal("8"), new BigDecimal("0.5"), new BigDecimal("6.25"))));
+                                        new BigDecimal("8"),
+                                        new BigDecimal("0.5"),
+                                        new BigDecimal("0"),
+                                        new BigDecimal("6.25"),
+                                        new BigDecimal("6.25"))));
 
         // Change in percent, to 2 places.
         change(r, Metric.NEW_LEASES, "0.00");
@@ -154,7 +165,7 @@ final class KnownAnswerCase {
         change(r, Metric.ACTIVE_PROVIDERS, "50.00");
         change(r, Metric.GPU_CAPACITY, "25.00");
         change(r, Metric.GPUS_IN_USE, "200.00");
-        change(r, Metric.GPU_UTILIZATION, "140.00");
+        change(r, Metric.GPU_UTILIZATION_LEASED, "140.00");
         change(r, Metric.STORAGE_LEASED, "-7.14"); // 6.5 / 7 − 1
         change(r, Metric.CPU_LEASED, "0.00");
     }

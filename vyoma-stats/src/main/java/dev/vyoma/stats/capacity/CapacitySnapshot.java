@@ -7,7 +7,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One poll of a provider's status endpoint: its capacity when it answered ({@code ok}), or why it did not.
- * CPU in millicores, memory and storage in bytes (storage summed over classes), GPUs per model.
+ * CPU in millicores, memory and storage in bytes (storage summed over classes), GPUs per model; each as total,
+ * allocatable, allocated to leases and reserved by open bids.
  */
 public record CapacitySnapshot(
         Address provider,
@@ -20,15 +21,24 @@ public record CapacitySnapshot(
         Resource memory,
         Resource storage,
         List<GpuModel> gpus) {
-    /** Total, allocatable (what the provider offers) and allocated (leased) amounts of one resource. */
-    public record Resource(long total, long allocatable, long allocated) {
-        public static final Resource NONE = new Resource(0, 0, 0);
+    /**
+     * Amounts of one resource: total, allocatable (what the provider offers), allocated (to leases) and reserved
+     * (promised to open bids, not yet leased: Akash's "pending").
+     */
+    public record Resource(long total, long allocatable, long allocated, long reserved) {
+        public static final Resource NONE = new Resource(0, 0, 0, 0);
+
+        /** A resource with nothing reserved. */
+        public Resource(long total, long allocatable, long allocated) {
+            this(total, allocatable, allocated, 0);
+        }
 
         Resource plus(Resource o) {
             return new Resource(
                     Math.addExact(total, o.total),
                     Math.addExact(allocatable, o.allocatable),
-                    Math.addExact(allocated, o.allocated));
+                    Math.addExact(allocated, o.allocated),
+                    Math.addExact(reserved, o.reserved));
         }
     }
 
@@ -47,16 +57,28 @@ public record CapacitySnapshot(
         gpus = List.copyOf(gpus);
     }
 
-    /** A poll that failed. */
+    /** Most characters of a failed poll's error kept (an exception's message may carry a whole response). */
+    public static final int MAX_ERROR_CHARS = 500;
+
+    /** A poll that failed; {@code error} on one line (control characters as spaces), cut to {@link #MAX_ERROR_CHARS}. */
     public static CapacitySnapshot failed(Address provider, long timeMillis, String error) {
+        String e = String.valueOf(error)
+                .codePoints()
+                .map(c -> Character.isISOControl(c) ? ' ' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+        if (e.length() > MAX_ERROR_CHARS) {
+            e = e.substring(0, MAX_ERROR_CHARS - 1) + "…";
+        }
         return new CapacitySnapshot(
-                provider, timeMillis, false, error, null, 0, Resource.NONE, Resource.NONE, Resource.NONE, List.of());
+                provider, timeMillis, false, e, null, 0, Resource.NONE, Resource.NONE, Resource.NONE, List.of());
     }
 
     /**
      * Reads the gateway's {@code GET /v1/status} answer: {@code {"provider", "inventory", "activeLeases", "cpu":
-     * {"total", "allocatable", "allocated"}, "memory": {…}, "storage": {"<class>": {…}}, "gpus": [{"vendor",
-     * "model", "vram", "interface", "total", "allocatable", "allocated"}]}}.
+     * {"total", "allocatable", "allocated", "reserved"}, "memory": {…}, "storage": {"<class>": {…}}, "gpus":
+     * [{"vendor", "model", "vram", "interface", "total", "allocatable", "allocated", "reserved"}]}}. {@code
+     * reserved} (capacity promised to open bids) reads as 0 where a provider does not report it.
      */
     public static CapacitySnapshot fromStatus(Address provider, long timeMillis, JsonNode n) {
         Resource storage = Resource.NONE;
@@ -86,7 +108,11 @@ public record CapacitySnapshot(
     }
 
     private static Resource resource(JsonNode n, String what) {
-        return new Resource(number(n, "total", what), number(n, "allocatable", what), number(n, "allocated", what));
+        return new Resource(
+                number(n, "total", what),
+                number(n, "allocatable", what),
+                number(n, "allocated", what),
+                n.has("reserved") ? number(n, "reserved", what) : 0);
     }
 
     private static long number(JsonNode n, String field, String what) {

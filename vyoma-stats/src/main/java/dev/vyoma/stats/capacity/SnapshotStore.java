@@ -49,10 +49,22 @@ public final class SnapshotStore {
             "memory_allocated",
             "storage_total",
             "storage_allocatable",
-            "storage_allocated");
+            "storage_allocated",
+            "cpu_reserved",
+            "memory_reserved",
+            "storage_reserved");
 
-    private static final List<String> GPU_COLUMNS =
-            List.of("provider", "time_ms", "vendor", "model", "vram", "interface", "total", "allocatable", "allocated");
+    private static final List<String> GPU_COLUMNS = List.of(
+            "provider",
+            "time_ms",
+            "vendor",
+            "model",
+            "vram",
+            "interface",
+            "total",
+            "allocatable",
+            "allocated",
+            "reserved");
 
     private static Object[] snapshotRow(CapacitySnapshot s) {
         List<Object> row = new ArrayList<>(List.of(s.provider().toString(), s.timeMillis(), s.ok()));
@@ -63,6 +75,9 @@ public final class SnapshotStore {
             row.add(r.total());
             row.add(r.allocatable());
             row.add(r.allocated());
+        }
+        for (CapacitySnapshot.Resource r : List.of(s.cpu(), s.memory(), s.storage())) {
+            row.add(r.reserved());
         }
         return row.toArray();
     }
@@ -79,7 +94,8 @@ public final class SnapshotStore {
                 g.iface(),
                 g.count().total(),
                 g.count().allocatable(),
-                g.count().allocated()
+                g.count().allocated(),
+                g.count().reserved()
             });
         }
         return rows;

@@ -19,11 +19,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code vyoma stats serve}: {@code GET /} is the dashboard (the report's table and charts for a period), {@code
- * GET /api/report?from=&to=&compare=previous|none} its JSON, {@code GET /api/charts/{name}.png?from=&to=} a chart,
- * {@code GET /api/status} the indexed height. Without {@code from}/{@code to} the period is the 30 days up to the
- * latest indexed block. Bad parameters are 400s with a message.
+ * GET /api/report?period=2025-Q1&compare=previous|none|2024-Q4} (or {@code from=&to=} instead of {@code period})
+ * its JSON, {@code GET /api/charts/{name}.png?period=} a chart,
+ * {@code GET /api/status} the indexed height. Without a period it is the 30 UTC days up to the latest indexed
+ * block (ending at that block's time, not at the wall clock). Bad parameters are 400s with a message.
  */
 public final class Dashboard implements AutoCloseable {
+    /** Days in the default period. */
+    public static final int DEFAULT_DAYS = 30;
+
     private final MetricsQuery query;
     private final LongSupplier indexedHeight;
     private final Javalin app;
@@ -62,21 +66,16 @@ public final class Dashboard implements AutoCloseable {
     }
 
     private Report report(Context ctx) throws java.sql.SQLException {
+        String period = ctx.queryParam("period");
         String from = ctx.queryParam("from");
         String to = ctx.queryParam("to");
         PeriodSpec spec;
-        if (from == null && to == null) {
-            Instant end = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
-            spec = new PeriodSpec.ByTime(end.minus(30, ChronoUnit.DAYS).toEpochMilli(), end.toEpochMilli());
+        if (period == null && from == null && to == null) {
+            spec = latestDays();
         } else {
-            spec = PeriodSpec.parse(from, to);
+            spec = PeriodSpec.of(period, from, to);
         }
-        String compare = ctx.queryParamAsClass("compare", String.class).getOrDefault("previous");
-        PeriodSpec previous = switch (compare) {
-            case "previous" -> PeriodSpec.previousOrNone(spec);
-            case "none" -> null;
-            default -> throw new IllegalArgumentException("compare is previous or none, got " + compare);
-        };
+        PeriodSpec previous = PeriodSpec.comparison(spec, ctx.queryParam("compare"), "compare");
         String bucket = ctx.queryParam("bucket");
         java.time.Duration size = bucket == null
                 ? null
@@ -86,6 +85,17 @@ public final class Dashboard implements AutoCloseable {
                     default -> throw new IllegalArgumentException("bucket is day or hour, got " + bucket);
                 };
         return Report.of(query, spec, previous, size);
+    }
+
+    /**
+     * The {@link #DEFAULT_DAYS} UTC days up to the latest indexed block's day: the chain's present, which an
+     * indexer behind (catching up, or stopped) has not reached on the wall clock.
+     */
+    private PeriodSpec latestDays() throws java.sql.SQLException {
+        long last = query.latestBlockMillis()
+                .orElseThrow(() -> new IllegalArgumentException("nothing is indexed yet: run vyoma stats index first"));
+        Instant end = Instant.ofEpochMilli(last).truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+        return new PeriodSpec.ByTime(end.minus(DEFAULT_DAYS, ChronoUnit.DAYS).toEpochMilli(), end.toEpochMilli());
     }
 
     private void chart(Context ctx) throws Exception {

@@ -345,9 +345,11 @@ public final class Indexer {
                     "UPDATE lease SET paid_micro = lease.paid_micro + v.amount FROM (VALUES ",
                     ") AS v(amount, id) WHERE lease.lease_id = v.id",
                     updates);
+            // provider holds each provider's present registration; provider_registration every one, so that a
+            // provider deleted and registered again keeps the days it was registered before.
             for (Object[] op : providerOps) {
                 switch ((String) op[0]) {
-                    case "create" ->
+                    case "create" -> {
                         exec(
                                 "INSERT INTO provider (owner, host_uri, created_height) VALUES (?, ?, ?)"
                                         + " ON CONFLICT (owner) DO UPDATE SET host_uri = excluded.host_uri,"
@@ -355,8 +357,23 @@ public final class Indexer {
                                 op[1],
                                 op[2],
                                 op[3]);
+                        exec(
+                                // Deleted and registered again in the block it was created in: registered
+                                // from that block on (the metrics read the state at the end of a block).
+                                "INSERT INTO provider_registration (owner, created_height) VALUES (?, ?)"
+                                        + " ON CONFLICT (owner, created_height) DO UPDATE SET deleted_height = NULL",
+                                op[1],
+                                op[3]);
+                    }
                     case "update" -> exec("UPDATE provider SET host_uri = ? WHERE owner = ?", op[2], op[1]);
-                    default -> exec("UPDATE provider SET deleted_height = ? WHERE owner = ?", op[3], op[1]);
+                    default -> {
+                        exec("UPDATE provider SET deleted_height = ? WHERE owner = ?", op[3], op[1]);
+                        exec(
+                                "UPDATE provider_registration SET deleted_height = ?"
+                                        + " WHERE owner = ? AND deleted_height IS NULL",
+                                op[3],
+                                op[1]);
+                    }
                 }
             }
         }

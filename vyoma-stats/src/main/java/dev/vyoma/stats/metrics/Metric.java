@@ -16,9 +16,17 @@ public enum Metric {
     /** GPUs providers offer (allocatable) in their last status of the bucket; period: mean. */
     GPU_CAPACITY("gpuCapacity", "GPU capacity", "GPUs", Aggregation.MEAN),
     /** GPUs allocated to leases in those statuses; period: mean. */
-    GPUS_IN_USE("gpusInUse", "GPUs in use", "GPUs", Aggregation.MEAN),
-    /** GPUs in use over GPU capacity, in percent; period: sum of in use over sum of capacity. */
-    GPU_UTILIZATION("gpuUtilizationPct", "GPU utilisation", "%", Aggregation.RATIO),
+    GPUS_IN_USE("gpusInUse", "GPUs allocated to leases", "GPUs", Aggregation.MEAN),
+    /** GPUs reserved by providers' open bids (not yet leased) in those statuses; period: mean. */
+    GPUS_RESERVED("gpusReserved", "GPUs reserved by open bids", "GPUs", Aggregation.MEAN),
+    /** GPUs allocated to leases over GPU capacity, in percent; period: sum of allocated over sum of capacity. */
+    GPU_UTILIZATION_LEASED("gpuUtilizationLeasedPct", "GPU utilisation: leased", "%", Aggregation.RATIO),
+    /**
+     * GPUs allocated or reserved over GPU capacity, in percent: Akash's {@code gpuUtilization} ((active + pending) /
+     * capacity); period: ratio of sums.
+     */
+    GPU_UTILIZATION_LEASED_OR_RESERVED(
+            "gpuUtilizationLeasedOrReservedPct", "GPU utilisation: leased or reserved (Akash)", "%", Aggregation.RATIO),
     /** Registered providers whose status endpoint answered within the grace period before the bucket's end; mean. */
     ACTIVE_PROVIDERS("activeProviders", "Active providers", "providers", Aggregation.MEAN),
     /** CPU held by active leases at the bucket's last block, in cores; period: mean. */

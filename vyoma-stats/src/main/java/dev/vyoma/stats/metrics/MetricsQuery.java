@@ -48,8 +48,17 @@ public final class MetricsQuery {
         this.grace = grace;
     }
 
-    /** The operator's price table as stored in the database, plus {@code extra} entries (which win). */
+    /**
+     * The operator's price table as stored in the database, plus {@code extra} entries (which win); a day without a
+     * price counts 0 USD (Akash's rule).
+     */
     public static PriceTable prices(StatsDb db, List<PriceTable.Entry> extra) throws SQLException {
+        return prices(db, extra, PriceTable.MissingPrice.ZERO);
+    }
+
+    /** As {@link #prices(StatsDb, List)}, with {@code missing} for days without a price. */
+    public static PriceTable prices(StatsDb db, List<PriceTable.Entry> extra, PriceTable.MissingPrice missing)
+            throws SQLException {
         List<PriceTable.Entry> all = new ArrayList<>();
         try (Connection c = db.connection();
                 Statement s = c.createStatement();
@@ -59,7 +68,7 @@ public final class MetricsQuery {
             }
         }
         all.addAll(extra);
-        return new PriceTable(all);
+        return new PriceTable(all, missing);
     }
 
     /** Stores price entries (replacing the same denom and day). */
@@ -96,8 +105,17 @@ public final class MetricsQuery {
                 : Duration.ofDays(1);
     }
 
+    /** The time of the latest indexed block, or empty before the first. */
+    public java.util.OptionalLong latestBlockMillis() throws SQLException {
+        try (Connection c = db.connection()) {
+            long[] r = longs(c, "SELECT COUNT(*), COALESCE(MAX(time_ms), 0) FROM block");
+            return r[0] == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(r[1]);
+        }
+    }
+
     /** Resolves a period against the indexed blocks; empty-handed periods are an error saying what is indexed. */
     public Period resolve(PeriodSpec spec) throws SQLException {
+        String name = spec.calendarName().orElse(null);
         try (Connection c = db.connection()) {
             long[] range = longs(
                     c,
@@ -107,6 +125,7 @@ public final class MetricsQuery {
             }
             long last = range[1];
             long lastTime = range[2];
+            PeriodSpec.ByTime t;
             switch (spec) {
                 case PeriodSpec.ByHeight h -> {
                     if (h.from() > last) {
@@ -116,22 +135,22 @@ public final class MetricsQuery {
                     long to = Math.min(h.to(), last);
                     long start = longs(c, "SELECT time_ms FROM block WHERE height = " + h.from())[0];
                     long end = longs(c, "SELECT time_ms FROM block WHERE height = " + to)[0] + 1;
-                    return new Period(h.from(), to, start, end, to == h.to());
+                    return new Period(h.from(), to, start, end, to == h.to(), name);
                 }
-                case PeriodSpec.ByTime t -> {
-                    long end = Math.min(t.endMillis(), lastTime + 1);
-                    long from =
-                            longs(c, "SELECT COALESCE(MAX(height), 0) FROM block WHERE time_ms < " + t.startMillis())[0]
-                                    + 1;
-                    long to = longs(c, "SELECT COALESCE(MAX(height), 0) FROM block WHERE time_ms < " + end)[0];
-                    return new Period(
-                            from,
-                            Math.max(to, from - 1),
-                            t.startMillis(),
-                            Math.max(end, t.startMillis() + 1),
-                            end == t.endMillis());
-                }
+                case PeriodSpec.Named n -> t = n.byTime();
+                case PeriodSpec.ByTime bt -> t = bt;
             }
+            long end = Math.min(t.endMillis(), lastTime + 1);
+            long from =
+                    longs(c, "SELECT COALESCE(MAX(height), 0) FROM block WHERE time_ms < " + t.startMillis())[0] + 1;
+            long to = longs(c, "SELECT COALESCE(MAX(height), 0) FROM block WHERE time_ms < " + end)[0];
+            return new Period(
+                    from,
+                    Math.max(to, from - 1),
+                    t.startMillis(),
+                    Math.max(end, t.startMillis() + 1),
+                    end == t.endMillis(),
+                    name);
         }
     }
 
@@ -284,6 +303,7 @@ public final class MetricsQuery {
         SortedMap<String, BigDecimal> revenueTotal = new TreeMap<>();
         SortedMap<String, Long> paidTotal = new TreeMap<>();
         java.util.Set<String> unpriced = new java.util.TreeSet<>();
+        SortedMap<String, java.util.SortedSet<LocalDate>> filled = new TreeMap<>();
         for (int i = 0; i < n; i++) {
             int k = i + 1;
             long blocks = hi[i] - prevHi;
@@ -310,10 +330,10 @@ public final class MetricsQuery {
             gpu += dgpu[k];
             LocalDate day =
                     Instant.ofEpochMilli(starts[i]).atZone(ZoneOffset.UTC).toLocalDate();
-            BigDecimal usd = usd(revenue, day, unpriced);
+            BigDecimal usd = usd(revenue, day, unpriced, filled);
             Map<String, BigDecimal> paidDec = new TreeMap<>();
             paid.get(i).forEach((d, v) -> paidDec.put(d, BigDecimal.valueOf(v)));
-            BigDecimal paidUsd = usd(paidDec, day, unpriced);
+            BigDecimal paidUsd = usd(paidDec, day, unpriced, filled);
             revenue.forEach((d, v) -> revenueTotal.merge(d, v, BigDecimal::add));
             paid.get(i).forEach((d, v) -> paidTotal.merge(d, v, Long::sum));
             buckets.add(new Bucket(
@@ -330,30 +350,54 @@ public final class MetricsQuery {
                     revenue,
                     usd,
                     paidUsd,
+                    cap.data[i],
                     cap.providers[i],
                     cap.gpuCapacity[i],
                     cap.gpusInUse[i],
+                    cap.gpusReserved[i],
                     cap.byModel.get(i)));
             prevHi = hi[i];
         }
-        return summarize(p, buckets, revenueTotal, paidTotal, new ArrayList<>(unpriced));
+        SortedMap<String, List<LocalDate>> gaps = new TreeMap<>();
+        filled.forEach((denom, days) -> gaps.put(denom, List.copyOf(days)));
+        return summarize(
+                p,
+                buckets,
+                revenueTotal,
+                paidTotal,
+                new ArrayList<>(unpriced),
+                new PeriodMetrics.PriceGaps(prices.missingPrice(), gaps));
     }
 
-    private BigDecimal usd(Map<String, BigDecimal> micro, LocalDate day, java.util.Set<String> unpriced) {
+    /** {@code micro} in USD at {@code day}'s prices; denominations without prices and days filled are noted. */
+    private BigDecimal usd(
+            Map<String, BigDecimal> micro,
+            LocalDate day,
+            java.util.Set<String> unpriced,
+            SortedMap<String, java.util.SortedSet<LocalDate>> filled) {
         BigDecimal usd = BigDecimal.ZERO;
         for (Map.Entry<String, BigDecimal> e : micro.entrySet()) {
-            BigDecimal price = prices.usdPerMicro(e.getKey(), day);
+            PriceTable.Quote price = prices.quote(e.getKey(), day);
             if (price == null) {
                 unpriced.add(e.getKey());
-            } else {
-                usd = usd.add(e.getValue().multiply(price));
+                continue;
             }
+            if (price.filled()) {
+                filled.computeIfAbsent(e.getKey(), d -> new java.util.TreeSet<>())
+                        .add(day);
+            }
+            usd = usd.add(e.getValue().multiply(price.usdPerMicro()));
         }
         return plain(usd);
     }
 
     private record Capacity(
-            long[] providers, long[] gpuCapacity, long[] gpusInUse, List<SortedMap<String, long[]>> byModel) {}
+            boolean[] data,
+            long[] providers,
+            long[] gpuCapacity,
+            long[] gpusInUse,
+            long[] gpusReserved,
+            List<SortedMap<String, long[]>> byModel) {}
 
     private Capacity capacity(Connection c, int n, long[] hi, long[] ends) throws SQLException {
         long g = grace.toMillis();
@@ -368,15 +412,27 @@ public final class MetricsQuery {
                     .append(ends[i])
                     .append(')');
         }
-        String pick = "WITH bkt(idx, hi, t_end) AS (VALUES " + bkt + "),"
+        String buckets = "WITH bkt(idx, hi, t_end) AS (VALUES " + bkt + ")";
+        // A bucket has capacity data when the poller stored anything (an answer or a failure) in its window;
+        // without, its zeros would say "no providers" when nobody looked.
+        boolean[] data = new boolean[n];
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(buckets + " SELECT DISTINCT bkt.idx FROM bkt JOIN provider_snapshot s"
+                        + " ON s.time_ms >= bkt.t_end - " + g + " AND s.time_ms < bkt.t_end")) {
+            while (r.next()) {
+                data[r.getInt(1)] = true;
+            }
+        }
+        String pick = buckets + ","
                 + " pick AS (SELECT bkt.idx, s.provider, MAX(s.time_ms) AS t FROM provider_snapshot s"
                 + "  JOIN bkt ON s.time_ms >= bkt.t_end - " + g + " AND s.time_ms < bkt.t_end"
-                + "  JOIN provider p ON p.owner = s.provider AND p.created_height <= bkt.hi"
+                + "  JOIN provider_registration p ON p.owner = s.provider AND p.created_height <= bkt.hi"
                 + "   AND (p.deleted_height IS NULL OR p.deleted_height > bkt.hi)"
                 + "  WHERE s.ok GROUP BY bkt.idx, s.provider)";
         long[] providers = new long[n];
         long[] capacity = new long[n];
         long[] inUse = new long[n];
+        long[] reserved = new long[n];
         List<SortedMap<String, long[]>> byModel = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             byModel.add(new TreeMap<>());
@@ -389,7 +445,8 @@ public final class MetricsQuery {
         }
         try (Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(
-                        pick + " SELECT pick.idx, g.vendor, g.model, SUM(g.allocatable), SUM(g.allocated)"
+                        pick + " SELECT pick.idx, g.vendor, g.model, SUM(g.allocatable), SUM(g.allocated),"
+                                + " SUM(COALESCE(g.reserved, 0))"
                                 + " FROM pick JOIN provider_snapshot_gpu g ON g.provider = pick.provider AND g.time_ms = pick.t"
                                 + " GROUP BY pick.idx, g.vendor, g.model")) {
             while (r.next()) {
@@ -397,12 +454,22 @@ public final class MetricsQuery {
                 String model = r.getString(2) + " " + r.getString(3);
                 long cap = r.getLong(4);
                 long used = r.getLong(5);
-                byModel.get(i).merge(model, new long[] {cap, used}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+                long held = r.getLong(6);
+                byModel.get(i).merge(model, new long[] {cap, used, held}, MetricsQuery::add);
                 capacity[i] += cap;
                 inUse[i] += used;
+                reserved[i] += held;
             }
         }
-        return new Capacity(providers, capacity, inUse, byModel);
+        return new Capacity(data, providers, capacity, inUse, reserved, byModel);
+    }
+
+    private static long[] add(long[] a, long[] b) {
+        long[] out = a.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] += b[i];
+        }
+        return out;
     }
 
     private static PeriodMetrics summarize(
@@ -410,7 +477,8 @@ public final class MetricsQuery {
             List<Bucket> buckets,
             SortedMap<String, BigDecimal> revenue,
             SortedMap<String, Long> paid,
-            List<String> unpriced) {
+            List<String> unpriced,
+            PeriodMetrics.PriceGaps priceGaps) {
         Map<Metric, BigDecimal> v = new EnumMap<>(Metric.class);
         long newLeases = 0;
         BigDecimal revenueUsd = BigDecimal.ZERO;
@@ -419,12 +487,15 @@ public final class MetricsQuery {
         long providersSum = 0;
         long capSum = 0;
         long useSum = 0;
+        long reservedSum = 0;
         long cpuSum = 0;
         long memSum = 0;
         long stoSum = 0;
         long gpuLeasedSum = 0;
+        int withCapacity = 0;
         SortedMap<String, long[]> models = new TreeMap<>();
         for (Bucket b : buckets) {
+            withCapacity += b.capacityData() ? 1 : 0;
             newLeases += b.newLeases();
             revenueUsd = revenueUsd.add(b.revenueUsd());
             payoutsUsd = payoutsUsd.add(b.payoutsUsd());
@@ -432,30 +503,46 @@ public final class MetricsQuery {
             providersSum += b.activeProviders();
             capSum += b.gpuCapacity();
             useSum += b.gpusInUse();
+            reservedSum += b.gpusReserved();
             cpuSum += b.cpuMillis();
             memSum += b.memoryBytes();
             stoSum += b.storageBytes();
             gpuLeasedSum += b.gpusLeased();
-            b.gpusByModel()
-                    .forEach((m, cu) -> models.merge(m, cu.clone(), (a, x) -> new long[] {a[0] + x[0], a[1] + x[1]}));
+            b.gpusByModel().forEach((m, cu) -> models.merge(m, cu.clone(), MetricsQuery::add));
         }
         int n = Math.max(1, buckets.size());
         v.put(Metric.NEW_LEASES, BigDecimal.valueOf(newLeases));
         v.put(Metric.ACTIVE_LEASES, mean(activeSum, n));
         v.put(Metric.REVENUE_USD, plain(revenueUsd));
         v.put(Metric.PAYOUTS_USD, plain(payoutsUsd));
-        v.put(Metric.GPU_CAPACITY, mean(capSum, n));
-        v.put(Metric.GPUS_IN_USE, mean(useSum, n));
-        v.put(Metric.GPU_UTILIZATION, percent(useSum, capSum));
-        v.put(Metric.ACTIVE_PROVIDERS, mean(providersSum, n));
+        // Capacity figures are means over the buckets with capacity data only (Akash's daily series has no point
+        // for a day without snapshots); with none at all they are unknown, not 0.
+        int nc = withCapacity;
+        v.put(Metric.GPU_CAPACITY, meanOrNull(capSum, nc));
+        v.put(Metric.GPUS_IN_USE, meanOrNull(useSum, nc));
+        v.put(Metric.GPUS_RESERVED, meanOrNull(reservedSum, nc));
+        v.put(Metric.GPU_UTILIZATION_LEASED, percent(useSum, capSum));
+        v.put(Metric.GPU_UTILIZATION_LEASED_OR_RESERVED, percent(Math.addExact(useSum, reservedSum), capSum));
+        v.put(Metric.ACTIVE_PROVIDERS, meanOrNull(providersSum, nc));
         v.put(Metric.CPU_LEASED, plain(mean(cpuSum, n).movePointLeft(3)));
         v.put(Metric.MEMORY_LEASED, mean(memSum, n));
         v.put(Metric.STORAGE_LEASED, mean(stoSum, n));
         v.put(Metric.GPUS_LEASED, mean(gpuLeasedSum, n));
         SortedMap<String, PeriodMetrics.Gpu> gpus = new TreeMap<>();
-        models.forEach((m, cu) ->
-                gpus.put(m, new PeriodMetrics.Gpu(mean(cu[0], n), mean(cu[1], n), percent(cu[1], cu[0]))));
-        return new PeriodMetrics(p, buckets, v, revenue, paid, unpriced, gpus);
+        models.forEach((m, cu) -> gpus.put(
+                m,
+                new PeriodMetrics.Gpu(
+                        mean(cu[0], nc),
+                        mean(cu[1], nc),
+                        mean(cu[2], nc),
+                        percent(cu[1], cu[0]),
+                        percent(Math.addExact(cu[1], cu[2]), cu[0]))));
+        return new PeriodMetrics(
+                p, buckets, v, revenue, paid, unpriced, gpus, buckets.size() - withCapacity, priceGaps);
+    }
+
+    private static BigDecimal meanOrNull(long sum, int n) {
+        return n == 0 ? null : mean(sum, n);
     }
 
     /** {@code sum / n} to {@link #SCALE} places, half-even, trailing zeros dropped. */

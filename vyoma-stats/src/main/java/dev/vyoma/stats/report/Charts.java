@@ -19,7 +19,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The report's PNG charts, one per series: new leases per bucket, active leases, revenue (USD), GPU capacity
- * against GPUs in use, active providers. Doubles here are only pixels: the figures themselves stay exact.
+ * against GPUs allocated to leases and reserved by open bids, active providers. Doubles here are only pixels: the figures themselves stay exact.
  */
 public final class Charts {
     /** Pixels of each chart: small enough to commit, large enough to read. */
@@ -49,13 +49,19 @@ public final class Charts {
                         "Lease revenue per " + unit(m) + " (USD, accrued)",
                         "USD",
                         Map.of("revenue", b -> b.revenueUsd().doubleValue()))));
+        // Capacity series have no point for a bucket without capacity data.
         Map<String, ToDoubleFunction<PeriodMetrics.Bucket>> gpu = new LinkedHashMap<>();
-        gpu.put("capacity", b -> b.gpuCapacity());
-        gpu.put("in use", b -> b.gpusInUse());
-        out.put("gpus.png", png(line(m, "GPU capacity and GPUs in use", "GPUs", gpu)));
+        gpu.put("capacity", b -> b.capacityData() ? b.gpuCapacity() : Double.NaN);
+        gpu.put("allocated to leases", b -> b.capacityData() ? b.gpusInUse() : Double.NaN);
+        gpu.put("reserved by open bids", b -> b.capacityData() ? b.gpusReserved() : Double.NaN);
+        out.put("gpus.png", png(line(m, "GPU capacity, GPUs leased and reserved", "GPUs", gpu)));
         out.put(
                 "active-providers.png",
-                png(line(m, "Active providers", "providers", Map.of("providers", b -> b.activeProviders()))));
+                png(line(
+                        m,
+                        "Active providers",
+                        "providers",
+                        Map.of("providers", b -> b.capacityData() ? b.activeProviders() : Double.NaN))));
         return out;
     }
 
@@ -90,19 +96,19 @@ public final class Charts {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(230, 230, 230));
         chart.getStyler().setAntiAlias(true);
-        List<Date> x = new ArrayList<>();
-        for (PeriodMetrics.Bucket b : m.buckets()) {
-            x.add(new Date(b.startMillis()));
-        }
-        if (x.isEmpty()) {
-            x.add(new Date(m.period().startMillis()));
-        }
         for (Map.Entry<String, ToDoubleFunction<PeriodMetrics.Bucket>> s : series.entrySet()) {
+            // NaN: no point for that bucket.
+            List<Date> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
             for (PeriodMetrics.Bucket b : m.buckets()) {
-                y.add(s.getValue().applyAsDouble(b));
+                double v = s.getValue().applyAsDouble(b);
+                if (!Double.isNaN(v)) {
+                    x.add(new Date(b.startMillis()));
+                    y.add(v);
+                }
             }
             if (y.isEmpty()) {
+                x.add(new Date(m.period().startMillis()));
                 y.add(0.0);
             }
             XYSeries xy = chart.addSeries(s.getKey(), x, y);

@@ -42,16 +42,30 @@ public final class ReportView {
         out.put("revenueMicroByDenom", decimals(r.current().revenueMicroByDenom()));
         out.put("payoutsMicroByDenom", r.current().payoutsMicroByDenom());
         out.put("unpricedDenoms", r.current().unpricedDenoms());
+        Map<String, Object> gaps = new LinkedHashMap<>();
+        gaps.put("rule", r.current().priceGaps().rule().option());
+        Map<String, List<String>> days = new LinkedHashMap<>();
+        r.current()
+                .priceGaps()
+                .days()
+                .forEach((d, list) -> days.put(
+                        d, list.stream().map(java.time.LocalDate::toString).toList()));
+        gaps.put("days", days);
+        out.put("missingPrices", gaps);
+        out.put("notes", notes(r));
         Map<String, Object> gpus = new LinkedHashMap<>();
         r.current().gpusByModel().forEach((model, g) -> {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("capacity", str(g.capacity()));
             e.put("inUse", str(g.inUse()));
-            e.put("utilizationPct", str(g.utilizationPct()));
+            e.put("reserved", str(g.reserved()));
+            e.put("utilizationLeasedPct", str(g.utilizationLeasedPct()));
+            e.put("utilizationLeasedOrReservedPct", str(g.utilizationLeasedOrReservedPct()));
             if (r.previous() != null && r.previous().gpusByModel().containsKey(model)) {
                 PeriodMetrics.Gpu p = r.previous().gpusByModel().get(model);
                 e.put("previousCapacity", str(p.capacity()));
                 e.put("previousInUse", str(p.inUse()));
+                e.put("previousReserved", str(p.reserved()));
             }
             gpus.put(model, e);
         });
@@ -63,11 +77,15 @@ public final class ReportView {
     private static Map<String, Object> period(PeriodMetrics m) {
         PeriodMetrics.Period p = m.period();
         Map<String, Object> out = new LinkedHashMap<>();
+        if (p.name() != null) {
+            out.put("name", p.name());
+        }
         out.put("start", Instant.ofEpochMilli(p.startMillis()).toString());
         out.put("end", Instant.ofEpochMilli(p.endMillis()).toString());
         out.put("fromHeight", p.fromHeight());
         out.put("toHeight", p.toHeight());
         out.put("complete", p.complete());
+        out.put("capacityBucketsWithoutData", m.capacityBucketsWithoutData());
         return out;
     }
 
@@ -83,9 +101,11 @@ public final class ReportView {
             e.put("activeLeases", b.activeLeases());
             e.put("revenueUsd", str(b.revenueUsd()));
             e.put("payoutsUsd", str(b.payoutsUsd()));
-            e.put("activeProviders", b.activeProviders());
-            e.put("gpuCapacity", b.gpuCapacity());
-            e.put("gpusInUse", b.gpusInUse());
+            e.put("capacityData", b.capacityData());
+            e.put("activeProviders", b.capacityData() ? b.activeProviders() : null);
+            e.put("gpuCapacity", b.capacityData() ? b.gpuCapacity() : null);
+            e.put("gpusInUse", b.capacityData() ? b.gpusInUse() : null);
+            e.put("gpusReserved", b.capacityData() ? b.gpusReserved() : null);
             e.put("cpuLeasedMillis", b.cpuMillis());
             e.put("memoryLeasedBytes", b.memoryBytes());
             e.put("storageLeasedBytes", b.storageBytes());
@@ -143,13 +163,84 @@ public final class ReportView {
 
     private static String header(Report r) {
         PeriodMetrics.Period p = r.current().period();
-        String s = "Period " + Instant.ofEpochMilli(p.startMillis()) + " to " + Instant.ofEpochMilli(p.endMillis())
+        String s = "Period " + named(p) + Instant.ofEpochMilli(p.startMillis()) + " to "
+                + Instant.ofEpochMilli(p.endMillis())
                 + " (heights " + p.fromHeight() + "-" + p.toHeight() + (p.complete() ? "" : ", indexed so far") + ")";
         if (r.previous() != null) {
             PeriodMetrics.Period q = r.previous().period();
-            s += "; previous " + Instant.ofEpochMilli(q.startMillis()) + " to " + Instant.ofEpochMilli(q.endMillis());
+            s += "; previous " + named(q) + Instant.ofEpochMilli(q.startMillis()) + " to "
+                    + Instant.ofEpochMilli(q.endMillis());
         }
         return s;
+    }
+
+    private static String named(PeriodMetrics.Period p) {
+        return p.name() == null ? "" : p.name() + ", ";
+    }
+
+    /**
+     * What a reader must know to read the figures: denominations left out of USD, and buckets without capacity data
+     * (left out of the capacity means), for the period and the previous one.
+     */
+    public static List<String> notes(Report r) {
+        List<String> out = new ArrayList<>();
+        if (!r.current().unpricedDenoms().isEmpty()) {
+            out.add("Not counted in USD (no price in the table): " + r.current().unpricedDenoms() + ".");
+        }
+        priceNote(out, "", r.current());
+        if (r.previous() != null) {
+            priceNote(out, "Previous period: ", r.previous());
+        }
+        String unit = r.bucket().toHours() == 24 ? "days" : "hours";
+        capacityNote(out, "", r.current(), unit);
+        if (r.previous() != null) {
+            capacityNote(out, "Previous period: ", r.previous(), unit);
+        }
+        return out;
+    }
+
+    /** One note per denomination whose price was missing on some days, with the days (runs as FROM..TO). */
+    public static List<String> priceNotes(PeriodMetrics m) {
+        List<String> out = new ArrayList<>();
+        priceNote(out, "", m);
+        return out;
+    }
+
+    private static void priceNote(List<String> out, String prefix, PeriodMetrics m) {
+        PeriodMetrics.PriceGaps gaps = m.priceGaps();
+        gaps.days()
+                .forEach((denom, days) -> out.add(prefix + denom + " had no USD price on " + days.size()
+                        + (days.size() == 1 ? " day" : " days") + " (" + runs(days) + "): "
+                        + switch (gaps.rule()) {
+                            case ZERO ->
+                                "counted as 0 USD, as Akash does (--missing-price last repeats the latest earlier"
+                                        + " price).";
+                            case LAST ->
+                                "filled with the latest earlier price (--missing-price last; Akash counts 0 USD).";
+                        }));
+    }
+
+    /** Days as runs: 2026-01-02..2026-01-04, 2026-01-09. */
+    static String runs(List<java.time.LocalDate> days) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < days.size(); ) {
+            int j = i;
+            while (j + 1 < days.size() && days.get(j + 1).equals(days.get(j).plusDays(1))) {
+                j++;
+            }
+            parts.add(i == j ? days.get(i).toString() : days.get(i) + ".." + days.get(j));
+            i = j + 1;
+        }
+        return String.join(", ", parts);
+    }
+
+    private static void capacityNote(List<String> out, String prefix, PeriodMetrics m, String unit) {
+        int missing = m.capacityBucketsWithoutData();
+        if (missing > 0) {
+            out.add(prefix + missing + " of " + m.buckets().size() + " " + unit
+                    + " had no provider status data (no poll stored in the grace period before their end); they are"
+                    + " left out of the capacity means (providers, GPUs, utilisation).");
+        }
     }
 
     /** An aligned text table. */
@@ -171,10 +262,8 @@ public final class ReportView {
             }
             b.append(line.toString().stripTrailing()).append('\n');
         }
-        if (!r.current().unpricedDenoms().isEmpty()) {
-            b.append("Not in USD (no price in the table): ")
-                    .append(r.current().unpricedDenoms())
-                    .append('\n');
+        for (String note : notes(r)) {
+            b.append(note).append('\n');
         }
         return b.toString();
     }
@@ -191,8 +280,9 @@ public final class ReportView {
             b.append("| ").append(String.join(" | ", row)).append(" |\n");
         }
         if (!r.current().gpusByModel().isEmpty()) {
-            b.append(
-                    "\n## GPUs by model\n\n| Model | Capacity (mean) | In use (mean) | Utilisation |\n|---|---:|---:|---:|\n");
+            b.append("\n## GPUs by model\n\n| Model | Capacity (mean) | Leased (mean) | Reserved (mean)"
+                    + " | Utilisation: leased | Utilisation: leased or reserved (Akash) |\n"
+                    + "|---|---:|---:|---:|---:|---:|\n");
             r.current()
                     .gpusByModel()
                     .forEach((model, g) -> b.append("| ")
@@ -202,13 +292,18 @@ public final class ReportView {
                             .append(" | ")
                             .append(g.inUse().setScale(2, RoundingMode.HALF_EVEN))
                             .append(" | ")
-                            .append(g.utilizationPct() == null ? "n/a" : g.utilizationPct() + "%")
+                            .append(g.reserved().setScale(2, RoundingMode.HALF_EVEN))
+                            .append(" | ")
+                            .append(pct(g.utilizationLeasedPct()))
+                            .append(" | ")
+                            .append(pct(g.utilizationLeasedOrReservedPct()))
                             .append(" |\n"));
         }
-        if (!r.current().unpricedDenoms().isEmpty()) {
-            b.append("\nNot counted in USD (no price in the table): ")
-                    .append(r.current().unpricedDenoms())
-                    .append(".\n");
+        if (!notes(r).isEmpty()) {
+            b.append('\n');
+            for (String note : notes(r)) {
+                b.append("- ").append(note).append('\n');
+            }
         }
         if (!chartFiles.isEmpty()) {
             b.append("\n## Charts\n\n");
@@ -240,6 +335,9 @@ public final class ReportView {
             b.append("</tr>\n");
         }
         b.append("</table>\n");
+        for (String note : notes(r)) {
+            b.append("<p>").append(esc(note)).append("</p>\n");
+        }
         for (String f : chartFiles) {
             b.append("<p><img src=\"")
                     .append(esc(f))
@@ -248,6 +346,10 @@ public final class ReportView {
                     .append("\"></p>\n");
         }
         return b.append("</body></html>\n").toString();
+    }
+
+    private static String pct(BigDecimal v) {
+        return v == null ? "n/a" : v + "%";
     }
 
     static String esc(String s) {

@@ -138,10 +138,7 @@ public final class QuarterScenario {
             store.insert(s);
         }
         MetricsQuery q = new MetricsQuery(db, new PriceTable(List.of()), MetricsQuery.DEFAULT_GRACE);
-        return Report.of(
-                q,
-                PeriodSpec.parse("2026-01-01", "2026-03-31"),
-                PeriodSpec.parse("2025-10-01", "2025-12-31"),
-                Duration.ofDays(1));
+        PeriodSpec q1 = PeriodSpec.parse("2026-Q1");
+        return Report.of(q, q1, q1.previous(), Duration.ofDays(1));
     }
 }

@@ -44,12 +44,17 @@ public final class ScriptedChain {
 
     /** A chain whose genesis (at {@code genesisMillis}) funds each named account with {@code funds}. */
     public ScriptedChain(String chainId, long genesisMillis, List<String> accounts, List<Coin> funds) {
+        this(chainId, genesisMillis, accounts, funds, Params.defaults());
+    }
+
+    /** The same, with the market's {@code params} (e.g. another deposit denomination). */
+    public ScriptedChain(String chainId, long genesisMillis, List<String> accounts, List<Coin> funds, Params params) {
         this.chainId = chainId;
         List<Genesis.Allocation> alloc = new ArrayList<>();
         for (String a : accounts) {
             alloc.add(new Genesis.Allocation(addr(a), funds));
         }
-        this.ledger = Ledger.fromGenesis(new Genesis(chainId, genesisMillis, Params.defaults(), alloc));
+        this.ledger = Ledger.fromGenesis(new Genesis(chainId, genesisMillis, params, alloc));
         this.source = new LedgerSource(ledger);
         this.timeMillis = genesisMillis;
     }
@@ -131,8 +136,13 @@ public final class ScriptedChain {
 
     /** A deployment of {@code tenant} with these group specs and deposit (uusd). */
     public DeploymentId createDeployment(String tenant, long dseq, List<GroupSpec> groups, long depositMicro) {
+        return createDeployment(tenant, dseq, groups, new Coin("uusd", depositMicro));
+    }
+
+    /** A deployment of {@code tenant} with these group specs and deposit. */
+    public DeploymentId createDeployment(String tenant, long dseq, List<GroupSpec> groups, Coin deposit) {
         DeploymentId id = new DeploymentId(addr(tenant), dseq);
-        tx(tenant, new Msg.CreateDeployment(id, groups, "00".repeat(32), new Coin("uusd", depositMicro)));
+        tx(tenant, new Msg.CreateDeployment(id, groups, "00".repeat(32), deposit));
         return id;
     }
 
@@ -143,6 +153,19 @@ public final class ScriptedChain {
      */
     public static List<GroupSpec> groups(
             String cpu, String memory, String storage, int gpus, String gpuModel, int count, String price) {
+        return groups(cpu, memory, storage, gpus, gpuModel, count, price, "uusd");
+    }
+
+    /** As {@link #groups(String, String, String, int, String, int, String)}, priced in {@code denom}. */
+    public static List<GroupSpec> groups(
+            String cpu,
+            String memory,
+            String storage,
+            int gpus,
+            String gpuModel,
+            int count,
+            String price,
+            String denom) {
         String gpu =
                 gpus == 0 ? "" : """
                         gpu:
@@ -171,7 +194,7 @@ public final class ScriptedChain {
                 GPU  placement:
                     dc:
                       pricing:
-                        app: {denom: uusd, amount: PRICE}
+                        app: {denom: DENOM, amount: PRICE}
                 deployment:
                   app:
                     dc: {profile: app, count: COUNT}
@@ -180,6 +203,7 @@ public final class ScriptedChain {
                 .replace("STORAGE", storage)
                 .replace("GPU  ", gpu + "  ")
                 .replace("PRICE", price)
+                .replace("DENOM", denom)
                 .replace("COUNT", Integer.toString(count));
         dev.vyoma.sdl.SdlResult r = dev.vyoma.sdl.Sdl.parse(yaml, "scripted.yaml");
         if (!r.isValid()) {
@@ -190,11 +214,13 @@ public final class ScriptedChain {
 
     /** A provider's bid on the deployment's first order of group {@code gseq}, at {@code price} uusd per block. */
     public BidId bid(String provider, DeploymentId dep, int gseq, int oseq, String price) {
+        return bid(provider, dep, gseq, oseq, new DecCoin("uusd", new BigDecimal(price)));
+    }
+
+    /** A provider's bid on the deployment's order {@code oseq} of group {@code gseq}, at {@code price} per block. */
+    public BidId bid(String provider, DeploymentId dep, int gseq, int oseq, DecCoin price) {
         OrderId order = new OrderId(new GroupId(dep, gseq), oseq);
-        tx(
-                provider,
-                new Msg.CreateBid(
-                        order, addr(provider), new DecCoin("uusd", new BigDecimal(price)), new Coin("uvyo", 500_000)));
+        tx(provider, new Msg.CreateBid(order, addr(provider), price, new Coin("uvyo", 500_000)));
         return new BidId(order, addr(provider));
     }
 }

@@ -32,7 +32,8 @@ public final class StatsDb implements AutoCloseable {
     }
 
     /** Schema migrations in order, under {@code db/migration}; Flyway reads the same files for PostgreSQL. */
-    static final List<String> MIGRATIONS = List.of("V1__schema.sql");
+    static final List<String> MIGRATIONS =
+            List.of("V1__schema.sql", "V2__provider_registration.sql", "V3__reserved.sql");
 
     private final Dialect dialect;
     private final String description;

@@ -117,4 +117,15 @@ class CapacityPollerTest {
         assertThat(asked).hasSize(2);
         assertThat(errors.values()).containsOnly("");
     }
+
+    @Test
+    void aFailedPollsErrorIsOneLineAndBounded() {
+        Address a = Address.parse(owner("x"));
+        String limit = "e".repeat(CapacitySnapshot.MAX_ERROR_CHARS);
+        assertThat(CapacitySnapshot.failed(a, 1, limit).error()).isEqualTo(limit);
+        String error = CapacitySnapshot.failed(a, 1, limit + "e").error();
+        assertThat(error).hasSize(CapacitySnapshot.MAX_ERROR_CHARS).endsWith("e…");
+        assertThat(CapacitySnapshot.failed(a, 1, "refused:\nline two\u0000").error())
+                .isEqualTo("refused: line two ");
+    }
 }

@@ -1,0 +1,129 @@
+package dev.vyoma.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.market.BidId;
+import dev.vyoma.ledger.tx.Msg;
+import dev.vyoma.stats.index.Indexer;
+import dev.vyoma.stats.scenario.ScriptedChain;
+import dev.vyoma.stats.store.StatsDb;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * {@code vyoma stats report} over a small indexed chain: one lease created on each of 2025-10-01, 2025-11-15 and
+ * 2026-01-30 (UTC), so 2026-Q1 holds 1 lease, 2025-Q4 2, and the 90 days before 2026-Q1 (from 2025-10-03) only 1.
+ */
+class StatsCommandTest {
+    private static final long HOUR = 3_600_000L;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    private static String db;
+
+    record Run(int exitCode, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static long at(String date) {
+        return Instant.parse(date + "T00:00:00Z").toEpochMilli();
+    }
+
+    @BeforeAll
+    static void index() throws Exception {
+        ScriptedChain c = new ScriptedChain(
+                "vyoma-cli-stats",
+                at("2025-09-30"),
+                List.of("tenant", "prov"),
+                List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)));
+        c.createProvider("prov", "https://prov.example.com:8443");
+        c.block(at("2025-09-30") + HOUR);
+        long dseq = 0;
+        for (String day : List.of("2025-10-01", "2025-11-15", "2026-01-30")) {
+            DeploymentId d = c.createDeployment(
+                    "tenant", ++dseq, ScriptedChain.groups("1", "1Gi", "1Gi", 0, "", 1, "10"), 500_000);
+            BidId bid = c.bid("prov", d, 1, 1, "1");
+            c.block(at(day) + 10 * HOUR);
+            c.tx("tenant", new Msg.CreateLease(bid));
+            c.block(at(day) + 11 * HOUR);
+        }
+        c.block(at("2026-04-02"));
+        db = "duckdb:" + dir.resolve("stats.duckdb");
+        try (StatsDb stats = StatsDb.open(db)) {
+            new Indexer(stats, c.source()).catchUp();
+        }
+    }
+
+    private static JsonNode report(String... args) throws Exception {
+        String[] all = new String[args.length + 6];
+        System.arraycopy(new String[] {"stats", "report", "--db", db, "-o", "json"}, 0, all, 0, 6);
+        System.arraycopy(args, 0, all, 6, args.length);
+        Run r = run(all);
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return JSON.readTree(r.out());
+    }
+
+    @Test
+    void aNamedQuarterIsComparedWithTheQuarterBefore() throws Exception {
+        JsonNode r = report("--period", "2026-Q1");
+        assertThat(r.path("period").path("name").asString()).isEqualTo("2026-Q1");
+        assertThat(r.path("previous").path("name").asString()).isEqualTo("2025-Q4");
+        assertThat(r.path("previous").path("start").asString()).isEqualTo("2025-10-01T00:00:00Z");
+        JsonNode leases = r.path("metrics").path("newLeases");
+        // 1 against 2: (1 − 2) / 2 = −50 %.
+        assertThat(leases.path("value").asString()).isEqualTo("1");
+        assertThat(leases.path("previous").asString()).isEqualTo("2");
+        assertThat(leases.path("changePct").asString()).isEqualTo("-50.00");
+        // The same quarter by dates, compared the same way.
+        assertThat(report("--from", "2026-01-01", "--to", "2026-03-31")
+                        .path("metrics")
+                        .path("newLeases")
+                        .path("previous")
+                        .asString())
+                .isEqualTo("2");
+    }
+
+    @Test
+    void anExplicitComparisonPeriod() throws Exception {
+        JsonNode r = report("--period", "2026-Q1", "--compare", "2025-11");
+        assertThat(r.path("previous").path("name").asString()).isEqualTo("2025-11");
+        assertThat(r.path("metrics").path("newLeases").path("changePct").asString())
+                .isEqualTo("0.00");
+        JsonNode byDates = report("--period", "2026-01-01..2026-01-31", "--compare", "2025-10-01..2025-10-31");
+        assertThat(byDates.path("metrics").path("newLeases").path("previous").asString())
+                .isEqualTo("1");
+    }
+
+    @Test
+    void badOptionsAreOneLineErrors() {
+        Run both = run("stats", "report", "--db", db, "--period", "2026-Q1", "--from", "2026-01-01");
+        assertThat(both.exitCode()).isNotZero();
+        assertThat(both.err()).contains("not both").doesNotContain("Exception");
+        Run quarter = run("stats", "report", "--db", db, "--period", "2026-Q5");
+        assertThat(quarter.err()).contains("Q1 to Q4");
+        Run compare = run("stats", "report", "--db", db, "--period", "2026-Q1", "--compare", "last-year");
+        assertThat(compare.err()).contains("--compare: cannot read the period 'last-year'");
+        Run none = run("stats", "report", "--db", db);
+        assertThat(none.err()).contains("--period");
+        Run price = run("stats", "report", "--db", db, "--period", "2026-Q1", "--missing-price", "previous");
+        assertThat(price.exitCode()).isNotZero();
+        assertThat(price.err()).contains("--missing-price is zero").doesNotContain("Exception");
+    }
+}
