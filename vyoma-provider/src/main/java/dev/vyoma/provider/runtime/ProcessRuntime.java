@@ -20,8 +20,12 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Runs a lease's services as local processes, for devnets and single machines (containers cannot run here).
  * Each replica of each service of the manifest starts from its image's entry in the {@link ImageTable},
- * with the service's env. Each port the service exposes gets a host port chosen now: the replica finds the
- * first in {@code PORT} and each in {@code PORT_<port>} (for example {@code PORT_3306}). What runs is written
+ * in a directory of its own inside its lease's directory, from an empty environment: the service's env (only for
+ * a command entry; the built-in server and java entries run this provider's code and take their settings as
+ * arguments), then {@code PORT}, {@code PORT_<port>}, {@code VYOMA_LEASE}, {@code HOME} and a minimal {@code PATH}.
+ * Nothing of the provider's own environment (a keyring passphrase, JVM options) reaches a replica. Each port
+ * the service exposes gets a host port chosen now: the replica finds the first in {@code PORT} and each in
+ * {@code PORT_<port>} (for example {@code PORT_3306}). What runs is written
  * under {@code state/leases/}: process id, command and ports per replica, and the manifest's version. So a
  * provider that restarts re-adopts its running processes instead of starting them twice ({@link #adopt}),
  * and removes those of leases that ended while it was down ({@link #removeOrphans}). A manifest with a new
@@ -30,6 +34,9 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ProcessRuntime implements WorkloadRuntime {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The {@code PATH} a replica starts with: the system's programs, nothing of the provider's own. */
+    public static final String REPLICA_PATH = "/usr/local/bin:/usr/bin:/bin";
 
     private final ImageTable images;
     private final Path state;
@@ -120,15 +127,13 @@ public final class ProcessRuntime implements WorkloadRuntime {
         }
         int port = ports.isEmpty() ? freePort() : ports.values().iterator().next();
         List<String> command = new ArrayList<>();
+        // Tenant variables reach only a command the image table names: never a JVM that runs this provider's own
+        // classes (the built-in web server, a java entry), where JAVA_TOOL_OPTIONS and its kind would be options of
+        // the provider's code (-XX:OnOutOfMemoryError runs a shell command). Those get their settings as arguments.
+        boolean tenantEnv = false;
         if (entry.builtin() != null) {
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(List.of(
-                    "-Xmx64m",
-                    "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1",
-                    "-cp",
-                    System.getProperty("java.class.path")));
-            // The page's title: the service's TITLE variable if it sets one, else its name.
+            command.addAll(providerJvm("-Xmx64m"));
+            // The page's title: the service's TITLE variable if it sets one, else its name; an argument, not env.
             String title = name;
             for (JsonNode e : service.path("env")) {
                 if (e.asString().startsWith("TITLE=")) {
@@ -140,19 +145,14 @@ public final class ProcessRuntime implements WorkloadRuntime {
         } else if (entry.javaMain() != null) {
             // A Java program on this provider's class path (the inference worker): native access for libraries
             // such as llama.cpp, and the service's own args after the entry's.
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(List.of(
-                    "-Xmx256m",
-                    "-XX:+UseSerialGC",
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    entry.javaMain()));
+            command.addAll(providerJvm("-Xmx256m", "--enable-native-access=ALL-UNNAMED"));
+            command.add(entry.javaMain());
             command.addAll(entry.command());
             for (JsonNode a : service.path("args")) {
                 command.add(a.asString());
             }
         } else {
+            tenantEnv = true;
             command.addAll(entry.command());
             for (JsonNode c : service.path("command")) {
                 command.add(c.asString());
@@ -161,20 +161,31 @@ public final class ProcessRuntime implements WorkloadRuntime {
                 command.add(a.asString());
             }
         }
+        Path work = dir.resolve("work").resolve(name + "-" + index);
+        Files.createDirectories(work);
         Path log = dir.resolve(name + "-" + index + ".log");
         ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(work.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        for (JsonNode e : service.path("env")) {
-            String kv = e.asString();
-            int eq = kv.indexOf('=');
-            if (eq > 0) {
-                pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
+        // An empty environment: nothing of the provider's (its keyring passphrase, its JVM options) reaches a
+        // replica. Then what the SDL sets, then what the runtime defines, which the SDL cannot override.
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.put("PATH", REPLICA_PATH);
+        env.put("HOME", work.toString());
+        if (tenantEnv) {
+            for (JsonNode e : service.path("env")) {
+                String kv = e.asString();
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    env.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
             }
         }
-        pb.environment().put("PORT", Integer.toString(port));
-        ports.forEach((p, host) -> pb.environment().put("PORT_" + p, Integer.toString(host)));
-        pb.environment().put("VYOMA_LEASE", lease);
+        env.put("PORT", Integer.toString(port));
+        ports.forEach((p, host) -> env.put("PORT_" + p, Integer.toString(host)));
+        env.put("VYOMA_LEASE", lease);
         Process p = pb.start();
         Replica r = new Replica(name, index, p.pid(), port, ports, log);
         ObjectNode record = JSON.createObjectNode();
@@ -187,6 +198,21 @@ public final class ProcessRuntime implements WorkloadRuntime {
         record.put("command", String.join(" ", command));
         Files.writeString(dir.resolve(name + "-" + index + ".json"), JSON.writeValueAsString(record));
         return r;
+    }
+
+    /**
+     * The start of a command line that runs a main class of this provider's class path in a JVM of its own. Its
+     * options are all here: the environment it starts with has none ({@code JAVA_TOOL_OPTIONS} and the like).
+     */
+    private static List<String> providerJvm(String maxHeap, String... flags) {
+        List<String> out = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                maxHeap,
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"));
+        out.addAll(List.of(flags));
+        out.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        return out;
     }
 
     /** Ready replicas are those whose process is alive and whose port accepts connections. */

@@ -125,6 +125,92 @@ class ProcessRuntimeTest {
         assertThat(page.body()).contains("<h1>hello-from-env</h1>");
     }
 
+    /**
+     * The attack: JVM options in the env of an nginx service, which the built-in web server (a JVM running this
+     * provider's classes) would take as its own, running a shell command as the provider's user when it runs out
+     * of metaspace. The replica's JVM never sees them: it serves its page and the command never runs.
+     */
+    @Test
+    void tenantEnvIsNotTheBuiltInServersJvmOptions() throws Exception {
+        Path marker = state.resolve("pwned");
+        String payload = "-Xshare:off -XX:MaxMetaspaceSize=2m -XX:OnOutOfMemoryError=\"touch " + marker + "\"";
+        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+                .replace(
+                        "image: nginx:1.27-alpine",
+                        "image: nginx:1.27-alpine\n    env:\n      - 'JAVA_TOOL_OPTIONS=" + payload
+                                + "'\n      - '_JAVA_OPTIONS=" + payload + "'\n      - 'JDK_JAVA_OPTIONS=" + payload
+                                + "'\n      - TITLE=still-mine");
+        runtime = new ProcessRuntime(ImageTable.defaults(), state);
+        ProcessRuntime.LeaseStatus s = runtime.deploy(LEASE, manifest(sdl));
+        await().atMost(20, TimeUnit.SECONDS).until(() -> runtime.status(LEASE).ready() == 1);
+        HttpResponse<String> page = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                        + s.replicas().get(0).port() + "/"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        // The title still arrives, as an argument.
+        assertThat(page.body()).contains("<h1>still-mine</h1>");
+        assertThat(marker).doesNotExist();
+        assertThat(environment(s.replicas().get(0).pid()))
+                .doesNotContainKeys("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "TITLE")
+                .containsEntry("VYOMA_LEASE", LEASE);
+    }
+
+    /**
+     * A replica starts from an empty environment: what the SDL sets, what the runtime defines (PORT, its lease, a
+     * minimal PATH and HOME), and nothing of the provider's; and it runs in its own directory inside its lease's.
+     */
+    @Test
+    void aReplicaGetsOnlyItsOwnEnvironmentAndDirectory() throws Exception {
+        ImageTable table = new ImageTable(java.util.List.of(new ImageTable.Entry(
+                "acme/env*", null, java.util.List.of("sh", "-c", "env; echo \"cwd=$(pwd)\"; exec sleep 600"))));
+        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+                .replace("image: nginx:1.27-alpine", "image: acme/env:1\n    env:\n      - GREETING=hello");
+        runtime = new ProcessRuntime(table, state);
+        ProcessRuntime.LeaseStatus s = runtime.deploy(LEASE, manifest(sdl));
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        await().atMost(20, TimeUnit.SECONDS).until(() -> {
+            lines.clear();
+            runtime.logs(LEASE, new WorkloadRuntime.LogRequest("", -1, false), lines::add, () -> true);
+            return lines.stream().anyMatch(l -> l.contains("cwd="));
+        });
+        java.util.Map<String, String> env = new java.util.TreeMap<>();
+        String cwd = "";
+        for (String l : lines) {
+            String text = l.substring("[web-0] ".length());
+            if (text.startsWith("cwd=")) {
+                cwd = text.substring(4);
+            } else if (text.contains("=")) {
+                env.put(text.substring(0, text.indexOf('=')), text.substring(text.indexOf('=') + 1));
+            }
+        }
+        env.remove("PWD"); // the shell's own
+        assertThat(env.keySet())
+                .containsExactlyInAnyOrder("PATH", "HOME", "PORT", "PORT_80", "VYOMA_LEASE", "GREETING");
+        assertThat(env)
+                .containsEntry("PATH", ProcessRuntime.REPLICA_PATH)
+                .containsEntry("GREETING", "hello")
+                .containsEntry("PORT", Integer.toString(s.replicas().get(0).port()));
+        Path leaseDir = state.resolve("leases").toRealPath();
+        assertThat(Path.of(cwd)).startsWith(leaseDir).isNotEqualTo(leaseDir);
+        assertThat(env.get("HOME")).isEqualTo(cwd);
+        assertThat(Path.of(cwd)).isNotEqualTo(Path.of("").toAbsolutePath());
+    }
+
+    /** A process's environment, from /proc. */
+    private static java.util.Map<String, String> environment(long pid) throws Exception {
+        java.util.Map<String, String> env = new java.util.TreeMap<>();
+        for (String kv : Files.readString(
+                        Path.of("/proc", Long.toString(pid), "environ"), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .split("\0")) {
+            if (kv.contains("=")) {
+                env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        return env;
+    }
+
     @Test
     void anImageThisProviderCannotRunIsSaidSo() throws Exception {
         String gpu = Files.readString(Fixtures.repositoryRoot().resolve("examples/gpu-llm.yaml"));
