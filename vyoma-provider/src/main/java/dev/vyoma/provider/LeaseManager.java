@@ -3,6 +3,11 @@ package dev.vyoma.provider;
 import dev.vyoma.provider.runtime.Ingress;
 import dev.vyoma.provider.runtime.PortForwarder;
 import dev.vyoma.provider.runtime.WorkloadRuntime;
+import dev.vyoma.sdl.manifest.HttpOptions;
+import dev.vyoma.sdl.manifest.ManifestGroup;
+import dev.vyoma.sdl.manifest.ManifestService;
+import dev.vyoma.sdl.manifest.Protocol;
+import dev.vyoma.sdl.manifest.ServiceExpose;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +29,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -94,10 +98,10 @@ public final class LeaseManager {
         }
     }
 
-    /** Starts (or, with a new manifest, replaces) a lease's services. */
-    public synchronized void deploy(String lease, JsonNode manifest) throws IOException {
+    /** Starts (or, with a new manifest, replaces) a lease's services: its group of a manifest the gateway read. */
+    public synchronized void deploy(String lease, ManifestGroup group) throws IOException {
         String before = runtime.status(lease).version();
-        WorkloadRuntime.LeaseStatus s = runtime.deploy(lease, manifest);
+        WorkloadRuntime.LeaseStatus s = runtime.deploy(lease, group);
         if (!before.isEmpty() && before.equals(s.version())) {
             return;
         }
@@ -112,7 +116,7 @@ public final class LeaseManager {
     /** Makes the lease's global ports reachable (again), from the manifest its services run. */
     private void route(String lease) throws IOException {
         WorkloadRuntime.LeaseStatus s = runtime.status(lease);
-        JsonNode manifest = runtime.manifest(lease).orElse(null);
+        ManifestGroup group = runtime.manifest(lease).orElse(null);
         Routes before = routes.get(lease);
         Map<String, PortForwarder> open = before == null ? new LinkedHashMap<>() : before.forwarders();
         List<String> leaseHosts = new ArrayList<>();
@@ -122,56 +126,48 @@ public final class LeaseManager {
         boolean portsChanged = false;
         boolean done = false;
         try {
-            if (manifest != null) {
-                for (JsonNode group : manifest) {
-                    for (JsonNode service : group.path("services")) {
-                        String name = service.path("name").asString();
-                        for (JsonNode e : service.path("expose")) {
-                            if (!e.path("global").asBoolean()) {
-                                continue;
-                            }
-                            int port = e.path("port").asInt();
-                            int external = e.path("externalPort").asInt();
-                            String proto = e.path("proto").asString("TCP");
-                            List<Integer> backends = new ArrayList<>();
-                            for (WorkloadRuntime.Replica r : s.replicas()) {
-                                if (r.service().equals(name) && r.ports().containsKey(port)) {
-                                    backends.add(r.ports().get(port));
-                                }
-                            }
-                            if (proto.equalsIgnoreCase("TCP") && (external == 80 || (external == 0 && port == 80))) {
-                                String id = ingressId(lease, name);
-                                JsonNode http = e.path("httpOptions");
-                                ingress.route(
-                                        id,
-                                        backends,
-                                        new Ingress.Options(
-                                                http.path("maxBodySize")
-                                                        .asLong(Ingress.Options.DEFAULTS.maxBodyBytes()),
-                                                java.time.Duration.ofMillis(http.path("readTimeout")
-                                                        .asLong(Ingress.Options.DEFAULTS
-                                                                .readTimeout()
-                                                                .toMillis()))));
-                                leaseHosts.add(id);
-                                continue;
-                            }
-                            if (!proto.equalsIgnoreCase("TCP")) {
-                                skipped.add(name + " port " + port + "/" + proto);
-                                continue;
-                            }
-                            String key = lease + "/" + name + "/" + port;
-                            PortForwarder f = open.remove(key);
-                            if (f == null) {
-                                f = PortForwarder.start(host, externalPorts.getOrDefault(key, 0), backends);
-                            } else {
-                                f.retarget(backends);
-                            }
-                            kept.put(key, f);
-                            if (!Integer.valueOf(f.port()).equals(externalPorts.put(key, f.port()))) {
-                                portsChanged = true;
-                            }
-                            ports.add(new ForwardedPort(name, port, host, f.port(), "TCP"));
+            if (group != null) {
+                for (ManifestService service : group.services()) {
+                    String name = service.name();
+                    for (ServiceExpose e : service.expose()) {
+                        if (!e.global()) {
+                            continue;
                         }
+                        int port = e.port();
+                        List<Integer> backends = new ArrayList<>();
+                        for (WorkloadRuntime.Replica r : s.replicas()) {
+                            if (r.service().equals(name) && r.ports().containsKey(port)) {
+                                backends.add(r.ports().get(port));
+                            }
+                        }
+                        if (e.isIngress()) {
+                            String id = ingressId(lease, name);
+                            // The typed options are within the SDL's bounds (the manifest reader refused more).
+                            HttpOptions http = e.httpOptions();
+                            ingress.route(
+                                    id,
+                                    backends,
+                                    new Ingress.Options(
+                                            http.maxBodySize(), java.time.Duration.ofMillis(http.readTimeout())));
+                            leaseHosts.add(id);
+                            continue;
+                        }
+                        if (e.proto() != Protocol.TCP) {
+                            skipped.add(name + " port " + port + "/" + e.proto());
+                            continue;
+                        }
+                        String key = lease + "/" + name + "/" + port;
+                        PortForwarder f = open.remove(key);
+                        if (f == null) {
+                            f = PortForwarder.start(host, externalPorts.getOrDefault(key, 0), backends);
+                        } else {
+                            f.retarget(backends);
+                        }
+                        kept.put(key, f);
+                        if (!Integer.valueOf(f.port()).equals(externalPorts.put(key, f.port()))) {
+                            portsChanged = true;
+                        }
+                        ports.add(new ForwardedPort(name, port, host, f.port(), "TCP"));
                     }
                 }
             }

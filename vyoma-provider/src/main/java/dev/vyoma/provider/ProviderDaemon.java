@@ -111,8 +111,8 @@ public final class ProviderDaemon implements AutoCloseable {
         }
         gateway.runLeasesWith(new dev.vyoma.provider.gateway.Gateway.Leases() {
             @Override
-            public void deploy(String lease, tools.jackson.databind.JsonNode manifest) throws IOException {
-                leases.deploy(lease, manifest);
+            public void deploy(String lease, dev.vyoma.sdl.manifest.ManifestGroup group) throws IOException {
+                leases.deploy(lease, group);
             }
 
             @Override

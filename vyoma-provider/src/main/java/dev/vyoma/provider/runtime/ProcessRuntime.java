@@ -1,5 +1,13 @@
 package dev.vyoma.provider.runtime;
 
+import dev.vyoma.sdl.manifest.InvalidManifestException;
+import dev.vyoma.sdl.manifest.Manifest;
+import dev.vyoma.sdl.manifest.ManifestGroup;
+import dev.vyoma.sdl.manifest.ManifestLimits;
+import dev.vyoma.sdl.manifest.ManifestReader;
+import dev.vyoma.sdl.manifest.ManifestService;
+import dev.vyoma.sdl.manifest.ManifestVersion;
+import dev.vyoma.sdl.manifest.ServiceExpose;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -43,6 +51,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     private final Map<String, List<Replica>> leases = new LinkedHashMap<>();
     private final Map<String, String> problems = new LinkedHashMap<>();
     private final Map<String, String> versions = new LinkedHashMap<>();
+    private final Map<String, ManifestGroup> groups = new LinkedHashMap<>();
 
     public ProcessRuntime(ImageTable images, Path state) throws IOException {
         this.images = images;
@@ -56,8 +65,8 @@ public final class ProcessRuntime implements WorkloadRuntime {
      * starts nothing, and the lease's status says which image it is.
      */
     @Override
-    public synchronized LeaseStatus deploy(String lease, JsonNode manifest) throws IOException {
-        String version = versionOf(manifest);
+    public synchronized LeaseStatus deploy(String lease, ManifestGroup group) throws IOException {
+        String version = group.version().hex();
         if (leases.containsKey(lease)) {
             if (version.equals(versions.get(lease))) {
                 return status(lease);
@@ -65,19 +74,14 @@ public final class ProcessRuntime implements WorkloadRuntime {
             // An update: the new manifest replaces what runs.
             teardown(lease);
         }
-        List<JsonNode> services = new ArrayList<>();
-        for (JsonNode group : manifest) {
-            for (JsonNode s : group.path("services")) {
-                services.add(s);
-            }
-        }
-        for (JsonNode s : services) {
-            String image = s.path("image").asString();
-            if (images.resolve(image).isEmpty()) {
+        for (ManifestService s : group.services()) {
+            if (images.resolve(s.image()).isEmpty()) {
                 problems.put(
-                        lease, "image " + image + " cannot run on this provider (its image table has no entry for it)");
+                        lease,
+                        "image " + s.image() + " cannot run on this provider (its image table has no entry for it)");
                 leases.put(lease, List.of());
                 versions.put(lease, version);
+                groups.put(lease, group);
                 return status(lease);
             }
         }
@@ -85,9 +89,12 @@ public final class ProcessRuntime implements WorkloadRuntime {
         Files.createDirectories(dir);
         List<Replica> started = new ArrayList<>();
         try {
-            for (JsonNode s : services) {
-                int count = Math.max(1, s.path("count").asInt(1));
-                for (int i = 0; i < count; i++) {
+            for (ManifestService s : group.services()) {
+                // The manifest reader allows 1 to ManifestLimits.MAX_COUNT; nothing else is started.
+                if (s.count() < 1 || s.count() > ManifestLimits.MAX_COUNT) {
+                    throw new IllegalArgumentException("service " + s.name() + " asks for " + s.count() + " replicas");
+                }
+                for (int i = 0; i < s.count(); i++) {
                     started.add(start(lease, dir, s, i));
                 }
             }
@@ -97,32 +104,22 @@ public final class ProcessRuntime implements WorkloadRuntime {
             }
             throw e;
         }
-        Files.write(dir.resolve("manifest.json"), JSON.writeValueAsBytes(manifest));
+        Files.writeString(dir.resolve("manifest.json"), ManifestVersion.canonicalJson(new Manifest(List.of(group))));
         Files.writeString(dir.resolve("version"), version);
         leases.put(lease, started);
         versions.put(lease, version);
+        groups.put(lease, group);
         problems.remove(lease);
         return status(lease);
     }
 
-    private static String versionOf(JsonNode manifest) {
-        try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(manifest));
-            return java.util.HexFormat.of().formatHex(h);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private Replica start(String lease, Path dir, JsonNode service, int index) throws IOException {
-        String name = service.path("name").asString();
-        ImageTable.Entry entry =
-                images.resolve(service.path("image").asString()).orElseThrow();
+    private Replica start(String lease, Path dir, ManifestService service, int index) throws IOException {
+        String name = service.name();
+        ImageTable.Entry entry = images.resolve(service.image()).orElseThrow();
         Map<Integer, Integer> ports = new LinkedHashMap<>();
-        for (JsonNode e : service.path("expose")) {
-            int p = e.path("port").asInt();
-            if (p > 0 && !ports.containsKey(p)) {
-                ports.put(p, freePort());
+        for (ServiceExpose e : service.expose()) {
+            if (!ports.containsKey(e.port())) {
+                ports.put(e.port(), freePort());
             }
         }
         int port = ports.isEmpty() ? freePort() : ports.values().iterator().next();
@@ -135,9 +132,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
             command.addAll(providerJvm("-Xmx64m"));
             // The page's title: the service's TITLE variable if it sets one, else its name; an argument, not env.
             String title = name;
-            for (JsonNode e : service.path("env")) {
-                if (e.asString().startsWith("TITLE=")) {
-                    title = e.asString().substring("TITLE=".length());
+            for (String e : orEmpty(service.env())) {
+                if (e.startsWith("TITLE=")) {
+                    title = e.substring("TITLE=".length());
                 }
             }
             command.addAll(
@@ -148,18 +145,12 @@ public final class ProcessRuntime implements WorkloadRuntime {
             command.addAll(providerJvm("-Xmx256m", "--enable-native-access=ALL-UNNAMED"));
             command.add(entry.javaMain());
             command.addAll(entry.command());
-            for (JsonNode a : service.path("args")) {
-                command.add(a.asString());
-            }
+            command.addAll(orEmpty(service.args()));
         } else {
             tenantEnv = true;
             command.addAll(entry.command());
-            for (JsonNode c : service.path("command")) {
-                command.add(c.asString());
-            }
-            for (JsonNode a : service.path("args")) {
-                command.add(a.asString());
-            }
+            command.addAll(orEmpty(service.command()));
+            command.addAll(orEmpty(service.args()));
         }
         Path work = dir.resolve("work").resolve(name + "-" + index);
         Files.createDirectories(work);
@@ -175,11 +166,12 @@ public final class ProcessRuntime implements WorkloadRuntime {
         env.put("PATH", REPLICA_PATH);
         env.put("HOME", work.toString());
         if (tenantEnv) {
-            for (JsonNode e : service.path("env")) {
-                String kv = e.asString();
+            for (String kv : orEmpty(service.env())) {
                 int eq = kv.indexOf('=');
                 if (eq > 0) {
                     env.put(kv.substring(0, eq), kv.substring(eq + 1));
+                } else {
+                    env.put(kv, "");
                 }
             }
         }
@@ -198,6 +190,10 @@ public final class ProcessRuntime implements WorkloadRuntime {
         record.put("command", String.join(" ", command));
         Files.writeString(dir.resolve(name + "-" + index + ".json"), JSON.writeValueAsString(record));
         return r;
+    }
+
+    private static List<String> orEmpty(List<String> list) {
+        return list == null ? List.of() : list;
     }
 
     /**
@@ -244,6 +240,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
         leases.remove(lease);
         problems.remove(lease);
         versions.remove(lease);
+        groups.remove(lease);
         deleteTree(state.resolve(dirName(lease)));
     }
 
@@ -297,10 +294,11 @@ public final class ProcessRuntime implements WorkloadRuntime {
                                 log));
                     }
                 }
-                Path versionFile = dir.resolve("version");
-                if (complete && !rs.isEmpty() && Files.exists(versionFile)) {
+                Optional<ManifestGroup> group = storedGroup(dir);
+                if (complete && !rs.isEmpty() && group.isPresent()) {
                     leases.put(lease, rs);
-                    versions.put(lease, Files.readString(versionFile).strip());
+                    versions.put(lease, group.get().version().hex());
+                    groups.put(lease, group.get());
                     found.add(lease);
                 } else {
                     for (Replica r : rs) {
@@ -311,6 +309,23 @@ public final class ProcessRuntime implements WorkloadRuntime {
             }
         }
         return found;
+    }
+
+    /**
+     * The group a lease's directory says it runs: read as the gateway reads a manifest, since a file on disk is
+     * no more trusted than a request. Empty if it is missing or not a manifest of one group.
+     */
+    private static Optional<ManifestGroup> storedGroup(Path dir) {
+        Path f = dir.resolve("manifest.json");
+        try {
+            if (!Files.isRegularFile(f) || Files.size(f) > ManifestLimits.MAX_MANIFEST_BYTES) {
+                return Optional.empty();
+            }
+            Manifest m = ManifestReader.read(Files.readAllBytes(f));
+            return m.groups().size() == 1 ? Optional.of(m.groups().get(0)) : Optional.empty();
+        } catch (IOException | InvalidManifestException e) {
+            return Optional.empty();
+        }
     }
 
     /** Stops the processes of every lease not in {@code active} (leases that ended while the provider was away). */
@@ -333,16 +348,8 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
 
     @Override
-    public synchronized Optional<JsonNode> manifest(String lease) {
-        Path f = state.resolve(dirName(lease)).resolve("manifest.json");
-        if (!leases.containsKey(lease) || !Files.exists(f)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(JSON.readTree(Files.readAllBytes(f)));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+    public synchronized Optional<ManifestGroup> manifest(String lease) {
+        return leases.containsKey(lease) ? Optional.ofNullable(groups.get(lease)) : Optional.empty();
     }
 
     @Override

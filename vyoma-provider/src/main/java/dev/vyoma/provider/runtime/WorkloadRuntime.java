@@ -1,13 +1,14 @@
 package dev.vyoma.provider.runtime;
 
+import dev.vyoma.sdl.manifest.ManifestGroup;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Where a provider runs its leases' services. {@link ProcessRuntime} runs them as local processes (devnets and
@@ -25,17 +26,17 @@ public interface WorkloadRuntime {
         }
     }
 
-    /** What a lease's services are doing; {@code version} is the SHA-256 of the manifest they run. */
+    /** What a lease's services are doing; {@code version} is the version of the manifest group they run. */
     record LeaseStatus(String lease, int ready, int total, List<Replica> replicas, String problem, String version) {}
 
     /** Which output to read: one service or all (empty), the last {@code tail} lines, and whether to follow. */
     record LogRequest(String service, int tail, boolean follow) {}
 
     /**
-     * Starts the services of {@code manifest} (Akash's manifest JSON: groups with services) for {@code lease}.
-     * The same manifest again changes nothing; a different one replaces what runs (an update).
+     * Starts the services of {@code group} (the lease's group of a manifest read and checked at the gateway) for
+     * {@code lease}. The same group again changes nothing; a different one replaces what runs (an update).
      */
-    LeaseStatus deploy(String lease, JsonNode manifest) throws IOException;
+    LeaseStatus deploy(String lease, ManifestGroup group) throws IOException;
 
     LeaseStatus status(String lease);
 
@@ -48,8 +49,8 @@ public interface WorkloadRuntime {
     /** Stops the services of every lease not in {@code active}; returns those removed. */
     List<String> removeOrphans(Set<String> active) throws IOException;
 
-    /** The manifest (groups with services) a lease's services run, if it has any. */
-    java.util.Optional<JsonNode> manifest(String lease);
+    /** The manifest group a lease's services run, if it has any. */
+    Optional<ManifestGroup> manifest(String lease);
 
     /** Leases with services in this runtime. */
     Set<String> leases();

@@ -7,6 +7,8 @@ import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.json.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
+import dev.vyoma.sdl.manifest.ManifestGroup;
+import dev.vyoma.sdl.manifest.ManifestReader;
 import dev.vyoma.testkit.Fixtures;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,8 +21,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The example web service as a real local process: it answers, survives a provider restart, and goes. */
 class ProcessRuntimeTest {
@@ -31,9 +31,13 @@ class ProcessRuntimeTest {
 
     private ProcessRuntime runtime;
 
-    private static JsonNode manifest(String sdl) throws Exception {
+    /** The first group of the SDL's manifest, read as the gateway reads what a tenant sends. */
+    private static ManifestGroup manifest(String sdl) throws Exception {
         SdlDocument doc = Sdl.parse(sdl, "web.yaml").document();
-        return JsonMapper.builder().build().readTree(JsonWriter.compact(AkashJson.manifest(doc.manifest())));
+        return ManifestReader.read(JsonWriter.compact(AkashJson.manifest(doc.manifest()))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .groups()
+                .get(0);
     }
 
     @AfterEach
