@@ -44,6 +44,8 @@ public final class LeaseManager {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseManager.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int EVENTS_KEPT = 200;
+    /** The largest {@code routes.json} read back; a provider at full load writes far less. */
+    static final int MAX_ROUTES_FILE_BYTES = 4 << 20;
 
     /** A port of a service reachable on the provider's host, as Akash lists forwarded ports. */
     public record ForwardedPort(String service, int port, String host, int externalPort, String proto) {}
@@ -80,10 +82,22 @@ public final class LeaseManager {
         this.clock = clock;
         Files.createDirectories(state);
         this.routesFile = state.resolve("routes.json");
-        if (Files.exists(routesFile)) {
-            JSON.readTree(Files.readAllBytes(routesFile))
-                    .properties()
-                    .forEach(e -> externalPorts.put(e.getKey(), e.getValue().asInt()));
+        if (Files.isRegularFile(routesFile)) {
+            // Read back as input: a bounded file, and only host ports a forwarder can listen on.
+            try {
+                if (Files.size(routesFile) > MAX_ROUTES_FILE_BYTES) {
+                    throw new IOException("over " + MAX_ROUTES_FILE_BYTES + " bytes");
+                }
+                JSON.readTree(Files.readAllBytes(routesFile)).properties().forEach(e -> {
+                    int port = e.getValue().asInt(0);
+                    if (port >= 1 && port <= 65535 && e.getKey().length() <= 512) {
+                        externalPorts.put(e.getKey(), port);
+                    }
+                });
+            } catch (IOException | tools.jackson.core.JacksonException e) {
+                LOG.warn("{} cannot be read ({}); host ports are given out anew", routesFile, e.getMessage());
+                externalPorts.clear();
+            }
         }
     }
 

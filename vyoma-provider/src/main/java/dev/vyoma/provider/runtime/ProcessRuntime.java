@@ -12,15 +12,21 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -33,21 +39,27 @@ import tools.jackson.databind.node.ObjectNode;
  * arguments), then {@code PORT}, {@code PORT_<port>}, {@code VYOMA_LEASE}, {@code HOME} and a minimal {@code PATH}.
  * Nothing of the provider's own environment (a keyring passphrase, JVM options) reaches a replica. Each port
  * the service exposes gets a host port chosen now: the replica finds the first in {@code PORT} and each in
- * {@code PORT_<port>} (for example {@code PORT_3306}). What runs is written
- * under {@code state/leases/}: process id, command and ports per replica, and the manifest's version. So a
- * provider that restarts re-adopts its running processes instead of starting them twice ({@link #adopt}),
- * and removes those of leases that ended while it was down ({@link #removeOrphans}). A manifest with a new
- * version (the tenant updated the deployment) replaces the lease's processes. Thread-safe.
+ * {@code PORT_<port>} (for example {@code PORT_3306}).
+ *
+ * <p>What runs is written under {@code state/leases/<lease>/}: the manifest group, and per replica a record
+ * (process id and start time, command, ports) in {@code replicas/}, its output in {@code logs/} and its working
+ * directory in {@code work/}; every one of these paths comes from {@link LeaseDirs}, which checks the lease id and
+ * the names it is built from. So a provider that restarts re-adopts its running processes instead of starting them
+ * twice ({@link #adopt}), and removes those of leases that ended while it was down ({@link #removeOrphans}). A
+ * manifest with a new version (the tenant updated the deployment) replaces the lease's processes. Thread-safe.
  */
 public final class ProcessRuntime implements WorkloadRuntime {
-
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** The {@code PATH} a replica starts with: the system's programs, nothing of the provider's own. */
     public static final String REPLICA_PATH = "/usr/local/bin:/usr/bin:/bin";
 
+    /** The largest replica record read back from disk; a real one is a few hundred bytes. */
+    static final int MAX_RECORD_BYTES = 64 * 1024;
+
     private final ImageTable images;
-    private final Path state;
+    private final LeaseDirs dirs;
     private final Map<String, List<Replica>> leases = new LinkedHashMap<>();
     private final Map<String, String> problems = new LinkedHashMap<>();
     private final Map<String, String> versions = new LinkedHashMap<>();
@@ -55,17 +67,17 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
     public ProcessRuntime(ImageTable images, Path state) throws IOException {
         this.images = images;
-        this.state = state.resolve("leases");
-        Files.createDirectories(this.state);
+        this.dirs = new LeaseDirs(state.resolve("leases"));
     }
 
     /**
-     * Starts every replica of every service in {@code manifest} (Akash's manifest JSON: a list of groups with
-     * services) for {@code lease}. A lease already running is left as it is. An image the table cannot run
-     * starts nothing, and the lease's status says which image it is.
+     * Starts every replica of every service of {@code group} for {@code lease}. A lease already running the same
+     * group is left as it is. An image the table cannot run starts nothing, and the lease's status says which image
+     * it is.
      */
     @Override
     public synchronized LeaseStatus deploy(String lease, ManifestGroup group) throws IOException {
+        Path dir = dirs.lease(lease);
         String version = group.version().hex();
         if (leases.containsKey(lease)) {
             if (version.equals(versions.get(lease))) {
@@ -85,7 +97,6 @@ public final class ProcessRuntime implements WorkloadRuntime {
                 return status(lease);
             }
         }
-        Path dir = state.resolve(dirName(lease));
         Files.createDirectories(dir);
         List<Replica> started = new ArrayList<>();
         try {
@@ -98,14 +109,15 @@ public final class ProcessRuntime implements WorkloadRuntime {
                     started.add(start(lease, dir, s, i));
                 }
             }
+            Files.writeString(
+                    dirs.file(dir, "manifest.json"), ManifestVersion.canonicalJson(new Manifest(List.of(group))));
         } catch (IOException | RuntimeException e) {
             for (Replica r : started) {
                 ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly);
             }
+            deleteTree(dir);
             throw e;
         }
-        Files.writeString(dir.resolve("manifest.json"), ManifestVersion.canonicalJson(new Manifest(List.of(group))));
-        Files.writeString(dir.resolve("version"), version);
         leases.put(lease, started);
         versions.put(lease, version);
         groups.put(lease, group);
@@ -116,6 +128,12 @@ public final class ProcessRuntime implements WorkloadRuntime {
     private Replica start(String lease, Path dir, ManifestService service, int index) throws IOException {
         String name = service.name();
         ImageTable.Entry entry = images.resolve(service.image()).orElseThrow();
+        Path work = dirs.replica(dir, "work", name, index, "");
+        Path log = dirs.replica(dir, "logs", name, index, ".log");
+        Path recordFile = dirs.replica(dir, "replicas", name, index, ".json");
+        Files.createDirectories(work);
+        Files.createDirectories(log.getParent());
+        Files.createDirectories(recordFile.getParent());
         Map<Integer, Integer> ports = new LinkedHashMap<>();
         for (ServiceExpose e : service.expose()) {
             if (!ports.containsKey(e.port())) {
@@ -152,9 +170,6 @@ public final class ProcessRuntime implements WorkloadRuntime {
             command.addAll(orEmpty(service.command()));
             command.addAll(orEmpty(service.args()));
         }
-        Path work = dir.resolve("work").resolve(name + "-" + index);
-        Files.createDirectories(work);
-        Path log = dir.resolve(name + "-" + index + ".log");
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(work.toFile())
                 .redirectErrorStream(true)
@@ -184,11 +199,13 @@ public final class ProcessRuntime implements WorkloadRuntime {
         record.put("service", name);
         record.put("index", index);
         record.put("pid", p.pid());
+        // With the pid, the start time tells this process from a later one that reuses its pid.
+        record.put("started", startMillis(p.toHandle()));
         record.put("port", port);
         ObjectNode portsRecord = record.putObject("ports");
         ports.forEach((k, v) -> portsRecord.put(Integer.toString(k), v));
         record.put("command", String.join(" ", command));
-        Files.writeString(dir.resolve(name + "-" + index + ".json"), JSON.writeValueAsString(record));
+        Files.writeString(recordFile, JSON.writeValueAsString(record));
         return r;
     }
 
@@ -228,97 +245,153 @@ public final class ProcessRuntime implements WorkloadRuntime {
     @Override
     public synchronized void teardown(String lease) throws IOException {
         for (Replica r : leases.getOrDefault(lease, List.of())) {
-            ProcessHandle.of(r.pid()).ifPresent(h -> {
-                h.destroy();
-                try {
-                    h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    h.destroyForcibly();
-                }
-            });
+            stop(r.pid());
         }
         leases.remove(lease);
         problems.remove(lease);
         versions.remove(lease);
         groups.remove(lease);
-        deleteTree(state.resolve(dirName(lease)));
+        if (LeaseDirs.isLeaseId(lease)) {
+            deleteTree(dirs.lease(lease));
+        }
+    }
+
+    private static void stop(long pid) {
+        ProcessHandle.of(pid).ifPresent(h -> {
+            h.destroy();
+            try {
+                h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+            }
+        });
     }
 
     /**
-     * After a restart: takes back the replicas recorded under {@code state/leases/} whose processes still
-     * run the recorded command; returns the leases found. Replicas whose process is gone are left for the
-     * lease manager to deploy again.
+     * After a restart: takes back the replicas recorded under {@code state/leases/}, for each lease whose every
+     * replica is still the very process that was started for it; returns the leases found. The records are read as
+     * untrusted input (a directory name must be a lease id, a record must be one of its group's replicas, its process
+     * must have the recorded start time and carry the lease in its environment), and a process that does not prove
+     * to be the lease's own is never signalled. A lease that is not whole is stopped and removed.
      */
     @Override
     public synchronized Set<String> adopt() throws IOException {
-        Set<String> found = new java.util.LinkedHashSet<>();
-        try (Stream<Path> dirs = Files.list(state)) {
-            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-                String lease = leaseName(dir.getFileName().toString());
-                List<Replica> rs = new ArrayList<>();
-                boolean complete = true;
-                try (Stream<Path> files = Files.list(dir)) {
-                    for (Path f : files.filter(p -> p.toString().endsWith(".json")
-                                    && !p.getFileName().toString().equals("manifest.json"))
-                            .sorted()
-                            .toList()) {
-                        JsonNode n = JSON.readTree(Files.readString(f));
-                        long pid = n.path("pid").asLong();
-                        Optional<ProcessHandle> h = ProcessHandle.of(pid);
-                        boolean same = h.isPresent()
-                                && h.get().isAlive()
-                                && h.get()
-                                        .info()
-                                        .commandLine()
-                                        .map(cl -> cl.contains(
-                                                n.path("command").asString().split(" ")[0]))
-                                        .orElse(true);
-                        if (!same) {
-                            complete = false;
-                            continue;
-                        }
-                        Path log = dir.resolve(n.path("service").asString() + "-"
-                                + n.path("index").asInt() + ".log");
-                        Map<Integer, Integer> ports = new LinkedHashMap<>();
-                        n.path("ports")
-                                .properties()
-                                .forEach(pe -> ports.put(
-                                        Integer.parseInt(pe.getKey()),
-                                        pe.getValue().asInt()));
-                        rs.add(new Replica(
-                                n.path("service").asString(),
-                                n.path("index").asInt(),
-                                pid,
-                                n.path("port").asInt(),
-                                ports,
-                                log));
-                    }
+        Set<String> found = new LinkedHashSet<>();
+        List<Path> entries;
+        try (Stream<Path> list = Files.list(dirs.root())) {
+            entries = list.sorted().toList();
+        }
+        for (Path dir : entries) {
+            Optional<String> id = LeaseDirs.leaseOf(dir.getFileName().toString());
+            if (id.isEmpty() || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                LOG.warn("{} is not a lease's directory; left alone", dir);
+                continue;
+            }
+            String lease = id.get();
+            Path leaseDir = dirs.lease(lease);
+            Optional<ManifestGroup> group = storedGroup(dirs.file(leaseDir, "manifest.json"));
+            List<Replica> rs = new ArrayList<>();
+            boolean whole = group.isPresent();
+            for (ManifestService s : group.map(ManifestGroup::services).orElse(List.of())) {
+                for (int i = 0; i < s.count(); i++) {
+                    Optional<Replica> r = recorded(lease, leaseDir, s, i);
+                    r.ifPresent(rs::add);
+                    whole &= r.isPresent();
                 }
-                Optional<ManifestGroup> group = storedGroup(dir);
-                if (complete && !rs.isEmpty() && group.isPresent()) {
-                    leases.put(lease, rs);
-                    versions.put(lease, group.get().version().hex());
-                    groups.put(lease, group.get());
-                    found.add(lease);
-                } else {
-                    for (Replica r : rs) {
-                        ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly);
-                    }
-                    deleteTree(dir);
-                }
+            }
+            if (whole) {
+                leases.put(lease, rs);
+                versions.put(lease, group.get().version().hex());
+                groups.put(lease, group.get());
+                found.add(lease);
+            } else {
+                rs.forEach(r -> stop(r.pid()));
+                deleteTree(leaseDir);
             }
         }
         return found;
+    }
+
+    /** Replica {@code index} of {@code service} as its record on disk says, if its process proves to be it. */
+    private Optional<Replica> recorded(String lease, Path leaseDir, ManifestService service, int index) {
+        try {
+            Path f = dirs.replica(leaseDir, "replicas", service.name(), index, ".json");
+            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || Files.size(f) > MAX_RECORD_BYTES) {
+                return Optional.empty();
+            }
+            JsonNode n = JSON.readTree(Files.readAllBytes(f));
+            long pid = n.path("pid").asLong(-1);
+            int port = n.path("port").asInt(-1);
+            Map<Integer, Integer> ports = new LinkedHashMap<>();
+            n.path("ports").properties().forEach(e -> {
+                if (e.getKey().matches("[0-9]{1,5}")) {
+                    ports.put(Integer.parseInt(e.getKey()), e.getValue().asInt(-1));
+                }
+            });
+            Set<Integer> exposed = new LinkedHashSet<>();
+            service.expose().forEach(e -> exposed.add(e.port()));
+            boolean consistent = n.path("service").asString("").equals(service.name())
+                    && n.path("index").asInt(-1) == index
+                    && validPort(port)
+                    && ports.keySet().equals(exposed)
+                    && n.path("ports").size() == exposed.size()
+                    && ports.values().stream().allMatch(ProcessRuntime::validPort);
+            if (!consistent || !isReplicaOf(lease, pid, n.path("started").asLong(-1))) {
+                return Optional.empty();
+            }
+            return Optional.of(new Replica(
+                    service.name(),
+                    index,
+                    pid,
+                    port,
+                    ports,
+                    dirs.replica(leaseDir, "logs", service.name(), index, ".log")));
+        } catch (IOException | JacksonException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean validPort(int port) {
+        return port >= 1 && port <= 65535;
+    }
+
+    /**
+     * Whether process {@code pid} is the replica of {@code lease} started at {@code startedMillis}: alive, not this
+     * provider, started then (so not a later process that reuses the pid), and, where /proc says, with {@code
+     * VYOMA_LEASE} set to the lease (so not another lease's replica).
+     */
+    private static boolean isReplicaOf(String lease, long pid, long startedMillis) {
+        if (pid <= 1 || pid == ProcessHandle.current().pid() || startedMillis < 0) {
+            return false;
+        }
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty() || !h.get().isAlive() || startMillis(h.get()) != startedMillis) {
+            return false;
+        }
+        Path environ = Path.of("/proc", Long.toString(pid), "environ");
+        if (!Files.isReadable(environ)) {
+            return true;
+        }
+        try {
+            String env = new String(Files.readAllBytes(environ), StandardCharsets.ISO_8859_1);
+            return ("\0" + env).contains("\0VYOMA_LEASE=" + lease + "\0");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static long startMillis(ProcessHandle h) {
+        return h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
     }
 
     /**
      * The group a lease's directory says it runs: read as the gateway reads a manifest, since a file on disk is
      * no more trusted than a request. Empty if it is missing or not a manifest of one group.
      */
-    private static Optional<ManifestGroup> storedGroup(Path dir) {
-        Path f = dir.resolve("manifest.json");
+    private static Optional<ManifestGroup> storedGroup(Path f) {
         try {
-            if (!Files.isRegularFile(f) || Files.size(f) > ManifestLimits.MAX_MANIFEST_BYTES) {
+            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                    || Files.size(f) > ManifestLimits.MAX_MANIFEST_BYTES) {
                 return Optional.empty();
             }
             Manifest m = ManifestReader.read(Files.readAllBytes(f));
@@ -444,16 +517,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
         }
     }
 
-    private static String dirName(String lease) {
-        return lease.replace('/', '_');
-    }
-
-    private static String leaseName(String dir) {
-        return dir.replace('_', '/');
-    }
-
+    /** Deletes a lease's directory (links inside it are removed, never followed). */
     private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {

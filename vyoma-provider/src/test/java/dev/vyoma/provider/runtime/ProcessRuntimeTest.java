@@ -3,12 +3,14 @@ package dev.vyoma.provider.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vyoma.provider.runtime.WorkloadRuntime.Replica;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.json.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.sdl.manifest.ManifestGroup;
 import dev.vyoma.sdl.manifest.ManifestReader;
+import dev.vyoma.sdl.manifest.ManifestService;
 import dev.vyoma.testkit.Fixtures;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -200,6 +202,123 @@ class ProcessRuntimeTest {
         assertThat(Path.of(cwd)).startsWith(leaseDir).isNotEqualTo(leaseDir);
         assertThat(env.get("HOME")).isEqualTo(cwd);
         assertThat(Path.of(cwd)).isNotEqualTo(Path.of("").toAbsolutePath());
+    }
+
+    /** The web example's group with its one service renamed, built directly (as no reader would let it through). */
+    private static ManifestGroup renamed(String name) throws Exception {
+        ManifestGroup g = manifest(Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")));
+        ManifestService s = g.services().get(0);
+        return new ManifestGroup(
+                g.name(),
+                java.util.List.of(new ManifestService(
+                        name,
+                        s.image(),
+                        s.command(),
+                        s.args(),
+                        s.env(),
+                        s.resources(),
+                        s.count(),
+                        s.expose(),
+                        s.params(),
+                        s.credentials())));
+    }
+
+    /**
+     * The review's path attacks at the runtime itself, behind the gateway's checks: a service named as a path into
+     * another lease's directory or out of the provider's, and a lease id that is a path. Refused before any file is
+     * written or process started; the victim's replica and files are as they were.
+     */
+    @Test
+    void namesAndLeaseIdsNeverBecomePathsOutOfTheirDirectory() throws Exception {
+        String web = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"));
+        runtime = new ProcessRuntime(ImageTable.defaults(), state);
+        ProcessRuntime.LeaseStatus victim = runtime.deploy(LEASE, manifest(web));
+        String attacker = "vyoma1mallory/7/1/1/vyoma1provider";
+        Path leases = state.resolve("leases");
+        java.util.List<Path> before;
+        try (java.util.stream.Stream<Path> files = Files.walk(leases)) {
+            before = files.sorted().toList();
+        }
+        for (String name : java.util.List.of(
+                "../" + LEASE.replace('/', '_') + "/web", "../../../../../../tmp/vyoma-escape", "..", "web/../..")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.deploy(attacker, renamed(name)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not a service name");
+        }
+        for (String lease : java.util.List.of(
+                "../../../tmp/x/1/1/1/vyoma1p", "vyoma1a/1/1/1/..", "vyoma1a_/1/1/1/vyoma1p", "vyoma1a/1/1/1")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.deploy(lease, manifest(web)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not a lease id");
+        }
+        assertThat(runtime.leases()).containsExactly(LEASE);
+        try (java.util.stream.Stream<Path> files = Files.walk(leases)) {
+            assertThat(files.sorted().toList()).isEqualTo(before);
+        }
+        assertThat(Path.of("/tmp/vyoma-escape")).doesNotExist();
+        assertThat(runtime.status(LEASE).replicas()).isEqualTo(victim.replicas());
+        // What a valid lease writes stays in its own directory.
+        try (java.util.stream.Stream<Path> files = Files.walk(leases)) {
+            assertThat(files.filter(Files::isRegularFile)
+                            .map(p -> leases.relativize(p).toString()))
+                    .allMatch(p -> p.startsWith(LEASE.replace('/', '_') + "/"));
+        }
+    }
+
+    /**
+     * Records on disk are input too. After a restart the runtime adopts a lease only if every replica record is one
+     * of its group's and its process proves to be that replica (start time, and its lease in its environment); it
+     * never signals a process that does not: not another lease's replica that a record was made to point at, not
+     * the provider itself. Directories that are not leases' are left alone.
+     */
+    @Test
+    void aRecordOnDiskCannotTakeOverAnotherLeasesProcess() throws Exception {
+        String web = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"));
+        runtime = new ProcessRuntime(ImageTable.defaults(), state);
+        String other = "vyoma1mallory/7/1/1/vyoma1provider";
+        String self = "vyoma1mallory/8/1/1/vyoma1provider";
+        long victimPid = runtime.deploy(LEASE, manifest(web)).replicas().get(0).pid();
+        long otherPid = runtime.deploy(other, manifest(web)).replicas().get(0).pid();
+        long selfPid = runtime.deploy(self, manifest(web)).replicas().get(0).pid();
+        Path leases = state.resolve("leases");
+        tools.jackson.databind.json.JsonMapper json =
+                tools.jackson.databind.json.JsonMapper.builder().build();
+        tools.jackson.databind.JsonNode victimRecord = json.readTree(leases.resolve(LEASE.replace('/', '_'))
+                .resolve("replicas/web-0.json")
+                .toFile());
+        // The other lease's record now names the victim's process, start time and all.
+        Path otherRecord = leases.resolve(other.replace('/', '_')).resolve("replicas/web-0.json");
+        tools.jackson.databind.node.ObjectNode forged =
+                (tools.jackson.databind.node.ObjectNode) json.readTree(otherRecord.toFile());
+        forged.put("pid", victimPid);
+        forged.put("started", victimRecord.path("started").asLong());
+        Files.writeString(otherRecord, json.writeValueAsString(forged));
+        // This one names the provider's own process.
+        Path selfRecord = leases.resolve(self.replace('/', '_')).resolve("replicas/web-0.json");
+        tools.jackson.databind.node.ObjectNode provider =
+                (tools.jackson.databind.node.ObjectNode) json.readTree(selfRecord.toFile());
+        provider.put("pid", ProcessHandle.current().pid());
+        provider.put(
+                "started",
+                ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli());
+        Files.writeString(selfRecord, json.writeValueAsString(provider));
+        // Something that is not a lease's directory.
+        Path junk = leases.resolve("..not_a_lease");
+        Files.createDirectories(junk);
+        Files.writeString(junk.resolve("keep"), "mine");
+        try {
+            ProcessRuntime again = new ProcessRuntime(ImageTable.defaults(), state);
+            assertThat(again.adopt()).containsExactly(LEASE);
+            runtime = again;
+            assertThat(again.status(LEASE).replicas()).extracting(Replica::pid).containsExactly(victimPid);
+            assertThat(again.removeOrphans(Set.of(LEASE))).isEmpty();
+            assertThat(ProcessHandle.of(victimPid).map(ProcessHandle::isAlive)).contains(true);
+            assertThat(leases.resolve(other.replace('/', '_'))).doesNotExist();
+            assertThat(junk.resolve("keep")).hasContent("mine");
+        } finally {
+            ProcessHandle.of(otherPid).ifPresent(ProcessHandle::destroyForcibly);
+            ProcessHandle.of(selfPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
     /** A process's environment, from /proc. */
