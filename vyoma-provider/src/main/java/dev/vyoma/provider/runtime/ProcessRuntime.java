@@ -55,6 +55,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
     /** The {@code PATH} a replica starts with: the system's programs, nothing of the provider's own. */
     public static final String REPLICA_PATH = "/usr/local/bin:/usr/bin:/bin";
 
+    /** The longest log line passed on whole; a longer one (or output that never ends a line) comes in pieces. */
+    public static final int MAX_LOG_LINE_CHARS = 16 * 1024;
+
     /** The largest replica record read back from disk; a real one is a few hundred bytes. */
     static final int MAX_RECORD_BYTES = 64 * 1024;
 
@@ -459,6 +462,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
                         new String(tailBytes, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1)));
                 String last = lines.remove(lines.size() - 1); // an unfinished line waits for its end
                 partial[i].append(last);
+                pieces(partial[i], prefix, line);
                 int tail = request.tail() < 0 ? lines.size() : Math.min(request.tail(), lines.size());
                 for (String l : lines.subList(lines.size() - tail, lines.size())) {
                     line.accept(prefix + l);
@@ -493,8 +497,17 @@ public final class ProcessRuntime implements WorkloadRuntime {
                         line.accept("[" + r.service() + "-" + r.index() + "] " + partial[i].substring(0, nl));
                         partial[i].delete(0, nl + 1);
                     }
+                    pieces(partial[i], "[" + r.service() + "-" + r.index() + "] ", line);
                 }
             }
+        }
+    }
+
+    /** Passes on an unfinished line in pieces once it is long: a replica that never ends a line is not held. */
+    private static void pieces(StringBuilder partial, String prefix, java.util.function.Consumer<String> line) {
+        while (partial.length() >= MAX_LOG_LINE_CHARS) {
+            line.accept(prefix + partial.substring(0, MAX_LOG_LINE_CHARS));
+            partial.delete(0, MAX_LOG_LINE_CHARS);
         }
     }
 

@@ -321,6 +321,34 @@ class ProcessRuntimeTest {
         }
     }
 
+    /** Output that never ends a line is passed on in bounded pieces as it comes, not held until a newline. */
+    @Test
+    void aLineThatNeverEndsComesInBoundedPieces() throws Exception {
+        ImageTable table = new ImageTable(java.util.List.of(new ImageTable.Entry(
+                "acme/noisy*",
+                null,
+                java.util.List.of("sh", "-c", "head -c 200000 /dev/zero | tr '\\0' x; exec sleep 600"))));
+        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+                .replace("image: nginx:1.27-alpine", "image: acme/noisy:1");
+        runtime = new ProcessRuntime(table, state);
+        runtime.deploy(LEASE, manifest(sdl));
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicLong chars = new java.util.concurrent.atomic.AtomicLong();
+        runtime.logs(
+                LEASE,
+                new WorkloadRuntime.LogRequest("", 10, true),
+                l -> {
+                    lines.add(l);
+                    chars.addAndGet(l.length() - "[web-0] ".length());
+                },
+                () -> chars.get() >= 200_000 - ProcessRuntime.MAX_LOG_LINE_CHARS);
+        assertThat(lines)
+                .isNotEmpty()
+                .allMatch(l -> l.length() <= "[web-0] ".length() + ProcessRuntime.MAX_LOG_LINE_CHARS);
+        assertThat(chars.get())
+                .isEqualTo(200_000 / ProcessRuntime.MAX_LOG_LINE_CHARS * ProcessRuntime.MAX_LOG_LINE_CHARS);
+    }
+
     /** A process's environment, from /proc. */
     private static java.util.Map<String, String> environment(long pid) throws Exception {
         java.util.Map<String, String> env = new java.util.TreeMap<>();
