@@ -252,13 +252,36 @@ public final class LeaseManager {
         }
     }
 
-    /** After a restart: re-adopts the services of {@code active} leases, removes the others; returns what runs. */
+    /**
+     * After a restart: re-adopts the services of {@code active} leases, starts again those of active leases that
+     * were stopped (a devnet stops what it started when it stops), removes the others; returns what runs.
+     */
     public synchronized Set<String> reconcile(Set<String> active) throws IOException {
-        runtime.adopt();
-        List<String> removed = runtime.removeOrphans(active);
-        for (String lease : runtime.leases()) {
-            route(lease);
-            event(lease, "provider restarted; running services re-adopted");
+        WorkloadRuntime.Found found = runtime.adopt();
+        List<String> removed = new ArrayList<>(runtime.removeOrphans(active));
+        for (String lease : found.running()) {
+            if (active.contains(lease)) {
+                route(lease);
+                event(lease, "provider restarted; running services re-adopted");
+            }
+        }
+        for (Map.Entry<String, ManifestGroup> stopped : found.stopped().entrySet()) {
+            String lease = stopped.getKey();
+            if (!active.contains(lease)) {
+                runtime.teardown(lease);
+                removed.add(lease);
+                continue;
+            }
+            try {
+                WorkloadRuntime.LeaseStatus s = runtime.deploy(lease, stopped.getValue());
+                route(lease);
+                event(
+                        lease,
+                        "provider restarted; stopped services started again: " + s.total() + " replicas"
+                                + (s.problem().isEmpty() ? "" : "; " + s.problem()));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("lease {}: cannot start its services again: {}", lease, e.toString());
+            }
         }
         // Host ports of leases that are gone are free again.
         externalPorts.keySet().removeIf(k -> runtime.leases().stream().noneMatch(l -> k.startsWith(l + "/")));
@@ -267,6 +290,15 @@ public final class LeaseManager {
             LOG.info("removed the services of {} ended lease(s)", removed.size());
         }
         return runtime.leases();
+    }
+
+    /**
+     * Stops every lease's services (keeping what each runs, for the next {@link #reconcile}) and closes their
+     * addresses: what a devnet does when it stops, so that nothing it started keeps running.
+     */
+    public synchronized void stopAll() throws IOException {
+        close();
+        runtime.stopAll();
     }
 
     /** How many leases have services in the runtime. */
@@ -325,7 +357,10 @@ public final class LeaseManager {
 
     /** Closes the host ports (the provider stops; the services keep running for the next start to adopt). */
     public synchronized void close() {
-        routes.values().forEach(r -> r.forwarders().values().forEach(PortForwarder::close));
+        routes.values().forEach(r -> {
+            r.hosts().forEach(ingress::unroute);
+            r.forwarders().values().forEach(PortForwarder::close);
+        });
         routes.clear();
     }
 }

@@ -39,6 +39,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * gateway: 127.0.0.1:8443          # HTTPS for tenants' manifests
  * ingress: 127.0.0.1:8080          # HTTP, by Host header: ID.ingress.DOMAIN
  * ingressDomain: localhost
+ * allowProcessRuntime: false       # true: serve a non-loopback ingress although the process runtime runs tenants'
+ *                                  # commands as this provider's user (without it, the provider refuses to start)
  * images:                          # how the process runtime runs images (default: nginx*, httpd* built in)
  *   - {match: "nginx*", builtin: static-web}
  *   - {match: "python:3*", command: [sh, -c, 'exec python3 -m http.server $PORT']}
@@ -78,7 +80,31 @@ public record ProviderConfig(
         String ingress,
         String ingressDomain,
         List<dev.vyoma.provider.runtime.ImageTable.Entry> images,
-        String inventorySource) {
+        String inventorySource,
+        boolean allowProcessRuntime) {
+
+    /** This configuration with {@code allowProcessRuntime} set (ProviderMain's {@code --allow-process-runtime}). */
+    public ProviderConfig allowingProcessRuntime() {
+        return new ProviderConfig(
+                node,
+                key,
+                keyringBackend,
+                host,
+                attributes,
+                email,
+                website,
+                bidDeposit,
+                withdrawEverySeconds,
+                nodes,
+                persistentStorage,
+                prices,
+                gateway,
+                ingress,
+                ingressDomain,
+                images,
+                inventorySource,
+                true);
+    }
 
     /** Reads and checks a configuration file. */
     public static ProviderConfig read(Path file) throws IOException {
@@ -154,7 +180,8 @@ public record ProviderConfig(
                 f.optionalText("ingress", "127.0.0.1:8080"),
                 f.optionalText("ingressDomain", "localhost"),
                 images(f),
-                discovered ? "discovered" : "declared");
+                discovered ? "discovered" : "declared",
+                f.bool("allowProcessRuntime"));
     }
 
     /**
@@ -283,6 +310,15 @@ public record ProviderConfig(
                 throw new IllegalArgumentException(where + ": " + name + " is required");
             }
             return v.toString();
+        }
+
+        /** A true/false field, false when absent. */
+        boolean bool(String name) {
+            Object v = m.get(name);
+            if (v == null || v instanceof Boolean) {
+                return Boolean.TRUE.equals(v);
+            }
+            throw new IllegalArgumentException(where + ": " + name + " is true or false, got " + v);
         }
 
         String optionalText(String name, String otherwise) {

@@ -47,23 +47,27 @@ public final class ProviderDaemon implements AutoCloseable {
 
     /** Registers or updates the provider, then starts bidding and withdrawing. */
     public static ProviderDaemon start(ProviderConfig config, KeyPair key, Path home) throws IOException {
+        String[] in = hostPort(config.ingress(), "ingress");
+        // Before anything listens: the process runtime serves only this machine unless the operator accepts it.
+        dev.vyoma.provider.runtime.ProcessRuntime.checkExposure(
+                in[0], config.ingressDomain(), config.allowProcessRuntime());
         Files.createDirectories(home);
         VyomaClient client = new VyomaClient(config.node());
         List<dev.vyoma.sdl.spec.Attribute> published = config.publishedAttributes();
-        // What runs already: the runtime's records, kept for leases still active on the chain.
-        dev.vyoma.provider.runtime.ProcessRuntime runtime = new dev.vyoma.provider.runtime.ProcessRuntime(
-                new dev.vyoma.provider.runtime.ImageTable(config.images()), home);
-        String[] in = hostPort(config.ingress(), "ingress");
-        dev.vyoma.provider.runtime.Ingress ingress =
-                dev.vyoma.provider.runtime.Ingress.start(in[0], Integer.parseInt(in[1]), config.ingressDomain());
-        LeaseManager leases = new LeaseManager(
-                runtime, ingress, config.ingressDomain(), home.resolve("routes"), java.time.Clock.systemUTC());
+        // The chain first: a provider that cannot reach it starts nothing.
         java.util.Set<String> active = new java.util.HashSet<>();
         for (tools.jackson.databind.JsonNode l : client.getJson("/v1/leases?provider=" + key.address() + "&limit=1000")
                 .orElseThrow()
                 .path("items")) {
             active.add(dev.vyoma.client.ChainIds.bidId(l.path("id")).toString());
         }
+        // What runs already: the runtime's records, kept for leases still active on the chain.
+        dev.vyoma.provider.runtime.ProcessRuntime runtime = new dev.vyoma.provider.runtime.ProcessRuntime(
+                new dev.vyoma.provider.runtime.ImageTable(config.images()), home);
+        dev.vyoma.provider.runtime.Ingress ingress =
+                dev.vyoma.provider.runtime.Ingress.start(in[0], Integer.parseInt(in[1]), config.ingressDomain());
+        LeaseManager leases = new LeaseManager(
+                runtime, ingress, config.ingressDomain(), home.resolve("routes"), java.time.Clock.systemUTC());
         java.util.Set<String> running = leases.reconcile(active);
         if (!running.isEmpty()) {
             LOG.info("re-adopted the services of {} lease(s)", running.size());
@@ -233,6 +237,15 @@ public final class ProviderDaemon implements AutoCloseable {
 
     public Inventory inventory() {
         return inventory;
+    }
+
+    /**
+     * Stops the services of every lease this provider runs, keeping what each runs so that the next start runs it
+     * again if its lease is still active. A provider's own {@link #close} leaves them running, to be adopted by its
+     * next start; a devnet calls this as well, since nothing it started may outlive it.
+     */
+    public void stopWorkloads() throws IOException {
+        leases.stopAll();
     }
 
     @Override

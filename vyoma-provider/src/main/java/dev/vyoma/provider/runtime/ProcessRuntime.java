@@ -46,7 +46,13 @@ import tools.jackson.databind.node.ObjectNode;
  * directory in {@code work/}; every one of these paths comes from {@link LeaseDirs}, which checks the lease id and
  * the names it is built from. So a provider that restarts re-adopts its running processes instead of starting them
  * twice ({@link #adopt}), and removes those of leases that ended while it was down ({@link #removeOrphans}). A
- * manifest with a new version (the tenant updated the deployment) replaces the lease's processes. Thread-safe.
+ * manifest with a new version (the tenant updated the deployment) replaces the lease's processes.
+ *
+ * <p>Each replica is held to its service's SDL resources as far as the host allows without root tricks ({@link
+ * Confinement}: resource limits and a lower CPU priority always, a cgroup with CPU, memory and task limits on a
+ * cgroup v2 host), and stopping it stops what it started. None of this isolates a hostile tenant: the commands run
+ * as the provider's own user, so the provider serves this runtime beyond loopback only when its operator says so
+ * ({@link #checkExposure}). Thread-safe.
  */
 public final class ProcessRuntime implements WorkloadRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
@@ -63,14 +69,60 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
     private final ImageTable images;
     private final LeaseDirs dirs;
+    private final Confinement confinement;
     private final Map<String, List<Replica>> leases = new LinkedHashMap<>();
     private final Map<String, String> problems = new LinkedHashMap<>();
     private final Map<String, String> versions = new LinkedHashMap<>();
     private final Map<String, ManifestGroup> groups = new LinkedHashMap<>();
 
+    /** Runs the images of {@code images}, keeping its records under {@code state}, confined as this host allows. */
     public ProcessRuntime(ImageTable images, Path state) throws IOException {
+        this(images, state, Confinement.detect());
+    }
+
+    ProcessRuntime(ImageTable images, Path state, Confinement confinement) throws IOException {
         this.images = images;
         this.dirs = new LeaseDirs(state.resolve("leases"));
+        this.confinement = confinement;
+    }
+
+    /**
+     * Refuses to serve tenants beyond this machine unless the operator accepts it: this runtime runs tenants'
+     * commands as the provider's own user, so by default the ingress ({@code ingressHost}) and the forwarded ports
+     * ({@code forwardHost}, the ingress domain) must listen on loopback only. An {@link IllegalStateException} says
+     * what to change.
+     */
+    public static void checkExposure(String ingressHost, String forwardHost, boolean allowed) {
+        if (allowed) {
+            return;
+        }
+        for (String[] where : List.of(
+                new String[] {"ingress", ingressHost}, new String[] {"ingressDomain (forwarded ports)", forwardHost})) {
+            if (!loopback(where[1])) {
+                throw new IllegalStateException(
+                        "the process runtime runs tenants' commands as this provider's own user ("
+                                + System.getProperty("user.name") + "), so it serves only this machine, and " + where[0]
+                                + " "
+                                + where[1]
+                                + " is not a loopback address; use 127.0.0.1 / localhost, or accept the risk with"
+                                + " allowProcessRuntime: true in provider.yaml (ProviderMain --allow-process-runtime)");
+            }
+        }
+    }
+
+    /** Whether every address {@code host} names is a loopback address (an unknown name is not). */
+    private static boolean loopback(String host) {
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host);
+            return all.length > 0 && java.util.Arrays.stream(all).allMatch(java.net.InetAddress::isLoopbackAddress);
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** What this host enforces on replicas (see {@link Confinement}). */
+    public String confinement() {
+        return confinement.describe();
     }
 
     /**
@@ -116,8 +168,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
                     dirs.file(dir, "manifest.json"), ManifestVersion.canonicalJson(new Manifest(List.of(group))));
         } catch (IOException | RuntimeException e) {
             for (Replica r : started) {
-                ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                stop(r.pid());
             }
+            confinement.releaseAll(dir.getFileName() + ".");
             deleteTree(dir);
             throw e;
         }
@@ -173,7 +226,10 @@ public final class ProcessRuntime implements WorkloadRuntime {
             command.addAll(orEmpty(service.command()));
             command.addAll(orEmpty(service.args()));
         }
-        ProcessBuilder pb = new ProcessBuilder(command)
+        // Within the SDL's resources, as far as this host can hold it there (see Confinement).
+        ReplicaLimits limits = ReplicaLimits.of(service);
+        Optional<Path> cgroup = confinement.cgroup(cgroupName(dir, name, index), limits);
+        ProcessBuilder pb = new ProcessBuilder(confinement.wrap(command, limits, cgroup))
                 .directory(work.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -255,31 +311,68 @@ public final class ProcessRuntime implements WorkloadRuntime {
         versions.remove(lease);
         groups.remove(lease);
         if (LeaseDirs.isLeaseId(lease)) {
-            deleteTree(dirs.lease(lease));
+            Path dir = dirs.lease(lease);
+            // With cgroups, also what a replica started and left behind.
+            confinement.releaseAll(dir.getFileName() + ".");
+            deleteTree(dir);
         }
     }
 
+    /**
+     * Stops every replica of every lease and keeps their directories: {@link #adopt} then finds them stopped, and
+     * they start again only if their lease is still active.
+     */
+    @Override
+    public synchronized void stopAll() {
+        for (Map.Entry<String, List<Replica>> lease : leases.entrySet()) {
+            for (Replica r : lease.getValue()) {
+                stop(r.pid());
+            }
+            confinement.releaseAll(dirs.lease(lease.getKey()).getFileName() + ".");
+        }
+        leases.clear();
+        problems.clear();
+        versions.clear();
+        groups.clear();
+    }
+
+    /** The cgroup of a replica: its lease's directory name and its {@code service-index}, both checked. */
+    private static String cgroupName(Path leaseDir, String service, int index) {
+        return leaseDir.getFileName() + "." + LeaseDirs.stem(service, index);
+    }
+
+    /**
+     * Stops a replica and what it started: SIGTERM to it and its descendants, SIGKILL to what is left after 5 s.
+     * (A process that left the tree by forking twice is caught only by its cgroup, where there is one.)
+     */
     private static void stop(long pid) {
         ProcessHandle.of(pid).ifPresent(h -> {
-            h.destroy();
-            try {
-                h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                h.destroyForcibly();
+            List<ProcessHandle> tree = new ArrayList<>(h.descendants().toList());
+            tree.add(0, h);
+            tree.forEach(ProcessHandle::destroy);
+            for (ProcessHandle p : tree) {
+                try {
+                    p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    p.destroyForcibly();
+                }
             }
         });
     }
 
     /**
      * After a restart: takes back the replicas recorded under {@code state/leases/}, for each lease whose every
-     * replica is still the very process that was started for it; returns the leases found. The records are read as
-     * untrusted input (a directory name must be a lease id, a record must be one of its group's replicas, its process
-     * must have the recorded start time and carry the lease in its environment), and a process that does not prove
-     * to be the lease's own is never signalled. A lease that is not whole is stopped and removed.
+     * replica is still the very process that was started for it. The records are read as untrusted input (a
+     * directory name must be a lease id, the manifest is read as the gateway reads one, a record must be one of its
+     * group's replicas, its process must have the recorded start time and carry the lease in its environment), and
+     * a process that does not prove to be the lease's own is never signalled. A lease that is not whole is stopped:
+     * what still runs of it goes, and its group (if one is stored) is returned as stopped, to be started again if the
+     * lease is still active ({@link #deploy}) or removed ({@link #teardown}).
      */
     @Override
-    public synchronized Set<String> adopt() throws IOException {
+    public synchronized Found adopt() throws IOException {
         Set<String> found = new LinkedHashSet<>();
+        Map<String, ManifestGroup> stopped = new LinkedHashMap<>();
         List<Path> entries;
         try (Stream<Path> list = Files.list(dirs.root())) {
             entries = list.sorted().toList();
@@ -307,12 +400,17 @@ public final class ProcessRuntime implements WorkloadRuntime {
                 versions.put(lease, group.get().version().hex());
                 groups.put(lease, group.get());
                 found.add(lease);
+                continue;
+            }
+            rs.forEach(r -> stop(r.pid()));
+            confinement.releaseAll(leaseDir.getFileName() + ".");
+            if (group.isPresent()) {
+                stopped.put(lease, group.get());
             } else {
-                rs.forEach(r -> stop(r.pid()));
                 deleteTree(leaseDir);
             }
         }
-        return found;
+        return new Found(found, stopped);
     }
 
     /** Replica {@code index} of {@code service} as its record on disk says, if its process proves to be it. */

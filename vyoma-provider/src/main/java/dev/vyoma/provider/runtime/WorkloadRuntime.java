@@ -40,11 +40,28 @@ public interface WorkloadRuntime {
 
     LeaseStatus status(String lease);
 
-    /** Stops a lease's services and forgets them. */
+    /** Stops a lease's services and forgets them (a lease found stopped, too). */
     void teardown(String lease) throws IOException;
 
-    /** After a restart: takes back what still runs from an earlier life; returns the leases found. */
-    Set<String> adopt() throws IOException;
+    /**
+     * What a provider finds after a restart: the leases whose services still run (taken back), and the leases whose
+     * services were stopped but whose manifest group was kept (to start again if the lease is still active).
+     */
+    record Found(Set<String> running, Map<String, ManifestGroup> stopped) {
+        public Found {
+            running = Set.copyOf(running);
+            stopped = Map.copyOf(stopped);
+        }
+    }
+
+    /** After a restart: takes back what still runs from an earlier life, and says what was stopped. */
+    Found adopt() throws IOException;
+
+    /**
+     * Stops every lease's services, keeping what each runs, so that a later {@link #adopt} finds them stopped: for a
+     * devnet, which stops what it started when it stops (a provider's own shutdown leaves them running).
+     */
+    void stopAll() throws IOException;
 
     /** Stops the services of every lease not in {@code active}; returns those removed. */
     List<String> removeOrphans(Set<String> active) throws IOException;

@@ -80,7 +80,7 @@ class ProcessRuntimeTest {
 
         // A new runtime over the same state (the provider restarted) takes the same process back.
         ProcessRuntime again = new ProcessRuntime(ImageTable.defaults(), state);
-        assertThat(again.adopt()).containsExactly(LEASE);
+        assertThat(again.adopt().running()).containsExactly(LEASE);
         assertThat(again.status(LEASE).replicas())
                 .extracting(ProcessRuntime.Replica::pid)
                 .containsExactly(s.replicas().get(0).pid());
@@ -308,8 +308,14 @@ class ProcessRuntimeTest {
         Files.writeString(junk.resolve("keep"), "mine");
         try {
             ProcessRuntime again = new ProcessRuntime(ImageTable.defaults(), state);
-            assertThat(again.adopt()).containsExactly(LEASE);
+            WorkloadRuntime.Found found = again.adopt();
             runtime = again;
+            assertThat(found.running()).containsExactly(LEASE);
+            // The two with false records are not whole: stopped, and removed as the lease manager does for leases
+            // that are not active, which touches nothing of the victim's.
+            assertThat(found.stopped()).containsOnlyKeys(other, self);
+            again.teardown(other);
+            again.teardown(self);
             assertThat(again.status(LEASE).replicas()).extracting(Replica::pid).containsExactly(victimPid);
             assertThat(again.removeOrphans(Set.of(LEASE))).isEmpty();
             assertThat(ProcessHandle.of(victimPid).map(ProcessHandle::isAlive)).contains(true);
@@ -347,6 +353,132 @@ class ProcessRuntimeTest {
                 .allMatch(l -> l.length() <= "[web-0] ".length() + ProcessRuntime.MAX_LOG_LINE_CHARS);
         assertThat(chars.get())
                 .isEqualTo(200_000 / ProcessRuntime.MAX_LOG_LINE_CHARS * ProcessRuntime.MAX_LOG_LINE_CHARS);
+    }
+
+    /** What a replica's limit should read: the wanted value, or this process's own hard limit where that is lower. */
+    private static String expected(String name, long wanted) throws Exception {
+        String hard = limit(ProcessHandle.current().pid(), name).split(" ")[1];
+        long v = hard.equals("unlimited") ? wanted : Math.min(wanted, Long.parseLong(hard));
+        return v + " " + v;
+    }
+
+    /** A row of /proc/PID/limits: its soft and hard values. */
+    private static String limit(long pid, String name) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits"))) {
+            if (line.startsWith(name)) {
+                String[] v = line.substring(26).strip().split("\\s+");
+                return v[0] + " " + v[1];
+            }
+        }
+        throw new AssertionError("no limit " + name);
+    }
+
+    /**
+     * A replica runs within its service's SDL resources as far as the host allows without root: resource limits from
+     * its memory and storage, a lower CPU priority (and, on a cgroup v2 host, its CPU and memory in its own cgroup).
+     */
+    @Test
+    void aReplicaIsHeldToItsSdlResources() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/prlimit")) && Files.isExecutable(Path.of("/usr/bin/nice")),
+                "util-linux prlimit and coreutils nice are installed");
+        String web = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"));
+        runtime = new ProcessRuntime(ImageTable.defaults(), state);
+        long pid = runtime.deploy(LEASE, manifest(web)).replicas().get(0).pid();
+        await().atMost(20, TimeUnit.SECONDS).until(() -> runtime.status(LEASE).ready() == 1);
+        long memory = 512L << 20;
+        assertThat(limit(pid, "Max data size")).isEqualTo(expected("Max data size", memory));
+        assertThat(limit(pid, "Max address space"))
+                .isEqualTo(expected("Max address space", memory + ReplicaLimits.ADDRESS_SPACE_HEADROOM_BYTES));
+        assertThat(limit(pid, "Max file size")).isEqualTo(expected("Max file size", 1L << 30));
+        assertThat(limit(pid, "Max open files")).isEqualTo(expected("Max open files", ReplicaLimits.OPEN_FILES));
+        assertThat(limit(pid, "Max processes")).isEqualTo(expected("Max processes", ReplicaLimits.USER_TASKS));
+        assertThat(limit(pid, "Max core file size")).isEqualTo("0 0");
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        assertThat(Integer.parseInt(fields[16])).as("nice").isEqualTo(ReplicaLimits.NICENESS);
+        assertThat(runtime.confinement()).contains("prlimit", "nice 10");
+    }
+
+    /** The attack on memory: a replica of a 64 MiB service that takes more is stopped by the kernel at its limit. */
+    @Test
+    void aReplicaCannotTakeMoreMemoryThanItsService() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/prlimit")), "util-linux prlimit is installed");
+        ImageTable table = new ImageTable(
+                java.util.List.of(
+                        new ImageTable.Entry(
+                                "acme/hog*",
+                                null,
+                                java.util.List.of(
+                                        "sh",
+                                        "-c",
+                                        "x=$(head -c 20000000 /dev/zero | tr '\\0' x); echo small ${#x};"
+                                                + " y=$(head -c 100000000 /dev/zero | tr '\\0' y); echo large ${#y}; exec sleep 600"))));
+        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+                .replace("image: nginx:1.27-alpine", "image: acme/hog:1")
+                .replace("size: 512Mi", "size: 64Mi");
+        runtime = new ProcessRuntime(table, state);
+        long pid = runtime.deploy(LEASE, manifest(sdl)).replicas().get(0).pid();
+        await().atMost(60, TimeUnit.SECONDS)
+                .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        runtime.logs(LEASE, new WorkloadRuntime.LogRequest("", -1, false), lines::add, () -> true);
+        assertThat(lines).contains("[web-0] small 20000000").noneMatch(l -> l.contains("large"));
+    }
+
+    /** Stopping a lease stops what its replicas started, not only the replicas. */
+    @Test
+    void teardownStopsWhatAReplicaStarted() throws Exception {
+        ImageTable table = new ImageTable(java.util.List.of(new ImageTable.Entry(
+                "acme/forks*", null, java.util.List.of("sh", "-c", "sleep 600 & sleep 600 & echo forked; wait"))));
+        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+                .replace("image: nginx:1.27-alpine", "image: acme/forks:1");
+        runtime = new ProcessRuntime(table, state);
+        long pid = runtime.deploy(LEASE, manifest(sdl)).replicas().get(0).pid();
+        await().atMost(20, TimeUnit.SECONDS)
+                .until(() -> ProcessHandle.of(pid).orElseThrow().children().count() == 2);
+        java.util.List<ProcessHandle> tree =
+                ProcessHandle.of(pid).orElseThrow().descendants().toList();
+        runtime.teardown(LEASE);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
+        assertThat(tree).hasSize(2).noneMatch(ProcessHandle::isAlive);
+    }
+
+    /**
+     * What a devnet does when it stops: every replica stops, and what each lease runs is kept; the next start finds
+     * the leases stopped and starts those still active again (and removes the others).
+     */
+    @Test
+    void stoppedLeasesStartAgainIfStillActive() throws Exception {
+        String web = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"));
+        String ended = "vyoma1owner/6/1/1/vyoma1provider";
+        runtime = new ProcessRuntime(ImageTable.defaults(), state);
+        try (Ingress ingress = Ingress.start("127.0.0.1", 0, "localhost")) {
+            dev.vyoma.provider.LeaseManager leases = new dev.vyoma.provider.LeaseManager(
+                    runtime, ingress, "127.0.0.1", state.resolve("routes"), java.time.Clock.systemUTC());
+            leases.deploy(LEASE, manifest(web));
+            leases.deploy(ended, manifest(web));
+            long before = runtime.status(LEASE).replicas().get(0).pid();
+            long endedPid = runtime.status(ended).replicas().get(0).pid();
+            leases.stopAll();
+            assertThat(ProcessHandle.of(before).map(ProcessHandle::isAlive).orElse(false))
+                    .isFalse();
+            assertThat(ProcessHandle.of(endedPid).map(ProcessHandle::isAlive).orElse(false))
+                    .isFalse();
+            assertThat(runtime.leases()).isEmpty();
+
+            runtime = new ProcessRuntime(ImageTable.defaults(), state);
+            dev.vyoma.provider.LeaseManager again = new dev.vyoma.provider.LeaseManager(
+                    runtime, ingress, "127.0.0.1", state.resolve("routes"), java.time.Clock.systemUTC());
+            assertThat(again.reconcile(Set.of(LEASE))).containsExactly(LEASE);
+            await().atMost(20, TimeUnit.SECONDS)
+                    .until(() -> runtime.status(LEASE).ready() == 1);
+            assertThat(runtime.status(LEASE).replicas().get(0).pid()).isNotEqualTo(before);
+            assertThat(again.events(LEASE)).anyMatch(e -> e.message().contains("stopped services started again"));
+            assertThat(state.resolve("leases").resolve(ended.replace('/', '_'))).doesNotExist();
+        }
     }
 
     /** A process's environment, from /proc. */
