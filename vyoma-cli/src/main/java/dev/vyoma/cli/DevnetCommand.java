@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
  * {@code vyoma devnet}: a whole local market in one process. A one-validator chain (1 s blocks; or three
  * validators replicating it with {@code --validators 3}), a funded
  * tenant key, an auditor that signs the providers' attributes, and two providers: one declaring 8× H100 80Gi
- * SXM, one with CPUs only. Everything lives in {@code --home}; Ctrl-C stops it cleanly, and the next run goes
- * on from where it stopped.
+ * SXM, one with CPUs only. Everything lives in {@code --home}; Ctrl-C (or SIGTERM) stops it cleanly, with every
+ * service its providers run, and the next run goes on from where it stopped, starting again the services of leases
+ * still active.
  */
 @Command(
         name = "devnet",
@@ -161,6 +162,13 @@ final class DevnetCommand implements Callable<Integer> {
                                     p.close();
                                 } catch (InterruptedException e) {
                                     Thread.currentThread().interrupt();
+                                }
+                                // Unlike a provider of its own, a devnet leaves nothing it started running: its
+                                // replicas stop too (and start again with the devnet if their lease is active).
+                                try {
+                                    p.stopWorkloads();
+                                } catch (IOException | RuntimeException e) {
+                                    System.err.println("devnet: stopping a provider's services failed: " + e);
                                 }
                             }
                             apis.forEach(Api::close);

@@ -127,6 +127,7 @@ class DevnetTest {
     void deployTheWebExampleOnADevnet() throws Exception {
         int base = freeBlock(6);
         Path home = dir.resolve("devnet");
+        List<ProcessHandle> replicas = new java.util.ArrayList<>();
         try (Devnet devnet = startDevnet(home, base)) {
             assertThat(devnet.output())
                     .contains("GPU provider (8x H100 80Gi SXM)", "CPU provider", "vyoma deploy examples/web.yaml");
@@ -276,7 +277,29 @@ class DevnetTest {
                             .path("capacity")
                             .asString())
                     .isNotEmpty();
+            replicas.addAll(replicaProcesses(home));
+            assertThat(replicas).isNotEmpty().allMatch(ProcessHandle::isAlive);
         }
+        // The devnet stopped (SIGTERM): nothing it started runs on, not even the lease still active.
+        for (ProcessHandle r : replicas) {
+            r.onExit().get(30, TimeUnit.SECONDS);
+        }
+        assertThat(replicas).noneMatch(ProcessHandle::isAlive);
+    }
+
+    /** The processes the devnet's providers recorded as their leases' replicas. */
+    private static List<ProcessHandle> replicaProcesses(Path home) throws Exception {
+        List<ProcessHandle> out = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(home)) {
+            for (Path f : files.filter(p -> p.getParent() != null
+                            && p.getParent().getFileName().toString().equals("replicas")
+                            && p.toString().endsWith(".json"))
+                    .toList()) {
+                long pid = new ObjectMapper().readTree(f.toFile()).path("pid").asLong();
+                ProcessHandle.of(pid).ifPresent(out::add);
+            }
+        }
+        return out;
     }
 
     /** {@code --validators 3}: three validators replicate the chain; a deployment made through the third's API runs. */

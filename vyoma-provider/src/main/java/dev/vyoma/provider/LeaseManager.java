@@ -3,6 +3,11 @@ package dev.vyoma.provider;
 import dev.vyoma.provider.runtime.Ingress;
 import dev.vyoma.provider.runtime.PortForwarder;
 import dev.vyoma.provider.runtime.WorkloadRuntime;
+import dev.vyoma.sdl.manifest.HttpOptions;
+import dev.vyoma.sdl.manifest.ManifestGroup;
+import dev.vyoma.sdl.manifest.ManifestService;
+import dev.vyoma.sdl.manifest.Protocol;
+import dev.vyoma.sdl.manifest.ServiceExpose;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +29,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -40,6 +44,8 @@ public final class LeaseManager {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseManager.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int EVENTS_KEPT = 200;
+    /** The largest {@code routes.json} read back; a provider at full load writes far less. */
+    static final int MAX_ROUTES_FILE_BYTES = 4 << 20;
 
     /** A port of a service reachable on the provider's host, as Akash lists forwarded ports. */
     public record ForwardedPort(String service, int port, String host, int externalPort, String proto) {}
@@ -76,10 +82,22 @@ public final class LeaseManager {
         this.clock = clock;
         Files.createDirectories(state);
         this.routesFile = state.resolve("routes.json");
-        if (Files.exists(routesFile)) {
-            JSON.readTree(Files.readAllBytes(routesFile))
-                    .properties()
-                    .forEach(e -> externalPorts.put(e.getKey(), e.getValue().asInt()));
+        if (Files.isRegularFile(routesFile)) {
+            // Read back as input: a bounded file, and only host ports a forwarder can listen on.
+            try {
+                if (Files.size(routesFile) > MAX_ROUTES_FILE_BYTES) {
+                    throw new IOException("over " + MAX_ROUTES_FILE_BYTES + " bytes");
+                }
+                JSON.readTree(Files.readAllBytes(routesFile)).properties().forEach(e -> {
+                    int port = e.getValue().asInt(0);
+                    if (port >= 1 && port <= 65535 && e.getKey().length() <= 512) {
+                        externalPorts.put(e.getKey(), port);
+                    }
+                });
+            } catch (IOException | tools.jackson.core.JacksonException e) {
+                LOG.warn("{} cannot be read ({}); host ports are given out anew", routesFile, e.getMessage());
+                externalPorts.clear();
+            }
         }
     }
 
@@ -94,10 +112,10 @@ public final class LeaseManager {
         }
     }
 
-    /** Starts (or, with a new manifest, replaces) a lease's services. */
-    public synchronized void deploy(String lease, JsonNode manifest) throws IOException {
+    /** Starts (or, with a new manifest, replaces) a lease's services: its group of a manifest the gateway read. */
+    public synchronized void deploy(String lease, ManifestGroup group) throws IOException {
         String before = runtime.status(lease).version();
-        WorkloadRuntime.LeaseStatus s = runtime.deploy(lease, manifest);
+        WorkloadRuntime.LeaseStatus s = runtime.deploy(lease, group);
         if (!before.isEmpty() && before.equals(s.version())) {
             return;
         }
@@ -112,7 +130,7 @@ public final class LeaseManager {
     /** Makes the lease's global ports reachable (again), from the manifest its services run. */
     private void route(String lease) throws IOException {
         WorkloadRuntime.LeaseStatus s = runtime.status(lease);
-        JsonNode manifest = runtime.manifest(lease).orElse(null);
+        ManifestGroup group = runtime.manifest(lease).orElse(null);
         Routes before = routes.get(lease);
         Map<String, PortForwarder> open = before == null ? new LinkedHashMap<>() : before.forwarders();
         List<String> leaseHosts = new ArrayList<>();
@@ -122,56 +140,48 @@ public final class LeaseManager {
         boolean portsChanged = false;
         boolean done = false;
         try {
-            if (manifest != null) {
-                for (JsonNode group : manifest) {
-                    for (JsonNode service : group.path("services")) {
-                        String name = service.path("name").asString();
-                        for (JsonNode e : service.path("expose")) {
-                            if (!e.path("global").asBoolean()) {
-                                continue;
-                            }
-                            int port = e.path("port").asInt();
-                            int external = e.path("externalPort").asInt();
-                            String proto = e.path("proto").asString("TCP");
-                            List<Integer> backends = new ArrayList<>();
-                            for (WorkloadRuntime.Replica r : s.replicas()) {
-                                if (r.service().equals(name) && r.ports().containsKey(port)) {
-                                    backends.add(r.ports().get(port));
-                                }
-                            }
-                            if (proto.equalsIgnoreCase("TCP") && (external == 80 || (external == 0 && port == 80))) {
-                                String id = ingressId(lease, name);
-                                JsonNode http = e.path("httpOptions");
-                                ingress.route(
-                                        id,
-                                        backends,
-                                        new Ingress.Options(
-                                                http.path("maxBodySize")
-                                                        .asLong(Ingress.Options.DEFAULTS.maxBodyBytes()),
-                                                java.time.Duration.ofMillis(http.path("readTimeout")
-                                                        .asLong(Ingress.Options.DEFAULTS
-                                                                .readTimeout()
-                                                                .toMillis()))));
-                                leaseHosts.add(id);
-                                continue;
-                            }
-                            if (!proto.equalsIgnoreCase("TCP")) {
-                                skipped.add(name + " port " + port + "/" + proto);
-                                continue;
-                            }
-                            String key = lease + "/" + name + "/" + port;
-                            PortForwarder f = open.remove(key);
-                            if (f == null) {
-                                f = PortForwarder.start(host, externalPorts.getOrDefault(key, 0), backends);
-                            } else {
-                                f.retarget(backends);
-                            }
-                            kept.put(key, f);
-                            if (!Integer.valueOf(f.port()).equals(externalPorts.put(key, f.port()))) {
-                                portsChanged = true;
-                            }
-                            ports.add(new ForwardedPort(name, port, host, f.port(), "TCP"));
+            if (group != null) {
+                for (ManifestService service : group.services()) {
+                    String name = service.name();
+                    for (ServiceExpose e : service.expose()) {
+                        if (!e.global()) {
+                            continue;
                         }
+                        int port = e.port();
+                        List<Integer> backends = new ArrayList<>();
+                        for (WorkloadRuntime.Replica r : s.replicas()) {
+                            if (r.service().equals(name) && r.ports().containsKey(port)) {
+                                backends.add(r.ports().get(port));
+                            }
+                        }
+                        if (e.isIngress()) {
+                            String id = ingressId(lease, name);
+                            // The typed options are within the SDL's bounds (the manifest reader refused more).
+                            HttpOptions http = e.httpOptions();
+                            ingress.route(
+                                    id,
+                                    backends,
+                                    new Ingress.Options(
+                                            http.maxBodySize(), java.time.Duration.ofMillis(http.readTimeout())));
+                            leaseHosts.add(id);
+                            continue;
+                        }
+                        if (e.proto() != Protocol.TCP) {
+                            skipped.add(name + " port " + port + "/" + e.proto());
+                            continue;
+                        }
+                        String key = lease + "/" + name + "/" + port;
+                        PortForwarder f = open.remove(key);
+                        if (f == null) {
+                            f = PortForwarder.start(host, externalPorts.getOrDefault(key, 0), backends);
+                        } else {
+                            f.retarget(backends);
+                        }
+                        kept.put(key, f);
+                        if (!Integer.valueOf(f.port()).equals(externalPorts.put(key, f.port()))) {
+                            portsChanged = true;
+                        }
+                        ports.add(new ForwardedPort(name, port, host, f.port(), "TCP"));
                     }
                 }
             }
@@ -242,13 +252,36 @@ public final class LeaseManager {
         }
     }
 
-    /** After a restart: re-adopts the services of {@code active} leases, removes the others; returns what runs. */
+    /**
+     * After a restart: re-adopts the services of {@code active} leases, starts again those of active leases that
+     * were stopped (a devnet stops what it started when it stops), removes the others; returns what runs.
+     */
     public synchronized Set<String> reconcile(Set<String> active) throws IOException {
-        runtime.adopt();
-        List<String> removed = runtime.removeOrphans(active);
-        for (String lease : runtime.leases()) {
-            route(lease);
-            event(lease, "provider restarted; running services re-adopted");
+        WorkloadRuntime.Found found = runtime.adopt();
+        List<String> removed = new ArrayList<>(runtime.removeOrphans(active));
+        for (String lease : found.running()) {
+            if (active.contains(lease)) {
+                route(lease);
+                event(lease, "provider restarted; running services re-adopted");
+            }
+        }
+        for (Map.Entry<String, ManifestGroup> stopped : found.stopped().entrySet()) {
+            String lease = stopped.getKey();
+            if (!active.contains(lease)) {
+                runtime.teardown(lease);
+                removed.add(lease);
+                continue;
+            }
+            try {
+                WorkloadRuntime.LeaseStatus s = runtime.deploy(lease, stopped.getValue());
+                route(lease);
+                event(
+                        lease,
+                        "provider restarted; stopped services started again: " + s.total() + " replicas"
+                                + (s.problem().isEmpty() ? "" : "; " + s.problem()));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("lease {}: cannot start its services again: {}", lease, e.toString());
+            }
         }
         // Host ports of leases that are gone are free again.
         externalPorts.keySet().removeIf(k -> runtime.leases().stream().noneMatch(l -> k.startsWith(l + "/")));
@@ -257,6 +290,15 @@ public final class LeaseManager {
             LOG.info("removed the services of {} ended lease(s)", removed.size());
         }
         return runtime.leases();
+    }
+
+    /**
+     * Stops every lease's services (keeping what each runs, for the next {@link #reconcile}) and closes their
+     * addresses: what a devnet does when it stops, so that nothing it started keeps running.
+     */
+    public synchronized void stopAll() throws IOException {
+        close();
+        runtime.stopAll();
     }
 
     /** How many leases have services in the runtime. */
@@ -315,7 +357,10 @@ public final class LeaseManager {
 
     /** Closes the host ports (the provider stops; the services keep running for the next start to adopt). */
     public synchronized void close() {
-        routes.values().forEach(r -> r.forwarders().values().forEach(PortForwarder::close));
+        routes.values().forEach(r -> {
+            r.hosts().forEach(ingress::unroute);
+            r.forwarders().values().forEach(PortForwarder::close);
+        });
         routes.clear();
     }
 }

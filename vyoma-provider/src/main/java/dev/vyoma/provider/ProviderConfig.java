@@ -41,6 +41,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * ingressDomain: localhost
  * runtime: process                 # or container: each replica an OCI container on a Docker-API engine
  * containerEngine: unix:///run/podman/podman.sock   # default: DOCKER_HOST, then the usual Podman and Docker sockets
+ * allowProcessRuntime: false       # true: serve a non-loopback ingress although the process runtime runs tenants'
+ *                                  # commands as this provider's user (without it, the provider refuses to start)
  * images:                          # how the process runtime runs images (default: nginx*, httpd* built in)
  *   - {match: "nginx*", builtin: static-web}
  *   - {match: "python:3*", command: [sh, -c, 'exec python3 -m http.server $PORT']}
@@ -82,12 +84,38 @@ public record ProviderConfig(
         List<dev.vyoma.provider.runtime.ImageTable.Entry> images,
         String inventorySource,
         Runtime runtime,
-        java.util.Optional<dev.vyoma.provider.runtime.container.EngineAddress> containerEngine) {
+        java.util.Optional<dev.vyoma.provider.runtime.container.EngineAddress> containerEngine,
+        boolean allowProcessRuntime) {
 
     /** Where leases run: local processes from the image table, or OCI containers on a container engine. */
     public enum Runtime {
         PROCESS,
         CONTAINER
+    }
+
+    /** This configuration with {@code allowProcessRuntime} set (ProviderMain's {@code --allow-process-runtime}). */
+    public ProviderConfig allowingProcessRuntime() {
+        return new ProviderConfig(
+                node,
+                key,
+                keyringBackend,
+                host,
+                attributes,
+                email,
+                website,
+                bidDeposit,
+                withdrawEverySeconds,
+                nodes,
+                persistentStorage,
+                prices,
+                gateway,
+                ingress,
+                ingressDomain,
+                images,
+                inventorySource,
+                runtime,
+                containerEngine,
+                true);
     }
 
     /** Reads and checks a configuration file. */
@@ -166,7 +194,8 @@ public record ProviderConfig(
                 images(f),
                 discovered ? "discovered" : "declared",
                 runtime(f),
-                containerEngine(f));
+                containerEngine(f),
+                f.bool("allowProcessRuntime"));
     }
 
     /** {@code runtime: process|container}; process if absent. */
@@ -318,6 +347,15 @@ public record ProviderConfig(
                 throw new IllegalArgumentException(where + ": " + name + " is required");
             }
             return v.toString();
+        }
+
+        /** A true/false field, false when absent. */
+        boolean bool(String name) {
+            Object v = m.get(name);
+            if (v == null || v instanceof Boolean) {
+                return Boolean.TRUE.equals(v);
+            }
+            throw new IllegalArgumentException(where + ": " + name + " is true or false, got " + v);
         }
 
         String optionalText(String name, String otherwise) {

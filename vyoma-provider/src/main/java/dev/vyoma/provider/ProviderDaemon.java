@@ -47,26 +47,32 @@ public final class ProviderDaemon implements AutoCloseable {
 
     /** Registers or updates the provider, then starts bidding and withdrawing. */
     public static ProviderDaemon start(ProviderConfig config, KeyPair key, Path home) throws IOException {
+        String[] in = hostPort(config.ingress(), "ingress");
+        // Before anything listens: the process runtime serves only this machine unless the operator accepts it.
+        if (config.runtime() == ProviderConfig.Runtime.PROCESS) {
+            dev.vyoma.provider.runtime.ProcessRuntime.checkExposure(
+                    in[0], config.ingressDomain(), config.allowProcessRuntime());
+        }
         Files.createDirectories(home);
         VyomaClient client = new VyomaClient(config.node());
         List<dev.vyoma.sdl.spec.Attribute> published = config.publishedAttributes();
-        // What runs already: the runtime's records, kept for leases still active on the chain.
-        dev.vyoma.provider.runtime.WorkloadRuntime runtime = config.runtime() == ProviderConfig.Runtime.CONTAINER
-                ? dev.vyoma.provider.runtime.container.ContainerRuntime.connect(
-                        config.containerEngine(), key.address().toString(), home)
-                : new dev.vyoma.provider.runtime.ProcessRuntime(
-                        new dev.vyoma.provider.runtime.ImageTable(config.images()), home);
-        String[] in = hostPort(config.ingress(), "ingress");
-        dev.vyoma.provider.runtime.Ingress ingress =
-                dev.vyoma.provider.runtime.Ingress.start(in[0], Integer.parseInt(in[1]), config.ingressDomain());
-        LeaseManager leases = new LeaseManager(
-                runtime, ingress, config.ingressDomain(), home.resolve("routes"), java.time.Clock.systemUTC());
+        // The chain first: a provider that cannot reach it starts nothing.
         java.util.Set<String> active = new java.util.HashSet<>();
         for (tools.jackson.databind.JsonNode l : client.getJson("/v1/leases?provider=" + key.address() + "&limit=1000")
                 .orElseThrow()
                 .path("items")) {
             active.add(dev.vyoma.client.ChainIds.bidId(l.path("id")).toString());
         }
+        // What runs already: the runtime's records, kept for leases still active on the chain.
+        dev.vyoma.provider.runtime.WorkloadRuntime runtime = config.runtime() == ProviderConfig.Runtime.CONTAINER
+                ? dev.vyoma.provider.runtime.container.ContainerRuntime.connect(
+                        config.containerEngine(), key.address().toString(), home)
+                : new dev.vyoma.provider.runtime.ProcessRuntime(
+                        new dev.vyoma.provider.runtime.ImageTable(config.images()), home);
+        dev.vyoma.provider.runtime.Ingress ingress =
+                dev.vyoma.provider.runtime.Ingress.start(in[0], Integer.parseInt(in[1]), config.ingressDomain());
+        LeaseManager leases = new LeaseManager(
+                runtime, ingress, config.ingressDomain(), home.resolve("routes"), java.time.Clock.systemUTC());
         java.util.Set<String> running = leases.reconcile(active);
         if (!running.isEmpty()) {
             LOG.info("re-adopted the services of {} lease(s)", running.size());
@@ -114,8 +120,8 @@ public final class ProviderDaemon implements AutoCloseable {
         }
         gateway.runLeasesWith(new dev.vyoma.provider.gateway.Gateway.Leases() {
             @Override
-            public void deploy(String lease, tools.jackson.databind.JsonNode manifest) throws IOException {
-                leases.deploy(lease, manifest);
+            public void deploy(String lease, dev.vyoma.sdl.manifest.ManifestGroup group) throws IOException {
+                leases.deploy(lease, group);
             }
 
             @Override
@@ -236,6 +242,15 @@ public final class ProviderDaemon implements AutoCloseable {
 
     public Inventory inventory() {
         return inventory;
+    }
+
+    /**
+     * Stops the services of every lease this provider runs, keeping what each runs so that the next start runs it
+     * again if its lease is still active. A provider's own {@link #close} leaves them running, to be adopted by its
+     * next start; a devnet calls this as well, since nothing it started may outlive it.
+     */
+    public void stopWorkloads() throws IOException {
+        leases.stopAll();
     }
 
     @Override

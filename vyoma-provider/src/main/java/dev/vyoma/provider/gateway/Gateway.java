@@ -8,6 +8,10 @@ import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.sdl.json.JsonWriter;
+import dev.vyoma.sdl.manifest.InvalidManifestException;
+import dev.vyoma.sdl.manifest.Manifest;
+import dev.vyoma.sdl.manifest.ManifestGroup;
+import dev.vyoma.sdl.manifest.ManifestReader;
 import dev.vyoma.sdl.manifest.ManifestVersion;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -41,7 +45,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -157,7 +160,8 @@ public final class Gateway implements AutoCloseable {
 
     /** What the gateway hands accepted manifests to, and asks for a lease's status. */
     public interface Leases {
-        void deploy(String lease, JsonNode manifest) throws IOException;
+        /** Runs {@code group}, the lease's group of a manifest the gateway read and checked. */
+        void deploy(String lease, ManifestGroup group) throws IOException;
 
         Map<String, Object> status(String lease);
 
@@ -373,14 +377,21 @@ public final class Gateway implements AutoCloseable {
         String lease = id.toString();
         JsonNode deployment = chain.deployment(id.deployment())
                 .orElseThrow(() -> new HttpResponseException(404, "no deployment for lease " + lease));
-        Object tree;
+        // Read once, here, into the typed manifest; the check below and the runtime read only that.
+        byte[] body = ctx.bodyAsBytes();
+        Manifest manifest;
         try {
-            tree = JSON.readValue(ctx.bodyAsBytes(), Object.class);
-        } catch (JacksonException e) {
-            throw new HttpResponseException(400, "the manifest is not JSON: " + e.getOriginalMessage());
+            manifest = ManifestReader.read(body);
+        } catch (InvalidManifestException e) {
+            throw new HttpResponseException(
+                    switch (e.problem()) {
+                        case TOO_LARGE -> 413;
+                        case NOT_JSON -> 400;
+                        case INVALID -> 422;
+                    },
+                    e.getMessage());
         }
-        String version =
-                ManifestVersion.ofCanonicalJson(JsonWriter.canonical(tree)).hex();
+        String version = manifest.version().hex();
         String expected = deployment.path("versionHex").asString();
         if (!version.equals(expected)) {
             throw new HttpResponseException(
@@ -396,25 +407,21 @@ public final class Gateway implements AutoCloseable {
         dev.vyoma.sdl.spec.GroupSpec spec = chain.group(gid)
                 .orElseThrow(() -> new HttpResponseException(404, "no group " + gid))
                 .spec();
-        tools.jackson.databind.node.ArrayNode mine = JSON.createArrayNode();
-        JsonNode all = JSON.readTree(ctx.bodyAsBytes());
-        if (!all.isArray()) {
-            throw new HttpResponseException(400, "the manifest is a JSON list of groups");
-        }
-        for (JsonNode g : all) {
-            if (g.path("name").asString().equals(spec.name())) {
-                mine.add(g);
-            }
-        }
-        if (mine.isEmpty()) {
-            throw new HttpResponseException(422, "the manifest has no group " + spec.name() + " for this lease");
-        }
-        ManifestCheck.againstGroup(mine.get(0), spec).ifPresent(problem -> {
+        // Group names are unique in a read manifest: this is the one group the lease runs.
+        ManifestGroup mine = manifest.group(spec.name())
+                .orElseThrow(() ->
+                        new HttpResponseException(422, "the manifest has no group " + spec.name() + " for this lease"));
+        ManifestCheck.againstGroup(mine, spec).ifPresent(problem -> {
             throw new HttpResponseException(422, problem);
         });
-        Path f = manifests.resolve(lease.replace('/', '_') + ".json");
+        // A file named from the lease id stays in the manifests directory, whatever the id holds.
+        Path root = manifests.toAbsolutePath().normalize();
+        Path f = root.resolve(lease.replace('/', '_') + ".json").normalize();
+        if (!root.equals(f.getParent())) {
+            throw new HttpResponseException(400, "lease " + lease + " is not a lease id");
+        }
         Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-        Files.write(tmp, ctx.bodyAsBytes());
+        Files.write(tmp, body);
         Files.move(
                 tmp,
                 f,

@@ -18,7 +18,8 @@ public final class ImageTable {
     /**
      * One way to run images matching {@code glob}: {@code builtin} ("static-web"), a {@code command}, or
      * {@code javaMain} (a class with a {@code main} method on the provider's class path, such as the inference
-     * worker) started in a JVM of its own with {@code command} as its arguments.
+     * worker) started in a JVM of its own with {@code command} as its arguments. The built-in and java entries run
+     * this provider's code: they get the service's args, never its env (see {@link ProcessRuntime}).
      */
     public record Entry(String glob, String builtin, List<String> command, String javaMain) {
         public Entry {

@@ -2,6 +2,7 @@ package dev.vyoma.provider.runtime;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vyoma.sdl.manifest.HttpOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,14 +25,33 @@ import java.util.concurrent.Executors;
  * {@code <id>} names, as Akash's ingress routes global port-80 services (the devnet domain is {@code localhost},
  * so the URI works in curl and browsers). Requests for unknown hosts get a 404 that says which hosts exist.
  * Each route keeps the service's HTTP options from its manifest, as Akash's ingress does: a request body over
- * {@code maxBodySize} gets a 413, a service that does not answer within {@code readTimeout} a 504. Responses
- * are streamed as the service writes them (server-sent events work).
+ * {@code maxBodySize} (never more than the SDL's 100 MiB) gets a 413, a service that does not answer within
+ * {@code readTimeout} a 504. Bodies are streamed both ways, never held whole: a request body goes to the service as
+ * it arrives (a declared length over the limit is refused before a byte of it is read, and a body without one is
+ * counted and cut off at the limit), and a response goes to the client as the service writes it (server-sent events
+ * work). So what one request costs the provider is a few buffers, whatever its size.
  */
 public final class Ingress implements AutoCloseable {
-    /** A route's HTTP options (Akash's {@code http_options}): the largest request body and the read timeout. */
+    /**
+     * A route's HTTP options (Akash's {@code http_options}): the largest request body and the read timeout. Whatever
+     * a manifest says, the body limit is at most the SDL's {@link HttpOptions#MAX_BODY_SIZE} and the timeout at most
+     * {@link HttpOptions#MAX_READ_TIMEOUT_MS}; 0 means the default, as in the SDL.
+     */
     public record Options(long maxBodyBytes, Duration readTimeout) {
         /** Akash's defaults: 1 MiB, 60 s. */
-        public static final Options DEFAULTS = new Options(1 << 20, Duration.ofSeconds(60));
+        public static final Options DEFAULTS =
+                new Options(HttpOptions.DEFAULT_MAX_BODY_SIZE, Duration.ofMillis(HttpOptions.DEFAULT_READ_TIMEOUT_MS));
+
+        public Options {
+            maxBodyBytes = maxBodyBytes <= 0
+                    ? HttpOptions.DEFAULT_MAX_BODY_SIZE
+                    : Math.min(maxBodyBytes, HttpOptions.MAX_BODY_SIZE);
+            readTimeout = readTimeout == null || readTimeout.isZero() || readTimeout.isNegative()
+                    ? Duration.ofMillis(HttpOptions.DEFAULT_READ_TIMEOUT_MS)
+                    : readTimeout.compareTo(Duration.ofMillis(HttpOptions.MAX_READ_TIMEOUT_MS)) > 0
+                            ? Duration.ofMillis(HttpOptions.MAX_READ_TIMEOUT_MS)
+                            : readTimeout;
+        }
     }
 
     private record Route(List<Integer> ports, Options options) {}
@@ -116,23 +136,41 @@ public final class Ingress implements AutoCloseable {
                 return;
             }
             int target = targets.get(Math.floorMod(turn.getAndIncrement(), targets.size()));
-            byte[] requestBody;
             long max = route.options().maxBodyBytes();
-            try (InputStream in = ex.getRequestBody()) {
-                requestBody = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-            }
-            if (requestBody.length > max) {
-                plain(ex, 413, "the request body is over " + max + " bytes, the service's max_body_size\n");
+            long declared;
+            try {
+                declared = declaredLength(ex);
+            } catch (NumberFormatException e) {
+                plain(ex, 400, "Content-Length is not a number of bytes\n");
                 return;
+            }
+            if (declared > max) {
+                // Refused from the header alone: not a byte of the body is read.
+                ex.getResponseHeaders().set("Connection", "close");
+                plain(
+                        ex,
+                        413,
+                        "the request body is " + declared + " bytes, over " + max
+                                + " bytes, the service's max_body_size\n");
+                return;
+            }
+            boolean chunked = "chunked"
+                    .equalsIgnoreCase(String.valueOf(ex.getRequestHeaders().getFirst("Transfer-Encoding"))
+                            .strip());
+            LimitedBody body = new LimitedBody(ex.getRequestBody(), max);
+            HttpRequest.BodyPublisher publisher;
+            if (declared == 0 || (declared < 0 && !chunked)) {
+                publisher = HttpRequest.BodyPublishers.noBody();
+            } else if (declared > 0) {
+                publisher = HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(() -> body), declared);
+            } else {
+                publisher = HttpRequest.BodyPublishers.ofInputStream(() -> body);
             }
             HttpRequest.Builder b = HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + target + ex.getRequestURI()))
                     .timeout(route.options().readTimeout())
-                    .method(
-                            ex.getRequestMethod(),
-                            requestBody.length == 0
-                                    ? HttpRequest.BodyPublishers.noBody()
-                                    : HttpRequest.BodyPublishers.ofByteArray(requestBody));
+                    .method(ex.getRequestMethod(), publisher);
             for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
                 if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
                     for (String v : h.getValue()) {
@@ -152,7 +190,12 @@ public final class Ingress implements AutoCloseable {
                                 + route.options().readTimeout().toSeconds() + " s\n");
                 return;
             } catch (IOException e) {
-                plain(ex, 502, "the service at " + name + " does not answer\n");
+                if (body.over()) {
+                    ex.getResponseHeaders().set("Connection", "close");
+                    plain(ex, 413, "the request body is over " + max + " bytes, the service's max_body_size\n");
+                } else {
+                    plain(ex, 502, "the service at " + name + " does not answer\n");
+                }
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -184,6 +227,65 @@ public final class Ingress implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    /** The request's Content-Length, or -1 without one. */
+    private static long declaredLength(HttpExchange ex) {
+        String v = ex.getRequestHeaders().getFirst("Content-Length");
+        if (v == null) {
+            return -1;
+        }
+        long n = Long.parseLong(v.strip());
+        if (n < 0) {
+            throw new NumberFormatException(v);
+        }
+        return n;
+    }
+
+    /**
+     * A request body passed on as it is read, which fails once more than {@code max} bytes came: the bytes past the
+     * limit are never read, let alone kept.
+     */
+    private static final class LimitedBody extends InputStream {
+        private final InputStream in;
+        private final long max;
+        private long count;
+        private volatile boolean over;
+
+        LimitedBody(InputStream in, long max) {
+            this.in = in;
+            this.max = max;
+        }
+
+        boolean over() {
+            return over;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            // One byte more than allowed is read, to know the body goes past the limit.
+            int n = in.read(b, off, (int) Math.min(len, max + 1 - count));
+            if (n > 0) {
+                count += n;
+                if (count > max) {
+                    over = true;
+                    throw new IOException("the request body is over " + max + " bytes");
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 

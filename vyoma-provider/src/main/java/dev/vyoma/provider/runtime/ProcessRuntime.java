@@ -1,18 +1,32 @@
 package dev.vyoma.provider.runtime;
 
+import dev.vyoma.sdl.manifest.InvalidManifestException;
+import dev.vyoma.sdl.manifest.Manifest;
+import dev.vyoma.sdl.manifest.ManifestGroup;
+import dev.vyoma.sdl.manifest.ManifestLimits;
+import dev.vyoma.sdl.manifest.ManifestReader;
+import dev.vyoma.sdl.manifest.ManifestService;
+import dev.vyoma.sdl.manifest.ManifestVersion;
+import dev.vyoma.sdl.manifest.ServiceExpose;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -20,37 +34,106 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Runs a lease's services as local processes, for devnets and single machines (containers cannot run here).
  * Each replica of each service of the manifest starts from its image's entry in the {@link ImageTable},
- * with the service's env. Each port the service exposes gets a host port chosen now: the replica finds the
- * first in {@code PORT} and each in {@code PORT_<port>} (for example {@code PORT_3306}). What runs is written
- * under {@code state/leases/}: process id, command and ports per replica, and the manifest's version. So a
- * provider that restarts re-adopts its running processes instead of starting them twice ({@link #adopt}),
- * and removes those of leases that ended while it was down ({@link #removeOrphans}). A manifest with a new
- * version (the tenant updated the deployment) replaces the lease's processes. Thread-safe.
+ * in a directory of its own inside its lease's directory, from an empty environment: the service's env (only for
+ * a command entry; the built-in server and java entries run this provider's code and take their settings as
+ * arguments), then {@code PORT}, {@code PORT_<port>}, {@code VYOMA_LEASE}, {@code HOME} and a minimal {@code PATH}.
+ * Nothing of the provider's own environment (a keyring passphrase, JVM options) reaches a replica. Each port
+ * the service exposes gets a host port chosen now: the replica finds the first in {@code PORT} and each in
+ * {@code PORT_<port>} (for example {@code PORT_3306}).
+ *
+ * <p>What runs is written under {@code state/leases/<lease>/}: the manifest group, and per replica a record
+ * (process id and start time, command, ports) in {@code replicas/}, its output in {@code logs/} and its working
+ * directory in {@code work/}; every one of these paths comes from {@link LeaseDirs}, which checks the lease id and
+ * the names it is built from. So a provider that restarts re-adopts its running processes instead of starting them
+ * twice ({@link #adopt}), and removes those of leases that ended while it was down ({@link #removeOrphans}). A
+ * manifest with a new version (the tenant updated the deployment) replaces the lease's processes.
+ *
+ * <p>Each replica is held to its service's SDL resources as far as the host allows without root tricks ({@link
+ * Confinement}: resource limits and a lower CPU priority always, a cgroup with CPU, memory and task limits on a
+ * cgroup v2 host), and stopping it stops what it started. None of this isolates a hostile tenant: the commands run
+ * as the provider's own user, so the provider serves this runtime beyond loopback only when its operator says so
+ * ({@link #checkExposure}). Thread-safe.
  */
 public final class ProcessRuntime implements WorkloadRuntime {
-
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** The {@code PATH} a replica starts with: the system's programs, nothing of the provider's own. */
+    public static final String REPLICA_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+    /** The longest log line passed on whole; a longer one (or output that never ends a line) comes in pieces. */
+    public static final int MAX_LOG_LINE_CHARS = 16 * 1024;
+
+    /** The largest replica record read back from disk; a real one is a few hundred bytes. */
+    static final int MAX_RECORD_BYTES = 64 * 1024;
+
     private final ImageTable images;
-    private final Path state;
+    private final LeaseDirs dirs;
+    private final Confinement confinement;
     private final Map<String, List<Replica>> leases = new LinkedHashMap<>();
     private final Map<String, String> problems = new LinkedHashMap<>();
     private final Map<String, String> versions = new LinkedHashMap<>();
+    private final Map<String, ManifestGroup> groups = new LinkedHashMap<>();
 
+    /** Runs the images of {@code images}, keeping its records under {@code state}, confined as this host allows. */
     public ProcessRuntime(ImageTable images, Path state) throws IOException {
+        this(images, state, Confinement.detect());
+    }
+
+    ProcessRuntime(ImageTable images, Path state, Confinement confinement) throws IOException {
         this.images = images;
-        this.state = state.resolve("leases");
-        Files.createDirectories(this.state);
+        this.dirs = new LeaseDirs(state.resolve("leases"));
+        this.confinement = confinement;
     }
 
     /**
-     * Starts every replica of every service in {@code manifest} (Akash's manifest JSON: a list of groups with
-     * services) for {@code lease}. A lease already running is left as it is. An image the table cannot run
-     * starts nothing, and the lease's status says which image it is.
+     * Refuses to serve tenants beyond this machine unless the operator accepts it: this runtime runs tenants'
+     * commands as the provider's own user, so by default the ingress ({@code ingressHost}) and the forwarded ports
+     * ({@code forwardHost}, the ingress domain) must listen on loopback only. An {@link IllegalStateException} says
+     * what to change.
+     */
+    public static void checkExposure(String ingressHost, String forwardHost, boolean allowed) {
+        if (allowed) {
+            return;
+        }
+        for (String[] where : List.of(
+                new String[] {"ingress", ingressHost}, new String[] {"ingressDomain (forwarded ports)", forwardHost})) {
+            if (!loopback(where[1])) {
+                throw new IllegalStateException(
+                        "the process runtime runs tenants' commands as this provider's own user ("
+                                + System.getProperty("user.name") + "), so it serves only this machine, and " + where[0]
+                                + " "
+                                + where[1]
+                                + " is not a loopback address; use 127.0.0.1 / localhost, or accept the risk with"
+                                + " allowProcessRuntime: true in provider.yaml (ProviderMain --allow-process-runtime)");
+            }
+        }
+    }
+
+    /** Whether every address {@code host} names is a loopback address (an unknown name is not). */
+    private static boolean loopback(String host) {
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host);
+            return all.length > 0 && java.util.Arrays.stream(all).allMatch(java.net.InetAddress::isLoopbackAddress);
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** What this host enforces on replicas (see {@link Confinement}). */
+    public String confinement() {
+        return confinement.describe();
+    }
+
+    /**
+     * Starts every replica of every service of {@code group} for {@code lease}. A lease already running the same
+     * group is left as it is. An image the table cannot run starts nothing, and the lease's status says which image
+     * it is.
      */
     @Override
-    public synchronized LeaseStatus deploy(String lease, JsonNode manifest) throws IOException {
-        String version = versionOf(manifest);
+    public synchronized LeaseStatus deploy(String lease, ManifestGroup group) throws IOException {
+        Path dir = dirs.lease(lease);
+        String version = group.version().hex();
         if (leases.containsKey(lease)) {
             if (version.equals(versions.get(lease))) {
                 return status(lease);
@@ -58,81 +141,74 @@ public final class ProcessRuntime implements WorkloadRuntime {
             // An update: the new manifest replaces what runs.
             teardown(lease);
         }
-        List<JsonNode> services = new ArrayList<>();
-        for (JsonNode group : manifest) {
-            for (JsonNode s : group.path("services")) {
-                services.add(s);
-            }
-        }
-        for (JsonNode s : services) {
-            String image = s.path("image").asString();
-            if (images.resolve(image).isEmpty()) {
+        for (ManifestService s : group.services()) {
+            if (images.resolve(s.image()).isEmpty()) {
                 problems.put(
-                        lease, "image " + image + " cannot run on this provider (its image table has no entry for it)");
+                        lease,
+                        "image " + s.image() + " cannot run on this provider (its image table has no entry for it)");
                 leases.put(lease, List.of());
                 versions.put(lease, version);
+                groups.put(lease, group);
                 return status(lease);
             }
         }
-        Path dir = state.resolve(dirName(lease));
         Files.createDirectories(dir);
         List<Replica> started = new ArrayList<>();
         try {
-            for (JsonNode s : services) {
-                int count = Math.max(1, s.path("count").asInt(1));
-                for (int i = 0; i < count; i++) {
+            for (ManifestService s : group.services()) {
+                // The manifest reader allows 1 to ManifestLimits.MAX_COUNT; nothing else is started.
+                if (s.count() < 1 || s.count() > ManifestLimits.MAX_COUNT) {
+                    throw new IllegalArgumentException("service " + s.name() + " asks for " + s.count() + " replicas");
+                }
+                for (int i = 0; i < s.count(); i++) {
                     started.add(start(lease, dir, s, i));
                 }
             }
+            Files.writeString(
+                    dirs.file(dir, "manifest.json"), ManifestVersion.canonicalJson(new Manifest(List.of(group))));
         } catch (IOException | RuntimeException e) {
             for (Replica r : started) {
-                ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                stop(r.pid());
             }
+            confinement.releaseAll(dir.getFileName() + ".");
+            deleteTree(dir);
             throw e;
         }
-        Files.write(dir.resolve("manifest.json"), JSON.writeValueAsBytes(manifest));
-        Files.writeString(dir.resolve("version"), version);
         leases.put(lease, started);
         versions.put(lease, version);
+        groups.put(lease, group);
         problems.remove(lease);
         return status(lease);
     }
 
-    private static String versionOf(JsonNode manifest) {
-        try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(manifest));
-            return java.util.HexFormat.of().formatHex(h);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private Replica start(String lease, Path dir, JsonNode service, int index) throws IOException {
-        String name = service.path("name").asString();
-        ImageTable.Entry entry =
-                images.resolve(service.path("image").asString()).orElseThrow();
+    private Replica start(String lease, Path dir, ManifestService service, int index) throws IOException {
+        String name = service.name();
+        ImageTable.Entry entry = images.resolve(service.image()).orElseThrow();
+        Path work = dirs.replica(dir, "work", name, index, "");
+        Path log = dirs.replica(dir, "logs", name, index, ".log");
+        Path recordFile = dirs.replica(dir, "replicas", name, index, ".json");
+        Files.createDirectories(work);
+        Files.createDirectories(log.getParent());
+        Files.createDirectories(recordFile.getParent());
         Map<Integer, Integer> ports = new LinkedHashMap<>();
-        for (JsonNode e : service.path("expose")) {
-            int p = e.path("port").asInt();
-            if (p > 0 && !ports.containsKey(p)) {
-                ports.put(p, freePort());
+        for (ServiceExpose e : service.expose()) {
+            if (!ports.containsKey(e.port())) {
+                ports.put(e.port(), freePort());
             }
         }
         int port = ports.isEmpty() ? freePort() : ports.values().iterator().next();
         List<String> command = new ArrayList<>();
+        // Tenant variables reach only a command the image table names: never a JVM that runs this provider's own
+        // classes (the built-in web server, a java entry), where JAVA_TOOL_OPTIONS and its kind would be options of
+        // the provider's code (-XX:OnOutOfMemoryError runs a shell command). Those get their settings as arguments.
+        boolean tenantEnv = false;
         if (entry.builtin() != null) {
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(List.of(
-                    "-Xmx64m",
-                    "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1",
-                    "-cp",
-                    System.getProperty("java.class.path")));
-            // The page's title: the service's TITLE variable if it sets one, else its name.
+            command.addAll(providerJvm("-Xmx64m"));
+            // The page's title: the service's TITLE variable if it sets one, else its name; an argument, not env.
             String title = name;
-            for (JsonNode e : service.path("env")) {
-                if (e.asString().startsWith("TITLE=")) {
-                    title = e.asString().substring("TITLE=".length());
+            for (String e : orEmpty(service.env())) {
+                if (e.startsWith("TITLE=")) {
+                    title = e.substring("TITLE=".length());
                 }
             }
             command.addAll(
@@ -140,53 +216,75 @@ public final class ProcessRuntime implements WorkloadRuntime {
         } else if (entry.javaMain() != null) {
             // A Java program on this provider's class path (the inference worker): native access for libraries
             // such as llama.cpp, and the service's own args after the entry's.
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(List.of(
-                    "-Xmx256m",
-                    "-XX:+UseSerialGC",
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    entry.javaMain()));
+            command.addAll(providerJvm("-Xmx256m", "--enable-native-access=ALL-UNNAMED"));
+            command.add(entry.javaMain());
             command.addAll(entry.command());
-            for (JsonNode a : service.path("args")) {
-                command.add(a.asString());
-            }
+            command.addAll(orEmpty(service.args()));
         } else {
+            tenantEnv = true;
             command.addAll(entry.command());
-            for (JsonNode c : service.path("command")) {
-                command.add(c.asString());
-            }
-            for (JsonNode a : service.path("args")) {
-                command.add(a.asString());
-            }
+            command.addAll(orEmpty(service.command()));
+            command.addAll(orEmpty(service.args()));
         }
-        Path log = dir.resolve(name + "-" + index + ".log");
-        ProcessBuilder pb = new ProcessBuilder(command)
+        // Within the SDL's resources, as far as this host can hold it there (see Confinement).
+        ReplicaLimits limits = ReplicaLimits.of(service);
+        Optional<Path> cgroup = confinement.cgroup(cgroupName(dir, name, index), limits);
+        ProcessBuilder pb = new ProcessBuilder(confinement.wrap(command, limits, cgroup))
+                .directory(work.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        for (JsonNode e : service.path("env")) {
-            String kv = e.asString();
-            int eq = kv.indexOf('=');
-            if (eq > 0) {
-                pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
+        // An empty environment: nothing of the provider's (its keyring passphrase, its JVM options) reaches a
+        // replica. Then what the SDL sets, then what the runtime defines, which the SDL cannot override.
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.put("PATH", REPLICA_PATH);
+        env.put("HOME", work.toString());
+        if (tenantEnv) {
+            for (String kv : orEmpty(service.env())) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    env.put(kv.substring(0, eq), kv.substring(eq + 1));
+                } else {
+                    env.put(kv, "");
+                }
             }
         }
-        pb.environment().put("PORT", Integer.toString(port));
-        ports.forEach((p, host) -> pb.environment().put("PORT_" + p, Integer.toString(host)));
-        pb.environment().put("VYOMA_LEASE", lease);
+        env.put("PORT", Integer.toString(port));
+        ports.forEach((p, host) -> env.put("PORT_" + p, Integer.toString(host)));
+        env.put("VYOMA_LEASE", lease);
         Process p = pb.start();
         Replica r = new Replica(name, index, p.pid(), port, ports, log);
         ObjectNode record = JSON.createObjectNode();
         record.put("service", name);
         record.put("index", index);
         record.put("pid", p.pid());
+        // With the pid, the start time tells this process from a later one that reuses its pid.
+        record.put("started", startMillis(p.toHandle()));
         record.put("port", port);
         ObjectNode portsRecord = record.putObject("ports");
         ports.forEach((k, v) -> portsRecord.put(Integer.toString(k), v));
         record.put("command", String.join(" ", command));
-        Files.writeString(dir.resolve(name + "-" + index + ".json"), JSON.writeValueAsString(record));
+        Files.writeString(recordFile, JSON.writeValueAsString(record));
         return r;
+    }
+
+    private static List<String> orEmpty(List<String> list) {
+        return list == null ? List.of() : list;
+    }
+
+    /**
+     * The start of a command line that runs a main class of this provider's class path in a JVM of its own. Its
+     * options are all here: the environment it starts with has none ({@code JAVA_TOOL_OPTIONS} and the like).
+     */
+    private static List<String> providerJvm(String maxHeap, String... flags) {
+        List<String> out = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                maxHeap,
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"));
+        out.addAll(List.of(flags));
+        out.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        return out;
     }
 
     /** Ready replicas are those whose process is alive and whose port accepts connections. */
@@ -206,85 +304,202 @@ public final class ProcessRuntime implements WorkloadRuntime {
     @Override
     public synchronized void teardown(String lease) throws IOException {
         for (Replica r : leases.getOrDefault(lease, List.of())) {
-            ProcessHandle.of(r.pid()).ifPresent(h -> {
-                h.destroy();
-                try {
-                    h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    h.destroyForcibly();
-                }
-            });
+            stop(r.pid());
         }
         leases.remove(lease);
         problems.remove(lease);
         versions.remove(lease);
-        deleteTree(state.resolve(dirName(lease)));
+        groups.remove(lease);
+        if (LeaseDirs.isLeaseId(lease)) {
+            Path dir = dirs.lease(lease);
+            // With cgroups, also what a replica started and left behind.
+            confinement.releaseAll(dir.getFileName() + ".");
+            deleteTree(dir);
+        }
     }
 
     /**
-     * After a restart: takes back the replicas recorded under {@code state/leases/} whose processes still
-     * run the recorded command; returns the leases found. Replicas whose process is gone are left for the
-     * lease manager to deploy again.
+     * Stops every replica of every lease and keeps their directories: {@link #adopt} then finds them stopped, and
+     * they start again only if their lease is still active.
      */
     @Override
-    public synchronized Set<String> adopt() throws IOException {
-        Set<String> found = new java.util.LinkedHashSet<>();
-        try (Stream<Path> dirs = Files.list(state)) {
-            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-                String lease = leaseName(dir.getFileName().toString());
-                List<Replica> rs = new ArrayList<>();
-                boolean complete = true;
-                try (Stream<Path> files = Files.list(dir)) {
-                    for (Path f : files.filter(p -> p.toString().endsWith(".json")
-                                    && !p.getFileName().toString().equals("manifest.json"))
-                            .sorted()
-                            .toList()) {
-                        JsonNode n = JSON.readTree(Files.readString(f));
-                        long pid = n.path("pid").asLong();
-                        Optional<ProcessHandle> h = ProcessHandle.of(pid);
-                        boolean same = h.isPresent()
-                                && h.get().isAlive()
-                                && h.get()
-                                        .info()
-                                        .commandLine()
-                                        .map(cl -> cl.contains(
-                                                n.path("command").asString().split(" ")[0]))
-                                        .orElse(true);
-                        if (!same) {
-                            complete = false;
-                            continue;
-                        }
-                        Path log = dir.resolve(n.path("service").asString() + "-"
-                                + n.path("index").asInt() + ".log");
-                        Map<Integer, Integer> ports = new LinkedHashMap<>();
-                        n.path("ports")
-                                .properties()
-                                .forEach(pe -> ports.put(
-                                        Integer.parseInt(pe.getKey()),
-                                        pe.getValue().asInt()));
-                        rs.add(new Replica(
-                                n.path("service").asString(),
-                                n.path("index").asInt(),
-                                pid,
-                                n.path("port").asInt(),
-                                ports,
-                                log));
-                    }
-                }
-                Path versionFile = dir.resolve("version");
-                if (complete && !rs.isEmpty() && Files.exists(versionFile)) {
-                    leases.put(lease, rs);
-                    versions.put(lease, Files.readString(versionFile).strip());
-                    found.add(lease);
-                } else {
-                    for (Replica r : rs) {
-                        ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly);
-                    }
-                    deleteTree(dir);
+    public synchronized void stopAll() {
+        for (Map.Entry<String, List<Replica>> lease : leases.entrySet()) {
+            for (Replica r : lease.getValue()) {
+                stop(r.pid());
+            }
+            confinement.releaseAll(dirs.lease(lease.getKey()).getFileName() + ".");
+        }
+        leases.clear();
+        problems.clear();
+        versions.clear();
+        groups.clear();
+    }
+
+    /** The cgroup of a replica: its lease's directory name and its {@code service-index}, both checked. */
+    private static String cgroupName(Path leaseDir, String service, int index) {
+        return leaseDir.getFileName() + "." + LeaseDirs.stem(service, index);
+    }
+
+    /**
+     * Stops a replica and what it started: SIGTERM to it and its descendants, SIGKILL to what is left after 5 s.
+     * (A process that left the tree by forking twice is caught only by its cgroup, where there is one.)
+     */
+    private static void stop(long pid) {
+        ProcessHandle.of(pid).ifPresent(h -> {
+            List<ProcessHandle> tree = new ArrayList<>(h.descendants().toList());
+            tree.add(0, h);
+            tree.forEach(ProcessHandle::destroy);
+            for (ProcessHandle p : tree) {
+                try {
+                    p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    p.destroyForcibly();
                 }
             }
+        });
+    }
+
+    /**
+     * After a restart: takes back the replicas recorded under {@code state/leases/}, for each lease whose every
+     * replica is still the very process that was started for it. The records are read as untrusted input (a
+     * directory name must be a lease id, the manifest is read as the gateway reads one, a record must be one of its
+     * group's replicas, its process must have the recorded start time and carry the lease in its environment), and
+     * a process that does not prove to be the lease's own is never signalled. A lease that is not whole is stopped:
+     * what still runs of it goes, and its group (if one is stored) is returned as stopped, to be started again if the
+     * lease is still active ({@link #deploy}) or removed ({@link #teardown}).
+     */
+    @Override
+    public synchronized Found adopt() throws IOException {
+        Set<String> found = new LinkedHashSet<>();
+        Map<String, ManifestGroup> stopped = new LinkedHashMap<>();
+        List<Path> entries;
+        try (Stream<Path> list = Files.list(dirs.root())) {
+            entries = list.sorted().toList();
         }
-        return found;
+        for (Path dir : entries) {
+            Optional<String> id = LeaseDirs.leaseOf(dir.getFileName().toString());
+            if (id.isEmpty() || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                LOG.warn("{} is not a lease's directory; left alone", dir);
+                continue;
+            }
+            String lease = id.get();
+            Path leaseDir = dirs.lease(lease);
+            Optional<ManifestGroup> group = storedGroup(dirs.file(leaseDir, "manifest.json"));
+            List<Replica> rs = new ArrayList<>();
+            boolean whole = group.isPresent();
+            for (ManifestService s : group.map(ManifestGroup::services).orElse(List.of())) {
+                for (int i = 0; i < s.count(); i++) {
+                    Optional<Replica> r = recorded(lease, leaseDir, s, i);
+                    r.ifPresent(rs::add);
+                    whole &= r.isPresent();
+                }
+            }
+            if (whole) {
+                leases.put(lease, rs);
+                versions.put(lease, group.get().version().hex());
+                groups.put(lease, group.get());
+                found.add(lease);
+                continue;
+            }
+            rs.forEach(r -> stop(r.pid()));
+            confinement.releaseAll(leaseDir.getFileName() + ".");
+            if (group.isPresent()) {
+                stopped.put(lease, group.get());
+            } else {
+                deleteTree(leaseDir);
+            }
+        }
+        return new Found(found, stopped);
+    }
+
+    /** Replica {@code index} of {@code service} as its record on disk says, if its process proves to be it. */
+    private Optional<Replica> recorded(String lease, Path leaseDir, ManifestService service, int index) {
+        try {
+            Path f = dirs.replica(leaseDir, "replicas", service.name(), index, ".json");
+            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || Files.size(f) > MAX_RECORD_BYTES) {
+                return Optional.empty();
+            }
+            JsonNode n = JSON.readTree(Files.readAllBytes(f));
+            long pid = n.path("pid").asLong(-1);
+            int port = n.path("port").asInt(-1);
+            Map<Integer, Integer> ports = new LinkedHashMap<>();
+            n.path("ports").properties().forEach(e -> {
+                if (e.getKey().matches("[0-9]{1,5}")) {
+                    ports.put(Integer.parseInt(e.getKey()), e.getValue().asInt(-1));
+                }
+            });
+            Set<Integer> exposed = new LinkedHashSet<>();
+            service.expose().forEach(e -> exposed.add(e.port()));
+            boolean consistent = n.path("service").asString("").equals(service.name())
+                    && n.path("index").asInt(-1) == index
+                    && validPort(port)
+                    && ports.keySet().equals(exposed)
+                    && n.path("ports").size() == exposed.size()
+                    && ports.values().stream().allMatch(ProcessRuntime::validPort);
+            if (!consistent || !isReplicaOf(lease, pid, n.path("started").asLong(-1))) {
+                return Optional.empty();
+            }
+            return Optional.of(new Replica(
+                    service.name(),
+                    index,
+                    pid,
+                    port,
+                    ports,
+                    dirs.replica(leaseDir, "logs", service.name(), index, ".log")));
+        } catch (IOException | JacksonException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean validPort(int port) {
+        return port >= 1 && port <= 65535;
+    }
+
+    /**
+     * Whether process {@code pid} is the replica of {@code lease} started at {@code startedMillis}: alive, not this
+     * provider, started then (so not a later process that reuses the pid), and, where /proc says, with {@code
+     * VYOMA_LEASE} set to the lease (so not another lease's replica).
+     */
+    private static boolean isReplicaOf(String lease, long pid, long startedMillis) {
+        if (pid <= 1 || pid == ProcessHandle.current().pid() || startedMillis < 0) {
+            return false;
+        }
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty() || !h.get().isAlive() || startMillis(h.get()) != startedMillis) {
+            return false;
+        }
+        Path environ = Path.of("/proc", Long.toString(pid), "environ");
+        if (!Files.isReadable(environ)) {
+            return true;
+        }
+        try {
+            String env = new String(Files.readAllBytes(environ), StandardCharsets.ISO_8859_1);
+            return ("\0" + env).contains("\0VYOMA_LEASE=" + lease + "\0");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static long startMillis(ProcessHandle h) {
+        return h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
+    }
+
+    /**
+     * The group a lease's directory says it runs: read as the gateway reads a manifest, since a file on disk is
+     * no more trusted than a request. Empty if it is missing or not a manifest of one group.
+     */
+    private static Optional<ManifestGroup> storedGroup(Path f) {
+        try {
+            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                    || Files.size(f) > ManifestLimits.MAX_MANIFEST_BYTES) {
+                return Optional.empty();
+            }
+            Manifest m = ManifestReader.read(Files.readAllBytes(f));
+            return m.groups().size() == 1 ? Optional.of(m.groups().get(0)) : Optional.empty();
+        } catch (IOException | InvalidManifestException e) {
+            return Optional.empty();
+        }
     }
 
     /** Stops the processes of every lease not in {@code active} (leases that ended while the provider was away). */
@@ -307,16 +522,8 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
 
     @Override
-    public synchronized Optional<JsonNode> manifest(String lease) {
-        Path f = state.resolve(dirName(lease)).resolve("manifest.json");
-        if (!leases.containsKey(lease) || !Files.exists(f)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(JSON.readTree(Files.readAllBytes(f)));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+    public synchronized Optional<ManifestGroup> manifest(String lease) {
+        return leases.containsKey(lease) ? Optional.ofNullable(groups.get(lease)) : Optional.empty();
     }
 
     @Override
@@ -353,6 +560,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
                         new String(tailBytes, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1)));
                 String last = lines.remove(lines.size() - 1); // an unfinished line waits for its end
                 partial[i].append(last);
+                pieces(partial[i], prefix, line);
                 int tail = request.tail() < 0 ? lines.size() : Math.min(request.tail(), lines.size());
                 for (String l : lines.subList(lines.size() - tail, lines.size())) {
                     line.accept(prefix + l);
@@ -387,8 +595,17 @@ public final class ProcessRuntime implements WorkloadRuntime {
                         line.accept("[" + r.service() + "-" + r.index() + "] " + partial[i].substring(0, nl));
                         partial[i].delete(0, nl + 1);
                     }
+                    pieces(partial[i], "[" + r.service() + "-" + r.index() + "] ", line);
                 }
             }
+        }
+    }
+
+    /** Passes on an unfinished line in pieces once it is long: a replica that never ends a line is not held. */
+    private static void pieces(StringBuilder partial, String prefix, java.util.function.Consumer<String> line) {
+        while (partial.length() >= MAX_LOG_LINE_CHARS) {
+            line.accept(prefix + partial.substring(0, MAX_LOG_LINE_CHARS));
+            partial.delete(0, MAX_LOG_LINE_CHARS);
         }
     }
 
@@ -411,16 +628,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
         }
     }
 
-    private static String dirName(String lease) {
-        return lease.replace('/', '_');
-    }
-
-    private static String leaseName(String dir) {
-        return dir.replace('_', '/');
-    }
-
+    /** Deletes a lease's directory (links inside it are removed, never followed). */
     private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {

@@ -12,7 +12,9 @@ import java.util.concurrent.Executors;
 /**
  * The built-in image of the process runtime: a static web server, for the web images of the examples
  * ({@code nginx}, {@code httpd}). It serves {@code --root DIR} if given, else one page naming the service.
- * {@code java … StaticWebServer --port P --title NAME [--root DIR]}; it runs until killed.
+ * {@code java … StaticWebServer --port P --title NAME [--root DIR]}; it runs until killed. It runs this
+ * provider's own code for a tenant, so everything it is told comes as these arguments: the runtime starts its JVM
+ * with an empty environment, and nothing here reads one.
  */
 public final class StaticWebServer {
     private StaticWebServer() {}

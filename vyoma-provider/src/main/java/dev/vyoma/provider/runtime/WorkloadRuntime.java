@@ -1,13 +1,14 @@
 package dev.vyoma.provider.runtime;
 
+import dev.vyoma.sdl.manifest.ManifestGroup;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Where a provider runs its leases' services. {@link ProcessRuntime} runs them as local processes (devnets and
@@ -25,31 +26,48 @@ public interface WorkloadRuntime {
         }
     }
 
-    /** What a lease's services are doing; {@code version} is the SHA-256 of the manifest they run. */
+    /** What a lease's services are doing; {@code version} is the version of the manifest group they run. */
     record LeaseStatus(String lease, int ready, int total, List<Replica> replicas, String problem, String version) {}
 
     /** Which output to read: one service or all (empty), the last {@code tail} lines, and whether to follow. */
     record LogRequest(String service, int tail, boolean follow) {}
 
     /**
-     * Starts the services of {@code manifest} (Akash's manifest JSON: groups with services) for {@code lease}.
-     * The same manifest again changes nothing; a different one replaces what runs (an update).
+     * Starts the services of {@code group} (the lease's group of a manifest read and checked at the gateway) for
+     * {@code lease}. The same group again changes nothing; a different one replaces what runs (an update).
      */
-    LeaseStatus deploy(String lease, JsonNode manifest) throws IOException;
+    LeaseStatus deploy(String lease, ManifestGroup group) throws IOException;
 
     LeaseStatus status(String lease);
 
-    /** Stops a lease's services and forgets them. */
+    /** Stops a lease's services and forgets them (a lease found stopped, too). */
     void teardown(String lease) throws IOException;
 
-    /** After a restart: takes back what still runs from an earlier life; returns the leases found. */
-    Set<String> adopt() throws IOException;
+    /**
+     * What a provider finds after a restart: the leases whose services still run (taken back), and the leases whose
+     * services were stopped but whose manifest group was kept (to start again if the lease is still active).
+     */
+    record Found(Set<String> running, Map<String, ManifestGroup> stopped) {
+        public Found {
+            running = Set.copyOf(running);
+            stopped = Map.copyOf(stopped);
+        }
+    }
+
+    /** After a restart: takes back what still runs from an earlier life, and says what was stopped. */
+    Found adopt() throws IOException;
+
+    /**
+     * Stops every lease's services, keeping what each runs, so that a later {@link #adopt} finds them stopped: for a
+     * devnet, which stops what it started when it stops (a provider's own shutdown leaves them running).
+     */
+    void stopAll() throws IOException;
 
     /** Stops the services of every lease not in {@code active}; returns those removed. */
     List<String> removeOrphans(Set<String> active) throws IOException;
 
-    /** The manifest (groups with services) a lease's services run, if it has any. */
-    java.util.Optional<JsonNode> manifest(String lease);
+    /** The manifest group a lease's services run, if it has any. */
+    Optional<ManifestGroup> manifest(String lease);
 
     /** Leases with services in this runtime. */
     Set<String> leases();

@@ -46,7 +46,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A real chain and a provider's real HTTPS gateway in front of its real lease manager and process runtime, whose
@@ -95,8 +94,8 @@ final class GatewayRig implements AutoCloseable {
                 chain, provider.address(), dir.resolve("provider"), Clock.systemUTC(), "127.0.0.1", 0, limits);
         gateway.runLeasesWith(new Gateway.Leases() {
             @Override
-            public void deploy(String lease, JsonNode manifest) throws IOException {
-                leases.deploy(lease, manifest);
+            public void deploy(String lease, dev.vyoma.sdl.manifest.ManifestGroup group) throws IOException {
+                leases.deploy(lease, group);
             }
 
             @Override

@@ -97,4 +97,111 @@ class IngressTest {
             slow.stop(0);
         }
     }
+
+    /**
+     * A body is refused from its declared length before a byte of it is read (the client here never sends one), or
+     * cut off at the limit when it has no length; the service never sees more than the limit allows.
+     */
+    @Test
+    void aBodyOverTheLimitIsRefusedWithoutBeingRead() throws Exception {
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer service = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        service.createContext("/", ex -> {
+            calls.incrementAndGet();
+            try (java.io.InputStream in = ex.getRequestBody()) {
+                received.addAndGet(in.transferTo(OutputStream.nullOutputStream()));
+            } catch (java.io.IOException cut) {
+                // the ingress stopped the body
+            }
+            byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, ok.length);
+            ex.getResponseBody().write(ok);
+            ex.close();
+        });
+        service.start();
+        try (Ingress ingress = Ingress.start("127.0.0.1", 0, "localhost")) {
+            ingress.route(
+                    "small",
+                    List.of(service.getAddress().getPort()),
+                    new Ingress.Options(1024, Duration.ofSeconds(60)));
+            try (Socket s = new Socket("127.0.0.1", ingress.port())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream()
+                        .write("POST / HTTP/1.1\r\nHost: small.ingress.localhost\r\nContent-Length: 1500000000\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                String answer = response(s);
+                assertThat(answer).startsWith("HTTP/1.1 413").contains("1500000000 bytes, over 1024 bytes");
+            }
+            assertThat(calls.get()).isZero();
+
+            // Without a length (chunked): passed on up to the limit, then cut off with a 413.
+            String chunk = "x".repeat(1000);
+            try (Socket s = new Socket("127.0.0.1", ingress.port())) {
+                s.setSoTimeout(10_000);
+                StringBuilder req = new StringBuilder(
+                        "POST / HTTP/1.1\r\nHost: small.ingress.localhost\r\nTransfer-Encoding: chunked\r\n\r\n");
+                for (int i = 0; i < 3; i++) {
+                    req.append("3e8\r\n").append(chunk).append("\r\n");
+                }
+                req.append("0\r\n\r\n");
+                s.getOutputStream().write(req.toString().getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(answer).startsWith("HTTP/1.1 413").contains("over 1024 bytes");
+            }
+            assertThat(received.get()).isLessThanOrEqualTo(1024);
+
+            // Within the limit, chunked or not, the whole body arrives.
+            calls.set(0);
+            received.set(0);
+            try (Socket s = new Socket("127.0.0.1", ingress.port())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream()
+                        .write(("POST / HTTP/1.1\r\nHost: small.ingress.localhost\r\nConnection: close\r\n"
+                                        + "Transfer-Encoding: chunked\r\n\r\n400\r\n" + "y".repeat(1024)
+                                        + "\r\n0\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .startsWith("HTTP/1.1 200")
+                        .endsWith("ok");
+            }
+            assertThat(received.get()).isEqualTo(1024);
+        } finally {
+            service.stop(0);
+        }
+    }
+
+    /** Whatever a manifest says, a route's limits are the SDL's at most; 0 means the default, as in the SDL. */
+    @Test
+    void routeOptionsAreClampedToTheSdlsBounds() {
+        Ingress.Options huge = new Ingress.Options(1_500_000_000L, Duration.ofHours(1));
+        assertThat(huge.maxBodyBytes()).isEqualTo(dev.vyoma.sdl.manifest.HttpOptions.MAX_BODY_SIZE);
+        assertThat(huge.readTimeout()).isEqualTo(Duration.ofSeconds(60));
+        Ingress.Options atLimit =
+                new Ingress.Options(dev.vyoma.sdl.manifest.HttpOptions.MAX_BODY_SIZE, Duration.ofSeconds(60));
+        assertThat(atLimit.maxBodyBytes()).isEqualTo(104_857_600);
+        Ingress.Options zero = new Ingress.Options(0, Duration.ZERO);
+        assertThat(zero).isEqualTo(Ingress.Options.DEFAULTS);
+        assertThat(zero.maxBodyBytes()).isEqualTo(1 << 20);
+    }
+
+    /**
+     * One response, read by its Content-Length (a server may keep the connection open after answering a request whose
+     * body it refused, until the client goes).
+     */
+    static String response(Socket s) throws java.io.IOException {
+        java.io.InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        byte[] body = m.find() ? in.readNBytes(Integer.parseInt(m.group(1))) : new byte[0];
+        return head + new String(body, StandardCharsets.UTF_8);
+    }
 }

@@ -7,4 +7,9 @@ public record ManifestGroup(String name, List<ManifestService> services) {
     public ManifestGroup {
         services = List.copyOf(services);
     }
+
+    /** The version of a manifest of this group alone: what one lease runs, so a change of it is an update. */
+    public ManifestVersion version() {
+        return new Manifest(List.of(this)).version();
+    }
 }

@@ -3,6 +3,7 @@ package dev.vyoma.sdl.read;
 import dev.vyoma.sdl.SdlLimits;
 import dev.vyoma.sdl.SdlVersion;
 import dev.vyoma.sdl.manifest.HttpOptions;
+import dev.vyoma.sdl.manifest.ManifestNames;
 import dev.vyoma.sdl.manifest.Protocol;
 import dev.vyoma.sdl.read.SdlInput.ComputeProfile;
 import dev.vyoma.sdl.read.SdlInput.DeploymentEntry;
@@ -33,8 +34,8 @@ import java.util.regex.Pattern;
  */
 final class InputValidator {
     static final Pattern ENDPOINT_NAME = Pattern.compile("^[a-z]+[a-z\\-_0-9]+$");
-    static final Pattern SERVICE_NAME = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
-    static final Pattern ENV_NAME = Pattern.compile("^[-._a-zA-Z][-._a-zA-Z0-9]*$");
+    // The same rules as a provider applies to the manifest: one definition for both.
+    static final Pattern SERVICE_NAME = ManifestNames.SERVICE_NAME;
     static final Pattern DNS1123_SUBDOMAIN =
             Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
     static final Pattern DENOM = Pattern.compile("^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$");
@@ -261,7 +262,7 @@ final class InputValidator {
     }
 
     static boolean validEnvName(String name) {
-        return ENV_NAME.matcher(name).matches() && !name.equals(".") && !name.startsWith("..");
+        return ManifestNames.validEnvName(name);
     }
 
     /** Checks one expose entry of a deployed service; returns how many global destinations it has. */

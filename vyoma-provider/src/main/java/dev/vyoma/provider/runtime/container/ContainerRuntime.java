@@ -1,13 +1,16 @@
 package dev.vyoma.provider.runtime.container;
 
 import dev.vyoma.provider.runtime.WorkloadRuntime;
+import dev.vyoma.sdl.manifest.InvalidManifestException;
 import dev.vyoma.sdl.manifest.ManifestGroup;
+import dev.vyoma.sdl.manifest.ManifestReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -18,8 +21,6 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs each lease's services as OCI containers on a Docker-API engine, as Akash's provider runs them on Kubernetes:
@@ -33,7 +34,6 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
     public static final Duration RECONCILE_EVERY = Duration.ofSeconds(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRuntime.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern OWNER = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
 
     /**
@@ -58,6 +58,7 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
     private final Reconciler reconciler;
     private final Deployer deployer;
     private final Recovery recovery;
+    private final Sweeper sweeper;
     private final LeaseReports reports;
     private final ContainerLogs logs;
     private final ScheduledExecutorService loop;
@@ -90,7 +91,7 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
         this.clock = clock;
         this.store = new LeaseStore(state, owner);
         Provisioner provisioner = new Provisioner(engine, ReplicaLimits.ofThisHost());
-        Sweeper sweeper = new Sweeper(engine, owner);
+        this.sweeper = new Sweeper(engine, owner);
         this.reconciler = new Reconciler(engine, provisioner, new KernelOomLog(), backoff, owner);
         this.deployer = new Deployer(owner, clock, desired, store, provisioner, sweeper, reconciler);
         this.recovery = new Recovery(desired, store, sweeper, reconciler, deployer);
@@ -102,17 +103,8 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
     }
 
     @Override
-    public LeaseStatus deploy(String lease, JsonNode manifest) throws IOException {
-        List<ManifestGroup> groups;
-        try {
-            groups = ManifestJson.groups(manifest);
-        } catch (IllegalArgumentException e) {
-            synchronized (this) {
-                desired.refuse(lease, e.getMessage());
-                return status(lease);
-            }
-        }
-        return deploy(lease, groups);
+    public LeaseStatus deploy(String lease, ManifestGroup group) throws IOException {
+        return deploy(lease, List.of(group));
     }
 
     /**
@@ -163,8 +155,24 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
 
     /** See {@link Recovery}: running containers are taken back as they are. */
     @Override
-    public synchronized Set<String> adopt() throws IOException {
-        return engine("adopting leases", recovery::adopt);
+    public synchronized Found adopt() throws IOException {
+        // A lease whose containers were stopped has them created again by the reconcile loop: all are running.
+        return new Found(engine("adopting leases", recovery::adopt), Map.of());
+    }
+
+    /**
+     * Stops the reconcile loop and removes every lease's containers, keeping their networks, volumes and stored
+     * manifests: the next {@link #adopt} creates them again for the leases still active.
+     */
+    @Override
+    public synchronized void stopAll() throws IOException {
+        loop.shutdown();
+        engine("stopping every lease", () -> {
+            for (String lease : sweeper.leases()) {
+                reconciler.forget(sweeper.removeContainers(lease, c -> true));
+            }
+            return null;
+        });
     }
 
     @Override
@@ -173,10 +181,13 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
     }
 
     @Override
-    public synchronized Optional<JsonNode> manifest(String lease) {
+    public synchronized Optional<ManifestGroup> manifest(String lease) {
         try {
-            return store.manifest(lease).map(JSON::readTree);
-        } catch (IOException | RuntimeException e) {
+            Optional<byte[]> stored = store.manifest(lease);
+            return stored.isEmpty()
+                    ? Optional.empty()
+                    : ManifestReader.read(stored.get()).groups().stream().findFirst();
+        } catch (IOException | InvalidManifestException e) {
             return Optional.empty();
         }
     }

@@ -1,7 +1,8 @@
 package dev.vyoma.provider.runtime.container;
 
+import dev.vyoma.sdl.manifest.InvalidManifestException;
 import dev.vyoma.sdl.manifest.Manifest;
-import dev.vyoma.sdl.manifest.ManifestGroup;
+import dev.vyoma.sdl.manifest.ManifestReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -10,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a restarted provider does with what the last one left: every lease with a stored manifest or with objects
@@ -20,7 +20,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final DesiredState desired;
     private final LeaseStore store;
@@ -76,10 +75,9 @@ final class Recovery {
             return Optional.empty();
         }
         try {
-            List<ManifestGroup> groups = ManifestJson.groups(JSON.readTree(stored.get()));
-            return Optional.of(
-                    ManifestPlanner.plan(lease, new Manifest(groups).version().hex(), groups));
-        } catch (RuntimeException | ManifestRefused e) {
+            Manifest manifest = ManifestReader.read(stored.get());
+            return Optional.of(ManifestPlanner.plan(lease, manifest.version().hex(), manifest.groups()));
+        } catch (RuntimeException | ManifestRefused | InvalidManifestException e) {
             LOG.warn("lease {}: its stored manifest does not plan ({}); removing it", lease, e.getMessage());
             return Optional.empty();
         }

@@ -119,7 +119,7 @@ class ContainerRuntimeTest {
         try (Ingress ingress = Ingress.start("127.0.0.1", 0, "localhost")) {
             LeaseManager leases =
                     new LeaseManager(runtime, ingress, "127.0.0.1", state.resolve("routes"), Clock.systemUTC());
-            leases.deploy(lease, web.json());
+            leases.deploy(lease, web.group());
             awaitReady(lease, 1);
             String host = ingress.hostFor(LeaseManager.ingressId(lease, "web"));
             String answer = rawGet(ingress.port(), host);
@@ -153,8 +153,8 @@ class ContainerRuntimeTest {
                                         "mkdir -p /www && echo secret-rows > /www/rows && exec httpd -f -p 8080 -h /www")
                                 .to(8080, "app"))
                         .with(TestSdl.service("app"))
-                        .json());
-        runtime.deploy(b, sdl().with(TestSdl.service("app")).json());
+                        .group());
+        runtime.deploy(b, sdl().with(TestSdl.service("app")).group());
         awaitReady(a, 2);
         awaitReady(b, 1);
         // A port only for services is not published anywhere on the host.
@@ -193,7 +193,7 @@ class ContainerRuntimeTest {
                                 .script("env; echo END-OF-ENV; exec sleep 3600")
                                 .env("GREETING=hello world")
                                 .env("MODE=test"))
-                        .json());
+                        .group());
         List<String> lines = new ArrayList<>();
         await().atMost(60, TimeUnit.SECONDS)
                 .pollInterval(Duration.ofMillis(200))
@@ -230,7 +230,7 @@ class ContainerRuntimeTest {
                                 .memory("64Mi")
                                 .volume("cache", "8Mi", true, "/cache")
                                 .volume("data", "16Mi", false, "/data"))
-                        .json());
+                        .group());
         awaitReady(lease, 1);
         String name = container(lease, "box", 0);
         try (Engine engine = Engine.connect(podman.address())) {
@@ -284,7 +284,7 @@ class ContainerRuntimeTest {
                                         .memory("16Mi")
                                         .script(
                                                 "if [ -f /ran ]; then exec sleep 3600; fi; touch /ran; sleep 1; tail /dev/zero"))
-                        .json());
+                        .group());
         await().atMost(60, TimeUnit.SECONDS)
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
@@ -301,7 +301,7 @@ class ContainerRuntimeTest {
     void aFileOnAPersistentVolumeSurvivesKillAndRedeployAndGoesWithTheLease() throws Exception {
         String lease = lease();
         TestSdl v1 = sdl().with(TestSdl.service("db").volume("data", "32Mi", false, "/data"));
-        runtime.deploy(lease, v1.json());
+        runtime.deploy(lease, v1.group());
         awaitReady(lease, 1);
         String name = container(lease, "db", 0);
         assertThat(PodmanFixture.exec(name, "sh", "-c", "echo kept > /data/file")
@@ -325,7 +325,7 @@ class ContainerRuntimeTest {
         runtime.deploy(
                 lease,
                 sdl().with(TestSdl.service("db").env("V=2").volume("data", "32Mi", false, "/data"))
-                        .json());
+                        .group());
         awaitReady(lease, 1);
         assertThat(runtime.replicaStates(lease).get(0).containerId()).isNotEqualTo(before);
         assertThat(PodmanFixture.exec(name, "cat", "/data/file").output()).isEqualTo("kept\n");
@@ -354,11 +354,11 @@ class ContainerRuntimeTest {
     void aRestartedProviderAdoptsRunningContainersAndRemovesThoseOfClosedLeases() throws Exception {
         String kept = lease();
         String closed = lease();
-        runtime.deploy(kept, sdl().with(TestSdl.service("web").count(2)).json());
+        runtime.deploy(kept, sdl().with(TestSdl.service("web").count(2)).group());
         runtime.deploy(
                 closed,
                 sdl().with(TestSdl.service("db").volume("data", "16Mi", false, "/data"))
-                        .json());
+                        .group());
         awaitReady(kept, 2);
         awaitReady(closed, 1);
         List<String> ids = runtime.replicaStates(kept).stream()
@@ -370,7 +370,7 @@ class ContainerRuntimeTest {
         // The provider dies without stopping anything; a new one starts over the same state.
         runtime.close();
         runtime = newRuntime();
-        assertThat(runtime.adopt()).containsExactlyInAnyOrder(kept, closed);
+        assertThat(runtime.adopt().running()).containsExactlyInAnyOrder(kept, closed);
         assertThat(runtime.replicaStates(kept))
                 .extracting(ContainerRuntime.ReplicaState::containerId)
                 .containsExactlyElementsOf(ids);
@@ -432,7 +432,7 @@ class ContainerRuntimeTest {
 
         ContainerRuntime next = new ContainerRuntime(Engine.connect(podman.address()), owner, childState);
         runtimes.add(next);
-        assertThat(next.adopt()).containsExactly(lease);
+        assertThat(next.adopt().running()).containsExactly(lease);
         await().atMost(60, TimeUnit.SECONDS).until(() -> next.status(lease).ready() == 2);
         assertThat(PodmanFixture.run(List.of(
                                 "podman",
@@ -451,13 +451,13 @@ class ContainerRuntimeTest {
     @Test
     void anImageThatCannotBeHadLeavesWhatRunsAsItIs() throws Exception {
         String lease = lease();
-        runtime.deploy(lease, sdl().with(TestSdl.service("web")).json());
+        runtime.deploy(lease, sdl().with(TestSdl.service("web")).group());
         awaitReady(lease, 1);
         String id = runtime.replicaStates(lease).get(0).containerId();
         String version = runtime.status(lease).version();
 
         TestSdl missing = new TestSdl("localhost/vyoma-test/no-such-image:1").with(TestSdl.service("web"));
-        WorkloadRuntime.LeaseStatus s = runtime.deploy(lease, missing.json());
+        WorkloadRuntime.LeaseStatus s = runtime.deploy(lease, missing.group());
         assertThat(s.problem()).contains("image localhost/vyoma-test/no-such-image:1 cannot be pulled");
         assertThat(s.version()).isEqualTo(version);
         assertThat(s.ready()).isEqualTo(1);
@@ -465,7 +465,7 @@ class ContainerRuntimeTest {
 
         // A new lease with that image gets nothing in the engine, and says why.
         String other = lease();
-        assertThat(runtime.deploy(other, missing.json()).problem()).contains("cannot be pulled");
+        assertThat(runtime.deploy(other, missing.group()).problem()).contains("cannot be pulled");
         assertThat(runtime.leases()).contains(other);
         String label = "label=" + LeaseObjects.LEASE + "=" + other;
         for (String kind : List.of("container", "volume", "network")) {
@@ -482,7 +482,7 @@ class ContainerRuntimeTest {
                 lease,
                 sdl().with(TestSdl.service("ticker")
                                 .script("i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.2; done"))
-                        .json());
+                        .group());
         List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
         runtime.logs(lease, new WorkloadRuntime.LogRequest("ticker", 1, true), lines::add, () -> lines.size() >= 6);
         assertThat(lines).hasSizeGreaterThanOrEqualTo(6).allMatch(l -> l.matches("\\[ticker-0\\] tick-[0-9]+"));
@@ -502,7 +502,7 @@ class ContainerRuntimeTest {
         runtime.deploy(
                 lease,
                 sdl().with(TestSdl.service("ticker").script("while true; do echo tick; sleep 0.2; done"))
-                        .json());
+                        .group());
         String id = runtime.replicaStates(lease).get(0).containerId();
         int max = ContainerLogs.MAX_FOLLOWERS;
         try (Engine engine = Engine.connect(podman.address())) {

@@ -3,7 +3,6 @@ package dev.vyoma.provider.runtime.container;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A provider's container runtime in a process of its own, for the kill -9 test: {@code SOCKET OWNER STATE LEASE
@@ -15,7 +14,11 @@ public final class RuntimeChild {
     public static void main(String[] args) throws Exception {
         ContainerRuntime runtime =
                 ContainerRuntime.connect(Optional.of(EngineAddress.parse(args[0])), args[1], Path.of(args[2]));
-        runtime.deploy(args[3], JsonMapper.builder().build().readTree(Files.readAllBytes(Path.of(args[4]))));
+        runtime.deploy(
+                args[3],
+                dev.vyoma.sdl.manifest.ManifestReader.read(Files.readAllBytes(Path.of(args[4])))
+                        .groups()
+                        .get(0));
         System.out.println("deployed");
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);

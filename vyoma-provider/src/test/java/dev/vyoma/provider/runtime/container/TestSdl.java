@@ -139,7 +139,12 @@ final class TestSdl {
         return v.document().manifest().groups();
     }
 
-    /** The manifest as the gateway hands it to the runtime today: Akash's JSON. */
+    /** The lease's group, as the gateway hands it to the runtime. */
+    ManifestGroup group() {
+        return groups().get(0);
+    }
+
+    /** The manifest as a tenant sends it: Akash's JSON. */
     JsonNode json() {
         return JsonMapper.builder()
                 .build()
