@@ -179,7 +179,7 @@ public record ProviderConfig(
                 f.text("node"),
                 f.text("key"),
                 f.optionalText("keyringBackend", "file"),
-                f.text("host"),
+                host(f),
                 attributes,
                 info.get("email") == null ? "" : info.get("email").toString(),
                 info.get("website") == null ? "" : info.get("website").toString(),
@@ -196,6 +196,22 @@ public record ProviderConfig(
                 runtime(f),
                 containerEngine(f),
                 f.bool("allowProcessRuntime"));
+    }
+
+    /**
+     * {@code host: auto} or the gateway's public address as the chain holds it, {@code https://host[:port]} in its
+     * one spelling: checked here so that a provider with a bad host stops at once with the spelling to use.
+     */
+    private static String host(Fields f) {
+        String host = f.text("host");
+        if (host.equals("auto")) {
+            return host;
+        }
+        try {
+            return dev.vyoma.ledger.provider.HostUri.parse(host).toString();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(f.where + ": host: " + e.getMessage());
+        }
     }
 
     /** {@code runtime: process|container}; process if absent. */
