@@ -75,7 +75,8 @@ final class DevnetCommand implements Callable<Integer> {
 
     private static final String INFERENCE_IMAGE_ENTRY =
             "  - {match: \"vyoma/inference-worker*\", java: dev.vyoma.inference.worker.WorkerMain, args: [--model,"
-                    + " \"MODEL\", --context, \"256\", --slots, \"2\", --threads, \"1\"]}\n";
+                    + " \"@MODEL@\", --context, \"256\", --slots, \"2\", --threads, \"1\"],"
+                    + " env: [MODEL_NAME, VYOMA_WORKER_SECRET]}\n";
 
     @Override
     public Integer call() throws Exception {
@@ -339,7 +340,7 @@ final class DevnetCommand implements Callable<Integer> {
             if (config.contains("vyoma/inference-worker")) {
                 continue;
             }
-            String entry = INFERENCE_IMAGE_ENTRY.replace("MODEL", model.toString());
+            String entry = INFERENCE_IMAGE_ENTRY.replace("@MODEL@", model.toString());
             if (config.contains("images:")) {
                 throw new UserException(file + " has its own images: add " + entry.strip() + " to it");
             }

@@ -52,14 +52,14 @@ public final class ProviderProcess implements AutoCloseable {
                 gateway: 127.0.0.1:0
                 ingress: 127.0.0.1:INGRESS
                 images:
-                  - {match: "vyoma/inference-worker*", java: dev.vyoma.inference.worker.WorkerMain, args: [--model, "MODEL", --context, "256", --slots, "2", --threads, "1", --pace-ms, "PACE"]}
+                  - {match: "vyoma/inference-worker*", java: dev.vyoma.inference.worker.WorkerMain, args: [--model, "@MODEL@", --context, "256", --slots, "2", --threads, "1", --pace-ms, "PACE"], env: [MODEL_NAME, VYOMA_WORKER_SECRET]}
                 inventory:
                   nodes:
                     - {name: n0, cpu: 4, memory: 8Gi, storage: 20Gi}
                 pricing: {denom: uusd, cpu: CPU, memoryGi: 5, storageGi: {ephemeral: 1, ram: 5}, endpoint: 1}
                 """.replace("NODE", nodeUrl)
                 .replace("INGRESS", Integer.toString(TestChain.freePort()))
-                .replace("MODEL", model.toString())
+                .replace("@MODEL@", model.toString())
                 .replace("PACE", Integer.toString(paceMs))
                 .replace("CPU", Integer.toString(cpuPrice)));
         List<String> cmd = new ArrayList<>(List.of(

@@ -46,7 +46,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * images:                          # how the process runtime runs images (default: nginx*, httpd* built in)
  *   - {match: "nginx*", builtin: static-web}
  *   - {match: "python:3*", command: [sh, -c, 'exec python3 -m http.server $PORT']}
- *   - {match: "vyoma/inference-worker*", java: dev.vyoma.inference.worker.WorkerMain, args: [--model, /m.gguf]}
+ *   - {match: "vyoma/inference-worker*", java: dev.vyoma.inference.worker.WorkerMain, args: [--model, /m.gguf],
+ *      env: [MODEL_NAME, VYOMA_WORKER_SECRET]}     # the tenant variables a java entry receives (none by default)
  * inventory:
  *   nodes:
  *     - name: node-0
@@ -258,12 +259,19 @@ public record ProviderConfig(
                     command.add(String.valueOf(c));
                 }
             }
+            List<String> env = new ArrayList<>();
+            if (e.raw("env") != null) {
+                for (Object v : e.list("env")) {
+                    env.add(String.valueOf(v));
+                }
+            }
             try {
                 out.add(new dev.vyoma.provider.runtime.ImageTable.Entry(
                         e.text("match"),
                         e.raw("builtin") == null ? null : String.valueOf(e.raw("builtin")),
                         command,
-                        e.raw("java") == null ? null : String.valueOf(e.raw("java"))));
+                        e.raw("java") == null ? null : String.valueOf(e.raw("java")),
+                        env));
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException(e.where + ": " + ex.getMessage());
             }

@@ -21,9 +21,19 @@ public final class ImageTable {
      * worker) started in a JVM of its own with {@code command} as its arguments. The built-in and java entries run
      * this provider's code: they get the service's args, never its env (see {@link ProcessRuntime}).
      */
-    public record Entry(String glob, String builtin, List<String> command, String javaMain) {
+    public record Entry(String glob, String builtin, List<String> command, String javaMain, List<String> env) {
+        /**
+         * Variables a JVM reads as its own options or libraries: never passed to a {@code java} entry, whose JVM runs
+         * this provider's classes, however the entry is written.
+         */
+        private static final java.util.regex.Pattern JVM_READS =
+                java.util.regex.Pattern.compile("(JAVA|_JAVA|JDK_|LD_|CLASSPATH|JAVA_HOME).*");
+
+        private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
+
         public Entry {
             command = command == null ? List.of() : List.copyOf(command);
+            env = env == null ? List.of() : List.copyOf(env);
             int kinds = (builtin != null ? 1 : 0) + (javaMain != null ? 1 : 0);
             if (kinds > 1 || (kinds == 0 && command.isEmpty()) || (builtin != null && !command.isEmpty())) {
                 throw new IllegalArgumentException("image " + glob + ": give one of builtin, command or java");
@@ -36,11 +46,27 @@ public final class ImageTable {
                 throw new IllegalArgumentException("image " + glob
                         + ": java is a class name such as dev.vyoma.inference.worker.WorkerMain, got " + javaMain);
             }
+            if (!env.isEmpty() && javaMain == null) {
+                throw new IllegalArgumentException("image " + glob
+                        + ": env names the tenant variables a java entry receives; a command gets the SDL's env");
+            }
+            for (String name : env) {
+                if (!ENV_NAME.matcher(name).matches() || JVM_READS.matcher(name).matches()) {
+                    throw new IllegalArgumentException("image " + glob + ": env " + name
+                            + " is not a variable a tenant may pass to a JVM (upper-case letters, digits, _; none "
+                            + "the JVM reads itself, such as JAVA_TOOL_OPTIONS or LD_PRELOAD)");
+                }
+            }
         }
 
         /** A built-in or a command, as before Java entries existed. */
         public Entry(String glob, String builtin, List<String> command) {
-            this(glob, builtin, command, null);
+            this(glob, builtin, command, null, List.of());
+        }
+
+        /** A built-in, a command or a Java main class that receives none of the tenant's variables. */
+        public Entry(String glob, String builtin, List<String> command, String javaMain) {
+            this(glob, builtin, command, javaMain, List.of());
         }
     }
 

@@ -198,10 +198,11 @@ public final class ProcessRuntime implements WorkloadRuntime {
         }
         int port = ports.isEmpty() ? freePort() : ports.values().iterator().next();
         List<String> command = new ArrayList<>();
-        // Tenant variables reach only a command the image table names: never a JVM that runs this provider's own
-        // classes (the built-in web server, a java entry), where JAVA_TOOL_OPTIONS and its kind would be options of
-        // the provider's code (-XX:OnOutOfMemoryError runs a shell command). Those get their settings as arguments.
-        boolean tenantEnv = false;
+        // Tenant variables reach a command the image table names, and a java entry only those its operator listed
+        // (never one the JVM reads itself): the JVM runs this provider's own classes, where JAVA_TOOL_OPTIONS and
+        // its kind would be options of the provider's code (-XX:OnOutOfMemoryError runs a shell command). The
+        // built-in web server gets its settings as arguments.
+        java.util.function.Predicate<String> tenantEnv = variable -> false;
         if (entry.builtin() != null) {
             command.addAll(providerJvm("-Xmx64m"));
             // The page's title: the service's TITLE variable if it sets one, else its name; an argument, not env.
@@ -220,8 +221,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
             command.add(entry.javaMain());
             command.addAll(entry.command());
             command.addAll(orEmpty(service.args()));
+            tenantEnv = entry.env()::contains;
         } else {
-            tenantEnv = true;
+            tenantEnv = variable -> true;
             command.addAll(entry.command());
             command.addAll(orEmpty(service.command()));
             command.addAll(orEmpty(service.args()));
@@ -239,14 +241,11 @@ public final class ProcessRuntime implements WorkloadRuntime {
         env.clear();
         env.put("PATH", REPLICA_PATH);
         env.put("HOME", work.toString());
-        if (tenantEnv) {
-            for (String kv : orEmpty(service.env())) {
-                int eq = kv.indexOf('=');
-                if (eq > 0) {
-                    env.put(kv.substring(0, eq), kv.substring(eq + 1));
-                } else {
-                    env.put(kv, "");
-                }
+        for (String kv : orEmpty(service.env())) {
+            int eq = kv.indexOf('=');
+            String variable = eq > 0 ? kv.substring(0, eq) : kv;
+            if (tenantEnv.test(variable)) {
+                env.put(variable, eq > 0 ? kv.substring(eq + 1) : "");
             }
         }
         env.put("PORT", Integer.toString(port));

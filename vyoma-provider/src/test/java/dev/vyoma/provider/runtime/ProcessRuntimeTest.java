@@ -164,6 +164,39 @@ class ProcessRuntimeTest {
     }
 
     /**
+     * A java entry's JVM runs this provider's classes: it receives only the tenant variables its operator listed
+     * (the inference worker's model name and secret), and an entry can never list one the JVM reads itself.
+     */
+    @Test
+    void aJavaEntryReceivesOnlyTheTenantVariablesItsOperatorListed() throws Exception {
+        for (String jvmReads : java.util.List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "LD_PRELOAD", "CLASSPATH")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ImageTable.Entry(
+                            "acme/java*", null, java.util.List.of(), "a.Main", java.util.List.of(jvmReads)))
+                    .hasMessageContaining("env " + jvmReads + " is not a variable a tenant may pass to a JVM");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ImageTable.Entry(
+                        "acme/cmd*", null, java.util.List.of("sh"), null, java.util.List.of("MODEL_NAME")))
+                .hasMessageContaining("a command gets the SDL's env");
+        ImageTable table = new ImageTable(java.util.List.of(new ImageTable.Entry(
+                "acme/java*",
+                null,
+                java.util.List.of("--port", "0", "--title", "t"),
+                StaticWebServer.class.getName(),
+                java.util.List.of("MODEL_NAME"))));
+        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+                .replace(
+                        "image: nginx:1.27-alpine",
+                        "image: acme/java:1\n    env:\n      - MODEL_NAME=tiny\n      - OTHER=x\n"
+                                + "      - 'JAVA_TOOL_OPTIONS=-XX:OnOutOfMemoryError=id'");
+        runtime = new ProcessRuntime(table, state);
+        long pid = runtime.deploy(LEASE, manifest(sdl)).replicas().get(0).pid();
+        await().atMost(20, TimeUnit.SECONDS).until(() -> environment(pid).containsKey("VYOMA_LEASE"));
+        assertThat(environment(pid))
+                .containsEntry("MODEL_NAME", "tiny")
+                .doesNotContainKeys("OTHER", "JAVA_TOOL_OPTIONS");
+    }
+
+    /**
      * A replica starts from an empty environment: what the SDL sets, what the runtime defines (PORT, its lease, a
      * minimal PATH and HOME), and nothing of the provider's; and it runs in its own directory inside its lease's.
      */
