@@ -324,10 +324,13 @@ public final class Indexer {
                             "paid_micro"),
                     "ON CONFLICT (lease_id) DO NOTHING",
                     withZero(leases));
-            BulkInsert.valueRows(
+            BulkInsert.update(
                     c,
-                    "UPDATE lease SET closed_height = v.h, closed_ms = v.ms, close_reason = v.r FROM (VALUES ",
-                    ") AS v(h, ms, r, id) WHERE lease.lease_id = v.id",
+                    dialect,
+                    "lease",
+                    List.of("h", "ms", "r", "id"),
+                    "closed_height = v.h, closed_ms = v.ms, close_reason = v.r",
+                    "lease.lease_id = v.id",
                     closes);
             BulkInsert.rows(
                     c,
@@ -340,10 +343,13 @@ public final class Indexer {
             for (Map.Entry<String, Long> e : paid.entrySet()) {
                 updates.add(new Object[] {e.getValue(), e.getKey()});
             }
-            BulkInsert.valueRows(
+            BulkInsert.update(
                     c,
-                    "UPDATE lease SET paid_micro = lease.paid_micro + v.amount FROM (VALUES ",
-                    ") AS v(amount, id) WHERE lease.lease_id = v.id",
+                    dialect,
+                    "lease",
+                    List.of("amount", "id"),
+                    "paid_micro = lease.paid_micro + v.amount",
+                    "lease.lease_id = v.id",
                     updates);
             // provider holds each provider's present registration; provider_registration every one, so that a
             // provider deleted and registered again keeps the days it was registered before.
