@@ -128,6 +128,10 @@ public final class Indexer {
                         GroupId id = lc.id().order().group();
                         g.computeIfAbsent(id, this::resources);
                     }
+                    case Event.BidCreated bc -> {
+                        GroupId id = bc.id().order().group();
+                        g.computeIfAbsent(id, this::resources);
+                    }
                     case Event.ProviderCreated pc -> hosts.computeIfAbsent(pc.owner(), this::host);
                     case Event.ProviderUpdated pu -> hosts.computeIfAbsent(pu.owner(), this::host);
                     default -> {}
@@ -237,6 +241,7 @@ public final class Indexer {
         private final StatsDb.Dialect dialect;
         private final List<Object[]> blocks = new ArrayList<>();
         private final List<Object[]> leases = new ArrayList<>();
+        private final List<Object[]> bids = new ArrayList<>();
         private final List<Object[]> closes = new ArrayList<>();
         private final List<Object[]> payments = new ArrayList<>();
         private final Map<String, Long> paid = new LinkedHashMap<>();
@@ -265,8 +270,25 @@ public final class Indexer {
                             r.cpuMillis(),
                             r.memoryBytes(),
                             r.storageBytes(),
-                            r.gpuUnits()
+                            r.gpuUnits(),
+                            r.gpuModel()
                         });
+                    }
+                    case Event.BidCreated bc -> {
+                        // Only bids on groups that ask for GPUs: what GPU prices read; the rest would be most rows.
+                        LeaseResources r = lookups.groups().get(bc.id().order().group());
+                        if (r.gpuUnits() > 0) {
+                            bids.add(new Object[] {
+                                bc.id().toString(),
+                                bc.id().provider().toString(),
+                                bc.price().denom(),
+                                bc.price().amount(),
+                                b.height(),
+                                b.timeMillis(),
+                                r.gpuUnits(),
+                                r.gpuModel()
+                            });
+                        }
                     }
                     case Event.LeaseClosed lc ->
                         closes.add(new Object[] {
@@ -321,9 +343,25 @@ public final class Indexer {
                             "memory_bytes",
                             "storage_bytes",
                             "gpu_units",
+                            "gpu_model",
                             "paid_micro"),
                     "ON CONFLICT (lease_id) DO NOTHING",
                     withZero(leases));
+            BulkInsert.rows(
+                    c,
+                    dialect,
+                    "bid",
+                    List.of(
+                            "bid_id",
+                            "provider",
+                            "denom",
+                            "price",
+                            "created_height",
+                            "created_ms",
+                            "gpu_units",
+                            "gpu_model"),
+                    "ON CONFLICT (bid_id) DO NOTHING",
+                    bids);
             BulkInsert.update(
                     c,
                     dialect,
