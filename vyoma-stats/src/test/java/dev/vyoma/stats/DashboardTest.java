@@ -54,7 +54,7 @@ class DashboardTest {
                                 .asString())
                         .isEqualTo("33.33");
                 assertThat(report.path("revenueMicroByDenom").path("uusd").asString())
-                        .isEqualTo("500229.000000000000000000");
+                        .isEqualTo("500229");
 
                 HttpResponse<byte[]> page = get(d, "/" + period);
                 assertThat(page.statusCode()).isEqualTo(200);

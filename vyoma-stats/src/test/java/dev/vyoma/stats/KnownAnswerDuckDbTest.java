@@ -50,4 +50,14 @@ class KnownAnswerDuckDbTest {
     void aDayWithoutAPriceCountsZeroUnlessTheLastPriceIsAskedFor() throws Exception {
         MissingPriceCase.run(database());
     }
+
+    @Test
+    void cpuMemoryAndStorageCapacityUtilisationAndFirstAndLastDays() throws Exception {
+        ResourceCapacityCase.run(database());
+    }
+
+    @Test
+    void revenuePerDenominationInUsdAndTotalsSinceGenesis() throws Exception {
+        RevenueTotalsCase.run(database());
+    }
 }

@@ -72,4 +72,14 @@ class KnownAnswerPostgresTest {
     void aDayWithoutAPriceCountsZeroUnlessTheLastPriceIsAskedFor(TestInfo test) throws Exception {
         MissingPriceCase.run(database(test));
     }
+
+    @Test
+    void cpuMemoryAndStorageCapacityUtilisationAndFirstAndLastDays(TestInfo test) throws Exception {
+        ResourceCapacityCase.run(database(test));
+    }
+
+    @Test
+    void revenuePerDenominationInUsdAndTotalsSinceGenesis(TestInfo test) throws Exception {
+        RevenueTotalsCase.run(database(test));
+    }
 }

@@ -3,6 +3,7 @@ package dev.vyoma.stats.report;
 import dev.vyoma.stats.metrics.PeriodMetrics;
 import java.awt.Color;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
@@ -18,8 +19,10 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The report's PNG charts, one per series: new leases per bucket, active leases, revenue (USD), GPU capacity
- * against GPUs allocated to leases and reserved by open bids, active providers. Doubles here are only pixels: the figures themselves stay exact.
+ * The report's PNG charts, one per series: new leases per bucket, active leases, revenue (USD); for GPUs, CPU,
+ * memory and storage, what providers offer against what they have allocated to leases and reserved for open bids,
+ * beside what the leases on chain hold; active providers. Doubles here are only pixels: the figures themselves stay
+ * exact.
  */
 public final class Charts {
     /** Pixels of each chart: small enough to commit, large enough to read. */
@@ -49,12 +52,53 @@ public final class Charts {
                         "Lease revenue per " + unit(m) + " (USD, accrued)",
                         "USD",
                         Map.of("revenue", b -> b.revenueUsd().doubleValue()))));
+        Map<String, ToDoubleFunction<PeriodMetrics.Bucket>> denoms = new LinkedHashMap<>();
+        for (String d : m.revenueUsdByDenom().keySet()) {
+            denoms.put(
+                    d,
+                    b -> b.revenueUsdByDenom().getOrDefault(d, BigDecimal.ZERO).doubleValue());
+        }
+        if (denoms.isEmpty()) {
+            denoms.put("revenue", b -> b.revenueUsd().doubleValue());
+        }
+        out.put(
+                "revenue-by-denom.png",
+                png(line(m, "Lease revenue per " + unit(m) + " by denomination (USD)", "USD", denoms)));
+        out.put(
+                "cumulative-revenue.png",
+                png(line(
+                        m,
+                        "Lease revenue since genesis (USD, each day at its price)",
+                        "USD",
+                        Map.of("since genesis", b -> b.totalRevenueUsd().doubleValue()))));
         // Capacity series have no point for a bucket without capacity data.
         Map<String, ToDoubleFunction<PeriodMetrics.Bucket>> gpu = new LinkedHashMap<>();
         gpu.put("capacity", b -> b.capacityData() ? b.gpuCapacity() : Double.NaN);
         gpu.put("allocated to leases", b -> b.capacityData() ? b.gpusInUse() : Double.NaN);
         gpu.put("reserved by open bids", b -> b.capacityData() ? b.gpusReserved() : Double.NaN);
-        out.put("gpus.png", png(line(m, "GPU capacity, GPUs leased and reserved", "GPUs", gpu)));
+        gpu.put("leased (lease specs on chain)", b -> b.gpusLeased());
+        out.put("gpus.png", png(line(m, "GPUs: offered, allocated, reserved; leased on chain", "GPUs", gpu)));
+        out.put(
+                "cpu.png",
+                png(line(
+                        m,
+                        "CPU: offered, allocated, reserved; leased on chain",
+                        "cores",
+                        resource(m, b -> b.cpu(), b -> b.cpuMillis(), 1000.0))));
+        out.put(
+                "memory.png",
+                png(line(
+                        m,
+                        "Memory: offered, allocated, reserved; leased on chain",
+                        "GiB",
+                        resource(m, b -> b.memory(), b -> b.memoryBytes(), GIB))));
+        out.put(
+                "storage.png",
+                png(line(
+                        m,
+                        "Storage: offered, allocated, reserved; leased on chain",
+                        "GiB",
+                        resource(m, b -> b.storage(), b -> b.storageBytes(), GIB))));
         out.put(
                 "active-providers.png",
                 png(line(
@@ -63,6 +107,25 @@ public final class Charts {
                         "providers",
                         Map.of("providers", b -> b.capacityData() ? b.activeProviders() : Double.NaN))));
         return out;
+    }
+
+    private static final double GIB = 1L << 30;
+
+    /**
+     * A resource's series: what providers offer, have allocated and have reserved (no point without capacity data),
+     * and what the open leases hold on chain, each divided by {@code unit} (cores, GiB).
+     */
+    private static Map<String, ToDoubleFunction<PeriodMetrics.Bucket>> resource(
+            PeriodMetrics m,
+            java.util.function.Function<PeriodMetrics.Bucket, PeriodMetrics.Amounts> amounts,
+            ToDoubleFunction<PeriodMetrics.Bucket> leased,
+            double unit) {
+        Map<String, ToDoubleFunction<PeriodMetrics.Bucket>> s = new LinkedHashMap<>();
+        s.put("capacity", b -> b.capacityData() ? amounts.apply(b).capacity() / unit : Double.NaN);
+        s.put("allocated to leases", b -> b.capacityData() ? amounts.apply(b).inUse() / unit : Double.NaN);
+        s.put("reserved by open bids", b -> b.capacityData() ? amounts.apply(b).reserved() / unit : Double.NaN);
+        s.put("leased (lease specs on chain)", b -> leased.applyAsDouble(b) / unit);
+        return s;
     }
 
     /** Writes the charts into {@code dir}; returns the file names. */

@@ -32,14 +32,28 @@ public final class ReportView {
             e.put("title", m.title());
             e.put("unit", m.unit());
             e.put("value", str(r.current().value(m)));
+            if (m.pointInTime()) {
+                e.put("first", str(r.current().first(m)));
+                e.put("last", str(r.current().last(m)));
+            }
             if (r.previous() != null) {
                 e.put("previous", str(r.previous().value(m)));
+                if (m.pointInTime()) {
+                    e.put("previousFirst", str(r.previous().first(m)));
+                    e.put("previousLast", str(r.previous().last(m)));
+                }
                 e.put("changePct", str(r.changePct().get(m)));
             }
             metrics.put(m.key(), e);
         }
         out.put("metrics", metrics);
         out.put("revenueMicroByDenom", decimals(r.current().revenueMicroByDenom()));
+        out.put("revenueUsdByDenom", decimals(r.current().revenueUsdByDenom()));
+        Map<String, Object> genesis = new LinkedHashMap<>();
+        genesis.put("leases", r.current().sinceGenesis().leases());
+        genesis.put("revenueMicroByDenom", decimals(r.current().sinceGenesis().revenueMicroByDenom()));
+        genesis.put("revenueUsd", str(r.current().sinceGenesis().revenueUsd()));
+        out.put("sinceGenesis", genesis);
         out.put("payoutsMicroByDenom", r.current().payoutsMicroByDenom());
         out.put("unpricedDenoms", r.current().unpricedDenoms());
         Map<String, Object> gaps = new LinkedHashMap<>();
@@ -100,12 +114,19 @@ public final class ReportView {
             e.put("newLeases", b.newLeases());
             e.put("activeLeases", b.activeLeases());
             e.put("revenueUsd", str(b.revenueUsd()));
+            e.put("revenueMicroByDenom", decimals(b.revenueMicroByDenom()));
+            e.put("revenueUsdByDenom", decimals(b.revenueUsdByDenom()));
             e.put("payoutsUsd", str(b.payoutsUsd()));
+            e.put("totalLeases", b.totalLeases());
+            e.put("totalRevenueUsd", str(b.totalRevenueUsd()));
             e.put("capacityData", b.capacityData());
             e.put("activeProviders", b.capacityData() ? b.activeProviders() : null);
             e.put("gpuCapacity", b.capacityData() ? b.gpuCapacity() : null);
             e.put("gpusInUse", b.capacityData() ? b.gpusInUse() : null);
             e.put("gpusReserved", b.capacityData() ? b.gpusReserved() : null);
+            amounts(e, "cpu", "Millis", b.capacityData() ? b.cpu() : null);
+            amounts(e, "memory", "Bytes", b.capacityData() ? b.memory() : null);
+            amounts(e, "storage", "Bytes", b.capacityData() ? b.storage() : null);
             e.put("cpuLeasedMillis", b.cpuMillis());
             e.put("memoryLeasedBytes", b.memoryBytes());
             e.put("storageLeasedBytes", b.storageBytes());
@@ -113,6 +134,13 @@ public final class ReportView {
             out.add(e);
         }
         return out;
+    }
+
+    /** {@code cpuCapacityMillis}, {@code cpuInUseMillis}, {@code cpuReservedMillis} (null without data). */
+    private static void amounts(Map<String, Object> e, String resource, String unit, PeriodMetrics.Amounts a) {
+        e.put(resource + "Capacity" + unit, a == null ? null : a.capacity());
+        e.put(resource + "InUse" + unit, a == null ? null : a.inUse());
+        e.put(resource + "Reserved" + unit, a == null ? null : a.reserved());
     }
 
     private static Map<String, String> decimals(Map<String, BigDecimal> m) {
@@ -125,24 +153,39 @@ public final class ReportView {
         return v == null ? null : v.toPlainString();
     }
 
-    /** Rows of the summary: metric, unit, period, previous, change. */
+    /** The summary's column heads. */
+    static final String[] HEADS = {"METRIC", "UNIT", "PERIOD", "FIRST → LAST", "PREVIOUS", "CHANGE"};
+
+    /**
+     * Rows of the summary: metric, unit, period figure, first → last bucket (point-in-time metrics), previous,
+     * change.
+     */
     static List<String[]> rows(Report r) {
         List<String[]> rows = new ArrayList<>();
         for (Metric m : Metric.values()) {
-            String change = "";
-            if (r.previous() != null) {
-                BigDecimal c = r.changePct().get(m);
-                change = c == null ? "n/a" : (c.signum() > 0 ? "+" : "") + c.toPlainString() + "%";
-            }
             rows.add(new String[] {
                 m.title(),
                 m.unit(),
                 human(m, r.current().value(m)),
+                firstLast(m, r.current()),
                 r.previous() == null ? "" : human(m, r.previous().value(m)),
-                change
+                r.previous() == null ? "" : change(r.changePct().get(m))
             });
         }
         return rows;
+    }
+
+    /** A change in percent with its sign ({@code +38.00%}), or n/a. */
+    static String change(BigDecimal c) {
+        return c == null ? "n/a" : (c.signum() > 0 ? "+" : "") + c.toPlainString() + "%";
+    }
+
+    /** {@code 359 → 553}: a point-in-time metric's first and last buckets; empty for the others. */
+    static String firstLast(Metric m, PeriodMetrics p) {
+        if (!m.pointInTime() || p.first(m) == null || p.last(m) == null) {
+            return "";
+        }
+        return human(m, p.first(m)) + " → " + human(m, p.last(m));
     }
 
     /** A value for people: money to the cent, bytes in GiB, means to 2 places. */
@@ -246,19 +289,20 @@ public final class ReportView {
     /** An aligned text table. */
     public static String table(Report r) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"METRIC", "UNIT", "PERIOD", "PREVIOUS", "CHANGE"});
+        rows.add(HEADS);
         rows.addAll(rows(r));
-        int[] w = new int[5];
+        int cols = HEADS.length;
+        int[] w = new int[cols];
         for (String[] row : rows) {
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < cols; i++) {
                 w[i] = Math.max(w[i], row[i].length());
             }
         }
         StringBuilder b = new StringBuilder(header(r)).append('\n');
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
-            for (int i = 0; i < 5; i++) {
-                line.append(row[i]).append(i < 4 ? " ".repeat(w[i] - row[i].length() + 2) : "");
+            for (int i = 0; i < cols; i++) {
+                line.append(row[i]).append(i < cols - 1 ? " ".repeat(w[i] - row[i].length() + 2) : "");
             }
             b.append(line.toString().stripTrailing()).append('\n');
         }
@@ -268,36 +312,120 @@ public final class ReportView {
         return b.toString();
     }
 
-    /** Markdown: the summary table, GPUs by model, and the charts (file names relative to the markdown). */
+    /**
+     * A table of the report beyond the summary (revenue by denomination, GPUs by model, …): a title, column heads
+     * (the first column is text, the others figures), rows, and a line under it (or empty).
+     */
+    public record Section(String title, List<String> heads, List<String[]> rows, String note) {}
+
+    /** The report's further tables, in reading order; a table with no rows is left out. */
+    public static List<Section> sections(Report r) {
+        List<Section> out = new ArrayList<>();
+        PeriodMetrics cur = r.current();
+        List<String[]> denoms = new ArrayList<>();
+        java.util.Set<String> names =
+                new java.util.TreeSet<>(cur.revenueMicroByDenom().keySet());
+        names.addAll(cur.sinceGenesis().revenueMicroByDenom().keySet());
+        for (String d : names) {
+            BigDecimal usd = cur.revenueUsdByDenom().get(d);
+            denoms.add(new String[] {
+                d,
+                micro(cur.revenueMicroByDenom().get(d)),
+                usd == null ? "not priced" : usd(usd),
+                micro(cur.sinceGenesis().revenueMicroByDenom().get(d))
+            });
+        }
+        out.add(new Section(
+                "Revenue by denomination",
+                List.of("Denomination", "Period (micro-units)", "Period (USD)", "Since genesis (micro-units)"),
+                denoms,
+                "Since genesis: " + usd(cur.sinceGenesis().revenueUsd()) + " USD from "
+                        + cur.sinceGenesis().leases() + " leases (each day at its own USD price)."));
+        List<String[]> gpus = new ArrayList<>();
+        cur.gpusByModel()
+                .forEach((model, g) -> gpus.add(new String[] {
+                    model,
+                    two(g.capacity()),
+                    two(g.inUse()),
+                    two(g.reserved()),
+                    pct(g.utilizationLeasedPct()),
+                    pct(g.utilizationLeasedOrReservedPct())
+                }));
+        out.add(new Section(
+                "GPUs by model",
+                List.of(
+                        "Model",
+                        "Capacity (mean)",
+                        "Leased (mean)",
+                        "Reserved (mean)",
+                        "Utilisation: leased",
+                        "Utilisation: leased or reserved (Akash)"),
+                gpus,
+                ""));
+        out.removeIf(sec -> sec.rows().isEmpty());
+        return out;
+    }
+
+    private static String micro(BigDecimal v) {
+        return v == null ? "0" : v.toPlainString();
+    }
+
+    private static String usd(BigDecimal v) {
+        return String.format("%,.2f", v.setScale(2, RoundingMode.HALF_EVEN));
+    }
+
+    private static String two(BigDecimal v) {
+        return v == null ? "n/a" : v.setScale(2, RoundingMode.HALF_EVEN).toPlainString();
+    }
+
+    /** A section as markdown: a heading, the table (figures right-aligned), its note. */
+    static String markdown(Section sec) {
+        StringBuilder b = new StringBuilder("## ").append(sec.title()).append("\n\n");
+        b.append("| ").append(String.join(" | ", sec.heads())).append(" |\n|---");
+        b.append("|---:".repeat(sec.heads().size() - 1)).append("|\n");
+        for (String[] row : sec.rows()) {
+            b.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        if (!sec.note().isEmpty()) {
+            b.append('\n').append(sec.note()).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** A section as HTML: a heading, the table, its note. */
+    static String html(Section sec) {
+        StringBuilder b = new StringBuilder("<h2>").append(esc(sec.title())).append("</h2>\n<table><tr>");
+        for (String h : sec.heads()) {
+            b.append("<th>").append(esc(h)).append("</th>");
+        }
+        b.append("</tr>\n");
+        for (String[] row : sec.rows()) {
+            b.append("<tr>");
+            for (String cell : row) {
+                b.append("<td>").append(esc(cell)).append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</table>\n");
+        if (!sec.note().isEmpty()) {
+            b.append("<p>").append(esc(sec.note())).append("</p>\n");
+        }
+        return b.toString();
+    }
+
+    /** Markdown: the summary table, the further tables, the notes, and the charts (file names relative to it). */
     public static String markdown(Report r, String title, List<String> chartFiles) {
         StringBuilder b = new StringBuilder("# ")
                 .append(title)
                 .append("\n\n")
                 .append(header(r))
                 .append(".\n\n");
-        b.append("| Metric | Unit | Period | Previous | Change |\n|---|---|---:|---:|---:|\n");
+        b.append("| Metric | Unit | Period | First → last | Previous | Change |\n|---|---|---:|---:|---:|---:|\n");
         for (String[] row : rows(r)) {
             b.append("| ").append(String.join(" | ", row)).append(" |\n");
         }
-        if (!r.current().gpusByModel().isEmpty()) {
-            b.append("\n## GPUs by model\n\n| Model | Capacity (mean) | Leased (mean) | Reserved (mean)"
-                    + " | Utilisation: leased | Utilisation: leased or reserved (Akash) |\n"
-                    + "|---|---:|---:|---:|---:|---:|\n");
-            r.current()
-                    .gpusByModel()
-                    .forEach((model, g) -> b.append("| ")
-                            .append(model)
-                            .append(" | ")
-                            .append(g.capacity().setScale(2, RoundingMode.HALF_EVEN))
-                            .append(" | ")
-                            .append(g.inUse().setScale(2, RoundingMode.HALF_EVEN))
-                            .append(" | ")
-                            .append(g.reserved().setScale(2, RoundingMode.HALF_EVEN))
-                            .append(" | ")
-                            .append(pct(g.utilizationLeasedPct()))
-                            .append(" | ")
-                            .append(pct(g.utilizationLeasedOrReservedPct()))
-                            .append(" |\n"));
+        for (Section sec : sections(r)) {
+            b.append('\n').append(markdown(sec));
         }
         if (!notes(r).isEmpty()) {
             b.append('\n');
@@ -315,18 +443,29 @@ public final class ReportView {
         return b.toString();
     }
 
-    /** A standalone HTML page of the summary; charts are linked by file name. */
+    /** The page's style: figures right-aligned, the first column left. */
+    static final String STYLE = "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+            + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}";
+
+    /** A standalone HTML page of the summary, the further tables and the charts (linked by file name). */
     public static String html(Report r, String title, List<String> chartFiles) {
+        return html(r, title, chartFiles, "");
+    }
+
+    /** As {@link #html(Report, String, List)}, with {@code before} (HTML) between the title and the summary. */
+    public static String html(Report r, String title, List<String> chartFiles, String before) {
         StringBuilder b = new StringBuilder("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>")
                 .append(esc(title))
-                .append("</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-                        + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}"
-                        + "</style></head><body>\n<h1>")
+                .append("</title><style>")
+                .append(STYLE)
+                .append("</style></head><body>\n<h1>")
                 .append(esc(title))
-                .append("</h1>\n<p>")
+                .append("</h1>\n")
+                .append(before)
+                .append("<p>")
                 .append(esc(header(r)))
-                .append(
-                        "</p>\n<table><tr><th>Metric</th><th>Unit</th><th>Period</th><th>Previous</th><th>Change</th></tr>\n");
+                .append("</p>\n<table><tr><th>Metric</th><th>Unit</th><th>Period</th><th>First → last</th>"
+                        + "<th>Previous</th><th>Change</th></tr>\n");
         for (String[] row : rows(r)) {
             b.append("<tr>");
             for (String cell : row) {
@@ -337,6 +476,9 @@ public final class ReportView {
         b.append("</table>\n");
         for (String note : notes(r)) {
             b.append("<p>").append(esc(note)).append("</p>\n");
+        }
+        for (Section sec : sections(r)) {
+            b.append(html(sec));
         }
         for (String f : chartFiles) {
             b.append("<p><img src=\"")
