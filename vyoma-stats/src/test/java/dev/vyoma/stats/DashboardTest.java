@@ -61,8 +61,20 @@ class DashboardTest {
                 String html = new String(page.body(), java.nio.charset.StandardCharsets.UTF_8);
                 assertThat(html)
                         .contains("indexed to height 16")
+                        .contains("<h2>Last 24 hours</h2>")
                         .contains("New leases")
                         .contains("/api/charts/");
+
+                // The last 24 hours: h16 (01-05 00:00) against h12 (01-04 00:00): L4 and L2 closed at h13, L3 open.
+                JsonNode day = JsonMapper.builder()
+                        .build()
+                        .readTree(get(d, "/api/rolling24h").body());
+                assertThat(day.path("now").path("height").asLong()).isEqualTo(16);
+                assertThat(day.path("then").path("height").asLong()).isEqualTo(12);
+                assertThat(day.path("figures").path("activeLeases").path("now").asString())
+                        .isEqualTo("1");
+                assertThat(day.path("figures").path("activeLeases").path("then").asString())
+                        .isEqualTo("3");
 
                 HttpResponse<byte[]> chart = get(d, "/api/charts/new-leases.png" + period);
                 assertThat(chart.statusCode()).isEqualTo(200);

@@ -60,4 +60,9 @@ class KnownAnswerDuckDbTest {
     void revenuePerDenominationInUsdAndTotalsSinceGenesis() throws Exception {
         RevenueTotalsCase.run(database());
     }
+
+    @Test
+    void theLastTwentyFourHoursAgainstTheTwentyFourBefore() throws Exception {
+        Rolling24hCase.run(database());
+    }
 }

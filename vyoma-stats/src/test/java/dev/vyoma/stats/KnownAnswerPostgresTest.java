@@ -82,4 +82,9 @@ class KnownAnswerPostgresTest {
     void revenuePerDenominationInUsdAndTotalsSinceGenesis(TestInfo test) throws Exception {
         RevenueTotalsCase.run(database(test));
     }
+
+    @Test
+    void theLastTwentyFourHoursAgainstTheTwentyFourBefore(TestInfo test) throws Exception {
+        Rolling24hCase.run(database(test));
+    }
 }

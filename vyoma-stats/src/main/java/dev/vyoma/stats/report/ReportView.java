@@ -393,7 +393,7 @@ public final class ReportView {
     }
 
     /** A section as HTML: a heading, the table, its note. */
-    static String html(Section sec) {
+    public static String html(Section sec) {
         StringBuilder b = new StringBuilder("<h2>").append(esc(sec.title())).append("</h2>\n<table><tr>");
         for (String h : sec.heads()) {
             b.append("<th>").append(esc(h)).append("</th>");
@@ -488,6 +488,59 @@ public final class ReportView {
                     .append("\"></p>\n");
         }
         return b.append("</body></html>\n").toString();
+    }
+
+    /** The last 24 hours as a JSON-ready tree: now and then (height, time), and each figure now, then, change. */
+    public static Map<String, Object> tree(dev.vyoma.stats.metrics.Rolling24h d) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(
+                "now",
+                Map.of(
+                        "height",
+                        d.nowHeight(),
+                        "time",
+                        Instant.ofEpochMilli(d.nowMillis()).toString()));
+        out.put(
+                "then",
+                Map.of(
+                        "height",
+                        d.thenHeight(),
+                        "time",
+                        Instant.ofEpochMilli(d.thenMillis()).toString()));
+        Map<String, Object> figures = new LinkedHashMap<>();
+        for (dev.vyoma.stats.metrics.Rolling24h.Row row : d.rows()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("title", row.metric().title());
+            e.put("unit", row.metric().unit());
+            e.put("now", str(row.now()));
+            e.put("then", str(row.then()));
+            e.put("changePct", str(row.changePct()));
+            figures.put(row.metric().key(), e);
+        }
+        out.put("figures", figures);
+        return out;
+    }
+
+    /** The last 24 hours as a section: sums over the 24 hours against the 24 before, the rest now against then. */
+    public static Section section(dev.vyoma.stats.metrics.Rolling24h d) {
+        List<String[]> rows = new ArrayList<>();
+        for (dev.vyoma.stats.metrics.Rolling24h.Row row : d.rows()) {
+            Metric m = row.metric();
+            boolean sum = m.aggregation() == Metric.Aggregation.SUM;
+            rows.add(new String[] {
+                m.title() + (sum ? " (24 h)" : ""),
+                m.unit(),
+                human(m, row.now()),
+                human(m, row.then()),
+                change(row.changePct())
+            });
+        }
+        return new Section(
+                "Last 24 hours",
+                List.of("Figure", "Unit", "Now", "24 hours before", "Change"),
+                rows,
+                "Now: height " + d.nowHeight() + " at " + Instant.ofEpochMilli(d.nowMillis()) + "; 24 hours before:"
+                        + " height " + d.thenHeight() + ". Sums are over the 24 hours up to each.");
     }
 
     private static String pct(BigDecimal v) {
