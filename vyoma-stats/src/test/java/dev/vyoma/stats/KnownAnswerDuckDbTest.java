@@ -65,4 +65,9 @@ class KnownAnswerDuckDbTest {
     void theLastTwentyFourHoursAgainstTheTwentyFourBefore() throws Exception {
         Rolling24hCase.run(database());
     }
+
+    @Test
+    void gpuPricesByModelFromBidsAndLeases() throws Exception {
+        GpuPriceCase.run(database());
+    }
 }

@@ -87,4 +87,9 @@ class KnownAnswerPostgresTest {
     void theLastTwentyFourHoursAgainstTheTwentyFourBefore(TestInfo test) throws Exception {
         Rolling24hCase.run(database(test));
     }
+
+    @Test
+    void gpuPricesByModelFromBidsAndLeases(TestInfo test) throws Exception {
+        GpuPriceCase.run(database(test));
+    }
 }

@@ -376,6 +376,7 @@ public final class MetricsQuery {
         SortedMap<String, List<LocalDate>> gaps = new TreeMap<>();
         usd.filled.forEach((denom, days) -> gaps.put(denom, List.copyOf(days)));
         java.util.Set<String> unpriced = new java.util.TreeSet<>(usd.unpriced);
+        GpuPrices gpuPrices = GpuPrices.compute(c, p, prices, unpriced);
         revenueTotal.replaceAll((k, v) -> plain(v));
         revenueUsdTotal.replaceAll((k, v) -> plain(v));
         totalMicro.replaceAll((k, v) -> plain(v));
@@ -387,7 +388,8 @@ public final class MetricsQuery {
                 paidTotal,
                 new PeriodMetrics.SinceGenesis(totalLeases, totalMicro, plain(totalUsd)),
                 new ArrayList<>(unpriced),
-                new PeriodMetrics.PriceGaps(prices.missingPrice(), gaps));
+                new PeriodMetrics.PriceGaps(prices.missingPrice(), gaps),
+                gpuPrices);
     }
 
     private record Capacity(
@@ -544,7 +546,8 @@ public final class MetricsQuery {
             SortedMap<String, Long> paid,
             PeriodMetrics.SinceGenesis sinceGenesis,
             List<String> unpriced,
-            PeriodMetrics.PriceGaps priceGaps) {
+            PeriodMetrics.PriceGaps priceGaps,
+            GpuPrices gpuPrices) {
         Map<Metric, BigDecimal> v = new EnumMap<>(Metric.class);
         Map<Metric, BigDecimal> first = new EnumMap<>(Metric.class);
         Map<Metric, BigDecimal> last = new EnumMap<>(Metric.class);
@@ -630,7 +633,8 @@ public final class MetricsQuery {
                 unpriced,
                 gpus,
                 buckets.size() - nc,
-                priceGaps);
+                priceGaps,
+                gpuPrices);
     }
 
     /** {@code sum / n} to {@link #SCALE} places, half-even, trailing zeros dropped. */

@@ -11,8 +11,8 @@ import java.util.SortedMap;
  * (null where unknown: capacity figures when no bucket has capacity data) with, for point-in-time metrics, its
  * first and last buckets' values (where the period started and ended: GPUs in use 359 → 553), the breakdowns
  * (revenue by denomination, GPUs by model), the totals since genesis at the period's end, how many buckets had no
- * capacity data (no provider status stored in their window: left out of the capacity means), and the days whose
- * USD price was missing.
+ * capacity data (no provider status stored in their window: left out of the capacity means), the days whose
+ * USD price was missing, and GPU prices by model.
  */
 public record PeriodMetrics(
         Period period,
@@ -27,7 +27,8 @@ public record PeriodMetrics(
         List<String> unpricedDenoms,
         SortedMap<String, Gpu> gpusByModel,
         int capacityBucketsWithoutData,
-        PriceGaps priceGaps) {
+        PriceGaps priceGaps,
+        GpuPrices gpuPrices) {
     /**
      * The days on which a denomination's revenue or payouts needed a USD price the table does not have, by
      * denomination, and the rule that filled them (0 USD, or the latest earlier price).

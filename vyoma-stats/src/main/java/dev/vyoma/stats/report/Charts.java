@@ -99,6 +99,7 @@ public final class Charts {
                         "Storage: offered, allocated, reserved; leased on chain",
                         "GiB",
                         resource(m, b -> b.storage(), b -> b.storageBytes(), GIB))));
+        out.put("gpu-prices.png", png(gpuPrices(m)));
         out.put(
                 "active-providers.png",
                 png(line(
@@ -180,7 +181,40 @@ public final class Charts {
         return chart;
     }
 
-    private static byte[] png(XYChart chart) throws IOException {
+    /** Median GPU prices per model, USD per hour per GPU, from bids and from leases (0 where none). */
+    private static org.knowm.xchart.CategoryChart gpuPrices(PeriodMetrics m) {
+        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title("GPU prices by model: median USD per GPU-hour")
+                .xAxisTitle("")
+                .yAxisTitle("USD/hour")
+                .build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        List<String> models = new ArrayList<>(m.gpuPrices().models().keySet());
+        List<Double> bids = new ArrayList<>();
+        List<Double> leases = new ArrayList<>();
+        for (String model : models) {
+            dev.vyoma.stats.metrics.GpuPrices.Model p = m.gpuPrices().models().get(model);
+            bids.add(median(p.bids()));
+            leases.add(median(p.leases()));
+        }
+        if (models.isEmpty()) {
+            models.add("no GPU bids or leases");
+            bids.add(0.0);
+            leases.add(0.0);
+        }
+        chart.addSeries("from bids", models, bids);
+        chart.addSeries("from leases", models, leases);
+        return chart;
+    }
+
+    private static double median(dev.vyoma.stats.metrics.GpuPrices.Stats s) {
+        return s == null || s.medianPerHour() == null ? 0.0 : s.medianPerHour().doubleValue();
+    }
+
+    private static byte[] png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) throws IOException {
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 }

@@ -84,6 +84,7 @@ public final class ReportView {
             gpus.put(model, e);
         });
         out.put("gpusByModel", gpus);
+        out.put("gpuPrices", gpuPrices(r.current().gpuPrices()));
         out.put("series", series(r.current()));
         return out;
     }
@@ -134,6 +135,37 @@ public final class ReportView {
             out.add(e);
         }
         return out;
+    }
+
+    private static Map<String, Object> gpuPrices(dev.vyoma.stats.metrics.GpuPrices g) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("blocksPerHour", str(g.blocksPerHour()));
+        out.put("daysPerMonth", dev.vyoma.stats.metrics.GpuPrices.DAYS_PER_MONTH.toPlainString());
+        Map<String, Object> models = new LinkedHashMap<>();
+        g.models().forEach((model, m) -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("bids", priceStats(m.bids()));
+            e.put("leases", priceStats(m.leases()));
+            models.put(model, e);
+        });
+        out.put("models", models);
+        return out;
+    }
+
+    private static Map<String, Object> priceStats(dev.vyoma.stats.metrics.GpuPrices.Stats s) {
+        if (s == null) {
+            return null;
+        }
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("count", s.count());
+        e.put("providers", s.providers());
+        e.put("minUsdPerHour", str(s.minPerHour()));
+        e.put("medianUsdPerHour", str(s.medianPerHour()));
+        e.put("maxUsdPerHour", str(s.maxPerHour()));
+        e.put("minUsdPerMonth", str(s.minPerMonth()));
+        e.put("medianUsdPerMonth", str(s.medianPerMonth()));
+        e.put("maxUsdPerMonth", str(s.maxPerMonth()));
+        return e;
     }
 
     /** {@code cpuCapacityMillis}, {@code cpuInUseMillis}, {@code cpuReservedMillis} (null without data). */
@@ -362,8 +394,53 @@ public final class ReportView {
                         "Utilisation: leased or reserved (Akash)"),
                 gpus,
                 ""));
+        out.add(gpuPriceSection(cur.gpuPrices()));
         out.removeIf(sec -> sec.rows().isEmpty());
         return out;
+    }
+
+    /** GPU prices by model: from bids and from leases, per GPU, USD per hour (min–median–max) and per month. */
+    static Section gpuPriceSection(dev.vyoma.stats.metrics.GpuPrices g) {
+        List<String[]> rows = new ArrayList<>();
+        g.models()
+                .forEach((model, m) -> rows.add(new String[] {
+                    model,
+                    m.bids() == null ? "0" : m.bids().count() + " (" + m.bids().providers() + ")",
+                    range(m.bids()),
+                    m.bids() == null ? "" : usdOrNa(m.bids().medianPerMonth()),
+                    m.leases() == null
+                            ? "0"
+                            : m.leases().count() + " (" + m.leases().providers() + ")",
+                    range(m.leases()),
+                    m.leases() == null ? "" : usdOrNa(m.leases().medianPerMonth())
+                }));
+        return new Section(
+                "GPU prices by model",
+                List.of(
+                        "Model",
+                        "Bids (providers)",
+                        "From bids: USD/hour min – median – max",
+                        "From bids: USD/month, median",
+                        "Leases (providers)",
+                        "From leases: USD/hour min – median – max",
+                        "From leases: USD/month, median"),
+                rows,
+                "Per GPU (a bid's or lease's price over its GPUs), groups asking for one model; bids: each provider's"
+                        + " cheapest in the period; leases: those created in the period. Hourly at "
+                        + (g.blocksPerHour() == null ? "n/a" : g.blocksPerHour().toPlainString())
+                        + " blocks an hour (as the chain made them in the period), monthly × 24 × "
+                        + dev.vyoma.stats.metrics.GpuPrices.DAYS_PER_MONTH + ".");
+    }
+
+    private static String range(dev.vyoma.stats.metrics.GpuPrices.Stats s) {
+        if (s == null) {
+            return "";
+        }
+        return usdOrNa(s.minPerHour()) + " – " + usdOrNa(s.medianPerHour()) + " – " + usdOrNa(s.maxPerHour());
+    }
+
+    private static String usdOrNa(BigDecimal v) {
+        return v == null ? "n/a" : usd(v);
     }
 
     private static String micro(BigDecimal v) {
