@@ -70,4 +70,9 @@ class KnownAnswerDuckDbTest {
     void gpuPricesByModelFromBidsAndLeases() throws Exception {
         GpuPriceCase.run(database());
     }
+
+    @Test
+    void providersRankedByEarningsWithLeasesGpusAndUptime() throws Exception {
+        LeaderboardCase.run(database());
+    }
 }

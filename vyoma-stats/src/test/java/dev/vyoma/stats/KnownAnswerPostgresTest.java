@@ -92,4 +92,9 @@ class KnownAnswerPostgresTest {
     void gpuPricesByModelFromBidsAndLeases(TestInfo test) throws Exception {
         GpuPriceCase.run(database(test));
     }
+
+    @Test
+    void providersRankedByEarningsWithLeasesGpusAndUptime(TestInfo test) throws Exception {
+        LeaderboardCase.run(database(test));
+    }
 }

@@ -322,8 +322,18 @@ public final class MetricsQuery {
         SortedMap<String, BigDecimal> revenueTotal = new TreeMap<>();
         SortedMap<String, BigDecimal> revenueUsdTotal = new TreeMap<>();
         SortedMap<String, Long> paidTotal = new TreeMap<>();
+        Map<String, Leaderboard.Earnings> earnings = new HashMap<>();
         for (int i = 0; i < n; i++) {
             LocalDate d = day(starts[i]);
+            for (Map.Entry<LeasePass.Key, BigDecimal> e :
+                    leases.revenue().get(i).entrySet()) {
+                String denom = e.getKey().denom();
+                BigDecimal v = usd.of(denom, e.getValue(), d);
+                earnings.merge(
+                        e.getKey().provider(),
+                        Leaderboard.Earnings.none().plus(denom, e.getValue(), v),
+                        (a, b) -> a.plus(denom, e.getValue(), v));
+            }
             SortedMap<String, BigDecimal> revenue = byDenom(leases.revenue().get(i));
             SortedMap<String, BigDecimal> revenueUsd = new TreeMap<>();
             BigDecimal bucketUsd = BigDecimal.ZERO;
@@ -377,6 +387,7 @@ public final class MetricsQuery {
         usd.filled.forEach((denom, days) -> gaps.put(denom, List.copyOf(days)));
         java.util.Set<String> unpriced = new java.util.TreeSet<>(usd.unpriced);
         GpuPrices gpuPrices = GpuPrices.compute(c, p, prices, unpriced);
+        Leaderboard board = Leaderboard.compute(c, p, earnings, capacityEnds[n - 1], grace, Leaderboard.MAX_ROWS);
         revenueTotal.replaceAll((k, v) -> plain(v));
         revenueUsdTotal.replaceAll((k, v) -> plain(v));
         totalMicro.replaceAll((k, v) -> plain(v));
@@ -389,7 +400,8 @@ public final class MetricsQuery {
                 new PeriodMetrics.SinceGenesis(totalLeases, totalMicro, plain(totalUsd)),
                 new ArrayList<>(unpriced),
                 new PeriodMetrics.PriceGaps(prices.missingPrice(), gaps),
-                gpuPrices);
+                gpuPrices,
+                board);
     }
 
     private record Capacity(
@@ -547,7 +559,8 @@ public final class MetricsQuery {
             PeriodMetrics.SinceGenesis sinceGenesis,
             List<String> unpriced,
             PeriodMetrics.PriceGaps priceGaps,
-            GpuPrices gpuPrices) {
+            GpuPrices gpuPrices,
+            Leaderboard board) {
         Map<Metric, BigDecimal> v = new EnumMap<>(Metric.class);
         Map<Metric, BigDecimal> first = new EnumMap<>(Metric.class);
         Map<Metric, BigDecimal> last = new EnumMap<>(Metric.class);
@@ -634,7 +647,8 @@ public final class MetricsQuery {
                 gpus,
                 buckets.size() - nc,
                 priceGaps,
-                gpuPrices);
+                gpuPrices,
+                board);
     }
 
     /** {@code sum / n} to {@link #SCALE} places, half-even, trailing zeros dropped. */

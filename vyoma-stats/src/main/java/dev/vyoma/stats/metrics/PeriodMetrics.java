@@ -12,7 +12,7 @@ import java.util.SortedMap;
  * first and last buckets' values (where the period started and ended: GPUs in use 359 → 553), the breakdowns
  * (revenue by denomination, GPUs by model), the totals since genesis at the period's end, how many buckets had no
  * capacity data (no provider status stored in their window: left out of the capacity means), the days whose
- * USD price was missing, and GPU prices by model.
+ * USD price was missing, GPU prices by model, and the providers ranked by earnings.
  */
 public record PeriodMetrics(
         Period period,
@@ -28,7 +28,8 @@ public record PeriodMetrics(
         SortedMap<String, Gpu> gpusByModel,
         int capacityBucketsWithoutData,
         PriceGaps priceGaps,
-        GpuPrices gpuPrices) {
+        GpuPrices gpuPrices,
+        Leaderboard providers) {
     /**
      * The days on which a denomination's revenue or payouts needed a USD price the table does not have, by
      * denomination, and the rule that filled them (0 USD, or the latest earlier price).

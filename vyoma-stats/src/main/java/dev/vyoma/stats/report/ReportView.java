@@ -85,6 +85,7 @@ public final class ReportView {
         });
         out.put("gpusByModel", gpus);
         out.put("gpuPrices", gpuPrices(r.current().gpuPrices()));
+        out.put("providers", providers(r.current().providers()));
         out.put("series", series(r.current()));
         return out;
     }
@@ -149,6 +150,36 @@ public final class ReportView {
             models.put(model, e);
         });
         out.put("models", models);
+        return out;
+    }
+
+    private static Map<String, Object> providers(dev.vyoma.stats.metrics.Leaderboard board) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", board.providers());
+        List<String> windows = new ArrayList<>();
+        for (java.time.Duration w : dev.vyoma.stats.metrics.Leaderboard.UPTIME_WINDOWS) {
+            windows.add(w.toDays() + "d");
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (dev.vyoma.stats.metrics.Leaderboard.Row row : board.rows()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("rank", row.rank());
+            e.put("provider", row.provider());
+            e.put("hostUri", row.hostUri());
+            e.put("earningsUsd", str(row.earningsUsd()));
+            e.put("earningsMicroByDenom", decimals(row.earningsMicroByDenom()));
+            e.put("activeLeases", row.activeLeases());
+            e.put("gpusLeased", row.gpusLeased());
+            e.put("gpuCapacity", row.gpuCapacity());
+            e.put("gpusAllocated", row.gpusAllocated());
+            Map<String, Object> up = new LinkedHashMap<>();
+            for (int i = 0; i < windows.size(); i++) {
+                up.put(windows.get(i), str(row.uptimePct().get(i)));
+            }
+            e.put("uptimePct", up);
+            rows.add(e);
+        }
+        out.put("rows", rows);
         return out;
     }
 
@@ -395,8 +426,58 @@ public final class ReportView {
                 gpus,
                 ""));
         out.add(gpuPriceSection(cur.gpuPrices()));
+        out.add(providerSection(cur.providers(), TOP_PROVIDERS));
         out.removeIf(sec -> sec.rows().isEmpty());
         return out;
+    }
+
+    /** Providers shown in the report's table (JSON has up to {@code Leaderboard.MAX_ROWS}). */
+    public static final int TOP_PROVIDERS = 10;
+
+    /** The first {@code top} providers by earnings, with their leases, GPUs and uptime. */
+    public static Section providerSection(dev.vyoma.stats.metrics.Leaderboard board, int top) {
+        List<String[]> rows = new ArrayList<>();
+        for (dev.vyoma.stats.metrics.Leaderboard.Row row : board.rows()) {
+            if (rows.size() == top) {
+                break;
+            }
+            rows.add(new String[] {
+                Integer.toString(row.rank()),
+                provider(row),
+                usd(row.earningsUsd()),
+                Long.toString(row.activeLeases()),
+                Long.toString(row.gpusLeased()),
+                row.gpuCapacity() == null ? "n/a" : row.gpusAllocated() + " / " + row.gpuCapacity(),
+                pct(row.uptimePct().get(0)),
+                pct(row.uptimePct().get(1)),
+                pct(row.uptimePct().get(2))
+            });
+        }
+        return new Section(
+                "Providers by earnings",
+                List.of(
+                        "Rank",
+                        "Provider",
+                        "Earnings (USD)",
+                        "Leases open",
+                        "GPUs leased",
+                        "GPUs allocated / offered",
+                        "Uptime 1 d",
+                        "Uptime 7 d",
+                        "Uptime 30 d"),
+                rows,
+                "The first " + rows.size() + " of " + board.providers() + " providers. Earnings: lease revenue"
+                        + " accrued to the provider in the period; leases open and GPUs leased at its last block (lease"
+                        + " specs on chain); GPUs from its last status answer in the 3 hours before the end; uptime: the"
+                        + " share of its status polls it answered in the 1, 7 and 30 days up to the end.");
+    }
+
+    /** {@code host (vyoma1abcd…wxyz)}: the present host and the address cut to its ends. */
+    private static String provider(dev.vyoma.stats.metrics.Leaderboard.Row row) {
+        String a = row.provider();
+        String shortAddress = a.length() > 16 ? a.substring(0, 10) + "…" + a.substring(a.length() - 4) : a;
+        String host = row.hostUri().replaceFirst("^[a-z]+://", "").replaceFirst(":\\d+$", "");
+        return host.isEmpty() ? shortAddress : host + " (" + shortAddress + ")";
     }
 
     /** GPU prices by model: from bids and from leases, per GPU, USD per hour (min–median–max) and per month. */
