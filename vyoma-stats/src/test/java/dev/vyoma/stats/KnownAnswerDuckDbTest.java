@@ -75,4 +75,9 @@ class KnownAnswerDuckDbTest {
     void providersRankedByEarningsWithLeasesGpusAndUptime() throws Exception {
         LeaderboardCase.run(database());
     }
+
+    @Test
+    void howLongTheLeasesClosedInAPeriodRan() throws Exception {
+        LeaseDurationCase.run(database());
+    }
 }

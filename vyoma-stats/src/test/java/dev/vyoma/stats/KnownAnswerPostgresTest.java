@@ -97,4 +97,9 @@ class KnownAnswerPostgresTest {
     void providersRankedByEarningsWithLeasesGpusAndUptime(TestInfo test) throws Exception {
         LeaderboardCase.run(database(test));
     }
+
+    @Test
+    void howLongTheLeasesClosedInAPeriodRan(TestInfo test) throws Exception {
+        LeaseDurationCase.run(database(test));
+    }
 }

@@ -401,7 +401,8 @@ public final class MetricsQuery {
                 new ArrayList<>(unpriced),
                 new PeriodMetrics.PriceGaps(prices.missingPrice(), gaps),
                 gpuPrices,
-                board);
+                board,
+                LeaseDurations.compute(c, p));
     }
 
     private record Capacity(
@@ -560,7 +561,8 @@ public final class MetricsQuery {
             List<String> unpriced,
             PeriodMetrics.PriceGaps priceGaps,
             GpuPrices gpuPrices,
-            Leaderboard board) {
+            Leaderboard board,
+            LeaseDurations durations) {
         Map<Metric, BigDecimal> v = new EnumMap<>(Metric.class);
         Map<Metric, BigDecimal> first = new EnumMap<>(Metric.class);
         Map<Metric, BigDecimal> last = new EnumMap<>(Metric.class);
@@ -648,7 +650,8 @@ public final class MetricsQuery {
                 buckets.size() - nc,
                 priceGaps,
                 gpuPrices,
-                board);
+                board,
+                durations);
     }
 
     /** {@code sum / n} to {@link #SCALE} places, half-even, trailing zeros dropped. */

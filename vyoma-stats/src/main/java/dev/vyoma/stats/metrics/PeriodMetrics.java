@@ -12,7 +12,8 @@ import java.util.SortedMap;
  * first and last buckets' values (where the period started and ended: GPUs in use 359 → 553), the breakdowns
  * (revenue by denomination, GPUs by model), the totals since genesis at the period's end, how many buckets had no
  * capacity data (no provider status stored in their window: left out of the capacity means), the days whose
- * USD price was missing, GPU prices by model, and the providers ranked by earnings.
+ * USD price was missing, GPU prices by model, the providers ranked by earnings, and how long the leases closed
+ * in the period ran.
  */
 public record PeriodMetrics(
         Period period,
@@ -29,7 +30,8 @@ public record PeriodMetrics(
         int capacityBucketsWithoutData,
         PriceGaps priceGaps,
         GpuPrices gpuPrices,
-        Leaderboard providers) {
+        Leaderboard providers,
+        LeaseDurations leaseDurations) {
     /**
      * The days on which a denomination's revenue or payouts needed a USD price the table does not have, by
      * denomination, and the rule that filled them (0 USD, or the latest earlier price).

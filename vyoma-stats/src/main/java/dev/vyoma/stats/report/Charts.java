@@ -100,6 +100,7 @@ public final class Charts {
                         "GiB",
                         resource(m, b -> b.storage(), b -> b.storageBytes(), GIB))));
         out.put("gpu-prices.png", png(gpuPrices(m)));
+        out.put("lease-durations.png", png(durations(m)));
         out.put(
                 "active-providers.png",
                 png(line(
@@ -207,6 +208,27 @@ public final class Charts {
         }
         chart.addSeries("from bids", models, bids);
         chart.addSeries("from leases", models, leases);
+        return chart;
+    }
+
+    /** How many leases closed in the period ran for how long. */
+    private static org.knowm.xchart.CategoryChart durations(PeriodMetrics m) {
+        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title("Leases closed in the period, by how long they ran")
+                .xAxisTitle("")
+                .yAxisTitle("leases")
+                .build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendVisible(false);
+        List<String> bins = new ArrayList<>();
+        List<Long> counts = new ArrayList<>();
+        for (int i = 0; i < dev.vyoma.stats.metrics.LeaseDurations.BINS.size(); i++) {
+            bins.add(dev.vyoma.stats.metrics.LeaseDurations.BINS.get(i).name());
+            counts.add(m.leaseDurations().binCounts().get(i));
+        }
+        chart.addSeries("leases", bins, counts);
         return chart;
     }
 

@@ -1,6 +1,7 @@
 package dev.vyoma.stats.report;
 
 import dev.vyoma.stats.metrics.Metric;
+import dev.vyoma.stats.metrics.MetricsQuery;
 import dev.vyoma.stats.metrics.PeriodMetrics;
 import dev.vyoma.stats.metrics.Report;
 import java.math.BigDecimal;
@@ -86,6 +87,7 @@ public final class ReportView {
         out.put("gpusByModel", gpus);
         out.put("gpuPrices", gpuPrices(r.current().gpuPrices()));
         out.put("providers", providers(r.current().providers()));
+        out.put("leaseDurations", durations(r.current().leaseDurations()));
         out.put("series", series(r.current()));
         return out;
     }
@@ -180,6 +182,22 @@ public final class ReportView {
             rows.add(e);
         }
         out.put("rows", rows);
+        return out;
+    }
+
+    private static Map<String, Object> durations(dev.vyoma.stats.metrics.LeaseDurations d) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("closed", d.count());
+        out.put("meanHours", str(d.meanHours()));
+        out.put("medianHours", str(d.medianHours()));
+        out.put("p90Hours", str(d.p90Hours()));
+        Map<String, Object> bins = new LinkedHashMap<>();
+        for (int i = 0; i < d.binCounts().size(); i++) {
+            bins.put(
+                    dev.vyoma.stats.metrics.LeaseDurations.BINS.get(i).name(),
+                    d.binCounts().get(i));
+        }
+        out.put("bins", bins);
         return out;
     }
 
@@ -427,6 +445,7 @@ public final class ReportView {
                 ""));
         out.add(gpuPriceSection(cur.gpuPrices()));
         out.add(providerSection(cur.providers(), TOP_PROVIDERS));
+        out.add(durationSection(cur.leaseDurations()));
         out.removeIf(sec -> sec.rows().isEmpty());
         return out;
     }
@@ -470,6 +489,30 @@ public final class ReportView {
                         + " accrued to the provider in the period; leases open and GPUs leased at its last block (lease"
                         + " specs on chain); GPUs from its last status answer in the 3 hours before the end; uptime: the"
                         + " share of its status polls it answered in the 1, 7 and 30 days up to the end.");
+    }
+
+    /** How long the leases closed in the period ran: how many in each bin, and in hours the mean, median, p90. */
+    public static Section durationSection(dev.vyoma.stats.metrics.LeaseDurations d) {
+        List<String[]> rows = new ArrayList<>();
+        if (d.count() > 0) {
+            for (int i = 0; i < d.binCounts().size(); i++) {
+                long k = d.binCounts().get(i);
+                rows.add(new String[] {
+                    dev.vyoma.stats.metrics.LeaseDurations.BINS.get(i).name(),
+                    Long.toString(k),
+                    pct(MetricsQuery.percent(k, d.count()))
+                });
+            }
+        }
+        return new Section(
+                "Lease durations",
+                List.of("Ran for", "Leases closed", "Share"),
+                rows,
+                d.count() == 0
+                        ? ""
+                        : d.count() + " leases closed in the period; hours from creation to close: mean "
+                                + two(d.meanHours()) + ", median " + two(d.medianHours()) + ", 90th percentile "
+                                + two(d.p90Hours()) + ".");
     }
 
     /** {@code host (vyoma1abcd…wxyz)}: the present host and the address cut to its ends. */
