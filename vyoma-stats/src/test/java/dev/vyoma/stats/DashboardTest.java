@@ -62,6 +62,9 @@ class DashboardTest {
                 assertThat(html)
                         .contains("indexed to height 16")
                         .contains("<h2>Last 24 hours</h2>")
+                        .contains("<h2>Revenue by denomination</h2>")
+                        .contains("<h2>Providers by earnings</h2>")
+                        .contains("<h2>Lease durations</h2>")
                         .contains("New leases")
                         .contains("/api/charts/");
 
@@ -80,6 +83,23 @@ class DashboardTest {
                 assertThat(chart.statusCode()).isEqualTo(200);
                 assertThat(chart.headers().firstValue("Content-Type")).contains("image/png");
                 assertThat(java.util.Arrays.copyOf(chart.body(), 4)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+
+                // Every chart of the report is on the page and served.
+                for (String name : List.of(
+                        "cpu.png",
+                        "memory.png",
+                        "storage.png",
+                        "utilisation.png",
+                        "revenue-by-denom.png",
+                        "cumulative-revenue.png",
+                        "gpu-prices.png",
+                        "lease-durations.png")) {
+                    assertThat(html).contains("/api/charts/" + name);
+                    HttpResponse<byte[]> png = get(d, "/api/charts/" + name + period);
+                    assertThat(png.statusCode()).as(name).isEqualTo(200);
+                    assertThat(java.util.Arrays.copyOf(png.body(), 4))
+                            .isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+                }
 
                 HttpResponse<byte[]> unknown = get(d, "/api/charts/nope.png" + period);
                 assertThat(unknown.statusCode()).isEqualTo(404);

@@ -1,5 +1,6 @@
 package dev.vyoma.stats.report;
 
+import dev.vyoma.stats.metrics.Metric;
 import dev.vyoma.stats.metrics.PeriodMetrics;
 import java.awt.Color;
 import java.io.IOException;
@@ -21,7 +22,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The report's PNG charts, one per series: new leases per bucket, active leases, revenue (USD); for GPUs, CPU,
  * memory and storage, what providers offer against what they have allocated to leases and reserved for open bids,
- * beside what the leases on chain hold; active providers. Doubles here are only pixels: the figures themselves stay
+ * beside what the leases on chain hold, and the four utilisations; revenue by denomination and since genesis; GPU
+ * prices by model; lease durations; active providers. Doubles here are only pixels: the figures themselves stay
  * exact.
  */
 public final class Charts {
@@ -99,6 +101,14 @@ public final class Charts {
                         "Storage: offered, allocated, reserved; leased on chain",
                         "GiB",
                         resource(m, b -> b.storage(), b -> b.storageBytes(), GIB))));
+        Map<String, ToDoubleFunction<PeriodMetrics.Bucket>> util = new LinkedHashMap<>();
+        util.put("GPU", b -> pct(b, Metric.GPU_UTILIZATION_LEASED_OR_RESERVED));
+        util.put("CPU", b -> pct(b, Metric.CPU_UTILIZATION_LEASED_OR_RESERVED));
+        util.put("memory", b -> pct(b, Metric.MEMORY_UTILIZATION_LEASED_OR_RESERVED));
+        util.put("storage", b -> pct(b, Metric.STORAGE_UTILIZATION_LEASED_OR_RESERVED));
+        out.put(
+                "utilisation.png",
+                png(line(m, "Utilisation: allocated or reserved over capacity (Akash's)", "%", util)));
         out.put("gpu-prices.png", png(gpuPrices(m)));
         out.put("lease-durations.png", png(durations(m)));
         out.put(
@@ -209,6 +219,12 @@ public final class Charts {
         chart.addSeries("from bids", models, bids);
         chart.addSeries("from leases", models, leases);
         return chart;
+    }
+
+    /** A bucket's percentage of a utilisation, or no point (NaN) without capacity data or capacity. */
+    private static double pct(PeriodMetrics.Bucket b, Metric m) {
+        BigDecimal v = b.value(m);
+        return v == null ? Double.NaN : v.doubleValue();
     }
 
     /** How many leases closed in the period ran for how long. */
