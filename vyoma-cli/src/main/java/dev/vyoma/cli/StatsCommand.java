@@ -15,6 +15,7 @@ import dev.vyoma.stats.metrics.PeriodSpec;
 import dev.vyoma.stats.metrics.PriceTable;
 import dev.vyoma.stats.metrics.Report;
 import dev.vyoma.stats.report.Charts;
+import dev.vyoma.stats.report.QuarterlyReport;
 import dev.vyoma.stats.report.ReportView;
 import dev.vyoma.stats.scenario.QuarterScenario;
 import dev.vyoma.stats.source.NodeSource;
@@ -248,6 +249,19 @@ final class StatsCommand implements Callable<Integer> {
                 defaultValue = "State of the Vyoma network")
         String title;
 
+        @Option(
+                names = "--template",
+                description = "quarterly: a 'State of the network' in markdown (headline with changes, GPU supply and"
+                        + " demand, revenue, providers, leases, charts, definitions), e.g. --period 2025-Q1"
+                        + " --compare 2024-Q4.")
+        String template;
+
+        @Option(
+                names = "--network",
+                description = "The network's name in a --template report's title (default: ${DEFAULT-VALUE}).",
+                defaultValue = "Vyoma network")
+        String network;
+
         @Override
         public Integer call() throws Exception {
             PeriodSpec current;
@@ -285,6 +299,15 @@ final class StatsCommand implements Callable<Integer> {
             if (!List.of("table", "json", "markdown", "html").contains(fmt)) {
                 throw new UserException("--format is table, json, markdown or html; got " + fmt);
             }
+            if (template != null) {
+                if (!template.equals("quarterly")) {
+                    throw new UserException("--template is quarterly; got " + template);
+                }
+                if (format != null && !format.equals("markdown")) {
+                    throw new UserException("--template quarterly writes markdown; leave out --format " + format);
+                }
+                fmt = "quarterly";
+            }
             try (StatsDb db = open(this.db)) {
                 List<PriceTable.Entry> extra = prices == null ? List.of() : PriceTable.read(prices);
                 MetricsQuery q = new MetricsQuery(db, MetricsQuery.prices(db, extra, rule), MetricsQuery.DEFAULT_GRACE);
@@ -307,6 +330,7 @@ final class StatsCommand implements Callable<Integer> {
                 switch (fmt) {
                     case "json" -> out.println(JsonWriter.pretty(ReportView.tree(r)));
                     case "markdown" -> out.print(ReportView.markdown(r, title, files));
+                    case "quarterly" -> out.print(QuarterlyReport.markdown(r, network, files));
                     case "html" -> out.print(ReportView.html(r, title, files));
                     default -> out.print(ReportView.table(r));
                 }

@@ -112,7 +112,47 @@ class StatsCommandTest {
     }
 
     @Test
+    void theQuarterlyTemplateIsMarkdownWithTheQuarterAgainstTheOneBefore() throws Exception {
+        Path charts = dir.resolve("quarterly-charts");
+        Run r = run(
+                "stats",
+                "report",
+                "--db",
+                db,
+                "--period",
+                "2026-Q1",
+                "--compare",
+                "2025-Q4",
+                "--template",
+                "quarterly",
+                "--network",
+                "test network",
+                "--charts",
+                charts.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out())
+                .startsWith("# State of the test network: 2026-Q1\n")
+                .contains("## Headline")
+                .contains("| Figure | 2026-Q1 | First → last | 2025-Q4 | First → last | Change |")
+                // 1 lease against 2.
+                .contains("| New leases (leases) | 1 |  | 2 |  | -50.00% |")
+                .contains("## GPU supply and demand")
+                .contains("## Revenue")
+                .contains("## Providers")
+                .contains("## Leases")
+                .contains("## Definitions")
+                .contains("![gpus.png](gpus.png)");
+        assertThat(charts.resolve("gpu-prices.png")).exists();
+    }
+
+    @Test
     void badOptionsAreOneLineErrors() {
+        Run template = run("stats", "report", "--db", db, "--period", "2026-Q1", "--template", "yearly");
+        assertThat(template.exitCode()).isNotZero();
+        assertThat(template.err()).contains("--template is quarterly").doesNotContain("Exception");
+        Run json = run(
+                "stats", "report", "--db", db, "--period", "2026-Q1", "--template", "quarterly", "--format", "json");
+        assertThat(json.err()).contains("--template quarterly writes markdown");
         Run both = run("stats", "report", "--db", db, "--period", "2026-Q1", "--from", "2026-01-01");
         assertThat(both.exitCode()).isNotZero();
         assertThat(both.err()).contains("not both").doesNotContain("Exception");

@@ -80,4 +80,9 @@ class KnownAnswerDuckDbTest {
     void howLongTheLeasesClosedInAPeriodRan() throws Exception {
         LeaseDurationCase.run(database());
     }
+
+    @Test
+    void theQuarterlyTemplateSaysTheReportsFigures() throws Exception {
+        QuarterlyTemplateCase.run(database());
+    }
 }

@@ -102,4 +102,9 @@ class KnownAnswerPostgresTest {
     void howLongTheLeasesClosedInAPeriodRan(TestInfo test) throws Exception {
         LeaseDurationCase.run(database(test));
     }
+
+    @Test
+    void theQuarterlyTemplateSaysTheReportsFigures(TestInfo test) throws Exception {
+        QuarterlyTemplateCase.run(database(test));
+    }
 }
