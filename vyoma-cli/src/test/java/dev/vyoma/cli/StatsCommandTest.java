@@ -135,7 +135,7 @@ class StatsCommandTest {
                 .contains("## Headline")
                 .contains("| Figure | 2026-Q1 | First → last | 2025-Q4 | First → last | Change |")
                 // 1 lease against 2.
-                .contains("| New leases (leases) | 1 |  | 2 |  | -50.00% |")
+                .contains("| New leases | 1 |  | 2 |  | -50.00% |")
                 .contains("## GPU supply and demand")
                 .contains("## Revenue")
                 .contains("## Providers")

@@ -27,13 +27,13 @@ final class QuarterlyTemplateCase {
                     .startsWith("# State of the test network: 2026-01-03 to 2026-01-04, heights 8–15\n")
                     .contains("against 2026-01-01 to 2026-01-02, heights 1–7")
                     // Headline: new leases 2 against 2; active leases mean 2 (3 → 1) against 1.5 (1 → 2).
-                    .contains("| New leases (leases) | 2 |  | 2 |  | 0.00% |")
-                    .contains("| Daily active leases (leases, daily mean) | 2 | 3 → 1 | 1.5 | 1 → 2 | +33.33% |")
+                    .contains("| New leases | 2 |  | 2 |  | 0.00% |")
+                    .contains("| Daily active leases (daily mean) | 2 | 3 → 1 | 1.5 | 1 → 2 | +33.33% |")
                     // GPUs: capacity 10 (12 → 8) against 8; allocated 1.5 (3 → 0) against 0.5 (0 → 1).
                     .contains("| GPU capacity (GPUs, daily mean) | 10 | 12 → 8 | 8 | 8 → 8 | +25.00% |")
-                    .contains("| GPUs allocated to leases (GPUs, daily mean) | 1.5 | 3 → 0 | 0.5 | 0 → 1 | +200.00% |")
+                    .contains("| GPUs allocated to leases (daily mean) | 1.5 | 3 → 0 | 0.5 | 0 → 1 | +200.00% |")
                     .contains("| Lease revenue (USD) | 0.50 |  | 0.00 |  | +5002190.00% |")
-                    .contains("| Leases since genesis (leases, at the end) | 4 |  | 2 |  | +100.00% |")
+                    .contains("| Leases since genesis (at the end) | 4 |  | 2 |  | +100.00% |")
                     .contains("2 (0.00%) new leases, 2 (+33.33%) open on an average day; lease revenue 0.50"
                             + " (+5002190.00%) USD.")
                     .contains("GPUs allocated to leases went from 3 to 0 of 12 → 8 offered, on 2 → 1 active"

@@ -231,7 +231,12 @@ public final class QuarterlyReport {
             default -> m.unit();
         };
         String t = m.title();
-        return t + (unit.isEmpty() && how.isEmpty() ? "" : " (" + (unit + how).replaceFirst("^, ", "") + ")");
+        // "New leases", not "New leases (leases)".
+        if (t.toLowerCase(Locale.ROOT).contains(unit.toLowerCase(Locale.ROOT))) {
+            unit = "";
+        }
+        String in = (unit + how).replaceFirst("^, ", "");
+        return in.isEmpty() ? t : t + " (" + in + ")";
     }
 
     private static String firstLast(Metric m, PeriodMetrics p) {
@@ -376,8 +381,7 @@ public final class QuarterlyReport {
         return with(r, Metric.ACTIVE_PROVIDERS) + " providers answered their status polls on an average day ("
                 + fmt(Metric.ACTIVE_PROVIDERS, cur.first(Metric.ACTIVE_PROVIDERS)) + " on the first, "
                 + fmt(Metric.ACTIVE_PROVIDERS, cur.last(Metric.ACTIVE_PROVIDERS)) + " on the last). "
-                + cur.providers().providers() + " providers were registered or earned in the period; the ten that"
-                + " earned most:";
+                + ReportView.count(cur.providers().providers()) + " providers were registered or earned in the period.";
     }
 
     private static String leaseProse(Report r) {

@@ -421,7 +421,7 @@ public final class ReportView {
                 List.of("Denomination", "Period (micro-units)", "Period (USD)", "Since genesis (micro-units)"),
                 denoms,
                 "Since genesis: " + usd(cur.sinceGenesis().revenueUsd()) + " USD from "
-                        + cur.sinceGenesis().leases() + " leases (each day at its own USD price)."));
+                        + count(cur.sinceGenesis().leases()) + " leases (each day at its own USD price)."));
         List<String[]> gpus = new ArrayList<>();
         cur.gpusByModel()
                 .forEach((model, g) -> gpus.add(new String[] {
@@ -485,7 +485,7 @@ public final class ReportView {
                         "Uptime 7 d",
                         "Uptime 30 d"),
                 rows,
-                "The first " + rows.size() + " of " + board.providers() + " providers. Earnings: lease revenue"
+                "The first " + rows.size() + " of " + count(board.providers()) + " providers. Earnings: lease revenue"
                         + " accrued to the provider in the period; leases open and GPUs leased at its last block (lease"
                         + " specs on chain); GPUs from its last status answer in the 3 hours before the end; uptime: the"
                         + " share of its status polls it answered in the 1, 7 and 30 days up to the end.");
@@ -499,7 +499,7 @@ public final class ReportView {
                 long k = d.binCounts().get(i);
                 rows.add(new String[] {
                     dev.vyoma.stats.metrics.LeaseDurations.BINS.get(i).name(),
-                    Long.toString(k),
+                    count(k),
                     pct(MetricsQuery.percent(k, d.count()))
                 });
             }
@@ -510,7 +510,7 @@ public final class ReportView {
                 rows,
                 d.count() == 0
                         ? ""
-                        : d.count() + " leases closed in the period; hours from creation to close: mean "
+                        : count(d.count()) + " leases closed in the period; hours from creation to close: mean "
                                 + two(d.meanHours()) + ", median " + two(d.medianHours()) + ", 90th percentile "
                                 + two(d.p90Hours()) + ".");
     }
@@ -529,12 +529,14 @@ public final class ReportView {
         g.models()
                 .forEach((model, m) -> rows.add(new String[] {
                     model,
-                    m.bids() == null ? "0" : m.bids().count() + " (" + m.bids().providers() + ")",
+                    m.bids() == null
+                            ? "0"
+                            : count(m.bids().count()) + " (" + m.bids().providers() + ")",
                     range(m.bids()),
                     m.bids() == null ? "" : usdOrNa(m.bids().medianPerMonth()),
                     m.leases() == null
                             ? "0"
-                            : m.leases().count() + " (" + m.leases().providers() + ")",
+                            : count(m.leases().count()) + " (" + m.leases().providers() + ")",
                     range(m.leases()),
                     m.leases() == null ? "" : usdOrNa(m.leases().medianPerMonth())
                 }));
@@ -551,8 +553,11 @@ public final class ReportView {
                 rows,
                 "Per GPU (a bid's or lease's price over its GPUs), groups asking for one model; bids: each provider's"
                         + " cheapest in the period; leases: those created in the period. Hourly at "
-                        + (g.blocksPerHour() == null ? "n/a" : g.blocksPerHour().toPlainString())
-                        + " blocks an hour (as the chain made them in the period), monthly × 24 × "
+                        + (g.blocksPerHour() == null
+                                ? "n/a blocks"
+                                : g.blocksPerHour().toPlainString()
+                                        + (g.blocksPerHour().compareTo(BigDecimal.ONE) == 0 ? " block" : " blocks"))
+                        + " an hour (as the chain made them in the period), monthly × 24 × "
                         + dev.vyoma.stats.metrics.GpuPrices.DAYS_PER_MONTH + ".");
     }
 
@@ -565,6 +570,11 @@ public final class ReportView {
 
     private static String usdOrNa(BigDecimal v) {
         return v == null ? "n/a" : usd(v);
+    }
+
+    /** A count with its thousands grouped: 46,012. */
+    static String count(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d", n);
     }
 
     private static String micro(BigDecimal v) {
