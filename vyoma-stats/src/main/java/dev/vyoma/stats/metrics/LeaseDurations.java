@@ -19,17 +19,17 @@ import java.util.List;
  */
 public record LeaseDurations(
         long count, BigDecimal meanHours, BigDecimal medianHours, BigDecimal p90Hours, List<Long> binCounts) {
-    /** A bin of durations {@code [from, to)} ({@code to} null: no upper end), named for people. */
-    public record Bin(String name, Duration from, Duration to) {}
+    /** A bin of durations {@code [from, to)} ({@code to} null: no upper end), named for people, and in short. */
+    public record Bin(String name, String shortName, Duration from, Duration to) {}
 
     /** The bins, in order. */
     public static final List<Bin> BINS = List.of(
-            new Bin("under 1 hour", Duration.ZERO, Duration.ofHours(1)),
-            new Bin("1 hour to 1 day", Duration.ofHours(1), Duration.ofDays(1)),
-            new Bin("1 to 7 days", Duration.ofDays(1), Duration.ofDays(7)),
-            new Bin("7 to 30 days", Duration.ofDays(7), Duration.ofDays(30)),
-            new Bin("30 to 90 days", Duration.ofDays(30), Duration.ofDays(90)),
-            new Bin("90 days or more", Duration.ofDays(90), null));
+            new Bin("under 1 hour", "< 1 h", Duration.ZERO, Duration.ofHours(1)),
+            new Bin("1 hour to 1 day", "1 h – 1 d", Duration.ofHours(1), Duration.ofDays(1)),
+            new Bin("1 to 7 days", "1 – 7 d", Duration.ofDays(1), Duration.ofDays(7)),
+            new Bin("7 to 30 days", "7 – 30 d", Duration.ofDays(7), Duration.ofDays(30)),
+            new Bin("30 to 90 days", "30 – 90 d", Duration.ofDays(30), Duration.ofDays(90)),
+            new Bin("90 days or more", "≥ 90 d", Duration.ofDays(90), null));
 
     private static final long HOUR_MS = 3_600_000L;
 

@@ -75,10 +75,10 @@ public final class Charts {
                         Map.of("since genesis", b -> b.totalRevenueUsd().doubleValue()))));
         // Capacity series have no point for a bucket without capacity data.
         Map<String, ToDoubleFunction<PeriodMetrics.Bucket>> gpu = new LinkedHashMap<>();
-        gpu.put("capacity", b -> b.capacityData() ? b.gpuCapacity() : Double.NaN);
-        gpu.put("allocated to leases", b -> b.capacityData() ? b.gpusInUse() : Double.NaN);
-        gpu.put("reserved by open bids", b -> b.capacityData() ? b.gpusReserved() : Double.NaN);
-        gpu.put("leased (lease specs on chain)", b -> b.gpusLeased());
+        gpu.put("offered", b -> b.capacityData() ? b.gpuCapacity() : Double.NaN);
+        gpu.put("allocated", b -> b.capacityData() ? b.gpusInUse() : Double.NaN);
+        gpu.put("reserved for bids", b -> b.capacityData() ? b.gpusReserved() : Double.NaN);
+        gpu.put("leased (on chain)", b -> b.gpusLeased());
         out.put("gpus.png", png(line(m, "GPUs: offered, allocated, reserved; leased on chain", "GPUs", gpu)));
         out.put(
                 "cpu.png",
@@ -133,10 +133,10 @@ public final class Charts {
             ToDoubleFunction<PeriodMetrics.Bucket> leased,
             double unit) {
         Map<String, ToDoubleFunction<PeriodMetrics.Bucket>> s = new LinkedHashMap<>();
-        s.put("capacity", b -> b.capacityData() ? amounts.apply(b).capacity() / unit : Double.NaN);
-        s.put("allocated to leases", b -> b.capacityData() ? amounts.apply(b).inUse() / unit : Double.NaN);
-        s.put("reserved by open bids", b -> b.capacityData() ? amounts.apply(b).reserved() / unit : Double.NaN);
-        s.put("leased (lease specs on chain)", b -> leased.applyAsDouble(b) / unit);
+        s.put("offered", b -> b.capacityData() ? amounts.apply(b).capacity() / unit : Double.NaN);
+        s.put("allocated", b -> b.capacityData() ? amounts.apply(b).inUse() / unit : Double.NaN);
+        s.put("reserved for bids", b -> b.capacityData() ? amounts.apply(b).reserved() / unit : Double.NaN);
+        s.put("leased (on chain)", b -> leased.applyAsDouble(b) / unit);
         return s;
     }
 
@@ -165,7 +165,9 @@ public final class Charts {
                 .xAxisTitle("")
                 .yAxisTitle(yTitle)
                 .build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        // Below the plot, in a row: inside, it would hide the lines it names.
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setLegendVisible(series.size() > 1);
         chart.getStyler().setDatePattern(unit(m).equals("hour") ? "HH:mm" : "MM-dd");
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -202,7 +204,8 @@ public final class Charts {
                 .yAxisTitle("USD/hour")
                 .build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         List<String> models = new ArrayList<>(m.gpuPrices().models().keySet());
         List<Double> bids = new ArrayList<>();
         List<Double> leases = new ArrayList<>();
@@ -241,7 +244,7 @@ public final class Charts {
         List<String> bins = new ArrayList<>();
         List<Long> counts = new ArrayList<>();
         for (int i = 0; i < dev.vyoma.stats.metrics.LeaseDurations.BINS.size(); i++) {
-            bins.add(dev.vyoma.stats.metrics.LeaseDurations.BINS.get(i).name());
+            bins.add(dev.vyoma.stats.metrics.LeaseDurations.BINS.get(i).shortName());
             counts.add(m.leaseDurations().binCounts().get(i));
         }
         chart.addSeries("leases", bins, counts);
