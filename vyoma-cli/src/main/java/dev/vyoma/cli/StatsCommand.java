@@ -15,8 +15,11 @@ import dev.vyoma.stats.metrics.PeriodSpec;
 import dev.vyoma.stats.metrics.PriceTable;
 import dev.vyoma.stats.metrics.Report;
 import dev.vyoma.stats.report.Charts;
+import dev.vyoma.stats.report.QuarterlyReport;
 import dev.vyoma.stats.report.ReportView;
+import dev.vyoma.stats.scenario.CalibratedScenario;
 import dev.vyoma.stats.scenario.QuarterScenario;
+import dev.vyoma.stats.scenario.ScenarioSpec;
 import dev.vyoma.stats.source.NodeSource;
 import dev.vyoma.stats.source.SourceException;
 import dev.vyoma.stats.store.StatsDb;
@@ -48,7 +51,8 @@ import picocli.CommandLine.Spec;
             StatsCommand.Serve.class,
             StatsCommand.Prices.class,
             StatsCommand.Bench.class,
-            StatsCommand.Example.class
+            StatsCommand.Example.class,
+            StatsCommand.Scenario.class
         })
 final class StatsCommand implements Callable<Integer> {
     @Spec
@@ -248,6 +252,19 @@ final class StatsCommand implements Callable<Integer> {
                 defaultValue = "State of the Vyoma network")
         String title;
 
+        @Option(
+                names = "--template",
+                description = "quarterly: a 'State of the network' in markdown (headline with changes, GPU supply and"
+                        + " demand, revenue, providers, leases, charts, definitions), e.g. --period 2025-Q1"
+                        + " --compare 2024-Q4.")
+        String template;
+
+        @Option(
+                names = "--network",
+                description = "The network's name in a --template report's title (default: ${DEFAULT-VALUE}).",
+                defaultValue = "Vyoma network")
+        String network;
+
         @Override
         public Integer call() throws Exception {
             PeriodSpec current;
@@ -285,6 +302,15 @@ final class StatsCommand implements Callable<Integer> {
             if (!List.of("table", "json", "markdown", "html").contains(fmt)) {
                 throw new UserException("--format is table, json, markdown or html; got " + fmt);
             }
+            if (template != null) {
+                if (!template.equals("quarterly")) {
+                    throw new UserException("--template is quarterly; got " + template);
+                }
+                if (format != null && !format.equals("markdown")) {
+                    throw new UserException("--template quarterly writes markdown; leave out --format " + format);
+                }
+                fmt = "quarterly";
+            }
             try (StatsDb db = open(this.db)) {
                 List<PriceTable.Entry> extra = prices == null ? List.of() : PriceTable.read(prices);
                 MetricsQuery q = new MetricsQuery(db, MetricsQuery.prices(db, extra, rule), MetricsQuery.DEFAULT_GRACE);
@@ -307,6 +333,7 @@ final class StatsCommand implements Callable<Integer> {
                 switch (fmt) {
                     case "json" -> out.println(JsonWriter.pretty(ReportView.tree(r)));
                     case "markdown" -> out.print(ReportView.markdown(r, title, files));
+                    case "quarterly" -> out.print(QuarterlyReport.markdown(r, network, files));
                     case "html" -> out.print(ReportView.html(r, title, files));
                     default -> out.print(ReportView.table(r));
                 }
@@ -485,6 +512,64 @@ final class StatsCommand implements Callable<Integer> {
                 out.put("indexBlocksPerSecond", Math.round(r.blocksPerSecond()));
             }
             Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, out);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "scenario",
+            description = {
+                "Generate a calibrated scenario (examples/scenarios, format vyoma-stats-scenario/1) into a fresh",
+                "database: a chain scripted through the real ledger and its providers' status answers, indexed."
+            })
+    static final class Scenario implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Parameters(paramLabel = "SCENARIO.yaml", description = "The scenario file.")
+        Path file;
+
+        @Option(
+                names = "--db",
+                required = true,
+                description = "A fresh database: duckdb:PATH or postgresql://HOST[:PORT]/DATABASE.")
+        String db;
+
+        @Override
+        public Integer call() throws Exception {
+            ScenarioSpec scenario;
+            try {
+                if (Files.size(file) > ScenarioSpec.MAX_FILE_BYTES) {
+                    throw new UserException(
+                            file + " is larger than " + ScenarioSpec.MAX_FILE_BYTES + " bytes; is it a scenario?");
+                }
+                scenario = ScenarioSpec.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            } catch (IOException e) {
+                throw new UserException("cannot read " + file + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+            try (StatsDb d = open(db)) {
+                if (new Indexer(d, null).height() > 0) {
+                    throw new UserException(db + " already holds a chain; a scenario goes into a fresh database");
+                }
+                long t0 = System.nanoTime();
+                CalibratedScenario.Result r = CalibratedScenario.run(scenario, d);
+                PrintWriter err = spec.commandLine().getErr();
+                err.printf("stats: generated %s in %.1f s%n", scenario.name(), (System.nanoTime() - t0) / 1e9);
+                err.flush();
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("scenario", scenario.name());
+                out.put("from", scenario.start().toString());
+                out.put("to", scenario.end().toString());
+                out.put("blocks", r.blocks());
+                out.put("leases", r.leases());
+                out.put("gpuLeases", r.gpuLeases());
+                out.put("gpuBids", r.gpuBids());
+                out.put("statusPolls", r.polls());
+                out.put("failedPolls", r.failedPolls());
+                Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, out);
+            }
             return 0;
         }
     }

@@ -112,7 +112,111 @@ class StatsCommandTest {
     }
 
     @Test
+    void theQuarterlyTemplateIsMarkdownWithTheQuarterAgainstTheOneBefore() throws Exception {
+        Path charts = dir.resolve("quarterly-charts");
+        Run r = run(
+                "stats",
+                "report",
+                "--db",
+                db,
+                "--period",
+                "2026-Q1",
+                "--compare",
+                "2025-Q4",
+                "--template",
+                "quarterly",
+                "--network",
+                "test network",
+                "--charts",
+                charts.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out())
+                .startsWith("# State of the test network: 2026-Q1\n")
+                .contains("## Headline")
+                .contains("| Figure | 2026-Q1 | First → last | 2025-Q4 | First → last | Change |")
+                // 1 lease against 2.
+                .contains("| New leases | 1 |  | 2 |  | -50.00% |")
+                .contains("## GPU supply and demand")
+                .contains("## Revenue")
+                .contains("## Providers")
+                .contains("## Leases")
+                .contains("## Definitions")
+                .contains("![gpus.png](gpus.png)");
+        assertThat(charts.resolve("gpu-prices.png")).exists();
+    }
+
+    /** A small scenario: a week, five providers (one joining), a few leases a day. */
+    static final String SMALL_SCENARIO = """
+            format: vyoma-stats-scenario/1
+            name: small-week
+            start: 2025-03-25
+            end: 2025-03-31
+            seed: 7
+            blockMinutes: 60
+            pollMinutes: 60
+            pollFailure: 0.01
+            providers:
+              initial: 4
+              gpuProviders: 2
+              joins: [2025-03-28]
+              cpuCores: [32, 64]
+              memory: [64Gi, 128Gi]
+              storage: [1Ti, 2Ti]
+              outages: [{provider: 3, from: 2025-03-26T10:00:00Z, hours: 5}]
+            gpuModels:
+              - {model: h100, share: 0.5, usdPerHour: [1.5, 2.0]}
+              - {model: rtx4090, share: 0.5, usdPerHour: [0.3, 0.4]}
+            paths:
+              gpuCapacity: {2025-03-25: 16, 2025-03-31: 24}
+              gpusInUse: {2025-03-25: 4, 2025-03-31: 10}
+              newLeasesPerDay: {2025-03-25: 30}
+              cpuLeaseMedianHours: {2025-03-25: 12}
+            gpuLeases: {gpus: {1: 0.7, 2: 0.3}, medianHours: 24, sigma: 0.5, bidders: 2}
+            cpuLeases:
+              sigma: 1.0
+              shapes: [{cpu: 1, memory: 1Gi, storage: 5Gi, usdPerHour: 0.02, share: 1}]
+            maxLeaseDays: 10
+            tenants: 3
+            minDepositUsd: 0.01
+            """;
+
+    @Test
+    void aScenarioIsGeneratedIntoAFreshDatabaseOnly() throws Exception {
+        Path file = dir.resolve("small.yaml");
+        java.nio.file.Files.writeString(file, SMALL_SCENARIO);
+        String fresh = "duckdb:" + dir.resolve("scenario.duckdb");
+        Run r = run("stats", "scenario", file.toString(), "--db", fresh, "-o", "json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode out = JSON.readTree(r.out());
+        assertThat(out.path("scenario").asString()).isEqualTo("small-week");
+        // 7 days of hourly blocks.
+        assertThat(out.path("blocks").asLong()).isEqualTo(7 * 24);
+        assertThat(out.path("leases").asLong()).isPositive();
+        // 4 providers polled hourly for 7 days, and the fifth from 03-28 (4 days).
+        assertThat(out.path("statusPolls").asLong()).isEqualTo(4 * 7 * 24 + 4 * 24);
+        Run report = run("stats", "report", "--db", fresh, "--period", "2025-03-25..2025-03-31", "-o", "json");
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        JsonNode providers = JSON.readTree(report.out()).path("metrics").path("activeProviders");
+        assertThat(providers.path("first").asString()).isEqualTo("4");
+        assertThat(providers.path("last").asString()).isEqualTo("5");
+
+        Run again = run("stats", "scenario", file.toString(), "--db", fresh);
+        assertThat(again.exitCode()).isNotZero();
+        assertThat(again.err()).contains("already holds a chain").doesNotContain("Exception");
+        java.nio.file.Files.writeString(file, SMALL_SCENARIO.replace("tenants: 3", "tenant: 3"));
+        Run bad = run("stats", "scenario", file.toString(), "--db", "duckdb:" + dir.resolve("other.duckdb"));
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.err()).contains("tenant is not a field here").doesNotContain("Exception");
+    }
+
+    @Test
     void badOptionsAreOneLineErrors() {
+        Run template = run("stats", "report", "--db", db, "--period", "2026-Q1", "--template", "yearly");
+        assertThat(template.exitCode()).isNotZero();
+        assertThat(template.err()).contains("--template is quarterly").doesNotContain("Exception");
+        Run json = run(
+                "stats", "report", "--db", db, "--period", "2026-Q1", "--template", "quarterly", "--format", "json");
+        assertThat(json.err()).contains("--template quarterly writes markdown");
         Run both = run("stats", "report", "--db", db, "--period", "2026-Q1", "--from", "2026-01-01");
         assertThat(both.exitCode()).isNotZero();
         assertThat(both.err()).contains("not both").doesNotContain("Exception");

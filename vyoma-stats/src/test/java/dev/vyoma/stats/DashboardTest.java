@@ -54,20 +54,52 @@ class DashboardTest {
                                 .asString())
                         .isEqualTo("33.33");
                 assertThat(report.path("revenueMicroByDenom").path("uusd").asString())
-                        .isEqualTo("500229.000000000000000000");
+                        .isEqualTo("500229");
 
                 HttpResponse<byte[]> page = get(d, "/" + period);
                 assertThat(page.statusCode()).isEqualTo(200);
                 String html = new String(page.body(), java.nio.charset.StandardCharsets.UTF_8);
                 assertThat(html)
                         .contains("indexed to height 16")
+                        .contains("<h2>Last 24 hours</h2>")
+                        .contains("<h2>Revenue by denomination</h2>")
+                        .contains("<h2>Providers by earnings</h2>")
+                        .contains("<h2>Lease durations</h2>")
                         .contains("New leases")
                         .contains("/api/charts/");
+
+                // The last 24 hours: h16 (01-05 00:00) against h12 (01-04 00:00): L4 and L2 closed at h13, L3 open.
+                JsonNode day = JsonMapper.builder()
+                        .build()
+                        .readTree(get(d, "/api/rolling24h").body());
+                assertThat(day.path("now").path("height").asLong()).isEqualTo(16);
+                assertThat(day.path("then").path("height").asLong()).isEqualTo(12);
+                assertThat(day.path("figures").path("activeLeases").path("now").asString())
+                        .isEqualTo("1");
+                assertThat(day.path("figures").path("activeLeases").path("then").asString())
+                        .isEqualTo("3");
 
                 HttpResponse<byte[]> chart = get(d, "/api/charts/new-leases.png" + period);
                 assertThat(chart.statusCode()).isEqualTo(200);
                 assertThat(chart.headers().firstValue("Content-Type")).contains("image/png");
                 assertThat(java.util.Arrays.copyOf(chart.body(), 4)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+
+                // Every chart of the report is on the page and served.
+                for (String name : List.of(
+                        "cpu.png",
+                        "memory.png",
+                        "storage.png",
+                        "utilisation.png",
+                        "revenue-by-denom.png",
+                        "cumulative-revenue.png",
+                        "gpu-prices.png",
+                        "lease-durations.png")) {
+                    assertThat(html).contains("/api/charts/" + name);
+                    HttpResponse<byte[]> png = get(d, "/api/charts/" + name + period);
+                    assertThat(png.statusCode()).as(name).isEqualTo(200);
+                    assertThat(java.util.Arrays.copyOf(png.body(), 4))
+                            .isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+                }
 
                 HttpResponse<byte[]> unknown = get(d, "/api/charts/nope.png" + period);
                 assertThat(unknown.statusCode()).isEqualTo(404);

@@ -50,4 +50,39 @@ class KnownAnswerDuckDbTest {
     void aDayWithoutAPriceCountsZeroUnlessTheLastPriceIsAskedFor() throws Exception {
         MissingPriceCase.run(database());
     }
+
+    @Test
+    void cpuMemoryAndStorageCapacityUtilisationAndFirstAndLastDays() throws Exception {
+        ResourceCapacityCase.run(database());
+    }
+
+    @Test
+    void revenuePerDenominationInUsdAndTotalsSinceGenesis() throws Exception {
+        RevenueTotalsCase.run(database());
+    }
+
+    @Test
+    void theLastTwentyFourHoursAgainstTheTwentyFourBefore() throws Exception {
+        Rolling24hCase.run(database());
+    }
+
+    @Test
+    void gpuPricesByModelFromBidsAndLeases() throws Exception {
+        GpuPriceCase.run(database());
+    }
+
+    @Test
+    void providersRankedByEarningsWithLeasesGpusAndUptime() throws Exception {
+        LeaderboardCase.run(database());
+    }
+
+    @Test
+    void howLongTheLeasesClosedInAPeriodRan() throws Exception {
+        LeaseDurationCase.run(database());
+    }
+
+    @Test
+    void theQuarterlyTemplateSaysTheReportsFigures() throws Exception {
+        QuarterlyTemplateCase.run(database());
+    }
 }

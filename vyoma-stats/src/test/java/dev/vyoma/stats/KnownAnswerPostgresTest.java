@@ -72,4 +72,39 @@ class KnownAnswerPostgresTest {
     void aDayWithoutAPriceCountsZeroUnlessTheLastPriceIsAskedFor(TestInfo test) throws Exception {
         MissingPriceCase.run(database(test));
     }
+
+    @Test
+    void cpuMemoryAndStorageCapacityUtilisationAndFirstAndLastDays(TestInfo test) throws Exception {
+        ResourceCapacityCase.run(database(test));
+    }
+
+    @Test
+    void revenuePerDenominationInUsdAndTotalsSinceGenesis(TestInfo test) throws Exception {
+        RevenueTotalsCase.run(database(test));
+    }
+
+    @Test
+    void theLastTwentyFourHoursAgainstTheTwentyFourBefore(TestInfo test) throws Exception {
+        Rolling24hCase.run(database(test));
+    }
+
+    @Test
+    void gpuPricesByModelFromBidsAndLeases(TestInfo test) throws Exception {
+        GpuPriceCase.run(database(test));
+    }
+
+    @Test
+    void providersRankedByEarningsWithLeasesGpusAndUptime(TestInfo test) throws Exception {
+        LeaderboardCase.run(database(test));
+    }
+
+    @Test
+    void howLongTheLeasesClosedInAPeriodRan(TestInfo test) throws Exception {
+        LeaseDurationCase.run(database(test));
+    }
+
+    @Test
+    void theQuarterlyTemplateSaysTheReportsFigures(TestInfo test) throws Exception {
+        QuarterlyTemplateCase.run(database(test));
+    }
 }

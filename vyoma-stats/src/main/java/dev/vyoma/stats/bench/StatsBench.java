@@ -57,20 +57,21 @@ public final class StatsBench {
             s.execute("INSERT INTO block SELECT i, " + t0 + " + i * " + BLOCK_SECONDS * 1000L
                     + ", 'h' || i FROM range(1, " + (blocks + 1) + ") t(i)");
             // Start anywhere in the two quarters; last 1 to ~35 days; a third still open at the end.
-            s.execute(
-                    "INSERT INTO lease SELECT 'lease-' || i, 'owner-' || (i % 5000), 'provider-' || (i % 200), 'uusd',"
-                            + " CAST(CAST(1 + i % 997 AS VARCHAR) || '.123456789012345678' AS DECIMAL(38,18)),"
-                            + " h, " + t0 + " + h * " + BLOCK_SECONDS * 1000L + ","
-                            + " CASE WHEN i % 3 = 0 OR h + len > " + blocks + " THEN NULL ELSE h + len END,"
-                            + " CASE WHEN i % 3 = 0 OR h + len > " + blocks + " THEN NULL ELSE " + t0
-                            + " + (h + len) * "
-                            + BLOCK_SECONDS * 1000L + " END,"
-                            + " CASE WHEN i % 3 = 0 OR h + len > " + blocks + " THEN NULL ELSE 1 END,"
-                            + " 1000 * (1 + i % 8), (1 + i % 16) * 1073741824, (1 + i % 50) * 1073741824, CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END,"
-                            + " (i % 1000) * 1000"
-                            + " FROM (SELECT i, 1 + (i * 2654435761) % " + blocks
-                            + " AS h, 1 + (i * 40503) % 500000 AS len"
-                            + " FROM range(0, " + leases + ") t(i))");
+            s.execute("INSERT INTO lease (lease_id, owner, provider, denom, price, created_height, created_ms,"
+                    + " closed_height, closed_ms, close_reason, cpu_millis, memory_bytes, storage_bytes,"
+                    + " gpu_units, paid_micro) SELECT 'lease-' || i, 'owner-' || (i % 5000), 'provider-' || (i % 200), 'uusd',"
+                    + " CAST(CAST(1 + i % 997 AS VARCHAR) || '.123456789012345678' AS DECIMAL(38,18)),"
+                    + " h, " + t0 + " + h * " + BLOCK_SECONDS * 1000L + ","
+                    + " CASE WHEN i % 3 = 0 OR h + len > " + blocks + " THEN NULL ELSE h + len END,"
+                    + " CASE WHEN i % 3 = 0 OR h + len > " + blocks + " THEN NULL ELSE " + t0
+                    + " + (h + len) * "
+                    + BLOCK_SECONDS * 1000L + " END,"
+                    + " CASE WHEN i % 3 = 0 OR h + len > " + blocks + " THEN NULL ELSE 1 END,"
+                    + " 1000 * (1 + i % 8), (1 + i % 16) * 1073741824, (1 + i % 50) * 1073741824, CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END,"
+                    + " (i % 1000) * 1000"
+                    + " FROM (SELECT i, 1 + (i * 2654435761) % " + blocks
+                    + " AS h, 1 + (i * 40503) % 500000 AS len"
+                    + " FROM range(0, " + leases + ") t(i))");
             s.execute("INSERT INTO payment SELECT h, CAST(i // " + blocks + " AS INTEGER), " + t0 + " + h * "
                     + BLOCK_SECONDS * 1000L + ", 'lease-' || (i % " + leases + "), 'provider-' || (i % 200), 'uusd',"
                     + " 1 + i % 100000 FROM (SELECT i, 1 + i % " + blocks + " AS h FROM range(0, " + payments

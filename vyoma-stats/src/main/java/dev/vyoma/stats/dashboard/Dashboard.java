@@ -4,6 +4,7 @@ import dev.vyoma.stats.metrics.MetricsQuery;
 import dev.vyoma.stats.metrics.PeriodMetrics;
 import dev.vyoma.stats.metrics.PeriodSpec;
 import dev.vyoma.stats.metrics.Report;
+import dev.vyoma.stats.metrics.Rolling24h;
 import dev.vyoma.stats.report.Charts;
 import dev.vyoma.stats.report.ReportView;
 import io.javalin.Javalin;
@@ -20,8 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code vyoma stats serve}: {@code GET /} is the dashboard (the report's table and charts for a period), {@code
  * GET /api/report?period=2025-Q1&compare=previous|none|2024-Q4} (or {@code from=&to=} instead of {@code period})
- * its JSON, {@code GET /api/charts/{name}.png?period=} a chart,
- * {@code GET /api/status} the indexed height. Without a period it is the 30 UTC days up to the latest indexed
+ * its JSON, {@code GET /api/charts/{name}.png?period=} a chart, {@code GET /api/rolling24h} the last 24 hours
+ * (the latest indexed block against 24 hours before, as Akash's dashboard; also at the top of the page), {@code GET
+ * /api/status} the indexed height. Without a period it is the 30 UTC days up to the latest indexed
  * block (ending at that block's time, not at the wall clock). Bad parameters are 400s with a message.
  */
 public final class Dashboard implements AutoCloseable {
@@ -44,6 +46,7 @@ public final class Dashboard implements AutoCloseable {
             cfg.routes.get("/", this::page);
             cfg.routes.get("/api/status", ctx -> ctx.json(Map.of("indexedHeight", indexedHeight.getAsLong())));
             cfg.routes.get("/api/report", ctx -> ctx.json(ReportView.tree(report(ctx))));
+            cfg.routes.get("/api/rolling24h", ctx -> ctx.json(ReportView.tree(Rolling24h.of(query))));
             cfg.routes.get("/api/charts/{name}", this::chart);
             cfg.routes.exception(
                     IllegalArgumentException.class,
@@ -119,7 +122,10 @@ public final class Dashboard implements AutoCloseable {
                 .toList();
         ctx.contentType("text/html; charset=utf-8")
                 .result(ReportView.html(
-                        r, "Vyoma network (indexed to height " + indexedHeight.getAsLong() + ")", charts));
+                        r,
+                        "Vyoma network (indexed to height " + indexedHeight.getAsLong() + ")",
+                        charts,
+                        ReportView.html(ReportView.section(Rolling24h.of(query)))));
     }
 
     @Override

@@ -128,6 +128,10 @@ public final class Indexer {
                         GroupId id = lc.id().order().group();
                         g.computeIfAbsent(id, this::resources);
                     }
+                    case Event.BidCreated bc -> {
+                        GroupId id = bc.id().order().group();
+                        g.computeIfAbsent(id, this::resources);
+                    }
                     case Event.ProviderCreated pc -> hosts.computeIfAbsent(pc.owner(), this::host);
                     case Event.ProviderUpdated pu -> hosts.computeIfAbsent(pu.owner(), this::host);
                     default -> {}
@@ -237,6 +241,7 @@ public final class Indexer {
         private final StatsDb.Dialect dialect;
         private final List<Object[]> blocks = new ArrayList<>();
         private final List<Object[]> leases = new ArrayList<>();
+        private final List<Object[]> bids = new ArrayList<>();
         private final List<Object[]> closes = new ArrayList<>();
         private final List<Object[]> payments = new ArrayList<>();
         private final Map<String, Long> paid = new LinkedHashMap<>();
@@ -265,8 +270,25 @@ public final class Indexer {
                             r.cpuMillis(),
                             r.memoryBytes(),
                             r.storageBytes(),
-                            r.gpuUnits()
+                            r.gpuUnits(),
+                            r.gpuModel()
                         });
+                    }
+                    case Event.BidCreated bc -> {
+                        // Only bids on groups that ask for GPUs: what GPU prices read; the rest would be most rows.
+                        LeaseResources r = lookups.groups().get(bc.id().order().group());
+                        if (r.gpuUnits() > 0) {
+                            bids.add(new Object[] {
+                                bc.id().toString(),
+                                bc.id().provider().toString(),
+                                bc.price().denom(),
+                                bc.price().amount(),
+                                b.height(),
+                                b.timeMillis(),
+                                r.gpuUnits(),
+                                r.gpuModel()
+                            });
+                        }
                     }
                     case Event.LeaseClosed lc ->
                         closes.add(new Object[] {
@@ -321,13 +343,32 @@ public final class Indexer {
                             "memory_bytes",
                             "storage_bytes",
                             "gpu_units",
+                            "gpu_model",
                             "paid_micro"),
                     "ON CONFLICT (lease_id) DO NOTHING",
                     withZero(leases));
-            BulkInsert.valueRows(
+            BulkInsert.rows(
                     c,
-                    "UPDATE lease SET closed_height = v.h, closed_ms = v.ms, close_reason = v.r FROM (VALUES ",
-                    ") AS v(h, ms, r, id) WHERE lease.lease_id = v.id",
+                    dialect,
+                    "bid",
+                    List.of(
+                            "bid_id",
+                            "provider",
+                            "denom",
+                            "price",
+                            "created_height",
+                            "created_ms",
+                            "gpu_units",
+                            "gpu_model"),
+                    "ON CONFLICT (bid_id) DO NOTHING",
+                    bids);
+            BulkInsert.update(
+                    c,
+                    dialect,
+                    "lease",
+                    List.of("h", "ms", "r", "id"),
+                    "closed_height = v.h, closed_ms = v.ms, close_reason = v.r",
+                    "lease.lease_id = v.id",
                     closes);
             BulkInsert.rows(
                     c,
@@ -340,10 +381,13 @@ public final class Indexer {
             for (Map.Entry<String, Long> e : paid.entrySet()) {
                 updates.add(new Object[] {e.getValue(), e.getKey()});
             }
-            BulkInsert.valueRows(
+            BulkInsert.update(
                     c,
-                    "UPDATE lease SET paid_micro = lease.paid_micro + v.amount FROM (VALUES ",
-                    ") AS v(amount, id) WHERE lease.lease_id = v.id",
+                    dialect,
+                    "lease",
+                    List.of("amount", "id"),
+                    "paid_micro = lease.paid_micro + v.amount",
+                    "lease.lease_id = v.id",
                     updates);
             // provider holds each provider's present registration; provider_registration every one, so that a
             // provider deleted and registered again keeps the days it was registered before.

@@ -1,5 +1,6 @@
 package dev.vyoma.stats.metrics;
 
+import dev.vyoma.stats.metrics.PeriodMetrics.Amounts;
 import dev.vyoma.stats.metrics.PeriodMetrics.Bucket;
 import dev.vyoma.stats.metrics.PeriodMetrics.Period;
 import dev.vyoma.stats.store.StatsDb;
@@ -154,131 +155,151 @@ public final class MetricsQuery {
         }
     }
 
+    /** Most days from genesis to a period's start that the totals since genesis read (a century). */
+    public static final int MAX_HISTORY_DAYS = 36_600;
+
+    /** A period cut into buckets: the first bucket's aligned start, the size, each bucket's times and last height. */
+    private record Cuts(long first, long size, long[] starts, long[] ends, long[] hi) {
+        int n() {
+            return starts.length;
+        }
+    }
+
+    /**
+     * Cuts {@code p} into UTC-aligned buckets of {@code size} ms (at most {@code max}, else an error naming {@code
+     * what}); a bucket's last height is the last block whose time falls in it (the one before, if none does).
+     */
+    private static Cuts cuts(Connection c, Period p, long size, int max, String what) throws SQLException {
+        long first = p.startMillis() - Math.floorMod(p.startMillis(), size);
+        long count = (p.endMillis() - first + size - 1) / size;
+        if (count > max) {
+            throw new IllegalArgumentException(
+                    what + " has " + count + " buckets of " + Duration.ofMillis(size) + "; at most " + max);
+        }
+        int n = (int) count;
+        long[] starts = new long[n];
+        long[] ends = new long[n];
+        long[] hi = new long[n];
+        Map<Long, Long> maxHeight = new HashMap<>();
+        try (PreparedStatement s =
+                c.prepareStatement("SELECT time_ms - ((time_ms - ?) % ?) AS b, MAX(height) FROM block"
+                        + " WHERE height BETWEEN ? AND ? GROUP BY 1")) {
+            s.setLong(1, first);
+            s.setLong(2, size);
+            s.setLong(3, p.fromHeight());
+            s.setLong(4, p.toHeight());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    maxHeight.put(r.getLong(1), r.getLong(2));
+                }
+            }
+        }
+        long prev = p.fromHeight() - 1;
+        for (int i = 0; i < n; i++) {
+            long bs = first + i * size;
+            starts[i] = Math.max(bs, p.startMillis());
+            ends[i] = Math.min(bs + size, p.endMillis());
+            hi[i] = Math.max(prev, maxHeight.getOrDefault(bs, prev));
+            prev = hi[i];
+        }
+        return new Cuts(first, size, starts, ends, hi);
+    }
+
     /** The metrics of a resolved period, in buckets of {@code bucket} (a day or an hour, aligned to UTC). */
     public PeriodMetrics compute(Period p, Duration bucket) throws SQLException {
         long size = bucket.toMillis();
         if (Duration.ofDays(1).toMillis() % size != 0) {
             throw new IllegalArgumentException("a bucket divides a day (a day or an hour), got " + bucket);
         }
-        long first = p.startMillis() - Math.floorMod(p.startMillis(), size);
-        int n = (int) ((p.endMillis() - first + size - 1) / size);
-        if (n > MAX_BUCKETS) {
-            throw new IllegalArgumentException(
-                    "the period has " + n + " buckets of " + bucket + "; at most " + MAX_BUCKETS);
-        }
         try (Connection c = db.connection()) {
-            long[] starts = new long[n];
-            long[] ends = new long[n];
-            long[] lo = new long[n];
-            long[] hi = new long[n];
-            Map<Long, Long> maxHeight = new HashMap<>();
-            try (PreparedStatement s =
-                    c.prepareStatement("SELECT time_ms - ((time_ms - ?) % ?) AS b, MAX(height) FROM block"
-                            + " WHERE height BETWEEN ? AND ? GROUP BY 1")) {
-                s.setLong(1, first);
-                s.setLong(2, size);
-                s.setLong(3, p.fromHeight());
-                s.setLong(4, p.toHeight());
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        maxHeight.put(r.getLong(1), r.getLong(2));
-                    }
-                }
-            }
-            long prev = p.fromHeight() - 1;
-            for (int i = 0; i < n; i++) {
-                long bs = first + i * size;
-                starts[i] = Math.max(bs, p.startMillis());
-                ends[i] = Math.min(bs + size, p.endMillis());
-                lo[i] = prev + 1;
-                hi[i] = Math.max(prev, maxHeight.getOrDefault(bs, prev));
-                prev = hi[i];
-            }
-            return assemble(c, p, first, size, starts, ends, lo, hi);
+            return assemble(c, p, cuts(c, p, size, MAX_BUCKETS, "the period"));
         }
     }
 
-    private PeriodMetrics assemble(
-            Connection c, Period p, long first, long size, long[] starts, long[] ends, long[] lo, long[] hi)
-            throws SQLException {
-        int n = starts.length;
+    /** Per-bucket USD bookkeeping: denominations without a price, and the days a price was filled. */
+    private final class Usd {
+        final java.util.Set<String> unpriced = new java.util.TreeSet<>();
+        final SortedMap<String, java.util.SortedSet<LocalDate>> filled = new TreeMap<>();
+        final boolean noteFilled;
+
+        Usd(boolean noteFilled) {
+            this.noteFilled = noteFilled;
+        }
+
+        /** {@code micro} of {@code denom} in USD at {@code day}'s price; null when the denomination has none. */
+        BigDecimal of(String denom, BigDecimal micro, LocalDate day) {
+            PriceTable.Quote price = prices.quote(denom, day);
+            if (price == null) {
+                unpriced.add(denom);
+                return null;
+            }
+            if (price.filled() && noteFilled) {
+                filled.computeIfAbsent(denom, d -> new java.util.TreeSet<>()).add(day);
+            }
+            return micro.multiply(price.usdPerMicro());
+        }
+    }
+
+    private static LocalDate day(long millis) {
+        return Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).toLocalDate();
+    }
+
+    /** Revenue per key summed to revenue per denomination. */
+    private static SortedMap<String, BigDecimal> byDenom(Map<LeasePass.Key, BigDecimal> revenue) {
+        SortedMap<String, BigDecimal> out = new TreeMap<>();
+        revenue.forEach((k, v) -> out.merge(k.denom(), v, BigDecimal::add));
+        out.replaceAll((d, v) -> plain(v));
+        out.values().removeIf(v -> v.signum() == 0);
+        return out;
+    }
+
+    /**
+     * Revenue from genesis to the block before the period, per denomination (micro-units) and in USD (each UTC day at
+     * its price, as the period's own days): what the totals since genesis start from.
+     */
+    private record History(SortedMap<String, BigDecimal> revenueMicroByDenom, BigDecimal revenueUsd) {}
+
+    private History history(Connection c, Period p, Usd usd) throws SQLException {
         long h0 = p.fromHeight() - 1;
-        // Each row's bucket from its block time (buckets are cut by time, so a block's time says its bucket);
-        // rows before the period go to bucket -1, the state the period starts from.
-        java.util.function.BiFunction<String, String, String> bucketOf = (h, t) -> "CASE WHEN " + h + " < "
-                + p.fromHeight() + " THEN -1 ELSE LEAST(" + (n - 1) + ", CAST(((" + t + " - " + first + ") - ((" + t
-                + " - " + first + ") % " + size + ")) / " + size + " AS BIGINT)) END";
-        // Lease deltas: +1 and +price at the creating height, -1 and -price at the closing height, summed per
-        // bucket, with price × (height − the period's first height − 1) for the accrual inside a bucket.
-        String deltas = "WITH d AS ("
-                + "  SELECT created_height AS h, created_ms AS t, denom, 1 AS dn, 1 AS created, price AS dr, cpu_millis AS dcpu,"
-                + "   memory_bytes AS dmem, storage_bytes AS dsto, gpu_units AS dgpu FROM lease WHERE created_height <= "
-                + p.toHeight()
-                + "  UNION ALL"
-                + "  SELECT closed_height, closed_ms, denom, -1, 0, -price, -cpu_millis, -memory_bytes, -storage_bytes, -gpu_units"
-                + "   FROM lease WHERE closed_height IS NOT NULL AND closed_height <= " + p.toHeight() + "),"
-                + " b AS (SELECT " + bucketOf.apply("h", "t") + " AS idx, d.* FROM d)"
-                + " SELECT idx, denom, SUM(dn), SUM(created), SUM(dr), SUM(dr * (h - " + h0 + ")),"
-                + "  SUM(dcpu), SUM(dmem), SUM(dsto), SUM(dgpu) FROM b GROUP BY idx, denom";
-        long[] dn = new long[n + 1];
-        long[] created = new long[n + 1];
-        long[] dcpu = new long[n + 1];
-        long[] dmem = new long[n + 1];
-        long[] dsto = new long[n + 1];
-        long[] dgpu = new long[n + 1];
-        List<Map<String, BigDecimal>> dRate = new ArrayList<>();
-        List<Map<String, BigDecimal>> dInside = new ArrayList<>();
-        List<Map<String, BigDecimal>> corr = new ArrayList<>();
-        for (int i = 0; i <= n; i++) {
-            dRate.add(new TreeMap<>());
-            dInside.add(new TreeMap<>());
-            corr.add(new TreeMap<>());
+        if (h0 < 1) {
+            return new History(new TreeMap<>(), BigDecimal.ZERO);
         }
-        try (Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(deltas)) {
-            while (r.next()) {
-                int i = r.getInt(1) + 1;
-                String denom = r.getString(2);
-                dn[i] += r.getLong(3);
-                created[i] += r.getLong(4);
-                BigDecimal rateDelta = r.getBigDecimal(5);
-                dRate.get(i).merge(denom, rateDelta, BigDecimal::add);
-                if (i > 0) {
-                    // Σ dr × (hi − h) = Σ dr × (hi − h0) − Σ dr × (h − h0)
-                    BigDecimal inside = rateDelta
-                            .multiply(BigDecimal.valueOf(hi[i - 1] - h0))
-                            .subtract(r.getBigDecimal(6));
-                    dInside.get(i).merge(denom, inside, BigDecimal::add);
-                }
-                dcpu[i] += r.getLong(7);
-                dmem[i] += r.getLong(8);
-                dsto[i] += r.getLong(9);
-                dgpu[i] += r.getLong(10);
+        long[] times = longs(c, "SELECT MIN(time_ms), MAX(time_ms) FROM block WHERE height <= " + h0);
+        Period before = new Period(1, h0, times[0], Math.max(p.startMillis(), times[1] + 1), true, null);
+        Cuts cuts = cuts(c, before, Duration.ofDays(1).toMillis(), MAX_HISTORY_DAYS, "the time from genesis");
+        LeasePass.Result r = LeasePass.run(c, before, cuts.first(), cuts.size(), cuts.hi());
+        SortedMap<String, BigDecimal> micro = new TreeMap<>();
+        BigDecimal total = BigDecimal.ZERO;
+        for (int i = 0; i < cuts.n(); i++) {
+            LocalDate d = day(cuts.starts()[i]);
+            for (Map.Entry<String, BigDecimal> e : byDenom(r.revenue().get(i)).entrySet()) {
+                micro.merge(e.getKey(), e.getValue(), BigDecimal::add);
+                BigDecimal v = usd.of(e.getKey(), e.getValue(), d);
+                total = v == null ? total : total.add(v);
             }
         }
-        // Settlement corrections: what a closed lease was paid in whole micro-units minus what it accrued.
-        String corrections = "SELECT idx, denom, SUM(c) FROM (SELECT " + bucketOf.apply("closed_height", "closed_ms")
-                + " AS idx, denom,"
-                + " CAST(paid_micro AS DECIMAL(38,18)) - price * (closed_height - created_height) AS c FROM lease"
-                + " WHERE closed_height BETWEEN " + p.fromHeight() + " AND " + p.toHeight() + ") x GROUP BY idx, denom";
-        try (Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(corrections)) {
-            while (r.next()) {
-                corr.get(r.getInt(1) + 1).merge(r.getString(2), r.getBigDecimal(3), BigDecimal::add);
-            }
-        }
+        return new History(micro, plain(total));
+    }
+
+    private PeriodMetrics assemble(Connection c, Period p, Cuts cuts) throws SQLException {
+        int n = cuts.n();
+        long[] starts = cuts.starts();
+        long[] ends = cuts.ends();
+        long[] hi = cuts.hi();
+        LeasePass.Result leases = LeasePass.run(c, p, cuts.first(), cuts.size(), hi);
         // Payouts: EscrowPayment amounts by bucket and denomination.
         List<Map<String, Long>> paid = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             paid.add(new TreeMap<>());
         }
-        String payouts = "SELECT idx, denom, SUM(amount) FROM (SELECT " + bucketOf.apply("height", "time_ms")
-                + " AS idx, denom, amount" + " FROM payment WHERE height BETWEEN " + p.fromHeight() + " AND "
+        String payouts = "SELECT idx, denom, SUM(amount) FROM (SELECT CAST(((time_ms - " + cuts.first()
+                + ") - ((time_ms - " + cuts.first() + ") % " + cuts.size() + ")) / " + cuts.size()
+                + " AS BIGINT) AS idx, denom, amount FROM payment WHERE height BETWEEN " + p.fromHeight() + " AND "
                 + p.toHeight() + ") x GROUP BY idx, denom";
         try (Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(payouts)) {
             while (r.next()) {
-                paid.get(r.getInt(1)).merge(r.getString(2), r.getLong(3), Long::sum);
+                paid.get(Math.min(n - 1, r.getInt(1))).merge(r.getString(2), r.getLong(3), Long::sum);
             }
         }
         // The bucket at the indexed tip describes the present: snapshots taken after its last block count too
@@ -291,112 +312,106 @@ public final class MetricsQuery {
         }
         Capacity cap = capacity(c, n, hi, capacityEnds);
 
-        // Running sums from the state before the period.
-        long active = dn[0];
-        long cpu = dcpu[0];
-        long mem = dmem[0];
-        long sto = dsto[0];
-        long gpu = dgpu[0];
-        Map<String, BigDecimal> rate = new TreeMap<>(dRate.get(0));
+        Usd usd = new Usd(true);
+        History before = history(c, p, new Usd(false));
+        long totalLeases = leases.createdBefore();
+        BigDecimal totalUsd = before.revenueUsd();
+        SortedMap<String, BigDecimal> totalMicro = new TreeMap<>(before.revenueMicroByDenom());
         long prevHi = p.fromHeight() - 1;
         List<Bucket> buckets = new ArrayList<>();
         SortedMap<String, BigDecimal> revenueTotal = new TreeMap<>();
+        SortedMap<String, BigDecimal> revenueUsdTotal = new TreeMap<>();
         SortedMap<String, Long> paidTotal = new TreeMap<>();
-        java.util.Set<String> unpriced = new java.util.TreeSet<>();
-        SortedMap<String, java.util.SortedSet<LocalDate>> filled = new TreeMap<>();
+        Map<String, Leaderboard.Earnings> earnings = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            int k = i + 1;
-            long blocks = hi[i] - prevHi;
-            SortedMap<String, BigDecimal> revenue = new TreeMap<>();
-            java.util.Set<String> denoms = new java.util.TreeSet<>(rate.keySet());
-            denoms.addAll(dInside.get(k).keySet());
-            denoms.addAll(corr.get(k).keySet());
-            for (String denom : denoms) {
-                BigDecimal v = rate.getOrDefault(denom, BigDecimal.ZERO)
-                        .multiply(BigDecimal.valueOf(blocks))
-                        .add(dInside.get(k).getOrDefault(denom, BigDecimal.ZERO))
-                        .add(corr.get(k).getOrDefault(denom, BigDecimal.ZERO));
-                if (v.signum() != 0) {
-                    revenue.put(denom, plain(v));
+            LocalDate d = day(starts[i]);
+            for (Map.Entry<LeasePass.Key, BigDecimal> e :
+                    leases.revenue().get(i).entrySet()) {
+                String denom = e.getKey().denom();
+                BigDecimal v = usd.of(denom, e.getValue(), d);
+                earnings.merge(
+                        e.getKey().provider(),
+                        Leaderboard.Earnings.none().plus(denom, e.getValue(), v),
+                        (a, b) -> a.plus(denom, e.getValue(), v));
+            }
+            SortedMap<String, BigDecimal> revenue = byDenom(leases.revenue().get(i));
+            SortedMap<String, BigDecimal> revenueUsd = new TreeMap<>();
+            BigDecimal bucketUsd = BigDecimal.ZERO;
+            for (Map.Entry<String, BigDecimal> e : revenue.entrySet()) {
+                BigDecimal v = usd.of(e.getKey(), e.getValue(), d);
+                if (v != null) {
+                    revenueUsd.put(e.getKey(), plain(v));
+                    bucketUsd = bucketUsd.add(v);
                 }
             }
-            for (Map.Entry<String, BigDecimal> e : dRate.get(k).entrySet()) {
-                rate.merge(e.getKey(), e.getValue(), BigDecimal::add);
+            BigDecimal paidUsd = BigDecimal.ZERO;
+            for (Map.Entry<String, Long> e : paid.get(i).entrySet()) {
+                BigDecimal v = usd.of(e.getKey(), BigDecimal.valueOf(e.getValue()), d);
+                paidUsd = v == null ? paidUsd : paidUsd.add(v);
             }
-            active += dn[k];
-            cpu += dcpu[k];
-            mem += dmem[k];
-            sto += dsto[k];
-            gpu += dgpu[k];
-            LocalDate day =
-                    Instant.ofEpochMilli(starts[i]).atZone(ZoneOffset.UTC).toLocalDate();
-            BigDecimal usd = usd(revenue, day, unpriced, filled);
-            Map<String, BigDecimal> paidDec = new TreeMap<>();
-            paid.get(i).forEach((d, v) -> paidDec.put(d, BigDecimal.valueOf(v)));
-            BigDecimal paidUsd = usd(paidDec, day, unpriced, filled);
-            revenue.forEach((d, v) -> revenueTotal.merge(d, v, BigDecimal::add));
-            paid.get(i).forEach((d, v) -> paidTotal.merge(d, v, Long::sum));
+            revenue.forEach((k, v) -> revenueTotal.merge(k, v, BigDecimal::add));
+            revenue.forEach((k, v) -> totalMicro.merge(k, v, BigDecimal::add));
+            revenueUsd.forEach((k, v) -> revenueUsdTotal.merge(k, v, BigDecimal::add));
+            paid.get(i).forEach((k, v) -> paidTotal.merge(k, v, Long::sum));
+            totalLeases += leases.created()[i];
+            totalUsd = totalUsd.add(bucketUsd);
             buckets.add(new Bucket(
                     starts[i],
                     ends[i],
                     prevHi + 1,
                     hi[i],
-                    created[k],
-                    active,
-                    cpu,
-                    mem,
-                    sto,
-                    gpu,
+                    leases.created()[i],
+                    leases.active()[i],
+                    leases.cpuMillis()[i],
+                    leases.memoryBytes()[i],
+                    leases.storageBytes()[i],
+                    leases.gpus()[i],
                     revenue,
-                    usd,
-                    paidUsd,
+                    revenueUsd,
+                    plain(bucketUsd),
+                    plain(paidUsd),
+                    totalLeases,
+                    plain(totalUsd),
                     cap.data[i],
                     cap.providers[i],
-                    cap.gpuCapacity[i],
-                    cap.gpusInUse[i],
-                    cap.gpusReserved[i],
+                    cap.gpu[i].capacity(),
+                    cap.gpu[i].inUse(),
+                    cap.gpu[i].reserved(),
+                    cap.cpu[i],
+                    cap.memory[i],
+                    cap.storage[i],
                     cap.byModel.get(i)));
             prevHi = hi[i];
         }
         SortedMap<String, List<LocalDate>> gaps = new TreeMap<>();
-        filled.forEach((denom, days) -> gaps.put(denom, List.copyOf(days)));
+        usd.filled.forEach((denom, days) -> gaps.put(denom, List.copyOf(days)));
+        java.util.Set<String> unpriced = new java.util.TreeSet<>(usd.unpriced);
+        GpuPrices gpuPrices = GpuPrices.compute(c, p, prices, unpriced);
+        Leaderboard board = Leaderboard.compute(c, p, earnings, capacityEnds[n - 1], grace, Leaderboard.MAX_ROWS);
+        revenueTotal.replaceAll((k, v) -> plain(v));
+        revenueUsdTotal.replaceAll((k, v) -> plain(v));
+        totalMicro.replaceAll((k, v) -> plain(v));
         return summarize(
                 p,
                 buckets,
                 revenueTotal,
+                revenueUsdTotal,
                 paidTotal,
+                new PeriodMetrics.SinceGenesis(totalLeases, totalMicro, plain(totalUsd)),
                 new ArrayList<>(unpriced),
-                new PeriodMetrics.PriceGaps(prices.missingPrice(), gaps));
-    }
-
-    /** {@code micro} in USD at {@code day}'s prices; denominations without prices and days filled are noted. */
-    private BigDecimal usd(
-            Map<String, BigDecimal> micro,
-            LocalDate day,
-            java.util.Set<String> unpriced,
-            SortedMap<String, java.util.SortedSet<LocalDate>> filled) {
-        BigDecimal usd = BigDecimal.ZERO;
-        for (Map.Entry<String, BigDecimal> e : micro.entrySet()) {
-            PriceTable.Quote price = prices.quote(e.getKey(), day);
-            if (price == null) {
-                unpriced.add(e.getKey());
-                continue;
-            }
-            if (price.filled()) {
-                filled.computeIfAbsent(e.getKey(), d -> new java.util.TreeSet<>())
-                        .add(day);
-            }
-            usd = usd.add(e.getValue().multiply(price.usdPerMicro()));
-        }
-        return plain(usd);
+                new PeriodMetrics.PriceGaps(prices.missingPrice(), gaps),
+                gpuPrices,
+                board,
+                LeaseDurations.compute(c, p));
     }
 
     private record Capacity(
             boolean[] data,
             long[] providers,
-            long[] gpuCapacity,
-            long[] gpusInUse,
-            long[] gpusReserved,
+            Amounts[] gpu,
+            Amounts[] cpu,
+            Amounts[] memory,
+            Amounts[] storage,
             List<SortedMap<String, long[]>> byModel) {}
 
     private Capacity capacity(Connection c, int n, long[] hi, long[] ends) throws SQLException {
@@ -430,17 +445,32 @@ public final class MetricsQuery {
                 + "   AND (p.deleted_height IS NULL OR p.deleted_height > bkt.hi)"
                 + "  WHERE s.ok GROUP BY bkt.idx, s.provider)";
         long[] providers = new long[n];
-        long[] capacity = new long[n];
-        long[] inUse = new long[n];
-        long[] reserved = new long[n];
+        Amounts[] gpu = new Amounts[n];
+        Amounts[] cpu = new Amounts[n];
+        Amounts[] memory = new Amounts[n];
+        Amounts[] storage = new Amounts[n];
+        java.util.Arrays.fill(gpu, Amounts.NONE);
+        java.util.Arrays.fill(cpu, Amounts.NONE);
+        java.util.Arrays.fill(memory, Amounts.NONE);
+        java.util.Arrays.fill(storage, Amounts.NONE);
         List<SortedMap<String, long[]>> byModel = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             byModel.add(new TreeMap<>());
         }
         try (Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(pick + " SELECT idx, COUNT(*) FROM pick GROUP BY idx")) {
+                ResultSet r = s.executeQuery(pick + " SELECT pick.idx, COUNT(*),"
+                        + " SUM(s.cpu_allocatable), SUM(s.cpu_allocated), SUM(COALESCE(s.cpu_reserved, 0)),"
+                        + " SUM(s.memory_allocatable), SUM(s.memory_allocated), SUM(COALESCE(s.memory_reserved, 0)),"
+                        + " SUM(s.storage_allocatable), SUM(s.storage_allocated),"
+                        + " SUM(COALESCE(s.storage_reserved, 0))"
+                        + " FROM pick JOIN provider_snapshot s ON s.provider = pick.provider AND s.time_ms = pick.t"
+                        + " GROUP BY pick.idx")) {
             while (r.next()) {
-                providers[r.getInt(1)] = r.getLong(2);
+                int i = r.getInt(1);
+                providers[i] = r.getLong(2);
+                cpu[i] = new Amounts(r.getLong(3), r.getLong(4), r.getLong(5));
+                memory[i] = new Amounts(r.getLong(6), r.getLong(7), r.getLong(8));
+                storage[i] = new Amounts(r.getLong(9), r.getLong(10), r.getLong(11));
             }
         }
         try (Statement s = c.createStatement();
@@ -452,82 +482,150 @@ public final class MetricsQuery {
             while (r.next()) {
                 int i = r.getInt(1);
                 String model = r.getString(2) + " " + r.getString(3);
-                long cap = r.getLong(4);
-                long used = r.getLong(5);
-                long held = r.getLong(6);
-                byModel.get(i).merge(model, new long[] {cap, used, held}, MetricsQuery::add);
-                capacity[i] += cap;
-                inUse[i] += used;
-                reserved[i] += held;
+                Amounts a = new Amounts(r.getLong(4), r.getLong(5), r.getLong(6));
+                byModel.get(i).merge(model, new long[] {a.capacity(), a.inUse(), a.reserved()}, MetricsQuery::add);
+                gpu[i] = gpu[i].plus(a);
             }
         }
-        return new Capacity(data, providers, capacity, inUse, reserved, byModel);
+        return new Capacity(data, providers, gpu, cpu, memory, storage, byModel);
     }
 
     private static long[] add(long[] a, long[] b) {
         long[] out = a.clone();
         for (int i = 0; i < out.length; i++) {
-            out[i] += b[i];
+            out[i] = Math.addExact(out[i], b[i]);
         }
         return out;
+    }
+
+    /** A bucket's raw value of a mean metric: a count, or an amount in its smallest unit (CPU in millicores). */
+    static long raw(Bucket b, Metric m) {
+        return switch (m) {
+            case ACTIVE_LEASES -> b.activeLeases();
+            case GPU_CAPACITY -> b.gpuCapacity();
+            case GPUS_IN_USE -> b.gpusInUse();
+            case GPUS_RESERVED -> b.gpusReserved();
+            case ACTIVE_PROVIDERS -> b.activeProviders();
+            case CPU_CAPACITY -> b.cpu().capacity();
+            case CPU_IN_USE -> b.cpu().inUse();
+            case MEMORY_CAPACITY -> b.memory().capacity();
+            case MEMORY_IN_USE -> b.memory().inUse();
+            case STORAGE_CAPACITY -> b.storage().capacity();
+            case STORAGE_IN_USE -> b.storage().inUse();
+            case CPU_LEASED -> b.cpuMillis();
+            case MEMORY_LEASED -> b.memoryBytes();
+            case STORAGE_LEASED -> b.storageBytes();
+            case GPUS_LEASED -> b.gpusLeased();
+            default -> throw new IllegalArgumentException(m + " is not a mean");
+        };
+    }
+
+    /** A raw value in the metric's unit: millicores as cores; the rest as they are. */
+    static BigDecimal scaled(Metric m, BigDecimal raw) {
+        return switch (m) {
+            case CPU_CAPACITY, CPU_IN_USE, CPU_LEASED -> plain(raw.movePointLeft(3));
+            default -> plain(raw);
+        };
+    }
+
+    /** A bucket's part and whole of a utilisation: allocated (or allocated and reserved) and capacity. */
+    static long[] ratio(Bucket b, Metric m) {
+        return switch (m) {
+            case GPU_UTILIZATION_LEASED -> leased(b.gpu());
+            case GPU_UTILIZATION_LEASED_OR_RESERVED -> held(b.gpu());
+            case CPU_UTILIZATION_LEASED -> leased(b.cpu());
+            case CPU_UTILIZATION_LEASED_OR_RESERVED -> held(b.cpu());
+            case MEMORY_UTILIZATION_LEASED -> leased(b.memory());
+            case MEMORY_UTILIZATION_LEASED_OR_RESERVED -> held(b.memory());
+            case STORAGE_UTILIZATION_LEASED -> leased(b.storage());
+            case STORAGE_UTILIZATION_LEASED_OR_RESERVED -> held(b.storage());
+            default -> throw new IllegalArgumentException(m + " is not a utilisation");
+        };
+    }
+
+    private static long[] leased(Amounts a) {
+        return new long[] {a.inUse(), a.capacity()};
+    }
+
+    private static long[] held(Amounts a) {
+        return new long[] {Math.addExact(a.inUse(), a.reserved()), a.capacity()};
     }
 
     private static PeriodMetrics summarize(
             Period p,
             List<Bucket> buckets,
             SortedMap<String, BigDecimal> revenue,
+            SortedMap<String, BigDecimal> revenueUsd,
             SortedMap<String, Long> paid,
+            PeriodMetrics.SinceGenesis sinceGenesis,
             List<String> unpriced,
-            PeriodMetrics.PriceGaps priceGaps) {
+            PeriodMetrics.PriceGaps priceGaps,
+            GpuPrices gpuPrices,
+            Leaderboard board,
+            LeaseDurations durations) {
         Map<Metric, BigDecimal> v = new EnumMap<>(Metric.class);
-        long newLeases = 0;
-        BigDecimal revenueUsd = BigDecimal.ZERO;
-        BigDecimal payoutsUsd = BigDecimal.ZERO;
-        long activeSum = 0;
-        long providersSum = 0;
-        long capSum = 0;
-        long useSum = 0;
-        long reservedSum = 0;
-        long cpuSum = 0;
-        long memSum = 0;
-        long stoSum = 0;
-        long gpuLeasedSum = 0;
-        int withCapacity = 0;
+        Map<Metric, BigDecimal> first = new EnumMap<>(Metric.class);
+        Map<Metric, BigDecimal> last = new EnumMap<>(Metric.class);
+        List<Bucket> withCapacity =
+                buckets.stream().filter(Bucket::capacityData).toList();
+        for (Metric m : Metric.values()) {
+            // Capacity figures are over the buckets with capacity data only (Akash's daily series has no point for
+            // a day without snapshots); with none at all they are unknown, not 0.
+            List<Bucket> in = m.fromCapacity() ? withCapacity : buckets;
+            switch (m.aggregation()) {
+                case SUM -> {
+                    BigDecimal sum = BigDecimal.ZERO;
+                    for (Bucket b : buckets) {
+                        sum = sum.add(b.value(m));
+                    }
+                    v.put(m, plain(sum));
+                }
+                case LAST ->
+                    v.put(
+                            m,
+                            m == Metric.TOTAL_LEASES
+                                    ? BigDecimal.valueOf(sinceGenesis.leases())
+                                    : sinceGenesis.revenueUsd());
+                case MEAN -> {
+                    if (!in.isEmpty() || !m.fromCapacity()) {
+                        BigDecimal sum = BigDecimal.ZERO;
+                        for (Bucket b : in) {
+                            sum = sum.add(BigDecimal.valueOf(raw(b, m)));
+                        }
+                        // In the metric's unit first (cores, not millicores), so the mean has 6 places there.
+                        v.put(m, mean(scaled(m, sum), Math.max(1, in.size())));
+                    }
+                }
+                case RATIO -> {
+                    BigDecimal part = BigDecimal.ZERO;
+                    BigDecimal whole = BigDecimal.ZERO;
+                    for (Bucket b : in) {
+                        long[] pw = ratio(b, m);
+                        part = part.add(BigDecimal.valueOf(pw[0]));
+                        whole = whole.add(BigDecimal.valueOf(pw[1]));
+                    }
+                    BigDecimal pct = percent(part, whole);
+                    if (pct != null) {
+                        v.put(m, pct);
+                    }
+                }
+            }
+            if (m.pointInTime() && !in.isEmpty()) {
+                BigDecimal f = in.get(0).value(m);
+                BigDecimal l = in.get(in.size() - 1).value(m);
+                if (f != null) {
+                    first.put(m, f);
+                }
+                if (l != null) {
+                    last.put(m, l);
+                }
+            }
+        }
+        int nc = withCapacity.size();
         SortedMap<String, long[]> models = new TreeMap<>();
-        for (Bucket b : buckets) {
-            withCapacity += b.capacityData() ? 1 : 0;
-            newLeases += b.newLeases();
-            revenueUsd = revenueUsd.add(b.revenueUsd());
-            payoutsUsd = payoutsUsd.add(b.payoutsUsd());
-            activeSum += b.activeLeases();
-            providersSum += b.activeProviders();
-            capSum += b.gpuCapacity();
-            useSum += b.gpusInUse();
-            reservedSum += b.gpusReserved();
-            cpuSum += b.cpuMillis();
-            memSum += b.memoryBytes();
-            stoSum += b.storageBytes();
-            gpuLeasedSum += b.gpusLeased();
+        for (Bucket b : withCapacity) {
             b.gpusByModel().forEach((m, cu) -> models.merge(m, cu.clone(), MetricsQuery::add));
         }
-        int n = Math.max(1, buckets.size());
-        v.put(Metric.NEW_LEASES, BigDecimal.valueOf(newLeases));
-        v.put(Metric.ACTIVE_LEASES, mean(activeSum, n));
-        v.put(Metric.REVENUE_USD, plain(revenueUsd));
-        v.put(Metric.PAYOUTS_USD, plain(payoutsUsd));
-        // Capacity figures are means over the buckets with capacity data only (Akash's daily series has no point
-        // for a day without snapshots); with none at all they are unknown, not 0.
-        int nc = withCapacity;
-        v.put(Metric.GPU_CAPACITY, meanOrNull(capSum, nc));
-        v.put(Metric.GPUS_IN_USE, meanOrNull(useSum, nc));
-        v.put(Metric.GPUS_RESERVED, meanOrNull(reservedSum, nc));
-        v.put(Metric.GPU_UTILIZATION_LEASED, percent(useSum, capSum));
-        v.put(Metric.GPU_UTILIZATION_LEASED_OR_RESERVED, percent(Math.addExact(useSum, reservedSum), capSum));
-        v.put(Metric.ACTIVE_PROVIDERS, meanOrNull(providersSum, nc));
-        v.put(Metric.CPU_LEASED, plain(mean(cpuSum, n).movePointLeft(3)));
-        v.put(Metric.MEMORY_LEASED, mean(memSum, n));
-        v.put(Metric.STORAGE_LEASED, mean(stoSum, n));
-        v.put(Metric.GPUS_LEASED, mean(gpuLeasedSum, n));
         SortedMap<String, PeriodMetrics.Gpu> gpus = new TreeMap<>();
         models.forEach((m, cu) -> gpus.put(
                 m,
@@ -538,18 +636,32 @@ public final class MetricsQuery {
                         percent(cu[1], cu[0]),
                         percent(Math.addExact(cu[1], cu[2]), cu[0]))));
         return new PeriodMetrics(
-                p, buckets, v, revenue, paid, unpriced, gpus, buckets.size() - withCapacity, priceGaps);
-    }
-
-    private static BigDecimal meanOrNull(long sum, int n) {
-        return n == 0 ? null : mean(sum, n);
+                p,
+                buckets,
+                v,
+                first,
+                last,
+                revenue,
+                revenueUsd,
+                paid,
+                sinceGenesis,
+                unpriced,
+                gpus,
+                buckets.size() - nc,
+                priceGaps,
+                gpuPrices,
+                board,
+                durations);
     }
 
     /** {@code sum / n} to {@link #SCALE} places, half-even, trailing zeros dropped. */
     public static BigDecimal mean(long sum, int n) {
-        return BigDecimal.valueOf(sum)
-                .divide(BigDecimal.valueOf(n), SCALE, RoundingMode.HALF_EVEN)
-                .stripTrailingZeros();
+        return mean(BigDecimal.valueOf(sum), n);
+    }
+
+    /** {@code sum / n} to {@link #SCALE} places, half-even, trailing zeros dropped. */
+    public static BigDecimal mean(BigDecimal sum, int n) {
+        return plain(sum.divide(BigDecimal.valueOf(n), SCALE, RoundingMode.HALF_EVEN));
     }
 
     /** {@code v} without trailing zeros, never in exponent form (10, not 1E+1). */
@@ -560,10 +672,15 @@ public final class MetricsQuery {
 
     /** {@code 100 × part / whole} to 2 places, half-even; null when {@code whole} is 0. */
     public static BigDecimal percent(long part, long whole) {
-        if (whole == 0) {
+        return percent(BigDecimal.valueOf(part), BigDecimal.valueOf(whole));
+    }
+
+    /** {@code 100 × part / whole} to 2 places, half-even; null when {@code whole} is 0. */
+    public static BigDecimal percent(BigDecimal part, BigDecimal whole) {
+        if (whole.signum() == 0) {
             return null;
         }
-        return BigDecimal.valueOf(part * 100).divide(BigDecimal.valueOf(whole), 2, RoundingMode.HALF_EVEN);
+        return part.multiply(BigDecimal.valueOf(100)).divide(whole, 2, RoundingMode.HALF_EVEN);
     }
 
     private static long[] longs(Connection c, String sql) throws SQLException {

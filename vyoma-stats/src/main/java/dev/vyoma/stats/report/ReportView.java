@@ -1,6 +1,7 @@
 package dev.vyoma.stats.report;
 
 import dev.vyoma.stats.metrics.Metric;
+import dev.vyoma.stats.metrics.MetricsQuery;
 import dev.vyoma.stats.metrics.PeriodMetrics;
 import dev.vyoma.stats.metrics.Report;
 import java.math.BigDecimal;
@@ -32,14 +33,28 @@ public final class ReportView {
             e.put("title", m.title());
             e.put("unit", m.unit());
             e.put("value", str(r.current().value(m)));
+            if (m.pointInTime()) {
+                e.put("first", str(r.current().first(m)));
+                e.put("last", str(r.current().last(m)));
+            }
             if (r.previous() != null) {
                 e.put("previous", str(r.previous().value(m)));
+                if (m.pointInTime()) {
+                    e.put("previousFirst", str(r.previous().first(m)));
+                    e.put("previousLast", str(r.previous().last(m)));
+                }
                 e.put("changePct", str(r.changePct().get(m)));
             }
             metrics.put(m.key(), e);
         }
         out.put("metrics", metrics);
         out.put("revenueMicroByDenom", decimals(r.current().revenueMicroByDenom()));
+        out.put("revenueUsdByDenom", decimals(r.current().revenueUsdByDenom()));
+        Map<String, Object> genesis = new LinkedHashMap<>();
+        genesis.put("leases", r.current().sinceGenesis().leases());
+        genesis.put("revenueMicroByDenom", decimals(r.current().sinceGenesis().revenueMicroByDenom()));
+        genesis.put("revenueUsd", str(r.current().sinceGenesis().revenueUsd()));
+        out.put("sinceGenesis", genesis);
         out.put("payoutsMicroByDenom", r.current().payoutsMicroByDenom());
         out.put("unpricedDenoms", r.current().unpricedDenoms());
         Map<String, Object> gaps = new LinkedHashMap<>();
@@ -70,6 +85,9 @@ public final class ReportView {
             gpus.put(model, e);
         });
         out.put("gpusByModel", gpus);
+        out.put("gpuPrices", gpuPrices(r.current().gpuPrices()));
+        out.put("providers", providers(r.current().providers()));
+        out.put("leaseDurations", durations(r.current().leaseDurations()));
         out.put("series", series(r.current()));
         return out;
     }
@@ -100,12 +118,19 @@ public final class ReportView {
             e.put("newLeases", b.newLeases());
             e.put("activeLeases", b.activeLeases());
             e.put("revenueUsd", str(b.revenueUsd()));
+            e.put("revenueMicroByDenom", decimals(b.revenueMicroByDenom()));
+            e.put("revenueUsdByDenom", decimals(b.revenueUsdByDenom()));
             e.put("payoutsUsd", str(b.payoutsUsd()));
+            e.put("totalLeases", b.totalLeases());
+            e.put("totalRevenueUsd", str(b.totalRevenueUsd()));
             e.put("capacityData", b.capacityData());
             e.put("activeProviders", b.capacityData() ? b.activeProviders() : null);
             e.put("gpuCapacity", b.capacityData() ? b.gpuCapacity() : null);
             e.put("gpusInUse", b.capacityData() ? b.gpusInUse() : null);
             e.put("gpusReserved", b.capacityData() ? b.gpusReserved() : null);
+            amounts(e, "cpu", "Millis", b.capacityData() ? b.cpu() : null);
+            amounts(e, "memory", "Bytes", b.capacityData() ? b.memory() : null);
+            amounts(e, "storage", "Bytes", b.capacityData() ? b.storage() : null);
             e.put("cpuLeasedMillis", b.cpuMillis());
             e.put("memoryLeasedBytes", b.memoryBytes());
             e.put("storageLeasedBytes", b.storageBytes());
@@ -113,6 +138,90 @@ public final class ReportView {
             out.add(e);
         }
         return out;
+    }
+
+    private static Map<String, Object> gpuPrices(dev.vyoma.stats.metrics.GpuPrices g) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("blocksPerHour", str(g.blocksPerHour()));
+        out.put("daysPerMonth", dev.vyoma.stats.metrics.GpuPrices.DAYS_PER_MONTH.toPlainString());
+        Map<String, Object> models = new LinkedHashMap<>();
+        g.models().forEach((model, m) -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("bids", priceStats(m.bids()));
+            e.put("leases", priceStats(m.leases()));
+            models.put(model, e);
+        });
+        out.put("models", models);
+        return out;
+    }
+
+    private static Map<String, Object> providers(dev.vyoma.stats.metrics.Leaderboard board) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", board.providers());
+        List<String> windows = new ArrayList<>();
+        for (java.time.Duration w : dev.vyoma.stats.metrics.Leaderboard.UPTIME_WINDOWS) {
+            windows.add(w.toDays() + "d");
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (dev.vyoma.stats.metrics.Leaderboard.Row row : board.rows()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("rank", row.rank());
+            e.put("provider", row.provider());
+            e.put("hostUri", row.hostUri());
+            e.put("earningsUsd", str(row.earningsUsd()));
+            e.put("earningsMicroByDenom", decimals(row.earningsMicroByDenom()));
+            e.put("activeLeases", row.activeLeases());
+            e.put("gpusLeased", row.gpusLeased());
+            e.put("gpuCapacity", row.gpuCapacity());
+            e.put("gpusAllocated", row.gpusAllocated());
+            Map<String, Object> up = new LinkedHashMap<>();
+            for (int i = 0; i < windows.size(); i++) {
+                up.put(windows.get(i), str(row.uptimePct().get(i)));
+            }
+            e.put("uptimePct", up);
+            rows.add(e);
+        }
+        out.put("rows", rows);
+        return out;
+    }
+
+    private static Map<String, Object> durations(dev.vyoma.stats.metrics.LeaseDurations d) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("closed", d.count());
+        out.put("meanHours", str(d.meanHours()));
+        out.put("medianHours", str(d.medianHours()));
+        out.put("p90Hours", str(d.p90Hours()));
+        Map<String, Object> bins = new LinkedHashMap<>();
+        for (int i = 0; i < d.binCounts().size(); i++) {
+            bins.put(
+                    dev.vyoma.stats.metrics.LeaseDurations.BINS.get(i).name(),
+                    d.binCounts().get(i));
+        }
+        out.put("bins", bins);
+        return out;
+    }
+
+    private static Map<String, Object> priceStats(dev.vyoma.stats.metrics.GpuPrices.Stats s) {
+        if (s == null) {
+            return null;
+        }
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("count", s.count());
+        e.put("providers", s.providers());
+        e.put("minUsdPerHour", str(s.minPerHour()));
+        e.put("medianUsdPerHour", str(s.medianPerHour()));
+        e.put("maxUsdPerHour", str(s.maxPerHour()));
+        e.put("minUsdPerMonth", str(s.minPerMonth()));
+        e.put("medianUsdPerMonth", str(s.medianPerMonth()));
+        e.put("maxUsdPerMonth", str(s.maxPerMonth()));
+        return e;
+    }
+
+    /** {@code cpuCapacityMillis}, {@code cpuInUseMillis}, {@code cpuReservedMillis} (null without data). */
+    private static void amounts(Map<String, Object> e, String resource, String unit, PeriodMetrics.Amounts a) {
+        e.put(resource + "Capacity" + unit, a == null ? null : a.capacity());
+        e.put(resource + "InUse" + unit, a == null ? null : a.inUse());
+        e.put(resource + "Reserved" + unit, a == null ? null : a.reserved());
     }
 
     private static Map<String, String> decimals(Map<String, BigDecimal> m) {
@@ -125,24 +234,39 @@ public final class ReportView {
         return v == null ? null : v.toPlainString();
     }
 
-    /** Rows of the summary: metric, unit, period, previous, change. */
+    /** The summary's column heads. */
+    static final String[] HEADS = {"METRIC", "UNIT", "PERIOD", "FIRST → LAST", "PREVIOUS", "CHANGE"};
+
+    /**
+     * Rows of the summary: metric, unit, period figure, first → last bucket (point-in-time metrics), previous,
+     * change.
+     */
     static List<String[]> rows(Report r) {
         List<String[]> rows = new ArrayList<>();
         for (Metric m : Metric.values()) {
-            String change = "";
-            if (r.previous() != null) {
-                BigDecimal c = r.changePct().get(m);
-                change = c == null ? "n/a" : (c.signum() > 0 ? "+" : "") + c.toPlainString() + "%";
-            }
             rows.add(new String[] {
                 m.title(),
                 m.unit(),
                 human(m, r.current().value(m)),
+                firstLast(m, r.current()),
                 r.previous() == null ? "" : human(m, r.previous().value(m)),
-                change
+                r.previous() == null ? "" : change(r.changePct().get(m))
             });
         }
         return rows;
+    }
+
+    /** A change in percent with its sign ({@code +38.00%}), or n/a. */
+    static String change(BigDecimal c) {
+        return c == null ? "n/a" : (c.signum() > 0 ? "+" : "") + c.toPlainString() + "%";
+    }
+
+    /** {@code 359 → 553}: a point-in-time metric's first and last buckets; empty for the others. */
+    static String firstLast(Metric m, PeriodMetrics p) {
+        if (!m.pointInTime() || p.first(m) == null || p.last(m) == null) {
+            return "";
+        }
+        return human(m, p.first(m)) + " → " + human(m, p.last(m));
     }
 
     /** A value for people: money to the cent, bytes in GiB, means to 2 places. */
@@ -246,19 +370,20 @@ public final class ReportView {
     /** An aligned text table. */
     public static String table(Report r) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"METRIC", "UNIT", "PERIOD", "PREVIOUS", "CHANGE"});
+        rows.add(HEADS);
         rows.addAll(rows(r));
-        int[] w = new int[5];
+        int cols = HEADS.length;
+        int[] w = new int[cols];
         for (String[] row : rows) {
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < cols; i++) {
                 w[i] = Math.max(w[i], row[i].length());
             }
         }
         StringBuilder b = new StringBuilder(header(r)).append('\n');
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
-            for (int i = 0; i < 5; i++) {
-                line.append(row[i]).append(i < 4 ? " ".repeat(w[i] - row[i].length() + 2) : "");
+            for (int i = 0; i < cols; i++) {
+                line.append(row[i]).append(i < cols - 1 ? " ".repeat(w[i] - row[i].length() + 2) : "");
             }
             b.append(line.toString().stripTrailing()).append('\n');
         }
@@ -268,36 +393,250 @@ public final class ReportView {
         return b.toString();
     }
 
-    /** Markdown: the summary table, GPUs by model, and the charts (file names relative to the markdown). */
+    /**
+     * A table of the report beyond the summary (revenue by denomination, GPUs by model, …): a title, column heads
+     * (the first column is text, the others figures), rows, and a line under it (or empty).
+     */
+    public record Section(String title, List<String> heads, List<String[]> rows, String note) {}
+
+    /** The report's further tables, in reading order; a table with no rows is left out. */
+    public static List<Section> sections(Report r) {
+        List<Section> out = new ArrayList<>();
+        PeriodMetrics cur = r.current();
+        List<String[]> denoms = new ArrayList<>();
+        java.util.Set<String> names =
+                new java.util.TreeSet<>(cur.revenueMicroByDenom().keySet());
+        names.addAll(cur.sinceGenesis().revenueMicroByDenom().keySet());
+        for (String d : names) {
+            BigDecimal usd = cur.revenueUsdByDenom().get(d);
+            denoms.add(new String[] {
+                d,
+                micro(cur.revenueMicroByDenom().get(d)),
+                usd == null ? "not priced" : usd(usd),
+                micro(cur.sinceGenesis().revenueMicroByDenom().get(d))
+            });
+        }
+        out.add(new Section(
+                "Revenue by denomination",
+                List.of("Denomination", "Period (micro-units)", "Period (USD)", "Since genesis (micro-units)"),
+                denoms,
+                "Since genesis: " + usd(cur.sinceGenesis().revenueUsd()) + " USD from "
+                        + count(cur.sinceGenesis().leases()) + " leases (each day at its own USD price)."));
+        List<String[]> gpus = new ArrayList<>();
+        cur.gpusByModel()
+                .forEach((model, g) -> gpus.add(new String[] {
+                    model,
+                    two(g.capacity()),
+                    two(g.inUse()),
+                    two(g.reserved()),
+                    pct(g.utilizationLeasedPct()),
+                    pct(g.utilizationLeasedOrReservedPct())
+                }));
+        out.add(new Section(
+                "GPUs by model",
+                List.of(
+                        "Model",
+                        "Capacity (mean)",
+                        "Leased (mean)",
+                        "Reserved (mean)",
+                        "Utilisation: leased",
+                        "Utilisation: leased or reserved (Akash)"),
+                gpus,
+                ""));
+        out.add(gpuPriceSection(cur.gpuPrices()));
+        out.add(providerSection(cur.providers(), TOP_PROVIDERS));
+        out.add(durationSection(cur.leaseDurations()));
+        out.removeIf(sec -> sec.rows().isEmpty());
+        return out;
+    }
+
+    /** Providers shown in the report's table (JSON has up to {@code Leaderboard.MAX_ROWS}). */
+    public static final int TOP_PROVIDERS = 10;
+
+    /** The first {@code top} providers by earnings, with their leases, GPUs and uptime. */
+    public static Section providerSection(dev.vyoma.stats.metrics.Leaderboard board, int top) {
+        List<String[]> rows = new ArrayList<>();
+        for (dev.vyoma.stats.metrics.Leaderboard.Row row : board.rows()) {
+            if (rows.size() == top) {
+                break;
+            }
+            rows.add(new String[] {
+                Integer.toString(row.rank()),
+                provider(row),
+                usd(row.earningsUsd()),
+                Long.toString(row.activeLeases()),
+                Long.toString(row.gpusLeased()),
+                row.gpuCapacity() == null ? "n/a" : row.gpusAllocated() + " / " + row.gpuCapacity(),
+                pct(row.uptimePct().get(0)),
+                pct(row.uptimePct().get(1)),
+                pct(row.uptimePct().get(2))
+            });
+        }
+        return new Section(
+                "Providers by earnings",
+                List.of(
+                        "Rank",
+                        "Provider",
+                        "Earnings (USD)",
+                        "Leases open",
+                        "GPUs leased",
+                        "GPUs allocated / offered",
+                        "Uptime 1 d",
+                        "Uptime 7 d",
+                        "Uptime 30 d"),
+                rows,
+                "The first " + rows.size() + " of " + count(board.providers()) + " providers. Earnings: lease revenue"
+                        + " accrued to the provider in the period; leases open and GPUs leased at its last block (lease"
+                        + " specs on chain); GPUs from its last status answer in the 3 hours before the end; uptime: the"
+                        + " share of its status polls it answered in the 1, 7 and 30 days up to the end.");
+    }
+
+    /** How long the leases closed in the period ran: how many in each bin, and in hours the mean, median, p90. */
+    public static Section durationSection(dev.vyoma.stats.metrics.LeaseDurations d) {
+        List<String[]> rows = new ArrayList<>();
+        if (d.count() > 0) {
+            for (int i = 0; i < d.binCounts().size(); i++) {
+                long k = d.binCounts().get(i);
+                rows.add(new String[] {
+                    dev.vyoma.stats.metrics.LeaseDurations.BINS.get(i).name(),
+                    count(k),
+                    pct(MetricsQuery.percent(k, d.count()))
+                });
+            }
+        }
+        return new Section(
+                "Lease durations",
+                List.of("Ran for", "Leases closed", "Share"),
+                rows,
+                d.count() == 0
+                        ? ""
+                        : count(d.count()) + " leases closed in the period; hours from creation to close: mean "
+                                + two(d.meanHours()) + ", median " + two(d.medianHours()) + ", 90th percentile "
+                                + two(d.p90Hours()) + ".");
+    }
+
+    /** {@code host (vyoma1abcd…wxyz)}: the present host and the address cut to its ends. */
+    private static String provider(dev.vyoma.stats.metrics.Leaderboard.Row row) {
+        String a = row.provider();
+        String shortAddress = a.length() > 16 ? a.substring(0, 10) + "…" + a.substring(a.length() - 4) : a;
+        String host = row.hostUri().replaceFirst("^[a-z]+://", "").replaceFirst(":\\d+$", "");
+        return host.isEmpty() ? shortAddress : host + " (" + shortAddress + ")";
+    }
+
+    /** GPU prices by model: from bids and from leases, per GPU, USD per hour (min–median–max) and per month. */
+    static Section gpuPriceSection(dev.vyoma.stats.metrics.GpuPrices g) {
+        List<String[]> rows = new ArrayList<>();
+        g.models()
+                .forEach((model, m) -> rows.add(new String[] {
+                    model,
+                    m.bids() == null
+                            ? "0"
+                            : count(m.bids().count()) + " (" + m.bids().providers() + ")",
+                    range(m.bids()),
+                    m.bids() == null ? "" : usdOrNa(m.bids().medianPerMonth()),
+                    m.leases() == null
+                            ? "0"
+                            : count(m.leases().count()) + " (" + m.leases().providers() + ")",
+                    range(m.leases()),
+                    m.leases() == null ? "" : usdOrNa(m.leases().medianPerMonth())
+                }));
+        return new Section(
+                "GPU prices by model",
+                List.of(
+                        "Model",
+                        "Bids (providers)",
+                        "From bids: USD/hour min – median – max",
+                        "From bids: USD/month, median",
+                        "Leases (providers)",
+                        "From leases: USD/hour min – median – max",
+                        "From leases: USD/month, median"),
+                rows,
+                "Per GPU (a bid's or lease's price over its GPUs), groups asking for one model; bids: each provider's"
+                        + " cheapest in the period; leases: those created in the period. Hourly at "
+                        + (g.blocksPerHour() == null
+                                ? "n/a blocks"
+                                : g.blocksPerHour().toPlainString()
+                                        + (g.blocksPerHour().compareTo(BigDecimal.ONE) == 0 ? " block" : " blocks"))
+                        + " an hour (as the chain made them in the period), monthly × 24 × "
+                        + dev.vyoma.stats.metrics.GpuPrices.DAYS_PER_MONTH + ".");
+    }
+
+    private static String range(dev.vyoma.stats.metrics.GpuPrices.Stats s) {
+        if (s == null) {
+            return "";
+        }
+        return usdOrNa(s.minPerHour()) + " – " + usdOrNa(s.medianPerHour()) + " – " + usdOrNa(s.maxPerHour());
+    }
+
+    private static String usdOrNa(BigDecimal v) {
+        return v == null ? "n/a" : usd(v);
+    }
+
+    /** A count with its thousands grouped: 46,012. */
+    static String count(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d", n);
+    }
+
+    private static String micro(BigDecimal v) {
+        return v == null ? "0" : v.toPlainString();
+    }
+
+    private static String usd(BigDecimal v) {
+        return String.format("%,.2f", v.setScale(2, RoundingMode.HALF_EVEN));
+    }
+
+    private static String two(BigDecimal v) {
+        return v == null ? "n/a" : v.setScale(2, RoundingMode.HALF_EVEN).toPlainString();
+    }
+
+    /** A section as markdown: a heading, the table (figures right-aligned), its note. */
+    static String markdown(Section sec) {
+        StringBuilder b = new StringBuilder("## ").append(sec.title()).append("\n\n");
+        b.append("| ").append(String.join(" | ", sec.heads())).append(" |\n|---");
+        b.append("|---:".repeat(sec.heads().size() - 1)).append("|\n");
+        for (String[] row : sec.rows()) {
+            b.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        if (!sec.note().isEmpty()) {
+            b.append('\n').append(sec.note()).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** A section as HTML: a heading, the table, its note. */
+    public static String html(Section sec) {
+        StringBuilder b = new StringBuilder("<h2>").append(esc(sec.title())).append("</h2>\n<table><tr>");
+        for (String h : sec.heads()) {
+            b.append("<th>").append(esc(h)).append("</th>");
+        }
+        b.append("</tr>\n");
+        for (String[] row : sec.rows()) {
+            b.append("<tr>");
+            for (String cell : row) {
+                b.append("<td>").append(esc(cell)).append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</table>\n");
+        if (!sec.note().isEmpty()) {
+            b.append("<p>").append(esc(sec.note())).append("</p>\n");
+        }
+        return b.toString();
+    }
+
+    /** Markdown: the summary table, the further tables, the notes, and the charts (file names relative to it). */
     public static String markdown(Report r, String title, List<String> chartFiles) {
         StringBuilder b = new StringBuilder("# ")
                 .append(title)
                 .append("\n\n")
                 .append(header(r))
                 .append(".\n\n");
-        b.append("| Metric | Unit | Period | Previous | Change |\n|---|---|---:|---:|---:|\n");
+        b.append("| Metric | Unit | Period | First → last | Previous | Change |\n|---|---|---:|---:|---:|---:|\n");
         for (String[] row : rows(r)) {
             b.append("| ").append(String.join(" | ", row)).append(" |\n");
         }
-        if (!r.current().gpusByModel().isEmpty()) {
-            b.append("\n## GPUs by model\n\n| Model | Capacity (mean) | Leased (mean) | Reserved (mean)"
-                    + " | Utilisation: leased | Utilisation: leased or reserved (Akash) |\n"
-                    + "|---|---:|---:|---:|---:|---:|\n");
-            r.current()
-                    .gpusByModel()
-                    .forEach((model, g) -> b.append("| ")
-                            .append(model)
-                            .append(" | ")
-                            .append(g.capacity().setScale(2, RoundingMode.HALF_EVEN))
-                            .append(" | ")
-                            .append(g.inUse().setScale(2, RoundingMode.HALF_EVEN))
-                            .append(" | ")
-                            .append(g.reserved().setScale(2, RoundingMode.HALF_EVEN))
-                            .append(" | ")
-                            .append(pct(g.utilizationLeasedPct()))
-                            .append(" | ")
-                            .append(pct(g.utilizationLeasedOrReservedPct()))
-                            .append(" |\n"));
+        for (Section sec : sections(r)) {
+            b.append('\n').append(markdown(sec));
         }
         if (!notes(r).isEmpty()) {
             b.append('\n');
@@ -315,18 +654,29 @@ public final class ReportView {
         return b.toString();
     }
 
-    /** A standalone HTML page of the summary; charts are linked by file name. */
+    /** The page's style: figures right-aligned, the first column left. */
+    static final String STYLE = "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+            + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}";
+
+    /** A standalone HTML page of the summary, the further tables and the charts (linked by file name). */
     public static String html(Report r, String title, List<String> chartFiles) {
+        return html(r, title, chartFiles, "");
+    }
+
+    /** As {@link #html(Report, String, List)}, with {@code before} (HTML) between the title and the summary. */
+    public static String html(Report r, String title, List<String> chartFiles, String before) {
         StringBuilder b = new StringBuilder("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>")
                 .append(esc(title))
-                .append("</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-                        + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}"
-                        + "</style></head><body>\n<h1>")
+                .append("</title><style>")
+                .append(STYLE)
+                .append("</style></head><body>\n<h1>")
                 .append(esc(title))
-                .append("</h1>\n<p>")
+                .append("</h1>\n")
+                .append(before)
+                .append("<p>")
                 .append(esc(header(r)))
-                .append(
-                        "</p>\n<table><tr><th>Metric</th><th>Unit</th><th>Period</th><th>Previous</th><th>Change</th></tr>\n");
+                .append("</p>\n<table><tr><th>Metric</th><th>Unit</th><th>Period</th><th>First → last</th>"
+                        + "<th>Previous</th><th>Change</th></tr>\n");
         for (String[] row : rows(r)) {
             b.append("<tr>");
             for (String cell : row) {
@@ -338,6 +688,9 @@ public final class ReportView {
         for (String note : notes(r)) {
             b.append("<p>").append(esc(note)).append("</p>\n");
         }
+        for (Section sec : sections(r)) {
+            b.append(html(sec));
+        }
         for (String f : chartFiles) {
             b.append("<p><img src=\"")
                     .append(esc(f))
@@ -346,6 +699,59 @@ public final class ReportView {
                     .append("\"></p>\n");
         }
         return b.append("</body></html>\n").toString();
+    }
+
+    /** The last 24 hours as a JSON-ready tree: now and then (height, time), and each figure now, then, change. */
+    public static Map<String, Object> tree(dev.vyoma.stats.metrics.Rolling24h d) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(
+                "now",
+                Map.of(
+                        "height",
+                        d.nowHeight(),
+                        "time",
+                        Instant.ofEpochMilli(d.nowMillis()).toString()));
+        out.put(
+                "then",
+                Map.of(
+                        "height",
+                        d.thenHeight(),
+                        "time",
+                        Instant.ofEpochMilli(d.thenMillis()).toString()));
+        Map<String, Object> figures = new LinkedHashMap<>();
+        for (dev.vyoma.stats.metrics.Rolling24h.Row row : d.rows()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("title", row.metric().title());
+            e.put("unit", row.metric().unit());
+            e.put("now", str(row.now()));
+            e.put("then", str(row.then()));
+            e.put("changePct", str(row.changePct()));
+            figures.put(row.metric().key(), e);
+        }
+        out.put("figures", figures);
+        return out;
+    }
+
+    /** The last 24 hours as a section: sums over the 24 hours against the 24 before, the rest now against then. */
+    public static Section section(dev.vyoma.stats.metrics.Rolling24h d) {
+        List<String[]> rows = new ArrayList<>();
+        for (dev.vyoma.stats.metrics.Rolling24h.Row row : d.rows()) {
+            Metric m = row.metric();
+            boolean sum = m.aggregation() == Metric.Aggregation.SUM;
+            rows.add(new String[] {
+                m.title() + (sum ? " (24 h)" : ""),
+                m.unit(),
+                human(m, row.now()),
+                human(m, row.then()),
+                change(row.changePct())
+            });
+        }
+        return new Section(
+                "Last 24 hours",
+                List.of("Figure", "Unit", "Now", "24 hours before", "Change"),
+                rows,
+                "Now: height " + d.nowHeight() + " at " + Instant.ofEpochMilli(d.nowMillis()) + "; 24 hours before:"
+                        + " height " + d.thenHeight() + ". Sums are over the 24 hours up to each.");
     }
 
     private static String pct(BigDecimal v) {

@@ -25,7 +25,8 @@ import java.util.Map;
  * Two quarters scripted through the real ledger, shaped like a real one: from 2025-10-01 to 2026-03-31, one block
  * an hour; in Q4 three short (5-day) CPU leases a day, in Q1 two a day of which one is a longer (20-day) GPU lease,
  * so new leases fall while active leases, revenue and GPU use rise. Providers join during the quarters; each
- * answers a status poll at 23:00 every day with 8 H100s, in use as many as its active GPU leases. Nothing is
+ * answers a status poll at 23:00 every day with 8 H100s, in use as many as its active GPU leases, and CPU, memory
+ * and storage allocated as its leases hold them. Nothing is
  * random: the same run gives the same report.
  */
 public final class QuarterScenario {
@@ -109,6 +110,11 @@ public final class QuarterScenario {
                         long used = running.stream()
                                 .filter(r -> r.gpu() && r.provider().equals(name))
                                 .count();
+                        // What its leases hold: a GPU lease 8 cores, 64Gi, 100Gi; a CPU lease 2 cores, 4Gi, 20Gi.
+                        long cpuLeases = running.stream()
+                                        .filter(r -> r.provider().equals(name))
+                                        .count()
+                                - used;
                         snapshots.add(new CapacitySnapshot(
                                 c.addr(name),
                                 START + hour * HOUR,
@@ -118,9 +124,10 @@ public final class QuarterScenario {
                                 running.stream()
                                         .filter(r -> r.provider().equals(name))
                                         .count(),
-                                new CapacitySnapshot.Resource(128_000, 128_000, 0),
-                                new CapacitySnapshot.Resource(1L << 40, 1L << 40, 0),
-                                new CapacitySnapshot.Resource(20L << 40, 20L << 40, 0),
+                                new CapacitySnapshot.Resource(128_000, 128_000, used * 8_000 + cpuLeases * 2_000),
+                                new CapacitySnapshot.Resource(1L << 40, 1L << 40, (used * 64 + cpuLeases * 4) << 30),
+                                new CapacitySnapshot.Resource(
+                                        20L << 40, 20L << 40, (used * 100 + cpuLeases * 20) << 30),
                                 List.of(new CapacitySnapshot.GpuModel(
                                         "nvidia",
                                         "h100",

@@ -40,28 +40,7 @@ public final class BulkInsert {
         }
         String cols = String.join(", ", columns);
         if (dialect == StatsDb.Dialect.DUCKDB) {
-            String stage = "stage_" + table;
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " AS SELECT " + cols + " FROM " + table
-                        + " LIMIT 0");
-                s.execute("DELETE FROM " + stage);
-            }
-            try (DuckDBAppender a = c.unwrap(DuckDBConnection.class).createAppender("temp", "main", stage)) {
-                for (Object[] row : rows) {
-                    a.beginRow();
-                    for (Object v : row) {
-                        switch (v) {
-                            case null -> a.appendNull();
-                            case Long l -> a.append((long) l);
-                            case Integer i -> a.append((int) i);
-                            case Boolean b -> a.append((boolean) b);
-                            case BigDecimal d -> a.append(d);
-                            default -> a.append(v.toString());
-                        }
-                    }
-                    a.endRow();
-                }
-            }
+            String stage = stage(c, "stage_" + table, "AS SELECT " + cols + " FROM " + table + " LIMIT 0", rows);
             try (Statement s = c.createStatement()) {
                 s.execute("INSERT INTO " + table + " (" + cols + ") SELECT " + cols + " FROM " + stage + " "
                         + onConflict);
@@ -70,6 +49,90 @@ public final class BulkInsert {
             return;
         }
         valueRows(c, "INSERT INTO " + table + " (" + cols + ") VALUES ", " " + onConflict, rows);
+    }
+
+    /**
+     * Updates rows of {@code table} from {@code rows} (values in the order of {@code columns}, typed as {@link
+     * #rows} takes them): {@code UPDATE table SET set FROM (rows) AS v(columns) WHERE where}, where {@code set} and
+     * {@code where} name the new values as {@code v.column}. On DuckDB the rows are staged through the appender and
+     * the update is one statement (each UPDATE … FROM VALUES statement would scan the whole table again); on
+     * PostgreSQL, value rows.
+     */
+    public static void update(
+            Connection c,
+            StatsDb.Dialect dialect,
+            String table,
+            List<String> columns,
+            String set,
+            String where,
+            List<Object[]> rows)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (dialect == StatsDb.Dialect.DUCKDB) {
+            String stage = stage(
+                    c,
+                    "stage_" + table + "_" + String.join("_", columns),
+                    "(" + columnTypes(columns, rows.get(0)) + ")",
+                    rows);
+            try (Statement s = c.createStatement()) {
+                s.execute("UPDATE " + table + " SET " + set + " FROM " + stage + " AS v WHERE " + where);
+                s.execute("DELETE FROM " + stage);
+            }
+            return;
+        }
+        valueRows(
+                c,
+                "UPDATE " + table + " SET " + set + " FROM (VALUES ",
+                ") AS v(" + String.join(", ", columns) + ") WHERE " + where,
+                rows);
+    }
+
+    /**
+     * Appends {@code rows} to the temporary staging table {@code stage} (created on first use as {@code CREATE TEMP
+     * TABLE stage definition}), emptied first; returns its name. The appender commits on its own, so it writes
+     * only the staging table, never a real one.
+     */
+    private static String stage(Connection c, String stage, String definition, List<Object[]> rows)
+            throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " " + definition);
+            s.execute("DELETE FROM " + stage);
+        }
+        try (DuckDBAppender a = c.unwrap(DuckDBConnection.class).createAppender("temp", "main", stage)) {
+            for (Object[] row : rows) {
+                a.beginRow();
+                for (Object v : row) {
+                    switch (v) {
+                        case null -> a.appendNull();
+                        case Long l -> a.append((long) l);
+                        case Integer i -> a.append((int) i);
+                        case Boolean b -> a.append((boolean) b);
+                        case BigDecimal d -> a.append(d);
+                        default -> a.append(v.toString());
+                    }
+                }
+                a.endRow();
+            }
+        }
+        return stage;
+    }
+
+    /** Column definitions for a staging table, typed from a row's values (a null column is text). */
+    private static String columnTypes(List<String> columns, Object[] row) {
+        List<String> defs = new java.util.ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String type = switch (row[i]) {
+                case Long l -> "BIGINT";
+                case Integer n -> "INTEGER";
+                case Boolean b -> "BOOLEAN";
+                case BigDecimal d -> "DECIMAL(38,18)";
+                case null, default -> "VARCHAR";
+            };
+            defs.add(columns.get(i) + " " + type);
+        }
+        return String.join(", ", defs);
     }
 
     /**

@@ -32,8 +32,8 @@ public final class StatsDb implements AutoCloseable {
     }
 
     /** Schema migrations in order, under {@code db/migration}; Flyway reads the same files for PostgreSQL. */
-    static final List<String> MIGRATIONS =
-            List.of("V1__schema.sql", "V2__provider_registration.sql", "V3__reserved.sql");
+    static final List<String> MIGRATIONS = List.of(
+            "V1__schema.sql", "V2__provider_registration.sql", "V3__reserved.sql", "V4__bids_and_gpu_models.sql");
 
     private final Dialect dialect;
     private final String description;

@@ -39,6 +39,8 @@ class StatsDbMigrationTest {
             s.execute("INSERT INTO provider_snapshot VALUES ('a', 1000, true, NULL, 'declared', 0,"
                     + " 16000, 16000, 2000, 64, 64, 4, 100, 100, 10)");
             s.execute("INSERT INTO provider_snapshot_gpu VALUES ('a', 1000, 'nvidia', 'h100', '80Gi', 'sxm', 8, 8, 1)");
+            s.execute("INSERT INTO lease VALUES ('l1', 'o', 'a', 'uusd', 2.5, 3, 3000, NULL, NULL, NULL, 1000, 1, 1, 1,"
+                    + " 0)");
         }
         try (StatsDb db = StatsDb.open("duckdb:" + file);
                 Connection c = db.connection();
@@ -63,6 +65,12 @@ class StatsDbMigrationTest {
                 assertThat(r.next()).isTrue();
                 assertThat(List.of(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)))
                         .containsExactly(0L, 0L, 0L, 0L);
+            }
+            // Schema 4: no bids were kept, and a lease's GPU model is unknown ('') until the chain is indexed again.
+            try (ResultSet r = s.executeQuery("SELECT gpu_model, (SELECT COUNT(*) FROM bid) FROM lease")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEmpty();
+                assertThat(r.getLong(2)).isZero();
             }
         }
     }
