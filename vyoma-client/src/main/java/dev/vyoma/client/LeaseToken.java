@@ -70,16 +70,27 @@ public final class LeaseToken {
         } catch (IllegalArgumentException | JacksonException e) {
             throw new IllegalArgumentException("not a lease token: it does not decode");
         }
-        if (c.path("v").asInt() != 1) {
+        // Every claim is read strictly: Jackson's coercing getters throw its own exception on a value of the wrong
+        // kind (a string version, say), and that must be a refusal like any other, not a failure of the gateway.
+        if (c == null || !c.isObject()) {
+            throw new IllegalArgumentException("not a lease token: the payload is not a JSON object");
+        }
+        JsonNode v = c.path("v");
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() != 1) {
             throw new IllegalArgumentException("unsupported lease token version");
         }
         PublicKey key;
         Address owner;
         Address aud;
         try {
-            key = new PublicKey(HexFormat.of().parseHex(c.path("pubkey").asString()));
-            owner = Address.parse(c.path("owner").asString());
-            aud = Address.parse(c.path("aud").asString());
+            key = new PublicKey(HexFormat.of().parseHex(text(c, "pubkey")));
+        } catch (IllegalArgumentException e) {
+            // Not the parser's message: it quotes the offending character, which may be a control character.
+            throw new IllegalArgumentException("lease token: pubkey is not an Ed25519 public key in hex (64 digits)");
+        }
+        try {
+            owner = Address.parse(text(c, "owner"));
+            aud = Address.parse(text(c, "aud"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("lease token: " + e.getMessage());
         }
@@ -92,8 +103,8 @@ public final class LeaseToken {
         if (!aud.equals(audience)) {
             throw new IllegalArgumentException("lease token: made for provider " + aud + ", this is " + audience);
         }
-        long exp = c.path("exp").asLong();
-        long iat = c.path("iat").asLong();
+        long exp = seconds(c, "exp");
+        long iat = seconds(c, "iat");
         if (exp <= now.getEpochSecond()) {
             throw new IllegalArgumentException(
                     "lease token: expired at " + Instant.ofEpochSecond(exp) + "; make a new one");
@@ -101,7 +112,28 @@ public final class LeaseToken {
         if (exp - iat > MAX_TTL.toSeconds() || exp - now.getEpochSecond() > MAX_TTL.toSeconds()) {
             throw new IllegalArgumentException("lease token: valid for longer than " + MAX_TTL.toMinutes() + " min");
         }
-        return new Claims(owner, aud, c.path("lease").asString(), Instant.ofEpochSecond(exp));
+        return new Claims(owner, aud, text(c, "lease"), Instant.ofEpochSecond(exp));
+    }
+
+    /** The string claim {@code field}; a missing one, or one of another kind, is refused. */
+    private static String text(JsonNode claims, String field) {
+        JsonNode n = claims.path(field);
+        if (!n.isString()) {
+            throw new IllegalArgumentException("lease token: " + field + " is not a string");
+        }
+        return n.asString();
+    }
+
+    /** The time claim {@code field}: whole seconds since the epoch, no later than an {@link Instant} can hold. */
+    private static long seconds(JsonNode claims, String field) {
+        JsonNode n = claims.path(field);
+        if (!n.isIntegralNumber()
+                || !n.canConvertToLong()
+                || n.asLong() < 0
+                || n.asLong() > Instant.MAX.getEpochSecond()) {
+            throw new IllegalArgumentException("lease token: " + field + " is not a time in whole seconds");
+        }
+        return n.asLong();
     }
 
     private static byte[] signed(byte[] payload) {

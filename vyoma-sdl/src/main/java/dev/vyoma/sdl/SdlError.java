@@ -17,8 +17,22 @@ public record SdlError(String source, int line, int column, String path, String 
 
     public SdlError {
         Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(message, "message");
+        // The path and the message may quote the file (a key, a value), and a file is anyone's text: each stays on
+        // one line, so an error can neither forge a line of the report nor send control codes to a terminal.
+        path = oneLine(Objects.requireNonNull(path, "path"));
+        message = oneLine(Objects.requireNonNull(message, "message"));
+    }
+
+    private static String oneLine(String s) {
+        if (s.chars().noneMatch(Character::isISOControl)) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return out.toString();
     }
 
     /** {@code web.yaml:12:9 services.web.expose[0].port: must be 1–65535, got 70000}. */

@@ -113,7 +113,11 @@ public record CompletionRequest(
         Integer maxTokens = null;
         JsonNode mt = body.has("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
         if (mt != null && !mt.isNull()) {
-            if (!mt.isIntegralNumber() || mt.asLong() < 1 || mt.asLong() > Integer.MAX_VALUE) {
+            // canConvertToLong first: Jackson's asLong() throws its own exception on a number past 64 bits.
+            if (!mt.isIntegralNumber()
+                    || !mt.canConvertToLong()
+                    || mt.asLong() < 1
+                    || mt.asLong() > Integer.MAX_VALUE) {
                 throw ApiError.invalid("max_tokens", "max_tokens is a whole number from 1");
             }
             maxTokens = mt.asInt();

@@ -78,8 +78,16 @@ public final class Edge {
         return (int) n;
     }
 
-    /** A value as an error message may quote it: at most 40 characters. */
+    /**
+     * A value as an error message may quote it: at most 40 characters, control characters shown as {@code ?}, so that
+     * a quoted value can neither lengthen the message nor break it into lines.
+     */
     public static String shortened(String v) {
-        return v.length() <= 40 ? "'" + v + "'" : "'" + v.substring(0, 40) + "…'";
+        StringBuilder out = new StringBuilder("'");
+        for (int i = 0; i < Math.min(v.length(), 40); i++) {
+            char c = v.charAt(i);
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return out.append(v.length() <= 40 ? "'" : "…'").toString();
     }
 }

@@ -15,11 +15,28 @@ public final class InvalidManifestException extends Exception {
         INVALID
     }
 
+    /**
+     * Longest message. A refusal may quote what it read (a key, a number, a name), and what it read is a tenant's
+     * bytes: the message stays one bounded line, so a refusal can neither grow with the manifest nor forge a line in
+     * a log or an answer.
+     */
+    public static final int MAX_MESSAGE_CHARS = 500;
+
     private final Problem problem;
 
     public InvalidManifestException(Problem problem, String message) {
-        super(message, null, false, false);
+        super(oneLine(message), null, false, false);
         this.problem = problem;
+    }
+
+    private static String oneLine(String message) {
+        int n = Math.min(message.length(), MAX_MESSAGE_CHARS);
+        StringBuilder out = new StringBuilder(n + 1);
+        for (int i = 0; i < n; i++) {
+            char c = message.charAt(i);
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return message.length() > MAX_MESSAGE_CHARS ? out.append('…').toString() : out.toString();
     }
 
     public Problem problem() {

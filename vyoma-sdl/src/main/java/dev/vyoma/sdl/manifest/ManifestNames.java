@@ -20,6 +20,14 @@ public final class ManifestNames {
         return SERVICE_NAME.matcher(name).matches();
     }
 
+    /**
+     * Whether {@code image} can name a container image: not empty, printable ASCII without spaces. A provider refuses
+     * a manifest with any other image, so the SDL reader refuses it too, before a deployment is paid for.
+     */
+    public static boolean validImage(String image) {
+        return !image.isEmpty() && image.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    }
+
     /** Whether {@code name} is a valid environment variable name ({@code .} and names starting {@code ..} are not). */
     public static boolean validEnvName(String name) {
         return ENV_NAME.matcher(name).matches() && !name.equals(".") && !name.startsWith("..");

@@ -117,7 +117,7 @@ public final class ManifestReader {
         }
         Obj here = s.renamed(s.where.replaceFirst("service \\d+$", "service " + name));
         String image = here.string("image", MAX_STRING_CHARS);
-        if (image.isEmpty() || !image.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        if (!ManifestNames.validImage(image)) {
             throw invalid(here.where + ": image \"" + image
                     + "\" is not an image name; give one such as nginx:1.27 (printable ASCII, no spaces)");
         }

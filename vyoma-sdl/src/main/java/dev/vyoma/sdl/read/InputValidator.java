@@ -229,6 +229,11 @@ final class InputValidator {
         }
         if (svc.image() != null && svc.image().value().isEmpty()) {
             problems.error(svc.image().loc(), "image is missing; give the container image, e.g. image: nginx:1.27");
+        } else if (svc.image() != null && !ManifestNames.validImage(svc.image().value())) {
+            problems.error(
+                    svc.image().loc(),
+                    "image has a space, a control or a non-ASCII character; give the container image, e.g. image:"
+                            + " nginx:1.27");
         }
         if (svc.env() != null) {
             for (Text env : svc.env()) {
@@ -283,6 +288,12 @@ final class InputValidator {
         for (To to : e.to()) {
             if (to.global()) {
                 global++;
+            }
+            if (!to.service().isEmpty() && !ManifestNames.validServiceName(to.service())) {
+                problems.error(
+                        to.loc(),
+                        "to: service is not a service name; use lowercase letters, digits and -, starting with a"
+                                + " letter");
             }
             String ip = to.ip().value();
             if (ip.isEmpty()) {

@@ -77,13 +77,19 @@ public record CapacitySnapshot(
     /**
      * Reads the gateway's {@code GET /v1/status} answer: {@code {"provider", "inventory", "activeLeases", "cpu":
      * {"total", "allocatable", "allocated", "reserved"}, "memory": {…}, "storage": {"<class>": {…}}, "gpus":
-     * [{"vendor", "model", "vram", "interface", "total", "allocatable", "allocated", "reserved"}]}}. {@code
-     * reserved} (capacity promised to open bids) reads as 0 where a provider does not report it.
+     * [{"vendor", "model", "vram", "interface", "total", "allocatable", "allocated", "reserved"}]}}. Every count and
+     * amount is a whole number from 0 that fits a {@code long} (an {@link IllegalArgumentException} says which is not);
+     * {@code reserved} (capacity promised to open bids) and {@code activeLeases} read as 0 where a provider does not
+     * report them.
      */
     public static CapacitySnapshot fromStatus(Address provider, long timeMillis, JsonNode n) {
         Resource storage = Resource.NONE;
         for (JsonNode cls : n.path("storage")) {
-            storage = storage.plus(resource(cls, "storage class"));
+            try {
+                storage = storage.plus(resource(cls, "storage class"));
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("the storage classes add up to more than " + Long.MAX_VALUE);
+            }
         }
         List<GpuModel> gpus = new java.util.ArrayList<>();
         for (JsonNode g : n.path("gpus")) {
@@ -100,7 +106,8 @@ public record CapacitySnapshot(
                 true,
                 null,
                 n.path("inventory").asString(""),
-                n.path("activeLeases").asLong(0),
+                // A count like the amounts: a negative one would be subtracted from the network's totals.
+                n.has("activeLeases") ? number(n, "activeLeases", "status") : 0,
                 resource(n.path("cpu"), "cpu"),
                 resource(n.path("memory"), "memory"),
                 storage,
@@ -117,7 +124,8 @@ public record CapacitySnapshot(
 
     private static long number(JsonNode n, String field, String what) {
         JsonNode v = n.path(field);
-        if (!v.isIntegralNumber() || v.asLong() < 0) {
+        // canConvertToLong first: Jackson's asLong() throws its own exception on a number past 64 bits.
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
             throw new IllegalArgumentException(what + "." + field + " is not a whole number from 0: " + v);
         }
         return v.asLong();

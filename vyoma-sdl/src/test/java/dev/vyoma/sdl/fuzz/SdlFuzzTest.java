@@ -1,0 +1,54 @@
+package dev.vyoma.sdl.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.vyoma.sdl.Sdl;
+import dev.vyoma.sdl.SdlDocument;
+import dev.vyoma.sdl.SdlError;
+import dev.vyoma.sdl.SdlResult;
+import dev.vyoma.sdl.manifest.InvalidManifestException;
+import dev.vyoma.sdl.manifest.Manifest;
+import dev.vyoma.sdl.manifest.ManifestReader;
+import dev.vyoma.sdl.manifest.ManifestVersion;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Fuzzes the SDL reader with arbitrary files. Reading never throws: the result is either every error of the file,
+ * each a one-line message, or a document whose manifest, written as {@code vyoma sdl manifest} writes it, is
+ * accepted by the provider's {@link ManifestReader} as the same manifest with the same version, the version the
+ * deployment records on the chain.
+ */
+class SdlFuzzTest {
+    @FuzzTest
+    void parse(byte[] file) throws InvalidManifestException {
+        SdlResult result = Sdl.parse(file, "fuzz.yaml");
+        for (SdlError w : result.warnings()) {
+            assertOneLine(w);
+        }
+        if (result instanceof SdlResult.Invalid invalid) {
+            assertThat(invalid.errors()).isNotEmpty().isSortedAccordingTo(SdlError.IN_FILE_ORDER);
+            invalid.errors().forEach(SdlFuzzTest::assertOneLine);
+            return;
+        }
+        SdlDocument doc = result.document();
+        assertThat(doc.groups()).isNotEmpty();
+        assertThat(doc.manifestVersion()).isEqualTo(ManifestVersion.of(doc.manifest()));
+        // The provider reads the manifest the tenant sends back to the same manifest, under the same version.
+        byte[] sent = ManifestVersion.canonicalJson(doc.manifest()).getBytes(StandardCharsets.UTF_8);
+        Manifest read = ManifestReader.read(sent);
+        assertThat(read).isEqualTo(doc.manifest());
+        assertThat(read.version()).isEqualTo(doc.manifestVersion());
+        // Reading is a function of the bytes.
+        assertThat(Sdl.parse(file, "fuzz.yaml").document().manifestVersion()).isEqualTo(doc.manifestVersion());
+    }
+
+    private static void assertOneLine(SdlError e) {
+        assertThat(e.message()).isNotBlank();
+        assertThat(e.format().chars().noneMatch(Character::isISOControl))
+                .as("one line: %s", e.format())
+                .isTrue();
+        assertThat(e.line()).isNotNegative();
+        assertThat(e.column()).isNotNegative();
+    }
+}
