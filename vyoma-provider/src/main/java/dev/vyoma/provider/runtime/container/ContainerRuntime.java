@@ -156,8 +156,8 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
     /** See {@link Recovery}: running containers are taken back as they are. */
     @Override
     public synchronized Found adopt() throws IOException {
-        // A lease whose containers were stopped has them created again by the reconcile loop: all are running.
-        return new Found(engine("adopting leases", recovery::adopt), Map.of());
+        // A lease whose containers were stopped or removed has them started again before this returns: all run.
+        return new Found(engine("adopting leases", () -> recovery.adopt(clock.instant())), Map.of());
     }
 
     /**
