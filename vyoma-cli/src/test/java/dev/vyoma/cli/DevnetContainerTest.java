@@ -115,6 +115,31 @@ class DevnetContainerTest {
             assertThat(running.strip()).isEqualTo(WEB_IMAGE);
 
             String dseq = lease.split("/")[1];
+
+            // A command in the replica: its output printed, its exit code vyoma's.
+            // (The node and keyring options go before --: what follows it is the command.)
+            DevnetProcess.Run shell = DevnetProcess.cli(DevnetProcess.concat(
+                    new String[] {"deploy", "shell", dseq, "--from", "tenant"},
+                    common,
+                    new String[] {"--", "sh", "-c", "echo from $(hostname); exit 3"}));
+            assertThat(shell.code()).as(shell.err()).isEqualTo(3);
+            assertThat(shell.out()).isEqualTo("from web-0\n");
+            // Another account's token for the tenant's lease is refused by the provider.
+            Keyring keys = Keyring.open(home.resolve("keys"), Keyring.Backend.TEST);
+            java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+            assertThatThrownBy(() -> new dev.vyoma.client.ProviderGateway(chain)
+                            .shell(
+                                    keys.unlock("auditor", null),
+                                    lease,
+                                    new dev.vyoma.client.ProviderGateway.ShellCommand(
+                                            "", 0, List.of("id"), false, false, 0, 0),
+                                    java.io.InputStream.nullInputStream(),
+                                    sink,
+                                    sink))
+                    .hasMessageContaining("answered 403")
+                    .hasMessageContaining("the lease belongs to " + tenant);
+            assertThat(sink.size()).isZero();
+
             DevnetProcess.Run closed =
                     DevnetProcess.cli(new String[] {"deploy", "close", dseq, "--from", "tenant"}, common);
             assertThat(closed.code()).as(closed.err()).isZero();

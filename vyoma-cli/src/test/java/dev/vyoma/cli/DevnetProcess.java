@@ -112,6 +112,11 @@ record DevnetProcess(Process process, StringBuilder log) implements AutoCloseabl
         }
     }
 
+    /** The arrays one after the other. */
+    static String[] concat(String[]... parts) {
+        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    }
+
     /** What the CLI, run in this JVM, answered: its exit code, output and errors. */
     record Run(int code, String out, String err) {}
 

@@ -90,6 +90,12 @@ class DevnetTest {
             Run update = cli(new String[] {"deploy", "update", dseq, updated.toString(), "--from", "tenant"}, common);
             assertThat(update.code()).as(update.err()).isZero();
             assertThat(rawGet(uri)).contains("<h1>second</h1>");
+            Run shell = cli(DevnetProcess.concat(
+                    new String[] {"deploy", "shell", dseq, "--from", "tenant"},
+                    common,
+                    new String[] {"--", "sh", "-c", "exit 3"}));
+            assertThat(shell.code()).isEqualTo(Main.USER_ERROR);
+            assertThat(shell.err()).contains("answered 501", "shell is not supported by the process runtime");
             Run events = cli(new String[] {"deploy", "events", dseq, "--from", "tenant"}, common);
             assertThat(events.out()).contains("manifest updated; services replaced");
 

@@ -12,26 +12,27 @@ import java.util.Map;
  * made from the host's static busybox ({@code sh}, {@code httpd}, {@code nc}, ...), imported once. Fails, never
  * skips, when Podman is missing: bin/test installs it.
  */
-final class PodmanFixture implements AutoCloseable {
+public final class PodmanFixture implements AutoCloseable {
     private final PodmanService service;
-    final String image;
+    /** The busybox test image. */
+    public final String image;
 
     private PodmanFixture(PodmanService service, String image) {
         this.service = service;
         this.image = image;
     }
 
-    static PodmanFixture start(Path dir) throws Exception {
+    public static PodmanFixture start(Path dir) throws Exception {
         return start(dir, Map.of());
     }
 
     /** Starts the service with {@code env} added to its environment (e.g. {@code CONTAINERS_REGISTRIES_CONF}). */
-    static PodmanFixture start(Path dir, Map<String, String> env) throws Exception {
+    public static PodmanFixture start(Path dir, Map<String, String> env) throws Exception {
         String image = ContainerImages.busybox(dir);
         return new PodmanFixture(PodmanService.start(dir.resolve("api.sock"), dir, env), image);
     }
 
-    EngineAddress address() {
+    public EngineAddress address() {
         return service.address();
     }
 
@@ -43,7 +44,7 @@ final class PodmanFixture implements AutoCloseable {
     }
 
     /** Removes whatever of {@code owner} the tests left (a safety net; the tests tear down their leases). */
-    static void sweep(String owner) throws Exception {
+    public static void sweep(String owner) throws Exception {
         String label = "label=" + LeaseObjects.OWNER + "=" + owner;
         for (String kind : List.of("container", "volume", "network")) {
             String ids = run(List.of("podman", kind, "ls", "-q", "--filter", label))
