@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             DeployCommand.Status.class,
             DeployCommand.Logs.class,
             DeployCommand.Events.class,
+            DeployCommand.ShellCommand.class,
             DeployCommand.Update.class,
             DeployCommand.Close.class
         },
@@ -326,6 +327,77 @@ final class DeployCommand implements Callable<Integer> {
             }
             Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, rows);
             return 0;
+        }
+    }
+
+    @Command(
+            name = "shell",
+            description = {
+                "Run a command in a replica of a deployment: vyoma deploy shell DSEQ --from KEY [--service S]"
+                        + " [--replica N] [-i] [-t] -- CMD ARGS...",
+                "Its output is printed as it comes, and vyoma exits with the command's exit code. -i sends this"
+                        + " terminal's stdin to it, -t gives it a terminal (-it for an interactive shell)."
+            })
+    static final class ShellCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Target target;
+
+        @Option(names = "--service", description = "The service (default: the lease's only one).", defaultValue = "")
+        String service;
+
+        @Option(names = "--replica", description = "The replica's index (default: 0).", defaultValue = "0")
+        int replica;
+
+        @Option(
+                names = "--provider",
+                description = "The lease's provider, when the deployment has leases with several providers.")
+        String provider;
+
+        @Option(
+                names = {"-i", "--stdin"},
+                description = "Send stdin to the command.")
+        boolean stdin;
+
+        @Option(
+                names = {"-t", "--tty"},
+                description = "Give the command a terminal.")
+        boolean tty;
+
+        @Parameters(index = "1..*", paramLabel = "CMD", arity = "1..*", description = "The command and its arguments.")
+        List<String> command;
+
+        @Override
+        public Integer call() throws Exception {
+            KeyPair key = target.key();
+            List<String> leases = target.leases(key);
+            if (provider != null) {
+                leases = leases.stream().filter(l -> l.endsWith("/" + provider)).toList();
+                if (leases.isEmpty()) {
+                    throw new UserException("deployment " + target.dseq + " has no active lease with " + provider);
+                }
+            } else if (leases.size() > 1) {
+                throw new UserException("deployment " + target.dseq + " has leases with several providers; choose one"
+                        + " with --provider: " + String.join(", ", leases));
+            }
+            Terminal terminal = tty ? Terminal.raw() : Terminal.NONE;
+            try (Terminal t = terminal;
+                    WriterStream out = new WriterStream(spec.commandLine().getOut());
+                    WriterStream err = new WriterStream(spec.commandLine().getErr())) {
+                return new dev.vyoma.client.ProviderGateway(target.client.client())
+                        .shell(
+                                key,
+                                leases.get(0),
+                                new dev.vyoma.client.ProviderGateway.ShellCommand(
+                                        service, replica, command, stdin, tty, t.columns(), t.rows()),
+                                System.in,
+                                out,
+                                err);
+            } catch (dev.vyoma.client.ProviderGateway.GatewayException e) {
+                throw new UserException(e.getMessage());
+            }
         }
     }
 

@@ -32,9 +32,11 @@ import picocli.CommandLine.Spec;
  * {@code vyoma devnet}: a whole local market in one process. A one-validator chain (1 s blocks; or three
  * validators replicating it with {@code --validators 3}), a funded
  * tenant key, an auditor that signs the providers' attributes, and two providers: one declaring 8× H100 80Gi
- * SXM, one with CPUs only. Everything lives in {@code --home}; Ctrl-C (or SIGTERM) stops it cleanly, with every
- * service its providers run, and the next run goes on from where it stopped, starting again the services of leases
- * still active.
+ * SXM, one with CPUs only. The providers run leases in containers when a container engine answers or Podman is
+ * installed (the devnet then starts Podman's API service itself, and stops it with the devnet), else as local
+ * processes ({@link DevnetEngine}). Everything lives in {@code --home}; Ctrl-C (or SIGTERM) stops it cleanly, with
+ * every service its providers run, and the next run goes on from where it stopped, starting again the services of
+ * leases still active.
  */
 @Command(
         name = "devnet",
@@ -67,6 +69,14 @@ final class DevnetCommand implements Callable<Integer> {
                     + " with --port-base) offering a tiny test model that it leases from the CPU provider, with an"
                     + " inference account and an API key for the tenant.")
     boolean inference;
+
+    @Option(
+            names = "--runtime",
+            description = "Where the providers run leases: auto (default: containers when an engine answers, or on a"
+                    + " Podman service the devnet starts when podman is installed; else local processes), container"
+                    + " or process.",
+            defaultValue = "auto")
+    DevnetEngine.Mode runtime;
 
     private static final String CHAIN = "vyoma-devnet-1";
 
@@ -130,12 +140,22 @@ final class DevnetCommand implements Callable<Integer> {
         if (inference) {
             prepareInference(dir);
         }
+        DevnetEngine engine = DevnetEngine.choose(runtime, dir, inference);
         List<ProviderDaemon> providers = new ArrayList<>();
-        for (String p : List.of("provider-gpu", "provider-cpu")) {
-            providers.add(ProviderDaemon.start(
-                    ProviderConfig.read(dir.resolve(p).resolve("provider.yaml")),
-                    keys.unlock(p, null),
-                    dir.resolve(p).resolve("state")));
+        try {
+            for (String p : List.of("provider-gpu", "provider-cpu")) {
+                providers.add(ProviderDaemon.start(
+                        engine.apply(ProviderConfig.read(dir.resolve(p).resolve("provider.yaml"))),
+                        keys.unlock(p, null),
+                        dir.resolve(p).resolve("state")));
+            }
+        } catch (IOException | RuntimeException e) {
+            // A Podman service the devnet started is a process of its own: it must not outlive a failed start.
+            stopProviders(providers);
+            engine.close();
+            apis.forEach(Api::close);
+            nodes.forEach(Node::close);
+            throw e;
         }
         if (fresh) {
             audit(url, keys, providers);
@@ -158,20 +178,8 @@ final class DevnetCommand implements Callable<Integer> {
                                 runningGateway.releaseAll();
                                 runningGateway.close();
                             }
-                            for (ProviderDaemon p : providers) {
-                                try {
-                                    p.close();
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                }
-                                // Unlike a provider of its own, a devnet leaves nothing it started running: its
-                                // replicas stop too (and start again with the devnet if their lease is active).
-                                try {
-                                    p.stopWorkloads();
-                                } catch (IOException | RuntimeException e) {
-                                    System.err.println("devnet: stopping a provider's services failed: " + e);
-                                }
-                            }
+                            stopProviders(providers);
+                            engine.close();
                             apis.forEach(Api::close);
                             nodes.forEach(Node::close);
                             stopped.countDown();
@@ -194,7 +202,7 @@ final class DevnetCommand implements Callable<Integer> {
             rows.add(row(
                     name,
                     "gateway https://127.0.0.1:" + p.gateway().port() + ", ingress http://*.ingress.localhost:"
-                            + p.ingress().port(),
+                            + p.ingress().port() + "; leases run as " + engine.description(),
                     keys.show(i == 0 ? "provider-gpu" : "provider-cpu")
                             .address()
                             .toString()));
@@ -219,6 +227,25 @@ final class DevnetCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Stops the providers and, unlike a provider of its own, every replica they run (they start again with the
+     * devnet if their lease is still active): a devnet leaves nothing it started running.
+     */
+    private static void stopProviders(List<ProviderDaemon> providers) {
+        for (ProviderDaemon p : providers) {
+            try {
+                p.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                p.stopWorkloads();
+            } catch (IOException | RuntimeException e) {
+                System.err.println("devnet: stopping a provider's services failed: " + e);
+            }
+        }
     }
 
     private static Map<String, Object> row(String what, String where, String note) {

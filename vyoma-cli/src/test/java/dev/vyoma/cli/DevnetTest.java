@@ -3,16 +3,8 @@ package dev.vyoma.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vyoma.testkit.Fixtures;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,111 +16,24 @@ class DevnetTest {
     @TempDir
     Path dir;
 
-    /** A base port whose next {@code n} ports are all free. */
-    private static int freeBlock(int n) throws Exception {
-        SplittableRandom random = new SplittableRandom();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = random.nextInt(20_000, 60_000);
-            boolean free = true;
-            for (int i = 0; i < n && free; i++) {
-                try (ServerSocket s = new ServerSocket(base + i)) {
-                    s.setReuseAddress(true);
-                } catch (java.io.IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no block of " + n + " free ports");
-    }
-
     private static String rawGet(String hostAndPort) throws Exception {
-        int port = Integer.parseInt(hostAndPort.substring(hostAndPort.lastIndexOf(':') + 1));
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-            socket.getOutputStream()
-                    .write(("GET / HTTP/1.1\r\nHost: " + hostAndPort + "\r\nConnection: close\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return DevnetProcess.rawGet(hostAndPort);
     }
-
-    /** A devnet process, and everything it printed so far. */
-    private record Devnet(Process process, StringBuilder log) implements AutoCloseable {
-        String output() {
-            synchronized (log) {
-                return log.toString();
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        }
-    }
-
-    private static Devnet startDevnet(Path home, int base, String... extra) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m",
-                "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "devnet",
-                "--home",
-                home.toString(),
-                "--port-base",
-                Integer.toString(base)));
-        cmd.addAll(List.of(extra));
-        Process devnet = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        CountDownLatch ready = new CountDownLatch(1);
-        StringBuilder log = new StringBuilder();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader in =
-                    new BufferedReader(new InputStreamReader(devnet.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (log) {
-                        log.append(line).append('\n');
-                    }
-                    if (line.startsWith("Ctrl-C stops it")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (Exception e) {
-                // ended
-            }
-        });
-        Devnet d = new Devnet(devnet, log);
-        if (!ready.await(90, TimeUnit.SECONDS)) {
-            d.close();
-            throw new AssertionError("the devnet did not start:\n" + d.output());
-        }
-        return d;
-    }
-
-    /** Runs the CLI in this JVM; returns its exit code, output and errors. */
-    private record Run(int code, String out, String err) {}
 
     private static Run cli(String[] args, String... common) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(concat(args, common), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+        DevnetProcess.Run r = DevnetProcess.cli(args, common);
+        return new Run(r.code(), r.out(), r.err());
     }
+
+    private record Run(int code, String out, String err) {}
 
     @Test
     void deployTheWebExampleOnADevnet() throws Exception {
-        int base = freeBlock(6);
+        int base = DevnetProcess.freeBlock(6);
         Path home = dir.resolve("devnet");
         List<ProcessHandle> replicas = new java.util.ArrayList<>();
-        try (Devnet devnet = startDevnet(home, base)) {
+        // The process runtime: examples/web.yaml's nginx image is served by its built-in web server, no pull needed.
+        try (DevnetProcess devnet = DevnetProcess.start(home, base, "--runtime", "process")) {
             assertThat(devnet.output())
                     .contains("GPU provider (8x H100 80Gi SXM)", "CPU provider", "vyoma deploy examples/web.yaml");
             String[] common = {
@@ -185,6 +90,12 @@ class DevnetTest {
             Run update = cli(new String[] {"deploy", "update", dseq, updated.toString(), "--from", "tenant"}, common);
             assertThat(update.code()).as(update.err()).isZero();
             assertThat(rawGet(uri)).contains("<h1>second</h1>");
+            Run shell = cli(DevnetProcess.concat(
+                    new String[] {"deploy", "shell", dseq, "--from", "tenant"},
+                    common,
+                    new String[] {"--", "sh", "-c", "exit 3"}));
+            assertThat(shell.code()).isEqualTo(Main.USER_ERROR);
+            assertThat(shell.err()).contains("answered 501", "shell is not supported by the process runtime");
             Run events = cli(new String[] {"deploy", "events", dseq, "--from", "tenant"}, common);
             assertThat(events.out()).contains("manifest updated; services replaced");
 
@@ -305,9 +216,9 @@ class DevnetTest {
     /** {@code --validators 3}: three validators replicate the chain; a deployment made through the third's API runs. */
     @Test
     void aDevnetOfThreeValidators() throws Exception {
-        int base = freeBlock(10);
+        int base = DevnetProcess.freeBlock(10);
         Path home = dir.resolve("devnet3");
-        try (Devnet devnet = startDevnet(home, base, "--validators", "3")) {
+        try (DevnetProcess devnet = DevnetProcess.start(home, base, "--validators", "3", "--runtime", "process")) {
             assertThat(devnet.output()).contains("validator 0", "validator 1", "validator 2");
             String third = "http://127.0.0.1:" + (base + 8);
             String[] common = {
@@ -348,11 +259,5 @@ class DevnetTest {
                 assertThat(q.out()).as("validator at %d: %s", api, q.err()).contains("\"dseq\"");
             }
         }
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

@@ -8,17 +8,21 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -119,6 +123,181 @@ public final class ProviderGateway {
             }
         } catch (IOException e) {
             throw unreachable(provider, e);
+        }
+    }
+
+    /**
+     * What to run in a lease's replica: the service ({@code ""}: the lease's only one) and replica index, the command
+     * and its arguments (run as they are, without a shell), whether the command reads stdin, whether it gets a
+     * terminal, and the terminal's size ({@code columns} and {@code rows}, 0 if unknown).
+     */
+    public record ShellCommand(
+            String service, int replica, List<String> command, boolean stdin, boolean tty, int columns, int rows) {
+        public ShellCommand {
+            command = List.copyOf(command);
+        }
+    }
+
+    /**
+     * Runs {@code command} in one of {@code lease}'s replicas through its provider's gateway (a WebSocket, see
+     * {@link LeaseShellFrames}): stdin, when the command reads it, comes from {@code in} until its end; stdout and
+     * stderr go to {@code out} and {@code err} as the command writes them. Returns the command's exit code. A
+     * refusal, or a command the provider stopped (a limit), is a {@link GatewayException} with the provider's reason.
+     */
+    public int shell(
+            KeyPair tenant, String lease, ShellCommand command, InputStream in, OutputStream out, OutputStream err)
+            throws InterruptedException {
+        BidId id = leaseId(lease);
+        Address provider = id.provider();
+        StringBuilder query = new StringBuilder("?replica=" + command.replica());
+        if (!command.service().isEmpty()) {
+            query.append("&service=").append(URLEncoder.encode(command.service(), StandardCharsets.UTF_8));
+        }
+        for (String a : command.command()) {
+            query.append("&cmd=").append(URLEncoder.encode(a, StandardCharsets.UTF_8));
+        }
+        query.append("&stdin=").append(command.stdin()).append("&tty=").append(command.tty());
+        URI uri = URI.create(
+                hostUri(provider).replaceFirst("^https:", "wss:") + "/v1/leases/" + id.order() + "/shell" + query);
+        String token = LeaseToken.create(tenant, provider, id.toString(), TOKEN_LIFETIME, Instant.now());
+        ShellListener listener = new ShellListener(out, err);
+        WebSocket ws;
+        try {
+            ws = client(provider)
+                    .newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + token)
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(uri, listener)
+                    .get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
+                Object body = h.getResponse().body();
+                throw refusal(provider, h.getResponse().statusCode(), body == null ? "" : body.toString());
+            }
+            throw unreachable(
+                    provider,
+                    e.getCause() instanceof IOException io ? io : new IOException(String.valueOf(e.getCause())));
+        }
+        try {
+            if (command.tty() && command.columns() > 0 && command.rows() > 0) {
+                byte[] size = {
+                    (byte) (command.columns() >> 8),
+                    (byte) command.columns(),
+                    (byte) (command.rows() >> 8),
+                    (byte) command.rows()
+                };
+                ws.sendBinary(ByteBuffer.wrap(LeaseShellFrames.frame(LeaseShellFrames.RESIZE, size, 0, 4)), true)
+                        .join();
+            }
+            if (command.stdin()) {
+                Thread.ofPlatform().daemon().name("shell-stdin").start(() -> feed(ws, in));
+            }
+            return listener.exitCode(provider);
+        } finally {
+            ws.abort();
+        }
+    }
+
+    /** Sends {@code in} as the command's stdin, then its end; stops quietly when the shell has ended. */
+    private static void feed(WebSocket ws, InputStream in) {
+        byte[] buf = new byte[16 * 1024];
+        try {
+            int n;
+            while ((n = in.read(buf)) >= 0 && !ws.isOutputClosed()) {
+                if (n > 0) {
+                    ws.sendBinary(ByteBuffer.wrap(LeaseShellFrames.frame(LeaseShellFrames.STDIN, buf, 0, n)), true)
+                            .join();
+                }
+            }
+            ws.sendBinary(ByteBuffer.wrap(new byte[] {LeaseShellFrames.STDIN}), true)
+                    .join();
+        } catch (IOException | RuntimeException e) {
+            // The shell ended (or stdin failed): the command's own end is what the caller reports.
+        }
+    }
+
+    /** Receives the shell's messages: output to the streams, then the exit code or why there is none. */
+    private static final class ShellListener implements WebSocket.Listener {
+        private final OutputStream out;
+        private final OutputStream err;
+        private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+        private final java.util.concurrent.CompletableFuture<Integer> result =
+                new java.util.concurrent.CompletableFuture<>();
+        private volatile String failure;
+
+        ShellListener(OutputStream out, OutputStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            partial.writeBytes(bytes);
+            if (last) {
+                byte[] m = partial.toByteArray();
+                partial.reset();
+                handle(m);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        private void handle(byte[] m) {
+            if (m.length == 0) {
+                return;
+            }
+            try {
+                switch (m[0]) {
+                    case LeaseShellFrames.STDOUT -> {
+                        out.write(m, 1, m.length - 1);
+                        out.flush();
+                    }
+                    case LeaseShellFrames.STDERR -> {
+                        err.write(m, 1, m.length - 1);
+                        err.flush();
+                    }
+                    case LeaseShellFrames.RESULT ->
+                        result.complete(JSON.readTree(new String(m, 1, m.length - 1, StandardCharsets.UTF_8))
+                                .path("exit_code")
+                                .asInt(-1));
+                    case LeaseShellFrames.FAILURE -> failure = new String(m, 1, m.length - 1, StandardCharsets.UTF_8);
+                    default -> failure = "the provider sent a message of unknown code " + m[0];
+                }
+            } catch (IOException | JacksonException e) {
+                failure = "cannot write the command's output: " + e.getMessage();
+            }
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+            result.complete(null);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            if (failure == null) {
+                failure = "the connection failed: " + error.getMessage();
+            }
+            result.complete(null);
+        }
+
+        int exitCode(Address provider) throws InterruptedException {
+            Integer code;
+            try {
+                code = result.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                code = null;
+            }
+            if (code == null) {
+                throw new GatewayException(
+                        0,
+                        "provider " + provider + ": "
+                                + (failure != null ? failure : "the shell ended without the command's exit code"));
+            }
+            return code;
         }
     }
 

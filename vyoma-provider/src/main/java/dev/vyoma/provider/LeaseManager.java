@@ -341,6 +341,12 @@ public final class LeaseManager {
         runtime.logs(lease, request, line, stop);
     }
 
+    /** A command to run in one of a lease's replicas (see {@link WorkloadRuntime#shell}). */
+    public dev.vyoma.provider.runtime.Shell shell(String lease, dev.vyoma.provider.runtime.Shell.Request request)
+            throws dev.vyoma.provider.runtime.Shell.Refused, IOException {
+        return runtime.shell(lease, request);
+    }
+
     /** What happened to a lease on this provider, oldest first (the last 200 events). */
     public synchronized List<LeaseEvent> events(String lease) {
         return List.copyOf(events.getOrDefault(lease, new ArrayDeque<>()));

@@ -119,6 +119,32 @@ public record ProviderConfig(
                 true);
     }
 
+    /** This configuration with leases run by {@code runtime}, on {@code engine} for containers (a devnet's choice). */
+    public ProviderConfig withRuntime(
+            Runtime runtime, java.util.Optional<dev.vyoma.provider.runtime.container.EngineAddress> engine) {
+        return new ProviderConfig(
+                node,
+                key,
+                keyringBackend,
+                host,
+                attributes,
+                email,
+                website,
+                bidDeposit,
+                withdrawEverySeconds,
+                nodes,
+                persistentStorage,
+                prices,
+                gateway,
+                ingress,
+                ingressDomain,
+                images,
+                inventorySource,
+                runtime,
+                engine,
+                allowProcessRuntime);
+    }
+
     /** Reads and checks a configuration file. */
     public static ProviderConfig read(Path file) throws IOException {
         Object tree;

@@ -143,6 +143,13 @@ public final class ProviderDaemon implements AutoCloseable {
             public List<?> events(String lease) {
                 return leases.events(lease);
             }
+
+            @Override
+            public dev.vyoma.provider.runtime.Shell shell(
+                    String lease, dev.vyoma.provider.runtime.Shell.Request request)
+                    throws dev.vyoma.provider.runtime.Shell.Refused, IOException {
+                return leases.shell(lease, request);
+            }
         });
         Inventory inventory = new Inventory(config.nodes(), config.persistentStorage());
         gateway.reportStatusWith(() -> status(key.address(), config.inventorySource(), inventory, leases));

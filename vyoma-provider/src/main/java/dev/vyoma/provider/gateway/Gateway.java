@@ -61,6 +61,9 @@ import tools.jackson.databind.json.JsonMapper;
  * it builds the node's URL, keys the stored manifest and the running services, and the lease the chain answers
  * must be exactly it before anything runs.
  *
+ * <p>{@code GET …/shell}, upgraded to a WebSocket, runs a command in one of the lease's replicas ({@link ShellRoute},
+ * held to {@link ShellLimits}), after the same checks.
+ *
  * <p>Streams cannot crowd out the rest ({@link Limits}): the gateway serves on a bounded pool of threads, of which
  * log followers may hold only a share, capped per token, per lease and per owner (429 past a tenant's cap, 503 past
  * the gateway's); a followed stream carries a heartbeat, so a follower that left is noticed within two heartbeats
@@ -156,6 +159,7 @@ public final class Gateway implements AutoCloseable {
     private final Limits limits;
     private final Followers followers;
     private final ClientConnections connections;
+    private final ShellRoute shells;
     private volatile Leases leases;
 
     /** What the gateway hands accepted manifests to, and asks for a lease's status. */
@@ -177,6 +181,10 @@ public final class Gateway implements AutoCloseable {
                 throws IOException, InterruptedException;
 
         List<?> events(String lease);
+
+        /** A command to run in one of the lease's replicas (see {@link dev.vyoma.provider.runtime.WorkloadRuntime#shell}). */
+        dev.vyoma.provider.runtime.Shell shell(String lease, dev.vyoma.provider.runtime.Shell.Request request)
+                throws dev.vyoma.provider.runtime.Shell.Refused, IOException;
     }
 
     private volatile java.util.function.Supplier<Map<String, Object>> providerStatus = Map::of;
@@ -199,9 +207,11 @@ public final class Gateway implements AutoCloseable {
             TlsCertificate certificate,
             String host,
             int port,
-            Limits limits)
+            Limits limits,
+            ShellLimits shellLimits)
             throws GeneralSecurityException, IOException {
         this.limits = limits;
+        this.shells = new ShellRoute(this::authorize, () -> leases, shellLimits);
         this.followers = new Followers(limits);
         this.connections = new ClientConnections(limits.connectionsPerClient());
         this.chain = chain;
@@ -255,6 +265,8 @@ public final class Gateway implements AutoCloseable {
             cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/status", this::status);
             cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/logs", this::logs);
             cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/events", this::events);
+            cfg.routes.wsBeforeUpgrade("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/shell", shells::beforeUpgrade);
+            cfg.routes.ws("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/shell", shells::configure);
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e.getStatus(), e.getMessage()));
             cfg.routes.exception(
                     VyomaClient.NodeException.class,
@@ -281,8 +293,22 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(
             VyomaClient chain, Address me, Path state, Clock clock, String host, int port, Limits limits)
             throws GeneralSecurityException, IOException {
+        return start(chain, me, state, clock, host, port, limits, ShellLimits.DEFAULTS);
+    }
+
+    /** Serves the gateway with {@code limits}, and lease shells held to {@code shellLimits}. */
+    public static Gateway start(
+            VyomaClient chain,
+            Address me,
+            Path state,
+            Clock clock,
+            String host,
+            int port,
+            Limits limits,
+            ShellLimits shellLimits)
+            throws GeneralSecurityException, IOException {
         TlsCertificate cert = TlsCertificate.create(me, java.util.List.of(host, "localhost"));
-        Gateway g = new Gateway(chain, me, state.resolve("manifests"), clock, cert, host, port, limits);
+        Gateway g = new Gateway(chain, me, state.resolve("manifests"), clock, cert, host, port, limits, shellLimits);
         g.app.start();
         return g;
     }
@@ -512,6 +538,11 @@ public final class Gateway implements AutoCloseable {
         return connections.open();
     }
 
+    /** How many lease shells the gateway has open now. */
+    public int openShells() {
+        return shells.open();
+    }
+
     /** How many log followers the gateway is serving now. */
     public int followers() {
         return followers.total();
@@ -597,6 +628,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        shells.close();
         app.stop();
     }
 }

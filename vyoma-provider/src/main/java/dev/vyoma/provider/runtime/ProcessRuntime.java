@@ -638,4 +638,13 @@ public final class ProcessRuntime implements WorkloadRuntime {
             }
         }
     }
+
+    /** Refused: a replica here is a process of the provider's, with nothing to run a command in. */
+    @Override
+    public Shell shell(String lease, Shell.Request request) throws Shell.Refused {
+        throw new Shell.Refused(
+                Shell.Refused.Reason.NOT_SUPPORTED,
+                "shell is not supported by the process runtime (its replicas are local processes, not containers);"
+                        + " a provider with runtime: container runs commands in replicas");
+    }
 }

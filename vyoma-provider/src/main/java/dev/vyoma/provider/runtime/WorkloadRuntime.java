@@ -79,4 +79,10 @@ public interface WorkloadRuntime {
      */
     void logs(String lease, LogRequest request, Consumer<String> line, BooleanSupplier stop)
             throws IOException, InterruptedException;
+
+    /**
+     * A command to run in one of a lease's replicas, not started yet; refused when the runtime cannot run one,
+     * or the replica does not exist or does not run.
+     */
+    Shell shell(String lease, Shell.Request request) throws Shell.Refused, IOException;
 }

@@ -185,6 +185,13 @@ class GatewayManifestAttacksTest {
                 public List<?> events(String lease) {
                     return leases.events(lease);
                 }
+
+                @Override
+                public dev.vyoma.provider.runtime.Shell shell(
+                        String lease, dev.vyoma.provider.runtime.Shell.Request request)
+                        throws dev.vyoma.provider.runtime.Shell.Refused, java.io.IOException {
+                    return leases.shell(lease, request);
+                }
             });
             HttpClient https = pinned(gateway.certificatePem());
             int port = gateway.port();

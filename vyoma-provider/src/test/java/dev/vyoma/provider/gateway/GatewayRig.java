@@ -56,7 +56,7 @@ final class GatewayRig implements AutoCloseable {
     final LocalChain local;
     final VyomaClient chain;
     final KeyPair provider;
-    final ProcessRuntime runtime;
+    final WorkloadRuntime runtime;
     final LeaseManager leases;
     final Gateway gateway;
     final HttpClient https;
@@ -69,7 +69,29 @@ final class GatewayRig implements AutoCloseable {
         return KeyPair.fromSeed(Arrays.copyOf(("gateway-rig:" + name).getBytes(StandardCharsets.UTF_8), 32));
     }
 
+    /** Makes the provider's runtime from its state directory. */
+    interface RuntimeFactory {
+        WorkloadRuntime make(Path state) throws Exception;
+    }
+
     private GatewayRig(Path dir, Gateway.Limits limits, KeyPair provider, List<KeyPair> others) throws Exception {
+        this(
+                dir,
+                limits,
+                ShellLimits.DEFAULTS,
+                state -> new ProcessRuntime(new ImageTable(List.of()), state),
+                provider,
+                others);
+    }
+
+    private GatewayRig(
+            Path dir,
+            Gateway.Limits limits,
+            ShellLimits shellLimits,
+            RuntimeFactory runtime,
+            KeyPair provider,
+            List<KeyPair> others)
+            throws Exception {
         Address[] funded = new Address[others.size() + 1];
         funded[0] = provider.address();
         for (int i = 0; i < others.size(); i++) {
@@ -87,11 +109,18 @@ final class GatewayRig implements AutoCloseable {
         this.web = Sdl.parse(Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
                 .document();
         register(provider);
-        this.runtime = new ProcessRuntime(new ImageTable(List.of()), dir.resolve("provider"));
+        this.runtime = runtime.make(dir.resolve("provider"));
         this.ingress = Ingress.start("127.0.0.1", 0, "localhost");
-        this.leases = new LeaseManager(runtime, ingress, "localhost", dir.resolve("routes"), Clock.systemUTC());
+        this.leases = new LeaseManager(this.runtime, ingress, "localhost", dir.resolve("routes"), Clock.systemUTC());
         this.gateway = Gateway.start(
-                chain, provider.address(), dir.resolve("provider"), Clock.systemUTC(), "127.0.0.1", 0, limits);
+                chain,
+                provider.address(),
+                dir.resolve("provider"),
+                Clock.systemUTC(),
+                "127.0.0.1",
+                0,
+                limits,
+                shellLimits);
         gateway.runLeasesWith(new Gateway.Leases() {
             @Override
             public void deploy(String lease, dev.vyoma.sdl.manifest.ManifestGroup group) throws IOException {
@@ -114,6 +143,13 @@ final class GatewayRig implements AutoCloseable {
             public List<?> events(String lease) {
                 return leases.events(lease);
             }
+
+            @Override
+            public dev.vyoma.provider.runtime.Shell shell(
+                    String lease, dev.vyoma.provider.runtime.Shell.Request request)
+                    throws dev.vyoma.provider.runtime.Shell.Refused, IOException {
+                return leases.shell(lease, request);
+            }
         });
         this.https = pinned(gateway.certificatePem());
     }
@@ -128,6 +164,27 @@ final class GatewayRig implements AutoCloseable {
         return new GatewayRig(dir, limits, provider, List.of(others));
     }
 
+    /**
+     * A rig whose provider runs leases on {@code runtime}, with shells held to {@code shellLimits}, and publishes its
+     * gateway on the chain (host URI and certificate) as a provider does, so tenants' clients reach it.
+     */
+    static GatewayRig start(
+            Path dir, RuntimeFactory runtime, ShellLimits shellLimits, KeyPair provider, KeyPair... others)
+            throws Exception {
+        GatewayRig rig = new GatewayRig(dir, Gateway.Limits.DEFAULTS, shellLimits, runtime, provider, List.of(others));
+        rig.ok(
+                provider,
+                new Msg.UpdateProvider(
+                        provider.address(), "https://127.0.0.1:" + rig.gateway.port(), List.of(), "", ""));
+        rig.ok(
+                provider,
+                new Msg.CreateCertificate(
+                        provider.address(),
+                        rig.gateway.certificate().certPem(),
+                        rig.gateway.certificate().publicKeyPem()));
+        return rig;
+    }
+
     void ok(KeyPair k, Msg m) {
         VyomaClient.TxOutcome out = chain.broadcast(chain.sign(k, List.of(m), ""), true);
         assertThat(out.ok()).as(out.log()).isTrue();
@@ -140,11 +197,16 @@ final class GatewayRig implements AutoCloseable {
 
     /** A deployment of the web example by {@code tenant} as {@code dseq}, leased from {@code from}. */
     BidId lease(KeyPair tenant, long dseq, KeyPair from) {
+        return lease(tenant, dseq, from, web);
+    }
+
+    /** A deployment of {@code sdl} (one group) by {@code tenant} as {@code dseq}, leased from {@code from}. */
+    BidId lease(KeyPair tenant, long dseq, KeyPair from, SdlDocument sdl) {
         DeploymentId dep = new DeploymentId(tenant.address(), dseq);
         ok(
                 tenant,
                 new Msg.CreateDeployment(
-                        dep, web.groups(), web.manifestVersion().hex(), new Coin("uusd", 5_000_000)));
+                        dep, sdl.groups(), sdl.manifestVersion().hex(), new Coin("uusd", 5_000_000)));
         OrderId order = new OrderId(new GroupId(dep, 1), 1);
         ok(
                 from,
@@ -277,10 +339,13 @@ final class GatewayRig implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws Exception {
         gateway.close();
         leases.close();
         ingress.close();
         local.close();
+        if (runtime instanceof AutoCloseable c) {
+            c.close();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.vyoma.provider.runtime.container;
 
+import dev.vyoma.provider.runtime.Shell;
 import dev.vyoma.provider.runtime.WorkloadRuntime;
 import dev.vyoma.sdl.manifest.InvalidManifestException;
 import dev.vyoma.sdl.manifest.ManifestGroup;
@@ -156,8 +157,8 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
     /** See {@link Recovery}: running containers are taken back as they are. */
     @Override
     public synchronized Found adopt() throws IOException {
-        // A lease whose containers were stopped has them created again by the reconcile loop: all are running.
-        return new Found(engine("adopting leases", recovery::adopt), Map.of());
+        // A lease whose containers were stopped or removed has them started again before this returns: all run.
+        return new Found(engine("adopting leases", () -> recovery.adopt(clock.instant())), Map.of());
     }
 
     /**
@@ -212,6 +213,51 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
         } catch (RuntimeException e) {
             throw new IOException("lease " + lease + ": cannot read its logs: " + Engine.oneLine(e), e);
         }
+    }
+
+    /**
+     * A command for replica {@code request.replica()} of {@code request.service()} (the lease's only service if
+     * empty), refused if the lease has no such replica or it does not run.
+     */
+    @Override
+    public Shell shell(String lease, Shell.Request request) throws Shell.Refused {
+        List<ReplicaState> states = replicaStates(lease);
+        Set<String> services = new java.util.LinkedHashSet<>();
+        states.forEach(s -> services.add(s.service()));
+        if (services.isEmpty()) {
+            throw new Shell.Refused(Shell.Refused.Reason.NO_SUCH_REPLICA, "lease " + lease + " runs nothing here");
+        }
+        String service = request.service();
+        if (service.isEmpty()) {
+            if (services.size() > 1) {
+                throw new Shell.Refused(
+                        Shell.Refused.Reason.NO_SUCH_REPLICA,
+                        "the lease runs services " + String.join(", ", services) + "; name one");
+            }
+            service = services.iterator().next();
+        } else if (!services.contains(service)) {
+            throw new Shell.Refused(
+                    Shell.Refused.Reason.NO_SUCH_REPLICA,
+                    "the lease has no service " + service + "; it runs " + String.join(", ", services));
+        }
+        String name = service;
+        List<ReplicaState> replicas =
+                states.stream().filter(s -> s.service().equals(name)).toList();
+        ReplicaState target = replicas.stream()
+                .filter(s -> s.index() == request.replica())
+                .findFirst()
+                .orElseThrow(() -> new Shell.Refused(
+                        Shell.Refused.Reason.NO_SUCH_REPLICA,
+                        "service " + name + " has replicas 0 to " + (replicas.size() - 1) + ", not "
+                                + request.replica()));
+        if (!target.state().equals("running")) {
+            throw new Shell.Refused(
+                    Shell.Refused.Reason.NOT_RUNNING,
+                    "replica " + name + "-" + target.index() + " is not running (" + target.state()
+                            + (target.lastExit().isEmpty() ? "" : ", last stopped: " + target.lastExit())
+                            + "); try again when it runs");
+        }
+        return new ContainerShell(engine, target.containerId(), request);
     }
 
     /** One pass of the reconcile loop; an engine that fails is tried again next pass. */

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a restarted provider does with what the last one left: every lease with a stored manifest or with objects
- * in the engine is taken back with its plan; running containers are not touched (the reconciler starts stopped
- * ones and recreates missing ones); containers of an older manifest version go. A lease whose stored manifest is
+ * in the engine is taken back with its plan; running containers are not touched, stopped ones are started and
+ * missing ones created at once; containers of an older manifest version go. A lease whose stored manifest is
  * gone or no longer plans is removed, as is every lease no longer active on the chain.
  */
 final class Recovery {
@@ -35,7 +35,11 @@ final class Recovery {
         this.deployer = deployer;
     }
 
-    Set<String> adopt() throws IOException {
+    /**
+     * Takes back every lease found, and at {@code now} starts what of their plans does not run (a devnet removed
+     * its containers when it stopped): when this returns, each replica has its container and host ports to route.
+     */
+    Set<String> adopt(java.time.Instant now) throws IOException {
         Set<String> leases = new LinkedHashSet<>(store.leases());
         leases.addAll(sweeper.leases());
         Set<String> found = new LinkedHashSet<>();
@@ -51,6 +55,7 @@ final class Recovery {
             desired.run(plan.get());
             found.add(lease);
         }
+        reconciler.tick(now, desired.plans());
         return found;
     }
 

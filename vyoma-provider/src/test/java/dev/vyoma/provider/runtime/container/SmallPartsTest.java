@@ -167,9 +167,12 @@ class SmallPartsTest {
 
     @Test
     void theTestImageNeedsAStaticBusybox() throws Exception {
-        assertThat(PodmanFixture.isStatic(Path.of("/bin/busybox"))).isTrue();
-        assertThat(PodmanFixture.isStatic(Path.of("/bin/sh"))).isFalse();
-        assertThat(PodmanFixture.isStatic(Path.of("/etc/hostname"))).isFalse();
+        assertThat(dev.vyoma.testkit.ContainerImages.isStatic(Path.of("/bin/busybox")))
+                .isTrue();
+        assertThat(dev.vyoma.testkit.ContainerImages.isStatic(Path.of("/bin/sh")))
+                .isFalse();
+        assertThat(dev.vyoma.testkit.ContainerImages.isStatic(Path.of("/etc/hostname")))
+                .isFalse();
     }
 
     @Test
