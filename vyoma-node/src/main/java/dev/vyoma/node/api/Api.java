@@ -127,6 +127,9 @@ public final class Api implements AutoCloseable {
 
     private static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
+    /** Longest message of an error answer, in characters. */
+    public static final int MAX_ERROR_MESSAGE_CHARS = 500;
+
     /** Most transactions in one batch request. */
     public static final int MAX_BATCH = 1_000;
 
@@ -522,12 +525,24 @@ public final class Api implements AutoCloseable {
         ctx.status(HttpStatus.forStatus(status)).json(ApiJson.error(code, firstLine(message)));
     }
 
+    /**
+     * The first line of {@code s}, as an error answer carries it: a message may quote what a client sent (a token of
+     * its body, a query parameter), so other control characters are shown as {@code ?} and the line is cut at
+     * {@link #MAX_ERROR_MESSAGE_CHARS}.
+     */
     private static String firstLine(String s) {
         if (s == null) {
             return "";
         }
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = nl < 0 ? s : s.substring(0, nl);
+        int n = Math.min(line.length(), MAX_ERROR_MESSAGE_CHARS);
+        StringBuilder out = new StringBuilder(n + 1);
+        for (int i = 0; i < n; i++) {
+            char c = line.charAt(i);
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return line.length() > MAX_ERROR_MESSAGE_CHARS ? out.append('…').toString() : out.toString();
     }
 
     @Override
