@@ -116,6 +116,35 @@ class DevnetContainerTest {
 
             String dseq = lease.split("/")[1];
 
+            // An update: vyoma returns once the new container serves, and the old one is stopped after it.
+            Path v2 = dir.resolve("web-v2.yaml");
+            Files.writeString(
+                    v2, webSdl(WEB_IMAGE).replace("image: " + WEB_IMAGE, "image: " + WEB_IMAGE + "\n    env: [V=2]"));
+            DevnetProcess.Run update = DevnetProcess.cli(
+                    new String[] {"deploy", "update", dseq, v2.toString(), "--from", "tenant", "-o", "json"}, common);
+            assertThat(update.code()).as(update.err()).isZero();
+            assertThat(new ObjectMapper()
+                            .readTree(update.out())
+                            .get(0)
+                            .path("ready")
+                            .asString())
+                    .isEqualTo("1/1");
+            assertThat(DevnetProcess.rawGet(uri)).startsWith("HTTP/1.1 200").contains("<h1>web from web-0</h1>");
+            await().atMost(30, TimeUnit.SECONDS)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> ContainerImages.run(List.of(
+                                            "podman", "ps", "-a", "-q", "--filter", "label=dev.vyoma.lease=" + lease))
+                                    .output()
+                                    .lines()
+                                    .count()
+                            == 1);
+            DevnetProcess.Run events =
+                    DevnetProcess.cli(new String[] {"deploy", "events", dseq, "--from", "tenant"}, common);
+            assertThat(events.out())
+                    .contains("rolling update: starting 1 replica(s)")
+                    .contains("1 new replica(s) ready; traffic moves to them")
+                    .contains("1 old replica(s) stopped");
+
             // A command in the replica: its output printed, its exit code vyoma's.
             // (The node and keyring options go before --: what follows it is the command.)
             DevnetProcess.Run shell = DevnetProcess.cli(DevnetProcess.concat(

@@ -140,7 +140,7 @@ final class Provisioner {
                 .withRestartPolicy(RestartPolicy.noRestart())
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", limits.logMaxSize())));
         CreateContainerCmd create = api.createContainerCmd(r.image())
-                .withName(o.container(r.service(), r.index()))
+                .withName(o.container(version, r.service(), r.index()))
                 .withHostName(r.service() + "-" + r.index())
                 .withEnv(r.env())
                 .withLabels(o.labels(version, r.service(), r.index()))

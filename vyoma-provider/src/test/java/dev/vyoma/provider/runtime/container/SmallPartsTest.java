@@ -180,7 +180,9 @@ class SmallPartsTest {
         LeaseObjects a = LeaseObjects.of("vyoma1p", "vyoma1t/1/1/1/vyoma1p");
         LeaseObjects b = LeaseObjects.of("vyoma1q", "vyoma1t/1/1/1/vyoma1p");
         assertThat(a.network()).matches("vyoma-[0-9a-f]{16}");
-        assertThat(a.container("web", 2)).isEqualTo(a.network() + "-web-2");
+        // Two manifest versions of a replica run side by side during an update: the version is in the name.
+        assertThat(a.container("0123456789abcdef", "web", 2)).isEqualTo(a.network() + "-web-2-0123456789ab");
+        assertThat(a.container("fedcba9876543210", "web", 2)).isNotEqualTo(a.container("0123456789abcdef", "web", 2));
         assertThat(a.volume("db", 0, "data")).isEqualTo(a.network() + "-db-0-data");
         assertThat(a.network()).isNotEqualTo(b.network());
         assertThat(a.labels("v1", "web", 2))
