@@ -196,6 +196,28 @@ class DevnetContainerTest {
             assertThat(tenantBefore - chain.account(tenant).orElseThrow().balance("uusd"))
                     .isEqualTo(paid);
 
+            // An image that cannot be pulled: vyoma says why, and closes the deployment it made.
+            Path missing = dir.resolve("missing.yaml");
+            Files.writeString(missing, webSdl("localhost:1/vyoma-test/missing:1"));
+            DevnetProcess.Run refused = DevnetProcess.cli(
+                    new String[] {"deploy", missing.toString(), "--from", "tenant", "--pick", cpuProvider}, common);
+            assertThat(refused.code()).as(refused.out()).isEqualTo(Main.USER_ERROR);
+            assertThat(refused.err())
+                    .contains("image localhost:1/vyoma-test/missing:1 cannot be pulled: ")
+                    .contains("connection refused")
+                    .contains("the deployment is closed and the rest of its deposit returned");
+            String refusedDseq = refused.err()
+                    .lines()
+                    .filter(l -> l.contains("deployment ") && l.contains(" created"))
+                    .map(l -> l.replaceAll(".*deployment [^/]+/([0-9]+) created.*", "$1"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(chain.getJson("/v1/deployments/" + tenant + "/" + refusedDseq)
+                            .orElseThrow()
+                            .path("state")
+                            .asString())
+                    .isEqualTo("closed");
+
             // A lease still running when the devnet stops.
             DevnetProcess.Run second = DevnetProcess.cli(
                     new String[] {"deploy", sdl.toString(), "--from", "tenant", "--pick", cpuProvider, "-o", "json"},

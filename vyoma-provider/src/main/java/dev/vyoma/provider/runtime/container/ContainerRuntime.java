@@ -123,7 +123,7 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
         Provisioner provisioner = new Provisioner(engine, ReplicaLimits.ofThisHost());
         this.sweeper = new Sweeper(engine, owner);
         this.reconciler = new Reconciler(engine, provisioner, new KernelOomLog(), settings.backoff(), owner);
-        this.deployer = new Deployer(owner, desired, store, provisioner, sweeper, reconciler);
+        this.deployer = new Deployer(owner, desired, store, provisioner, new ImagePuller(engine), sweeper, reconciler);
         this.recovery = new Recovery(desired, store, sweeper, reconciler, deployer);
         this.reports = new LeaseReports(owner, desired, new StatusReader(engine), reconciler);
         this.logs = new ContainerLogs(engine);
@@ -150,7 +150,7 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
     public LeaseStatus deploy(String lease, List<ManifestGroup> groups) throws IOException {
         Optional<RolloutJob> job = start(lease, groups, QUIET);
         if (job.isPresent()) {
-            Duration longest = Provisioner.PULL_TIMEOUT
+            Duration longest = ImagePuller.PULL_TIMEOUT
                     .plus(settings.readyTimeout())
                     .plus(settings.drain())
                     .plusMinutes(1);

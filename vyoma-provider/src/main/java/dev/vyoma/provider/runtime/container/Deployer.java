@@ -29,6 +29,7 @@ final class Deployer {
     private final DesiredState desired;
     private final LeaseStore store;
     private final Provisioner provisioner;
+    private final ImagePuller puller;
     private final Sweeper sweeper;
     private final Reconciler reconciler;
 
@@ -37,12 +38,14 @@ final class Deployer {
             DesiredState desired,
             LeaseStore store,
             Provisioner provisioner,
+            ImagePuller puller,
             Sweeper sweeper,
             Reconciler reconciler) {
         this.owner = owner;
         this.desired = desired;
         this.store = store;
         this.provisioner = provisioner;
+        this.puller = puller;
         this.sweeper = sweeper;
         this.reconciler = reconciler;
     }
@@ -60,13 +63,15 @@ final class Deployer {
         return Optional.of(ManifestPlanner.plan(lease, version, groups));
     }
 
-    /** Pulls the plan's missing images; empty if all are here, else why one cannot be had. Needs no lock. */
-    Optional<String> images(LeasePlan plan) {
-        for (String image : plan.replicas().stream()
-                .map(LeasePlan.Replica::image)
-                .distinct()
-                .toList()) {
-            Optional<String> missing = provisioner.image(image);
+    /**
+     * Pulls the plan's missing images (each with its service's credentials), telling {@code events} how it goes;
+     * empty if all are here, else why one cannot be had. Needs no lock.
+     */
+    Optional<String> images(LeasePlan plan, java.util.function.Consumer<String> events) {
+        java.util.Map<String, LeasePlan.Auth> images = new java.util.LinkedHashMap<>();
+        plan.replicas().forEach(r -> images.putIfAbsent(r.image(), r.auth()));
+        for (var image : images.entrySet()) {
+            Optional<String> missing = puller.pull(image.getKey(), image.getValue(), events);
             if (missing.isPresent()) {
                 return missing;
             }

@@ -103,7 +103,7 @@ final class RolloutJob implements Runnable {
         rollout.event((first ? "starting " : "rolling update: starting ")
                 + plan.replicas().size() + " replica(s) of manifest " + shortVersion()
                 + (first ? "" : " beside the running ones"));
-        Optional<String> missing = c.deployer().images(plan);
+        Optional<String> missing = c.deployer().images(plan, rollout::event);
         if (missing.isPresent()) {
             fail(missing.get());
             return;

@@ -166,6 +166,46 @@ class SmallPartsTest {
     }
 
     @Test
+    void aFailedPullKeepsTheEndOfTheEnginesReasonAtMostItsLimit() {
+        int max = ImagePuller.MAX_REASON_CHARS;
+        String prefix = "image x cannot be pulled: ";
+        assertThat(ImagePuller.cannot("x", "r".repeat(max))).isEqualTo(prefix + "r".repeat(max));
+        String longer = ImagePuller.cannot("x", "s" + "r".repeat(max - 7) + " denied");
+        assertThat(longer.substring(prefix.length()))
+                .hasSize(max)
+                .startsWith("…")
+                .endsWith("r denied");
+    }
+
+    @Test
+    void aPullTellsAtMostItsLimitOfProgressLines() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (int layers : new int[] {ImagePuller.MAX_EVENTS_PER_PULL, ImagePuller.MAX_EVENTS_PER_PULL + 1}) {
+            List<String> told = new java.util.ArrayList<>();
+            ImagePuller.Progress progress = new ImagePuller.Progress("img", told::add);
+            for (int i = 0; i < layers; i++) {
+                for (String status : List.of("Pulling fs layer", "Downloading", "Downloading", "Download complete")) {
+                    if (!status.equals("Downloading") || i == 0) {
+                        progress.onNext(json.readValue(
+                                "{\"status\":\"" + status + "\",\"id\":\"l" + i + "\"}",
+                                com.github.dockerjava.api.model.PullResponseItem.class));
+                    }
+                }
+            }
+            // Each layer's steps once: two per layer here (and one Downloading for the first).
+            int steps = 2 * layers + 1;
+            assertThat(told).hasSize(Math.min(steps, ImagePuller.MAX_EVENTS_PER_PULL));
+            assertThat(progress.untold()).isEqualTo(Math.max(0, steps - ImagePuller.MAX_EVENTS_PER_PULL));
+            assertThat(told.get(0)).isEqualTo("image img: layer l0 Pulling fs layer");
+        }
+        ImagePuller.Progress failed = new ImagePuller.Progress("img", l -> {});
+        failed.onNext(json.readValue(
+                "{\"errorDetail\":{\"message\":\"unauthorized: authentication required\"},\"error\":\"x\"}",
+                com.github.dockerjava.api.model.PullResponseItem.class));
+        assertThat(failed.error()).isEqualTo("unauthorized: authentication required");
+    }
+
+    @Test
     void theTestImageNeedsAStaticBusybox() throws Exception {
         assertThat(dev.vyoma.testkit.ContainerImages.isStatic(Path.of("/bin/busybox")))
                 .isTrue();
