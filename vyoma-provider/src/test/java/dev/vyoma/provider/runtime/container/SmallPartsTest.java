@@ -3,6 +3,7 @@ package dev.vyoma.provider.runtime.container;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -203,6 +204,50 @@ class SmallPartsTest {
                 "{\"errorDetail\":{\"message\":\"unauthorized: authentication required\"},\"error\":\"x\"}",
                 com.github.dockerjava.api.model.PullResponseItem.class));
         assertThat(failed.error()).isEqualTo("unauthorized: authentication required");
+    }
+
+    @Test
+    void anExecAnswersHeadAtItsLimitIsReadAndOneBytePastIsRefused() throws Exception {
+        int max = ExecStream.MAX_HEAD_BYTES;
+        String status = "HTTP/1.1 101 UPGRADED\r\nX: ";
+        String at = status + "a".repeat(max - status.length() - 4) + "\r\n\r\n";
+        assertThat(at).hasSize(max);
+        assertThat(ExecStream.head(
+                        new java.io.ByteArrayInputStream((at + "stream").getBytes(StandardCharsets.US_ASCII))))
+                .isEqualTo(at);
+        String past = status + "a".repeat(max - status.length() - 3) + "\r\n\r\n";
+        assertThatThrownBy(() ->
+                        ExecStream.head(new java.io.ByteArrayInputStream(past.getBytes(StandardCharsets.US_ASCII))))
+                .hasMessage("the engine's answer head is over " + max + " bytes");
+        assertThatThrownBy(() -> ExecStream.head(new java.io.ByteArrayInputStream(new byte[0])))
+                .hasMessage("the engine closed the connection before it answered");
+    }
+
+    @Test
+    void rolloutsAtTheMostPendingAndOnePast() throws Exception {
+        Rollouts rollouts = new Rollouts();
+        java.util.concurrent.CompletableFuture<Void> gate = new java.util.concurrent.CompletableFuture<>();
+        dev.vyoma.provider.runtime.WorkloadRuntime.Rollout quiet =
+                new dev.vyoma.provider.runtime.WorkloadRuntime.Rollout() {
+                    @Override
+                    public void event(String message) {}
+
+                    @Override
+                    public void cutover() {}
+                };
+        try {
+            for (int i = 0; i < Rollouts.MAX_PENDING; i++) {
+                assertThat(rollouts.full()).as("job %d", i).isFalse();
+                String lease = "vyoma1t/" + (i + 1) + "/1/1/vyoma1p";
+                // Held at their start by the gate: none of them gets to do anything.
+                rollouts.submit(new RolloutJob(null, new LeasePlan(lease, "v" + i, List.of()), List.of(), quiet, gate));
+                assertThat(rollouts.updating(lease)).contains("v" + i);
+            }
+            assertThat(rollouts.full()).isTrue();
+        } finally {
+            rollouts.close();
+            gate.complete(null);
+        }
     }
 
     @Test
