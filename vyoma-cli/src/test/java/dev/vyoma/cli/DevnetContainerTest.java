@@ -116,6 +116,35 @@ class DevnetContainerTest {
 
             String dseq = lease.split("/")[1];
 
+            // An update: vyoma returns once the new container serves, and the old one is stopped after it.
+            Path v2 = dir.resolve("web-v2.yaml");
+            Files.writeString(
+                    v2, webSdl(WEB_IMAGE).replace("image: " + WEB_IMAGE, "image: " + WEB_IMAGE + "\n    env: [V=2]"));
+            DevnetProcess.Run update = DevnetProcess.cli(
+                    new String[] {"deploy", "update", dseq, v2.toString(), "--from", "tenant", "-o", "json"}, common);
+            assertThat(update.code()).as(update.err()).isZero();
+            assertThat(new ObjectMapper()
+                            .readTree(update.out())
+                            .get(0)
+                            .path("ready")
+                            .asString())
+                    .isEqualTo("1/1");
+            assertThat(DevnetProcess.rawGet(uri)).startsWith("HTTP/1.1 200").contains("<h1>web from web-0</h1>");
+            await().atMost(30, TimeUnit.SECONDS)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> ContainerImages.run(List.of(
+                                            "podman", "ps", "-a", "-q", "--filter", "label=dev.vyoma.lease=" + lease))
+                                    .output()
+                                    .lines()
+                                    .count()
+                            == 1);
+            DevnetProcess.Run events =
+                    DevnetProcess.cli(new String[] {"deploy", "events", dseq, "--from", "tenant"}, common);
+            assertThat(events.out())
+                    .contains("rolling update: starting 1 replica(s)")
+                    .contains("1 new replica(s) ready; traffic moves to them")
+                    .contains("1 old replica(s) stopped");
+
             // A command in the replica: its output printed, its exit code vyoma's.
             // (The node and keyring options go before --: what follows it is the command.)
             DevnetProcess.Run shell = DevnetProcess.cli(DevnetProcess.concat(
@@ -166,6 +195,28 @@ class DevnetContainerTest {
                     .isEqualTo(paid);
             assertThat(tenantBefore - chain.account(tenant).orElseThrow().balance("uusd"))
                     .isEqualTo(paid);
+
+            // An image that cannot be pulled: vyoma says why, and closes the deployment it made.
+            Path missing = dir.resolve("missing.yaml");
+            Files.writeString(missing, webSdl("localhost:1/vyoma-test/missing:1"));
+            DevnetProcess.Run refused = DevnetProcess.cli(
+                    new String[] {"deploy", missing.toString(), "--from", "tenant", "--pick", cpuProvider}, common);
+            assertThat(refused.code()).as(refused.out()).isEqualTo(Main.USER_ERROR);
+            assertThat(refused.err())
+                    .contains("image localhost:1/vyoma-test/missing:1 cannot be pulled: ")
+                    .contains("connection refused")
+                    .contains("the deployment is closed and the rest of its deposit returned");
+            String refusedDseq = refused.err()
+                    .lines()
+                    .filter(l -> l.contains("deployment ") && l.contains(" created"))
+                    .map(l -> l.replaceAll(".*deployment [^/]+/([0-9]+) created.*", "$1"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(chain.getJson("/v1/deployments/" + tenant + "/" + refusedDseq)
+                            .orElseThrow()
+                            .path("state")
+                            .asString())
+                    .isEqualTo("closed");
 
             // A lease still running when the devnet stops.
             DevnetProcess.Run second = DevnetProcess.cli(

@@ -255,8 +255,10 @@ public final class Deployer {
                 throw new DeployException(
                         "provider " + provider + ": " + s.path("problem").asString());
             }
+            // An update rolling out ("updating") runs the old replicas until the new ones are ready.
             boolean current =
-                    version.isEmpty() || version.equals(s.path("version").asString(version));
+                    (version.isEmpty() || version.equals(s.path("version").asString(version)))
+                            && s.path("updating").asString("").isEmpty();
             if ((total > 0 && ready == total && current) || Instant.now().isAfter(deadline)) {
                 return new Leased(lease, provider, price, uris, ready, total);
             }

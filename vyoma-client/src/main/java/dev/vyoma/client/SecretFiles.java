@@ -24,6 +24,11 @@ public final class SecretFiles {
 
     /** Writes {@code content} to {@code file} (mode 0600), creating its directory (mode 0700) if needed. */
     public static void write(Path file, String content) throws IOException {
+        write(file, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes {@code content} to {@code file} (mode 0600), creating its directory (mode 0700) if needed. */
+    public static void write(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
         if (!Files.isDirectory(dir)) {
@@ -38,7 +43,7 @@ public final class SecretFiles {
                 : new FileAttribute<?>[0];
         Path tmp = Files.createTempFile(dir, ".new-", ".tmp", attrs);
         try {
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.write(tmp, content);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -112,19 +112,44 @@ public final class LeaseManager {
         }
     }
 
-    /** Starts (or, with a new manifest, replaces) a lease's services: its group of a manifest the gateway read. */
+    /**
+     * Starts (or, with a new manifest, updates) a lease's services: its group of a manifest the gateway read. The
+     * lease's addresses move to the new replicas when the runtime says they are ready (a runtime that rolls updates
+     * out does so after this returns), and each step is one of the lease's events.
+     */
     public synchronized void deploy(String lease, ManifestGroup group) throws IOException {
-        String before = runtime.status(lease).version();
-        WorkloadRuntime.LeaseStatus s = runtime.deploy(lease, group);
-        if (!before.isEmpty() && before.equals(s.version())) {
+        WorkloadRuntime.LeaseStatus now = runtime.status(lease);
+        String before = now.version();
+        if (!before.isEmpty()
+                && before.equals(group.version().hex())
+                && now.updating().isEmpty()) {
             return;
         }
-        event(
-                lease,
-                (before.isEmpty() ? "manifest received" : "manifest updated; services replaced") + ": "
-                        + s.replicas().size() + " of " + s.total() + " replicas started"
-                        + (s.problem().isEmpty() ? "" : "; " + s.problem()));
-        route(lease);
+        runtime.deploy(lease, group, new WorkloadRuntime.Rollout() {
+            @Override
+            public void event(String message) {
+                synchronized (LeaseManager.this) {
+                    LeaseManager.this.event(lease, message);
+                }
+            }
+
+            @Override
+            public void cutover() throws IOException {
+                synchronized (LeaseManager.this) {
+                    // The lease may have ended while its update rolled out: then there is nothing to route.
+                    if (!runtime.leases().contains(lease)) {
+                        return;
+                    }
+                    route(lease);
+                    WorkloadRuntime.LeaseStatus s = runtime.status(lease);
+                    LeaseManager.this.event(
+                            lease,
+                            (before.isEmpty() ? "manifest received" : "manifest updated; services replaced") + ": "
+                                    + s.replicas().size() + " of " + s.total() + " replicas started"
+                                    + (s.problem().isEmpty() ? "" : "; " + s.problem()));
+                }
+            }
+        });
     }
 
     /** Makes the lease's global ports reachable (again), from the manifest its services run. */
@@ -322,6 +347,10 @@ public final class LeaseManager {
         }
         out.put("uris", uris);
         out.put("forwardedPorts", r.ports());
+        if (!s.updating().isEmpty()) {
+            // An update rolls out: the replicas above are the old ones until it is ready.
+            out.put("updating", s.updating());
+        }
         List<String> problems = new ArrayList<>();
         if (!s.problem().isEmpty()) {
             problems.add(s.problem());

@@ -26,8 +26,23 @@ public interface WorkloadRuntime {
         }
     }
 
-    /** What a lease's services are doing; {@code version} is the version of the manifest group they run. */
-    record LeaseStatus(String lease, int ready, int total, List<Replica> replicas, String problem, String version) {}
+    /**
+     * What a lease's services are doing; {@code version} is the version of the manifest group they run, and
+     * {@code updating} the version being rolled out beside them (empty when none is).
+     */
+    record LeaseStatus(
+            String lease,
+            int ready,
+            int total,
+            List<Replica> replicas,
+            String problem,
+            String version,
+            String updating) {
+        /** A status with no update under way. */
+        public LeaseStatus(String lease, int ready, int total, List<Replica> replicas, String problem, String version) {
+            this(lease, ready, total, replicas, problem, version, "");
+        }
+    }
 
     /** Which output to read: one service or all (empty), the last {@code tail} lines, and whether to follow. */
     record LogRequest(String service, int tail, boolean follow) {}
@@ -37,6 +52,30 @@ public interface WorkloadRuntime {
      * {@code lease}. The same group again changes nothing; a different one replaces what runs (an update).
      */
     LeaseStatus deploy(String lease, ManifestGroup group) throws IOException;
+
+    /** What a deploy tells its caller as it goes: events for the tenant, and when to move the traffic. */
+    interface Rollout {
+        /** Something the tenant should know (an image pulled, replicas ready, an update that failed, and why). */
+        void event(String message);
+
+        /**
+         * The lease's new replicas run and are ready: route its traffic to what {@link #status} lists now. The old
+         * replicas stop only after this returns.
+         */
+        void cutover() throws IOException;
+    }
+
+    /**
+     * Starts {@code group} for {@code lease} as {@link #deploy(String, ManifestGroup)} does, telling
+     * {@code rollout} when to move the traffic. This default replaces the lease's replicas at once and then cuts
+     * over; a runtime that updates without downtime starts the new replicas beside the old ones, cuts over once
+     * they are ready and only then stops the old ones, and may return before it is done.
+     */
+    default LeaseStatus deploy(String lease, ManifestGroup group, Rollout rollout) throws IOException {
+        LeaseStatus s = deploy(lease, group);
+        rollout.cutover();
+        return s;
+    }
 
     LeaseStatus status(String lease);
 

@@ -25,11 +25,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs each lease's services as OCI containers on a Docker-API engine, as Akash's provider runs them on Kubernetes:
- * {@link Deployer} plans the manifest ({@link ManifestPlanner}) and creates the lease's isolated network, volumes and
- * containers ({@link Provisioner}); {@link Reconciler}, every {@link #RECONCILE_EVERY} on this class's one thread,
- * starts replicas that stopped, with backoff; {@link Recovery} takes a restarted provider's containers back;
- * {@link LeaseReports} and {@link ContainerLogs} report. Every object carries the provider's (owner's) and the
- * lease's labels. Thread-safe: engine calls happen under this object's lock, except log streams.
+ * {@link RolloutJob}s ({@link Rollouts}, on threads of their own) roll each manifest out with the steps of
+ * {@link Deployer}: plan it ({@link ManifestPlanner}), pull its images, create the lease's isolated network, volumes
+ * and containers ({@link Provisioner}) beside the running ones, move the traffic once they are ready and stop the
+ * old ones; {@link Reconciler}, every {@link #RECONCILE_EVERY} on this class's one thread, starts replicas that
+ * stopped, with backoff; {@link Recovery} takes a restarted provider's containers back; {@link LeaseReports} and
+ * {@link ContainerLogs} report; {@link ContainerShell} runs commands in replicas. Every object carries the
+ * provider's (owner's) and the lease's labels. Thread-safe: engine calls happen under this object's lock, except
+ * image pulls, log streams and shells.
  */
 public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
     public static final Duration RECONCILE_EVERY = Duration.ofSeconds(1);
@@ -62,11 +65,36 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
     private final Sweeper sweeper;
     private final LeaseReports reports;
     private final ContainerLogs logs;
+    private final Rollouts rollouts = new Rollouts();
+    private final RolloutJob.Context rolloutContext;
+    private final Settings settings;
     private final ScheduledExecutorService loop;
+
+    /**
+     * The runtime's clock and timings: the restart backoff, how often the reconcile loop runs, how long an update's
+     * new replicas have to become ready, and how long requests in flight have to finish before the old replicas
+     * stop. {@link #DEFAULTS} is what a provider runs with; tests use shorter ones.
+     */
+    public record Settings(
+            Clock clock, Backoff backoff, Duration reconcileEvery, Duration readyTimeout, Duration drain) {
+        /** How long the new replicas of an update have to become ready; then the update is given up. */
+        public static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+        /** How long requests in flight to the old replicas have to finish after the traffic moved. */
+        public static final Duration DRAIN = Duration.ofSeconds(5);
+
+        public static final Settings DEFAULTS =
+                new Settings(Clock.systemUTC(), Backoff.DEFAULT, RECONCILE_EVERY, READY_TIMEOUT, DRAIN);
+    }
 
     /** Runs the leases of provider {@code owner} on {@code engine} (closed with this), manifests kept in {@code state}. */
     public ContainerRuntime(Engine engine, String owner, Path state) throws IOException {
-        this(engine, owner, state, Clock.systemUTC(), Backoff.DEFAULT, RECONCILE_EVERY);
+        this(engine, owner, state, Settings.DEFAULTS);
+    }
+
+    /** As {@link #ContainerRuntime(Engine, String, Path, Settings)}, with the default update timings. */
+    public ContainerRuntime(Engine engine, String owner, Path state, Clock clock, Backoff backoff, Duration every)
+            throws IOException {
+        this(engine, owner, state, new Settings(clock, backoff, every, Settings.READY_TIMEOUT, Settings.DRAIN));
     }
 
     /**
@@ -83,62 +111,118 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
         return new ContainerRuntime(Engine.connect(address), owner, state);
     }
 
-    public ContainerRuntime(Engine engine, String owner, Path state, Clock clock, Backoff backoff, Duration every)
-            throws IOException {
+    /** Runs the leases of provider {@code owner} on {@code engine} (closed with this), with {@code settings}. */
+    public ContainerRuntime(Engine engine, String owner, Path state, Settings settings) throws IOException {
         if (!OWNER.matcher(owner).matches()) {
             throw new IllegalArgumentException("owner " + owner + " must be lowercase letters, digits, . _ -");
         }
         this.engine = engine;
-        this.clock = clock;
+        this.settings = settings;
+        this.clock = settings.clock();
         this.store = new LeaseStore(state, owner);
         Provisioner provisioner = new Provisioner(engine, ReplicaLimits.ofThisHost());
         this.sweeper = new Sweeper(engine, owner);
-        this.reconciler = new Reconciler(engine, provisioner, new KernelOomLog(), backoff, owner);
-        this.deployer = new Deployer(owner, clock, desired, store, provisioner, sweeper, reconciler);
+        this.reconciler = new Reconciler(engine, provisioner, new KernelOomLog(), settings.backoff(), owner);
+        this.deployer = new Deployer(owner, desired, store, provisioner, new ImagePuller(engine), sweeper, reconciler);
         this.recovery = new Recovery(desired, store, sweeper, reconciler, deployer);
         this.reports = new LeaseReports(owner, desired, new StatusReader(engine), reconciler);
         this.logs = new ContainerLogs(engine);
+        this.rolloutContext = new RolloutJob.Context(
+                this, deployer, desired, reports, clock, settings.readyTimeout(), settings.drain());
         this.loop = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("container-reconcile").factory());
-        loop.scheduleWithFixedDelay(this::reconcile, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        long every = settings.reconcileEvery().toMillis();
+        loop.scheduleWithFixedDelay(this::reconcile, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /** Runs {@code group} for the lease and returns once the rollout is done (see {@link #deploy(String, List)}). */
     @Override
     public LeaseStatus deploy(String lease, ManifestGroup group) throws IOException {
         return deploy(lease, List.of(group));
     }
 
     /**
-     * Runs the lease's manifest groups: the same manifest again changes nothing, another replaces the lease's
-     * containers (its persistent volumes stay). A manifest refused, or whose image cannot be had, leaves what
-     * runs as it is, and the lease's status says why.
+     * Runs the lease's manifest groups and returns once the new replicas run (or the manifest was refused): the
+     * same manifest again changes nothing, another is rolled out (see {@link RolloutJob}; the persistent volumes
+     * stay). A manifest refused, whose image cannot be had or whose replicas do not become ready leaves what runs
+     * as it is, and the lease's status says why.
      */
     public LeaseStatus deploy(String lease, List<ManifestGroup> groups) throws IOException {
-        Optional<LeasePlan> plan;
-        synchronized (this) {
-            plan = deployer.plan(lease, groups);
-            if (plan.isEmpty()) {
-                return status(lease);
+        Optional<RolloutJob> job = start(lease, groups, QUIET);
+        if (job.isPresent()) {
+            Duration longest = ImagePuller.PULL_TIMEOUT
+                    .plus(settings.readyTimeout())
+                    .plus(settings.drain())
+                    .plusMinutes(1);
+            try {
+                job.get().done().get(longest.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while lease " + lease + " was deployed", e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IOException("lease " + lease + ": the rollout did not end: " + e, e);
             }
         }
-        // Pulls take minutes at worst; status, logs and the reconcile loop go on meanwhile.
-        Optional<String> missing = engine("lease " + lease, () -> deployer.images(plan.get()));
-        synchronized (this) {
-            if (missing.isPresent()) {
-                deployer.refuse(lease, missing.get());
-            } else {
-                engine("lease " + lease, () -> {
-                    deployer.apply(plan.get(), groups);
-                    return null;
-                });
-            }
-            return status(lease);
-        }
+        return status(lease);
     }
+
+    /**
+     * Rolls {@code group} out to the lease and returns at once: the new replicas start beside the old ones, the
+     * traffic moves to them ({@code rollout.cutover()}) once they are all ready, and then the old ones stop. What
+     * happens is told to {@code rollout} as events.
+     */
+    @Override
+    public LeaseStatus deploy(String lease, ManifestGroup group, Rollout rollout) {
+        start(lease, List.of(group), rollout);
+        return status(lease);
+    }
+
+    /** Plans the manifest and submits its rollout; empty if there is nothing to roll out (the status says why). */
+    private Optional<RolloutJob> start(String lease, List<ManifestGroup> groups, Rollout rollout) {
+        String refused;
+        synchronized (this) {
+            try {
+                Optional<LeasePlan> plan = deployer.plan(lease, groups);
+                if (plan.isEmpty()) {
+                    // The lease runs this manifest: an update to another one under way is no longer wanted.
+                    rollouts.cancel(lease);
+                    return Optional.empty();
+                }
+                Optional<RolloutJob> same = rollouts.running(lease, plan.get().version());
+                if (same.isPresent()) {
+                    return same;
+                }
+                if (!rollouts.full()) {
+                    RolloutJob job = new RolloutJob(rolloutContext, plan.get(), groups, rollout, rollouts.last(lease));
+                    rollouts.submit(job);
+                    return Optional.of(job);
+                }
+                refused = "the provider has " + Rollouts.MAX_PENDING
+                        + " updates under way, its most; send the manifest again later";
+            } catch (ManifestRefused e) {
+                refused = e.getMessage();
+            }
+            deployer.refuse(lease, refused);
+        }
+        rollout.event("manifest refused: " + refused);
+        return Optional.empty();
+    }
+
+    /** A rollout that tells no one: for callers that wait for the end and read the status. */
+    private static final Rollout QUIET = new Rollout() {
+        @Override
+        public void event(String message) {}
+
+        @Override
+        public void cutover() {}
+    };
 
     @Override
     public synchronized LeaseStatus status(String lease) {
-        return reports.status(lease);
+        LeaseStatus s = reports.status(lease);
+        return rollouts.updating(lease)
+                .map(v -> new LeaseStatus(s.lease(), s.ready(), s.total(), s.replicas(), s.problem(), s.version(), v))
+                .orElse(s);
     }
 
     /** Each planned replica of {@code lease}, in plan order. */
@@ -148,6 +232,7 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
 
     @Override
     public synchronized void teardown(String lease) throws IOException {
+        rollouts.cancel(lease);
         engine("lease " + lease, () -> {
             deployer.teardown(lease);
             return null;
@@ -168,6 +253,7 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
     @Override
     public synchronized void stopAll() throws IOException {
         loop.shutdown();
+        rollouts.close();
         engine("stopping every lease", () -> {
             for (String lease : sweeper.leases()) {
                 reconciler.forget(sweeper.removeContainers(lease, c -> true));
@@ -287,6 +373,7 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
     public void close() {
         // The pass under way finishes; interrupting it would abort an engine call half done.
         loop.shutdown();
+        rollouts.close();
         try {
             loop.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

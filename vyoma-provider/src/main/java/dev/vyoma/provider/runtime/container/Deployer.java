@@ -6,71 +6,72 @@ import dev.vyoma.sdl.manifest.Manifest;
 import dev.vyoma.sdl.manifest.ManifestGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts and ends leases, in three steps so the slow one runs without the runtime's lock: plan the manifest, pull
- * every image that is not here, and only then touch the lease's objects: store the manifest, create the network,
- * replace the lease's containers (an update; the persistent volumes stay) and let the reconciler create and start
- * the new ones. A refused manifest or an image that cannot be had leaves what runs as it is. Ending a lease removes
- * its containers, volumes, network and stored manifest.
+ * The steps that change what a lease runs, each one call under the runtime's lock except {@link #images}: plan a
+ * manifest, pull its images, stage the new plan (its replicas start beside the running ones; a service with
+ * persistent volumes has its old replicas stopped first, so two never write one volume), promote it (its manifest
+ * is stored and it gets the traffic), retire the replicas of other versions, or abandon a staged plan. A refused
+ * manifest or an image that cannot be had leaves what runs as it is. Ending a lease removes its containers,
+ * volumes, network and stored manifest.
  */
 final class Deployer {
     private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
 
     private final String owner;
-    private final Clock clock;
     private final DesiredState desired;
     private final LeaseStore store;
     private final Provisioner provisioner;
+    private final ImagePuller puller;
     private final Sweeper sweeper;
     private final Reconciler reconciler;
 
     Deployer(
             String owner,
-            Clock clock,
             DesiredState desired,
             LeaseStore store,
             Provisioner provisioner,
+            ImagePuller puller,
             Sweeper sweeper,
             Reconciler reconciler) {
         this.owner = owner;
-        this.clock = clock;
         this.desired = desired;
         this.store = store;
         this.provisioner = provisioner;
+        this.puller = puller;
         this.sweeper = sweeper;
         this.reconciler = reconciler;
     }
 
     /**
-     * The plan for the lease's new manifest; empty when there is nothing to start: the lease runs this manifest
-     * already, or it is refused (its status then says why).
+     * The plan for the lease's new manifest; empty when there is nothing to start: the lease runs or rolls out this
+     * manifest already, or it is refused (its status then says why).
      */
-    Optional<LeasePlan> plan(String lease, List<ManifestGroup> groups) {
+    Optional<LeasePlan> plan(String lease, List<ManifestGroup> groups) throws ManifestRefused {
         String version = new Manifest(groups).version().hex();
-        if (desired.plan(lease).map(p -> p.version().equals(version)).orElse(false)) {
+        if (desired.plan(lease).map(p -> p.version().equals(version)).orElse(false)
+                && desired.problem(lease).isEmpty()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(ManifestPlanner.plan(lease, version, groups));
-        } catch (ManifestRefused e) {
-            desired.refuse(lease, e.getMessage());
-            return Optional.empty();
-        }
+        return Optional.of(ManifestPlanner.plan(lease, version, groups));
     }
 
-    /** Pulls the plan's missing images; empty if all are here, else why one cannot be had. Needs no lock. */
-    Optional<String> images(LeasePlan plan) {
-        for (String image : plan.replicas().stream()
-                .map(LeasePlan.Replica::image)
-                .distinct()
-                .toList()) {
-            Optional<String> missing = provisioner.image(image);
+    /**
+     * Pulls the plan's missing images (each with its service's credentials), telling {@code events} how it goes;
+     * empty if all are here, else why one cannot be had. Needs no lock.
+     */
+    Optional<String> images(LeasePlan plan, java.util.function.Consumer<String> events) {
+        java.util.Map<String, LeasePlan.Auth> images = new java.util.LinkedHashMap<>();
+        plan.replicas().forEach(r -> images.putIfAbsent(r.image(), r.auth()));
+        for (var image : images.entrySet()) {
+            Optional<String> missing = puller.pull(image.getKey(), image.getValue(), events);
             if (missing.isPresent()) {
                 return missing;
             }
@@ -83,20 +84,52 @@ final class Deployer {
         desired.refuse(lease, why);
     }
 
-    /** Replaces what the lease runs with {@code plan}: stores the manifest, then the network and containers. */
-    void apply(LeasePlan plan, List<ManifestGroup> groups) throws IOException {
-        String lease = plan.lease();
+    /**
+     * Starts {@code plan}'s replicas beside what the lease runs, at {@code now}; the replicas of its services with
+     * persistent volumes replace the old ones of those services. Returns those services.
+     */
+    Set<String> stage(LeasePlan plan, Instant now) {
+        provisioner.network(LeaseObjects.of(owner, plan.lease()), plan.version());
+        Set<String> stateful = plan.replicas().stream()
+                .filter(r -> !r.volumes().isEmpty())
+                .map(LeasePlan.Replica::service)
+                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        if (!stateful.isEmpty()) {
+            reconciler.forget(sweeper.removeContainers(
+                    plan.lease(),
+                    c -> stateful.contains(c.getLabels().get(LeaseObjects.SERVICE))
+                            && !plan.version().equals(c.getLabels().get(LeaseObjects.VERSION))));
+        }
+        desired.stage(plan);
+        reconciler.tick(now, List.of(plan));
+        return stateful;
+    }
+
+    /** The lease now runs {@code plan}: its manifest is stored and its replicas get the traffic. */
+    void promote(LeasePlan plan, List<ManifestGroup> groups) throws IOException {
         String json = JsonWriter.compact(AkashJson.manifest(new Manifest(groups)));
-        store.save(lease, json.getBytes(StandardCharsets.UTF_8));
-        provisioner.network(LeaseObjects.of(owner, lease), plan.version());
-        reconciler.forget(sweeper.removeContainers(lease, c -> true));
+        store.save(plan.lease(), json.getBytes(StandardCharsets.UTF_8));
         desired.run(plan);
-        reconciler.tick(clock.instant(), List.of(plan));
         LOG.info(
-                "lease {}: {} replica(s) of manifest {} started",
-                lease,
+                "lease {}: {} replica(s) of manifest {} run",
+                plan.lease(),
                 plan.replicas().size(),
                 plan.version());
+    }
+
+    /** Removes the lease's containers of every version but {@code plan}'s; returns their names. */
+    List<String> retire(LeasePlan plan) {
+        List<String> names = sweeper.removeContainers(
+                plan.lease(), c -> !plan.version().equals(c.getLabels().get(LeaseObjects.VERSION)));
+        reconciler.forget(names);
+        return names;
+    }
+
+    /** Drops the staged {@code plan} and removes its containers; what the lease runs stays. */
+    void abandon(LeasePlan plan) {
+        desired.unstage(plan);
+        reconciler.forget(sweeper.removeContainers(
+                plan.lease(), c -> plan.version().equals(c.getLabels().get(LeaseObjects.VERSION))));
     }
 
     void teardown(String lease) throws IOException {

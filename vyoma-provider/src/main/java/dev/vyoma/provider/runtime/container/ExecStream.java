@@ -60,7 +60,7 @@ final class ExecStream implements AutoCloseable {
     }
 
     /** The answer's head, up to the empty line. */
-    private static String head(InputStream in) throws IOException {
+    static String head(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int last = 0;
         while (last != 0x0d0a0d0a) {

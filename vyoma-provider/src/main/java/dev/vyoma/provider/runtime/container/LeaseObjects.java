@@ -19,6 +19,8 @@ record LeaseObjects(String owner, String lease, String key) {
     static final String SERVICE = "dev.vyoma.service";
     static final String REPLICA = "dev.vyoma.replica";
     static final String VERSION = "dev.vyoma.manifest-version";
+    /** Hex digits of the manifest version in a container's name. */
+    static final int VERSION_CHARS = 12;
 
     static LeaseObjects of(String owner, String lease) {
         try {
@@ -34,12 +36,21 @@ record LeaseObjects(String owner, String lease, String key) {
         return "vyoma-" + key;
     }
 
-    String container(String service, int index) {
-        return "vyoma-" + key + "-" + service + "-" + index;
+    /**
+     * The container of replica {@code index} of {@code service} in manifest {@code version}: a rolling update runs
+     * the new version's replicas beside the old ones, so the version is part of the name.
+     */
+    String container(String version, String service, int index) {
+        return replica(service, index) + "-" + version.substring(0, Math.min(VERSION_CHARS, version.length()));
     }
 
+    /** A replica's persistent volume, the same for every manifest version (an update keeps the data). */
     String volume(String service, int index, String volume) {
-        return container(service, index) + "-" + volume;
+        return replica(service, index) + "-" + volume;
+    }
+
+    private String replica(String service, int index) {
+        return "vyoma-" + key + "-" + service + "-" + index;
     }
 
     /** The labels of the lease's network. */

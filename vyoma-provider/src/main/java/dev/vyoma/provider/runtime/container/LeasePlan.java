@@ -13,14 +13,15 @@ public record LeasePlan(String lease, String version, List<Replica> replicas) {
     }
 
     /**
-     * One container: the SDL's image, its {@code command} as the entrypoint and {@code args} as the command
-     * ({@code null}: the image's own), its env, and its limits. {@code memoryBytes} includes its {@code ram}
+     * One container: the SDL's image (and its registry credentials, {@code null} if public), its {@code command}
+     * as the entrypoint and {@code args} as the command ({@code null}: the image's own), its env, and its limits. {@code memoryBytes} includes its {@code ram}
      * volumes, which live in its memory as in Akash.
      */
     public record Replica(
             String service,
             int index,
             String image,
+            Auth auth,
             List<String> entrypoint,
             List<String> cmd,
             List<String> env,
@@ -36,6 +37,17 @@ public record LeasePlan(String lease, String version, List<Replica> replicas) {
             tmpfs = List.copyOf(tmpfs);
             volumes = List.copyOf(volumes);
             ports = List.copyOf(ports);
+        }
+    }
+
+    /**
+     * The SDL's {@code credentials} for a private image: the registry (as the image names it), user and password,
+     * handed to the engine for the pull only. Its text never shows the password.
+     */
+    public record Auth(String registry, String username, String password) {
+        @Override
+        public String toString() {
+            return "Auth[registry=" + registry + ", username=" + username + ", password=***]";
         }
     }
 

@@ -23,8 +23,9 @@ final class LeaseReports {
 
     WorkloadRuntime.LeaseStatus status(String lease) {
         LeasePlan plan = desired.plan(lease).orElse(null);
+        String updating = desired.staged(lease).map(LeasePlan::version).orElse("");
         if (plan == null) {
-            return new WorkloadRuntime.LeaseStatus(lease, 0, 0, List.of(), "", "");
+            return new WorkloadRuntime.LeaseStatus(lease, 0, 0, List.of(), "", "", updating);
         }
         List<WorkloadRuntime.Replica> replicas = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -43,20 +44,23 @@ final class LeaseReports {
             }
         }
         return new WorkloadRuntime.LeaseStatus(
-                lease, ready, plan.replicas().size(), replicas, String.join("; ", notes), plan.version());
+                lease, ready, plan.replicas().size(), replicas, String.join("; ", notes), plan.version(), updating);
     }
 
+    /** Each replica of the plan the lease runs, in plan order. */
     List<ContainerRuntime.ReplicaState> replicas(String lease) {
-        LeasePlan plan = desired.plan(lease).orElse(null);
-        if (plan == null) {
-            return List.of();
-        }
-        LeaseObjects o = LeaseObjects.of(owner, lease);
+        return desired.plan(lease).map(this::replicas).orElse(List.of());
+    }
+
+    /** Each replica of {@code plan}, in plan order. */
+    List<ContainerRuntime.ReplicaState> replicas(LeasePlan plan) {
+        LeaseObjects o = LeaseObjects.of(owner, plan.lease());
         List<ContainerRuntime.ReplicaState> out = new ArrayList<>();
         for (LeasePlan.Replica r : plan.replicas()) {
-            StatusReader.Observed seen = reader.observe(o, r).orElse(null);
-            ReplicaHealth h =
-                    reconciler.health(o.container(r.service(), r.index())).orElse(ReplicaHealth.NEW);
+            StatusReader.Observed seen = reader.observe(o, plan.version(), r).orElse(null);
+            ReplicaHealth h = reconciler
+                    .health(o.container(plan.version(), r.service(), r.index()))
+                    .orElse(ReplicaHealth.NEW);
             out.add(new ContainerRuntime.ReplicaState(
                     r.service(),
                     r.index(),

@@ -29,11 +29,12 @@ final class LeaseStore {
         Files.createDirectories(root);
     }
 
+    /** Stores the lease's manifest, readable by this user only: it may hold registry credentials. */
     void save(String lease, byte[] manifest) throws IOException {
         Path dir = dir(lease);
         Files.createDirectories(dir);
         write(dir.resolve("lease"), lease.getBytes(StandardCharsets.UTF_8));
-        write(dir.resolve("manifest.json"), manifest);
+        dev.vyoma.client.SecretFiles.write(dir.resolve("manifest.json"), manifest);
     }
 
     Optional<byte[]> manifest(String lease) throws IOException {

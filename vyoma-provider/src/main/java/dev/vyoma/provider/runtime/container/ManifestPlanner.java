@@ -100,7 +100,18 @@ public final class ManifestPlanner {
         List<String> cmd = s.command() != null && s.args() == null ? List.of() : s.args();
         List<String> env = s.env() == null ? List.of() : s.env();
         return new LeasePlan.Replica(
-                s.name(), index, s.image(), s.command(), cmd, env, cpu, memory, tmpfs, named, ports(what, s.expose()));
+                s.name(),
+                index,
+                s.image(),
+                PlanChecks.credentials(what, s.image(), s.credentials()),
+                s.command(),
+                cmd,
+                env,
+                cpu,
+                memory,
+                tmpfs,
+                named,
+                ports(what, s.expose()));
     }
 
     private static List<LeasePlan.Port> ports(String what, List<ServiceExpose> expose) throws ManifestRefused {

@@ -27,6 +27,9 @@ final class PlanChecks {
     private static final Pattern IMAGE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._:/@+-]*");
     private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
     private static final Set<String> SYSTEM_PATHS = Set.of("/proc", "/sys", "/dev");
+    static final String DOCKER_HUB = "docker.io";
+    private static final Set<String> DOCKER_HUB_NAMES =
+            Set.of("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com");
 
     private PlanChecks() {}
 
@@ -64,6 +67,50 @@ final class PlanChecks {
                     + MAX_MOUNT_PATH_CHARS + " characters");
         }
         return mount;
+    }
+
+    /**
+     * The registry an image is pulled from, as Docker reads a reference: its first part when that names a host
+     * (has a dot or a port, or is {@code localhost}), else Docker Hub ({@code docker.io}).
+     */
+    static String registry(String image) {
+        int slash = image.indexOf('/');
+        String first = slash < 0 ? "" : image.substring(0, slash);
+        boolean host = first.contains(".") || first.contains(":") || first.equals("localhost");
+        return host ? first.toLowerCase(java.util.Locale.ROOT) : DOCKER_HUB;
+    }
+
+    /**
+     * The SDL's credentials as the pull's auth, or null without them. Their host must be the image's registry
+     * (written with or without {@code https://}; Docker Hub by any of its names), or the password would go to
+     * a registry the image is not on; user and password are one line each.
+     */
+    static LeasePlan.Auth credentials(String what, String image, dev.vyoma.sdl.manifest.ImageCredentials c)
+            throws ManifestRefused {
+        if (c == null) {
+            return null;
+        }
+        String host = c.host()
+                .strip()
+                .toLowerCase(java.util.Locale.ROOT)
+                .replaceFirst("^https?://", "")
+                .replaceFirst("/.*$", "");
+        if (DOCKER_HUB_NAMES.contains(host)) {
+            host = DOCKER_HUB;
+        }
+        String registry = registry(image);
+        if (!host.equals(registry)) {
+            throw new ManifestRefused(what + "credentials are for registry "
+                    + dev.vyoma.ledger.WholeNumber.shown(c.host()) + " but image " + image + " is pulled from "
+                    + registry + "; give the image's registry as host");
+        }
+        for (String t : List.of(c.username(), c.password())) {
+            if (t.isEmpty() || t.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+                throw new ManifestRefused(
+                        what + "credentials need a username and a password, each one line of printable characters");
+            }
+        }
+        return new LeasePlan.Auth(registry, c.username(), c.password());
     }
 
     /** The image and what the container runs with: {@code command}, {@code args} and {@code env} may be null. */

@@ -2,7 +2,6 @@ package dev.vyoma.provider.runtime.container;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
-import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
@@ -15,16 +14,13 @@ import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.TmpfsOptions;
 import com.github.dockerjava.api.model.Ulimit;
 import dev.vyoma.sdl.manifest.Protocol;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Creates a lease's objects in the engine from its plan: the network (isolated from every other lease's), the
- * images (pulled if missing), and per replica its named volumes and its container. A container gets exactly the
+ * Creates a lease's objects in the engine from its plan: the network (isolated from every other lease's), and per
+ * replica its named volumes and its container (its image is there: {@link ImagePuller} got it). A container gets exactly the
  * plan: no host mounts, no extra capabilities, never privileged, no new privileges, no swap, its CPU quota,
  * memory, pids and ulimits, its global ports published on loopback only (the ingress and the lease manager's
  * forwarders reach them there), and no restart policy: {@link Reconciler} restarts it, with backoff.
@@ -32,8 +28,6 @@ import java.util.concurrent.TimeUnit;
 final class Provisioner {
     /** The CFS period; the quota is the SDL's millicores in it (1000m: one CPU). */
     static final long CPU_PERIOD_MICROS = 100_000;
-    /** The longest an image pull may take. */
-    static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);
     /** tmpfs mounts are world-writable with the sticky bit, as /tmp (the engine's default is mode 0). */
     private static final int TMPFS_MODE = 01777;
 
@@ -59,31 +53,6 @@ final class Provisioner {
                 .withOptions(Map.of("isolate", "true"))
                 .withLabels(o.labels(version))
                 .exec();
-    }
-
-    /** Empty if {@code image} is here or could be pulled; else why not. */
-    Optional<String> image(String image) {
-        try {
-            api.inspectImageCmd(image).exec();
-            return Optional.empty();
-        } catch (NotFoundException e) {
-            // Pull below.
-        }
-        try {
-            boolean tagged = image.contains("@")
-                    || image.substring(image.lastIndexOf('/') + 1).contains(":");
-            var pull = api.pullImageCmd(tagged ? image : image + ":latest").exec(new PullImageResultCallback());
-            if (!pull.awaitCompletion(PULL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                pull.close();
-                return Optional.of("image " + image + " was not pulled within " + PULL_TIMEOUT.toMinutes() + " min");
-            }
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("image " + image + ": pull interrupted");
-        } catch (Exception e) {
-            return Optional.of("image " + image + " cannot be pulled: " + Engine.oneLine(e));
-        }
     }
 
     /** Creates one replica's volumes (unless they exist) and its container, not started; returns its id. */
@@ -140,7 +109,7 @@ final class Provisioner {
                 .withRestartPolicy(RestartPolicy.noRestart())
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", limits.logMaxSize())));
         CreateContainerCmd create = api.createContainerCmd(r.image())
-                .withName(o.container(r.service(), r.index()))
+                .withName(o.container(version, r.service(), r.index()))
                 .withHostName(r.service() + "-" + r.index())
                 .withEnv(r.env())
                 .withLabels(o.labels(version, r.service(), r.index()))

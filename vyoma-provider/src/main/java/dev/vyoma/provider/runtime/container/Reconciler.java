@@ -57,7 +57,7 @@ final class Reconciler {
         for (LeasePlan plan : plans) {
             LeaseObjects o = LeaseObjects.of(owner, plan.lease());
             for (LeasePlan.Replica r : plan.replicas()) {
-                String name = o.container(r.service(), r.index());
+                String name = o.container(plan.version(), r.service(), r.index());
                 planned.add(name);
                 try {
                     heal(now, o, plan.version(), r, name, byName.get(name));

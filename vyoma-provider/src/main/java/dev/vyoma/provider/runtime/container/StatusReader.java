@@ -34,11 +34,12 @@ final class StatusReader {
         this.api = engine.api();
     }
 
-    /** The replica's container, if it has one. */
-    Optional<Observed> observe(LeaseObjects o, LeasePlan.Replica r) {
+    /** The container of replica {@code r} of manifest {@code version}, if it has one. */
+    Optional<Observed> observe(LeaseObjects o, String version, LeasePlan.Replica r) {
         InspectContainerResponse i;
         try {
-            i = api.inspectContainerCmd(o.container(r.service(), r.index())).exec();
+            i = api.inspectContainerCmd(o.container(version, r.service(), r.index()))
+                    .exec();
         } catch (NotFoundException e) {
             return Optional.empty();
         }

@@ -98,8 +98,9 @@ class ContainerRuntimeTest {
         return new TestSdl(podman.image);
     }
 
+    /** The name of the container that runs the replica now (its name holds the manifest version). */
     private String container(String lease, String service, int index) {
-        return LeaseObjects.of(owner, lease).container(service, index);
+        return LeaseObjects.of(owner, lease).container(runtime.status(lease).version(), service, index);
     }
 
     private void awaitReady(String lease, int replicas) {
@@ -328,6 +329,10 @@ class ContainerRuntimeTest {
                         .group());
         awaitReady(lease, 1);
         assertThat(runtime.replicaStates(lease).get(0).containerId()).isNotEqualTo(before);
+        assertThat(PodmanFixture.run(List.of("podman", "container", "exists", name))
+                        .code())
+                .isNotZero();
+        name = container(lease, "db", 0);
         assertThat(PodmanFixture.exec(name, "cat", "/data/file").output()).isEqualTo("kept\n");
 
         String volume = LeaseObjects.of(owner, lease).volume("db", 0, "data");

@@ -85,6 +85,53 @@ class ManifestPlannerTest {
                 s.credentials());
     }
 
+    private static ManifestService withCredentials(ManifestService s, String image, String host, String password) {
+        return new ManifestService(
+                s.name(),
+                image,
+                s.command(),
+                s.args(),
+                s.env(),
+                s.resources(),
+                s.count(),
+                s.expose(),
+                s.params(),
+                new dev.vyoma.sdl.manifest.ImageCredentials(host, "", "alice", password));
+    }
+
+    @Test
+    void credentialsAreForTheImagesRegistryAlone() throws Exception {
+        ManifestService web = service("web");
+        LeasePlan.Auth auth = plan(withCredentials(web, "ghcr.io/me/app:1", "https://ghcr.io/", "pw"))
+                .replicas()
+                .get(0)
+                .auth();
+        assertThat(auth).isEqualTo(new LeasePlan.Auth("ghcr.io", "alice", "pw"));
+        assertThat(auth.toString()).doesNotContain("pw").contains("password=***");
+        // Docker Hub by any of its names, for an image without a registry.
+        for (String hub : List.of("docker.io", "index.docker.io", "https://index.docker.io/v1/")) {
+            assertThat(plan(withCredentials(web, "me/app:1", hub, "pw"))
+                            .replicas()
+                            .get(0)
+                            .auth()
+                            .registry())
+                    .isEqualTo("docker.io");
+        }
+        assertThat(plan(withCredentials(web, "localhost:5000/app", "localhost:5000", "pw"))
+                        .replicas()
+                        .get(0)
+                        .auth()
+                        .registry())
+                .isEqualTo("localhost:5000");
+        refused(
+                "credentials are for registry \"docker.io\" but image ghcr.io/me/app:1 is pulled from ghcr.io",
+                withCredentials(web, "ghcr.io/me/app:1", "docker.io", "pw"));
+        refused("is pulled from docker.io", withCredentials(web, "nginx:1.27", "evil.example.com", "pw"));
+        refused("each one line", withCredentials(web, "nginx:1.27", "docker.io", "pw\nX-Header: 1"));
+        refused("each one line", withCredentials(web, "nginx:1.27", "docker.io", ""));
+        assertThat(plan(web).replicas().get(0).auth()).isNull();
+    }
+
     private static ManifestService withPorts(ManifestService s, List<ServiceExpose> expose) {
         return new ManifestService(
                 s.name(),

@@ -3,6 +3,7 @@ package dev.vyoma.provider.runtime.container;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,6 +167,90 @@ class SmallPartsTest {
     }
 
     @Test
+    void aFailedPullKeepsTheEndOfTheEnginesReasonAtMostItsLimit() {
+        int max = ImagePuller.MAX_REASON_CHARS;
+        String prefix = "image x cannot be pulled: ";
+        assertThat(ImagePuller.cannot("x", "r".repeat(max))).isEqualTo(prefix + "r".repeat(max));
+        String longer = ImagePuller.cannot("x", "s" + "r".repeat(max - 7) + " denied");
+        assertThat(longer.substring(prefix.length()))
+                .hasSize(max)
+                .startsWith("…")
+                .endsWith("r denied");
+    }
+
+    @Test
+    void aPullTellsAtMostItsLimitOfProgressLines() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (int layers : new int[] {ImagePuller.MAX_EVENTS_PER_PULL, ImagePuller.MAX_EVENTS_PER_PULL + 1}) {
+            List<String> told = new java.util.ArrayList<>();
+            ImagePuller.Progress progress = new ImagePuller.Progress("img", told::add);
+            for (int i = 0; i < layers; i++) {
+                for (String status : List.of("Pulling fs layer", "Downloading", "Downloading", "Download complete")) {
+                    if (!status.equals("Downloading") || i == 0) {
+                        progress.onNext(json.readValue(
+                                "{\"status\":\"" + status + "\",\"id\":\"l" + i + "\"}",
+                                com.github.dockerjava.api.model.PullResponseItem.class));
+                    }
+                }
+            }
+            // Each layer's steps once: two per layer here (and one Downloading for the first).
+            int steps = 2 * layers + 1;
+            assertThat(told).hasSize(Math.min(steps, ImagePuller.MAX_EVENTS_PER_PULL));
+            assertThat(progress.untold()).isEqualTo(Math.max(0, steps - ImagePuller.MAX_EVENTS_PER_PULL));
+            assertThat(told.get(0)).isEqualTo("image img: layer l0 Pulling fs layer");
+        }
+        ImagePuller.Progress failed = new ImagePuller.Progress("img", l -> {});
+        failed.onNext(json.readValue(
+                "{\"errorDetail\":{\"message\":\"unauthorized: authentication required\"},\"error\":\"x\"}",
+                com.github.dockerjava.api.model.PullResponseItem.class));
+        assertThat(failed.error()).isEqualTo("unauthorized: authentication required");
+    }
+
+    @Test
+    void anExecAnswersHeadAtItsLimitIsReadAndOneBytePastIsRefused() throws Exception {
+        int max = ExecStream.MAX_HEAD_BYTES;
+        String status = "HTTP/1.1 101 UPGRADED\r\nX: ";
+        String at = status + "a".repeat(max - status.length() - 4) + "\r\n\r\n";
+        assertThat(at).hasSize(max);
+        assertThat(ExecStream.head(
+                        new java.io.ByteArrayInputStream((at + "stream").getBytes(StandardCharsets.US_ASCII))))
+                .isEqualTo(at);
+        String past = status + "a".repeat(max - status.length() - 3) + "\r\n\r\n";
+        assertThatThrownBy(() ->
+                        ExecStream.head(new java.io.ByteArrayInputStream(past.getBytes(StandardCharsets.US_ASCII))))
+                .hasMessage("the engine's answer head is over " + max + " bytes");
+        assertThatThrownBy(() -> ExecStream.head(new java.io.ByteArrayInputStream(new byte[0])))
+                .hasMessage("the engine closed the connection before it answered");
+    }
+
+    @Test
+    void rolloutsAtTheMostPendingAndOnePast() throws Exception {
+        Rollouts rollouts = new Rollouts();
+        java.util.concurrent.CompletableFuture<Void> gate = new java.util.concurrent.CompletableFuture<>();
+        dev.vyoma.provider.runtime.WorkloadRuntime.Rollout quiet =
+                new dev.vyoma.provider.runtime.WorkloadRuntime.Rollout() {
+                    @Override
+                    public void event(String message) {}
+
+                    @Override
+                    public void cutover() {}
+                };
+        try {
+            for (int i = 0; i < Rollouts.MAX_PENDING; i++) {
+                assertThat(rollouts.full()).as("job %d", i).isFalse();
+                String lease = "vyoma1t/" + (i + 1) + "/1/1/vyoma1p";
+                // Held at their start by the gate: none of them gets to do anything.
+                rollouts.submit(new RolloutJob(null, new LeasePlan(lease, "v" + i, List.of()), List.of(), quiet, gate));
+                assertThat(rollouts.updating(lease)).contains("v" + i);
+            }
+            assertThat(rollouts.full()).isTrue();
+        } finally {
+            rollouts.close();
+            gate.complete(null);
+        }
+    }
+
+    @Test
     void theTestImageNeedsAStaticBusybox() throws Exception {
         assertThat(dev.vyoma.testkit.ContainerImages.isStatic(Path.of("/bin/busybox")))
                 .isTrue();
@@ -180,7 +265,9 @@ class SmallPartsTest {
         LeaseObjects a = LeaseObjects.of("vyoma1p", "vyoma1t/1/1/1/vyoma1p");
         LeaseObjects b = LeaseObjects.of("vyoma1q", "vyoma1t/1/1/1/vyoma1p");
         assertThat(a.network()).matches("vyoma-[0-9a-f]{16}");
-        assertThat(a.container("web", 2)).isEqualTo(a.network() + "-web-2");
+        // Two manifest versions of a replica run side by side during an update: the version is in the name.
+        assertThat(a.container("0123456789abcdef", "web", 2)).isEqualTo(a.network() + "-web-2-0123456789ab");
+        assertThat(a.container("fedcba9876543210", "web", 2)).isNotEqualTo(a.container("0123456789abcdef", "web", 2));
         assertThat(a.volume("db", 0, "data")).isEqualTo(a.network() + "-db-0-data");
         assertThat(a.network()).isNotEqualTo(b.network());
         assertThat(a.labels("v1", "web", 2))

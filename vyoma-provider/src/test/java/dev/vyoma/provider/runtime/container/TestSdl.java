@@ -25,6 +25,7 @@ final class TestSdl {
         final List<String> mounts = new ArrayList<>();
         String memory = "64Mi";
         int count = 1;
+        String credentials = "";
 
         Service(String name) {
             this.name = name;
@@ -47,6 +48,13 @@ final class TestSdl {
 
         Service count(int c) {
             count = c;
+            return this;
+        }
+
+        /** The image's registry credentials. */
+        Service credentials(String host, String username, String password) {
+            credentials = "    credentials:\n      host: " + quote(host) + "\n      username: " + quote(username)
+                    + "\n      password: " + quote(password) + "\n";
             return this;
         }
 
@@ -98,6 +106,7 @@ final class TestSdl {
             y.append("    command: [\"sh\", \"-c\"]\n    args: [")
                     .append(quote(s.script))
                     .append("]\n");
+            y.append(s.credentials);
             if (!s.env.isEmpty()) {
                 y.append("    env:\n");
                 s.env.forEach(e -> y.append("      - ").append(quote(e)).append('\n'));
