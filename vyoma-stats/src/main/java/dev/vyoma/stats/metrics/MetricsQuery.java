@@ -295,7 +295,8 @@ public final class MetricsQuery {
         if (!daily.isEmpty()) {
             long[] times = longs(c, "SELECT MIN(time_ms), MAX(time_ms) FROM block WHERE height <= " + h0);
             Period before = new Period(1, h0, times[0], Math.max(p.startMillis(), times[1] + 1), true, null);
-            Cuts cuts = cuts(c, before, Duration.ofDays(1).toMillis(), MAX_HISTORY_DAYS, "the time from genesis");
+            Cuts cuts = cuts(
+                    c, before, Duration.ofDays(1).toMillis(), MAX_HISTORY_DAYS, "the time from genesis to the period");
             LeasePass.Result r = LeasePass.run(c, before, cuts.first(), cuts.size(), cuts.hi(), daily, false);
             for (int i = 0; i < cuts.n(); i++) {
                 LocalDate d = day(cuts.starts()[i]);
