@@ -158,6 +158,16 @@ final class KnownAnswerCase {
                                         new BigDecimal("6.25"),
                                         new BigDecimal("6.25"))));
 
+        // Since genesis: the previous period's 10 before the period, then 200147.33… and 300081.66…: 500239 uusd,
+        // 0.500239 USD at face value; 4 leases (2 before the period).
+        assertThat(cur.sinceGenesis().revenueMicroByDenom()).isEqualTo(Map.of("uusd", new BigDecimal("500239")));
+        assertThat(cur.sinceGenesis().revenueUsd()).isEqualByComparingTo("0.500239");
+        assertThat(cur.buckets())
+                .extracting(PeriodMetrics.Bucket::totalRevenueUsd)
+                .containsExactly(new BigDecimal("0.200157333333333333333332"), new BigDecimal("0.500239"));
+        assertThat(prev.sinceGenesis().revenueUsd()).isEqualByComparingTo("0.00001");
+        eq(cur, Metric.TOTAL_LEASES, "4");
+
         // Change in percent, to 2 places.
         change(r, Metric.NEW_LEASES, "0.00");
         change(r, Metric.ACTIVE_LEASES, "33.33");

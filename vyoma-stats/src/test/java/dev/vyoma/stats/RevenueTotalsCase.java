@@ -166,6 +166,12 @@ final class RevenueTotalsCase {
             assertThat(r.changePct().get(Metric.TOTAL_LEASES)).isEqualTo(new BigDecimal("50.00"));
             assertThat(r.changePct().get(Metric.NEW_LEASES)).isEqualTo(new BigDecimal("-50.00"));
 
+            // The one provider earned all of it, each day at its price as the revenue.
+            assertThat(cur.providers().rows()).hasSize(1);
+            assertThat(cur.providers().rows().get(0).earningsUsd()).isEqualByComparingTo("0.0085");
+            assertThat(cur.providers().rows().get(0).earningsMicroByDenom())
+                    .isEqualTo(Map.of("uakt", new BigDecimal("2000")));
+
             // Hours cut the period finer; the totals are the same.
             Report hourly = Report.of(q, period, null, Duration.ofHours(1));
             assertThat(hourly.current().sinceGenesis()).isEqualTo(cur.sinceGenesis());

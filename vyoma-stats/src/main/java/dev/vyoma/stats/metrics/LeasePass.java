@@ -21,7 +21,7 @@ import java.util.Map;
 final class LeasePass {
     private LeasePass() {}
 
-    /** What revenue is kept by: the lease's provider and its price's denomination. */
+    /** What revenue is kept by: the lease's provider (empty when not kept by provider) and its denomination. */
     record Key(String provider, String denom) {}
 
     /**
@@ -40,10 +40,14 @@ final class LeasePass {
 
     /**
      * Runs the pass for period {@code p} cut into {@code hi.length} buckets of {@code size} milliseconds from {@code
-     * first} (bucket {@code i}'s last height is {@code hi[i]}).
+     * first} (bucket {@code i}'s last height is {@code hi[i]}), over the leases in {@code denoms} (null: all), revenue
+     * kept per provider too when {@code byProvider} (many more groups: only where needed).
      */
-    static Result run(Connection c, Period p, long first, long size, long[] hi) throws SQLException {
+    static Result run(Connection c, Period p, long first, long size, long[] hi, List<String> denoms, boolean byProvider)
+            throws SQLException {
         int n = hi.length;
+        String prov = byProvider ? "provider" : "''";
+        String only = denoms == null ? "" : " AND denom IN (" + quoted(denoms) + ")";
         long h0 = p.fromHeight() - 1;
         // Each row's bucket from its block time (buckets are cut by time, so a block's time says its bucket);
         // rows before the period go to bucket -1, the state the period starts from.
@@ -53,14 +57,14 @@ final class LeasePass {
         String deltas = "WITH d AS ("
                 + "  SELECT created_height AS h, created_ms AS t, provider, denom, 1 AS dn, 1 AS created, price AS dr,"
                 + "   cpu_millis AS dcpu, memory_bytes AS dmem, storage_bytes AS dsto, gpu_units AS dgpu FROM lease"
-                + "   WHERE created_height <= " + p.toHeight()
+                + "   WHERE created_height <= " + p.toHeight() + only
                 + "  UNION ALL"
                 + "  SELECT closed_height, closed_ms, provider, denom, -1, 0, -price, -cpu_millis, -memory_bytes,"
                 + "   -storage_bytes, -gpu_units FROM lease"
-                + "   WHERE closed_height IS NOT NULL AND closed_height <= " + p.toHeight() + "),"
+                + "   WHERE closed_height IS NOT NULL AND closed_height <= " + p.toHeight() + only + "),"
                 + " b AS (SELECT " + bucketOf.apply("h", "t") + " AS idx, d.* FROM d)"
-                + " SELECT idx, provider, denom, SUM(dn), SUM(created), SUM(dr), SUM(dr * (h - " + h0 + ")),"
-                + "  SUM(dcpu), SUM(dmem), SUM(dsto), SUM(dgpu) FROM b GROUP BY idx, provider, denom";
+                + " SELECT idx, " + prov + ", denom, SUM(dn), SUM(created), SUM(dr), SUM(dr * (h - " + h0 + ")),"
+                + "  SUM(dcpu), SUM(dmem), SUM(dsto), SUM(dgpu) FROM b GROUP BY 1, 2, 3";
         long[] dn = new long[n + 1];
         long[] created = new long[n + 1];
         long[] dcpu = new long[n + 1];
@@ -97,11 +101,11 @@ final class LeasePass {
             }
         }
         // Settlement corrections: what a closed lease was paid in whole micro-units minus what it accrued.
-        String corrections = "SELECT idx, provider, denom, SUM(c) FROM (SELECT "
+        String corrections = "SELECT idx, " + prov + ", denom, SUM(c) FROM (SELECT "
                 + bucketOf.apply("closed_height", "closed_ms") + " AS idx, provider, denom,"
                 + " CAST(paid_micro AS DECIMAL(38,18)) - price * (closed_height - created_height) AS c FROM lease"
-                + " WHERE closed_height BETWEEN " + p.fromHeight() + " AND " + p.toHeight()
-                + ") x GROUP BY idx, provider, denom";
+                + " WHERE closed_height BETWEEN " + p.fromHeight() + " AND " + p.toHeight() + only
+                + ") x GROUP BY 1, 2, 3";
         try (Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(corrections)) {
             while (r.next()) {
@@ -150,6 +154,15 @@ final class LeasePass {
             prevHi = hi[i];
         }
         return new Result(created[0], createdIn, active, cpu, mem, sto, gpu, revenue);
+    }
+
+    /** {@code 'a', 'b'}: denominations as SQL literals (a quote doubled, though the ledger allows none). */
+    private static String quoted(List<String> denoms) {
+        List<String> out = new ArrayList<>();
+        for (String d : denoms) {
+            out.add("'" + d.replace("'", "''") + "'");
+        }
+        return String.join(", ", out);
     }
 
     /** Adds {@code deltas} into {@code into}, dropping entries that come to zero (closed leases leave no rate). */

@@ -261,24 +261,105 @@ public final class MetricsQuery {
 
     private History history(Connection c, Period p, Usd usd) throws SQLException {
         long h0 = p.fromHeight() - 1;
-        if (h0 < 1) {
-            return new History(new TreeMap<>(), BigDecimal.ZERO);
-        }
-        long[] times = longs(c, "SELECT MIN(time_ms), MAX(time_ms) FROM block WHERE height <= " + h0);
-        Period before = new Period(1, h0, times[0], Math.max(p.startMillis(), times[1] + 1), true, null);
-        Cuts cuts = cuts(c, before, Duration.ofDays(1).toMillis(), MAX_HISTORY_DAYS, "the time from genesis");
-        LeasePass.Result r = LeasePass.run(c, before, cuts.first(), cuts.size(), cuts.hi());
         SortedMap<String, BigDecimal> micro = new TreeMap<>();
+        if (h0 < 1) {
+            return new History(micro, BigDecimal.ZERO);
+        }
+        // Per denomination in one aggregate: a lease closed by h0 earned what it was paid (accrual plus its
+        // settlement correction); one open at h0 has accrued its price for every block after its creating one.
+        try (Statement s = c.createStatement();
+                ResultSet r =
+                        s.executeQuery("SELECT denom, SUM(CASE WHEN closed_height IS NOT NULL AND closed_height <= "
+                                + h0 + " THEN CAST(paid_micro AS DECIMAL(38,18)) ELSE price * (" + h0
+                                + " - created_height) END) FROM lease WHERE created_height <= " + h0
+                                + " GROUP BY denom")) {
+            while (r.next()) {
+                BigDecimal v = plain(r.getBigDecimal(2));
+                if (v.signum() != 0) {
+                    micro.put(r.getString(1), v);
+                }
+            }
+        }
+        // In USD: face value at once; a denomination with a price table day by day, as the period's own days.
         BigDecimal total = BigDecimal.ZERO;
-        for (int i = 0; i < cuts.n(); i++) {
-            LocalDate d = day(cuts.starts()[i]);
-            for (Map.Entry<String, BigDecimal> e : byDenom(r.revenue().get(i)).entrySet()) {
-                micro.merge(e.getKey(), e.getValue(), BigDecimal::add);
-                BigDecimal v = usd.of(e.getKey(), e.getValue(), d);
-                total = v == null ? total : total.add(v);
+        List<String> daily = new ArrayList<>();
+        for (Map.Entry<String, BigDecimal> e : micro.entrySet()) {
+            if (e.getKey().equals(PriceTable.FACE_VALUE_DENOM)) {
+                total = total.add(e.getValue().movePointLeft(6));
+            } else if (prices.quote(e.getKey(), LocalDate.EPOCH) == null) {
+                usd.unpriced.add(e.getKey());
+            } else {
+                daily.add(e.getKey());
+            }
+        }
+        if (!daily.isEmpty()) {
+            long[] times = longs(c, "SELECT MIN(time_ms), MAX(time_ms) FROM block WHERE height <= " + h0);
+            Period before = new Period(1, h0, times[0], Math.max(p.startMillis(), times[1] + 1), true, null);
+            Cuts cuts = cuts(
+                    c, before, Duration.ofDays(1).toMillis(), MAX_HISTORY_DAYS, "the time from genesis to the period");
+            LeasePass.Result r = LeasePass.run(c, before, cuts.first(), cuts.size(), cuts.hi(), daily, false);
+            for (int i = 0; i < cuts.n(); i++) {
+                LocalDate d = day(cuts.starts()[i]);
+                for (Map.Entry<String, BigDecimal> e :
+                        byDenom(r.revenue().get(i)).entrySet()) {
+                    BigDecimal v = usd.of(e.getKey(), e.getValue(), d);
+                    total = v == null ? total : total.add(v);
+                }
             }
         }
         return new History(micro, plain(total));
+    }
+
+    /**
+     * What each provider's leases accrued in the period (its earnings), per denomination and in USD: in one aggregate
+     * (the blocks each lease billed in the period, and its settlement correction if it closed in it), then USD at face
+     * value at once, and for a denomination with a price table day by day.
+     */
+    private Map<String, Leaderboard.Earnings> earnings(Connection c, Period p, Cuts cuts, Usd usd) throws SQLException {
+        long from = p.fromHeight();
+        long to = p.toHeight();
+        Map<String, Leaderboard.Earnings> out = new HashMap<>();
+        List<String> daily = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT provider, denom, SUM(price * (LEAST(COALESCE(closed_height, " + to
+                        + "), " + to + ") - GREATEST(created_height, " + (from - 1) + "))"
+                        + " + CASE WHEN closed_height BETWEEN " + from + " AND " + to
+                        + " THEN CAST(paid_micro AS DECIMAL(38,18)) - price * (closed_height - created_height) ELSE 0 END)"
+                        + " FROM lease WHERE created_height < " + to
+                        + " AND (closed_height IS NULL OR closed_height >= "
+                        + from + ") GROUP BY provider, denom")) {
+            while (r.next()) {
+                String denom = r.getString(2);
+                BigDecimal micro = r.getBigDecimal(3);
+                if (micro.signum() == 0) {
+                    continue;
+                }
+                BigDecimal face = denom.equals(PriceTable.FACE_VALUE_DENOM) ? micro.movePointLeft(6) : null;
+                if (face == null && prices.quote(denom, LocalDate.EPOCH) != null && !daily.contains(denom)) {
+                    daily.add(denom);
+                }
+                out.merge(
+                        r.getString(1),
+                        Leaderboard.Earnings.none().plus(denom, micro, face),
+                        (a, b) -> a.plus(denom, micro, face));
+            }
+        }
+        if (!daily.isEmpty()) {
+            LeasePass.Result r = LeasePass.run(c, p, cuts.first(), cuts.size(), cuts.hi(), daily, true);
+            for (int i = 0; i < cuts.n(); i++) {
+                LocalDate d = day(cuts.starts()[i]);
+                for (Map.Entry<LeasePass.Key, BigDecimal> e : r.revenue().get(i).entrySet()) {
+                    BigDecimal v = usd.of(e.getKey().denom(), e.getValue(), d);
+                    if (v != null) {
+                        out.merge(
+                                e.getKey().provider(),
+                                new Leaderboard.Earnings(v, new TreeMap<>()),
+                                (a, b) -> new Leaderboard.Earnings(a.usd().add(v), a.microByDenom()));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private PeriodMetrics assemble(Connection c, Period p, Cuts cuts) throws SQLException {
@@ -286,7 +367,7 @@ public final class MetricsQuery {
         long[] starts = cuts.starts();
         long[] ends = cuts.ends();
         long[] hi = cuts.hi();
-        LeasePass.Result leases = LeasePass.run(c, p, cuts.first(), cuts.size(), hi);
+        LeasePass.Result leases = LeasePass.run(c, p, cuts.first(), cuts.size(), hi, null, false);
         // Payouts: EscrowPayment amounts by bucket and denomination.
         List<Map<String, Long>> paid = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -313,7 +394,11 @@ public final class MetricsQuery {
         Capacity cap = capacity(c, n, hi, capacityEnds);
 
         Usd usd = new Usd(true);
-        History before = history(c, p, new Usd(false));
+        // Days before the period are not listed as filled (the notes are about the period), but a denomination
+        // without any price is, whenever it earned.
+        Usd earlier = new Usd(false);
+        History before = history(c, p, earlier);
+        usd.unpriced.addAll(earlier.unpriced);
         long totalLeases = leases.createdBefore();
         BigDecimal totalUsd = before.revenueUsd();
         SortedMap<String, BigDecimal> totalMicro = new TreeMap<>(before.revenueMicroByDenom());
@@ -322,18 +407,9 @@ public final class MetricsQuery {
         SortedMap<String, BigDecimal> revenueTotal = new TreeMap<>();
         SortedMap<String, BigDecimal> revenueUsdTotal = new TreeMap<>();
         SortedMap<String, Long> paidTotal = new TreeMap<>();
-        Map<String, Leaderboard.Earnings> earnings = new HashMap<>();
+        Map<String, Leaderboard.Earnings> earnings = earnings(c, p, cuts, usd);
         for (int i = 0; i < n; i++) {
             LocalDate d = day(starts[i]);
-            for (Map.Entry<LeasePass.Key, BigDecimal> e :
-                    leases.revenue().get(i).entrySet()) {
-                String denom = e.getKey().denom();
-                BigDecimal v = usd.of(denom, e.getValue(), d);
-                earnings.merge(
-                        e.getKey().provider(),
-                        Leaderboard.Earnings.none().plus(denom, e.getValue(), v),
-                        (a, b) -> a.plus(denom, e.getValue(), v));
-            }
             SortedMap<String, BigDecimal> revenue = byDenom(leases.revenue().get(i));
             SortedMap<String, BigDecimal> revenueUsd = new TreeMap<>();
             BigDecimal bucketUsd = BigDecimal.ZERO;

@@ -90,6 +90,30 @@ class ScenarioSpecTest {
     }
 
     @Test
+    void pathsUpToTheirLimits() throws Exception {
+        String yaml = example();
+        String leases = "newLeasesPerDay: {2024-09-16: 690,";
+        assertThat(parse(yaml.replace(leases, "newLeasesPerDay: {2024-09-16: " + ScenarioSpec.MAX_PER_DAY + ","))
+                        .paths()
+                        .newLeasesPerDay()
+                        .at(LocalDate.parse("2024-09-16")))
+                .isEqualTo(ScenarioSpec.MAX_PER_DAY);
+        assertThatThrownBy(() -> parse(
+                        yaml.replace(leases, "newLeasesPerDay: {2024-09-16: " + (ScenarioSpec.MAX_PER_DAY + 1) + ",")))
+                .hasMessage(
+                        "s.yaml: paths.newLeasesPerDay.2024-09-16 is from 0.0 to " + (double) ScenarioSpec.MAX_PER_DAY);
+        String gpus = "gpuCapacity: {2024-09-16: 505,";
+        assertThat(parse(yaml.replace(gpus, "gpuCapacity: {2024-09-16: " + ScenarioSpec.MAX_GPUS + ","))
+                        .paths()
+                        .gpuCapacity()
+                        .at(LocalDate.parse("2024-09-16")))
+                .isEqualTo(ScenarioSpec.MAX_GPUS);
+        assertThatThrownBy(() ->
+                        parse(yaml.replace(gpus, "gpuCapacity: {2024-09-16: " + (ScenarioSpec.MAX_GPUS + 1) + ",")))
+                .hasMessage("s.yaml: paths.gpuCapacity.2024-09-16 is from 0.0 to " + (double) ScenarioSpec.MAX_GPUS);
+    }
+
+    @Test
     void aFileLargerThanTheLimitIsNotRead() throws Exception {
         String padded =
                 example() + "#".repeat(ScenarioSpec.MAX_FILE_BYTES - example().length());
