@@ -123,8 +123,12 @@ class ContainerRuntimeTest {
             leases.deploy(lease, web.group());
             awaitReady(lease, 1);
             String host = ingress.hostFor(LeaseManager.ingressId(lease, "web"));
-            String answer = rawGet(ingress.port(), host);
-            assertThat(answer).startsWith("HTTP/1.1 200").contains("<h1>from web-0</h1>");
+            // The routes follow the replicas' readiness: the lease manager installs them once the rollout reports.
+            String[] answer = new String[1];
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> (answer[0] = rawGet(ingress.port(), host)).startsWith("HTTP/1.1 200"));
+            assertThat(answer[0]).contains("<h1>from web-0</h1>");
             assertThat(leases.status(lease)).containsEntry("ready", 1);
             // The published port is on loopback only.
             int hostPort = runtime.status(lease).replicas().get(0).ports().get(80);
