@@ -96,32 +96,20 @@ public record ProviderConfig(
 
     /** This configuration with {@code allowProcessRuntime} set (ProviderMain's {@code --allow-process-runtime}). */
     public ProviderConfig allowingProcessRuntime() {
-        return new ProviderConfig(
-                node,
-                key,
-                keyringBackend,
-                host,
-                attributes,
-                email,
-                website,
-                bidDeposit,
-                withdrawEverySeconds,
-                nodes,
-                persistentStorage,
-                prices,
-                gateway,
-                ingress,
-                ingressDomain,
-                images,
-                inventorySource,
-                runtime,
-                containerEngine,
-                true);
+        return with(runtime, containerEngine, true);
     }
 
     /** This configuration with leases run by {@code runtime}, on {@code engine} for containers (a devnet's choice). */
     public ProviderConfig withRuntime(
             Runtime runtime, java.util.Optional<dev.vyoma.provider.runtime.container.EngineAddress> engine) {
+        return with(runtime, engine, allowProcessRuntime);
+    }
+
+    /** This configuration with its runtime settings replaced, everything else as read. */
+    private ProviderConfig with(
+            Runtime runtime,
+            java.util.Optional<dev.vyoma.provider.runtime.container.EngineAddress> engine,
+            boolean allowProcessRuntime) {
         return new ProviderConfig(
                 node,
                 key,
