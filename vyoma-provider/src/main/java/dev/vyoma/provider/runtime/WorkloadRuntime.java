@@ -79,6 +79,14 @@ public interface WorkloadRuntime {
 
     LeaseStatus status(String lease);
 
+    /**
+     * Asks to be told, with the lease's id, when a lease's replicas move on their own, outside a {@link #deploy}: a
+     * replica started again in a new container, on new host ports. The listener is called on a thread of the
+     * runtime's, never under its lock; it reads the new addresses from {@link #status}. This default, for a runtime
+     * whose replicas never move, tells nothing.
+     */
+    default void watchReplicas(Consumer<String> moved) {}
+
     /** Stops a lease's services and forgets them (a lease found stopped, too). */
     void teardown(String lease) throws IOException;
 

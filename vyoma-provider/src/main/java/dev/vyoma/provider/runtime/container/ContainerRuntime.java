@@ -69,6 +69,7 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
     private final RolloutJob.Context rolloutContext;
     private final Settings settings;
     private final ScheduledExecutorService loop;
+    private final List<Consumer<String>> watchers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * The runtime's clock and timings: the restart backoff, how often the reconcile loop runs, how long an update's
@@ -346,12 +347,34 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
         return new ContainerShell(engine, target.containerId(), request);
     }
 
-    /** One pass of the reconcile loop; an engine that fails is tried again next pass. */
-    synchronized void reconcile() {
-        try {
-            reconciler.tick(clock.instant(), desired.plans());
-        } catch (RuntimeException e) {
-            LOG.warn("reconcile pass failed: {}", Engine.oneLine(e));
+    /** Tells {@code moved} the leases whose replicas the reconcile loop moved (see {@link Reconciler#tick}). */
+    @Override
+    public void watchReplicas(Consumer<String> moved) {
+        watchers.add(moved);
+    }
+
+    /**
+     * One pass of the reconcile loop; an engine that fails is tried again next pass. The watchers hear of the
+     * leases whose replicas moved after the pass, outside the lock.
+     */
+    void reconcile() {
+        Set<String> moved;
+        synchronized (this) {
+            try {
+                moved = reconciler.tick(clock.instant(), desired.plans());
+            } catch (RuntimeException e) {
+                LOG.warn("reconcile pass failed: {}", Engine.oneLine(e));
+                return;
+            }
+        }
+        for (String lease : moved) {
+            for (Consumer<String> w : watchers) {
+                try {
+                    w.accept(lease);
+                } catch (RuntimeException e) {
+                    LOG.warn("lease {}: a watcher of its replicas failed: {}", lease, e.toString());
+                }
+            }
         }
     }
 

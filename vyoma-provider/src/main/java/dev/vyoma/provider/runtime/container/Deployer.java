@@ -101,7 +101,7 @@ final class Deployer {
                             && !plan.version().equals(c.getLabels().get(LeaseObjects.VERSION))));
         }
         desired.stage(plan);
-        reconciler.tick(now, List.of(plan));
+        reconciler.start(now, plan);
         return stateful;
     }
 

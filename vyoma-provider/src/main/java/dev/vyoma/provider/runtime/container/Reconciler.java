@@ -3,11 +3,16 @@ package dev.vyoma.provider.runtime.container;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerPort;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,6 +38,10 @@ final class Reconciler {
     private final String owner;
     /** By container name. */
     private final Map<String, ReplicaHealth> health = new HashMap<>();
+    /** By container name: its container's id, state and published ports at the last pass. */
+    private final Map<String, String> seen = new HashMap<>();
+    /** Container name to lease, for each replica whose container changed since the last full pass. */
+    private final Map<String, String> movedNow = new HashMap<>();
 
     Reconciler(Engine engine, Provisioner provisioner, KernelOomLog oomLog, Backoff backoff, String owner) {
         this.api = engine.api();
@@ -42,8 +51,36 @@ final class Reconciler {
         this.owner = owner;
     }
 
-    /** One pass over every replica of {@code plans} at time {@code now}. */
-    void tick(Instant now, Collection<LeasePlan> plans) {
+    /**
+     * One pass over every replica of {@code plans} (all the plans that should run) at time {@code now}; returns the
+     * leases whose replicas moved since the last pass (a container replaced, stopped or started, or on other host
+     * ports), whose routes must follow.
+     */
+    Set<String> tick(Instant now, Collection<LeasePlan> plans) {
+        Set<String> planned = pass(now, plans);
+        health.keySet().retainAll(planned);
+        seen.keySet().retainAll(planned);
+        return moved(planned);
+    }
+
+    /** Starts what of {@code plan} does not run (a plan just staged), leaving the other plans' replicas alone. */
+    void start(Instant now, LeasePlan plan) {
+        pass(now, List.of(plan));
+    }
+
+    /** The leases of the replicas in {@code planned} whose container changed since the pass before. */
+    private Set<String> moved(Set<String> planned) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Map.Entry<String, String> m : movedNow.entrySet()) {
+            if (planned.contains(m.getKey())) {
+                out.add(m.getValue());
+            }
+        }
+        movedNow.clear();
+        return out;
+    }
+
+    private Set<String> pass(Instant now, Collection<LeasePlan> plans) {
         Map<String, Container> byName = new HashMap<>();
         for (Container c : api.listContainersCmd()
                 .withShowAll(true)
@@ -59,8 +96,14 @@ final class Reconciler {
             for (LeasePlan.Replica r : plan.replicas()) {
                 String name = o.container(plan.version(), r.service(), r.index());
                 planned.add(name);
+                Container c = byName.get(name);
+                String where = c == null ? "" : c.getId() + " " + c.getState() + " " + publicPorts(c);
+                String before = seen.put(name, where);
+                if (before != null && !before.equals(where)) {
+                    movedNow.put(name, plan.lease());
+                }
                 try {
-                    heal(now, o, plan.version(), r, name, byName.get(name));
+                    heal(now, o, plan.version(), r, name, c);
                 } catch (RuntimeException e) {
                     String why = bounded("cannot start: " + Engine.oneLine(e));
                     ReplicaHealth h = health.getOrDefault(name, ReplicaHealth.NEW);
@@ -69,7 +112,18 @@ final class Reconciler {
                 }
             }
         }
-        health.keySet().retainAll(planned);
+        return planned;
+    }
+
+    private static String publicPorts(Container c) {
+        List<String> out = new ArrayList<>();
+        if (c.getPorts() != null) {
+            for (ContainerPort p : c.getPorts()) {
+                out.add(p.getPrivatePort() + ":" + p.getPublicPort() + "/" + p.getType());
+            }
+        }
+        Collections.sort(out);
+        return String.join(",", out);
     }
 
     private void heal(Instant now, LeaseObjects o, String version, LeasePlan.Replica r, String name, Container c) {
@@ -138,5 +192,6 @@ final class Reconciler {
     /** Forgets the replicas in {@code names} (their containers were replaced or removed). */
     void forget(Collection<String> names) {
         health.keySet().removeAll(names);
+        seen.keySet().removeAll(names);
     }
 }
