@@ -123,7 +123,7 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
         this.store = new LeaseStore(state, owner);
         Provisioner provisioner = new Provisioner(engine, ReplicaLimits.ofThisHost());
         this.sweeper = new Sweeper(engine, owner);
-        this.reconciler = new Reconciler(engine, provisioner, new KernelOomLog(), settings.backoff(), owner);
+        this.reconciler = new Reconciler(engine, provisioner, new KernelOomLog(), settings.backoff(), owner, store);
         this.deployer = new Deployer(owner, desired, store, provisioner, new ImagePuller(engine), sweeper, reconciler);
         this.recovery = new Recovery(desired, store, sweeper, reconciler, deployer);
         this.reports = new LeaseReports(owner, desired, new StatusReader(engine), reconciler);

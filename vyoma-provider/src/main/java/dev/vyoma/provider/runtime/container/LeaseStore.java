@@ -6,19 +6,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The manifest each lease runs, kept under {@code state/containers/<key>/} (the key from {@link LeaseObjects}):
  * labels say which containers belong to which lease, but only the manifest says what should run, so a restarted
- * provider can recreate a replica whose container is gone and route the lease's ports again. Written atomically.
+ * provider can recreate a replica whose container is gone and route the lease's ports again; and each replica's
+ * restarts and last exit reason, so that they survive the provider's restart. Written atomically.
  */
 final class LeaseStore {
     /** A stored manifest larger than this is not read back (the SDL itself is capped at 1 MiB). */
     static final long MAX_MANIFEST_BYTES = 4L << 20;
+    /** A stored health file larger than this is not read back (a lease's replicas need a few KiB). */
+    static final long MAX_HEALTH_BYTES = 1L << 20;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Path root;
     private final String owner;
@@ -43,6 +54,47 @@ final class LeaseStore {
             return Optional.empty();
         }
         return Optional.of(Files.readAllBytes(f));
+    }
+
+    /**
+     * Keeps how often each of the lease's replicas was restarted and why it last stopped, by container name, so that
+     * a restarted provider reports the same: container labels cannot change after the container is made.
+     */
+    void saveHealth(String lease, Map<String, ReplicaHealth> health) throws IOException {
+        ObjectNode out = JSON.createObjectNode();
+        health.forEach((name, h) -> out.putObject(name)
+                .put("restarts", h.restarts())
+                .put("lastExit", h.lastExit())
+                .put("crashes", h.crashes()));
+        Path dir = dir(lease);
+        Files.createDirectories(dir);
+        write(dir.resolve("health.json"), JSON.writeValueAsBytes(out));
+    }
+
+    /**
+     * What {@link #saveHealth} kept for the lease, read back as input: bounded, counts not negative, reasons cut to
+     * {@link Reconciler#MAX_REASON_CHARS}; empty if there is none or it cannot be read.
+     */
+    Map<String, ReplicaHealth> health(String lease) throws IOException {
+        Path f = dir(lease).resolve("health.json");
+        Map<String, ReplicaHealth> out = new LinkedHashMap<>();
+        if (!Files.isRegularFile(f) || Files.size(f) > MAX_HEALTH_BYTES) {
+            return out;
+        }
+        try {
+            JSON.readTree(Files.readAllBytes(f)).properties().forEach(e -> {
+                JsonNode h = e.getValue();
+                int restarts = h.path("restarts").asInt(0);
+                int crashes = h.path("crashes").asInt(0);
+                if (restarts >= 0 && crashes >= 0 && e.getKey().length() <= 256) {
+                    String exit = Reconciler.bounded(h.path("lastExit").asString(""));
+                    out.put(e.getKey(), new ReplicaHealth(restarts, exit, crashes, null, null));
+                }
+            });
+        } catch (JacksonException e) {
+            return Map.of();
+        }
+        return out;
     }
 
     /** The leases with a stored manifest. */

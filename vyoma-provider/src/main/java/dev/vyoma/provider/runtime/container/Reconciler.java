@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ final class Reconciler {
     private final KernelOomLog oomLog;
     private final Backoff backoff;
     private final String owner;
+    private final LeaseStore store;
     /** By container name. */
     private final Map<String, ReplicaHealth> health = new HashMap<>();
     /** By container name: its container's id, state and published ports at the last pass. */
@@ -43,8 +45,15 @@ final class Reconciler {
     /** Container name to lease, for each replica whose container changed since the last full pass. */
     private final Map<String, String> movedNow = new HashMap<>();
 
-    Reconciler(Engine engine, Provisioner provisioner, KernelOomLog oomLog, Backoff backoff, String owner) {
+    Reconciler(
+            Engine engine,
+            Provisioner provisioner,
+            KernelOomLog oomLog,
+            Backoff backoff,
+            String owner,
+            LeaseStore store) {
         this.api = engine.api();
+        this.store = store;
         this.provisioner = provisioner;
         this.oomLog = oomLog;
         this.backoff = backoff;
@@ -108,6 +117,7 @@ final class Reconciler {
                     String why = bounded("cannot start: " + Engine.oneLine(e));
                     ReplicaHealth h = health.getOrDefault(name, ReplicaHealth.NEW);
                     health.put(name, h.exited(why, now.plus(backoff.delay(h.crashes()))));
+                    keep(o, name, h);
                     LOG.warn("lease {}: replica {}-{} {}", plan.lease(), r.service(), r.index(), why);
                 }
             }
@@ -141,8 +151,10 @@ final class Reconciler {
         }
         if (h.restartAt() == null) {
             String why = c == null ? "container removed" : exitReason(c.getId());
+            ReplicaHealth was = h;
             h = h.exited(why, now.plus(backoff.delay(h.crashes())));
             health.put(name, h);
+            keep(o, name, was);
             LOG.info(
                     "lease {}: replica {}-{} stopped ({}); starting it again at {}",
                     o.lease(),
@@ -155,8 +167,49 @@ final class Reconciler {
             return;
         }
         health.put(name, h.restarted());
+        // Kept before the start: a provider killed right after it still counts this restart.
+        keep(o, name, h);
         api.startContainerCmd(c == null ? provisioner.create(o, version, r) : c.getId())
                 .exec();
+    }
+
+    /**
+     * Stores the health of the lease's replicas if replica {@code name}'s restarts or last exit changed from
+     * {@code was}; a store that fails is logged (the counts live on in memory).
+     */
+    private void keep(LeaseObjects o, String name, ReplicaHealth was) {
+        ReplicaHealth now = health.get(name);
+        if (now.restarts() == was.restarts() && now.lastExit().equals(was.lastExit())) {
+            return;
+        }
+        Map<String, ReplicaHealth> lease = new java.util.TreeMap<>();
+        String prefix = o.network() + "-";
+        health.forEach((n, h) -> {
+            if (n.startsWith(prefix) && (h.restarts() > 0 || !h.lastExit().isEmpty())) {
+                lease.put(n, h);
+            }
+        });
+        try {
+            store.saveHealth(o.lease(), lease);
+        } catch (IOException e) {
+            LOG.warn("lease {}: cannot keep its replicas' restarts: {}", o.lease(), e.toString());
+        }
+    }
+
+    /**
+     * A restarted provider takes back what it knew of the replicas of {@code plan}: their restarts and last exit
+     * reasons, as kept in the store.
+     */
+    void restore(LeasePlan plan) throws IOException {
+        LeaseObjects o = LeaseObjects.of(owner, plan.lease());
+        Map<String, ReplicaHealth> kept = store.health(plan.lease());
+        for (LeasePlan.Replica r : plan.replicas()) {
+            String name = o.container(plan.version(), r.service(), r.index());
+            ReplicaHealth h = kept.get(name);
+            if (h != null && !health.containsKey(name)) {
+                health.put(name, h);
+            }
+        }
     }
 
     /** {@code OOMKilled}, {@code Completed} or {@code Error (exit code N)}, as Kubernetes words a termination. */

@@ -53,6 +53,7 @@ final class Recovery {
             reconciler.forget(sweeper.removeContainers(
                     lease, c -> !version.equals(c.getLabels().get(LeaseObjects.VERSION))));
             desired.run(plan.get());
+            reconciler.restore(plan.get());
             found.add(lease);
         }
         reconciler.tick(now, desired.plans());

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * where its addresses lead. A replica counts as ready only once its routes lead to it, routes follow a replica the
  * runtime recreated, and restarts survive the provider's restart.
  */
-class LeaseRoutingTest {
+class LeaseManagerOnPodmanTest {
     private static final AtomicInteger DSEQ = new AtomicInteger(1);
 
     @TempDir
@@ -178,6 +178,81 @@ class LeaseRoutingTest {
         // The tenant's forwarded port stays the same; only where it leads changed.
         assertThat(forwardedPort(lease)).isEqualTo(forwarded);
         assertThat((String) s.get("problem")).contains("web-0 restarted 1 time(s), last stopped: ");
+    }
+
+    @Test
+    void restartsAndTheLastExitReasonSurviveAProviderKilledWithSignal9() throws Exception {
+        String lease = lease();
+        // The first run allocates without end; after its restart (same container, same file system) it idles.
+        Path manifest = state.resolve("hog.json");
+        java.nio.file.Files.writeString(
+                manifest,
+                new TestSdl(podman.image)
+                        .with(
+                                TestSdl.service("hog")
+                                        .memory("16Mi")
+                                        .script(
+                                                "if [ -f /ran ]; then exec sleep 3600; fi; touch /ran; sleep 1; tail /dev/zero"))
+                        .json()
+                        .toString());
+        Path childState = state.resolve("child");
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx128m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        RuntimeChild.class.getName(),
+                        podman.address().uri(),
+                        OWNER,
+                        childState.toString(),
+                        lease,
+                        manifest.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(state.resolve("child.log").toFile())
+                .start();
+        String label = "label=" + LeaseObjects.LEASE + "=" + lease;
+        String id;
+        try {
+            // The child's runtime sees the OOM kill and starts the container again: then it is killed itself.
+            await().atMost(90, TimeUnit.SECONDS)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        if (!java.nio.file.Files.readString(state.resolve("child.log"))
+                                .contains("deployed")) {
+                            return false;
+                        }
+                        var ps = PodmanFixture.run(List.of("podman", "ps", "-q", "--no-trunc", "--filter", label))
+                                .output()
+                                .strip();
+                        return !ps.isEmpty()
+                                && PodmanFixture.exec(ps, "ps").output().contains("sleep 3600");
+                    });
+            id = PodmanFixture.run(List.of("podman", "ps", "-q", "--no-trunc", "--filter", label))
+                    .output()
+                    .strip();
+        } finally {
+            child.destroyForcibly(); // SIGKILL: nothing of the runtime gets to run
+            child.waitFor();
+        }
+
+        ContainerRuntime next = new ContainerRuntime(Engine.connect(podman.address()), OWNER, childState);
+        try {
+            LeaseManager after =
+                    new LeaseManager(next, ingress, "127.0.0.1", childState.resolve("routes"), Clock.systemUTC());
+            assertThat(after.reconcile(Set.of(lease))).containsExactly(lease);
+            var replica = next.replicaStates(lease).get(0);
+            assertThat(replica.containerId()).isEqualTo(id);
+            assertThat(replica.restarts()).isEqualTo(1);
+            assertThat(replica.lastExit()).isEqualTo("OOMKilled");
+            await().atMost(30, TimeUnit.SECONDS)
+                    .until(() -> after.status(lease).get("ready").equals(1));
+            assertThat((String) after.status(lease).get("problem"))
+                    .contains("hog-0 restarted 1 time(s), last stopped: OOMKilled");
+            after.close();
+        } finally {
+            next.teardown(lease);
+            next.close();
+        }
     }
 
     private int forwardedPort(String lease) {
