@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The container runtime on a real Podman: what a tenant's lease gets, and what it cannot reach. */
+/**
+ * The container runtime on a real Podman: what a tenant's lease gets, and what it cannot reach. What every runtime
+ * does (env only from the SDL, logs, update, close) is in {@link ContainerRuntimeContractTest}.
+ */
 class ContainerRuntimeTest {
     private static final AtomicInteger DSEQ = new AtomicInteger(1);
 
@@ -185,43 +187,6 @@ class ContainerRuntimeTest {
         var byAddress = PodmanFixture.exec(container(b, "app", 0), "sh", "-c", get.formatted(ip));
         assertThat(byAddress.output()).doesNotContain("secret-rows");
         assertThat(byAddress.code()).isNotZero();
-    }
-
-    @Test
-    void aReplicaSeesOnlyTheSdlsEnvironment() throws Exception {
-        String lease = lease();
-        runtime.deploy(
-                lease,
-                sdl().with(TestSdl.service("env")
-                                .script("env; echo END-OF-ENV; exec sleep 3600")
-                                .env("GREETING=hello world")
-                                .env("MODE=test"))
-                        .group());
-        List<String> lines = new ArrayList<>();
-        await().atMost(60, TimeUnit.SECONDS)
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    lines.clear();
-                    runtime.logs(lease, new WorkloadRuntime.LogRequest("", -1, false), lines::add, () -> true);
-                    return lines.contains("[env-0] END-OF-ENV");
-                });
-        List<String> names = lines.stream()
-                .filter(l -> l.contains("="))
-                .map(l -> l.substring("[env-0] ".length(), l.indexOf('=')))
-                .toList();
-        assertThat(lines).contains("[env-0] GREETING=hello world", "[env-0] MODE=test");
-        // The engine adds PATH (the image's), HOSTNAME, HOME, TERM and container; sh adds SHLVL and PWD.
-        assertThat(names)
-                .allMatch(
-                        n -> Set.of("GREETING", "MODE", "PATH", "HOSTNAME", "HOME", "TERM", "container", "SHLVL", "PWD")
-                                .contains(n));
-        for (Map.Entry<String, String> e : System.getenv().entrySet()) {
-            if (e.getValue().length() > 3
-                    && !Set.of("PATH", "HOME", "TERM", "HOSTNAME", "PWD", "SHLVL")
-                            .contains(e.getKey())) {
-                assertThat(lines).noneMatch(l -> l.contains(e.getKey() + "=" + e.getValue()));
-            }
-        }
     }
 
     @Test
@@ -480,27 +445,6 @@ class ContainerRuntimeTest {
                             .output())
                     .isBlank();
         }
-    }
-
-    @Test
-    void logsFollowNewLinesFromTheEngineUntilTheCallerStops() throws Exception {
-        String lease = lease();
-        runtime.deploy(
-                lease,
-                sdl().with(TestSdl.service("ticker")
-                                .script("i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.2; done"))
-                        .group());
-        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        runtime.logs(lease, new WorkloadRuntime.LogRequest("ticker", 1, true), lines::add, () -> lines.size() >= 6);
-        assertThat(lines).hasSizeGreaterThanOrEqualTo(6).allMatch(l -> l.matches("\\[ticker-0\\] tick-[0-9]+"));
-        List<Integer> ticks = lines.stream()
-                .map(l -> Integer.parseInt(l.substring(l.indexOf('-', 8) + 1)))
-                .toList();
-        assertThat(ticks).isSorted().doesNotHaveDuplicates();
-        // Another service's name selects nothing.
-        List<String> none = new ArrayList<>();
-        runtime.logs(lease, new WorkloadRuntime.LogRequest("nope", 10, false), none::add, () -> true);
-        assertThat(none).isEmpty();
     }
 
     @Test
