@@ -21,6 +21,16 @@ import java.util.Set;
  * mounted) or the engine could misread ({@link PlanChecks}) is refused with a one-line reason, before anything runs.
  */
 public final class ManifestPlanner {
+    /**
+     * Why a service with GPUs is refused. A GPU is handed to a container as a CDI device ({@code nvidia.com/gpu=N});
+     * the Docker API of Podman 4.3 cannot pass one (it turns {@code HostConfig.Devices} into
+     * {@code host:container:permissions} strings that name no CDI device, and ignores {@code DeviceRequests} with
+     * driver {@code cdi}), so the container runtime gives no GPU rather than one it cannot confine to the lease.
+     */
+    static final String GPUS_REFUSED = "asks for GPUs, which this provider's container runtime does not hand over:"
+            + " its engine's Docker API cannot pass CDI devices (nvidia.com/gpu=N); deploy it to a provider that"
+            + " offers GPUs";
+
     public static final int MAX_REPLICAS_PER_LEASE = 100;
     public static final int MAX_PORTS_PER_SERVICE = 32;
     public static final long MIN_CPU_MILLIS = 10;
@@ -67,7 +77,7 @@ public final class ManifestPlanner {
             throw new ManifestRefused(what + "memory must be 6Mi to 2Ti, got " + memory + " bytes");
         }
         if (s.resources().gpu().units() > 0) {
-            throw new ManifestRefused(what + "asks for GPUs, which the container runtime does not give yet");
+            throw new ManifestRefused(what + GPUS_REFUSED);
         }
         Map<String, Volume> volumes = new LinkedHashMap<>();
         s.resources().storage().forEach(v -> volumes.put(v.name(), v));

@@ -371,7 +371,10 @@ class ManifestPlannerTest {
         refused(
                 "memory must be 6Mi",
                 withStorage(s, resources(500, ManifestPlanner.MIN_MEMORY_BYTES - 1, List.of(), 0), List.of()));
-        refused("asks for GPUs", withStorage(s, resources(500, 64 * MI, List.of(), 1), List.of()));
+        refused(
+                "asks for GPUs, which this provider's container runtime does not hand over: its engine's"
+                        + " Docker API cannot pass CDI devices (nvidia.com/gpu=N)",
+                withStorage(s, resources(500, 64 * MI, List.of(), 1), List.of()));
     }
 
     @Test
