@@ -7,7 +7,6 @@ import dev.vyoma.provider.runtime.container.PodmanService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -71,7 +70,8 @@ final class DevnetEngine implements AutoCloseable {
                         + " bytes (choose a shorter --home)";
             } else {
                 try {
-                    PodmanService podman = PodmanService.start(socket, dir, Map.of());
+                    // Its own registries.conf: images pushed to a registry on loopback come over plain HTTP.
+                    PodmanService podman = PodmanService.start(socket, dir, PodmanService.loopbackRegistries(dir));
                     return new DevnetEngine(
                             ProviderConfig.Runtime.CONTAINER,
                             Optional.of(podman.address()),

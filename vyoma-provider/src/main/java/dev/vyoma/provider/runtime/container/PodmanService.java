@@ -34,6 +34,36 @@ public final class PodmanService implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * What a devnet's Podman pulls with: short names from Docker Hub, as Docker does, and registries on this
+     * machine's loopback ({@code localhost} and {@code 127.0.0.1}, at any port) over plain HTTP, so that an image
+     * pushed to a local test registry can be deployed. A registry named with a port matches these entries (Podman
+     * matches a location as a prefix ending at {@code :}, {@code /} or {@code @}).
+     */
+    public static final String LOOPBACK_REGISTRIES_CONF = """
+            unqualified-search-registries = ["docker.io"]
+
+            [[registry]]
+            location = "localhost"
+            insecure = true
+
+            [[registry]]
+            location = "127.0.0.1"
+            insecure = true
+            """;
+
+    /**
+     * Writes {@link #LOOPBACK_REGISTRIES_CONF} to {@code dir/registries.conf} and returns the environment that has
+     * a service read it instead of the host's ({@code CONTAINERS_REGISTRIES_CONF}); the host's own setting is left
+     * alone.
+     */
+    public static Map<String, String> loopbackRegistries(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path conf = dir.resolve("registries.conf").toAbsolutePath().normalize();
+        Files.writeString(conf, LOOPBACK_REGISTRIES_CONF);
+        return Map.of("CONTAINERS_REGISTRIES_CONF", conf.toString());
+    }
+
     /** The {@code podman} executable on {@code PATH}, if there is one. */
     public static Optional<Path> podman() {
         return onPath("podman");

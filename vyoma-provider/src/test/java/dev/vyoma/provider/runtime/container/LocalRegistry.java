@@ -13,9 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real private registry for tests: Debian's {@code docker-registry} (the CNCF distribution registry) on a free
- * loopback port, plain HTTP, with htpasswd (bcrypt) basic auth for one user, its storage in a temp directory, and a
- * {@code registries.conf} that lets Podman pull from it without TLS ({@code insecure = true} for
- * {@code localhost:PORT}). Stopped at the end. Fails, never skips, when the tools are missing: bin/test installs
+ * loopback port, plain HTTP, with htpasswd (bcrypt) basic auth for one user, its storage in a temp directory (a
+ * Podman pulls from it with {@link PodmanService#loopbackRegistries}). Stopped at the end. Fails, never skips, when the tools are missing: bin/test installs
  * them.
  */
 final class LocalRegistry implements AutoCloseable {
@@ -24,13 +23,10 @@ final class LocalRegistry implements AutoCloseable {
 
     private final Process process;
     final int port;
-    /** The {@code registries.conf} for a Podman that pulls from this registry ({@code CONTAINERS_REGISTRIES_CONF}). */
-    final Path registriesConf;
 
-    private LocalRegistry(Process process, int port, Path registriesConf) {
+    private LocalRegistry(Process process, int port) {
         this.process = process;
         this.port = port;
-        this.registriesConf = registriesConf;
     }
 
     static LocalRegistry start(Path dir) throws Exception {
@@ -66,13 +62,11 @@ final class LocalRegistry implements AutoCloseable {
                     realm: vyoma-test
                     path: DIR/htpasswd
                 """.replace("DIR", dir.toString()).replace("PORT", Integer.toString(port)));
-        Path conf = dir.resolve("registries.conf");
-        Files.writeString(conf, "[[registry]]\nlocation = \"localhost:" + port + "\"\ninsecure = true\n");
         Process p = new ProcessBuilder("docker-registry", "serve", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("registry.log").toFile())
                 .start();
-        LocalRegistry registry = new LocalRegistry(p, port, conf);
+        LocalRegistry registry = new LocalRegistry(p, port);
         Instant until = Instant.now().plusSeconds(30);
         while (registry.status() != 401) {
             if (!p.isAlive() || Instant.now().isAfter(until)) {

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -48,9 +47,9 @@ class PrivateImageTest {
     @BeforeAll
     static void start() throws Exception {
         registry = LocalRegistry.start(dir.resolve("registry"));
-        // The engine pulls from the registry over plain HTTP on loopback, as its registries.conf allows.
-        podman = PodmanFixture.start(
-                dir.resolve("podman"), Map.of("CONTAINERS_REGISTRIES_CONF", registry.registriesConf.toString()));
+        // The engine pulls from the registry over plain HTTP on loopback, as the devnet's registries.conf allows
+        // for a registry on loopback at any port (this one's port is chosen at run time).
+        podman = PodmanFixture.start(dir.resolve("podman"), PodmanService.loopbackRegistries(dir.resolve("podman")));
         image = registry.push(podman.image, "vyoma-test/private:1");
     }
 
