@@ -144,10 +144,6 @@ public final class Gateway implements AutoCloseable {
     /** Most lines a tenant may ask for with {@code tail}. */
     public static final int MAX_TAIL_LINES = 10_000;
 
-    /** A service name as the SDL allows it (a DNS label). */
-    private static final java.util.regex.Pattern SERVICE_NAME =
-            java.util.regex.Pattern.compile("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?");
-
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final VyomaClient chain;
@@ -160,6 +156,7 @@ public final class Gateway implements AutoCloseable {
     private final Followers followers;
     private final ClientConnections connections;
     private final ShellRoute shells;
+    private final LogRoute logs;
     private volatile Leases leases;
 
     /** What the gateway hands accepted manifests to, and asks for a lease's status. */
@@ -213,6 +210,7 @@ public final class Gateway implements AutoCloseable {
         this.limits = limits;
         this.shells = new ShellRoute(this::authorize, () -> leases, shellLimits);
         this.followers = new Followers(limits);
+        this.logs = new LogRoute(this::authorize, () -> leases, followers, limits);
         this.connections = new ClientConnections(limits.connectionsPerClient());
         this.chain = chain;
         this.me = me;
@@ -263,7 +261,7 @@ public final class Gateway implements AutoCloseable {
             cfg.routes.get("/v1/status", ctx -> ctx.json(providerStatus.get()));
             cfg.routes.put("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/manifest", this::manifest);
             cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/status", this::status);
-            cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/logs", this::logs);
+            cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/logs", logs::serve);
             cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/events", this::events);
             cfg.routes.wsBeforeUpgrade("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/shell", shells::beforeUpgrade);
             cfg.routes.ws("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/shell", shells::configure);
@@ -389,7 +387,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The token in {@code Authorization: Bearer}, or a 401 that says how to send one. */
-    private static String bearer(Context ctx) {
+    static String bearer(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || !header.startsWith("Bearer ")) {
             throw new HttpResponseException(
@@ -475,59 +473,6 @@ public final class Gateway implements AutoCloseable {
         ctx.json(out);
     }
 
-    /**
-     * {@code GET …/logs?service=S&tail=N&follow=true}: the lease's output as plain text, one line per output
-     * line prefixed with {@code [service-index]}; following, the response stays open and new lines arrive as
-     * they are written, until the client goes or the lease ends, with an empty line as the heartbeat. A follower
-     * is admitted only under the caps of {@link Limits}.
-     */
-    private void logs(Context ctx) throws IOException, InterruptedException {
-        BidId id = authorize(ctx);
-        String lease = id.toString();
-        Leases l = leases;
-        if (l == null) {
-            throw new HttpResponseException(503, "the provider is starting; try again");
-        }
-        String tailText = ctx.queryParam("tail");
-        int tail;
-        try {
-            tail = tailText == null ? 100 : (int) WholeNumber.parse(tailText, "tail", 0, MAX_TAIL_LINES);
-        } catch (IllegalArgumentException e) {
-            throw new HttpResponseException(400, e.getMessage());
-        }
-        String followText = ctx.queryParam("follow");
-        if (followText != null && !followText.equals("true") && !followText.equals("false")) {
-            throw new HttpResponseException(400, "follow is true or false, got " + WholeNumber.shown(followText));
-        }
-        boolean follow = "true".equals(followText);
-        String service = ctx.queryParam("service");
-        if (service == null) {
-            service = "";
-        } else if (!SERVICE_NAME.matcher(service).matches()) {
-            throw new HttpResponseException(
-                    400,
-                    "service is a service name of the SDL (lower-case letters, digits and -, at most 63), got "
-                            + WholeNumber.shown(service));
-        }
-        var request = new dev.vyoma.provider.runtime.WorkloadRuntime.LogRequest(service, tail, follow);
-        if (!follow) {
-            stream(ctx, l, lease, request);
-            return;
-        }
-        switch (followers.admit(id, bearer(ctx))) {
-            case Followers.Refused r -> {
-                ctx.header("Retry-After", Long.toString(limits.heartbeat().toSeconds() * 2));
-                throw new HttpResponseException(
-                        r.refusal().status(), r.refusal().message());
-            }
-            case Followers.Admitted a -> {
-                try (Followers.Slot slot = a.slot()) {
-                    stream(ctx, l, lease, request);
-                }
-            }
-        }
-    }
-
     /** How many connections to the gateway are open. */
     public int openConnections() {
         return connections.open();
@@ -541,54 +486,6 @@ public final class Gateway implements AutoCloseable {
     /** How many log followers the gateway is serving now. */
     public int followers() {
         return followers.total();
-    }
-
-    private void stream(
-            Context ctx, Leases l, String lease, dev.vyoma.provider.runtime.WorkloadRuntime.LogRequest request)
-            throws IOException, InterruptedException {
-        ctx.contentType("text/plain; charset=utf-8");
-        ctx.status(200);
-        java.io.OutputStream out = ctx.res().getOutputStream();
-        // The status goes out now: a follower knows at once that it was admitted.
-        out.flush();
-        boolean[] gone = {false};
-        long[] lastWrite = {System.nanoTime()};
-        long heartbeat = limits.heartbeat().toNanos();
-        long until = System.nanoTime() + MAX_FOLLOW.toNanos();
-        l.logs(
-                lease,
-                request,
-                text -> {
-                    if (gone[0]) {
-                        return;
-                    }
-                    try {
-                        out.write((text + "\n").getBytes(StandardCharsets.UTF_8));
-                        out.flush();
-                        lastWrite[0] = System.nanoTime();
-                    } catch (IOException e) {
-                        gone[0] = true;
-                    }
-                },
-                () -> {
-                    long now = System.nanoTime();
-                    if (gone[0] || now > until) {
-                        return true;
-                    }
-                    // Only a write finds a client that left: the first after it goes reaches a closed socket,
-                    // the one after that fails. An empty line is never an output line, which has its prefix.
-                    if (now - lastWrite[0] >= heartbeat) {
-                        try {
-                            out.write('\n');
-                            out.flush();
-                            lastWrite[0] = now;
-                        } catch (IOException e) {
-                            gone[0] = true;
-                            return true;
-                        }
-                    }
-                    return false;
-                });
     }
 
     /** {@code GET …/events}: what happened to the lease on this provider. */
