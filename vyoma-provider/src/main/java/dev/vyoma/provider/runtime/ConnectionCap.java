@@ -15,6 +15,8 @@ import org.eclipse.jetty.io.Connection;
 final class ConnectionCap implements Connection.Listener {
     private final int max;
     private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    /** Each counted connection's address, kept: a closed socket no longer knows its peer. */
+    private final Map<Connection, InetAddress> counted = new ConcurrentHashMap<>();
 
     ConnectionCap(int max) {
         this.max = max;
@@ -26,6 +28,7 @@ final class ConnectionCap implements Connection.Listener {
         if (address == null) {
             return;
         }
+        counted.put(connection, address);
         int now = open.merge(address, 1, Integer::sum);
         if (now > max) {
             connection.getEndPoint().close();
@@ -34,7 +37,7 @@ final class ConnectionCap implements Connection.Listener {
 
     @Override
     public void onClosed(Connection connection) {
-        InetAddress address = addressOf(connection);
+        InetAddress address = counted.remove(connection);
         if (address != null) {
             open.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
         }

@@ -90,6 +90,12 @@ public final class Ingress implements AutoCloseable {
         }
     }
 
+    /** The connection limits (defaults: the constants above); tests shorten them. */
+    record Limits(int headerBytes, int headerCount, Duration idleTimeout, int connectionsPerAddress) {
+        static final Limits DEFAULTS =
+                new Limits(MAX_HEADER_BYTES, MAX_HEADER_COUNT, IDLE_TIMEOUT, MAX_CONNECTIONS_PER_ADDRESS);
+    }
+
     private record Route(List<Integer> ports, Options options) {}
 
     /** Where one request goes: the host name it asked for, the replica's port, and the route's options. */
@@ -101,21 +107,24 @@ public final class Ingress implements AutoCloseable {
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final AtomicInteger turn = new AtomicInteger();
 
-    private Ingress(String domain, String host, int port) {
+    private final Limits limits;
+
+    private Ingress(String domain, String host, int port, Limits limits) {
+        this.limits = limits;
         this.domain = domain.toLowerCase(Locale.ROOT);
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("ingress");
         this.server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
-        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        http.setRequestHeaderSize(limits.headerBytes());
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
-        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
         connector.setAcceptQueueSize(256);
-        ConnectionCap cap = new ConnectionCap(MAX_CONNECTIONS_PER_ADDRESS);
+        ConnectionCap cap = new ConnectionCap(limits.connectionsPerAddress());
         connector.addEventListener(cap);
         server.addConnector(connector);
         Proxy proxy = new Proxy();
@@ -126,7 +135,11 @@ public final class Ingress implements AutoCloseable {
 
     /** Listens on {@code host:port} (0: a free port) for hosts under {@code ingress.<domain>}. */
     public static Ingress start(String host, int port, String domain) throws IOException {
-        Ingress ingress = new Ingress(domain, host, port);
+        return start(host, port, domain, Limits.DEFAULTS);
+    }
+
+    static Ingress start(String host, int port, String domain, Limits limits) throws IOException {
+        Ingress ingress = new Ingress(domain, host, port, limits);
         try {
             ingress.server.start();
         } catch (IOException e) {
@@ -203,13 +216,13 @@ public final class Ingress implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            if (request.getHeaders().size() > MAX_HEADER_COUNT) {
+            int maxCount = limits.headerCount();
+            if (request.getHeaders().size() > maxCount) {
                 plain(
                         response,
                         callback,
                         431,
-                        "the request has " + request.getHeaders().size() + " header fields, over " + MAX_HEADER_COUNT
-                                + "\n",
+                        "the request has " + request.getHeaders().size() + " header fields, over " + maxCount + "\n",
                         true);
                 return true;
             }
