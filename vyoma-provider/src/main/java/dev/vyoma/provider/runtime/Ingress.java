@@ -298,6 +298,29 @@ public final class Ingress implements AutoCloseable {
 
     /** Jetty's reverse proxy, aimed at the replica {@link Front} chose, with the route's read timeout. */
     private static final class Proxy extends ProxyHandler {
+        private static final String RETRIED_ATTRIBUTE = Ingress.class.getName() + ".retried";
+        private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS");
+        /** Fresh tries after a reused connection failed (several pooled connections may have died at once). */
+        private static final int MAX_RETRIES = 3;
+
+        private static int tries(Request request) {
+            return request.getAttribute(RETRIED_ATTRIBUTE) instanceof Integer n ? n : 0;
+        }
+
+        /**
+         * Whether a failed request may go once more: a bodiless GET, HEAD or OPTIONS that failed
+         * before the service answered a byte, and not for a timeout; at most {@link #MAX_RETRIES} times.
+         */
+        private static boolean retriable(
+                Request request, org.eclipse.jetty.client.Response fromService, Throwable failure) {
+            return tries(request) < MAX_RETRIES
+                    && IDEMPOTENT.contains(request.getMethod())
+                    && request.getLength() <= 0
+                    && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)
+                    && (fromService == null || fromService.getStatus() == 0)
+                    && !(failure instanceof TimeoutException);
+        }
+
         @Override
         protected HttpClient newHttpClient() {
             ClientConnector connector = new ClientConnector();
@@ -351,6 +374,13 @@ public final class Ingress implements AutoCloseable {
                 return;
             }
             Target target = (Target) request.getAttribute(ROUTE_ATTRIBUTE);
+            if (retriable(request, fromService, failure)) {
+                // A pooled connection the service closed just as it was reused (a server that closes after each
+                // answer without saying so): nothing reached the service's application, so a fresh try is safe.
+                request.setAttribute(RETRIED_ATTRIBUTE, tries(request) + 1);
+                handle(request, response, callback);
+                return;
+            }
             response.reset();
             if (request instanceof LimitedRequest limited && limited.over) {
                 plain(
