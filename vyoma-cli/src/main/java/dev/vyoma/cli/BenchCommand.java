@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         description = "Benchmarks of whole processes.",
-        subcommands = {BenchCommand.NodeLoad.class, InferenceCommand.BenchInference.class})
+        subcommands = {BenchCommand.NodeLoad.class, BenchContainers.class, InferenceCommand.BenchInference.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

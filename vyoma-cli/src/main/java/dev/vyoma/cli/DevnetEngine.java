@@ -105,6 +105,11 @@ final class DevnetEngine implements AutoCloseable {
         return config.withRuntime(runtime, address);
     }
 
+    /** The engine's address; empty when leases run as processes. */
+    Optional<EngineAddress> address() {
+        return address;
+    }
+
     /** Where leases run, in words, for the startup table. */
     String description() {
         return description;

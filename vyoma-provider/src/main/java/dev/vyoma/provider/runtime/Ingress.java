@@ -1,37 +1,73 @@
 package dev.vyoma.provider.runtime;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.vyoma.sdl.manifest.HttpOptions;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.proxy.ProxyHandler;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The provider's HTTP ingress: a request for {@code Host: <id>.ingress.<domain>} goes to the service that
  * {@code <id>} names, as Akash's ingress routes global port-80 services (the devnet domain is {@code localhost},
  * so the URI works in curl and browsers). Requests for unknown hosts get a 404 that says which hosts exist.
- * Each route keeps the service's HTTP options from its manifest, as Akash's ingress does: a request body over
- * {@code maxBodySize} (never more than the SDL's 100 MiB) gets a 413, a service that does not answer within
- * {@code readTimeout} a 504. Bodies are streamed both ways, never held whole: a request body goes to the service as
- * it arrives (a declared length over the limit is refused before a byte of it is read, and a body without one is
+ *
+ * <p>It is a reverse proxy built on Jetty: Jetty's server parses what clients send (within the limits below), and
+ * Jetty's {@link ProxyHandler} passes each request on through a pooled HTTP/1.1 client that notices when a service
+ * closes its connections. Each route keeps the service's HTTP options from its manifest, as Akash's ingress does: a
+ * request body over {@code maxBodySize} (never more than the SDL's 100 MiB) gets a 413, a service that stays silent
+ * for {@code readTimeout} a 504. Bodies are streamed both ways, never held whole: a request body goes to the service
+ * as it arrives (a declared length over the limit is refused before a byte of it is read, and a body without one is
  * counted and cut off at the limit), and a response goes to the client as the service writes it (server-sent events
- * work). So what one request costs the provider is a few buffers, whatever its size.
+ * work). WebSocket upgrades pass through: after the service's {@code 101} the connection becomes a byte tunnel
+ * ({@link WebSocketTunnel}), so subprotocols, extensions and close codes are the service's own.
+ *
+ * <p>Limits against a stranger's connections (docs/security.md): request line and headers at most
+ * {@link #MAX_HEADER_BYTES} bytes and {@link #MAX_HEADER_COUNT} fields (431 beyond), a connection silent for
+ * {@link #IDLE_TIMEOUT} is closed (a client that sends its headers a byte at a time cannot hold it longer than its
+ * own sending pace allows, and not at all once the per-address cap is reached), and at most
+ * {@link #MAX_CONNECTIONS_PER_ADDRESS} open connections per client address ({@link ConnectionCap}).
  */
 public final class Ingress implements AutoCloseable {
+    /** Largest request line plus headers, in bytes; Jetty answers 431 beyond it. */
+    public static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** Most header fields in one request; 431 beyond it. */
+    public static final int MAX_HEADER_COUNT = 100;
+    /** A client connection with no byte either way for this long is closed (slowloris, idle keep-alive). */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** Most open connections from one client address; more are closed as they open. */
+    public static final int MAX_CONNECTIONS_PER_ADDRESS = 256;
+    /** Largest response head a service may send, in bytes; a bigger one is a 502. */
+    public static final int MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
+    /** Connections the ingress keeps open to one replica at most. */
+    static final int MAX_CONNECTIONS_PER_REPLICA = 128;
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final String ROUTE_ATTRIBUTE = Ingress.class.getName() + ".target";
+
     /**
      * A route's HTTP options (Akash's {@code http_options}): the largest request body and the read timeout. Whatever
      * a manifest says, the body limit is at most the SDL's {@link HttpOptions#MAX_BODY_SIZE} and the timeout at most
@@ -54,43 +90,70 @@ public final class Ingress implements AutoCloseable {
         }
     }
 
+    /** The connection limits (defaults: the constants above); tests shorten them. */
+    record Limits(int headerBytes, int headerCount, Duration idleTimeout, int connectionsPerAddress) {
+        static final Limits DEFAULTS =
+                new Limits(MAX_HEADER_BYTES, MAX_HEADER_COUNT, IDLE_TIMEOUT, MAX_CONNECTIONS_PER_ADDRESS);
+    }
+
     private record Route(List<Integer> ports, Options options) {}
 
-    private static final Set<String> HOP_BY_HOP = Set.of(
-            "connection",
-            "keep-alive",
-            "transfer-encoding",
-            "upgrade",
-            "host",
-            "content-length",
-            "expect",
-            "te",
-            "trailer");
+    /** Where one request goes: the host name it asked for, the replica's port, and the route's options. */
+    record Target(String host, int port, Options options) {}
 
     private final String domain;
-    private final HttpServer server;
-    private final HttpClient client =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Server server;
+    private final ServerConnector connector;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger turn = new AtomicInteger();
 
-    private Ingress(String domain, HttpServer server) {
+    private final Limits limits;
+
+    private Ingress(String domain, String host, int port, Limits limits) {
+        this.limits = limits;
         this.domain = domain.toLowerCase(Locale.ROOT);
-        this.server = server;
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("ingress");
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(limits.headerBytes());
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(256);
+        ConnectionCap cap = new ConnectionCap(limits.connectionsPerAddress());
+        connector.addEventListener(cap);
+        server.addConnector(connector);
+        Proxy proxy = new Proxy();
+        proxy.setUseServerThreadPool(true);
+        server.setHandler(new Front(proxy, cap));
+        server.setStopTimeout(1_000);
     }
 
     /** Listens on {@code host:port} (0: a free port) for hosts under {@code ingress.<domain>}. */
     public static Ingress start(String host, int port, String domain) throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 256);
-        Ingress ingress = new Ingress(domain, s);
-        s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        s.createContext("/", ingress::handle);
-        s.start();
+        return start(host, port, domain, Limits.DEFAULTS);
+    }
+
+    static Ingress start(String host, int port, String domain, Limits limits) throws IOException {
+        Ingress ingress = new Ingress(domain, host, port, limits);
+        try {
+            ingress.server.start();
+        } catch (IOException e) {
+            ingress.close();
+            throw e;
+        } catch (Exception e) {
+            ingress.close();
+            throw new IOException("the ingress cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
         return ingress;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /** The host name a service with {@code id} is reached at. */
@@ -118,188 +181,225 @@ public final class Ingress implements AutoCloseable {
         routes.remove(id.toLowerCase(Locale.ROOT));
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String host = ex.getRequestHeaders().getFirst("Host");
-            String name = host == null ? "" : host.toLowerCase(Locale.ROOT).replaceFirst(":\\d+$", "");
-            String suffix = ".ingress." + domain;
-            Route route = name.endsWith(suffix) ? routes.get(name.substring(0, name.length() - suffix.length())) : null;
-            List<Integer> targets = route == null ? List.of() : route.ports();
-            if (targets.isEmpty()) {
-                byte[] body = ("no service at " + name + "; this provider serves " + routes.size() + " host(s) under *"
-                                + suffix + "\n")
-                        .getBytes(StandardCharsets.UTF_8);
-                ex.sendResponseHeaders(404, body.length);
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(body);
-                }
-                return;
-            }
-            int target = targets.get(Math.floorMod(turn.getAndIncrement(), targets.size()));
-            long max = route.options().maxBodyBytes();
-            long declared;
-            try {
-                declared = declaredLength(ex);
-            } catch (NumberFormatException e) {
-                plain(ex, 400, "Content-Length is not a number of bytes\n");
-                return;
-            }
-            if (declared > max) {
-                // Refused from the header alone: not a byte of the body is read.
-                ex.getResponseHeaders().set("Connection", "close");
-                plain(
-                        ex,
-                        413,
-                        "the request body is " + declared + " bytes, over " + max
-                                + " bytes, the service's max_body_size\n");
-                return;
-            }
-            boolean chunked = "chunked"
-                    .equalsIgnoreCase(String.valueOf(ex.getRequestHeaders().getFirst("Transfer-Encoding"))
-                            .strip());
-            LimitedBody body = new LimitedBody(ex.getRequestBody(), max);
-            HttpRequest.BodyPublisher publisher;
-            if (declared == 0 || (declared < 0 && !chunked)) {
-                publisher = HttpRequest.BodyPublishers.noBody();
-            } else if (declared > 0) {
-                publisher = HttpRequest.BodyPublishers.fromPublisher(
-                        HttpRequest.BodyPublishers.ofInputStream(() -> body), declared);
-            } else {
-                publisher = HttpRequest.BodyPublishers.ofInputStream(() -> body);
-            }
-            HttpRequest.Builder b = HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + target + ex.getRequestURI()))
-                    .timeout(route.options().readTimeout())
-                    .method(ex.getRequestMethod(), publisher);
-            for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
-                if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-                    for (String v : h.getValue()) {
-                        b.header(h.getKey(), v);
-                    }
-                }
-            }
-            b.header("X-Forwarded-Host", name);
-            HttpResponse<InputStream> r;
-            try {
-                r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (java.net.http.HttpTimeoutException e) {
-                plain(
-                        ex,
-                        504,
-                        "the service at " + name + " did not answer within "
-                                + route.options().readTimeout().toSeconds() + " s\n");
-                return;
-            } catch (IOException e) {
-                if (body.over()) {
-                    ex.getResponseHeaders().set("Connection", "close");
-                    plain(ex, 413, "the request body is over " + max + " bytes, the service's max_body_size\n");
-                } else {
-                    plain(ex, 502, "the service at " + name + " does not answer\n");
-                }
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                ex.sendResponseHeaders(503, -1);
-                return;
-            }
-            r.headers().map().forEach((k, vs) -> {
-                if (!HOP_BY_HOP.contains(k.toLowerCase(Locale.ROOT)) && !k.startsWith(":")) {
-                    for (String v : vs) {
-                        ex.getResponseHeaders().add(k, v);
-                    }
-                }
-            });
-            long length = r.headers().firstValueAsLong("content-length").orElse(-2);
-            boolean empty = length == 0
-                    || ex.getRequestMethod().equals("HEAD")
-                    || r.statusCode() == 204
-                    || r.statusCode() == 304;
-            // A known length is passed on; otherwise chunked, flushed as the service writes.
-            ex.sendResponseHeaders(r.statusCode(), empty ? -1 : length > 0 ? length : 0);
-            try (InputStream in = r.body();
-                    OutputStream out = ex.getResponseBody()) {
-                if (!empty) {
-                    byte[] buf = new byte[16 * 1024];
-                    int n;
-                    while ((n = in.read(buf)) > 0) {
-                        out.write(buf, 0, n);
-                        out.flush();
-                    }
-                }
-            }
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // Stopping closes the listener and every connection; a failure here leaves nothing to undo.
         }
     }
 
-    /** The request's Content-Length, or -1 without one. */
-    private static long declaredLength(HttpExchange ex) {
-        String v = ex.getRequestHeaders().getFirst("Content-Length");
-        if (v == null) {
-            return -1;
+    /** Answers {@code text} with {@code status} (and closes the connection after it when {@code close}). */
+    static void plain(Response response, Callback callback, int status, String text, boolean close) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        if (close) {
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         }
-        long n = Long.parseLong(v.strip());
-        if (n < 0) {
-            throw new NumberFormatException(v);
-        }
-        return n;
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     /**
-     * A request body passed on as it is read, which fails once more than {@code max} bytes came: the bytes past the
-     * limit are never read, let alone kept.
+     * Routes a request by its host, enforces the header count and the declared body length, and hands it to the
+     * WebSocket tunnel or the proxy.
      */
-    private static final class LimitedBody extends InputStream {
-        private final InputStream in;
+    private final class Front extends Handler.Wrapper {
+        private final ConnectionCap cap;
+
+        Front(Handler proxy, ConnectionCap cap) {
+            super(proxy);
+            this.cap = cap;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            int maxCount = limits.headerCount();
+            if (request.getHeaders().size() > maxCount) {
+                plain(
+                        response,
+                        callback,
+                        431,
+                        "the request has " + request.getHeaders().size() + " header fields, over " + maxCount + "\n",
+                        true);
+                return true;
+            }
+            String hostHeader = request.getHeaders().get(HttpHeader.HOST);
+            String name = hostHeader == null
+                    ? ""
+                    : hostHeader.toLowerCase(Locale.ROOT).replaceFirst(":\\d+$", "");
+            String suffix = ".ingress." + domain;
+            Route route = name.endsWith(suffix) ? routes.get(name.substring(0, name.length() - suffix.length())) : null;
+            if (route == null || route.ports().isEmpty()) {
+                plain(
+                        response,
+                        callback,
+                        404,
+                        "no service at " + name + "; this provider serves " + routes.size() + " host(s) under *"
+                                + suffix + "\n",
+                        false);
+                return true;
+            }
+            int port = route.ports()
+                    .get(Math.floorMod(turn.getAndIncrement(), route.ports().size()));
+            Target target = new Target(name, port, route.options());
+            long max = route.options().maxBodyBytes();
+            long declared = request.getLength();
+            if (declared > max) {
+                // Refused from the header alone: not a byte of the body is read.
+                plain(
+                        response,
+                        callback,
+                        413,
+                        "the request body is " + declared + " bytes, over " + max
+                                + " bytes, the service's max_body_size\n",
+                        true);
+                return true;
+            }
+            // Waiting for the service is bounded by the route's read timeout, not the connection's idle timeout
+            // (which still ends a client that stops sending a body it announced).
+            request.addIdleTimeoutListener(timeout -> false);
+            if (WebSocketTunnel.isUpgrade(request)) {
+                return WebSocketTunnel.handle(request, response, callback, target, cap);
+            }
+            request.setAttribute(ROUTE_ATTRIBUTE, target);
+            return super.handle(new LimitedRequest(request, max), response, callback);
+        }
+    }
+
+    /** A request whose body fails once more than {@code max} bytes came; the bytes past it are never passed on. */
+    private static final class LimitedRequest extends Request.Wrapper {
         private final long max;
         private long count;
         private volatile boolean over;
 
-        LimitedBody(InputStream in, long max) {
-            this.in = in;
+        LimitedRequest(Request request, long max) {
+            super(request);
             this.max = max;
         }
 
-        boolean over() {
-            return over;
-        }
-
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            // One byte more than allowed is read, to know the body goes past the limit.
-            int n = in.read(b, off, (int) Math.min(len, max + 1 - count));
-            if (n > 0) {
-                count += n;
-                if (count > max) {
-                    over = true;
-                    throw new IOException("the request body is over " + max + " bytes");
-                }
+        public Content.Chunk read() {
+            Content.Chunk chunk = super.read();
+            if (chunk == null || Content.Chunk.isFailure(chunk)) {
+                return chunk;
             }
-            return n;
+            count += chunk.remaining();
+            if (count > max) {
+                over = true;
+                chunk.release();
+                return Content.Chunk.from(new IOException("the request body is over " + max + " bytes"), true);
+            }
+            return chunk;
+        }
+    }
+
+    /** Jetty's reverse proxy, aimed at the replica {@link Front} chose, with the route's read timeout. */
+    private static final class Proxy extends ProxyHandler {
+        private static final String RETRIED_ATTRIBUTE = Ingress.class.getName() + ".retried";
+        private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS");
+        /** Fresh tries after a reused connection failed (several pooled connections may have died at once). */
+        private static final int MAX_RETRIES = 3;
+
+        private static int tries(Request request) {
+            return request.getAttribute(RETRIED_ATTRIBUTE) instanceof Integer n ? n : 0;
+        }
+
+        /**
+         * Whether a failed request may go once more: a bodiless GET, HEAD or OPTIONS that failed
+         * before the service answered a byte, and not for a timeout; at most {@link #MAX_RETRIES} times.
+         */
+        private static boolean retriable(
+                Request request, org.eclipse.jetty.client.Response fromService, Throwable failure) {
+            return tries(request) < MAX_RETRIES
+                    && IDEMPOTENT.contains(request.getMethod())
+                    && request.getLength() <= 0
+                    && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)
+                    && (fromService == null || fromService.getStatus() == 0)
+                    && !(failure instanceof TimeoutException);
         }
 
         @Override
-        public void close() throws IOException {
-            in.close();
+        protected HttpClient newHttpClient() {
+            ClientConnector connector = new ClientConnector();
+            connector.setConnectTimeout(CONNECT_TIMEOUT);
+            connector.setIdleTimeout(IDLE_TIMEOUT);
+            HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+            client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_REPLICA);
+            client.setMaxResponseHeadersSize(MAX_RESPONSE_HEADER_BYTES);
+            client.setUserAgentField(null);
+            return client;
         }
-    }
 
-    private static void plain(HttpExchange ex, int status, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.sendResponseHeaders(status, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
+        @Override
+        protected HttpURI rewriteHttpURI(Request request) {
+            Target target = (Target) request.getAttribute(ROUTE_ATTRIBUTE);
+            return HttpURI.build(request.getHttpURI())
+                    .scheme("http")
+                    .host("127.0.0.1")
+                    .port(target.port())
+                    .asImmutable();
         }
-    }
 
-    @Override
-    public void close() {
-        server.stop(0);
+        @Override
+        protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request request, HttpURI uri) {
+            Target target = (Target) request.getAttribute(ROUTE_ATTRIBUTE);
+            // Between bytes from the service: Akash's proxy_read_timeout, not a bound on a whole stream.
+            return super.newProxyToServerRequest(request, uri)
+                    .idleTimeout(target.options().readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        protected void addProxyHeaders(Request request, org.eclipse.jetty.client.Request toService) {
+            super.addProxyHeaders(request, toService);
+            Target target = (Target) request.getAttribute(ROUTE_ATTRIBUTE);
+            String from = Request.getRemoteAddr(request);
+            toService.headers(h -> h.put("X-Forwarded-Host", target.host())
+                    .put("X-Forwarded-For", from)
+                    .put("X-Forwarded-Proto", "http"));
+        }
+
+        @Override
+        protected void onServerToProxyResponseFailure(
+                Request request,
+                org.eclipse.jetty.client.Request toService,
+                org.eclipse.jetty.client.Response fromService,
+                Response response,
+                Callback callback,
+                Throwable failure) {
+            if (response.isCommitted()) {
+                callback.failed(failure);
+                return;
+            }
+            Target target = (Target) request.getAttribute(ROUTE_ATTRIBUTE);
+            if (retriable(request, fromService, failure)) {
+                // A pooled connection the service closed just as it was reused (a server that closes after each
+                // answer without saying so): nothing reached the service's application, so a fresh try is safe.
+                request.setAttribute(RETRIED_ATTRIBUTE, tries(request) + 1);
+                handle(request, response, callback);
+                return;
+            }
+            response.reset();
+            if (request instanceof LimitedRequest limited && limited.over) {
+                plain(
+                        response,
+                        callback,
+                        413,
+                        "the request body is over " + limited.max + " bytes, the service's max_body_size\n",
+                        true);
+            } else if (failure instanceof TimeoutException) {
+                plain(
+                        response,
+                        callback,
+                        504,
+                        "the service at " + target.host() + " did not answer within "
+                                + target.options().readTimeout().toSeconds() + " s\n",
+                        false);
+            } else {
+                plain(response, callback, 502, "the service at " + target.host() + " does not answer\n", false);
+            }
+        }
     }
 }

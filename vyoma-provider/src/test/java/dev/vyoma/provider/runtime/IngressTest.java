@@ -171,6 +171,71 @@ class IngressTest {
         }
     }
 
+    /**
+     * A service that answers HTTP/1.1 without {@code Connection: close} and then closes every connection (busybox's
+     * httpd does): the ingress's pool notices, or tries a bodiless GET again on a fresh connection, so no
+     * client sees the race. Four clients, 50 requests each, all answered by the service.
+     */
+    @Test
+    void aServiceThatClosesEveryConnectionSilentlyIsServedWithoutErrors() throws Exception {
+        java.net.ServerSocket service = new java.net.ServerSocket(0, 64, java.net.InetAddress.getLoopbackAddress());
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        Thread acceptor = Thread.ofVirtual().start(() -> {
+            while (!service.isClosed()) {
+                try {
+                    Socket c = service.accept();
+                    Thread.ofVirtual().start(() -> {
+                        try (c) {
+                            java.io.InputStream in = c.getInputStream();
+                            int last = 0;
+                            for (int b; (b = in.read()) >= 0; ) {
+                                last = (last << 8) | b;
+                                if (last == 0x0d0a0d0a) {
+                                    break;
+                                }
+                            }
+                            served.incrementAndGet();
+                            c.getOutputStream()
+                                    .write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                                            .getBytes(StandardCharsets.US_ASCII));
+                        } catch (java.io.IOException gone) {
+                            // the ingress went away
+                        }
+                    });
+                } catch (java.io.IOException closed) {
+                    return;
+                }
+            }
+        });
+        try (Ingress ingress = Ingress.start("127.0.0.1", 0, "localhost")) {
+            ingress.route("closer", List.of(service.getLocalPort()));
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(4);
+            List<java.util.concurrent.Future<List<String>>> answers = new java.util.ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                answers.add(clients.submit(() -> {
+                    List<String> bad = new java.util.ArrayList<>();
+                    for (int i = 0; i < 50; i++) {
+                        try (Socket s = send(ingress.port(), "closer.ingress.localhost", "GET", 0)) {
+                            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                            if (!answer.startsWith("HTTP/1.1 200") || !answer.endsWith("ok")) {
+                                bad.add(answer);
+                            }
+                        }
+                    }
+                    return bad;
+                }));
+            }
+            for (java.util.concurrent.Future<List<String>> f : answers) {
+                assertThat(f.get(120, TimeUnit.SECONDS)).isEmpty();
+            }
+            clients.shutdown();
+            assertThat(served.get()).isGreaterThanOrEqualTo(200);
+        } finally {
+            service.close();
+            acceptor.join(5_000);
+        }
+    }
+
     /** Whatever a manifest says, a route's limits are the SDL's at most; 0 means the default, as in the SDL. */
     @Test
     void routeOptionsAreClampedToTheSdlsBounds() {
