@@ -44,6 +44,8 @@ public final class Dashboard implements AutoCloseable {
             cfg.jetty.host = host;
             cfg.jetty.port = port;
             cfg.routes.get("/", this::page);
+            // Browsers ask for an icon; there is none, and a 404 would be an error in their console.
+            cfg.routes.get("/favicon.ico", ctx -> ctx.status(204));
             cfg.routes.get("/api/status", ctx -> ctx.json(Map.of("indexedHeight", indexedHeight.getAsLong())));
             cfg.routes.get("/api/report", ctx -> ctx.json(ReportView.tree(report(ctx))));
             cfg.routes.get("/api/rolling24h", ctx -> ctx.json(ReportView.tree(Rolling24h.of(query))));
