@@ -1,6 +1,8 @@
 package dev.vyoma.inference.gateway;
 
 import dev.vyoma.client.LeaseToken;
+import dev.vyoma.http.HttpLimits;
+import dev.vyoma.http.ServerGuard;
 import dev.vyoma.inference.api.ApiError;
 import dev.vyoma.inference.api.CompletionRequest;
 import dev.vyoma.inference.api.Edge;
@@ -138,6 +140,7 @@ public final class InferenceGateway implements AutoCloseable {
     });
 
     private final Javalin app;
+    private final ServerGuard guard;
     private volatile long lastSettleMs;
     private volatile boolean settling;
 
@@ -149,8 +152,10 @@ public final class InferenceGateway implements AutoCloseable {
             Clock clock,
             Consumer<String> say,
             String host,
-            int port) {
+            int port,
+            HttpLimits limits) {
         this.config = config;
+        this.guard = new ServerGuard(limits, "the gateway");
         this.billing = billing;
         this.keys = keys;
         this.limiter = new RateLimiter(clock, config.keyLimits());
@@ -177,8 +182,7 @@ public final class InferenceGateway implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             // A backstop: each handler reads its body through Edge.body with its own, smaller or equal, cap.
             cfg.http.maxRequestSize = CompletionRequest.MAX_BODY_BYTES;
-            cfg.jetty.host = host;
-            cfg.jetty.port = port;
+            guard.install(cfg, host, port);
             cfg.routes.get("/v1/models", this::models);
             cfg.routes.get("/v1/gateway", this::about);
             cfg.routes.post("/v1/chat/completions", ctx -> complete(ctx, true));
@@ -225,6 +229,20 @@ public final class InferenceGateway implements AutoCloseable {
             Consumer<String> say,
             String host,
             int port) {
+        return start(config, billing, keys, leaser, clock, say, host, port, ServerLimits.DEFAULTS);
+    }
+
+    /** Starts the gateway as the other {@code start} does, its connections held to {@code limits}. */
+    public static InferenceGateway start(
+            Config config,
+            Billing billing,
+            ApiKeys keys,
+            MarketLeaser leaser,
+            Clock clock,
+            Consumer<String> say,
+            String host,
+            int port,
+            HttpLimits limits) {
         for (ModelOffer o : config.models()) {
             if (leaser == null
                     && config.workers().getOrDefault(o.id(), List.of()).isEmpty()) {
@@ -237,14 +255,21 @@ public final class InferenceGateway implements AutoCloseable {
             throw new IllegalArgumentException("workers given by URL need the secret they were started with ($"
                     + WorkerSecret.ENV + "): they answer nothing else");
         }
-        InferenceGateway g = new InferenceGateway(config, billing, keys, leaser, clock, say, host, port);
+        InferenceGateway g = new InferenceGateway(config, billing, keys, leaser, clock, say, host, port, limits);
         g.app.start();
         g.supervisor.scheduleWithFixedDelay(g::supervise, 0, 1, TimeUnit.SECONDS);
         return g;
     }
 
     public int port() {
-        return app.port();
+        return ((org.eclipse.jetty.server.ServerConnector)
+                        app.jettyServer().server().getConnectors()[0])
+                .getLocalPort();
+    }
+
+    /** The guard of its connections: how many are open, and how many were closed for a slow request head. */
+    public ServerGuard guard() {
+        return guard;
     }
 
     /** A model's replicas as the gateway sees them now. */

@@ -1,5 +1,7 @@
 package dev.vyoma.node.api;
 
+import dev.vyoma.http.ClientConnections;
+import dev.vyoma.http.SlowHeads;
 import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.BlockResult;
 import dev.vyoma.ledger.ErrorCode;
@@ -16,7 +18,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson3;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -122,6 +123,9 @@ public final class Api implements AutoCloseable {
         }
     }
 
+    /** A request head (request line and headers) must arrive within this of its first byte (slowloris). */
+    public static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
+
     /** Largest request body: a transaction is at most 64 KiB, 88 KiB in base64. */
     public static final long MAX_REQUEST_BYTES = 256 * 1024;
 
@@ -145,12 +149,14 @@ public final class Api implements AutoCloseable {
     private final Forwarder forwarder;
     private final EventStream events;
     private final ClientConnections connections;
+    private final SlowHeads slowHeads = new SlowHeads(HEAD_TIMEOUT);
 
     private Api(Node node, String host, int port, Map<String, String> memberApis, Limits limits) {
         this.node = node;
         this.forwarder = memberApis.isEmpty() ? null : new Forwarder(node, memberApis, Duration.ofMillis(200));
         this.events = new EventStream(node, json, limits);
-        this.connections = new ClientConnections(limits);
+        this.connections = new ClientConnections(
+                limits.connectionsPerClient(), limits.connections(), limits.overCapIdle(), "the node");
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson3(json, false));
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
@@ -162,22 +168,14 @@ public final class Api implements AutoCloseable {
                 c.setIdleTimeout(limits.idleTimeout().toMillis());
                 c.setAcceptQueueSize(limits.acceptQueue());
                 c.addEventListener(connections);
+                c.addEventListener(slowHeads);
+                c.addBean(slowHeads);
                 // Past the cap and its overflow nothing more is accepted: no descriptor is spent on it.
                 c.addBean(new NetworkConnectionLimit(limits.connections() + Limits.OVERFLOW_CONNECTIONS, c));
                 return c;
             });
             // First of all: a connection opened past a cap gets its refusal, and is closed.
-            cfg.routes.before(ctx -> {
-                InetSocketAddress remote = new InetSocketAddress(
-                        java.net.InetAddress.getByName(ctx.req().getRemoteAddr()),
-                        ctx.req().getRemotePort());
-                Optional<ClientConnections.Refusal> refused = connections.refusal(remote);
-                if (refused.isPresent()) {
-                    ctx.header("Connection", "close");
-                    throw new HttpResponseException(
-                            refused.get().status(), refused.get().message());
-                }
-            });
+            cfg.routes.before(connections::refuseOverCap);
             cfg.routes.get("/v1/status", this::status);
             cfg.routes.post("/v1/txs", this::submit);
             cfg.routes.post("/v1/txs/batch", this::submitBatch);
@@ -288,6 +286,11 @@ public final class Api implements AutoCloseable {
     /** How many connections to the API are open. */
     public int openConnections() {
         return connections.open();
+    }
+
+    /** How many connections were closed because their request head came too slowly. */
+    public long slowHeadsClosed() {
+        return slowHeads.closed();
     }
 
     /** How many event-stream subscribers are being served. */

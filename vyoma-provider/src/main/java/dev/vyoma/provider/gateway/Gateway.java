@@ -3,6 +3,7 @@ package dev.vyoma.provider.gateway;
 import dev.vyoma.client.LeaseToken;
 import dev.vyoma.client.TlsCertificate;
 import dev.vyoma.client.VyomaClient;
+import dev.vyoma.http.ClientConnections;
 import dev.vyoma.ledger.WholeNumber;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.market.BidId;
@@ -19,7 +20,6 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson3;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +70,9 @@ import tools.jackson.databind.json.JsonMapper;
  * even when the lease writes nothing, and its place is free again.
  */
 public final class Gateway implements AutoCloseable {
+    /** A connection opened past its client's cap that sends nothing is closed after this. */
+    public static final Duration OVER_CAP_IDLE_TIMEOUT = Duration.ofSeconds(2);
+
     /** Largest manifest accepted. */
     public static final long MAX_MANIFEST_BYTES = 1 << 20;
 
@@ -211,7 +214,9 @@ public final class Gateway implements AutoCloseable {
         this.shells = new ShellRoute(this::authorize, () -> leases, shellLimits);
         this.followers = new Followers(limits);
         this.logs = new LogRoute(this::authorize, () -> leases, followers, limits);
-        this.connections = new ClientConnections(limits.connectionsPerClient());
+        // The total is the connector's (NetworkConnectionLimit): past it the gateway accepts nothing more.
+        this.connections = new ClientConnections(
+                limits.connectionsPerClient(), Integer.MAX_VALUE, OVER_CAP_IDLE_TIMEOUT, "the gateway");
         this.chain = chain;
         this.me = me;
         this.manifests = manifests;
@@ -246,18 +251,7 @@ public final class Gateway implements AutoCloseable {
                 return c;
             });
             // First of all: a connection opened past its client's cap gets its refusal, and is closed.
-            cfg.routes.before(ctx -> {
-                InetSocketAddress remote = new InetSocketAddress(
-                        java.net.InetAddress.getByName(ctx.req().getRemoteAddr()),
-                        ctx.req().getRemotePort());
-                if (connections.over(remote)) {
-                    ctx.header("Connection", "close");
-                    throw new HttpResponseException(
-                            429,
-                            "at most " + limits.connectionsPerClient()
-                                    + " open connections from one client; close some (or reuse them) and retry");
-                }
-            });
+            cfg.routes.before(connections::refuseOverCap);
             cfg.routes.get("/v1/status", ctx -> ctx.json(providerStatus.get()));
             cfg.routes.put("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/manifest", this::manifest);
             cfg.routes.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/status", this::status);

@@ -1,5 +1,7 @@
 package dev.vyoma.stats.dashboard;
 
+import dev.vyoma.http.HttpLimits;
+import dev.vyoma.http.ServerGuard;
 import dev.vyoma.stats.metrics.MetricsQuery;
 import dev.vyoma.stats.metrics.PeriodMetrics;
 import dev.vyoma.stats.metrics.PeriodSpec;
@@ -11,11 +13,13 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson3;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.eclipse.jetty.server.ServerConnector;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -24,26 +28,65 @@ import tools.jackson.databind.json.JsonMapper;
  * its JSON, {@code GET /api/charts/{name}.png?period=} a chart, {@code GET /api/rolling24h} the last 24 hours
  * (the latest indexed block against 24 hours before, as Akash's dashboard; also at the top of the page), {@code GET
  * /api/status} the indexed height. Without a period it is the 30 UTC days up to the latest indexed
- * block (ending at that block's time, not at the wall clock). Bad parameters are 400s with a message.
+ * block (ending at that block's time, not at the wall clock). Bad parameters are 400s with a message. Its
+ * connections are held to {@link #LIMITS} (docs/security.md lists them).
  */
 public final class Dashboard implements AutoCloseable {
     /** Days in the default period. */
     public static final int DEFAULT_DAYS = 30;
 
+    /** Open connections at most (503 past it; past it and a small overflow, none accepted). */
+    public static final int MAX_CONNECTIONS = 512;
+
+    /** Open connections from one remote address (429 past it). */
+    public static final int MAX_CONNECTIONS_PER_CLIENT = 32;
+
+    /** A connection with nothing to read or write for this long is closed. */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A request head (request line and headers) must arrive within this of its first byte (slowloris). */
+    public static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
+
+    /** A connection opened past a cap that sends no request is closed after this. */
+    public static final Duration OVER_CAP_IDLE_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Largest request head: the dashboard's requests are a path and a short query. */
+    public static final int MAX_REQUEST_HEAD_BYTES = 8 * 1024;
+
+    /** Largest request body: the dashboard takes none. */
+    public static final long MAX_REQUEST_BYTES = 1024;
+
+    /** Connections waiting in the kernel to be accepted. */
+    public static final int ACCEPT_QUEUE = 128;
+
+    /** The limits a dashboard serves with unless started with others. */
+    public static final HttpLimits LIMITS = new HttpLimits(
+            MAX_CONNECTIONS,
+            MAX_CONNECTIONS_PER_CLIENT,
+            IDLE_TIMEOUT,
+            HEAD_TIMEOUT,
+            OVER_CAP_IDLE_TIMEOUT,
+            MAX_REQUEST_HEAD_BYTES,
+            ACCEPT_QUEUE);
+
     private final MetricsQuery query;
     private final LongSupplier indexedHeight;
     private final Javalin app;
+    private final ServerGuard guard;
 
-    private Dashboard(MetricsQuery query, LongSupplier indexedHeight, String host, int port) {
+    private Dashboard(MetricsQuery query, LongSupplier indexedHeight, String host, int port, HttpLimits limits) {
         this.query = query;
         this.indexedHeight = indexedHeight;
+        this.guard = new ServerGuard(limits, "the dashboard");
         JsonMapper json = JsonMapper.builder().build();
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson3(json, false));
             cfg.startup.showJavalinBanner = false;
-            cfg.jetty.host = host;
-            cfg.jetty.port = port;
+            cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            guard.install(cfg, host, port);
             cfg.routes.get("/", this::page);
+            // Browsers ask for an icon; there is none, and a 404 would be an error in their console.
+            cfg.routes.get("/favicon.ico", ctx -> ctx.status(204));
             cfg.routes.get("/api/status", ctx -> ctx.json(Map.of("indexedHeight", indexedHeight.getAsLong())));
             cfg.routes.get("/api/report", ctx -> ctx.json(ReportView.tree(report(ctx))));
             cfg.routes.get("/api/rolling24h", ctx -> ctx.json(ReportView.tree(Rolling24h.of(query))));
@@ -57,15 +100,27 @@ public final class Dashboard implements AutoCloseable {
         });
     }
 
-    /** Serves on {@code host:port} (0: a free port). */
+    /** Serves on {@code host:port} (0: a free port) with the default {@link #LIMITS}. */
     public static Dashboard start(MetricsQuery query, LongSupplier indexedHeight, String host, int port) {
-        Dashboard d = new Dashboard(query, indexedHeight, host, port);
+        return start(query, indexedHeight, host, port, LIMITS);
+    }
+
+    /** Serves on {@code host:port} (0: a free port) with {@code limits}. */
+    public static Dashboard start(
+            MetricsQuery query, LongSupplier indexedHeight, String host, int port, HttpLimits limits) {
+        Dashboard d = new Dashboard(query, indexedHeight, host, port, limits);
         d.app.start();
         return d;
     }
 
+    /** The port the dashboard listens on. */
     public int port() {
-        return app.port();
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+    }
+
+    /** The guard of its connections: how many are open, and how many were closed for a slow request head. */
+    public ServerGuard guard() {
+        return guard;
     }
 
     private Report report(Context ctx) throws java.sql.SQLException {
