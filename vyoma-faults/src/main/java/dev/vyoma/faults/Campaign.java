@@ -73,8 +73,8 @@ final class Campaign {
     /** Small, so that runs take snapshots and members restart from them. */
     static final long SNAPSHOT_EVERY_BLOCKS = 64;
 
-    private static final Duration START = Duration.ofSeconds(120);
-    private static final Duration CONVERGE = Duration.ofSeconds(150);
+    private static final Duration START = Duration.ofSeconds(300);
+    private static final Duration CONVERGE = Duration.ofSeconds(300);
 
     private final long seed;
     private final int validators;
