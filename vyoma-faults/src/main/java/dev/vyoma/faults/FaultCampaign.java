@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs seeds one after another ({@code bin/faults}): a fixed number, or as many as fit in a time budget, and prints
- * each run's figures, the totals, and for every failing seed its failures and the command that replays it.
+ * Runs seeds one after another ({@code bin/faults}, through {@code FaultCampaignTest}): a fixed number, or as many as
+ * fit in a time budget, and prints each run's figures, the totals, and for every failing seed its failures and the
+ * command that replays it.
  */
 public final class FaultCampaign {
     /** What to run: seeds {@code firstSeed, firstSeed + 1, …}, at most {@code seeds} of them and within {@code budget}. */
@@ -33,6 +34,10 @@ public final class FaultCampaign {
             for (Campaign.Result r : runs) {
                 for (String f : r.failures()) {
                     out.add("seed " + r.seed() + ": " + f);
+                }
+                if (!r.passed()) {
+                    out.add("seed " + r.seed() + ": replay: "
+                            + Campaign.replay(r.seed(), r.validators(), Duration.ofSeconds(r.seconds())));
                 }
             }
             return out;
@@ -99,53 +104,5 @@ public final class FaultCampaign {
                 acked,
                 applied);
         out.flush();
-    }
-
-    /** {@code bin/faults [--seeds N] [--minutes M] [--seed S] [--seconds D] [--validators V]}. */
-    public static void main(String[] args) throws Exception {
-        long seed = System.currentTimeMillis() % 1_000_000;
-        int seeds = 1;
-        int minutes = 60;
-        int seconds = 40;
-        int validators = 3;
-        boolean seedGiven = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String v = i + 1 < args.length ? args[++i] : "";
-            try {
-                switch (a) {
-                    case "--seeds" -> seeds = Integer.parseInt(v);
-                    case "--minutes" -> minutes = Integer.parseInt(v);
-                    case "--seed" -> {
-                        seed = Long.parseLong(v);
-                        seedGiven = true;
-                    }
-                    case "--seconds" -> seconds = Integer.parseInt(v);
-                    case "--validators" -> validators = Integer.parseInt(v);
-                    default -> usage("unknown option " + a);
-                }
-            } catch (NumberFormatException e) {
-                usage(a + " takes a whole number, got " + v);
-            }
-        }
-        if (seedGiven && seeds == 1) {
-            minutes = Math.max(minutes, 1);
-        }
-        String missing = Testbed.missing();
-        if (!missing.isEmpty()) {
-            System.err.println("faults: needs " + missing);
-            System.exit(1);
-        }
-        Summary s = run(
-                new Plan(seed, seeds, Duration.ofMinutes(minutes), Duration.ofSeconds(seconds), validators),
-                System.out);
-        System.exit(s.passed() ? 0 : 1);
-    }
-
-    private static void usage(String why) {
-        System.err.println("faults: " + why);
-        System.err.println(
-                "usage: bin/faults [--seeds N] [--minutes M] [--seed FIRST] [--seconds PER_SEED] [--validators 3|5]");
-        System.exit(2);
     }
 }

@@ -38,6 +38,10 @@ final class Testbed implements AutoCloseable {
     private final long diskBytes;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    /** Cleans up if the JVM is stopped (SIGTERM, Ctrl-C) while the testbed is up. */
+    private final Thread cleanup = new Thread(this::close, "testbed-cleanup");
+
+    private boolean closed;
 
     private Testbed(int size, Path runDir, long diskBytes, FileChannel lockChannel, FileLock lock) {
         this.size = size;
@@ -76,24 +80,33 @@ final class Testbed implements AutoCloseable {
             throw new IllegalStateException("the fault campaign needs " + missing);
         }
         FileChannel channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = channel.lock();
+        FileLock lock;
+        Path runDir;
+        try {
+            lock = channel.lock();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         try {
             removeLeftovers();
-            Path runDir = ROOT.resolve("run-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis());
+            runDir = ROOT.resolve("run-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis());
             Files.createDirectories(runDir.resolve("logs"));
-            Testbed bed = new Testbed(size, runDir, diskBytes, channel, lock);
-            try {
-                bed.build();
-            } catch (RuntimeException | IOException e) {
-                bed.close();
-                throw e;
-            }
-            return bed;
-        } catch (RuntimeException | IOException e) {
+        } catch (IOException | RuntimeException e) {
             lock.release();
             channel.close();
             throw e;
         }
+        // From here the testbed owns the lock: closing it releases it.
+        Testbed bed = new Testbed(size, runDir, diskBytes, channel, lock);
+        Runtime.getRuntime().addShutdownHook(bed.cleanup);
+        try {
+            bed.build();
+        } catch (IOException | RuntimeException e) {
+            bed.close();
+            throw e;
+        }
+        return bed;
     }
 
     private void build() throws IOException {
@@ -297,7 +310,18 @@ final class Testbed implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (Thread.currentThread() != cleanup) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // the JVM is already stopping: the hook runs this anyway
+            }
+        }
         try {
             for (int i = 0; i < size; i++) {
                 killAll(namespace(i));
