@@ -164,6 +164,7 @@ final class Campaign {
                 for (Validator v : members) {
                     long h = v.height();
                     if (h < mustReach) {
+                        v.dumpThreads();
                         failures.add(v.id() + " is stuck at height " + h + " (" + (v.alive() ? "running" : "exited")
                                 + ") " + CONVERGE.toSeconds() + " s after healing; the chain passed " + mustReach);
                     }
@@ -180,6 +181,9 @@ final class Campaign {
             failures.addAll(outcome.failures());
             height = outcome.height();
             txs = outcome.txs();
+            if (!failures.isEmpty()) {
+                logs = keepLogs(bed);
+            }
         } finally {
             if (workload != null) {
                 workload.close();
@@ -200,6 +204,20 @@ final class Campaign {
                 txs,
                 List.copyOf(failures),
                 logs);
+    }
+
+    /** Where the logs of failed runs stay (the next run removes its predecessor's run directory). */
+    static final Path FAILED = Testbed.ROOT.resolveSibling("vyoma-faults-failed");
+
+    private Path keepLogs(Testbed bed) throws IOException {
+        Path dir = FAILED.resolve("seed-" + seed + "-" + System.currentTimeMillis());
+        Files.createDirectories(dir);
+        for (int i = 0; i < validators; i++) {
+            if (Files.exists(bed.log(i))) {
+                Files.copy(bed.log(i), dir.resolve(bed.log(i).getFileName()));
+            }
+        }
+        return dir;
     }
 
     private static Genesis genesis(String chainId) {

@@ -74,7 +74,7 @@ public final class FaultCampaign {
                 for (String f : r.failures()) {
                     out.println("faults:   " + f);
                 }
-                out.println("faults:   logs: " + r.logs() + " (until the next run)");
+                out.println("faults:   logs: " + r.logs());
                 out.println("faults:   replay: " + Campaign.replay(seed, r.validators(), plan.perSeed()));
             }
             out.flush();

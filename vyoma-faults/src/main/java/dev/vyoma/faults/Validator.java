@@ -125,6 +125,13 @@ final class Validator {
         paused = false;
     }
 
+    /** SIGQUIT: the JVM writes its threads' stacks to its output, the log; for a member found stuck. */
+    synchronized void dumpThreads() {
+        if (alive()) {
+            Shell.run("kill", "-QUIT", Long.toString(process.pid()));
+        }
+    }
+
     /** The node's {@code /v1/status}, or empty when it does not answer. */
     Optional<JsonNode> status() {
         try {
