@@ -111,6 +111,18 @@ final class NodeCommand implements Callable<Integer> {
         String apiAddress;
 
         @Option(
+                names = "--raft-listen",
+                paramLabel = "HOST:PORT",
+                description = "Where consensus listens, if not on every interface at the --raft-address port.")
+        String raftListen;
+
+        @Option(
+                names = "--api-listen",
+                paramLabel = "HOST:PORT",
+                description = "Where the API listens, if not at --api-address (e.g. 0.0.0.0:1317).")
+        String apiListen;
+
+        @Option(
                 names = "--block-interval",
                 description = "Time between blocks (default: ${DEFAULT-VALUE}).",
                 defaultValue = "6s")
@@ -122,13 +134,23 @@ final class NodeCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             long interval = millis(blockInterval);
-            NodeHome.Settings settings = new NodeHome.Settings(
-                    "n0",
-                    moniker,
-                    List.of(new NodeHome.Member("n0", raftAddress, apiAddress)),
-                    interval,
-                    NodeHome.DEFAULT_MAX_TXS_PER_BLOCK,
-                    1_000);
+            NodeHome.Settings settings;
+            try {
+                settings = new NodeHome.Settings(
+                        "n0",
+                        moniker,
+                        List.of(new NodeHome.Member("n0", raftAddress, apiAddress)),
+                        interval,
+                        NodeHome.DEFAULT_MAX_TXS_PER_BLOCK,
+                        1_000,
+                        new NodeHome.Listen(
+                                java.util.Optional.ofNullable(raftListen)
+                                        .map(a -> dev.vyoma.node.HostPort.parse(a, "--raft-listen", true)),
+                                java.util.Optional.ofNullable(apiListen)
+                                        .map(a -> dev.vyoma.node.HostPort.parse(a, "--api-listen", true))));
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
             KeyPair key = NodeHome.newKey();
             try {
                 NodeHome.init(home, settings, genesis.genesis(), key);
@@ -232,11 +254,30 @@ final class NodeCommand implements Callable<Integer> {
                 defaultValue = "1s")
         String blockInterval;
 
+        @Option(
+                names = "--hosts",
+                split = ",",
+                paramLabel = "HOST",
+                description = "Where the others reach each validator, one host (name or IP) per validator in order, for"
+                        + " a network on several machines (default: 127.0.0.1 for all).")
+        List<String> hosts = new ArrayList<>();
+
+        @Option(
+                names = "--listen-host",
+                paramLabel = "HOST",
+                description = "Each validator listens on this host (e.g. 0.0.0.0: every interface) at its ports,"
+                        + " instead of on its own host.")
+        String listenHost;
+
         @Mixin
         GenesisOptions genesis;
 
         @Override
         public Integer call() {
+            if (!hosts.isEmpty() && hosts.size() != validators) {
+                throw new UserException("--hosts lists " + hosts.size() + " hosts for " + validators
+                        + " validators; give one per validator");
+            }
             if (validators < 1 || validators > 9) {
                 throw new UserException("--validators must be 1 to 9, got " + validators);
             }
@@ -249,10 +290,21 @@ final class NodeCommand implements Callable<Integer> {
                 raft.add(basePort + i);
                 api.add(basePort + 100 + i);
             }
+            List<String> where = hosts.isEmpty() ? java.util.Collections.nCopies(validators, "127.0.0.1") : hosts;
             List<NodeHome> homes;
             try {
-                homes = NodeHome.testnet(output, "127.0.0.1", raft, api, genesis.genesis(), millis(blockInterval));
+                homes = NodeHome.testnet(
+                        output,
+                        where,
+                        java.util.Optional.ofNullable(listenHost),
+                        raft,
+                        api,
+                        genesis.genesis(),
+                        millis(blockInterval),
+                        1_000);
             } catch (FileAlreadyExistsException e) {
+                throw new UserException(e.getMessage());
+            } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             } catch (IOException e) {
                 throw new UserException("cannot write " + output + ": " + e.getMessage());
@@ -263,8 +315,14 @@ final class NodeCommand implements Callable<Integer> {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("node", "n" + i);
                 row.put("home", homes.get(i).dir().toString());
-                row.put("raft", "127.0.0.1:" + raft.get(i));
-                row.put("api", "http://127.0.0.1:" + api.get(i));
+                NodeHome.Member self;
+                try {
+                    self = homes.get(i).settings().self();
+                } catch (IOException e) {
+                    throw new UserException("cannot read " + homes.get(i).configFile() + ": " + e.getMessage());
+                }
+                row.put("raft", self.raftAddress());
+                row.put("api", "http://" + self.apiAddress());
                 row.put("start", "vyoma node start --home " + homes.get(i).dir());
                 rows.add(row);
             }

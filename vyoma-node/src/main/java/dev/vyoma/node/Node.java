@@ -65,7 +65,8 @@ public final class Node implements AutoCloseable {
     /**
      * How a node runs: its home directory (Raft log and snapshots under {@code raft/}, the block store under
      * {@code blocks/}), its id among {@code peers}, the chain's genesis, the address it proposes blocks as,
-     * the block interval and size, and how many blocks pass between snapshots.
+     * the block interval and size, how many blocks pass between snapshots, and where consensus listens (absent:
+     * every interface, at the port of this node's Raft address).
      */
     public record Config(
             Path home,
@@ -76,9 +77,11 @@ public final class Node implements AutoCloseable {
             Duration blockInterval,
             int maxTxsPerBlock,
             long snapshotEveryBlocks,
-            Mempool.Limits mempool) {
+            Mempool.Limits mempool,
+            Optional<HostPort> raftListen) {
         public Config {
             Objects.requireNonNull(home, "home");
+            Objects.requireNonNull(raftListen, "raftListen");
             Objects.requireNonNull(genesis, "genesis");
             Objects.requireNonNull(proposer, "proposer");
             peers = List.copyOf(peers);
@@ -92,6 +95,30 @@ public final class Node implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "max transactions per block and the snapshot interval must be positive");
             }
+        }
+
+        /** A node that listens for consensus on every interface at its Raft address's port. */
+        public Config(
+                Path home,
+                String id,
+                List<Peer> peers,
+                Genesis genesis,
+                Address proposer,
+                Duration blockInterval,
+                int maxTxsPerBlock,
+                long snapshotEveryBlocks,
+                Mempool.Limits mempool) {
+            this(
+                    home,
+                    id,
+                    peers,
+                    genesis,
+                    proposer,
+                    blockInterval,
+                    maxTxsPerBlock,
+                    snapshotEveryBlocks,
+                    mempool,
+                    Optional.empty());
         }
 
         /** The peer entry of this node. */
@@ -139,7 +166,15 @@ public final class Node implements AutoCloseable {
         this.group = RaftGroup.valueOf(groupId(config.genesis().chainId()), peers);
         RaftProperties props = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(props, List.of(raftDir.toFile()));
-        GrpcConfigKeys.Server.setPort(props, port(config.self().raftAddress()));
+        HostPort listen = config.raftListen()
+                .orElseGet(() -> new HostPort(
+                        HostPort.ANY_IPV4,
+                        HostPort.parse(config.self().raftAddress(), "raftAddress", false)
+                                .port()));
+        if (config.raftListen().isPresent()) {
+            GrpcConfigKeys.Server.setHost(props, listen.host());
+        }
+        GrpcConfigKeys.Server.setPort(props, listen.port());
         RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
@@ -188,15 +223,6 @@ public final class Node implements AutoCloseable {
     static RaftGroupId groupId(String chainId) {
         return RaftGroupId.valueOf(
                 UUID.nameUUIDFromBytes(("vyoma-chain:" + chainId).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    }
-
-    private static int port(String address) {
-        int colon = address.lastIndexOf(':');
-        try {
-            return Integer.parseInt(address.substring(colon + 1));
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException("a Raft address is host:port, got " + address, e);
-        }
     }
 
     public Config config() {

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,12 +30,46 @@ import tools.jackson.databind.json.JsonMapper;
  * key, readable by its owner only), and the data the node writes ({@code raft/}, {@code blocks/}).
  */
 public final class NodeHome {
-    /** One member as the config lists it: id, Raft address and API address ({@code host:port} each). */
+    /**
+     * One member as the config lists it: id, and the Raft and API addresses ({@code host:port} each) where the other
+     * members and clients reach it, which need not be where it listens (see {@link Listen}).
+     */
     public record Member(String id, String raftAddress, String apiAddress) {
         public Member {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(raftAddress, "raftAddress");
             Objects.requireNonNull(apiAddress, "apiAddress");
+            HostPort.parse(raftAddress, "member " + id + ": raftAddress", false);
+            HostPort.parse(apiAddress, "member " + id + ": apiAddress", false);
+        }
+    }
+
+    /**
+     * Where this node listens, when not on its own member addresses: the Raft (consensus) and API sockets. A node
+     * behind NAT, or one that should accept on every interface ({@code 0.0.0.0:PORT}), listens on one address and
+     * is reached on another. Absent, the API listens on the member's API address and consensus on every interface
+     * at the member's Raft port.
+     */
+    public record Listen(Optional<HostPort> raft, Optional<HostPort> api) {
+        /** Listening where the member addresses say. */
+        public static final Listen MEMBER_ADDRESSES = new Listen(Optional.empty(), Optional.empty());
+
+        public Listen {
+            Objects.requireNonNull(raft, "raft");
+            Objects.requireNonNull(api, "api");
+        }
+
+        /** Both sockets on {@code host}, at the ports of {@code self}. */
+        public static Listen onHost(String host, Member self) {
+            return new Listen(
+                    Optional.of(new HostPort(
+                            host,
+                            HostPort.parse(self.raftAddress(), "raftAddress", false)
+                                    .port())),
+                    Optional.of(new HostPort(
+                            host,
+                            HostPort.parse(self.apiAddress(), "apiAddress", false)
+                                    .port())));
         }
     }
 
@@ -45,12 +80,48 @@ public final class NodeHome {
             List<Member> members,
             long blockIntervalMillis,
             int maxTxsPerBlock,
-            long snapshotEveryBlocks) {
+            long snapshotEveryBlocks,
+            Listen listen) {
         public Settings {
             members = List.copyOf(members);
+            Objects.requireNonNull(listen, "listen");
             if (members.stream().noneMatch(m -> m.id().equals(nodeId))) {
                 throw new IllegalArgumentException("config.json: nodeId " + nodeId + " is not among the members");
             }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (Member m : members) {
+                if (!ids.add(m.id())) {
+                    throw new IllegalArgumentException("config.json: member " + m.id() + " is listed twice");
+                }
+            }
+        }
+
+        /** Settings that listen on the member addresses. */
+        public Settings(
+                String nodeId,
+                String moniker,
+                List<Member> members,
+                long blockIntervalMillis,
+                int maxTxsPerBlock,
+                long snapshotEveryBlocks) {
+            this(
+                    nodeId,
+                    moniker,
+                    members,
+                    blockIntervalMillis,
+                    maxTxsPerBlock,
+                    snapshotEveryBlocks,
+                    Listen.MEMBER_ADDRESSES);
+        }
+
+        /** Where the API listens: {@code listen.api}, or else this member's API address. */
+        public HostPort apiListen() {
+            return listen.api().orElseGet(() -> HostPort.parse(self().apiAddress(), "apiAddress", false));
+        }
+
+        /** Where consensus listens: {@code listen.raft}, or else every interface at this member's Raft port. */
+        public Optional<HostPort> raftListen() {
+            return listen.raft();
         }
 
         public Member self() {
@@ -131,17 +202,52 @@ public final class NodeHome {
             Genesis genesis,
             long blockIntervalMillis)
             throws IOException {
-        if (raftPorts.size() != apiPorts.size() || raftPorts.isEmpty()) {
-            throw new IllegalArgumentException("one Raft port and one API port per validator");
+        return testnet(
+                out,
+                java.util.Collections.nCopies(raftPorts.size(), host),
+                Optional.empty(),
+                raftPorts,
+                apiPorts,
+                genesis,
+                blockIntervalMillis,
+                1_000);
+    }
+
+    /**
+     * Writes the homes of a network of validators on separate machines into {@code out/node0 … out/nodeN-1}:
+     * validator {@code i} is reached at {@code hosts[i]} on its ports; with {@code listenHost} (e.g. {@code
+     * 0.0.0.0}) each listens there instead of on its own host. Each home then goes to its machine.
+     */
+    public static List<NodeHome> testnet(
+            Path out,
+            List<String> hosts,
+            Optional<String> listenHost,
+            List<Integer> raftPorts,
+            List<Integer> apiPorts,
+            Genesis genesis,
+            long blockIntervalMillis,
+            long snapshotEveryBlocks)
+            throws IOException {
+        if (raftPorts.size() != apiPorts.size() || raftPorts.isEmpty() || hosts.size() != raftPorts.size()) {
+            throw new IllegalArgumentException("one host, one Raft port and one API port per validator");
         }
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < raftPorts.size(); i++) {
+            String host = hosts.get(i).contains(":") ? "[" + hosts.get(i) + "]" : hosts.get(i);
             members.add(new Member("n" + i, host + ":" + raftPorts.get(i), host + ":" + apiPorts.get(i)));
         }
         List<NodeHome> homes = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
+            Listen listen =
+                    listenHost.isPresent() ? Listen.onHost(listenHost.get(), members.get(i)) : Listen.MEMBER_ADDRESSES;
             Settings settings = new Settings(
-                    "n" + i, "validator-" + i, members, blockIntervalMillis, DEFAULT_MAX_TXS_PER_BLOCK, 1_000);
+                    "n" + i,
+                    "validator-" + i,
+                    members,
+                    blockIntervalMillis,
+                    DEFAULT_MAX_TXS_PER_BLOCK,
+                    snapshotEveryBlocks,
+                    listen);
             homes.add(init(out.resolve("node" + i), settings, genesis, newKey()));
         }
         return homes;
@@ -162,22 +268,56 @@ public final class NodeHome {
     public Settings settings() throws IOException {
         JsonNode n = read(configFile());
         List<Member> members = new ArrayList<>();
-        for (JsonNode m : n.path("members")) {
-            members.add(new Member(
-                    text(m, "id", configFile()),
-                    text(m, "raftAddress", configFile()),
-                    text(m, "apiAddress", configFile())));
+        try {
+            for (JsonNode m : n.path("members")) {
+                members.add(new Member(
+                        text(m, "id", configFile()),
+                        text(m, "raftAddress", configFile()),
+                        text(m, "apiAddress", configFile())));
+            }
+            if (members.isEmpty()) {
+                throw new IllegalArgumentException(configFile() + ": members must list at least this node");
+            }
+            return new Settings(
+                    text(n, "nodeId", configFile()),
+                    n.path("moniker").asString(""),
+                    members,
+                    positive(n, "blockIntervalMillis", 1_000),
+                    (int) positive(n, "maxTxsPerBlock", DEFAULT_MAX_TXS_PER_BLOCK),
+                    positive(n, "snapshotEveryBlocks", 1_000),
+                    listen(n.path("listen")));
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            throw new IllegalArgumentException(
+                    message.contains("config.json") ? message : configFile() + ": " + message, e);
         }
-        if (members.isEmpty()) {
-            throw new IllegalArgumentException(configFile() + ": members must list at least this node");
+    }
+
+    private Listen listen(JsonNode n) {
+        if (n.isMissingNode() || n.isNull()) {
+            return Listen.MEMBER_ADDRESSES;
         }
-        return new Settings(
-                text(n, "nodeId", configFile()),
-                n.path("moniker").asString(""),
-                members,
-                positive(n, "blockIntervalMillis", 1_000),
-                (int) positive(n, "maxTxsPerBlock", DEFAULT_MAX_TXS_PER_BLOCK),
-                positive(n, "snapshotEveryBlocks", 1_000));
+        if (!n.isObject()) {
+            throw new IllegalArgumentException(
+                    "listen must be an object such as {\"raft\": \"0.0.0.0:26656\", \"api\": \"0.0.0.0:1317\"}");
+        }
+        for (String field : n.propertyNames()) {
+            if (!field.equals("raft") && !field.equals("api")) {
+                throw new IllegalArgumentException("listen has raft and api only, not " + field);
+            }
+        }
+        return new Listen(listenAddress(n, "raft"), listenAddress(n, "api"));
+    }
+
+    private static Optional<HostPort> listenAddress(JsonNode listen, String field) {
+        JsonNode v = listen.path(field);
+        if (v.isMissingNode() || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isString()) {
+            throw new IllegalArgumentException("listen." + field + " must be a string host:port");
+        }
+        return Optional.of(HostPort.parse(v.asString(), "listen." + field, true));
     }
 
     public Genesis genesis() throws IOException {
@@ -212,7 +352,8 @@ public final class NodeHome {
                 Duration.ofMillis(s.blockIntervalMillis()),
                 s.maxTxsPerBlock(),
                 s.snapshotEveryBlocks(),
-                Mempool.Limits.defaults());
+                Mempool.Limits.defaults(),
+                s.raftListen());
     }
 
     /** The settings as {@code config.json} holds them. */
@@ -224,6 +365,12 @@ public final class NodeHome {
         out.put("maxTxsPerBlock", s.maxTxsPerBlock());
         out.put("snapshotEveryBlocks", s.snapshotEveryBlocks());
         out.put("members", s.members());
+        if (!s.listen().equals(Listen.MEMBER_ADDRESSES)) {
+            Map<String, Object> listen = new LinkedHashMap<>();
+            s.listen().raft().ifPresent(a -> listen.put("raft", a.toString()));
+            s.listen().api().ifPresent(a -> listen.put("api", a.toString()));
+            out.put("listen", listen);
+        }
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n";
     }
 

@@ -39,11 +39,10 @@ public final class NodeMain {
         NodeHome.Settings settings = home.settings();
         Node node = Node.start(home.nodeConfig());
         Map<String, String> apis = settings.otherApis();
-        String api = settings.self().apiAddress();
-        int colon = api.lastIndexOf(':');
+        HostPort listen = settings.apiListen();
         Api server;
         try {
-            server = Api.start(node, api.substring(0, colon), Integer.parseInt(api.substring(colon + 1)), apis);
+            server = Api.start(node, listen.host(), listen.port(), apis);
         } catch (RuntimeException e) {
             node.close();
             throw e;
@@ -59,8 +58,15 @@ public final class NodeMain {
                         },
                         "shutdown"));
         // One line that scripts and tests wait for.
-        System.out.println("vyoma node " + settings.nodeId() + " ready: api http://" + api + ", raft "
-                + settings.self().raftAddress() + ", height " + node.height());
+        String raftListen = settings.raftListen()
+                .map(HostPort::toString)
+                .orElse("*:"
+                        + HostPort.parse(settings.self().raftAddress(), "raftAddress", false)
+                                .port());
+        System.out.println("vyoma node " + settings.nodeId() + " ready: api http://"
+                + settings.self().apiAddress()
+                + ", raft " + settings.self().raftAddress() + ", height " + node.height() + "; listening: api "
+                + new HostPort(listen.host(), server.port()) + ", raft " + raftListen);
         System.out.flush();
         stopped.await();
     }
