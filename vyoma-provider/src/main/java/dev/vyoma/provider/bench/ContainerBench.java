@@ -80,8 +80,11 @@ public final class ContainerBench {
         }
     }
 
-    /** Manifest → URL over the leases; the two loads; ingress throughput over direct. */
-    public record Result(Percentiles manifestToUrl, Load direct, Load ingress) {
+    /**
+     * Manifest → URL over the leases; the two loads; ingress throughput over direct. {@code owner}: the provider name
+     * the benchmark's engine objects were labelled with.
+     */
+    public record Result(String owner, Percentiles manifestToUrl, Load direct, Load ingress) {
         public double throughputRatio() {
             return direct.perSecond() == 0 ? 0 : ingress.perSecond() / direct.perSecond();
         }
@@ -179,6 +182,7 @@ public final class ContainerBench {
                             load(ingress.port(), host, settings.concurrency(), slice, ingressRuns, ingressCounts);
                 }
                 return new Result(
+                        owner,
                         Percentiles.of(starts),
                         new Load(directCounts[0], directCounts[1], directSeconds, Percentiles.of(concat(directRuns))),
                         new Load(
