@@ -283,6 +283,15 @@ class ApiTest {
 
     /** Reads until {@code n} events, or until one of type {@code stopAt} (if given), whichever comes first. */
     private List<String[]> events(String query, String lastEventId, int n, String stopAt) throws Exception {
+        return read(openEvents(query, lastEventId), n, stopAt);
+    }
+
+    /**
+     * Opens an event stream; it returns once the node answered, when the stream's start is fixed (the node
+     * takes it from the request, before it answers).
+     */
+    private HttpResponse<java.util.stream.Stream<String>> openEvents(String query, String lastEventId)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + api.port() + "/v1/events" + query))
                 .timeout(Duration.ofSeconds(30))
@@ -292,6 +301,10 @@ class ApiTest {
         }
         HttpResponse<java.util.stream.Stream<String>> r = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
         assertThat(r.statusCode()).isEqualTo(200);
+        return r;
+    }
+
+    private static List<String[]> read(HttpResponse<java.util.stream.Stream<String>> r, int n, String stopAt) {
         List<String[]> out = new java.util.ArrayList<>();
         try (java.util.stream.Stream<String> lines = r.body()) {
             java.util.Iterator<String> it = lines.iterator();
@@ -339,15 +352,9 @@ class ApiTest {
         assertThat(transfers).extracting(e -> e[1]).containsExactly("Transfer", "block");
 
         // Live: a stream opened now sees the next transaction's events.
+        HttpResponse<java.util.stream.Stream<String>> liveStream = openEvents("?types=Transfer", null);
         java.util.concurrent.CompletableFuture<List<String[]>> live =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return events("?types=Transfer", null, 1_000, "Transfer");
-                    } catch (Exception e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                });
-        Thread.sleep(300);
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> read(liveStream, 1_000, "Transfer"));
         SignedTx later = nextSend(8);
         assertThat(submit(later, "?wait=commit").status()).isEqualTo(200);
         List<String[]> seen = live.get(20, TimeUnit.SECONDS);
