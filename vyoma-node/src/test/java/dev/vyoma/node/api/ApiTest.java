@@ -3,8 +3,6 @@ package dev.vyoma.node.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.KeyPair;
@@ -12,10 +10,9 @@ import dev.vyoma.ledger.crypto.Signature;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
+import dev.vyoma.node.LocalChain;
 import dev.vyoma.node.Node;
-import dev.vyoma.node.mempool.Mempool;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,6 +38,7 @@ class ApiTest {
     private static final String CHAIN = "vyoma-api-test";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private LocalChain chain;
     private Node node;
     private Api api;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -52,37 +50,24 @@ class ApiTest {
 
     @BeforeAll
     void start(@TempDir Path home) throws IOException {
-        int raftPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            raftPort = s.getLocalPort();
-        }
-        Genesis genesis = new Genesis(
-                CHAIN,
-                1_700_000_000_000L,
-                Params.defaults(),
-                List.of(new Genesis.Allocation(
-                        key("alice").address(), List.of(new Coin("uusd", 1_000_000), new Coin("uvyo", 1_000_000)))));
-        node = Node.start(new Node.Config(
-                home,
-                "n0",
-                List.of(new Node.Peer("n0", "127.0.0.1:" + raftPort)),
-                genesis,
-                key("validator").address(),
-                Duration.ofMillis(100),
-                1_000,
-                100,
-                Mempool.Limits.defaults()));
-        api = Api.start(node, "127.0.0.1", 0);
+        chain = LocalChain.builder(home)
+                .genesis(LocalChain.fundedGenesis(
+                        CHAIN,
+                        List.of(new Coin("uusd", 1_000_000), new Coin("uvyo", 1_000_000)),
+                        key("alice").address()))
+                .proposer(key("validator").address())
+                .blockInterval(Duration.ofMillis(100))
+                .snapshotEveryBlocks(100)
+                .start();
+        node = chain.node();
+        api = chain.api();
         await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
     }
 
     @AfterAll
     void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (node != null) {
-            node.close();
+        if (chain != null) {
+            chain.close();
         }
     }
 
