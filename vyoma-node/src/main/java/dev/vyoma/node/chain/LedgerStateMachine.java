@@ -6,6 +6,7 @@ import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.Ledger;
 import dev.vyoma.ledger.codec.CodecException;
 import dev.vyoma.node.mempool.Mempool;
+import dev.vyoma.node.store.BlockCodec;
 import dev.vyoma.node.store.BlockStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
