@@ -3,7 +3,7 @@
 // files and prints a summary of where they disagree.
 //
 // usage: node compare.mjs [--save DIR] [--verbose] FILE...      (or "-" to read the file list from stdin)
-// env:   JAVA (default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java), VYOMA_CP (classpath for VyomaSdl.java)
+// env:   JAVA (run.sh sets it from the JDK it finds; else java on PATH), VYOMA_CP (classpath for VyomaSdl.java)
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -4,14 +4,17 @@
 #   ./run.sh                       # both corpora (defaults below)
 #   ./run.sh --verbose             # also list files both reject
 #   CONFORMANCE=... AWESOME=... ./run.sh
-#   REBUILD=1 ./run.sh             # rebuild vyoma-sdl first (mvn install -pl vyoma-sdl -am)
+#   REBUILD=1 ./run.sh             # rebuild vyoma-sdl first (mvn compile -pl vyoma-sdl -am)
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
+here="$(CDPATH='' cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+# shellcheck source=../../bin/lib/jdk.sh
+. "$repo/bin/lib/jdk.sh"
+vyoma_use_jdk || exit 1
 export JAVA="${JAVA:-$JAVA_HOME/bin/java}"
-CONFORMANCE="${CONFORMANCE:-/work/shared/conformance/akash-sdl}"
-AWESOME="${AWESOME:-/tmp/awesome}"
+# The conformance fixtures live beside the repository (../shared), as in CI.
+CONFORMANCE="${CONFORMANCE:-$repo/../shared/conformance/akash-sdl}"
+AWESOME="${AWESOME:-${TMPDIR:-/tmp}/awesome}"
 
 if [[ ! -d "$here/node_modules/@akashnetwork/chain-sdk" ]]; then
   (cd "$here" && npm ci --no-audit --no-fund)
@@ -19,7 +22,7 @@ fi
 classes="$repo/vyoma-sdl/target/classes"
 if [[ "${REBUILD:-0}" == 1 || ! -f "$classes/dev/vyoma/sdl/Sdl.class" ]] \
    || [[ -n "$(find "$repo/vyoma-sdl/src/main" -newer "$classes/dev/vyoma/sdl/Sdl.class" -name '*.java' -print -quit)" ]]; then
-  (cd "$repo" && mvn -q -B -pl vyoma-sdl -am -DskipTests -Dspotless.check.skip=true install)
+  (cd "$repo" && mvn -q -B -pl vyoma-sdl -am -DskipTests -Dspotless.check.skip=true compile)
 fi
 
 echo "### fixtures: TS vs Akash Go output fixtures"

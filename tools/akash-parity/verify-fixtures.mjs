@@ -5,14 +5,17 @@
 // The same checks are run on vyoma-sdl's output (VyomaSdl.java).
 // usage: node verify-fixtures.mjs [CONFORMANCE_DIR] [REFERENCE_MD]
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { readWithTs } from "./akash-ts.mjs";
 import { firstDiff, short } from "./jsondiff.mjs";
 import { readWithVyoma } from "./vyoma.mjs";
 
-const conf = process.argv[2] ?? "/work/shared/conformance/akash-sdl";
-const refMd = process.argv[3] ?? "/work/shared/reference/akash-provider-sdl.md";
+// The shared fixtures and references live beside the repository (../shared).
+const shared = join(dirname(fileURLToPath(import.meta.url)), "../../../shared");
+const conf = process.argv[2] ?? join(shared, "conformance/akash-sdl");
+const refMd = process.argv[3] ?? join(shared, "reference/akash-provider-sdl.md");
 
 const table = {};
 for (const m of readFileSync(refMd, "utf8").matchAll(/^\| (v2\.[01]\/[\w-]+) \| ([0-9a-f]{64}) \|$/gm)) table[m[1]] = m[2];

@@ -1,5 +1,5 @@
 // Runs VyomaSdl.java (vyoma-sdl) on files, one JVM per 200 files; returns Map(absolute file -> result line).
-// env: JAVA (default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java), VYOMA_CP (classpath for VyomaSdl.java)
+// env: JAVA (run.sh sets it from the JDK it finds; else java on PATH), VYOMA_CP (classpath for VyomaSdl.java)
 import { spawnSync } from "node:child_process";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, "../..");
-const java = process.env.JAVA ?? "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
+const java = process.env.JAVA ?? "java";
 const cp = process.env.VYOMA_CP
   ?? `${join(repo, "vyoma-sdl/target/classes")}:${join(homedir(), ".m2/repository/org/snakeyaml/snakeyaml-engine/3.2/snakeyaml-engine-3.2.jar")}`;
 

@@ -93,8 +93,10 @@ class EventFollowerTest {
                 node.committed(node.submit(send(5, 6)).txHash(), Duration.ofSeconds(10))
                         .get();
 
-                await().atMost(20, TimeUnit.SECONDS).until(() -> seen.size() >= 6);
-                Thread.sleep(500);
+                // Until the follower has read past the last transaction's block (its end marker moves the
+                // position), so a duplicate of an event it saw would be in the list by now.
+                long lastTxHeight = node.height();
+                await().atMost(20, TimeUnit.SECONDS).until(() -> seen.size() >= 6 && readPast(follower, lastTxHeight));
                 assertThat(seen)
                         .extracting(e -> e.data().path("amount").path("amount").asString())
                         .containsExactly("1", "2", "3", "4", "5", "6");
@@ -107,8 +109,7 @@ class EventFollowerTest {
                 List<EventFollower.ChainEvent> rest = new CopyOnWriteArrayList<>();
                 try (EventFollower again = EventFollower.resumeAfter(
                         "http://127.0.0.1:" + apiPort, saved, Set.of("Transfer"), rest::add)) {
-                    await().atMost(10, TimeUnit.SECONDS).until(() -> rest.size() >= 2);
-                    Thread.sleep(300);
+                    await().atMost(10, TimeUnit.SECONDS).until(() -> rest.size() >= 2 && readPast(again, lastTxHeight));
                     assertThat(rest)
                             .extracting(
                                     e -> e.data().path("amount").path("amount").asString())
@@ -118,5 +119,11 @@ class EventFollowerTest {
                 api.close();
             }
         }
+    }
+
+    /** Whether the follower has handed on an event (a block marker, at least) of a block after {@code height}. */
+    private static boolean readPast(EventFollower follower, long height) {
+        String at = follower.position();
+        return at != null && Long.parseLong(at.substring(0, at.indexOf(':'))) > height;
     }
 }

@@ -34,43 +34,107 @@ public final class LocalChain implements AutoCloseable {
 
     /**
      * Starts a validator of {@code genesis} in {@code dir} with blocks every {@code blockInterval}, and waits
-     * (30 s at most) until it leads and produces blocks.
+     * (30 s at most) until it leads and produces blocks; the other settings are the {@link Builder}'s defaults.
      */
     public static LocalChain start(Path dir, Genesis genesis, Duration blockInterval) throws IOException {
-        Node node = Node.start(new Node.Config(
-                dir,
-                "n0",
-                List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
-                genesis,
-                PROPOSER,
-                blockInterval,
-                1_000,
-                1_000,
-                Mempool.Limits.defaults()));
-        Api api;
-        try {
-            api = Api.start(node, "127.0.0.1", 0);
-        } catch (RuntimeException e) {
-            node.close();
-            throw e;
+        return builder(dir).genesis(genesis).blockInterval(blockInterval).start();
+    }
+
+    /** The settings of a chain in {@code dir}, each named, each with a default but the genesis. */
+    public static Builder builder(Path dir) {
+        return new Builder(dir);
+    }
+
+    /** Named settings of a throwaway chain; {@link #start} starts it. */
+    public static final class Builder {
+        private final Path dir;
+        private Genesis genesis;
+        private Address proposer = PROPOSER;
+        private Duration blockInterval = Duration.ofMillis(100);
+        private int maxTxsPerBlock = 1_000;
+        private long snapshotEveryBlocks = 1_000;
+        private Mempool.Limits mempool = Mempool.Limits.defaults();
+
+        private Builder(Path dir) {
+            this.dir = java.util.Objects.requireNonNull(dir, "dir");
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!node.isLeader() || node.height() < 1) {
-            if (System.nanoTime() > deadline) {
-                api.close();
-                node.close();
-                throw new IllegalStateException("the local validator did not produce a block within 30 s");
+
+        /** The chain's genesis (required). */
+        public Builder genesis(Genesis genesis) {
+            this.genesis = genesis;
+            return this;
+        }
+
+        /** The address the validator proposes blocks as (default: a fixed local validator key). */
+        public Builder proposer(Address proposer) {
+            this.proposer = proposer;
+            return this;
+        }
+
+        /** Time between blocks (default 100 ms). */
+        public Builder blockInterval(Duration blockInterval) {
+            this.blockInterval = blockInterval;
+            return this;
+        }
+
+        /** Most transactions in a block (default 1,000). */
+        public Builder maxTxsPerBlock(int maxTxsPerBlock) {
+            this.maxTxsPerBlock = maxTxsPerBlock;
+            return this;
+        }
+
+        /** Blocks between state snapshots (default 1,000). */
+        public Builder snapshotEveryBlocks(long snapshotEveryBlocks) {
+            this.snapshotEveryBlocks = snapshotEveryBlocks;
+            return this;
+        }
+
+        /** The mempool's bounds (default {@link Mempool.Limits#defaults()}). */
+        public Builder mempool(Mempool.Limits mempool) {
+            this.mempool = mempool;
+            return this;
+        }
+
+        /** Starts the validator and its API, and waits (30 s at most) until it leads and produces blocks. */
+        public LocalChain start() throws IOException {
+            if (genesis == null) {
+                throw new IllegalStateException("a local chain needs a genesis");
             }
+            Node node = Node.start(new Node.Config(
+                    dir,
+                    "n0",
+                    List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
+                    genesis,
+                    proposer,
+                    blockInterval,
+                    maxTxsPerBlock,
+                    snapshotEveryBlocks,
+                    mempool));
+            Api api;
             try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                api.close();
+                api = Api.start(node, "127.0.0.1", 0);
+            } catch (RuntimeException e) {
                 node.close();
-                throw new IllegalStateException("interrupted while the local validator started", e);
+                throw e;
             }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!node.isLeader() || node.height() < 1) {
+                if (System.nanoTime() > deadline) {
+                    api.close();
+                    node.close();
+                    throw new IllegalStateException("the local validator did not produce a block within 30 s");
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    api.close();
+                    node.close();
+                    throw new IllegalStateException("interrupted while the local validator started", e);
+                }
+            }
+            return new LocalChain(node, api);
         }
-        return new LocalChain(node, api);
     }
 
     /** A genesis of {@code chainId} with default parameters in which each of {@code accounts} holds {@code coins}. */

@@ -7,14 +7,17 @@ import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.TxResult;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.tx.SignedTx;
-import dev.vyoma.node.chain.BlockCodec;
+import dev.vyoma.node.chain.BlockProducer;
 import dev.vyoma.node.chain.LedgerStateMachine;
 import dev.vyoma.node.mempool.Mempool;
+import dev.vyoma.node.store.BlockCodec;
 import dev.vyoma.node.store.BlockStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +51,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A validator: a member of the chain's Raft group that applies every block through the ledger and keeps the
- * history, and, while it leads, builds a block from its mempool at every block interval (empty blocks too:
- * leases are paid per block). One node alone is a one-member group.
+ * history, and, while it leads, has its {@link BlockProducer} build a block from its mempool at every block
+ * interval (empty blocks too: leases are paid per block). This class is the runtime around them: the Raft
+ * server and client, the thread that ticks the producer with the clock, and the threads that verify
+ * signatures and tell waiters. One node alone is a one-member group.
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
@@ -139,13 +144,16 @@ public final class Node implements AutoCloseable {
     private final ExecutorService notifier = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("commit-notifier").factory());
 
+    private final Clock clock;
+    private final BlockProducer production;
     private final Thread producer;
     private final Object heightChanged = new Object();
     private final NodeMetrics metrics;
     private volatile boolean running = true;
 
-    private Node(Config config) throws IOException {
+    private Node(Config config, Clock clock) throws IOException {
         this.config = config;
+        this.clock = Objects.requireNonNull(clock, "clock");
         Path raftDir = config.home().resolve("raft");
         Files.createDirectories(raftDir);
         this.blocks = BlockStore.open(config.home().resolve("blocks"));
@@ -196,13 +204,25 @@ public final class Node implements AutoCloseable {
                 .setRaftGroup(group)
                 .setClientId(ClientId.randomId())
                 .build();
+        this.production = new BlockProducer(
+                stateMachine.mempool(),
+                config.proposer(),
+                config.blockInterval(),
+                config.maxTxsPerBlock(),
+                () -> info().map(DivisionInfo::isLeaderReady).orElse(false),
+                this::propose);
         this.producer =
                 Thread.ofPlatform().name("block-producer-" + config.id()).unstarted(this::produce);
     }
 
     /** Starts a node: opens its stores, joins the group, and produces blocks while it leads. */
     public static Node start(Config config) throws IOException {
-        Node node = new Node(config);
+        return start(config, Clock.systemUTC());
+    }
+
+    /** Starts a node whose blocks take their time from {@code clock}. */
+    public static Node start(Config config, Clock clock) throws IOException {
+        Node node = new Node(config, clock);
         try {
             node.server.start();
         } catch (IOException | RuntimeException e) {
@@ -358,40 +378,43 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** The producer's runtime: ticks it with the clock and sleeps until the instant it names. */
     private void produce() {
-        long interval = config.blockInterval().toNanos();
-        long next = System.nanoTime() + interval;
         while (running) {
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
+            Instant next = production.tick(clock.instant());
+            long waitMs = Duration.between(clock.instant(), next).toMillis();
+            if (waitMs > 0) {
                 try {
-                    TimeUnit.NANOSECONDS.sleep(wait);
+                    Thread.sleep(waitMs);
                 } catch (InterruptedException e) {
                     return;
                 }
             }
-            next = Math.max(next + interval, System.nanoTime());
-            if (!running || !info().map(DivisionInfo::isLeaderReady).orElse(false)) {
-                continue;
-            }
-            try {
-                List<SignedTx> txs = stateMachine.mempool().reap(config.maxTxsPerBlock(), 16L << 20);
-                Block entry = new Block(0, System.currentTimeMillis(), config.proposer(), txs);
-                RaftClientReply reply =
-                        client.io().send(Message.valueOf(ByteString.copyFrom(BlockCodec.encode(entry))));
-                if (!reply.isSuccess()) {
-                    LOG.warn(
-                            "block proposal not committed: {}",
-                            reply.getException() == null
-                                    ? "no reason"
-                                    : reply.getException().getMessage());
-                }
-            } catch (IOException | RuntimeException e) {
-                if (running) {
-                    LOG.warn("block proposal failed: {}", e.toString());
-                }
-            }
         }
+    }
+
+    /** Sends a block to the group through Raft and waits for it to be committed. */
+    private boolean propose(Block block) throws IOException {
+        if (!running) {
+            return false;
+        }
+        RaftClientReply reply;
+        try {
+            reply = client.io().send(Message.valueOf(ByteString.copyFrom(BlockCodec.encode(block))));
+        } catch (IOException | RuntimeException e) {
+            if (!running) {
+                return false; // closing the client fails a proposal in flight
+            }
+            throw e;
+        }
+        if (!reply.isSuccess()) {
+            LOG.warn(
+                    "block proposal not committed: {}",
+                    reply.getException() == null
+                            ? "no reason"
+                            : reply.getException().getMessage());
+        }
+        return reply.isSuccess();
     }
 
     /** Stops producing, leaves the group, and closes the stores; safe to call twice. */

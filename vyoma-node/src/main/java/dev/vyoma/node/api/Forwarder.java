@@ -2,50 +2,63 @@ package dev.vyoma.node.api;
 
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.node.Node;
+import dev.vyoma.node.chain.TxForwarder;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a follower's pending transactions to the leader, which alone builds blocks: as soon as they are
- * admitted, in batches, and again at an interval for whatever is still pending. Each is sent once per
- * leader; when leadership moves, what is still pending goes to the new leader, so a transaction a follower
- * admitted is not lost with the leader it was sent to. The follower keeps its own copy until a block
- * includes it.
+ * The runtime of a follower's {@link TxForwarder}: one timer thread that ticks it when a round is due and at
+ * once when a transaction was admitted, and the transport, which posts a batch to the leader's
+ * {@code /v1/txs/batch}.
  */
 final class Forwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
-    private static final int MAX_PER_ROUND = 10_000;
 
     /** Raw bytes per batch, so that its base64 stays under the API's request limit. */
     private static final long BATCH_BYTES = Api.MAX_REQUEST_BYTES / 2;
 
-    private final Node node;
     private final Map<String, String> apiAddresses;
+    private final Clock clock;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("tx-forwarder").factory());
-    private final Set<String> sent = new HashSet<>();
-    private String sentTo;
-    private final java.util.concurrent.atomic.AtomicBoolean nudged = new java.util.concurrent.atomic.AtomicBoolean();
+    private final TxForwarder forwarder;
+    private final AtomicBoolean nudged = new AtomicBoolean();
 
     Forwarder(Node node, Map<String, String> apiAddresses, Duration every) {
-        this.node = node;
         this.apiAddresses = Map.copyOf(apiAddresses);
-        timer.scheduleWithFixedDelay(this::round, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        this.clock = Clock.systemUTC();
+        TxForwarder.Leadership leadership = new TxForwarder.Leadership() {
+            @Override
+            public boolean isLeader() {
+                return node.isLeader();
+            }
+
+            @Override
+            public Optional<String> leaderId() {
+                return node.leaderId();
+            }
+        };
+        this.forwarder = new TxForwarder(node.mempool(), leadership, this::send, every, Api.MAX_BATCH, BATCH_BYTES);
+        timer.schedule(this::scheduled, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -57,65 +70,45 @@ final class Forwarder implements AutoCloseable {
             try {
                 timer.execute(() -> {
                     nudged.set(false);
-                    round();
+                    forwarder.nudge();
+                    tick();
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // closing
             }
         }
     }
 
-    private void round() {
+    private void scheduled() {
+        Instant next = tick();
+        long delayMs = Math.max(1, Duration.between(clock.instant(), next).toMillis());
         try {
-            if (node.isLeader()) {
-                sent.clear();
-                sentTo = null;
-                return;
-            }
-            String leader = node.leaderId().orElse(null);
-            String address = leader == null ? null : apiAddresses.get(leader);
-            if (address == null) {
-                return;
-            }
-            if (!leader.equals(sentTo)) {
-                sent.clear();
-                sentTo = leader;
-            }
-            List<SignedTx> pending = node.mempool().reap(MAX_PER_ROUND, Long.MAX_VALUE);
-            sent.retainAll(pending.stream().map(SignedTx::hashHex).collect(java.util.stream.Collectors.toSet()));
-            List<SignedTx> batch = new java.util.ArrayList<>();
-            long batchBytes = 0;
-            for (SignedTx tx : pending) {
-                if (sent.contains(tx.hashHex())) {
-                    continue;
-                }
-                if (batch.size() == Api.MAX_BATCH || batchBytes + tx.wireLength() > BATCH_BYTES) {
-                    if (!send(address, batch)) {
-                        return;
-                    }
-                    batch.clear();
-                    batchBytes = 0;
-                }
-                batch.add(tx);
-                batchBytes += tx.wireLength();
-            }
-            if (!batch.isEmpty()) {
-                send(address, batch);
-            }
-        } catch (java.io.IOException e) {
+            timer.schedule(this::scheduled, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private Instant tick() {
+        Instant now = clock.instant();
+        try {
+            return forwarder.tick(now);
+        } catch (IOException e) {
             LOG.debug("cannot reach the leader: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("forwarding failed", e);
         }
+        return now.plusMillis(200);
     }
 
-    /**
-     * Sends one batch; every transaction in it counts as sent (the leader admitted it, or refused it because
-     * its state is ahead of ours, and our next block evicts it too). False if the leader could not take it.
-     */
-    private boolean send(String address, List<SignedTx> batch) throws java.io.IOException, InterruptedException {
+    /** Posts one batch to the leader's API; false if it did not take it. */
+    private boolean send(String leaderId, List<SignedTx> batch) throws IOException, InterruptedException {
+        String address = apiAddresses.get(leaderId);
+        if (address == null) {
+            return false;
+        }
         StringBuilder body = new StringBuilder("{\"txs\":[");
         for (int i = 0; i < batch.size(); i++) {
             body.append(i == 0 ? "\"" : ",\"")
@@ -132,9 +125,6 @@ final class Forwarder implements AutoCloseable {
         if (r.statusCode() != 200) {
             LOG.debug("leader at {} did not take a batch: HTTP {} {}", address, r.statusCode(), r.body());
             return false;
-        }
-        for (SignedTx tx : batch) {
-            sent.add(tx.hashHex());
         }
         return true;
     }

@@ -4,9 +4,9 @@ import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.BlockResult;
 import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.Ledger;
-import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.codec.CodecException;
 import dev.vyoma.node.mempool.Mempool;
+import dev.vyoma.node.store.BlockCodec;
 import dev.vyoma.node.store.BlockStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -154,17 +154,10 @@ public final class LedgerStateMachine extends BaseStateMachine {
         record Applied(Block block, BlockResult result, long nanos) {}
         long started = System.nanoTime();
         Applied applied = mempool.exclusive(() -> {
-            LedgerState.Meta meta = mempool.ledger().state().meta();
-            Block block = new Block(
-                    meta.height() + 1,
-                    Math.max(proposed.timeMillis(), meta.timeMillis()),
-                    proposed.proposer(),
-                    proposed.txs());
-            BlockResult result = mempool.ledger().apply(block, mempool.verdicts(block, verifiers));
-            blocks.put(block, result);
-            mempool.committed(block);
+            AppliedBlock a = AppliedBlock.apply(mempool, proposed, verifiers);
+            blocks.put(a.block(), a.result());
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-            return new Applied(block, result, System.nanoTime() - started);
+            return new Applied(a.block(), a.result(), System.nanoTime() - started);
         });
         for (Listener l : listeners) {
             try {

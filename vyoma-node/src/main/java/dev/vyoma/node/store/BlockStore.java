@@ -4,7 +4,6 @@ import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.BlockResult;
 import dev.vyoma.ledger.codec.Codec;
 import dev.vyoma.ledger.tx.SignedTx;
-import dev.vyoma.node.chain.BlockCodec;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,6 @@ package dev.vyoma.node.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.KeyPair;
@@ -12,10 +10,9 @@ import dev.vyoma.ledger.crypto.Signature;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
+import dev.vyoma.node.LocalChain;
 import dev.vyoma.node.Node;
-import dev.vyoma.node.mempool.Mempool;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,6 +38,7 @@ class ApiTest {
     private static final String CHAIN = "vyoma-api-test";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private LocalChain chain;
     private Node node;
     private Api api;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -52,37 +50,24 @@ class ApiTest {
 
     @BeforeAll
     void start(@TempDir Path home) throws IOException {
-        int raftPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            raftPort = s.getLocalPort();
-        }
-        Genesis genesis = new Genesis(
-                CHAIN,
-                1_700_000_000_000L,
-                Params.defaults(),
-                List.of(new Genesis.Allocation(
-                        key("alice").address(), List.of(new Coin("uusd", 1_000_000), new Coin("uvyo", 1_000_000)))));
-        node = Node.start(new Node.Config(
-                home,
-                "n0",
-                List.of(new Node.Peer("n0", "127.0.0.1:" + raftPort)),
-                genesis,
-                key("validator").address(),
-                Duration.ofMillis(100),
-                1_000,
-                100,
-                Mempool.Limits.defaults()));
-        api = Api.start(node, "127.0.0.1", 0);
+        chain = LocalChain.builder(home)
+                .genesis(LocalChain.fundedGenesis(
+                        CHAIN,
+                        List.of(new Coin("uusd", 1_000_000), new Coin("uvyo", 1_000_000)),
+                        key("alice").address()))
+                .proposer(key("validator").address())
+                .blockInterval(Duration.ofMillis(100))
+                .snapshotEveryBlocks(100)
+                .start();
+        node = chain.node();
+        api = chain.api();
         await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
     }
 
     @AfterAll
     void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (node != null) {
-            node.close();
+        if (chain != null) {
+            chain.close();
         }
     }
 
@@ -283,6 +268,15 @@ class ApiTest {
 
     /** Reads until {@code n} events, or until one of type {@code stopAt} (if given), whichever comes first. */
     private List<String[]> events(String query, String lastEventId, int n, String stopAt) throws Exception {
+        return read(openEvents(query, lastEventId), n, stopAt);
+    }
+
+    /**
+     * Opens an event stream; it returns once the node answered, when the stream's start is fixed (the node
+     * takes it from the request, before it answers).
+     */
+    private HttpResponse<java.util.stream.Stream<String>> openEvents(String query, String lastEventId)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + api.port() + "/v1/events" + query))
                 .timeout(Duration.ofSeconds(30))
@@ -292,6 +286,10 @@ class ApiTest {
         }
         HttpResponse<java.util.stream.Stream<String>> r = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
         assertThat(r.statusCode()).isEqualTo(200);
+        return r;
+    }
+
+    private static List<String[]> read(HttpResponse<java.util.stream.Stream<String>> r, int n, String stopAt) {
         List<String[]> out = new java.util.ArrayList<>();
         try (java.util.stream.Stream<String> lines = r.body()) {
             java.util.Iterator<String> it = lines.iterator();
@@ -339,15 +337,9 @@ class ApiTest {
         assertThat(transfers).extracting(e -> e[1]).containsExactly("Transfer", "block");
 
         // Live: a stream opened now sees the next transaction's events.
+        HttpResponse<java.util.stream.Stream<String>> liveStream = openEvents("?types=Transfer", null);
         java.util.concurrent.CompletableFuture<List<String[]>> live =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return events("?types=Transfer", null, 1_000, "Transfer");
-                    } catch (Exception e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                });
-        Thread.sleep(300);
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> read(liveStream, 1_000, "Transfer"));
         SignedTx later = nextSend(8);
         assertThat(submit(later, "?wait=commit").status()).isEqualTo(200);
         List<String[]> seen = live.get(20, TimeUnit.SECONDS);

@@ -5,14 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.node.LocalChain;
 import dev.vyoma.node.Node;
-import dev.vyoma.node.mempool.Mempool;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -74,6 +71,7 @@ class NodeApiFuzzTest {
     private static final List<String> PARAMETERS =
             List.of("state", "owner", "provider", "order", "offset", "limit", "attr", "gateway", "height", "auditor");
 
+    private static LocalChain chain;
     private static Node node;
     private static Api api;
     private static HttpClient http;
@@ -84,27 +82,17 @@ class NodeApiFuzzTest {
 
     @BeforeAll
     static void start(@TempDir Path home) throws IOException {
-        int raftPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            raftPort = s.getLocalPort();
-        }
-        Genesis genesis = new Genesis(
-                CHAIN,
-                1_700_000_000_000L,
-                Params.defaults(),
-                List.of(new Genesis.Allocation(
-                        key("alice").address(), List.of(new Coin("uusd", 1_000_000), new Coin("uvyo", 1_000_000)))));
-        node = Node.start(new Node.Config(
-                home,
-                "n0",
-                List.of(new Node.Peer("n0", "127.0.0.1:" + raftPort)),
-                genesis,
-                key("validator").address(),
-                Duration.ofMillis(100),
-                1_000,
-                100,
-                Mempool.Limits.defaults()));
-        api = Api.start(node, "127.0.0.1", 0);
+        chain = LocalChain.builder(home)
+                .genesis(LocalChain.fundedGenesis(
+                        CHAIN,
+                        List.of(new Coin("uusd", 1_000_000), new Coin("uvyo", 1_000_000)),
+                        key("alice").address()))
+                .proposer(key("validator").address())
+                .blockInterval(Duration.ofMillis(100))
+                .snapshotEveryBlocks(100)
+                .start();
+        node = chain.node();
+        api = chain.api();
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
     }
@@ -122,11 +110,8 @@ class NodeApiFuzzTest {
         if (http != null) {
             http.close();
         }
-        if (api != null) {
-            api.close();
-        }
-        if (node != null) {
-            node.close();
+        if (chain != null) {
+            chain.close();
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.vyoma.node.chain;
+package dev.vyoma.node.store;
 
 import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.codec.CodecException;
