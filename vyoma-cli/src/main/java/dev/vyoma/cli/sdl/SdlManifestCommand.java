@@ -1,0 +1,68 @@
+package dev.vyoma.cli.sdl;
+
+import dev.vyoma.cli.GlobalOptions;
+import dev.vyoma.cli.Out;
+import dev.vyoma.cli.SdlFiles;
+import dev.vyoma.sdl.SdlDocument;
+import dev.vyoma.sdl.json.AkashJson;
+import dev.vyoma.sdl.manifest.ManifestGroup;
+import dev.vyoma.sdl.manifest.ManifestService;
+import dev.vyoma.sdl.manifest.ServiceExpose;
+import java.io.PrintWriter;
+import java.util.StringJoiner;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vyoma sdl manifest FILE}: what the tenant sends to the provider that wins the lease. */
+@Command(
+        name = "manifest",
+        description = {
+            "Show the manifest sent to providers: services, images, replicas, exposed ports.",
+            "With -o json, the exact JSON of Akash's manifest."
+        })
+public final class SdlManifestCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "An SDL file; - reads standard input.")
+    String file;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        SdlDocument doc =
+                SdlFiles.requireValid(file, System.in, spec.commandLine().getErr());
+        if (!GlobalOptions.of(spec).output.tabular()) {
+            Out.tree(out, GlobalOptions.of(spec).output, AkashJson.manifest(doc.manifest()));
+            return 0;
+        }
+        Out.Table table = new Out.Table("GROUP", "SERVICE", "IMAGE", "REPLICAS", "UNIT", "EXPOSE");
+        for (ManifestGroup g : doc.manifest().groups()) {
+            for (ManifestService s : g.services()) {
+                table.row(
+                        g.name(), s.name(), s.image(), s.count(), s.resources().id(), exposes(s));
+            }
+        }
+        table.print(out, GlobalOptions.of(spec).output);
+        return 0;
+    }
+
+    private static String exposes(ManifestService s) {
+        if (s.expose().isEmpty()) {
+            return "-";
+        }
+        StringJoiner j = new StringJoiner(", ");
+        for (ServiceExpose e : s.expose()) {
+            String to = e.global() ? "global" : e.service().isEmpty() ? "none" : "to " + e.service();
+            if (!e.ip().isEmpty()) {
+                to += " ip " + e.ip();
+            }
+            j.add(e.port() + (e.externalPort() != 0 ? "→" + e.externalPort() : "") + "/"
+                    + e.proto().name().toLowerCase(java.util.Locale.ROOT) + " " + to);
+        }
+        return j.toString();
+    }
+}
