@@ -4,6 +4,7 @@ import dev.vyoma.cli.Args;
 import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Group;
 import dev.vyoma.cli.Out;
+import dev.vyoma.cli.OutputCommand;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.node.bench.NodeBench;
 import java.io.IOException;
@@ -15,11 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code vyoma bench …}: measurements that need whole processes (JMH covers the rest, see bin/bench). */
 @Command(
@@ -33,10 +31,7 @@ public final class BenchCommand extends Group {
                 "Load a local network and measure committed transactions per second and commit latency.",
                 "Each client keeps one Send in flight (POST /v1/txs?wait=commit); clients are spread over the validators."
             })
-    static final class NodeLoad implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class NodeLoad extends OutputCommand {
         @Option(
                 names = "--validators",
                 split = ",",

@@ -1,9 +1,9 @@
 package dev.vyoma.cli.deploy;
 
 import dev.vyoma.cli.Args;
+import dev.vyoma.cli.ClientCommand;
 import dev.vyoma.cli.ClientOptions;
-import dev.vyoma.cli.GlobalOptions;
-import dev.vyoma.cli.Out;
+import dev.vyoma.cli.OutputCommand;
 import dev.vyoma.cli.SdlFiles;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.cli.tx.SignedTxCommand;
@@ -16,13 +16,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code vyoma deploy FILE}: from an SDL file to running services in one command. */
 @Command(
@@ -40,13 +37,7 @@ import picocli.CommandLine.Spec;
             "Deploy an SDL file: create the deployment, wait for bids, lease the cheapest (or --pick PROVIDER),",
             "send the manifest, wait until the services are ready and print their URIs."
         })
-public final class DeployCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClientOptions client;
-
+public final class DeployCommand extends ClientCommand {
     @Parameters(paramLabel = "FILE", arity = "0..1", description = "The SDL file; - reads standard input.")
     String file;
 
@@ -92,18 +83,11 @@ public final class DeployCommand implements Callable<Integer> {
         } catch (Deployer.DeployException | VyomaClient.NodeException e) {
             throw new UserException(e.getMessage());
         }
-        Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, rows(r.leases()));
-        return 0;
+        return print(rows(r.leases()));
     }
 
     @Command(name = "list", description = "Your active deployments and their leases.")
-    static final class ListDeployments implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class ListDeployments extends ClientCommand {
         @Option(names = "--from", required = true)
         String from;
 
@@ -142,8 +126,7 @@ public final class DeployCommand implements Callable<Integer> {
             } catch (VyomaClient.NodeException e) {
                 throw new UserException(e.getMessage());
             }
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, rows);
-            return 0;
+            return print(rows);
         }
     }
 
@@ -200,10 +183,7 @@ public final class DeployCommand implements Callable<Integer> {
     @Command(
             name = "status",
             description = "What the providers say about a deployment's leases: vyoma deploy status DSEQ --from KEY.")
-    static final class Status implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Status extends OutputCommand {
         @Mixin
         Target target;
 
@@ -235,8 +215,7 @@ public final class DeployCommand implements Callable<Integer> {
                 }
                 rows.add(row);
             }
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, rows);
-            return 0;
+            return print(rows);
         }
     }
 
@@ -247,10 +226,7 @@ public final class DeployCommand implements Callable<Integer> {
                         + " [--follow].",
                 "Each line starts with [service-replica]; --follow keeps printing until Ctrl-C or the lease ends."
             })
-    static final class Logs implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Logs extends OutputCommand {
         @Mixin
         Target target;
 
@@ -304,10 +280,7 @@ public final class DeployCommand implements Callable<Integer> {
     }
 
     @Command(name = "events", description = "What happened to a deployment's leases on their providers.")
-    static final class Events implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Events extends OutputCommand {
         @Mixin
         Target target;
 
@@ -329,8 +302,7 @@ public final class DeployCommand implements Callable<Integer> {
                     throw new UserException(e.getMessage());
                 }
             }
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, rows);
-            return 0;
+            return print(rows);
         }
     }
 
@@ -342,10 +314,7 @@ public final class DeployCommand implements Callable<Integer> {
                 "Its output is printed as it comes, and vyoma exits with the command's exit code. -i sends this"
                         + " terminal's stdin to it, -t gives it a terminal (-it for an interactive shell)."
             })
-    static final class ShellCommand implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class ShellCommand extends OutputCommand {
         @Mixin
         Target target;
 
@@ -412,13 +381,7 @@ public final class DeployCommand implements Callable<Integer> {
                 "Images, commands, env and exposes may change; resources, counts, placement and prices may not",
                 "(they are what the lease pays for: create a new deployment for those)."
             })
-    static final class Update implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class Update extends ClientCommand {
         @Option(names = "--from", required = true)
         String from;
 
@@ -454,8 +417,7 @@ public final class DeployCommand implements Callable<Integer> {
             } catch (Deployer.DeployException | VyomaClient.NodeException e) {
                 throw new UserException(e.getMessage());
             }
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, rows(leases));
-            return 0;
+            return print(rows(leases));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.vyoma.cli.devnet;
 
 import dev.vyoma.cli.Out;
+import dev.vyoma.cli.OutputCommand;
 import dev.vyoma.cli.OutputFormat;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.client.Keyring;
@@ -24,12 +25,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code vyoma devnet}: a whole local market in one process. A one-validator chain (1 s blocks; or three
@@ -45,10 +43,7 @@ import picocli.CommandLine.Spec;
         name = "devnet",
         description =
                 "Run a local network: a validator, a funded tenant, an auditor, a GPU provider and a CPU provider.")
-public final class DevnetCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+public final class DevnetCommand extends OutputCommand {
     @Option(names = "--home", description = "Where the devnet keeps its state (default: ~/.vyoma-devnet).")
     Path home;
 

@@ -1,9 +1,11 @@
 package dev.vyoma.cli.inference;
 
+import dev.vyoma.cli.ClientCommand;
 import dev.vyoma.cli.ClientOptions;
 import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Group;
 import dev.vyoma.cli.Out;
+import dev.vyoma.cli.OutputCommand;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.client.LeaseToken;
 import dev.vyoma.client.VyomaClient;
@@ -52,10 +54,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -151,13 +151,7 @@ public final class InferenceCommand extends Group {
             name = "serve",
             description = "Run the gateway: OpenAI-compatible API, replicas leased on the market, per-token billing"
                     + " on the ledger.")
-    static final class Serve implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class Serve extends ClientCommand {
         @Option(names = "--from", required = true, description = "The gateway's key: it leases replicas and is paid.")
         String from;
 
@@ -379,10 +373,7 @@ public final class InferenceCommand extends Group {
     static final class Keys extends Group {}
 
     @Command(name = "create", description = "Create an API key (shown once): vyoma inference keys create --from KEY.")
-    static final class KeysCreate implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class KeysCreate extends OutputCommand {
         @Mixin
         GatewayOptions options;
 
@@ -400,16 +391,12 @@ public final class InferenceCommand extends Group {
             String body = JSON.writeValueAsString(
                     Map.of("name", name, "requests_per_minute", rpm, "max_concurrent", concurrency));
             JsonNode n = answer(signed(options, "POST", "/v1/keys", body), 201);
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, JSON.convertValue(n, Object.class));
-            return 0;
+            return print(JSON.convertValue(n, Object.class));
         }
     }
 
     @Command(name = "list", description = "Your API keys (ids, limits, revoked or not; never the secrets).")
-    static final class KeysList implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class KeysList extends OutputCommand {
         @Mixin
         GatewayOptions options;
 
@@ -425,10 +412,7 @@ public final class InferenceCommand extends Group {
     }
 
     @Command(name = "revoke", description = "Revoke an API key: vyoma inference keys revoke ID --from KEY.")
-    static final class KeysRevoke implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class KeysRevoke extends OutputCommand {
         @Mixin
         GatewayOptions options;
 
@@ -438,21 +422,14 @@ public final class InferenceCommand extends Group {
         @Override
         public Integer call() {
             JsonNode n = answer(signed(options, "DELETE", "/v1/keys/" + id, null), 200);
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, JSON.convertValue(n, Object.class));
-            return 0;
+            return print(JSON.convertValue(n, Object.class));
         }
     }
 
     @Command(
             name = "usage",
             description = "Your requests as the gateway metered them, each settled batch checked against the ledger.")
-    static final class Usage implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class Usage extends ClientCommand {
         @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8090", description = "The gateway.")
         String gateway;
 
@@ -528,10 +505,7 @@ public final class InferenceCommand extends Group {
     @Command(
             name = "tiny-model",
             description = "Write the tiny random-weight test model (GGUF, ~460 KB): gibberish, but real to llama.cpp.")
-    static final class TinyModel implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class TinyModel extends OutputCommand {
         @Parameters(index = "0", paramLabel = "FILE")
         Path file;
 
@@ -550,10 +524,7 @@ public final class InferenceCommand extends Group {
             name = "bench",
             description = "The gateway's added latency (p50/p99) and requests/s against calling the worker directly,"
                     + " in one run on a local chain with the tiny model; and the worker's tokens/s.")
-    static class Bench implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static class Bench extends OutputCommand {
         @Option(names = "--samples", defaultValue = "500", description = "Latency samples per path (default: 500).")
         int samples;
 

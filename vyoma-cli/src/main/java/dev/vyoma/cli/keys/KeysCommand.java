@@ -1,5 +1,6 @@
 package dev.vyoma.cli.keys;
 
+import dev.vyoma.cli.ClientCommand;
 import dev.vyoma.cli.ClientOptions;
 import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Group;
@@ -15,13 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code vyoma keys add|list|show|export|import|delete}. */
 @Command(
@@ -64,13 +61,7 @@ public final class KeysCommand extends Group {
     }
 
     @Command(name = "add", description = "Create a new key.")
-    static final class Add implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class Add extends ClientCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
@@ -78,38 +69,24 @@ public final class KeysCommand extends Group {
         public Integer call() {
             Keyring ring = client.keyring();
             Keyring.Entry e = io(() -> ring.add(name, client.passphrase("Passphrase for the new key " + name, true)));
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, row(e));
-            return 0;
+            return print(row(e));
         }
     }
 
     @Command(name = "list", description = "List the keys.")
-    static final class ListKeys implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class ListKeys extends ClientCommand {
         @Override
         public Integer call() {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (Keyring.Entry e : io(() -> client.keyring().list())) {
                 rows.add(row(e));
             }
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, rows);
-            return 0;
+            return print(rows);
         }
     }
 
     @Command(name = "show", description = "Show a key's address.")
-    static final class Show implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class Show extends ClientCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
@@ -135,13 +112,7 @@ public final class KeysCommand extends Group {
             name = "export",
             description =
                     "Print a key encrypted with an export passphrase (asked for, or the second line of standard input).")
-    static final class Export implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class Export extends ClientCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
@@ -161,13 +132,7 @@ public final class KeysCommand extends Group {
     }
 
     @Command(name = "import", description = "Store a key exported by vyoma keys export.")
-    static final class Import implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class Import extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
@@ -182,19 +147,12 @@ public final class KeysCommand extends Group {
                 char[] export = ClientOptions.readPassphraseFresh("Passphrase of the export");
                 return ring.importArmored(name, armored, export, client.passphrase("Passphrase for " + name, true));
             });
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, row(e));
-            return 0;
+            return print(row(e));
         }
     }
 
     @Command(name = "delete", description = "Delete a key.")
-    static final class Delete implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class Delete extends ClientCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 

@@ -4,6 +4,7 @@ import dev.vyoma.cli.Args;
 import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Group;
 import dev.vyoma.cli.Out;
+import dev.vyoma.cli.OutputCommand;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.Params;
@@ -21,12 +22,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code vyoma node init|start|testnet}: set up and run validators. */
 @Command(
@@ -80,10 +78,7 @@ public final class NodeCommand extends Group {
     }
 
     @Command(name = "init", description = "Write a node's home: config, genesis and a new validator key.")
-    static final class Init implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Init extends OutputCommand {
         @Option(names = "--home", required = true, description = "The node's home directory.")
         Path home;
 
@@ -139,16 +134,12 @@ public final class NodeCommand extends Group {
             out.put("validator", key.address().toString());
             out.put("api", "http://" + apiAddress);
             out.put("next", "vyoma node start --home " + home);
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, out);
-            return 0;
+            return print(out);
         }
     }
 
     @Command(name = "start", description = "Run the node in --home until it is stopped (SIGTERM or Ctrl-C).")
-    static final class Start implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Start extends OutputCommand {
         @Option(names = "--home", required = true, description = "The node's home directory (see vyoma node init).")
         Path home;
 
@@ -204,10 +195,7 @@ public final class NodeCommand extends Group {
     @Command(
             name = "testnet",
             description = "Write the homes of a network of validators on this machine (node0, node1, …).")
-    static final class Testnet implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Testnet extends OutputCommand {
         @Option(names = "--validators", description = "How many (default: ${DEFAULT-VALUE}).", defaultValue = "3")
         int validators;
 

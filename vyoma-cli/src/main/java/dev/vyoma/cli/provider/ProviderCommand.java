@@ -4,6 +4,7 @@ import dev.vyoma.cli.ClientOptions;
 import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Group;
 import dev.vyoma.cli.Out;
+import dev.vyoma.cli.OutputCommand;
 import dev.vyoma.cli.OutputFormat;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.client.Keyring;
@@ -13,12 +14,9 @@ import dev.vyoma.provider.ProviderDaemon;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code vyoma provider run}: the provider daemon. */
 @Command(
@@ -33,10 +31,7 @@ public final class ProviderCommand extends Group {
                 "Each resource as total, allocated to leases, reserved by open bids and available; CPU in millicores,",
                 "memory and storage in bytes. Says whether the inventory was declared or discovered."
             })
-    static final class Status implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Status extends OutputCommand {
         @picocli.CommandLine.Mixin
         ClientOptions client;
 
@@ -103,10 +98,7 @@ public final class ProviderCommand extends Group {
             name = "run",
             description =
                     "Register (or update) the provider in --config, then bid on orders and withdraw earnings until stopped.")
-    static final class Run implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Run extends OutputCommand {
         @Option(
                 names = "--home",
                 required = true,

@@ -1,7 +1,5 @@
 package dev.vyoma.cli.query;
 
-import static dev.vyoma.cli.query.MarketQueryCommands.print;
-
 import dev.vyoma.cli.Args;
 import dev.vyoma.cli.Group;
 import dev.vyoma.cli.UserException;
@@ -32,9 +30,7 @@ final class InferenceQueryCommands {
 
         @Override
         public Integer call() {
-            return print(
-                    spec,
-                    client,
+            return read(
                     "/v1/inference/accounts/" + Args.address(owner, "OWNER") + "/" + Args.address(gateway, "GATEWAY"),
                     "inference account " + owner + "/" + gateway);
         }
@@ -59,7 +55,7 @@ final class InferenceQueryCommands {
             String q = owner != null
                     ? "owner=" + Args.address(owner, "--owner")
                     : "gateway=" + Args.address(gateway, "--gateway");
-            return print(spec, client, "/v1/inference/accounts?" + q + "&" + page.query(), "accounts");
+            return read("/v1/inference/accounts?" + q + "&" + page.query(), "accounts");
         }
     }
 
@@ -78,9 +74,7 @@ final class InferenceQueryCommands {
 
         @Override
         public Integer call() {
-            return print(
-                    spec,
-                    client,
+            return read(
                     "/v1/inference/charges/" + Args.address(owner, "OWNER") + "/" + Args.address(gateway, "GATEWAY")
                             + "?" + page.query(),
                     "charges");

@@ -1,10 +1,8 @@
 package dev.vyoma.cli.query;
 
 import dev.vyoma.cli.Args;
-import dev.vyoma.cli.ClientOptions;
-import dev.vyoma.cli.GlobalOptions;
+import dev.vyoma.cli.ClientCommand;
 import dev.vyoma.cli.Group;
-import dev.vyoma.cli.Out;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.ledger.deployment.DeploymentId;
@@ -14,13 +12,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,28 +38,22 @@ final class MarketQueryCommands {
         }
     }
 
-    /** Runs one read and prints it; a missing entity is a one-line error. */
-    static int print(CommandSpec spec, ClientOptions client, String path, String what) {
-        JsonNode n;
-        try {
-            n = client.client().getJson(path).orElseThrow(() -> new UserException("no " + what));
-        } catch (VyomaClient.NodeException e) {
-            throw new UserException(e.getMessage());
-        }
-        Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, JSON.convertValue(n, Object.class));
-        return 0;
-    }
-
     static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    abstract static class Read implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
+    /** A read of one path of the node's API, printed as it comes. */
+    abstract static class Read extends ClientCommand {
+        /** Reads {@code path} and prints it; a missing entity is a one-line error naming {@code what}. */
+        final int read(String path, String what) {
+            JsonNode n;
+            try {
+                n = client.client().getJson(path).orElseThrow(() -> new UserException("no " + what));
+            } catch (VyomaClient.NodeException e) {
+                throw new UserException(e.getMessage());
+            }
+            return print(JSON.convertValue(n, Object.class));
+        }
     }
 
     @Command(
@@ -88,7 +77,7 @@ final class MarketQueryCommands {
         public Integer call() {
             String q = "/v1/deployments?owner=" + enc(owner) + (state == null ? "" : "&state=" + enc(state)) + "&"
                     + page.query();
-            return print(spec, client, q, "deployments");
+            return read(q, "deployments");
         }
     }
 
@@ -103,7 +92,7 @@ final class MarketQueryCommands {
         @Override
         public Integer call() {
             DeploymentId id = Args.deployment(owner, dseq);
-            return print(spec, client, "/v1/deployments/" + id, "deployment " + id);
+            return read("/v1/deployments/" + id, "deployment " + id);
         }
     }
 
@@ -126,7 +115,7 @@ final class MarketQueryCommands {
 
         @Override
         public Integer call() {
-            return print(spec, client, "/v1/orders?" + page.query(), "orders");
+            return read("/v1/orders?" + page.query(), "orders");
         }
     }
 
@@ -138,7 +127,7 @@ final class MarketQueryCommands {
         @Override
         public Integer call() {
             OrderId order = Args.order(id);
-            return print(spec, client, "/v1/orders/" + order, "order " + order);
+            return read("/v1/orders/" + order, "order " + order);
         }
     }
 
@@ -167,7 +156,7 @@ final class MarketQueryCommands {
             String q = order != null
                     ? "/v1/bids?order=" + Args.order(order)
                     : "/v1/bids?provider=" + enc(provider) + "&" + page.query();
-            return print(spec, client, q, "bids");
+            return read(q, "bids");
         }
     }
 
@@ -179,7 +168,7 @@ final class MarketQueryCommands {
         @Override
         public Integer call() {
             BidId bid = Args.bid(id);
-            return print(spec, client, "/v1/bids/" + bid, "bid " + bid);
+            return read("/v1/bids/" + bid, "bid " + bid);
         }
     }
 
@@ -213,7 +202,7 @@ final class MarketQueryCommands {
             String q = owner != null
                     ? "/v1/leases?owner=" + enc(owner) + (state == null ? "" : "&state=" + enc(state))
                     : "/v1/leases?provider=" + enc(provider);
-            return print(spec, client, q + "&" + page.query(), "leases");
+            return read(q + "&" + page.query(), "leases");
         }
     }
 
@@ -225,7 +214,7 @@ final class MarketQueryCommands {
         @Override
         public Integer call() {
             BidId lease = Args.bid(id);
-            return print(spec, client, "/v1/leases/" + lease, "lease " + lease);
+            return read("/v1/leases/" + lease, "lease " + lease);
         }
     }
 
@@ -249,7 +238,7 @@ final class MarketQueryCommands {
             for (String a : attrs) {
                 q.append("&attr=").append(enc(a));
             }
-            return print(spec, client, q.toString(), "providers");
+            return read(q.toString(), "providers");
         }
     }
 
@@ -260,7 +249,7 @@ final class MarketQueryCommands {
 
         @Override
         public Integer call() {
-            return print(spec, client, "/v1/providers/" + enc(address), "provider " + address);
+            return read("/v1/providers/" + enc(address), "provider " + address);
         }
     }
 
@@ -286,7 +275,7 @@ final class MarketQueryCommands {
         @Override
         public Integer call() {
             String q = "/v1/escrow/" + enc(owner) + "/" + enc(dseq) + (height == null ? "" : "?height=" + height);
-            return print(spec, client, q, "escrow account " + owner + "/" + dseq);
+            return read(q, "escrow account " + owner + "/" + dseq);
         }
     }
 }

@@ -1,9 +1,7 @@
 package dev.vyoma.cli.query;
 
 import dev.vyoma.cli.Args;
-import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Group;
-import dev.vyoma.cli.Out;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.ledger.bank.Coin;
@@ -66,8 +64,7 @@ public final class QueryCommand extends Group {
             out.put("address", a.toString());
             out.put("sequence", info.sequence());
             out.put("balances", rows);
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, out);
-            return 0;
+            return print(out);
         }
     }
 
@@ -91,8 +88,7 @@ public final class QueryCommand extends Group {
                 }
                 m.put("log", out.log());
             }
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, m);
-            return 0;
+            return print(m);
         }
     }
 
@@ -108,8 +104,7 @@ public final class QueryCommand extends Group {
             m.put("latestBlockHash", s.latestBlockHash());
             m.put("leader", s.leader());
             m.put("term", s.term());
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, m);
-            return 0;
+            return print(m);
         }
     }
 }

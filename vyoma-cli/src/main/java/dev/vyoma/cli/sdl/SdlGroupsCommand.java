@@ -1,8 +1,7 @@
 package dev.vyoma.cli.sdl;
 
-import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Out;
-import dev.vyoma.cli.SdlFiles;
+import dev.vyoma.cli.OutputFormat;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.json.AkashJson;
 import dev.vyoma.sdl.spec.Endpoint;
@@ -12,11 +11,7 @@ import dev.vyoma.sdl.spec.Resources;
 import dev.vyoma.sdl.spec.Volume;
 import java.io.PrintWriter;
 import java.util.StringJoiner;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code vyoma sdl groups FILE}: the group specs a deployment of this SDL puts on the ledger. */
 @Command(
@@ -25,21 +20,12 @@ import picocli.CommandLine.Spec;
             "Show the deployment group specs (one order per group): resources, replica counts, prices.",
             "With -o json, the exact JSON of Akash's group specs."
         })
-public final class SdlGroupsCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(paramLabel = "FILE", description = "An SDL file; - reads standard input.")
-    String file;
-
+public final class SdlGroupsCommand extends SdlFileCommand {
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        SdlDocument doc =
-                SdlFiles.requireValid(file, System.in, spec.commandLine().getErr());
-        if (!GlobalOptions.of(spec).output.tabular()) {
-            Out.tree(out, GlobalOptions.of(spec).output, AkashJson.groupSpecs(doc.groups()));
-            return 0;
+    void show(SdlDocument doc, PrintWriter out, OutputFormat format) {
+        if (!format.tabular()) {
+            Out.tree(out, format, AkashJson.groupSpecs(doc.groups()));
+            return;
         }
         Out.Table table =
                 new Out.Table("GROUP", "UNIT", "COUNT", "CPU", "MEMORY", "STORAGE", "GPU", "ENDPOINTS", "PRICE/BLOCK");
@@ -59,8 +45,7 @@ public final class SdlGroupsCommand implements Callable<Integer> {
                                 + u.price().denom());
             }
         }
-        table.print(out, GlobalOptions.of(spec).output);
-        return 0;
+        table.print(out, format);
     }
 
     private static String storage(Resources r) {

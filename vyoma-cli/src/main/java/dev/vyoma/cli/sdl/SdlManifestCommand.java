@@ -1,8 +1,7 @@
 package dev.vyoma.cli.sdl;
 
-import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Out;
-import dev.vyoma.cli.SdlFiles;
+import dev.vyoma.cli.OutputFormat;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.json.AkashJson;
 import dev.vyoma.sdl.manifest.ManifestGroup;
@@ -10,11 +9,7 @@ import dev.vyoma.sdl.manifest.ManifestService;
 import dev.vyoma.sdl.manifest.ServiceExpose;
 import java.io.PrintWriter;
 import java.util.StringJoiner;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code vyoma sdl manifest FILE}: what the tenant sends to the provider that wins the lease. */
 @Command(
@@ -23,21 +18,12 @@ import picocli.CommandLine.Spec;
             "Show the manifest sent to providers: services, images, replicas, exposed ports.",
             "With -o json, the exact JSON of Akash's manifest."
         })
-public final class SdlManifestCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(paramLabel = "FILE", description = "An SDL file; - reads standard input.")
-    String file;
-
+public final class SdlManifestCommand extends SdlFileCommand {
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        SdlDocument doc =
-                SdlFiles.requireValid(file, System.in, spec.commandLine().getErr());
-        if (!GlobalOptions.of(spec).output.tabular()) {
-            Out.tree(out, GlobalOptions.of(spec).output, AkashJson.manifest(doc.manifest()));
-            return 0;
+    void show(SdlDocument doc, PrintWriter out, OutputFormat format) {
+        if (!format.tabular()) {
+            Out.tree(out, format, AkashJson.manifest(doc.manifest()));
+            return;
         }
         Out.Table table = new Out.Table("GROUP", "SERVICE", "IMAGE", "REPLICAS", "UNIT", "EXPOSE");
         for (ManifestGroup g : doc.manifest().groups()) {
@@ -46,8 +32,7 @@ public final class SdlManifestCommand implements Callable<Integer> {
                         g.name(), s.name(), s.image(), s.count(), s.resources().id(), exposes(s));
             }
         }
-        table.print(out, GlobalOptions.of(spec).output);
-        return 0;
+        table.print(out, format);
     }
 
     private static String exposes(ManifestService s) {

@@ -2,6 +2,7 @@ package dev.vyoma.cli.sdl;
 
 import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Out;
+import dev.vyoma.cli.OutputCommand;
 import dev.vyoma.cli.SdlFiles;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.sdl.SdlDocument;
@@ -12,12 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code vyoma sdl validate FILE...}: a result per file, every error with its position. */
 @Command(
@@ -26,10 +24,7 @@ import picocli.CommandLine.Spec;
             "Check SDL files as Akash would, reporting every error with file:line:column and field path.",
             "Exits with 1 when any file is invalid (or, with --strict, has warnings)."
         })
-public final class SdlValidateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+public final class SdlValidateCommand extends OutputCommand {
     @Option(
             names = "--strict",
             description = "Treat warnings (fields Akash ignores, sizes only Akash Console reads) as errors.")

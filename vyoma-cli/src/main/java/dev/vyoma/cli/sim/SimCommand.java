@@ -1,8 +1,7 @@
 package dev.vyoma.cli.sim;
 
-import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Group;
-import dev.vyoma.cli.Out;
+import dev.vyoma.cli.OutputCommand;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.sim.MarketSim;
 import dev.vyoma.sim.Scenario;
@@ -17,12 +16,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code vyoma sim …}: run a market scenario through the real ledger and bid engine on a simulated clock. */
 @Command(
@@ -36,10 +32,7 @@ public final class SimCommand extends Group {
                 "Run SCENARIO.yaml: summary.json, daily.csv, providers.csv and charts in --out, and the chain indexed",
                 "by vyoma-stats (stats.duckdb) with its 'State of the network' report (report.md, report.json)."
             })
-    static final class Run implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Run extends OutputCommand {
         @Parameters(paramLabel = "SCENARIO.yaml", description = "The scenario file (see examples/scenarios).")
         Path scenario;
 
@@ -134,8 +127,7 @@ public final class SimCommand extends Group {
             shown.put("blocksPerSecond", Math.round(sim.height() / runSeconds));
             shown.put("outputSeconds", Math.round(writeSeconds * 100) / 100.0);
             shown.put("out", dir.toString());
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, shown);
-            return 0;
+            return print(shown);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.vyoma.cli.stats;
 import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Group;
 import dev.vyoma.cli.Out;
+import dev.vyoma.cli.OutputCommand;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.client.ProviderGateway;
 import dev.vyoma.client.VyomaClient;
@@ -39,11 +40,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code vyoma stats …}: index the chain into SQL, report a period against the previous one, serve a dashboard. */
 @Command(
@@ -158,10 +156,7 @@ public final class StatsCommand extends Group {
                 "Follow the chain from genesis into SQL: blocks, leases, payments, providers; and poll providers' capacity.",
                 "Resumable (it continues after the last block it wrote) and idempotent (a block is never written twice)."
             })
-    static final class Index implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Index extends OutputCommand {
         @picocli.CommandLine.Mixin
         Follow follow = new Follow();
 
@@ -186,10 +181,7 @@ public final class StatsCommand extends Group {
                 "Periods are calendar names (--period 2026-Q1, 2026-03, 2026-W10), or --from/--to as dates (2026-01-01;",
                 "--to includes that day), times (2026-01-01T12:00Z), heights (h1234) or calendar names."
             })
-    static final class ReportCmd implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class ReportCmd extends OutputCommand {
         @Option(names = "--db", required = true, description = "duckdb:PATH or postgresql://HOST[:PORT]/DATABASE.")
         String db;
 
@@ -346,10 +338,7 @@ public final class StatsCommand extends Group {
                 "Serve the dashboard (GET /) and its JSON API (/api/report, /api/charts/NAME.png, /api/status).",
                 "With --node it also follows the chain in the same process (a DuckDB file has one writer)."
             })
-    static final class Serve implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Serve extends OutputCommand {
         @Option(names = "--db", required = true, description = "duckdb:PATH or postgresql://HOST[:PORT]/DATABASE.")
         String db;
 
@@ -427,10 +416,7 @@ public final class StatsCommand extends Group {
     @Command(
             name = "prices",
             description = "Store the operator's USD prices (CSV denom,YYYY-MM-DD,usd-per-token) in the database.")
-    static final class Prices implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Prices extends OutputCommand {
         @Option(names = "--db", required = true, description = "duckdb:PATH or postgresql://HOST[:PORT]/DATABASE.")
         String db;
 
@@ -461,10 +447,7 @@ public final class StatsCommand extends Group {
                 "Time a quarter-over-quarter report over synthetic leases and payments in DuckDB,",
                 "and the indexing rate of a chain scripted through the real ledger."
             })
-    static final class Bench implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Bench extends OutputCommand {
         @Option(names = "--leases", defaultValue = "1000000", description = "Default: ${DEFAULT-VALUE}.")
         long leases;
 
@@ -506,8 +489,7 @@ public final class StatsCommand extends Group {
                 out.put("indexedEvents", r.events());
                 out.put("indexBlocksPerSecond", Math.round(r.blocksPerSecond()));
             }
-            Out.records(spec.commandLine().getOut(), GlobalOptions.of(spec).output, out);
-            return 0;
+            return print(out);
         }
     }
 
@@ -517,10 +499,7 @@ public final class StatsCommand extends Group {
                 "Generate a calibrated scenario (examples/scenarios, format vyoma-stats-scenario/1) into a fresh",
                 "database: a chain scripted through the real ledger and its providers' status answers, indexed."
             })
-    static final class Scenario implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Scenario extends OutputCommand {
         @picocli.CommandLine.Parameters(paramLabel = "SCENARIO.yaml", description = "The scenario file.")
         Path file;
 
@@ -573,10 +552,7 @@ public final class StatsCommand extends Group {
             name = "example",
             description =
                     "Regenerate docs/examples: a scripted two-quarter chain through the real ledger, indexed, reported in markdown with charts.")
-    static final class Example implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Example extends OutputCommand {
         @Option(names = "--out", defaultValue = "docs/examples", description = "Directory (default: ${DEFAULT-VALUE}).")
         Path out;
 
