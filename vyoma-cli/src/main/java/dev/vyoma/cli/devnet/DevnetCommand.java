@@ -4,8 +4,13 @@ import dev.vyoma.cli.Out;
 import dev.vyoma.cli.OutputCommand;
 import dev.vyoma.cli.OutputFormat;
 import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.inference.InferenceCommand;
 import dev.vyoma.client.Keyring;
 import dev.vyoma.client.VyomaClient;
+import dev.vyoma.inference.gateway.GatewayDaemon;
+import dev.vyoma.inference.gateway.InferenceGateway;
+import dev.vyoma.inference.gateway.KeyLimits;
+import dev.vyoma.inference.gateway.ModelOffer;
 import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
@@ -21,6 +26,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,7 +164,7 @@ public final class DevnetCommand extends OutputCommand {
         if (fresh) {
             audit(url, keys, providers);
         }
-        dev.vyoma.inference.gateway.InferenceGateway gateway = null;
+        InferenceGateway gateway = null;
         String tenantApiKey = null;
         String gatewayUrl = null;
         if (inference) {
@@ -167,7 +173,7 @@ public final class DevnetCommand extends OutputCommand {
             gateway = startInference(dir, url, keys, gatewayUrl);
             tenantApiKey = tenantKey(dir, url, keys, gatewayUrl);
         }
-        dev.vyoma.inference.gateway.InferenceGateway runningGateway = gateway;
+        InferenceGateway runningGateway = gateway;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -376,8 +382,8 @@ public final class DevnetCommand extends OutputCommand {
         }
     }
 
-    private static dev.vyoma.inference.gateway.InferenceGateway startInference(
-            Path dir, String url, Keyring keys, String gatewayUrl) throws IOException {
+    private static InferenceGateway startInference(Path dir, String url, Keyring keys, String gatewayUrl)
+            throws IOException {
         VyomaClient c = new VyomaClient(url);
         if (keys.list().stream().noneMatch(k -> k.name().equals("inference-gateway"))) {
             keys.add("inference-gateway", null);
@@ -398,19 +404,26 @@ public final class DevnetCommand extends OutputCommand {
             }
         }
         PrintWriter err = new PrintWriter(System.err, true);
-        return dev.vyoma.cli.inference.InferenceCommand.start(
+        return InferenceCommand.startGateway(
                 c,
                 gw,
                 dir.resolve("inference"),
-                List.of(new dev.vyoma.inference.gateway.ModelOffer(
-                        INFERENCE_MODEL, "vyoma/inference-worker:" + INFERENCE_MODEL, 200_000, 1_000_000, 256, 1, 2)),
-                Map.of(),
-                null,
-                dev.vyoma.inference.gateway.KeyLimits.DEFAULTS,
+                new GatewayDaemon.Settings(
+                        List.of(new ModelOffer(
+                                INFERENCE_MODEL,
+                                "vyoma/inference-worker:" + INFERENCE_MODEL,
+                                200_000,
+                                1_000_000,
+                                256,
+                                1,
+                                2)),
+                        Map.of(),
+                        null,
+                        KeyLimits.DEFAULTS,
+                        Duration.ofSeconds(5),
+                        new Coin("uusd", 5_000_000),
+                        1_000),
                 gatewayUrl.substring("http://".length()),
-                5,
-                new Coin("uusd", 5_000_000),
-                1_000,
                 line -> err.println("inference: " + line));
     }
 
@@ -442,7 +455,7 @@ public final class DevnetCommand extends OutputCommand {
         String token = dev.vyoma.client.LeaseToken.create(
                 tenant,
                 gw.address(),
-                dev.vyoma.inference.gateway.InferenceGateway.KEYS_SCOPE,
+                InferenceGateway.KEYS_SCOPE,
                 java.time.Duration.ofMinutes(1),
                 java.time.Instant.now());
         java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient()

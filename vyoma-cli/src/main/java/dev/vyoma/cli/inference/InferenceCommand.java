@@ -1,5 +1,6 @@
 package dev.vyoma.cli.inference;
 
+import dev.vyoma.cli.Args;
 import dev.vyoma.cli.ClientCommand;
 import dev.vyoma.cli.ClientOptions;
 import dev.vyoma.cli.GlobalOptions;
@@ -10,43 +11,27 @@ import dev.vyoma.cli.UserException;
 import dev.vyoma.client.LeaseToken;
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.inference.api.WorkerSecret;
+import dev.vyoma.inference.bench.GatewayBench;
 import dev.vyoma.inference.bench.InferenceBench;
-import dev.vyoma.inference.gateway.ApiKeys;
-import dev.vyoma.inference.gateway.Billing;
+import dev.vyoma.inference.gateway.GatewayDaemon;
 import dev.vyoma.inference.gateway.InferenceGateway;
 import dev.vyoma.inference.gateway.KeyLimits;
-import dev.vyoma.inference.gateway.MarketLeaser;
 import dev.vyoma.inference.gateway.ModelOffer;
-import dev.vyoma.inference.gateway.UsageLog;
 import dev.vyoma.inference.model.TinyGguf;
-import dev.vyoma.inference.worker.LlamaEngine;
 import dev.vyoma.inference.worker.WorkerMain;
-import dev.vyoma.inference.worker.WorkerServer;
-import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
-import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
-import dev.vyoma.ledger.tx.Msg;
-import dev.vyoma.node.Node;
-import dev.vyoma.node.api.Api;
-import dev.vyoma.node.mempool.Mempool;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -222,18 +207,19 @@ public final class InferenceCommand extends Group {
                 }
             }
             PrintWriter out = spec.commandLine().getOut();
-            InferenceGateway g = start(
+            InferenceGateway g = startGateway(
                     chain,
                     key,
                     dir,
-                    offers,
-                    urls,
-                    workersSecret,
-                    KeyLimits.DEFAULTS,
+                    new GatewayDaemon.Settings(
+                            offers,
+                            urls,
+                            workersSecret,
+                            KeyLimits.DEFAULTS,
+                            Duration.ofSeconds(settleSeconds),
+                            Args.coin(deposit),
+                            maxPrice),
                     listen,
-                    settleSeconds,
-                    coin(deposit),
-                    maxPrice,
                     line -> {
                         out.println(line);
                         out.flush();
@@ -251,57 +237,31 @@ public final class InferenceCommand extends Group {
         }
     }
 
-    /** Starts a gateway; shared by {@code serve} and the devnet. */
-    public static InferenceGateway start(
+    /**
+     * Starts a gateway on {@code listen} ({@code HOST:PORT}); shared by {@code serve} and the devnet. A gateway
+     * that refuses its settings or cannot listen is a user error.
+     */
+    public static InferenceGateway startGateway(
             VyomaClient chain,
             KeyPair key,
             Path dir,
-            List<ModelOffer> offers,
-            Map<String, List<String>> workers,
-            WorkerSecret workersSecret,
-            KeyLimits keyLimits,
+            GatewayDaemon.Settings settings,
             String listen,
-            int settleSeconds,
-            Coin deposit,
-            long maxPrice,
             java.util.function.Consumer<String> say) {
         int colon = listen.lastIndexOf(':');
         if (colon <= 0) {
             throw new UserException("--listen is HOST:PORT, got " + listen);
         }
-        UsageLog log = new UsageLog(dir.resolve("usage.jsonl"));
-        Billing billing = new Billing(chain, key, log, say);
-        ApiKeys keys = new ApiKeys(dir.resolve("keys.json"), Clock.systemUTC(), new SecureRandom());
-        InferenceGateway.Config config = new InferenceGateway.Config(
-                offers,
-                workers,
-                workersSecret,
-                Duration.ofSeconds(settleSeconds),
-                4,
-                5_000,
-                Duration.ofSeconds(30),
-                Duration.ofMinutes(10),
-                keyLimits);
+        int port;
         try {
-            return InferenceGateway.start(
-                    config,
-                    billing,
-                    keys,
-                    new MarketLeaser(chain, key, deposit, maxPrice),
-                    Clock.systemUTC(),
-                    say,
-                    listen.substring(0, colon),
-                    Integer.parseInt(listen.substring(colon + 1)));
-        } catch (RuntimeException e) {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
             throw new UserException("cannot start the gateway on " + listen + ": " + e.getMessage());
         }
-    }
-
-    private static Coin coin(String s) {
         try {
-            return Coin.parse(s);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
+            return GatewayDaemon.start(chain, key, dir, settings, listen.substring(0, colon), port, say);
+        } catch (GatewayDaemon.StartFailed e) {
+            throw new UserException("cannot start the gateway on " + listen + ": " + e.getMessage());
         }
     }
 
@@ -547,120 +507,30 @@ public final class InferenceCommand extends Group {
         public Integer call() throws Exception {
             dev.vyoma.node.NodeMain.routeJavaLogging();
             Path dir = Files.createTempDirectory("vyoma-inference-bench");
-            Path file = model != null ? model : TinyGguf.write(dir.resolve("tiny.gguf"), 42);
-            KeyPair gatewayKey = KeyPair.fromSeed(Arrays.copyOf("bench:gateway".getBytes(StandardCharsets.UTF_8), 32));
-            KeyPair user = KeyPair.fromSeed(Arrays.copyOf("bench:user".getBytes(StandardCharsets.UTF_8), 32));
-            List<Coin> coins = List.of(new Coin("uusd", 1_000_000_000_000L), new Coin("uvyo", 1_000_000_000L));
-            Genesis genesis = new Genesis(
-                    "vyoma-bench-1",
-                    1_700_000_000_000L,
-                    Params.defaults(),
-                    List.of(
-                            new Genesis.Allocation(gatewayKey.address(), coins),
-                            new Genesis.Allocation(user.address(), coins)));
-            int raft;
-            try (ServerSocket s = new ServerSocket(0)) {
-                raft = s.getLocalPort();
+            GatewayBench.Outcome o;
+            try {
+                o = GatewayBench.run(
+                        dir,
+                        model,
+                        threads,
+                        new InferenceBench.Plan(
+                                Math.max(20, samples / 10), samples, clients, Duration.ofSeconds(seconds), 128));
+            } catch (GatewayBench.SetupFailed e) {
+                throw new UserException(e.getMessage());
             }
-            PrintWriter out = spec.commandLine().getOut();
-            WorkerSecret workerSecret = WorkerSecret.random(new SecureRandom());
-            try (Node node = Node.start(new Node.Config(
-                            dir.resolve("node"),
-                            "n0",
-                            List.of(new Node.Peer("n0", "127.0.0.1:" + raft)),
-                            genesis,
-                            user.address(),
-                            Duration.ofMillis(200),
-                            1_000,
-                            100,
-                            Mempool.Limits.defaults()));
-                    Api api = Api.start(node, "127.0.0.1", 0);
-                    LlamaEngine engine = new LlamaEngine(file, 256, 2, threads);
-                    WorkerServer worker =
-                            WorkerServer.start(engine, "tiny", Clock.systemUTC(), "127.0.0.1", 0, workerSecret)) {
-                while (!node.isLeader()) {
-                    Thread.sleep(50);
-                }
-                VyomaClient chain = new VyomaClient("http://127.0.0.1:" + api.port());
-                String workerUrl = "http://127.0.0.1:" + worker.port();
-                InferenceGateway g = start(
-                        chain,
-                        gatewayKey,
-                        dir.resolve("gateway"),
-                        List.of(new ModelOffer("tiny", "vyoma/inference-worker:tiny", 200_000, 1_000_000, 256, 0, 1)),
-                        Map.of("tiny", List.of(workerUrl)),
-                        workerSecret,
-                        // A gateway of its own for the measurement: its one key may go as fast as the worker.
-                        new KeyLimits(
-                                KeyLimits.DEFAULT_REQUESTS_PER_MINUTE,
-                                KeyLimits.DEFAULT_MAX_CONCURRENT,
-                                100_000_000,
-                                1024),
-                        "127.0.0.1:0",
-                        5,
-                        new Coin("uusd", 5_000_000),
-                        1_000,
-                        line -> {});
-                try {
-                    VyomaClient.TxOutcome o = chain.broadcast(
-                            chain.sign(
-                                    user,
-                                    List.of(new Msg.OpenInferenceAccount(
-                                            user.address(), gatewayKey.address(), new Coin("uusd", 100_000_000_000L))),
-                                    ""),
-                            true);
-                    if (!o.ok()) {
-                        throw new UserException("opening the bench account failed: " + o.log());
-                    }
-                    HttpResponse<String> k = HttpClient.newHttpClient()
-                            .send(
-                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/v1/keys"))
-                                            .header(
-                                                    "Authorization",
-                                                    "Bearer "
-                                                            + LeaseToken.create(
-                                                                    user,
-                                                                    gatewayKey.address(),
-                                                                    dev.vyoma.inference.gateway.InferenceGateway
-                                                                            .KEYS_SCOPE,
-                                                                    Duration.ofMinutes(1),
-                                                                    Instant.now()))
-                                            .POST(HttpRequest.BodyPublishers.ofString(
-                                                    "{\"requests_per_minute\":100000000,\"max_concurrent\":1024}"))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString());
-                    String apiKey = JSON.readTree(k.body()).path("key").asString();
-                    InferenceBench.Result r = new InferenceBench(
-                                    workerUrl, workerSecret, "http://127.0.0.1:" + g.port(), apiKey, "tiny")
-                            .run(new InferenceBench.Plan(
-                                    Math.max(20, samples / 10), samples, clients, Duration.ofSeconds(seconds), 128));
-                    Map<String, Object> m = new LinkedHashMap<>(r.asMap());
-                    m.put("samples", samples);
-                    m.put("clients", clients);
-                    m.put("cpus", Runtime.getRuntime().availableProcessors());
-                    g.settleNow();
-                    long charged = 0;
-                    long batches = 0;
-                    for (JsonNode c : chain.getJson("/v1/inference/charges/" + user.address() + "/"
-                                    + gatewayKey.address() + "?limit=1000")
-                            .orElseThrow()
-                            .path("items")) {
-                        charged += c.path("requests").asLong();
-                        batches++;
-                    }
-                    // Every request through the gateway, metered and settled on the ledger.
-                    m.put("requests_charged_on_ledger", charged);
-                    m.put("batches", batches);
-                    if (charged != r.gatewayRequests()) {
-                        throw new UserException("the ledger charged " + charged + " requests but the gateway answered "
-                                + r.gatewayRequests());
-                    }
-                    Out.records(out, GlobalOptions.of(spec).output, m);
-                } finally {
-                    g.close();
-                }
+            InferenceBench.Result r = o.result();
+            Map<String, Object> m = new LinkedHashMap<>(r.asMap());
+            m.put("samples", samples);
+            m.put("clients", clients);
+            m.put("cpus", Runtime.getRuntime().availableProcessors());
+            // Every request through the gateway, metered and settled on the ledger.
+            m.put("requests_charged_on_ledger", o.requestsCharged());
+            m.put("batches", o.batches());
+            if (o.requestsCharged() != r.gatewayRequests()) {
+                throw new UserException("the ledger charged " + o.requestsCharged()
+                        + " requests but the gateway answered " + r.gatewayRequests());
             }
-            return 0;
+            return print(m);
         }
     }
 
