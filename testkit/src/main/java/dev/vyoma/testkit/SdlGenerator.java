@@ -39,54 +39,6 @@ public final class SdlGenerator {
     /** Akash's limit on resource units (here: services) in one placement group. */
     private static final int SERVICES_PER_PLACEMENT = 20;
 
-    private static final List<String> SERVICE_WORDS = List.of(
-            "web",
-            "api",
-            "db",
-            "cache",
-            "worker",
-            "proxy",
-            "redis",
-            "app",
-            "frontend",
-            "backend",
-            "queue",
-            "search",
-            "llm",
-            "metrics",
-            "grafana",
-            "node");
-    private static final List<String> IMAGES = List.of(
-            "nginx:1.27",
-            "redis:7-alpine",
-            "postgres:16",
-            "ghcr.io/example/app:v1.2.3",
-            "docker.io/library/busybox:latest",
-            "vllm/vllm-openai:v0.6.3",
-            "quay.io/prometheus/node-exporter",
-            "registry.example.com:5000/team/svc@sha256:"
-                    + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
-    private static final List<String> TEXT_PIECES = List.of(
-            "a", "b", "x1", "--flag", " ", "=", ":", ": ", "#", " #", "\"", "'", "\\", "\\n", "{", "}", "[", "]", ",",
-            "&", "*", "!", "|", ">", "%", "@", "`", "-", "?", "é", "日本", "🚀", "\t", "true", "null", "0x1F", "1e3",
-            "~");
-    private static final List<String> VOLUME_NAMES =
-            List.of("data", "cache", "logs", "shm", "scratch", "media", "db", "uploads", "models", "tmp");
-    private static final List<String> STORAGE_CLASSES = List.of("beta1", "beta2", "beta3");
-    private static final List<String> GPU_MODELS = List.of("h100", "a100", "rtx4090", "t4", "l40s", "a6000", "h200");
-    private static final List<String> GPU_RAM = List.of("16Gi", "24Gi", "40Gi", "48Gi", "80Gi", "141Gi");
-    private static final List<String> PROTOCOLS = List.of("tcp", "TCP", "Tcp", "udp", "UDP", "uDp");
-    private static final List<String> NEXT_CASES =
-            List.of("error", "timeout", "500", "502", "503", "504", "403", "404", "429");
-    private static final List<String> PLACEMENT_WORDS =
-            List.of("dcloud", "akash", "westcoast", "eu", "gpu-pool", "global", "edge", "asia");
-    private static final List<String> ATTRIBUTE_KEYS = List.of("region", "tier", "host", "organization", "zone");
-    private static final List<String> ATTRIBUTE_VALUES =
-            List.of("us-west", "eu-central", "community", "akash", "premium", "true", "1", "a b");
-    private static final String BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-    private static final String LOWER = "abcdefghijklmnopqrstuvwxyz";
-    private static final String LOWER_DIGITS = LOWER + "0123456789";
-
     private final SplittableRandom random;
     private int minServices = 1;
     private int maxServices = 5;
@@ -186,8 +138,8 @@ public final class SdlGenerator {
         /** A name matching {@code ^[a-z]([-a-z0-9]*[a-z0-9])?$}. */
         private String serviceName() {
             return switch (random.nextInt(4)) {
-                case 0, 1 -> pick(SERVICE_WORDS);
-                case 2 -> pick(SERVICE_WORDS) + "-" + random.nextInt(100);
+                case 0, 1 -> pick(SdlVocabulary.SERVICE_WORDS);
+                case 2 -> pick(SdlVocabulary.SERVICE_WORDS) + "-" + random.nextInt(100);
                 default -> randomLabel(1, 16);
             };
         }
@@ -195,13 +147,14 @@ public final class SdlGenerator {
         /** A DNS label: a letter, then letters, digits and inner hyphens; {@code min}–{@code max} long. */
         private String randomLabel(int min, int max) {
             int length = between(min, max);
-            StringBuilder sb = new StringBuilder().append(LOWER.charAt(random.nextInt(LOWER.length())));
+            StringBuilder sb = new StringBuilder()
+                    .append(SdlVocabulary.LOWER.charAt(random.nextInt(SdlVocabulary.LOWER.length())));
             for (int i = 1; i < length; i++) {
                 boolean last = i == length - 1;
                 if (!last && random.nextInt(6) == 0) {
                     sb.append('-');
                 } else {
-                    sb.append(LOWER_DIGITS.charAt(random.nextInt(LOWER_DIGITS.length())));
+                    sb.append(SdlVocabulary.LOWER_DIGITS.charAt(random.nextInt(SdlVocabulary.LOWER_DIGITS.length())));
                 }
             }
             return sb.toString();
@@ -285,7 +238,7 @@ public final class SdlGenerator {
             }
             List<Object> volumes = new ArrayList<>();
             int count = between(1, 4);
-            List<String> names = new ArrayList<>(VOLUME_NAMES);
+            List<String> names = new ArrayList<>(SdlVocabulary.VOLUME_NAMES);
             boolean unnamedFirst = random.nextBoolean();
             for (int i = 0; i < count; i++) {
                 if (i == 0 && unnamedFirst) {
@@ -301,7 +254,7 @@ public final class SdlGenerator {
         private Map<String, Object> volume(String name) {
             Map<String, Object> v = map("name", name, "size", storageSize());
             switch (random.nextInt(3)) {
-                case 0 -> v.put("attributes", map("persistent", true, "class", pick(STORAGE_CLASSES)));
+                case 0 -> v.put("attributes", map("persistent", true, "class", pick(SdlVocabulary.STORAGE_CLASSES)));
                 case 1 -> v.put("attributes", map("class", "ram", "persistent", false));
                 default -> {
                     // an ephemeral volume: no attributes
@@ -313,7 +266,7 @@ public final class SdlGenerator {
         private Map<String, Object> gpu() {
             Object nvidia = null;
             if (random.nextInt(3) > 0) {
-                List<String> models = new ArrayList<>(GPU_MODELS);
+                List<String> models = new ArrayList<>(SdlVocabulary.GPU_MODELS);
                 List<Object> list = new ArrayList<>();
                 for (int i = between(1, 3); i > 0; i--) {
                     list.add(gpuModel(models.remove(random.nextInt(models.size()))));
@@ -326,7 +279,7 @@ public final class SdlGenerator {
         private Map<String, Object> gpuModel(String model) {
             Map<String, Object> m = map("model", model);
             if (random.nextBoolean()) {
-                m.put("ram", pick(GPU_RAM));
+                m.put("ram", pick(SdlVocabulary.GPU_RAM));
             }
             if (random.nextBoolean()) {
                 m.put("interface", random.nextBoolean() ? "pcie" : "sxm");
@@ -347,7 +300,7 @@ public final class SdlGenerator {
         private Map<String, Object> service(int i) {
             String name = services.get(i);
             Map<String, Object> s = new LinkedHashMap<>();
-            s.put("image", pick(IMAGES));
+            s.put("image", pick(SdlVocabulary.IMAGES));
             if (random.nextInt(4) == 0) {
                 s.put("command", List.of("sh", "-c"));
             }
@@ -380,7 +333,7 @@ public final class SdlGenerator {
         private String text() {
             StringBuilder sb = new StringBuilder();
             for (int i = between(1, 5); i > 0; i--) {
-                sb.append(pick(TEXT_PIECES));
+                sb.append(pick(SdlVocabulary.TEXT_PIECES));
             }
             return sb.toString();
         }
@@ -432,7 +385,7 @@ public final class SdlGenerator {
                 e.put("as", (long) (random.nextBoolean() ? 80 : between(1, 65535)));
             }
             if (random.nextInt(3) == 0) {
-                e.put("proto", pick(PROTOCOLS));
+                e.put("proto", pick(SdlVocabulary.PROTOCOLS));
             }
             List<Object> to = destinations(service, mustBeGlobal);
             if (to != null) {
@@ -491,7 +444,7 @@ public final class SdlGenerator {
             maybe(h, "next_timeout", () -> (long) between(0, 60_000));
             maybe(h, "proxy_buffer_size", () -> (long) between(1, 1_048_576));
             if (random.nextBoolean()) {
-                List<String> cases = new ArrayList<>(NEXT_CASES);
+                List<String> cases = new ArrayList<>(SdlVocabulary.NEXT_CASES);
                 List<Object> chosen = new ArrayList<>();
                 for (int i = between(1, 4); i > 0; i--) {
                     chosen.add(cases.remove(random.nextInt(cases.size())));
@@ -556,7 +509,7 @@ public final class SdlGenerator {
         }
 
         private String placementName() {
-            return random.nextBoolean() ? pick(PLACEMENT_WORDS) : randomLabel(2, 10);
+            return random.nextBoolean() ? pick(SdlVocabulary.PLACEMENT_WORDS) : randomLabel(2, 10);
         }
 
         private Map<String, Object> placementProfiles() {
@@ -572,7 +525,7 @@ public final class SdlGenerator {
             if (random.nextBoolean()) {
                 Map<String, Object> attributes = new LinkedHashMap<>();
                 for (int i = between(1, 3); i > 0; i--) {
-                    attributes.put(pick(ATTRIBUTE_KEYS), pick(ATTRIBUTE_VALUES));
+                    attributes.put(pick(SdlVocabulary.ATTRIBUTE_KEYS), pick(SdlVocabulary.ATTRIBUTE_VALUES));
                 }
                 p.put("attributes", attributes);
             }
@@ -586,24 +539,12 @@ public final class SdlGenerator {
         private Map<String, Object> signedBy() {
             Map<String, Object> s = new LinkedHashMap<>();
             if (random.nextBoolean()) {
-                s.put("anyOf", addresses());
+                s.put("anyOf", SdlVocabulary.addresses(random));
             }
             if (s.isEmpty() || random.nextBoolean()) {
-                s.put("allOf", addresses());
+                s.put("allOf", SdlVocabulary.addresses(random));
             }
             return s;
-        }
-
-        private List<Object> addresses() {
-            List<Object> out = new ArrayList<>();
-            for (int i = between(1, 2); i > 0; i--) {
-                StringBuilder sb = new StringBuilder("akash1");
-                for (int k = 0; k < 38; k++) {
-                    sb.append(BECH32.charAt(random.nextInt(BECH32.length())));
-                }
-                out.add(sb.toString());
-            }
-            return out;
         }
 
         /** A price for every compute profile deployed to {@code placement}. */

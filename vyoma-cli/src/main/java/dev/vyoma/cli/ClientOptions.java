@@ -13,12 +13,12 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Where a client command finds its keys and its node. */
-final class ClientOptions {
+public final class ClientOptions {
     /** Environment variable that gives the keyring passphrase to scripts. */
-    static final String PASSPHRASE_ENV = "VYOMA_KEYRING_PASSPHRASE";
+    public static final String PASSPHRASE_ENV = "VYOMA_KEYRING_PASSPHRASE";
 
     /** Environment variable that gives scripts the passphrase of an exported key. */
-    static final String EXPORT_PASSPHRASE_ENV = "VYOMA_EXPORT_PASSPHRASE";
+    public static final String EXPORT_PASSPHRASE_ENV = "VYOMA_EXPORT_PASSPHRASE";
 
     /** One reader for standard input, so that two passphrases piped in one after the other are both read. */
     private static BufferedReader stdin;
@@ -36,11 +36,11 @@ final class ClientOptions {
     @Option(names = "--node", description = "The node's API (default: http://127.0.0.1:1317).")
     String node;
 
-    Path home() {
+    public Path home() {
         return home != null ? home : Path.of(System.getProperty("user.home"), ".vyoma");
     }
 
-    Keyring keyring() {
+    public Keyring keyring() {
         String b = keyringBackend == null ? "file" : keyringBackend;
         return switch (b) {
             case "file" -> Keyring.open(home(), Keyring.Backend.FILE);
@@ -49,7 +49,7 @@ final class ClientOptions {
         };
     }
 
-    VyomaClient client() {
+    public VyomaClient client() {
         try {
             return new VyomaClient(node != null ? node : "http://127.0.0.1:1317");
         } catch (IllegalArgumentException e) {
@@ -58,7 +58,7 @@ final class ClientOptions {
     }
 
     /** The passphrase for the keyring, or null for the test backend. */
-    char[] passphrase(String prompt, boolean confirm) {
+    public char[] passphrase(String prompt, boolean confirm) {
         if (keyring().backend() == Keyring.Backend.TEST) {
             return null;
         }
@@ -66,11 +66,11 @@ final class ClientOptions {
     }
 
     /** The passphrase of an export: from its own environment variable, a terminal, or standard input. */
-    static char[] readPassphraseFresh(String prompt) {
+    public static char[] readPassphraseFresh(String prompt) {
         return read(EXPORT_PASSPHRASE_ENV, prompt, false);
     }
 
-    static char[] readPassphrase(String prompt, boolean confirm) {
+    public static char[] readPassphrase(String prompt, boolean confirm) {
         return read(PASSPHRASE_ENV, prompt, confirm);
     }
 
@@ -109,7 +109,7 @@ final class ClientOptions {
     }
 
     /** The key named {@code name}, unlocked. */
-    KeyPair unlock(String name) {
+    public KeyPair unlock(String name) {
         Keyring ring = keyring();
         try {
             ring.show(name);

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
             "Print a shell completion script for bash and zsh.",
             "Use: source <(vyoma completion)   or   vyoma completion > /etc/bash_completion.d/vyoma"
         })
-final class CompletionCommand implements Callable<Integer> {
+public final class CompletionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

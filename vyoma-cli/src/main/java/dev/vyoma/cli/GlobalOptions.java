@@ -9,7 +9,7 @@ import picocli.CommandLine.ScopeType;
  */
 public final class GlobalOptions {
     /** The options as parsed for the command line that {@code spec} belongs to. */
-    static GlobalOptions of(picocli.CommandLine.Model.CommandSpec spec) {
+    public static GlobalOptions of(picocli.CommandLine.Model.CommandSpec spec) {
         return ((VyomaCommand) spec.root().userObject()).global;
     }
 
@@ -19,8 +19,8 @@ public final class GlobalOptions {
             paramLabel = "FORMAT",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
             defaultValue = "table")
-    OutputFormat output = OutputFormat.table;
+    public OutputFormat output = OutputFormat.table;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces for errors.")
-    boolean debug;
+    public boolean debug;
 }

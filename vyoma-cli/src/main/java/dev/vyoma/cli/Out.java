@@ -10,11 +10,11 @@ import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 
 /** Printing helpers: aligned tables, and JSON or YAML of plain map/list trees. */
-final class Out {
+public final class Out {
     private Out() {}
 
     /** Prints {@code tree} as indented JSON or block YAML. */
-    static void tree(PrintWriter out, OutputFormat format, Object tree) {
+    public static void tree(PrintWriter out, OutputFormat format, Object tree) {
         switch (format) {
             case json, table, markdown, html -> out.println(JsonWriter.pretty(tree));
             case yaml ->
@@ -33,7 +33,7 @@ final class Out {
      * table in the table format (a map as key/value rows), and as {@link #tree} otherwise. Nested ids print
      * as Akash writes them ({@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}), coins as {@code 100uusd}.
      */
-    static void records(PrintWriter out, OutputFormat format, Object tree) {
+    public static void records(PrintWriter out, OutputFormat format, Object tree) {
         if (!format.tabular()) {
             tree(out, format, tree);
             return;
@@ -106,7 +106,7 @@ final class Out {
     }
 
     /** One cell: ids as paths, coins as amount+denom, other nesting as compact JSON. */
-    static String cell(Object v) {
+    public static String cell(Object v) {
         if (v == null) {
             return "";
         }
@@ -132,16 +132,16 @@ final class Out {
     }
 
     /** A table with a header row; columns padded to their widest cell. */
-    static final class Table {
+    public static final class Table {
         private final List<String[]> rows = new ArrayList<>();
         private final int columns;
 
-        Table(String... header) {
+        public Table(String... header) {
             columns = header.length;
             rows.add(header);
         }
 
-        Table row(Object... cells) {
+        public Table row(Object... cells) {
             String[] r = new String[columns];
             for (int i = 0; i < columns; i++) {
                 r[i] = i < cells.length && cells[i] != null ? cells[i].toString() : "";
@@ -150,12 +150,12 @@ final class Out {
             return this;
         }
 
-        void print(PrintWriter out) {
+        public void print(PrintWriter out) {
             print(out, OutputFormat.table);
         }
 
         /** Aligned text, a markdown table ({@code markdown}) or an HTML table ({@code html}). */
-        void print(PrintWriter out, OutputFormat format) {
+        public void print(PrintWriter out, OutputFormat format) {
             if (format == OutputFormat.markdown) {
                 for (int r = 0; r < rows.size(); r++) {
                     out.println("| "
@@ -212,12 +212,12 @@ final class Out {
         }
     }
 
-    static String escapeHtml(String s) {
+    public static String escapeHtml(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     /** Bytes as the largest binary unit that divides them (512Mi, 1Gi), else decimal units or bytes. */
-    static String bytes(long bytes) {
+    public static String bytes(long bytes) {
         String[] binary = {"Ei", "Pi", "Ti", "Gi", "Mi", "Ki"};
         for (int i = 0; i < binary.length; i++) {
             long unit = 1L << (10 * (6 - i));
@@ -237,7 +237,7 @@ final class Out {
     }
 
     /** Millicores as cores: 1000 → 1, 500 → 0.5, 1250 → 1.25. */
-    static String cores(long millicores) {
+    public static String cores(long millicores) {
         return java.math.BigDecimal.valueOf(millicores, 3).stripTrailingZeros().toPlainString();
     }
 }

@@ -12,7 +12,7 @@ public enum OutputFormat {
     html;
 
     /** Whether records print as a table (aligned, markdown or HTML) rather than as a JSON or YAML tree. */
-    boolean tabular() {
+    public boolean tabular() {
         return this == table || this == markdown || this == html;
     }
 }

@@ -14,13 +14,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Reads SDL files named on the command line; {@code -} is standard input. */
-final class SdlFiles {
-    static final String STDIN = "-";
+public final class SdlFiles {
+    public static final String STDIN = "-";
 
     private SdlFiles() {}
 
     /** Parses one argument; an unreadable file is a {@link UserException}. */
-    static SdlResult parse(String argument, InputStream stdin) {
+    public static SdlResult parse(String argument, InputStream stdin) {
         if (argument.equals(STDIN)) {
             try {
                 byte[] bytes = stdin.readNBytes(SdlLimits.DEFAULT.maxBytes() + 1);
@@ -50,7 +50,7 @@ final class SdlFiles {
     }
 
     /** The document of a valid file; for an invalid one prints its errors and fails with exit code 1. */
-    static SdlDocument requireValid(String argument, InputStream stdin, PrintWriter err) {
+    public static SdlDocument requireValid(String argument, InputStream stdin, PrintWriter err) {
         SdlResult result = parse(argument, stdin);
         for (SdlError w : result.warnings()) {
             err.println("warning: " + w.format());
@@ -66,7 +66,7 @@ final class SdlFiles {
         return result.document();
     }
 
-    static String errorCount(int n) {
+    public static String errorCount(int n) {
         return n == 1 ? "1 error" : n + " errors";
     }
 }

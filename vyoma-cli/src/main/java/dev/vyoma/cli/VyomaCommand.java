@@ -1,5 +1,17 @@
 package dev.vyoma.cli;
 
+import dev.vyoma.cli.bench.BenchCommand;
+import dev.vyoma.cli.deploy.DeployCommand;
+import dev.vyoma.cli.devnet.DevnetCommand;
+import dev.vyoma.cli.inference.InferenceCommand;
+import dev.vyoma.cli.keys.KeysCommand;
+import dev.vyoma.cli.node.NodeCommand;
+import dev.vyoma.cli.provider.ProviderCommand;
+import dev.vyoma.cli.query.QueryCommand;
+import dev.vyoma.cli.sdl.SdlCommand;
+import dev.vyoma.cli.sim.SimCommand;
+import dev.vyoma.cli.stats.StatsCommand;
+import dev.vyoma.cli.tx.TxCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -34,19 +46,9 @@ import picocli.CommandLine.Mixin;
             HelpCommand.class
         },
         footer = {"", "Exit codes: 0 ok, 1 user error (the message says what to fix), 2 usage error."})
-public final class VyomaCommand implements java.util.concurrent.Callable<Integer> {
+public final class VyomaCommand extends Group {
     @Mixin
     GlobalOptions global;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    /** Without a command: the usage, on standard error, as a usage error. */
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return Main.USAGE;
-    }
 
     /** {@code vyoma --version}: the build's version and the Java running it. */
     static final class Version implements IVersionProvider {

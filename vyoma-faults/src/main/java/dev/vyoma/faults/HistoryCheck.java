@@ -8,7 +8,7 @@ import dev.vyoma.ledger.Ledger;
 import dev.vyoma.ledger.TxResult;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.tx.SignedTx;
-import dev.vyoma.node.chain.BlockCodec;
+import dev.vyoma.node.store.BlockCodec;
 import dev.vyoma.node.store.BlockStore;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -14,11 +14,11 @@ import dev.vyoma.ledger.escrow.EscrowAccount;
 import dev.vyoma.ledger.escrow.Payment;
 import dev.vyoma.ledger.escrow.PaymentState;
 import dev.vyoma.ledger.escrow.RunOutKey;
+import dev.vyoma.ledger.inference.GatewaySettlement;
 import dev.vyoma.ledger.inference.InferenceAccount;
 import dev.vyoma.ledger.inference.InferenceAccountId;
 import dev.vyoma.ledger.inference.InferenceChargeKey;
 import dev.vyoma.ledger.inference.InferenceChargeRecord;
-import dev.vyoma.ledger.inference.InferenceGateway;
 import dev.vyoma.ledger.market.Bid;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.BidState;
@@ -60,8 +60,8 @@ public final class LedgerState {
     public final Table<BidId, Payment> payments = store.table("escrow_payments", BidId.class, Payment.class);
     public final Table<InferenceAccountId, InferenceAccount> inferenceAccounts =
             store.table("inference_accounts", InferenceAccountId.class, InferenceAccount.class);
-    public final Table<Address, InferenceGateway> inferenceGateways =
-            store.table("inference_gateways", Address.class, InferenceGateway.class);
+    public final Table<Address, GatewaySettlement> inferenceGateways =
+            store.table("inference_gateways", Address.class, GatewaySettlement.class);
     public final Table<InferenceChargeKey, InferenceChargeRecord> inferenceCharges =
             store.table("inference_charges", InferenceChargeKey.class, InferenceChargeRecord.class);
 

@@ -10,11 +10,11 @@ import dev.vyoma.ledger.deployment.Group;
 import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.escrow.Escrow;
 import dev.vyoma.ledger.escrow.EscrowAccount;
+import dev.vyoma.ledger.inference.GatewaySettlement;
 import dev.vyoma.ledger.inference.InferenceAccount;
 import dev.vyoma.ledger.inference.InferenceAccountId;
 import dev.vyoma.ledger.inference.InferenceAccountState;
 import dev.vyoma.ledger.inference.InferenceChargeRecord;
-import dev.vyoma.ledger.inference.InferenceGateway;
 import dev.vyoma.ledger.market.Bid;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.Lease;
@@ -179,7 +179,7 @@ public final class Queries {
     }
 
     /** A gateway's settlement progress (its last batch). */
-    public Optional<InferenceGateway> inferenceGateway(Address gateway) {
+    public Optional<GatewaySettlement> inferenceGateway(Address gateway) {
         return s.inferenceGateways.find(gateway);
     }
 

@@ -112,7 +112,7 @@ public final class Inference {
     }
 
     private static void charge(Context ctx, Msg.ChargeInference m) {
-        InferenceGateway g = ctx.state().inferenceGateways.get(m.gateway());
+        GatewaySettlement g = ctx.state().inferenceGateways.get(m.gateway());
         long last = g == null ? 0 : g.lastBatch();
         Rejected.unless(
                 m.batch() == last + 1,
@@ -191,7 +191,7 @@ public final class Inference {
                 .inferenceGateways
                 .put(
                         m.gateway(),
-                        new InferenceGateway(
+                        new GatewaySettlement(
                                 m.gateway(), m.batch(), Math.addExact(g == null ? 0 : g.chargedTotal(), paidTotal)));
         ctx.emit(new Event.InferenceBatchSettled(
                 m.gateway(), m.batch(), m.charges().size(), paid));

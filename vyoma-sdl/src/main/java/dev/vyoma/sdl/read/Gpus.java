@@ -33,7 +33,7 @@ final class Gpus {
             return null;
         }
         YNode unitsNode = f.get("units");
-        Long units = InputDecoder.quantity(unitsNode, f.loc("units"), problems, Quantities::gpuUnits);
+        Long units = YamlShapes.quantity(unitsNode, f.loc("units"), problems, Quantities::gpuUnits);
         YNode attrNode = f.get("attributes");
         List<Attribute> attributes = null;
         boolean ok = units != null;
@@ -133,7 +133,7 @@ final class Gpus {
         YNode ramNode = f.get("ram");
         Long ram = null;
         if (ramNode != null && !(ramNode instanceof YScalar s && s.isNull())) {
-            ram = InputDecoder.quantity(
+            ram = YamlShapes.quantity(
                     ramNode,
                     f.loc("ram"),
                     problems,

@@ -18,21 +18,17 @@ import dev.vyoma.sdl.read.SdlInput.StorageMount;
 import dev.vyoma.sdl.read.SdlInput.Text;
 import dev.vyoma.sdl.read.SdlInput.To;
 import dev.vyoma.sdl.spec.Attribute;
-import dev.vyoma.sdl.spec.GoStrings;
 import dev.vyoma.sdl.spec.Gpu;
 import dev.vyoma.sdl.spec.SignedBy;
 import dev.vyoma.sdl.yaml.YMapping;
 import dev.vyoma.sdl.yaml.YNode;
 import dev.vyoma.sdl.yaml.YScalar;
-import dev.vyoma.sdl.yaml.YSequence;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.BiFunction;
 
 /**
  * Decodes the YAML tree into {@link SdlInput}, applying the typing rules of Akash's Go decoder (see
@@ -46,12 +42,12 @@ final class InputDecoder {
 
     private final Problems problems;
     private final SdlLimits limits;
-    /** Paths of named entries (services.web, profiles.compute.big) that failed to decode. */
-    private final java.util.Set<String> failed = new java.util.HashSet<>();
+    private final YamlShapes shapes;
 
     InputDecoder(Problems problems, SdlLimits limits) {
         this.problems = problems;
         this.limits = limits;
+        this.shapes = new YamlShapes(problems);
     }
 
     SdlInput decode(YNode root) {
@@ -65,7 +61,8 @@ final class InputDecoder {
         YNode versionNode = top.get("version");
         SdlVersion version = version(versionNode, top);
         top.get("include"); // parsed by Akash and never used
-        Map<String, Service> services = mapOf(top.get("services"), top.loc("services"), "services", this::service);
+        Map<String, Service> services =
+                shapes.mapOf(top.get("services"), top.loc("services"), "services", this::service);
         if (top.get("services") == null) {
             problems.error(top.loc(), "services is missing; list the containers to run under services");
         }
@@ -77,16 +74,17 @@ final class InputDecoder {
         } else {
             Fields profiles = Fields.of(profilesNode, top.loc("profiles"), problems);
             if (profiles != null) {
-                compute = mapOf(profiles.get("compute"), profiles.loc("compute"), "compute profiles", this::compute);
-                placement = mapOf(
+                compute = shapes.mapOf(
+                        profiles.get("compute"), profiles.loc("compute"), "compute profiles", this::compute);
+                placement = shapes.mapOf(
                         profiles.get("placement"), profiles.loc("placement"), "placement profiles", this::placement);
                 profiles.warnUnknown("profiles");
             }
         }
         Map<String, Map<String, DeploymentEntry>> deployment =
-                mapOf(top.get("deployment"), top.loc("deployment"), "deployment", this::deploymentOfService);
+                shapes.mapOf(top.get("deployment"), top.loc("deployment"), "deployment", this::deploymentOfService);
         Map<String, EndpointDecl> endpoints =
-                mapOf(top.get("endpoints"), top.loc("endpoints"), "endpoints", this::endpoint);
+                shapes.mapOf(top.get("endpoints"), top.loc("endpoints"), "endpoints", this::endpoint);
         Reclamation reclamation = reclamation(top.get("reclamation"), top.loc("reclamation"));
         top.rejectUnknown(TOP_LEVEL);
         if (services.size() > limits.maxServices()) {
@@ -105,7 +103,7 @@ final class InputDecoder {
                 top.loc("deployment"),
                 endpoints,
                 reclamation,
-                java.util.Set.copyOf(failed));
+                java.util.Set.copyOf(shapes.failed()));
     }
 
     private SdlVersion version(YNode node, Fields top) {
@@ -136,78 +134,9 @@ final class InputDecoder {
         }
     }
 
-    // ----- generic shapes -----
-
-    /** A mapping of names to values decoded by {@code item}; sorted by Go's string order. */
-    private <T> Map<String, T> mapOf(YNode node, Loc loc, String what, BiFunction<String, Loc, Decoder<T>> item) {
-        Map<String, T> out = new TreeMap<>(GoStrings.ORDER);
-        if (node == null) {
-            return out;
-        }
-        Fields fields = Fields.of(node, loc, problems);
-        if (fields == null) {
-            return out;
-        }
-        for (YMapping.Entry e : fields.entries()) {
-            String name = e.key().value();
-            Loc at = loc.key(name, e.value());
-            T value = item.apply(name, at).decode(e.value());
-            if (value != null) {
-                out.put(name, value);
-            } else {
-                failed.add(at.path());
-            }
-        }
-        return out;
-    }
-
-    /** Decodes one value. */
-    @FunctionalInterface
-    private interface Decoder<T> {
-        T decode(YNode node);
-    }
-
-    private List<YNode> listOf(YNode node, Loc loc, String example) {
-        if (node == null || node instanceof YScalar s && s.isNull()) {
-            return List.of();
-        }
-        if (node instanceof YSequence seq) {
-            return seq.items();
-        }
-        problems.error(loc, "must be a list (" + example + "), got " + node.describe());
-        return List.of();
-    }
-
-    private Text text(YNode node, Loc loc) {
-        if (node == null) {
-            return new Text("", loc);
-        }
-        String v = Scalars.string(node, loc, problems);
-        return v == null ? null : new Text(v, loc);
-    }
-
-    private List<Text> textList(YNode node, Loc loc) {
-        if (node == null || node instanceof YScalar s && s.isNull()) {
-            return null;
-        }
-        if (!(node instanceof YSequence seq)) {
-            problems.error(loc, "must be a list of text values, got " + node.describe());
-            return null;
-        }
-        List<Text> out = new ArrayList<>();
-        for (int i = 0; i < seq.items().size(); i++) {
-            YNode item = seq.items().get(i);
-            Text t = text(item, loc.index(i, item));
-            if (t != null) {
-                out.add(t);
-            }
-        }
-        return out;
-    }
-
     // ----- services -----
 
-    private Decoder<Service> service(String name, Loc loc) {
+    private YamlShapes.Decoder<Service> service(String name, Loc loc) {
         return node -> {
             Fields f = Fields.of(node, loc, problems);
             if (f == null) {
@@ -216,14 +145,14 @@ final class InputDecoder {
                 }
                 return null;
             }
-            Text image = text(f.get("image"), f.loc("image"));
+            Text image = shapes.text(f.get("image"), f.loc("image"));
             List<String> command =
                     f.get("command") == null ? null : Scalars.stringList(f.get("command"), f.loc("command"), problems);
             List<String> args =
                     f.get("args") == null ? null : Scalars.stringList(f.get("args"), f.loc("args"), problems);
-            List<Text> env = textList(f.get("env"), f.loc("env"));
+            List<Text> env = shapes.textList(f.get("env"), f.loc("env"));
             List<Expose> expose = new ArrayList<>();
-            List<YNode> exposeNodes = listOf(f.get("expose"), f.loc("expose"), "- port: 80");
+            List<YNode> exposeNodes = shapes.listOf(f.get("expose"), f.loc("expose"), "- port: 80");
             for (int i = 0; i < exposeNodes.size(); i++) {
                 Expose e = expose(exposeNodes.get(i), f.loc("expose").index(i, exposeNodes.get(i)));
                 if (e != null) {
@@ -239,11 +168,11 @@ final class InputDecoder {
     }
 
     private void dependencies(YNode node, Loc loc) {
-        List<YNode> items = listOf(node, loc, "- service: db");
+        List<YNode> items = shapes.listOf(node, loc, "- service: db");
         for (int i = 0; i < items.size(); i++) {
             Fields f = Fields.of(items.get(i), loc.index(i, items.get(i)), problems);
             if (f != null) {
-                text(f.get("service"), f.loc("service"));
+                shapes.text(f.get("service"), f.loc("service"));
                 f.warnUnknown("a dependency");
             }
         }
@@ -260,16 +189,16 @@ final class InputDecoder {
         YNode portNode = f.get("port");
         Long port = portNode == null ? Long.valueOf(0) : Scalars.uint32(portNode, f.loc("port"), problems);
         Long as = f.get("as") == null ? Long.valueOf(0) : Scalars.uint32(f.get("as"), f.loc("as"), problems);
-        Text proto = text(f.get("proto"), f.loc("proto"));
+        Text proto = shapes.text(f.get("proto"), f.loc("proto"));
         List<To> to = new ArrayList<>();
-        List<YNode> toNodes = listOf(f.get("to"), f.loc("to"), "- global: true");
+        List<YNode> toNodes = shapes.listOf(f.get("to"), f.loc("to"), "- global: true");
         for (int i = 0; i < toNodes.size(); i++) {
             To t = to(toNodes.get(i), f.loc("to").index(i, toNodes.get(i)));
             if (t != null) {
                 to.add(t);
             }
         }
-        List<Text> accept = textList(f.get("accept"), f.loc("accept"));
+        List<Text> accept = shapes.textList(f.get("accept"), f.loc("accept"));
         HttpIn http = http(f.get("http_options"), f.loc("http_options"));
         f.warnUnknown("an expose entry");
         return new Expose(loc, port, f.loc("port"), as, f.loc("as"), proto, to, accept, http);
@@ -280,10 +209,10 @@ final class InputDecoder {
         if (f == null) {
             return new To(loc, "", false, new Text("", loc));
         }
-        Text service = text(f.get("service"), f.loc("service"));
+        Text service = shapes.text(f.get("service"), f.loc("service"));
         Boolean global =
                 f.get("global") == null ? Boolean.FALSE : Scalars.bool(f.get("global"), f.loc("global"), problems);
-        Text ip = text(f.get("ip"), f.loc("ip"));
+        Text ip = shapes.text(f.get("ip"), f.loc("ip"));
         YNode ignored = f.get("http_options");
         if (ignored != null) {
             http(ignored, f.loc("http_options"));
@@ -319,7 +248,7 @@ final class InputDecoder {
                 }
             }
         }
-        List<Text> nextCases = textList(f.get("next_cases"), f.loc("next_cases"));
+        List<Text> nextCases = shapes.textList(f.get("next_cases"), f.loc("next_cases"));
         f.warnUnknown("http_options");
         return new HttpIn(loc, numbers, nextCases);
     }
@@ -332,7 +261,7 @@ final class InputDecoder {
         if (f == null) {
             return null;
         }
-        Map<String, StorageMount> storage = mapOf(f.get("storage"), f.loc("storage"), "storage", this::mount);
+        Map<String, StorageMount> storage = shapes.mapOf(f.get("storage"), f.loc("storage"), "storage", this::mount);
         List<String> read = null;
         boolean hasPermissions = false;
         YNode permNode = f.get("permissions");
@@ -346,18 +275,18 @@ final class InputDecoder {
                 perm.warnUnknown("permissions");
             }
         }
-        Text tee = f.get("tee") == null ? null : text(f.get("tee"), f.loc("tee"));
+        Text tee = f.get("tee") == null ? null : shapes.text(f.get("tee"), f.loc("tee"));
         f.warnUnknown("params");
         return new Params(loc, storage, read, hasPermissions, tee);
     }
 
-    private Decoder<StorageMount> mount(String volume, Loc loc) {
+    private YamlShapes.Decoder<StorageMount> mount(String volume, Loc loc) {
         return node -> {
             Fields f = Fields.of(node, loc, problems);
             if (f == null) {
                 return new StorageMount(volume, loc, new Text("", loc), false);
             }
-            Text mount = text(f.get("mount"), f.loc("mount"));
+            Text mount = shapes.text(f.get("mount"), f.loc("mount"));
             Boolean readOnly = f.get("readOnly") == null
                     ? Boolean.FALSE
                     : Scalars.bool(f.get("readOnly"), f.loc("readOnly"), problems);
@@ -375,10 +304,10 @@ final class InputDecoder {
         if (f == null) {
             return null;
         }
-        Text host = text(f.get("host"), f.loc("host"));
-        Text email = text(f.get("email"), f.loc("email"));
-        Text username = text(f.get("username"), f.loc("username"));
-        Text password = text(f.get("password"), f.loc("password"));
+        Text host = shapes.text(f.get("host"), f.loc("host"));
+        Text email = shapes.text(f.get("email"), f.loc("email"));
+        Text username = shapes.text(f.get("username"), f.loc("username"));
+        Text password = shapes.text(f.get("password"), f.loc("password"));
         f.warnUnknown("credentials");
         return new Credentials(loc, value(host), value(email), value(username), value(password));
     }
@@ -389,7 +318,7 @@ final class InputDecoder {
 
     // ----- compute profiles -----
 
-    private Decoder<ComputeProfile> compute(String name, Loc loc) {
+    private YamlShapes.Decoder<ComputeProfile> compute(String name, Loc loc) {
         return node -> {
             Fields f = Fields.of(node, loc, problems);
             if (f == null) {
@@ -423,7 +352,7 @@ final class InputDecoder {
             if (m == null) {
                 problems.error(r.loc("memory"), "memory is missing; give memory: {size: 512Mi}");
             } else {
-                memory = size(
+                memory = YamlShapes.size(
                         m.get("size"),
                         m.loc("size"),
                         problems,
@@ -448,49 +377,8 @@ final class InputDecoder {
         };
     }
 
-    /** Parses a quantity from the scalar's literal text, as Akash's custom decoders do; null node is 0. */
-    static Long quantity(YNode node, Loc loc, Problems problems, java.util.function.ToLongFunction<String> parse) {
-        if (node == null || node instanceof YScalar s && s.isNull()) {
-            return 0L;
-        }
-        if (!(node instanceof YScalar s)) {
-            problems.error(loc, "must be a single value, got " + node.describe());
-            return null;
-        }
-        try {
-            return parse.applyAsLong(s.value());
-        } catch (IllegalArgumentException e) {
-            problems.error(loc, e.getMessage());
-            return null;
-        }
-    }
-
     private Long quantity(YNode node, Loc loc, java.util.function.ToLongFunction<String> parse) {
-        return quantity(node, loc, problems, parse);
-    }
-
-    /**
-     * A memory or storage size. Akash's Go parser takes case-sensitive suffixes ({@code Gi}, {@code G});
-     * Akash Console also takes {@code gi}, {@code GB} and the like, and many published templates use them.
-     * We read those as Console does, with a warning, so the templates deploy as they do on Akash.
-     */
-    static Long size(YNode node, Loc loc, Problems problems, String example) {
-        Problems probe = new Problems(problems.source());
-        Long bytes = quantity(node, loc, probe, t -> Quantities.bytes(t, Quantities.SIZE_SUFFIXES, example));
-        if (bytes != null) {
-            return bytes;
-        }
-        String text = node instanceof YScalar s ? s.value() : "";
-        long console = Quantities.consoleBytes(text);
-        if (console >= 0) {
-            problems.warning(
-                    loc,
-                    "\"" + text + "\" is read as Akash Console reads it (" + console
-                            + " bytes); Akash's CLI rejects it: write sizes with case-sensitive suffixes such as Gi (1024³) or G (1000³)");
-            return console;
-        }
-        problems.addAll(probe);
-        return null;
+        return YamlShapes.quantity(node, loc, problems, parse);
     }
 
     private List<Attribute> cpuAttributes(YNode node, Loc loc) {
@@ -519,7 +407,7 @@ final class InputDecoder {
 
     // ----- placement profiles -----
 
-    private Decoder<PlacementProfile> placement(String name, Loc loc) {
+    private YamlShapes.Decoder<PlacementProfile> placement(String name, Loc loc) {
         return node -> {
             Fields f = Fields.of(node, loc, problems);
             if (f == null) {
@@ -542,7 +430,7 @@ final class InputDecoder {
                 attributes.sort(null);
             }
             SignedBy signedBy = signedBy(f.get("signedBy"), f.loc("signedBy"));
-            Map<String, Price> pricing = mapOf(f.get("pricing"), f.loc("pricing"), "pricing", this::price);
+            Map<String, Price> pricing = shapes.mapOf(f.get("pricing"), f.loc("pricing"), "pricing", this::price);
             f.warnUnknown("placement profile \"" + name + "\"");
             // Missing prices are reported per deployed profile by the validator, as Akash does.
             java.util.Set<String> priced = new java.util.HashSet<>();
@@ -573,7 +461,7 @@ final class InputDecoder {
         return new SignedBy(allOf, anyOf);
     }
 
-    private Decoder<Price> price(String profile, Loc loc) {
+    private YamlShapes.Decoder<Price> price(String profile, Loc loc) {
         return node -> {
             Fields f = Fields.of(node, loc, problems);
             if (f == null) {
@@ -582,8 +470,8 @@ final class InputDecoder {
                 }
                 return null;
             }
-            Text denom = text(f.get("denom"), f.loc("denom"));
-            Text amountText = text(f.get("amount"), f.loc("amount"));
+            Text denom = shapes.text(f.get("denom"), f.loc("denom"));
+            Text amountText = shapes.text(f.get("amount"), f.loc("amount"));
             f.warnUnknown("a price");
             BigDecimal amount = null;
             if (f.get("amount") == null) {
@@ -606,8 +494,8 @@ final class InputDecoder {
 
     // ----- deployment, endpoints, reclamation -----
 
-    private Decoder<Map<String, DeploymentEntry>> deploymentOfService(String service, Loc loc) {
-        return node -> mapOf(node, loc, "placements", (placement, ploc) -> entryNode -> {
+    private YamlShapes.Decoder<Map<String, DeploymentEntry>> deploymentOfService(String service, Loc loc) {
+        return node -> shapes.mapOf(node, loc, "placements", (placement, ploc) -> entryNode -> {
             Fields f = Fields.of(entryNode, ploc, problems);
             if (f == null) {
                 if (Fields.isNull(entryNode)) {
@@ -615,7 +503,7 @@ final class InputDecoder {
                 }
                 return null;
             }
-            Text profile = text(f.get("profile"), f.loc("profile"));
+            Text profile = shapes.text(f.get("profile"), f.loc("profile"));
             if (f.get("profile") == null) {
                 problems.error(ploc, "profile is missing; name the compute profile to use");
             }
@@ -626,13 +514,13 @@ final class InputDecoder {
         });
     }
 
-    private Decoder<EndpointDecl> endpoint(String name, Loc loc) {
+    private YamlShapes.Decoder<EndpointDecl> endpoint(String name, Loc loc) {
         return node -> {
             Fields f = Fields.of(node, loc, problems);
             if (f == null) {
                 return new EndpointDecl(name, loc, new Text("", loc));
             }
-            Text kind = text(f.get("kind"), f.loc("kind"));
+            Text kind = shapes.text(f.get("kind"), f.loc("kind"));
             f.warnUnknown("an endpoint");
             return new EndpointDecl(name, loc, kind == null ? new Text("", loc) : kind);
         };
@@ -649,7 +537,7 @@ final class InputDecoder {
             }
             return null;
         }
-        Text window = text(f.get("min_window"), f.loc("min_window"));
+        Text window = shapes.text(f.get("min_window"), f.loc("min_window"));
         f.warnUnknown("reclamation");
         if (window == null) {
             return null;

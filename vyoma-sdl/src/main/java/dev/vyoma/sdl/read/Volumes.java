@@ -100,7 +100,7 @@ final class Volumes {
             }
         }
         YNode sizeNode = f.get("size");
-        Long bytes = InputDecoder.size(
+        Long bytes = YamlShapes.size(
                 sizeNode,
                 f.loc("size"),
                 problems,

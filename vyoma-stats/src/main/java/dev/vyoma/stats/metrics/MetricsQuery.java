@@ -1,6 +1,5 @@
 package dev.vyoma.stats.metrics;
 
-import dev.vyoma.stats.metrics.PeriodMetrics.Amounts;
 import dev.vyoma.stats.metrics.PeriodMetrics.Bucket;
 import dev.vyoma.stats.metrics.PeriodMetrics.Period;
 import dev.vyoma.stats.store.StatsDb;
@@ -16,7 +15,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -391,7 +389,7 @@ public final class MetricsQuery {
             long latest = longs(c, "SELECT COALESCE(MAX(time_ms), 0) FROM provider_snapshot")[0];
             capacityEnds[n - 1] = Math.max(capacityEnds[n - 1], latest + 1);
         }
-        Capacity cap = capacity(c, n, hi, capacityEnds);
+        CapacityQuery.Capacity cap = new CapacityQuery(grace).read(c, n, hi, capacityEnds);
 
         Usd usd = new Usd(true);
         // Days before the period are not listed as filled (the notes are about the period), but a denomination
@@ -448,15 +446,15 @@ public final class MetricsQuery {
                     plain(paidUsd),
                     totalLeases,
                     plain(totalUsd),
-                    cap.data[i],
-                    cap.providers[i],
-                    cap.gpu[i].capacity(),
-                    cap.gpu[i].inUse(),
-                    cap.gpu[i].reserved(),
-                    cap.cpu[i],
-                    cap.memory[i],
-                    cap.storage[i],
-                    cap.byModel.get(i)));
+                    cap.data()[i],
+                    cap.providers()[i],
+                    cap.gpu()[i].capacity(),
+                    cap.gpu()[i].inUse(),
+                    cap.gpu()[i].reserved(),
+                    cap.cpu()[i],
+                    cap.memory()[i],
+                    cap.storage()[i],
+                    cap.byModel().get(i)));
             prevHi = hi[i];
         }
         SortedMap<String, List<LocalDate>> gaps = new TreeMap<>();
@@ -467,7 +465,7 @@ public final class MetricsQuery {
         revenueTotal.replaceAll((k, v) -> plain(v));
         revenueUsdTotal.replaceAll((k, v) -> plain(v));
         totalMicro.replaceAll((k, v) -> plain(v));
-        return summarize(
+        return BucketFigures.summarize(
                 p,
                 buckets,
                 revenueTotal,
@@ -479,255 +477,6 @@ public final class MetricsQuery {
                 gpuPrices,
                 board,
                 LeaseDurations.compute(c, p));
-    }
-
-    private record Capacity(
-            boolean[] data,
-            long[] providers,
-            Amounts[] gpu,
-            Amounts[] cpu,
-            Amounts[] memory,
-            Amounts[] storage,
-            List<SortedMap<String, long[]>> byModel) {}
-
-    private Capacity capacity(Connection c, int n, long[] hi, long[] ends) throws SQLException {
-        long g = grace.toMillis();
-        StringBuilder bkt = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            bkt.append(i == 0 ? "" : ", ")
-                    .append('(')
-                    .append(i)
-                    .append(", ")
-                    .append(hi[i])
-                    .append(", ")
-                    .append(ends[i])
-                    .append(')');
-        }
-        String buckets = "WITH bkt(idx, hi, t_end) AS (VALUES " + bkt + ")";
-        // A bucket has capacity data when the poller stored anything (an answer or a failure) in its window;
-        // without, its zeros would say "no providers" when nobody looked.
-        boolean[] data = new boolean[n];
-        try (Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(buckets + " SELECT DISTINCT bkt.idx FROM bkt JOIN provider_snapshot s"
-                        + " ON s.time_ms >= bkt.t_end - " + g + " AND s.time_ms < bkt.t_end")) {
-            while (r.next()) {
-                data[r.getInt(1)] = true;
-            }
-        }
-        String pick = buckets + ","
-                + " pick AS (SELECT bkt.idx, s.provider, MAX(s.time_ms) AS t FROM provider_snapshot s"
-                + "  JOIN bkt ON s.time_ms >= bkt.t_end - " + g + " AND s.time_ms < bkt.t_end"
-                + "  JOIN provider_registration p ON p.owner = s.provider AND p.created_height <= bkt.hi"
-                + "   AND (p.deleted_height IS NULL OR p.deleted_height > bkt.hi)"
-                + "  WHERE s.ok GROUP BY bkt.idx, s.provider)";
-        long[] providers = new long[n];
-        Amounts[] gpu = new Amounts[n];
-        Amounts[] cpu = new Amounts[n];
-        Amounts[] memory = new Amounts[n];
-        Amounts[] storage = new Amounts[n];
-        java.util.Arrays.fill(gpu, Amounts.NONE);
-        java.util.Arrays.fill(cpu, Amounts.NONE);
-        java.util.Arrays.fill(memory, Amounts.NONE);
-        java.util.Arrays.fill(storage, Amounts.NONE);
-        List<SortedMap<String, long[]>> byModel = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            byModel.add(new TreeMap<>());
-        }
-        try (Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(pick + " SELECT pick.idx, COUNT(*),"
-                        + " SUM(s.cpu_allocatable), SUM(s.cpu_allocated), SUM(COALESCE(s.cpu_reserved, 0)),"
-                        + " SUM(s.memory_allocatable), SUM(s.memory_allocated), SUM(COALESCE(s.memory_reserved, 0)),"
-                        + " SUM(s.storage_allocatable), SUM(s.storage_allocated),"
-                        + " SUM(COALESCE(s.storage_reserved, 0))"
-                        + " FROM pick JOIN provider_snapshot s ON s.provider = pick.provider AND s.time_ms = pick.t"
-                        + " GROUP BY pick.idx")) {
-            while (r.next()) {
-                int i = r.getInt(1);
-                providers[i] = r.getLong(2);
-                cpu[i] = new Amounts(r.getLong(3), r.getLong(4), r.getLong(5));
-                memory[i] = new Amounts(r.getLong(6), r.getLong(7), r.getLong(8));
-                storage[i] = new Amounts(r.getLong(9), r.getLong(10), r.getLong(11));
-            }
-        }
-        try (Statement s = c.createStatement();
-                ResultSet r = s.executeQuery(
-                        pick + " SELECT pick.idx, g.vendor, g.model, SUM(g.allocatable), SUM(g.allocated),"
-                                + " SUM(COALESCE(g.reserved, 0))"
-                                + " FROM pick JOIN provider_snapshot_gpu g ON g.provider = pick.provider AND g.time_ms = pick.t"
-                                + " GROUP BY pick.idx, g.vendor, g.model")) {
-            while (r.next()) {
-                int i = r.getInt(1);
-                String model = r.getString(2) + " " + r.getString(3);
-                Amounts a = new Amounts(r.getLong(4), r.getLong(5), r.getLong(6));
-                byModel.get(i).merge(model, new long[] {a.capacity(), a.inUse(), a.reserved()}, MetricsQuery::add);
-                gpu[i] = gpu[i].plus(a);
-            }
-        }
-        return new Capacity(data, providers, gpu, cpu, memory, storage, byModel);
-    }
-
-    private static long[] add(long[] a, long[] b) {
-        long[] out = a.clone();
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Math.addExact(out[i], b[i]);
-        }
-        return out;
-    }
-
-    /** A bucket's raw value of a mean metric: a count, or an amount in its smallest unit (CPU in millicores). */
-    static long raw(Bucket b, Metric m) {
-        return switch (m) {
-            case ACTIVE_LEASES -> b.activeLeases();
-            case GPU_CAPACITY -> b.gpuCapacity();
-            case GPUS_IN_USE -> b.gpusInUse();
-            case GPUS_RESERVED -> b.gpusReserved();
-            case ACTIVE_PROVIDERS -> b.activeProviders();
-            case CPU_CAPACITY -> b.cpu().capacity();
-            case CPU_IN_USE -> b.cpu().inUse();
-            case MEMORY_CAPACITY -> b.memory().capacity();
-            case MEMORY_IN_USE -> b.memory().inUse();
-            case STORAGE_CAPACITY -> b.storage().capacity();
-            case STORAGE_IN_USE -> b.storage().inUse();
-            case CPU_LEASED -> b.cpuMillis();
-            case MEMORY_LEASED -> b.memoryBytes();
-            case STORAGE_LEASED -> b.storageBytes();
-            case GPUS_LEASED -> b.gpusLeased();
-            default -> throw new IllegalArgumentException(m + " is not a mean");
-        };
-    }
-
-    /** A raw value in the metric's unit: millicores as cores; the rest as they are. */
-    static BigDecimal scaled(Metric m, BigDecimal raw) {
-        return switch (m) {
-            case CPU_CAPACITY, CPU_IN_USE, CPU_LEASED -> plain(raw.movePointLeft(3));
-            default -> plain(raw);
-        };
-    }
-
-    /** A bucket's part and whole of a utilisation: allocated (or allocated and reserved) and capacity. */
-    static long[] ratio(Bucket b, Metric m) {
-        return switch (m) {
-            case GPU_UTILIZATION_LEASED -> leased(b.gpu());
-            case GPU_UTILIZATION_LEASED_OR_RESERVED -> held(b.gpu());
-            case CPU_UTILIZATION_LEASED -> leased(b.cpu());
-            case CPU_UTILIZATION_LEASED_OR_RESERVED -> held(b.cpu());
-            case MEMORY_UTILIZATION_LEASED -> leased(b.memory());
-            case MEMORY_UTILIZATION_LEASED_OR_RESERVED -> held(b.memory());
-            case STORAGE_UTILIZATION_LEASED -> leased(b.storage());
-            case STORAGE_UTILIZATION_LEASED_OR_RESERVED -> held(b.storage());
-            default -> throw new IllegalArgumentException(m + " is not a utilisation");
-        };
-    }
-
-    private static long[] leased(Amounts a) {
-        return new long[] {a.inUse(), a.capacity()};
-    }
-
-    private static long[] held(Amounts a) {
-        return new long[] {Math.addExact(a.inUse(), a.reserved()), a.capacity()};
-    }
-
-    private static PeriodMetrics summarize(
-            Period p,
-            List<Bucket> buckets,
-            SortedMap<String, BigDecimal> revenue,
-            SortedMap<String, BigDecimal> revenueUsd,
-            SortedMap<String, Long> paid,
-            PeriodMetrics.SinceGenesis sinceGenesis,
-            List<String> unpriced,
-            PeriodMetrics.PriceGaps priceGaps,
-            GpuPrices gpuPrices,
-            Leaderboard board,
-            LeaseDurations durations) {
-        Map<Metric, BigDecimal> v = new EnumMap<>(Metric.class);
-        Map<Metric, BigDecimal> first = new EnumMap<>(Metric.class);
-        Map<Metric, BigDecimal> last = new EnumMap<>(Metric.class);
-        List<Bucket> withCapacity =
-                buckets.stream().filter(Bucket::capacityData).toList();
-        for (Metric m : Metric.values()) {
-            // Capacity figures are over the buckets with capacity data only (Akash's daily series has no point for
-            // a day without snapshots); with none at all they are unknown, not 0.
-            List<Bucket> in = m.fromCapacity() ? withCapacity : buckets;
-            switch (m.aggregation()) {
-                case SUM -> {
-                    BigDecimal sum = BigDecimal.ZERO;
-                    for (Bucket b : buckets) {
-                        sum = sum.add(b.value(m));
-                    }
-                    v.put(m, plain(sum));
-                }
-                case LAST ->
-                    v.put(
-                            m,
-                            m == Metric.TOTAL_LEASES
-                                    ? BigDecimal.valueOf(sinceGenesis.leases())
-                                    : sinceGenesis.revenueUsd());
-                case MEAN -> {
-                    if (!in.isEmpty() || !m.fromCapacity()) {
-                        BigDecimal sum = BigDecimal.ZERO;
-                        for (Bucket b : in) {
-                            sum = sum.add(BigDecimal.valueOf(raw(b, m)));
-                        }
-                        // In the metric's unit first (cores, not millicores), so the mean has 6 places there.
-                        v.put(m, mean(scaled(m, sum), Math.max(1, in.size())));
-                    }
-                }
-                case RATIO -> {
-                    BigDecimal part = BigDecimal.ZERO;
-                    BigDecimal whole = BigDecimal.ZERO;
-                    for (Bucket b : in) {
-                        long[] pw = ratio(b, m);
-                        part = part.add(BigDecimal.valueOf(pw[0]));
-                        whole = whole.add(BigDecimal.valueOf(pw[1]));
-                    }
-                    BigDecimal pct = percent(part, whole);
-                    if (pct != null) {
-                        v.put(m, pct);
-                    }
-                }
-            }
-            if (m.pointInTime() && !in.isEmpty()) {
-                BigDecimal f = in.get(0).value(m);
-                BigDecimal l = in.get(in.size() - 1).value(m);
-                if (f != null) {
-                    first.put(m, f);
-                }
-                if (l != null) {
-                    last.put(m, l);
-                }
-            }
-        }
-        int nc = withCapacity.size();
-        SortedMap<String, long[]> models = new TreeMap<>();
-        for (Bucket b : withCapacity) {
-            b.gpusByModel().forEach((m, cu) -> models.merge(m, cu.clone(), MetricsQuery::add));
-        }
-        SortedMap<String, PeriodMetrics.Gpu> gpus = new TreeMap<>();
-        models.forEach((m, cu) -> gpus.put(
-                m,
-                new PeriodMetrics.Gpu(
-                        mean(cu[0], nc),
-                        mean(cu[1], nc),
-                        mean(cu[2], nc),
-                        percent(cu[1], cu[0]),
-                        percent(Math.addExact(cu[1], cu[2]), cu[0]))));
-        return new PeriodMetrics(
-                p,
-                buckets,
-                v,
-                first,
-                last,
-                revenue,
-                revenueUsd,
-                paid,
-                sinceGenesis,
-                unpriced,
-                gpus,
-                buckets.size() - nc,
-                priceGaps,
-                gpuPrices,
-                board,
-                durations);
     }
 
     /** {@code sum / n} to {@link #SCALE} places, half-even, trailing zeros dropped. */

@@ -130,9 +130,9 @@ public record PeriodMetrics(
             return switch (m.aggregation()) {
                 case SUM -> m == Metric.NEW_LEASES ? BigDecimal.valueOf(newLeases) : sum(m);
                 case LAST -> m == Metric.TOTAL_LEASES ? BigDecimal.valueOf(totalLeases) : totalRevenueUsd;
-                case MEAN -> MetricsQuery.scaled(m, BigDecimal.valueOf(MetricsQuery.raw(this, m)));
+                case MEAN -> BucketFigures.scaled(m, BigDecimal.valueOf(BucketFigures.raw(this, m)));
                 case RATIO -> {
-                    long[] pw = MetricsQuery.ratio(this, m);
+                    long[] pw = BucketFigures.ratio(this, m);
                     yield MetricsQuery.percent(pw[0], pw[1]);
                 }
             };

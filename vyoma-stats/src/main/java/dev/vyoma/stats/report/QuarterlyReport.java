@@ -97,12 +97,12 @@ public final class QuarterlyReport {
         b.append("## GPU supply and demand\n\n").append(gpuProse(r)).append("\n\n");
         b.append(table(r, GPU)).append('\n');
         b.append(ReportView.markdown(modelSection(r))).append('\n');
-        b.append(ReportView.markdown(ReportView.gpuPriceSection(cur.gpuPrices())));
+        b.append(ReportView.markdown(ReportSections.gpuPriceSection(cur.gpuPrices())));
 
         b.append("\n## Revenue\n\n").append(revenueProse(r)).append("\n\n");
         b.append(table(r, REVENUE)).append('\n');
         b.append(ReportView.markdown(monthSection(cur))).append('\n');
-        for (ReportView.Section sec : ReportView.sections(r)) {
+        for (ReportView.Section sec : ReportSections.sections(r)) {
             if (sec.title().equals("Revenue by denomination")) {
                 b.append(ReportView.markdown(sec));
             }
@@ -110,11 +110,11 @@ public final class QuarterlyReport {
 
         b.append("\n## Providers\n\n").append(providerProse(r)).append("\n\n");
         b.append(table(r, PROVIDERS)).append('\n');
-        b.append(ReportView.markdown(ReportView.providerSection(cur.providers(), ReportView.TOP_PROVIDERS)));
+        b.append(ReportView.markdown(ReportSections.providerSection(cur.providers(), ReportSections.TOP_PROVIDERS)));
 
         b.append("\n## Leases\n\n").append(leaseProse(r)).append("\n\n");
         b.append(table(r, LEASES)).append('\n');
-        ReportView.Section durations = ReportView.durationSection(cur.leaseDurations());
+        ReportView.Section durations = ReportSections.durationSection(cur.leaseDurations());
         if (!durations.rows().isEmpty()) {
             b.append(ReportView.markdown(durations));
         }

@@ -3,7 +3,6 @@ package dev.vyoma.stats.scenario;
 import dev.vyoma.ledger.BlockResult;
 import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
-import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.event.Event;
@@ -13,7 +12,6 @@ import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.sdl.spec.DecCoin;
 import dev.vyoma.sdl.spec.GroupSpec;
 import dev.vyoma.stats.capacity.CapacitySnapshot;
-import dev.vyoma.stats.capacity.CapacitySnapshot.Resource;
 import dev.vyoma.stats.capacity.SnapshotStore;
 import dev.vyoma.stats.index.Indexer;
 import dev.vyoma.stats.index.LeaseResources;
@@ -58,78 +56,23 @@ public final class CalibratedScenario {
     /** The orders' maximum price a replica: the SDL's limit a block, so that any bid is below it. */
     private static final String MAX_PRICE = "10000000";
 
-    private static final class Provider {
-        final int number;
-        final String name;
-        final Address address;
-        final LocalDate joins;
-        String model;
-        BigDecimal gpuUsdPerHour;
-        final double cpuFactor;
-        final long cpuMillis;
-        final long memoryBytes;
-        final long storageBytes;
-        boolean registered;
-        long gpus;
-        long usedGpus;
-        long usedCpu;
-        long usedMemory;
-        long usedStorage;
-        long heldGpus;
-        long heldCpu;
-        long heldMemory;
-        long heldStorage;
-
-        Provider(int number, ScriptedChain c, LocalDate joins, SplittableRandom rng, ScenarioSpec.Providers p) {
-            this.number = number;
-            this.name = String.format("provider-%03d", number);
-            this.address = c.addr(name);
-            this.joins = joins;
-            this.cpuFactor = 0.8 + 0.4 * rng.nextDouble();
-            this.cpuMillis = 1000L * (p.cpuCores()[0] + rng.nextInt(p.cpuCores()[1] - p.cpuCores()[0] + 1));
-            this.memoryBytes = between(rng, p.memoryBytes());
-            this.storageBytes = between(rng, p.storageBytes());
-        }
-
-        boolean fits(LeaseResources r, long extraGpus) {
-            return usedCpu + heldCpu + r.cpuMillis() <= cpuMillis
-                    && usedMemory + heldMemory + r.memoryBytes() <= memoryBytes
-                    && usedStorage + heldStorage + r.storageBytes() <= storageBytes
-                    && usedGpus + heldGpus + extraGpus <= gpus;
-        }
-
-        void hold(LeaseResources r, int sign) {
-            heldCpu += sign * r.cpuMillis();
-            heldMemory += sign * r.memoryBytes();
-            heldStorage += sign * r.storageBytes();
-            heldGpus += sign * r.gpuUnits();
-        }
-
-        void use(LeaseResources r, int sign) {
-            usedCpu += sign * r.cpuMillis();
-            usedMemory += sign * r.memoryBytes();
-            usedStorage += sign * r.storageBytes();
-            usedGpus += sign * r.gpuUnits();
-        }
-    }
-
-    private static long between(SplittableRandom rng, long[] range) {
-        return range[0] + (long) (rng.nextDouble() * (range[1] - range[0]));
-    }
-
     /** An order placed this block: its bidders, the winner, what it holds, when it ends, whether a tenant closes it. */
     private record Order(
             String tenant,
             DeploymentId deployment,
-            List<Provider> bidders,
-            Provider winner,
+            List<ScenarioProvider> bidders,
+            ScenarioProvider winner,
             LeaseResources resources,
             long endBlock,
             boolean closedByTenant) {}
 
     /** A lease running: its tenant, deployment and provider, what it holds, and the block it ends at. */
     private record Running(
-            String tenant, DeploymentId deployment, Provider provider, LeaseResources resources, long endBlock) {}
+            String tenant,
+            DeploymentId deployment,
+            ScenarioProvider provider,
+            LeaseResources resources,
+            long endBlock) {}
 
     /** Runs the scenario into {@code db} (empty). */
     public static Result run(ScenarioSpec spec, StatsDb db) throws SQLException {
@@ -145,7 +88,7 @@ public final class CalibratedScenario {
         final long blockMillis;
         final int blocksPerDay;
         final long minDeposit;
-        final List<Provider> providers = new ArrayList<>();
+        final List<ScenarioProvider> providers = new ArrayList<>();
         final List<String> tenants = new ArrayList<>();
         final Map<String, Long> dseq = new HashMap<>();
         final Map<String, List<GroupSpec>> specs = new HashMap<>();
@@ -207,7 +150,7 @@ public final class CalibratedScenario {
                 LocalDate joins = i <= spec.providers().initial()
                         ? spec.start()
                         : spec.providers().joins().get(i - spec.providers().initial() - 1);
-                providers.add(new Provider(i, chain, joins, rng, spec.providers()));
+                providers.add(new ScenarioProvider(i, chain, joins, rng, spec.providers()));
             }
             // The initial GPU providers take the models in proportion to their shares; each draws its price.
             int gpuProviders = spec.providers().gpuProviders();
@@ -231,7 +174,7 @@ public final class CalibratedScenario {
             return spec.gpuModels().get(spec.gpuModels().size() - 1);
         }
 
-        private void assignModel(Provider p, ScenarioSpec.GpuModel m) {
+        private void assignModel(ScenarioProvider p, ScenarioSpec.GpuModel m) {
             p.model = m.model();
             BigDecimal span = m.maxUsdPerHour().subtract(m.minUsdPerHour());
             p.gpuUsdPerHour = m.minUsdPerHour()
@@ -296,7 +239,7 @@ public final class CalibratedScenario {
 
         /** Providers whose day has come register at its first block. */
         private void register(LocalDate day, long k) {
-            for (Provider p : providers) {
+            for (ScenarioProvider p : providers) {
                 if (!p.registered && !p.joins.isAfter(day)) {
                     if (p.model == null && p.number > spec.providers().initial()) {
                         assignModel(p, neediest(total()));
@@ -311,7 +254,7 @@ public final class CalibratedScenario {
 
         private long total() {
             long n = 0;
-            for (Provider p : providers) {
+            for (ScenarioProvider p : providers) {
                 n += p.gpus;
             }
             return n;
@@ -327,7 +270,7 @@ public final class CalibratedScenario {
             double most = Double.NEGATIVE_INFINITY;
             for (ScenarioSpec.GpuModel m : spec.gpuModels()) {
                 long have = 0;
-                for (Provider p : providers) {
+                for (ScenarioProvider p : providers) {
                     if (m.model().equals(p.model)) {
                         have += p.gpus;
                     }
@@ -347,8 +290,8 @@ public final class CalibratedScenario {
             long have = total();
             while (have < target) {
                 ScenarioSpec.GpuModel m = neediest(have + 1);
-                Provider smallest = null;
-                for (Provider p : providers) {
+                ScenarioProvider smallest = null;
+                for (ScenarioProvider p : providers) {
                     if (p.registered && m.model().equals(p.model) && (smallest == null || p.gpus < smallest.gpus)) {
                         smallest = p;
                     }
@@ -365,7 +308,7 @@ public final class CalibratedScenario {
         private void createLeases() {
             Map<String, List<Msg>> byTenant = new LinkedHashMap<>();
             for (Order o : pending) {
-                for (Provider p : o.bidders()) {
+                for (ScenarioProvider p : o.bidders()) {
                     p.hold(o.resources(), -1);
                 }
                 o.winner().use(o.resources(), 1);
@@ -400,7 +343,7 @@ public final class CalibratedScenario {
         private void order(LocalDate day, int slot, long k) {
             String tenant = tenants.get((int) (k % tenants.size()));
             List<Msg> deployments = new ArrayList<>();
-            Map<Provider, List<Msg>> bids = new LinkedHashMap<>();
+            Map<ScenarioProvider, List<Msg>> bids = new LinkedHashMap<>();
             List<Order> placed = new ArrayList<>();
             long target = Math.round(spec.paths().gpusInUse().at(day));
             // GPUs leased when this block's orders become leases (at the next block): those of the leases running
@@ -426,7 +369,7 @@ public final class CalibratedScenario {
             long due = Math.round(perDay * (slot + 1) / blocksPerDay) - Math.round(perDay * slot / blocksPerDay);
             long cpu = Math.max(0, due - placed.size());
             // Two providers take this block's CPU leases (in turn over the blocks), so that few sign bids.
-            Provider[] two = {nextCpuProvider(k), nextCpuProvider(k)};
+            ScenarioProvider[] two = {nextCpuProvider(k), nextCpuProvider(k)};
             for (long i = 0; i < cpu; i++) {
                 Order o = cpuOrder(tenant, day, two[(int) (i % 2)], k, deployments, bids);
                 if (o != null) {
@@ -454,11 +397,12 @@ public final class CalibratedScenario {
             return spec.gpuLeases().gpus().lastKey();
         }
 
-        private boolean up(Provider p) {
+        private boolean up(ScenarioProvider p) {
             return p.registered;
         }
 
-        private Order gpuOrder(String tenant, int units, long k, List<Msg> deployments, Map<Provider, List<Msg>> bids) {
+        private Order gpuOrder(
+                String tenant, int units, long k, List<Msg> deployments, Map<ScenarioProvider, List<Msg>> bids) {
             ScenarioSpec.GpuModel m = modelAt(rng.nextDouble());
             // At most 4 GPUs a replica, so a replica's price stays within the SDL's limit a block.
             int replicas = (units + 3) / 4;
@@ -478,8 +422,8 @@ public final class CalibratedScenario {
                             count,
                             MAX_PRICE));
             LeaseResources r = LeaseResources.of(groups.get(0));
-            List<Provider> able = new ArrayList<>();
-            for (Provider p : providers) {
+            List<ScenarioProvider> able = new ArrayList<>();
+            for (ScenarioProvider p : providers) {
                 if (up(p) && m.model().equals(p.model) && p.fits(r, units) && !downAt(p, k)) {
                     able.add(p);
                 }
@@ -488,12 +432,12 @@ public final class CalibratedScenario {
                 return null;
             }
             // Up to `bidders` of them, drawn; the cheapest wins.
-            List<Provider> bidders = new ArrayList<>();
+            List<ScenarioProvider> bidders = new ArrayList<>();
             while (!able.isEmpty() && bidders.size() < spec.gpuLeases().bidders()) {
                 bidders.add(able.remove(rng.nextInt(able.size())));
             }
-            Provider winner = bidders.get(0);
-            for (Provider p : bidders) {
+            ScenarioProvider winner = bidders.get(0);
+            for (ScenarioProvider p : bidders) {
                 if (p.gpuUsdPerHour.compareTo(winner.gpuUsdPerHour) < 0) {
                     winner = p;
                 }
@@ -501,7 +445,7 @@ public final class CalibratedScenario {
             long hours = hours(spec.gpuLeases().medianHours(), spec.gpuLeases().sigma());
             DeploymentId d = deploy(
                     tenant, groups, winner.gpuUsdPerHour.multiply(BigDecimal.valueOf(units)), hours, deployments);
-            for (Provider p : bidders) {
+            for (ScenarioProvider p : bidders) {
                 p.hold(r, 1);
                 bids.computeIfAbsent(p, x -> new ArrayList<>())
                         .add(bid(d, p, p.gpuUsdPerHour.multiply(BigDecimal.valueOf(units))));
@@ -515,16 +459,16 @@ public final class CalibratedScenario {
         private Order cpuOrder(
                 String tenant,
                 LocalDate day,
-                Provider p,
+                ScenarioProvider p,
                 long k,
                 List<Msg> deployments,
-                Map<Provider, List<Msg>> bids) {
+                Map<ScenarioProvider, List<Msg>> bids) {
             ScenarioSpec.CpuShape shape = shape();
             List<GroupSpec> groups = specs.computeIfAbsent(
                     "cpu/" + shape.cpu() + "/" + shape.memory() + "/" + shape.storage(),
                     x -> ScriptedChain.groups(shape.cpu(), shape.memory(), shape.storage(), 0, "", 1, MAX_PRICE));
             LeaseResources r = LeaseResources.of(groups.get(0));
-            Provider chosen = p;
+            ScenarioProvider chosen = p;
             for (int i = 0; chosen != null && !chosen.fits(r, 0) && i < providers.size(); i++) {
                 chosen = nextCpuProvider(k);
             }
@@ -541,9 +485,9 @@ public final class CalibratedScenario {
         }
 
         /** The next registered provider up at block {@code k}, in turn. */
-        private Provider nextCpuProvider(long k) {
+        private ScenarioProvider nextCpuProvider(long k) {
             for (int i = 0; i < providers.size(); i++) {
-                Provider p = providers.get(cpuCursor++ % providers.size());
+                ScenarioProvider p = providers.get(cpuCursor++ % providers.size());
                 if (up(p) && !downAt(p, k)) {
                     return p;
                 }
@@ -593,7 +537,7 @@ public final class CalibratedScenario {
             return d;
         }
 
-        private Msg bid(DeploymentId d, Provider p, BigDecimal usdPerHour) {
+        private Msg bid(DeploymentId d, ScenarioProvider p, BigDecimal usdPerHour) {
             return new Msg.CreateBid(
                     new OrderId(new GroupId(d, 1), 1),
                     p.address,
@@ -604,8 +548,8 @@ public final class CalibratedScenario {
         private Order order(
                 String tenant,
                 DeploymentId d,
-                List<Provider> bidders,
-                Provider winner,
+                List<ScenarioProvider> bidders,
+                ScenarioProvider winner,
                 LeaseResources r,
                 long hours,
                 BigDecimal usdPerHour,
@@ -623,47 +567,23 @@ public final class CalibratedScenario {
         }
 
         /** Whether {@code p} is in an outage at block {@code k}'s time. */
-        private boolean downAt(Provider p, long k) {
-            return downAtMillis(p, startMillis + k * blockMillis);
-        }
-
-        private boolean downAtMillis(Provider p, long t) {
-            for (ScenarioSpec.Outage o : spec.providers().outages()) {
-                long from = o.from().toEpochMilli();
-                if (o.provider() == p.number && t >= from && t < from + o.hours() * 60 * MINUTE) {
-                    return true;
-                }
-            }
-            return false;
+        private boolean downAt(ScenarioProvider p, long k) {
+            return p.downAt(spec.providers().outages(), startMillis + k * blockMillis);
         }
 
         /** Every registered provider's answer at {@code t}, or its failure. */
         private void poll(long t) {
-            for (Provider p : providers) {
+            for (ScenarioProvider p : providers) {
                 if (!p.registered) {
                     continue;
                 }
                 pollCount++;
-                if (downAtMillis(p, t) || rng.nextDouble() < spec.pollFailure()) {
+                if (p.downAt(spec.providers().outages(), t) || rng.nextDouble() < spec.pollFailure()) {
                     failedPolls++;
                     polls.add(CapacitySnapshot.failed(p.address, t, "IOException: connect timed out"));
                     continue;
                 }
-                List<CapacitySnapshot.GpuModel> gpus = p.model == null || p.gpus == 0
-                        ? List.of()
-                        : List.of(new CapacitySnapshot.GpuModel(
-                                "nvidia", p.model, "", "", new Resource(p.gpus, p.gpus, p.usedGpus, p.heldGpus)));
-                polls.add(new CapacitySnapshot(
-                        p.address,
-                        t,
-                        true,
-                        null,
-                        "declared",
-                        0,
-                        new Resource(p.cpuMillis, p.cpuMillis, p.usedCpu, p.heldCpu),
-                        new Resource(p.memoryBytes, p.memoryBytes, p.usedMemory, p.heldMemory),
-                        new Resource(p.storageBytes, p.storageBytes, p.usedStorage, p.heldStorage),
-                        gpus));
+                polls.add(p.answer(t));
             }
         }
 

@@ -1,6 +1,0 @@
-package dev.vyoma.ledger.inference;
-
-import dev.vyoma.ledger.crypto.Address;
-
-/** A gateway's settlement progress: its last batch number (batches go 1, 2, 3, …) and what it has taken. */
-public record InferenceGateway(Address gateway, long lastBatch, long chargedTotal) {}
