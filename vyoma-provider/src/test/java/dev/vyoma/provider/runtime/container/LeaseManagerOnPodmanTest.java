@@ -165,8 +165,8 @@ class LeaseManagerOnPodmanTest {
             var after = runtime.replicaStates(lease).get(0);
             assertThat(after.replica().ports().get(80)).isNotEqualTo(oldPort);
             // Why it stopped depends on when the loop looked: killed, its server ending on the signal, gone, or
-            // gone between the loop's look and its start. It was started again once, in a new container.
-            assertThat(after.restarts()).isEqualTo(1);
+            // gone between the loop's look and its start (a start that failed, which counts as one).
+            assertThat(after.restarts()).isBetween(1, 2);
             assertThat(after.lastExit()).isNotEmpty();
             await().atMost(10, TimeUnit.SECONDS)
                     .pollInterval(Duration.ofMillis(100))
@@ -179,7 +179,7 @@ class LeaseManagerOnPodmanTest {
         assertThat(s).containsEntry("ready", 1);
         // The tenant's forwarded port stays the same; only where it leads changed.
         assertThat(forwardedPort(lease)).isEqualTo(forwarded);
-        assertThat((String) s.get("problem")).contains("web-0 restarted 1 time(s), last stopped: ");
+        assertThat((String) s.get("problem")).containsPattern("web-0 restarted [12] time\\(s\\), last stopped: ");
     }
 
     @Test
