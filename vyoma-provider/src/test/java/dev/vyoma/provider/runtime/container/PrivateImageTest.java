@@ -104,9 +104,11 @@ class PrivateImageTest {
         String lease = lease();
         leases.deploy(
                 lease, sdl(image, LocalRegistry.USER, LocalRegistry.PASSWORD).group());
+        // The lease's last event comes once its traffic moved to the new replica.
         await().atMost(60, TimeUnit.SECONDS)
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> runtime.status(lease).ready() == 1);
+                .until(() -> leases.status(lease).get("ready").equals(1)
+                        && events(lease).stream().anyMatch(e -> e.startsWith("manifest received")));
         assertThat(events(lease))
                 .contains("pulling image " + image + " from localhost:" + registry.port + " as alice")
                 .anyMatch(e -> e.startsWith("image " + image + ": layer "))
