@@ -300,16 +300,16 @@ public final class Ingress implements AutoCloseable {
     private static final class Proxy extends ProxyHandler {
         private static final String RETRIED_ATTRIBUTE = Ingress.class.getName() + ".retried";
         private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS");
-        /** Fresh tries after a reused connection failed (several pooled connections may have died at once). */
-        private static final int MAX_RETRIES = 3;
+        /** Tries on a fresh connection after a pooled one failed (a fresh one cannot have been closed before). */
+        private static final int MAX_RETRIES = 1;
 
         private static int tries(Request request) {
             return request.getAttribute(RETRIED_ATTRIBUTE) instanceof Integer n ? n : 0;
         }
 
         /**
-         * Whether a failed request may go once more: a bodiless GET, HEAD or OPTIONS that failed
-         * before the service answered a byte, and not for a timeout; at most {@link #MAX_RETRIES} times.
+         * Whether a failed request may go once more, on a connection of its own: a bodiless GET, HEAD or OPTIONS that
+         * failed before the service answered a byte, not for a timeout, and not on such a connection already.
          */
         private static boolean retriable(
                 Request request, org.eclipse.jetty.client.Response fromService, Throwable failure) {
@@ -361,6 +361,27 @@ public final class Ingress implements AutoCloseable {
                     .put("X-Forwarded-Proto", "http"));
         }
 
+        /** A first try takes a pooled connection; a retry opens its own, used once and closed. */
+        @Override
+        protected void sendProxyToServerRequest(
+                Request request, org.eclipse.jetty.client.Request toService, Response response, Callback callback) {
+            if (tries(request) == 0) {
+                super.sendProxyToServerRequest(request, toService, response, callback);
+                return;
+            }
+            org.eclipse.jetty.client.Response.CompleteListener listener =
+                    newServerToProxyResponseListener(request, toService, response, callback);
+            getHttpClient()
+                    .resolveDestination(toService)
+                    .newConnection(org.eclipse.jetty.util.Promise.from(
+                            connection -> {
+                                toService.onComplete(result -> connection.close());
+                                connection.send(toService, listener);
+                            },
+                            failure -> onServerToProxyResponseFailure(
+                                    request, toService, null, response, callback, failure)));
+        }
+
         @Override
         protected void onServerToProxyResponseFailure(
                 Request request,
@@ -398,7 +419,13 @@ public final class Ingress implements AutoCloseable {
                                 + target.options().readTimeout().toSeconds() + " s\n",
                         false);
             } else {
-                plain(response, callback, 502, "the service at " + target.host() + " does not answer\n", false);
+                plain(
+                        response,
+                        callback,
+                        502,
+                        "the service at " + target.host() + " does not answer ("
+                                + failure.getClass().getSimpleName() + ")\n",
+                        false);
             }
         }
     }
