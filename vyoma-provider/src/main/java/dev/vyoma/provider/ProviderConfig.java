@@ -41,6 +41,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * ingressDomain: localhost
  * runtime: process                 # or container: each replica an OCI container on a Docker-API engine
  * containerEngine: unix:///run/podman/podman.sock   # default: DOCKER_HOST, then the usual Podman and Docker sockets
+ * gpuCdi: {kind: nvidia.com/gpu, devices: [0, 1]}   # the GPUs' CDI names for containers, in inventory order
+ *                                  # (default: nvidia.com/gpu=0, =1, ...; nvidia-ctk cdi generate writes them)
  * allowProcessRuntime: false       # true: serve a non-loopback ingress although the process runtime runs tenants'
  *                                  # commands as this provider's user (without it, the provider refuses to start)
  * images:                          # how the process runtime runs images (default: nginx*, httpd* built in)
@@ -86,7 +88,8 @@ public record ProviderConfig(
         String inventorySource,
         Runtime runtime,
         java.util.Optional<dev.vyoma.provider.runtime.container.EngineAddress> containerEngine,
-        boolean allowProcessRuntime) {
+        boolean allowProcessRuntime,
+        dev.vyoma.provider.runtime.container.GpuPool containerGpus) {
 
     /** Where leases run: local processes from the image table, or OCI containers on a container engine. */
     public enum Runtime {
@@ -130,7 +133,8 @@ public record ProviderConfig(
                 inventorySource,
                 runtime,
                 engine,
-                allowProcessRuntime);
+                allowProcessRuntime,
+                containerGpus);
     }
 
     /** Reads and checks a configuration file. */
@@ -210,7 +214,29 @@ public record ProviderConfig(
                 discovered ? "discovered" : "declared",
                 runtime(f),
                 containerEngine(f),
-                f.bool("allowProcessRuntime"));
+                f.bool("allowProcessRuntime"),
+                gpuCdi(f, nodes));
+    }
+
+    /**
+     * {@code gpuCdi: {kind: K, devices: [D, ...]}}: the CDI names the container runtime hands the inventory's GPUs
+     * over by, {@code K=D} in the inventory's order (default kind {@code nvidia.com/gpu}, devices the indexes 0, 1,
+     * ... as {@code nvidia-ctk cdi generate} names them; a UUID such as {@code GPU-…} works too).
+     */
+    private static dev.vyoma.provider.runtime.container.GpuPool gpuCdi(Fields f, List<Inventory.NodeSpec> nodes) {
+        List<GpuDevice> gpus = new ArrayList<>();
+        nodes.forEach(n -> gpus.addAll(n.gpus()));
+        Fields c = f.raw("gpuCdi") == null ? new Fields(f.where + ": gpuCdi", Map.of()) : f.child("gpuCdi");
+        List<String> devices = new ArrayList<>();
+        if (c.raw("devices") != null) {
+            c.list("devices").forEach(d -> devices.add(String.valueOf(d)));
+        }
+        try {
+            return dev.vyoma.provider.runtime.container.GpuPool.of(
+                    c.optionalText("kind", dev.vyoma.provider.runtime.container.GpuPool.NVIDIA_KIND), gpus, devices);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(f.where + ": gpuCdi: " + e.getMessage());
+        }
     }
 
     /**

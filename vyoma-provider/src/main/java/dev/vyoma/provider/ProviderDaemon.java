@@ -66,7 +66,7 @@ public final class ProviderDaemon implements AutoCloseable {
         // What runs already: the runtime's records, kept for leases still active on the chain.
         dev.vyoma.provider.runtime.WorkloadRuntime runtime = config.runtime() == ProviderConfig.Runtime.CONTAINER
                 ? dev.vyoma.provider.runtime.container.ContainerRuntime.connect(
-                        config.containerEngine(), key.address().toString(), home)
+                        config.containerEngine(), key.address().toString(), home, config.containerGpus())
                 : new dev.vyoma.provider.runtime.ProcessRuntime(
                         new dev.vyoma.provider.runtime.ImageTable(config.images()), home);
         dev.vyoma.provider.runtime.Ingress ingress =

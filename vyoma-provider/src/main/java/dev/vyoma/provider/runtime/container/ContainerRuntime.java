@@ -104,16 +104,31 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
      */
     public static ContainerRuntime connect(Optional<EngineAddress> configured, String owner, Path state)
             throws IOException {
+        return connect(configured, owner, state, GpuPool.NONE);
+    }
+
+    /** As {@link #connect(Optional, String, Path)}, handing the GPUs of {@code gpus} to the leases that ask. */
+    public static ContainerRuntime connect(Optional<EngineAddress> configured, String owner, Path state, GpuPool gpus)
+            throws IOException {
         EngineAddress address = EngineAddress.discover(configured)
                 .orElseThrow(() -> new IOException("no container engine found (DOCKER_HOST is unset and none of "
                         + EngineAddress.USUAL_SOCKETS + " exists); install podman and runc and start "
                         + "podman --cgroup-manager=cgroupfs --runtime runc system service --time=0, "
                         + "or set containerEngine in provider.yaml"));
-        return new ContainerRuntime(Engine.connect(address), owner, state);
+        return new ContainerRuntime(Engine.connect(address), owner, state, Settings.DEFAULTS, gpus);
     }
 
     /** Runs the leases of provider {@code owner} on {@code engine} (closed with this), with {@code settings}. */
     public ContainerRuntime(Engine engine, String owner, Path state, Settings settings) throws IOException {
+        this(engine, owner, state, settings, GpuPool.NONE);
+    }
+
+    /**
+     * Runs the leases of provider {@code owner} on {@code engine} (closed with this), with {@code settings}, handing
+     * the GPUs of {@code gpus} to the leases that ask for them.
+     */
+    public ContainerRuntime(Engine engine, String owner, Path state, Settings settings, GpuPool gpus)
+            throws IOException {
         if (!OWNER.matcher(owner).matches()) {
             throw new IllegalArgumentException("owner " + owner + " must be lowercase letters, digits, . _ -");
         }
@@ -124,7 +139,15 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
         Provisioner provisioner = new Provisioner(engine, ReplicaLimits.ofThisHost());
         this.sweeper = new Sweeper(engine, owner);
         this.reconciler = new Reconciler(engine, provisioner, new KernelOomLog(), settings.backoff(), owner, store);
-        this.deployer = new Deployer(owner, desired, store, provisioner, new ImagePuller(engine), sweeper, reconciler);
+        this.deployer = new Deployer(
+                owner,
+                desired,
+                store,
+                provisioner,
+                new ImagePuller(engine),
+                sweeper,
+                reconciler,
+                new GpuAllocator(gpus, store));
         this.recovery = new Recovery(desired, store, sweeper, reconciler, deployer);
         this.reports = new LeaseReports(owner, desired, new StatusReader(engine), reconciler);
         this.logs = new ContainerLogs(engine);

@@ -32,6 +32,7 @@ final class Deployer {
     private final ImagePuller puller;
     private final Sweeper sweeper;
     private final Reconciler reconciler;
+    private final GpuAllocator gpus;
 
     Deployer(
             String owner,
@@ -40,7 +41,9 @@ final class Deployer {
             Provisioner provisioner,
             ImagePuller puller,
             Sweeper sweeper,
-            Reconciler reconciler) {
+            Reconciler reconciler,
+            GpuAllocator gpus) {
+        this.gpus = gpus;
         this.owner = owner;
         this.desired = desired;
         this.store = store;
@@ -60,7 +63,34 @@ final class Deployer {
                 && desired.problem(lease).isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(ManifestPlanner.plan(lease, version, groups));
+        return Optional.of(place(ManifestPlanner.plan(lease, version, groups)));
+    }
+
+    /**
+     * {@code plan} with the GPUs its replicas get ({@link GpuAllocator}), held for its lease from now; refused if
+     * they are not free, or if this engine cannot be handed CDI devices.
+     */
+    LeasePlan place(LeasePlan plan) throws ManifestRefused {
+        if (plan.wantsGpus() && !provisioner.takesCdiDevices()) {
+            throw new ManifestRefused(GPUS_NEED_PODMAN);
+        }
+        return gpus.assign(plan);
+    }
+
+    /**
+     * Why a lease with GPUs is refused on an engine that is not Podman: a GPU is handed over as a CDI device, and
+     * Docker's API as Podman 4 serves it cannot pass one; Docker's own CDI support is not relied on.
+     */
+    static final String GPUS_NEED_PODMAN = "asks for GPUs, which this provider hands to containers only on Podman"
+            + " (its engine is not Podman, and Docker's API cannot pass CDI devices such as nvidia.com/gpu=0 here);"
+            + " deploy it to a provider that offers GPUs";
+
+    /** The lease holds the GPUs of what it runs and what rolls out, and no others. */
+    void keepGpus(String lease) {
+        List<LeasePlan> plans = new java.util.ArrayList<>();
+        desired.plan(lease).ifPresent(plans::add);
+        desired.staged(lease).ifPresent(plans::add);
+        gpus.keep(lease, plans);
     }
 
     /**
@@ -82,6 +112,7 @@ final class Deployer {
     /** The lease's manifest cannot run for {@code why}; what runs stays. */
     void refuse(String lease, String why) {
         desired.refuse(lease, why);
+        keepGpus(lease);
     }
 
     /**
@@ -110,6 +141,7 @@ final class Deployer {
         String json = JsonWriter.compact(AkashJson.manifest(new Manifest(groups)));
         store.save(plan.lease(), json.getBytes(StandardCharsets.UTF_8));
         desired.run(plan);
+        keepGpus(plan.lease());
         LOG.info(
                 "lease {}: {} replica(s) of manifest {} run",
                 plan.lease(),
@@ -128,6 +160,7 @@ final class Deployer {
     /** Drops the staged {@code plan} and removes its containers; what the lease runs stays. */
     void abandon(LeasePlan plan) {
         desired.unstage(plan);
+        keepGpus(plan.lease());
         reconciler.forget(sweeper.removeContainers(
                 plan.lease(), c -> plan.version().equals(c.getLabels().get(LeaseObjects.VERSION))));
     }
@@ -136,6 +169,7 @@ final class Deployer {
         desired.forget(lease);
         reconciler.forget(sweeper.remove(lease));
         store.delete(lease);
+        gpus.release(lease);
         LOG.info("lease {}: containers, volumes and network removed", lease);
     }
 }

@@ -12,6 +12,11 @@ public record LeasePlan(String lease, String version, List<Replica> replicas) {
         replicas = List.copyOf(replicas);
     }
 
+    /** Whether a replica of this plan asks for GPUs. */
+    public boolean wantsGpus() {
+        return replicas.stream().anyMatch(r -> r.gpus().units() > 0);
+    }
+
     /**
      * One container: the SDL's image (and its registry credentials, {@code null} if public), its {@code command}
      * as the entrypoint and {@code args} as the command ({@code null}: the image's own), its env, and its limits. {@code memoryBytes} includes its {@code ram}
@@ -29,7 +34,8 @@ public record LeasePlan(String lease, String version, List<Replica> replicas) {
             long memoryBytes,
             List<Tmpfs> tmpfs,
             List<Volume> volumes,
-            List<Port> ports) {
+            List<Port> ports,
+            Gpus gpus) {
         public Replica {
             entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
             cmd = cmd == null ? null : List.copyOf(cmd);
@@ -37,6 +43,41 @@ public record LeasePlan(String lease, String version, List<Replica> replicas) {
             tmpfs = List.copyOf(tmpfs);
             volumes = List.copyOf(volumes);
             ports = List.copyOf(ports);
+        }
+
+        /** This replica with the GPUs {@code devices} (CDI names) handed to it. */
+        Replica withGpus(List<String> devices) {
+            return new Replica(
+                    service,
+                    index,
+                    image,
+                    auth,
+                    entrypoint,
+                    cmd,
+                    env,
+                    cpuMillis,
+                    memoryBytes,
+                    tmpfs,
+                    volumes,
+                    ports,
+                    new Gpus(gpus.units(), gpus.attributes(), devices));
+        }
+    }
+
+    /**
+     * The GPUs of one replica: how many its profile asks for, of which kinds (the SDL's attribute keys, such as
+     * {@code vendor/nvidia/model/h100}; none: any), and the CDI devices ({@code nvidia.com/gpu=0}) it was given, as
+     * many as {@code units} once {@link GpuAllocator} assigned them, none before.
+     */
+    public record Gpus(int units, List<String> attributes, List<String> devices) {
+        public static final Gpus NONE = new Gpus(0, List.of(), List.of());
+
+        public Gpus {
+            attributes = List.copyOf(attributes);
+            devices = List.copyOf(devices);
+            if (units < 0 || (!devices.isEmpty() && devices.size() != units)) {
+                throw new IllegalArgumentException("a replica asking for " + units + " GPUs got " + devices);
+            }
         }
     }
 

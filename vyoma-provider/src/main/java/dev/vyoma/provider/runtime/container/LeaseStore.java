@@ -97,6 +97,63 @@ final class LeaseStore {
         return out;
     }
 
+    /** A stored GPU assignment larger than this is not read back (a lease's replicas need a few KiB). */
+    static final long MAX_GPUS_BYTES = 1L << 20;
+
+    /**
+     * Keeps which GPUs (CDI names) the lease's replicas hold, by replica key ({@link GpuAllocator}), so that a
+     * restarted provider gives each lease the same GPUs; none: the file goes.
+     */
+    void saveGpus(String lease, Map<String, java.util.List<String>> gpus) throws IOException {
+        Path dir = dir(lease);
+        if (gpus.isEmpty()) {
+            Files.deleteIfExists(dir.resolve("gpus.json"));
+            return;
+        }
+        ObjectNode out = JSON.createObjectNode().put("lease", lease);
+        ObjectNode slots = out.putObject("replicas");
+        gpus.forEach((key, names) -> names.forEach(slots.putArray(key)::add));
+        Files.createDirectories(dir);
+        write(dir.resolve("gpus.json"), JSON.writeValueAsBytes(out));
+    }
+
+    /**
+     * Every lease's GPUs as {@link #saveGpus} kept them, read back as input: a file not written for its own
+     * lease's directory, too large or unreadable is skipped; the CDI names are checked by their reader.
+     */
+    Map<String, Map<String, java.util.List<String>>> gpus() throws IOException {
+        Map<String, Map<String, java.util.List<String>>> out = new LinkedHashMap<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path d : dirs.sorted().toList()) {
+                Path f = d.resolve("gpus.json");
+                if (!Files.isRegularFile(f) || Files.size(f) > MAX_GPUS_BYTES) {
+                    continue;
+                }
+                try {
+                    JsonNode n = JSON.readTree(Files.readAllBytes(f));
+                    String lease = n.path("lease").asString("");
+                    if (lease.isEmpty() || lease.length() > 256) {
+                        continue;
+                    }
+                    PlanChecks.lease(lease);
+                    if (!dir(lease).equals(d.toAbsolutePath().normalize())) {
+                        continue;
+                    }
+                    Map<String, java.util.List<String>> slots = new LinkedHashMap<>();
+                    n.path("replicas").properties().forEach(e -> {
+                        java.util.List<String> names = new java.util.ArrayList<>();
+                        e.getValue().forEach(v -> names.add(v.asString("")));
+                        slots.put(e.getKey(), java.util.List.copyOf(names));
+                    });
+                    out.put(lease, slots);
+                } catch (JacksonException | ManifestRefused | IllegalStateException e) {
+                    // Not a file this store wrote: the lease's GPUs are assigned afresh.
+                }
+            }
+        }
+        return out;
+    }
+
     /** The leases with a stored manifest. */
     Set<String> leases() throws IOException {
         Set<String> out = new LinkedHashSet<>();

@@ -17,19 +17,16 @@ import java.util.Set;
  * manifest group, this builds a {@link LeasePlan}. Per replica: the SDL's image, {@code command} (the entrypoint),
  * {@code args} (the command) and {@code env}, nothing else; CPU and memory from its resources; a tmpfs per mounted
  * {@code ram} volume, its size added to the memory limit (as Akash does); a named volume per mounted persistent
- * volume; each exposed port, published when global. What this runtime cannot honour (a GPU, an ephemeral volume
- * mounted) or the engine could misread ({@link PlanChecks}) is refused with a one-line reason, before anything runs.
+ * volume; each exposed port, published when global; how many GPUs of which kinds (which ones,
+ * {@link GpuAllocator} says). What this runtime cannot honour (an ephemeral volume mounted) or the engine could misread ({@link PlanChecks}) is refused with a one-line reason, before anything runs.
  */
 public final class ManifestPlanner {
-    /**
-     * Why a service with GPUs is refused. A GPU is handed to a container as a CDI device ({@code nvidia.com/gpu=N});
-     * the Docker API of Podman 4.3 cannot pass one (it turns {@code HostConfig.Devices} into
-     * {@code host:container:permissions} strings that name no CDI device, and ignores {@code DeviceRequests} with
-     * driver {@code cdi}), so the container runtime gives no GPU rather than one it cannot confine to the lease.
-     */
-    static final String GPUS_REFUSED = "asks for GPUs, which this provider's container runtime does not hand over:"
-            + " its engine's Docker API cannot pass CDI devices (nvidia.com/gpu=N); deploy it to a provider that"
-            + " offers GPUs";
+    /** The most GPUs one replica may ask for (a host with more is not built). */
+    public static final int MAX_GPUS_PER_REPLICA = 64;
+    /** The most GPU kinds one profile may name, and the longest name. */
+    public static final int MAX_GPU_ATTRIBUTES = 32;
+
+    public static final int MAX_GPU_ATTRIBUTE_CHARS = 200;
 
     public static final int MAX_REPLICAS_PER_LEASE = 100;
     public static final int MAX_PORTS_PER_SERVICE = 32;
@@ -76,9 +73,7 @@ public final class ManifestPlanner {
         if (memory < MIN_MEMORY_BYTES || memory > MAX_MEMORY_BYTES) {
             throw new ManifestRefused(what + "memory must be 6Mi to 2Ti, got " + memory + " bytes");
         }
-        if (s.resources().gpu().units() > 0) {
-            throw new ManifestRefused(what + GPUS_REFUSED);
-        }
+        LeasePlan.Gpus gpus = gpus(what, s.resources().gpu());
         Map<String, Volume> volumes = new LinkedHashMap<>();
         s.resources().storage().forEach(v -> volumes.put(v.name(), v));
         List<LeasePlan.Tmpfs> tmpfs = new ArrayList<>();
@@ -121,7 +116,30 @@ public final class ManifestPlanner {
                 memory,
                 tmpfs,
                 named,
-                ports(what, s.expose()));
+                ports(what, s.expose()),
+                gpus);
+    }
+
+    /** What the profile asks of GPUs; which devices it gets is {@link GpuAllocator}'s to say. */
+    private static LeasePlan.Gpus gpus(String what, dev.vyoma.sdl.spec.Gpu gpu) throws ManifestRefused {
+        if (gpu.units() == 0) {
+            return LeasePlan.Gpus.NONE;
+        }
+        if (gpu.units() < 0 || gpu.units() > MAX_GPUS_PER_REPLICA) {
+            throw new ManifestRefused(what + "gpu units must be 0 to " + MAX_GPUS_PER_REPLICA + ", got " + gpu.units());
+        }
+        if (gpu.attributes().size() > MAX_GPU_ATTRIBUTES) {
+            throw new ManifestRefused(what + "names more than " + MAX_GPU_ATTRIBUTES + " GPU kinds");
+        }
+        List<String> keys = new ArrayList<>();
+        for (dev.vyoma.sdl.spec.Attribute a : gpu.attributes()) {
+            if (a.key().length() > MAX_GPU_ATTRIBUTE_CHARS) {
+                throw new ManifestRefused(
+                        what + "a GPU kind is longer than " + MAX_GPU_ATTRIBUTE_CHARS + " characters");
+            }
+            keys.add(a.key());
+        }
+        return new LeasePlan.Gpus((int) gpu.units(), keys, List.of());
     }
 
     private static List<LeasePlan.Port> ports(String what, List<ServiceExpose> expose) throws ManifestRefused {

@@ -23,18 +23,24 @@ import java.util.Map;
  * replica its named volumes and its container (its image is there: {@link ImagePuller} got it). A container gets exactly the
  * plan: no host mounts, no extra capabilities, never privileged, no new privileges, no swap, its CPU quota,
  * memory, pids and ulimits, its global ports published on loopback only (the ingress and the lease manager's
- * forwarders reach them there), and no restart policy: {@link Reconciler} restarts it, with backoff.
+ * forwarders reach them there), and no restart policy: {@link Reconciler} restarts it, with backoff. A replica
+ * with GPUs also gets them as CDI devices, which only Podman's own API can pass ({@link LibpodSpec}); both
+ * requests are written from one {@link Spec}.
  */
 final class Provisioner {
     /** The CFS period; the quota is the SDL's millicores in it (1000m: one CPU). */
     static final long CPU_PERIOD_MICROS = 100_000;
+    /** Published ports listen here only: the ingress and the lease manager's forwarders reach them there. */
+    static final String LOOPBACK = "127.0.0.1";
     /** tmpfs mounts are world-writable with the sticky bit, as /tmp (the engine's default is mode 0). */
-    private static final int TMPFS_MODE = 01777;
+    static final int TMPFS_MODE = 01777;
 
+    private final Engine engine;
     private final DockerClient api;
     private final ReplicaLimits limits;
 
     Provisioner(Engine engine, ReplicaLimits limits) {
+        this.engine = engine;
         this.api = engine.api();
         this.limits = limits;
     }
@@ -55,26 +61,92 @@ final class Provisioner {
                 .exec();
     }
 
-    /** Creates one replica's volumes (unless they exist) and its container, not started; returns its id. */
-    String create(LeaseObjects o, String version, LeasePlan.Replica r) {
-        List<Mount> mounts = new ArrayList<>();
+    /**
+     * Everything a replica's container is made with, derived once from its plan: both the Docker API request and
+     * Podman's libpod spec are written from this, so they cannot disagree.
+     */
+    record Spec(
+            String name,
+            String hostname,
+            String image,
+            Map<String, String> labels,
+            List<String> entrypoint,
+            List<String> cmd,
+            List<String> env,
+            String network,
+            String alias,
+            long cpuQuotaMicros,
+            long memoryBytes,
+            long pids,
+            long openFiles,
+            long processes,
+            String logMaxSize,
+            List<Mount> volumes,
+            List<LeasePlan.Tmpfs> tmpfs,
+            List<LeasePlan.Port> ports,
+            List<String> devices) {}
+
+    /** The container of replica {@code r} of version {@code version} of the lease with objects {@code o}. */
+    Spec spec(LeaseObjects o, String version, LeasePlan.Replica r) {
+        List<Mount> volumes = new ArrayList<>();
         for (LeasePlan.Volume v : r.volumes()) {
-            String name = o.volume(r.service(), r.index(), v.name());
-            try {
-                api.inspectVolumeCmd(name).exec();
-            } catch (NotFoundException e) {
-                api.createVolumeCmd()
-                        .withName(name)
-                        .withLabels(o.labels(version, r.service(), r.index()))
-                        .exec();
-            }
-            mounts.add(new Mount()
+            volumes.add(new Mount()
                     .withType(MountType.VOLUME)
-                    .withSource(name)
+                    .withSource(o.volume(r.service(), r.index(), v.name()))
                     .withTarget(v.mount())
                     .withReadOnly(v.readOnly()));
         }
-        for (LeasePlan.Tmpfs t : r.tmpfs()) {
+        return new Spec(
+                o.container(version, r.service(), r.index()),
+                r.service() + "-" + r.index(),
+                r.image(),
+                o.labels(version, r.service(), r.index()),
+                r.entrypoint(),
+                r.cmd(),
+                r.env(),
+                o.network(),
+                r.service(),
+                r.cpuMillis() * CPU_PERIOD_MICROS / 1000,
+                r.memoryBytes(),
+                limits.pids(),
+                limits.openFiles(),
+                limits.processes(),
+                limits.logMaxSize(),
+                volumes,
+                r.tmpfs(),
+                r.ports(),
+                r.gpus().devices());
+    }
+
+    /** Whether this engine can be handed CDI devices (GPUs): Podman can, through its libpod API. */
+    boolean takesCdiDevices() {
+        return engine.podman();
+    }
+
+    /** Creates one replica's volumes (unless they exist) and its container, not started; returns its id. */
+    String create(LeaseObjects o, String version, LeasePlan.Replica r) {
+        Spec spec = spec(o, version, r);
+        for (Mount v : spec.volumes()) {
+            try {
+                api.inspectVolumeCmd(v.getSource()).exec();
+            } catch (NotFoundException e) {
+                api.createVolumeCmd()
+                        .withName(v.getSource())
+                        .withLabels(spec.labels())
+                        .exec();
+            }
+        }
+        if (!spec.devices().isEmpty()) {
+            // Docker's API cannot pass CDI devices to Podman 4 (see docs/provider.md); its own API can.
+            return engine.libpodCreate(LibpodSpec.json(spec));
+        }
+        return compat(spec).exec().getId();
+    }
+
+    /** The Docker API request for {@code spec} (it has no devices). */
+    private CreateContainerCmd compat(Spec spec) {
+        List<Mount> mounts = new ArrayList<>(spec.volumes());
+        for (LeasePlan.Tmpfs t : spec.tmpfs()) {
             mounts.add(new Mount()
                     .withType(MountType.TMPFS)
                     .withTarget(t.mount())
@@ -84,44 +156,44 @@ final class Provisioner {
         }
         List<ExposedPort> exposed = new ArrayList<>();
         Ports published = new Ports();
-        for (LeasePlan.Port p : r.ports()) {
+        for (LeasePlan.Port p : spec.ports()) {
             ExposedPort e =
                     new ExposedPort(p.port(), p.proto() == Protocol.UDP ? InternetProtocol.UDP : InternetProtocol.TCP);
             exposed.add(e);
             if (p.published()) {
-                published.bind(e, Ports.Binding.bindIp("127.0.0.1"));
+                published.bind(e, Ports.Binding.bindIp(LOOPBACK));
             }
         }
         HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode(o.network())
+                .withNetworkMode(spec.network())
                 .withPrivileged(false)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withCpuPeriod(CPU_PERIOD_MICROS)
-                .withCpuQuota(r.cpuMillis() * CPU_PERIOD_MICROS / 1000)
-                .withMemory(r.memoryBytes())
-                .withMemorySwap(r.memoryBytes())
-                .withPidsLimit(limits.pids())
+                .withCpuQuota(spec.cpuQuotaMicros())
+                .withMemory(spec.memoryBytes())
+                .withMemorySwap(spec.memoryBytes())
+                .withPidsLimit(spec.pids())
                 .withUlimits(List.of(
-                        new Ulimit("nofile", limits.openFiles(), limits.openFiles()),
-                        new Ulimit("nproc", limits.processes(), limits.processes())))
+                        new Ulimit("nofile", spec.openFiles(), spec.openFiles()),
+                        new Ulimit("nproc", spec.processes(), spec.processes())))
                 .withMounts(mounts)
                 .withPortBindings(published)
                 .withRestartPolicy(RestartPolicy.noRestart())
-                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", limits.logMaxSize())));
-        CreateContainerCmd create = api.createContainerCmd(r.image())
-                .withName(o.container(version, r.service(), r.index()))
-                .withHostName(r.service() + "-" + r.index())
-                .withEnv(r.env())
-                .withLabels(o.labels(version, r.service(), r.index()))
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", spec.logMaxSize())));
+        CreateContainerCmd create = api.createContainerCmd(spec.image())
+                .withName(spec.name())
+                .withHostName(spec.hostname())
+                .withEnv(spec.env())
+                .withLabels(spec.labels())
                 .withExposedPorts(exposed)
-                .withAliases(r.service())
+                .withAliases(spec.alias())
                 .withHostConfig(host);
-        if (r.entrypoint() != null) {
-            create.withEntrypoint(r.entrypoint());
+        if (spec.entrypoint() != null) {
+            create.withEntrypoint(spec.entrypoint());
         }
-        if (r.cmd() != null) {
-            create.withCmd(r.cmd());
+        if (spec.cmd() != null) {
+            create.withCmd(spec.cmd());
         }
-        return create.exec().getId();
+        return create;
     }
 }

@@ -53,6 +53,7 @@ final class Recovery {
             reconciler.forget(sweeper.removeContainers(
                     lease, c -> !version.equals(c.getLabels().get(LeaseObjects.VERSION))));
             desired.run(plan.get());
+            deployer.keepGpus(lease);
             reconciler.restore(plan.get());
             found.add(lease);
         }
@@ -82,7 +83,9 @@ final class Recovery {
         }
         try {
             Manifest manifest = ManifestReader.read(stored.get());
-            return Optional.of(ManifestPlanner.plan(lease, manifest.version().hex(), manifest.groups()));
+            // The lease's GPUs are the ones it held before (kept in the store), unless they are gone.
+            return Optional.of(deployer.place(
+                    ManifestPlanner.plan(lease, manifest.version().hex(), manifest.groups())));
         } catch (RuntimeException | ManifestRefused | InvalidManifestException e) {
             LOG.warn("lease {}: its stored manifest does not plan ({}); removing it", lease, e.getMessage());
             return Optional.empty();

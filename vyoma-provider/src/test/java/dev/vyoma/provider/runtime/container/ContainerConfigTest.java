@@ -46,6 +46,30 @@ class ContainerConfigTest {
     }
 
     @Test
+    void gpusAreNamedByTheirCdiIndexUnlessTheConfigNamesThem() throws Exception {
+        assertThat(read("").containerGpus().gpus()).isEmpty();
+        String gpus = CONFIG.replace(
+                "storage: 100Gi}", "storage: 100Gi, gpus: {count: 2, vendor: nvidia, model: h100, ram: 80Gi}}");
+        Path f = dir.resolve("gpus.yaml");
+        Files.writeString(f, gpus);
+        assertThat(ProviderConfig.read(f).containerGpus().gpus())
+                .extracting(GpuPool.Gpu::cdiName)
+                .containsExactly("nvidia.com/gpu=0", "nvidia.com/gpu=1");
+        Files.writeString(f, gpus + "gpuCdi: {kind: vyoma.test/gpu, devices: [GPU-1a2b, GPU-3c4d]}\n");
+        GpuPool named = ProviderConfig.read(f).containerGpus();
+        assertThat(named.gpus())
+                .extracting(GpuPool.Gpu::cdiName)
+                .containsExactly("vyoma.test/gpu=GPU-1a2b", "vyoma.test/gpu=GPU-3c4d");
+        assertThat(named.gpus().get(0).device().model()).isEqualTo("h100");
+        Files.writeString(f, gpus + "gpuCdi: {devices: [0]}\n");
+        assertThatThrownBy(() -> ProviderConfig.read(f)).hasMessageContaining("gpuCdi: 2 GPUs but 1 CDI names");
+        Files.writeString(f, gpus + "gpuCdi: {devices: [0, 0]}\n");
+        assertThatThrownBy(() -> ProviderConfig.read(f)).hasMessageContaining("nvidia.com/gpu=0 is given twice");
+        Files.writeString(f, gpus + "gpuCdi: {kind: \"nvidia.com/gpu; rm\"}\n");
+        assertThatThrownBy(() -> ProviderConfig.read(f)).hasMessageContaining("is not vendor/class");
+    }
+
+    @Test
     void noEngineAtTheSocketSaysHowToStartOne() {
         Optional<EngineAddress> none = Optional.of(EngineAddress.parse("unix://" + dir.resolve("none.sock")));
         assertThatThrownBy(() -> ContainerRuntime.connect(none, "vyoma1p", dir))

@@ -371,10 +371,17 @@ class ManifestPlannerTest {
         refused(
                 "memory must be 6Mi",
                 withStorage(s, resources(500, ManifestPlanner.MIN_MEMORY_BYTES - 1, List.of(), 0), List.of()));
+        // GPUs are planned as a request; which devices a replica gets is the GpuAllocator's to say.
+        LeasePlan.Gpus gpus = plan(withStorage(s, resources(500, 64 * MI, List.of(), 2), List.of()))
+                .replicas()
+                .get(0)
+                .gpus();
+        assertThat(gpus.units()).isEqualTo(2);
+        assertThat(gpus.devices()).isEmpty();
         refused(
-                "asks for GPUs, which this provider's container runtime does not hand over: its engine's"
-                        + " Docker API cannot pass CDI devices (nvidia.com/gpu=N)",
-                withStorage(s, resources(500, 64 * MI, List.of(), 1), List.of()));
+                "gpu units must be 0 to " + ManifestPlanner.MAX_GPUS_PER_REPLICA,
+                withStorage(
+                        s, resources(500, 64 * MI, List.of(), ManifestPlanner.MAX_GPUS_PER_REPLICA + 1), List.of()));
     }
 
     @Test

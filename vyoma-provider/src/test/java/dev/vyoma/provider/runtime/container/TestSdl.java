@@ -26,6 +26,7 @@ final class TestSdl {
         String memory = "64Mi";
         int count = 1;
         String credentials = "";
+        String gpu = "";
 
         Service(String name) {
             this.name = name;
@@ -55,6 +56,13 @@ final class TestSdl {
         Service credentials(String host, String username, String password) {
             credentials = "    credentials:\n      host: " + quote(host) + "\n      username: " + quote(username)
                     + "\n      password: " + quote(password) + "\n";
+            return this;
+        }
+
+        /** {@code units} GPUs per replica, of NVIDIA's {@code model}. */
+        Service gpu(int units, String model) {
+            gpu = "        gpu:\n          units: " + units + "\n          attributes:\n            vendor:\n"
+                    + "              nvidia:\n                - model: " + model + "\n";
             return this;
         }
 
@@ -124,6 +132,7 @@ final class TestSdl {
         for (Service s : services) {
             y.append("    ").append(s.name).append(":\n      resources:\n        cpu: {units: 0.25}\n");
             y.append("        memory: {size: ").append(s.memory).append("}\n");
+            y.append(s.gpu);
             y.append("        storage:\n          - size: 64Mi\n");
             s.volumes.forEach(y::append);
         }
