@@ -3,7 +3,6 @@ package dev.vyoma.stats.dashboard;
 import dev.vyoma.http.HttpLimits;
 import dev.vyoma.http.ServerGuard;
 import dev.vyoma.stats.metrics.MetricsQuery;
-import dev.vyoma.stats.metrics.PeriodMetrics;
 import dev.vyoma.stats.metrics.PeriodSpec;
 import dev.vyoma.stats.metrics.Report;
 import dev.vyoma.stats.metrics.Rolling24h;
@@ -34,6 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Dashboard implements AutoCloseable {
     /** Days in the default period. */
     public static final int DEFAULT_DAYS = 30;
+
+    /** Sets of rendered charts kept (each a page's, about 1 MiB). */
+    public static final int CACHED_CHART_SETS = 8;
 
     /** Open connections at most (503 past it; past it and a small overflow, none accepted). */
     public static final int MAX_CONNECTIONS = 512;
@@ -73,6 +75,14 @@ public final class Dashboard implements AutoCloseable {
     private final LongSupplier indexedHeight;
     private final Javalin app;
     private final ServerGuard guard;
+
+    /** Rendered charts by height and query, the most recent {@link #CACHED_CHART_SETS}. */
+    private final Map<String, Map<String, byte[]>> rendered = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, byte[]>> eldest) {
+            return size() > CACHED_CHART_SETS;
+        }
+    };
 
     private Dashboard(MetricsQuery query, LongSupplier indexedHeight, String host, int port, HttpLimits limits) {
         this.query = query;
@@ -157,24 +167,35 @@ public final class Dashboard implements AutoCloseable {
     }
 
     private void chart(Context ctx) throws Exception {
-        Report r = report(ctx);
-        PeriodMetrics m = r.current();
-        byte[] png = Charts.render(m).get(ctx.pathParam("name"));
+        Map<String, byte[]> all = charts(ctx);
+        byte[] png = all.get(ctx.pathParam("name"));
         if (png == null) {
-            throw new HttpResponseException(
-                    404,
-                    "no chart " + ctx.pathParam("name") + "; there are "
-                            + Charts.render(m).keySet());
+            throw new HttpResponseException(404, "no chart " + ctx.pathParam("name") + "; there are " + all.keySet());
         }
         ctx.contentType("image/png").result(png);
+    }
+
+    /**
+     * The charts of the report that {@code ctx}'s query names, rendered once for the page and its charts' requests
+     * (a page asks for each of them at once) and kept while the index stays at the same height.
+     */
+    private Map<String, byte[]> charts(Context ctx) throws Exception {
+        String key = indexedHeight.getAsLong() + "?" + (ctx.queryString() == null ? "" : ctx.queryString());
+        synchronized (rendered) {
+            Map<String, byte[]> all = rendered.get(key);
+            if (all == null) {
+                all = Charts.render(report(ctx).current());
+                rendered.put(key, all);
+            }
+            return all;
+        }
     }
 
     private void page(Context ctx) throws Exception {
         Report r = report(ctx);
         String q = ctx.queryString() == null ? "" : "?" + ctx.queryString();
-        List<String> charts = Charts.render(r.current()).keySet().stream()
-                .map(n -> "/api/charts/" + n + q)
-                .toList();
+        List<String> charts =
+                charts(ctx).keySet().stream().map(n -> "/api/charts/" + n + q).toList();
         ctx.contentType("text/html; charset=utf-8")
                 .result(ReportView.html(
                         r,
