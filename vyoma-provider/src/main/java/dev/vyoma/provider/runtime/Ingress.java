@@ -1,13 +1,18 @@
 package dev.vyoma.provider.runtime;
 
+import dev.vyoma.http.ClientConnections;
+import dev.vyoma.http.SlowHeads;
 import dev.vyoma.sdl.manifest.HttpOptions;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,7 +54,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * {@link #MAX_HEADER_BYTES} bytes and {@link #MAX_HEADER_COUNT} fields (431 beyond), a connection silent for
  * {@link #IDLE_TIMEOUT} is closed (a client that sends its headers a byte at a time cannot hold it longer than its
  * own sending pace allows, and not at all once the per-address cap is reached), and at most
- * {@link #MAX_CONNECTIONS_PER_ADDRESS} open connections per client address ({@link ConnectionCap}).
+ * {@link #MAX_CONNECTIONS_PER_ADDRESS} open connections per client address (one
+ * past it is answered 429 and closed), and a request head must arrive within {@link #HEAD_TIMEOUT} of its first byte.
  */
 public final class Ingress implements AutoCloseable {
     /** Largest request line plus headers, in bytes; Jetty answers 431 beyond it. */
@@ -64,6 +70,10 @@ public final class Ingress implements AutoCloseable {
     public static final int MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
     /** Connections the ingress keeps open to one replica at most. */
     static final int MAX_CONNECTIONS_PER_REPLICA = 128;
+    /** The longest a request head (request line and headers) may take to arrive once begun: against slowloris. */
+    public static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a connection opened past its address's cap may wait, saying nothing, before it is closed. */
+    private static final Duration OVER_CAP_IDLE = Duration.ofSeconds(1);
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final String ROUTE_ATTRIBUTE = Ingress.class.getName() + ".target";
@@ -124,8 +134,14 @@ public final class Ingress implements AutoCloseable {
         connector.setPort(port);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         connector.setAcceptQueueSize(256);
-        ConnectionCap cap = new ConnectionCap(limits.connectionsPerAddress());
+        // The total is the connector's accept queue and thread pool; one address holds at most its share.
+        ClientConnections cap =
+                new ClientConnections(limits.connectionsPerAddress(), Integer.MAX_VALUE, OVER_CAP_IDLE, "the ingress");
         connector.addEventListener(cap);
+        SlowHeads slowHeads =
+                new SlowHeads(limits.idleTimeout().compareTo(HEAD_TIMEOUT) < 0 ? limits.idleTimeout() : HEAD_TIMEOUT);
+        connector.addEventListener(slowHeads);
+        connector.addBean(slowHeads);
         server.addConnector(connector);
         Proxy proxy = new Proxy();
         proxy.setUseServerThreadPool(true);
@@ -207,15 +223,23 @@ public final class Ingress implements AutoCloseable {
      * WebSocket tunnel or the proxy.
      */
     private final class Front extends Handler.Wrapper {
-        private final ConnectionCap cap;
+        private final ClientConnections cap;
 
-        Front(Handler proxy, ConnectionCap cap) {
+        Front(Handler proxy, ClientConnections cap) {
             super(proxy);
             this.cap = cap;
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
+            Optional<ClientConnections.Refusal> refused =
+                    remote instanceof InetSocketAddress r ? cap.refusal(r) : Optional.empty();
+            if (refused.isPresent()) {
+                // A connection opened past its address's cap: told why, then closed.
+                plain(response, callback, refused.get().status(), refused.get().message() + "\n", true);
+                return true;
+            }
             int maxCount = limits.headerCount();
             if (request.getHeaders().size() > maxCount) {
                 plain(

@@ -1,5 +1,6 @@
 package dev.vyoma.provider.runtime;
 
+import dev.vyoma.http.ClientConnections;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,7 +71,7 @@ final class WebSocketTunnel {
 
     /** Asks the service to switch protocols and, when it does, tunnels the connection; runs on a virtual thread. */
     static boolean handle(
-            Request request, Response response, Callback callback, Ingress.Target target, ConnectionCap cap) {
+            Request request, Response response, Callback callback, Ingress.Target target, ClientConnections cap) {
         if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
             Ingress.plain(response, callback, 400, "an upgrade request has no body\n", true);
             return true;

@@ -3,7 +3,6 @@ package dev.vyoma.provider.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -84,16 +83,20 @@ class IngressLimitsTest {
                     s.getOutputStream().write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
                     held.add(s);
                 }
-                // The fifth from the same address is closed as it opens, whatever it sends.
+                // The fifth from the same address is told why and closed, whatever it asks for.
                 try (Socket fifth = new Socket("127.0.0.1", ingress.port())) {
-                    OutputStream out = fifth.getOutputStream();
-                    try {
-                        out.write("GET / HTTP/1.1\r\nHost: a.ingress.localhost\r\n\r\n"
-                                .getBytes(StandardCharsets.US_ASCII));
-                    } catch (SocketException alreadyClosed) {
-                        // closed before the request was even written
-                    }
-                    assertThat(closedByIngress(fifth)).isTrue();
+                    fifth.setSoTimeout(10_000);
+                    fifth.getOutputStream()
+                            .write("GET / HTTP/1.1\r\nHost: a.ingress.localhost\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
+                    String answer = new String(fifth.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertThat(answer)
+                            .startsWith("HTTP/1.1 429")
+                            .contains("at most 4 open connections from one client");
+                }
+                // A fifth that sends nothing is closed all the same.
+                try (Socket silent = new Socket("127.0.0.1", ingress.port())) {
+                    assertThat(closedByIngress(silent)).isTrue();
                 }
             } finally {
                 for (Socket s : held) {
