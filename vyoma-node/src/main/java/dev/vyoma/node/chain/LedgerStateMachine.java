@@ -131,9 +131,18 @@ public final class LedgerStateMachine extends BaseStateMachine {
         Path file =
                 storage.getSnapshotFile(taken.at.getTerm(), taken.at.getIndex()).toPath();
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, taken.bytes);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file.toFile());
+        MD5Hash md5;
+        try {
+            Files.write(tmp, taken.bytes);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            md5 = MD5FileUtil.computeAndSaveMd5ForFile(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            // A snapshot that cannot be written (a full disk) is skipped and tried again later. Ratis closes the
+            // member on an unchecked failure here (the checksum writer throws one), so it becomes an IOException.
+            Files.deleteIfExists(tmp);
+            Files.deleteIfExists(file);
+            throw e instanceof IOException io ? io : new IOException("snapshot not written: " + e.getMessage(), e);
+        }
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file, md5), taken.at));
         return taken.at.getIndex();
     }
