@@ -1,17 +1,12 @@
 package dev.vyoma.inference.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import dev.vyoma.http.HttpLimits;
 import dev.vyoma.inference.TestChain;
-import dev.vyoma.testkit.RawHttp;
-import java.io.IOException;
+import dev.vyoma.testkit.GuardedServerScenario;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +24,6 @@ class ConnectionLimitsTest {
 
     @Test
     void oneAddressCannotHoldTheGatewayNorCanASlowHead(@TempDir Path dir) throws Exception {
-        List<RawHttp> held = new ArrayList<>();
         try (TestChain chain = new TestChain(dir, "vyoma-connections-test", "gateway")) {
             Billing billing = new Billing(
                     chain.client, TestChain.key("gateway"), new UsageLog(dir.resolve("usage.jsonl")), line -> {});
@@ -47,59 +41,17 @@ class ConnectionLimitsTest {
                     KeyLimits.DEFAULTS);
             try (InferenceGateway g = InferenceGateway.start(
                     config, billing, keys, null, Clock.systemUTC(), line -> {}, "127.0.0.1", 0, LIMITS)) {
-                int port = g.port();
-                for (int i = 0; i < LIMITS.connectionsPerClient(); i++) {
-                    RawHttp c = RawHttp.connect("127.0.0.1", port);
-                    held.add(c);
-                    assertThat(c.get("/v1/models").status()).isEqualTo(200);
-                }
-                RawHttp over = RawHttp.connect("127.0.0.1", port);
-                held.add(over);
-                assertThat(over.get("/v1/models").toString())
-                        .startsWith("429 ")
-                        .contains("at most 3 open connections from one client");
-                assertThat(over.closedWithin(5_000)).isTrue();
-                await().atMost(Duration.ofSeconds(10))
-                        .until(() -> g.guard().connections().open() == 3);
-                RawHttp other = RawHttp.connect("127.0.0.2", port);
-                RawHttp other2 = RawHttp.connect("127.0.0.2", port);
-                held.add(other);
-                held.add(other2);
-                assertThat(other.get("/v1/models").status()).isEqualTo(200);
-                assertThat(other2.get("/v1/models").status()).isEqualTo(200);
-                RawHttp third = RawHttp.connect("127.0.0.3", port);
-                held.add(third);
-                assertThat(third.get("/v1/models").toString())
-                        .startsWith("503 ")
-                        .contains("the gateway serves at most 5 open connections");
-
-                RawHttp loris = RawHttp.connect("127.0.0.2", port);
-                other2.close();
-                held.add(loris);
-                loris.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n");
-                long start = System.nanoTime();
-                boolean closed = false;
-                while (!closed
-                        && System.nanoTime() - start < Duration.ofSeconds(20).toNanos()) {
-                    try {
-                        loris.send("X");
-                        closed = loris.closedWithin(100);
-                    } catch (IOException e) {
-                        closed = true;
-                    }
-                }
-                assertThat(closed).isTrue();
-                assertThat(System.nanoTime() - start)
-                        .isGreaterThanOrEqualTo(LIMITS.headTimeout().toNanos());
-                assertThat(g.guard().slowHeadsClosed()).isEqualTo(1);
-                assertThat(other.get("/v1/models").status()).isEqualTo(200);
-                assertThat(other.get("/v1/models", "X-Filler: " + "a".repeat(LIMITS.requestHeadBytes()))
-                                .status())
-                        .isEqualTo(431);
-            }
-        } finally {
-            for (RawHttp c : held) {
-                c.close();
+                GuardedServerScenario.run(new GuardedServerScenario.Server(
+                        g.port(),
+                        "/v1/models",
+                        answer -> answer.status() == 200,
+                        "the gateway",
+                        LIMITS.connections(),
+                        LIMITS.connectionsPerClient(),
+                        LIMITS.headTimeout(),
+                        LIMITS.requestHeadBytes(),
+                        () -> g.guard().connections().open(),
+                        () -> g.guard().slowHeadsClosed()));
             }
         }
     }
