@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -54,6 +55,7 @@ final class Campaign {
             long seed,
             int validators,
             long seconds,
+            boolean wipes,
             Map<Fault, Integer> injected,
             long acknowledged,
             long attempts,
@@ -81,12 +83,20 @@ final class Campaign {
     private final Duration duration;
     private final PrintStream out;
     private final SplittableRandom random;
+    /** The faults this run draws from: all, or all but {@code WIPE} (see {@link FaultCampaign.Plan}). */
+    private final List<Fault> kinds;
+
+    private final boolean wipes;
     private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
     private final List<String> failures = new ArrayList<>();
     private long startedNanos;
 
-    private Campaign(long seed, int validators, Duration duration, PrintStream out) {
+    private Campaign(long seed, int validators, Duration duration, boolean wipes, PrintStream out) {
         this.seed = seed;
+        this.kinds = Arrays.stream(Fault.values())
+                .filter(f -> wipes || f != Fault.WIPE)
+                .toList();
+        this.wipes = wipes;
         this.validators = validators;
         this.duration = duration;
         this.out = out;
@@ -94,12 +104,13 @@ final class Campaign {
     }
 
     /** Runs the seed; never throws for what it finds (that is in the result), only when the testbed cannot be made. */
-    static Result run(long seed, int validators, Duration duration, PrintStream out) throws Exception {
-        return new Campaign(seed, validators, duration, out).run();
+    static Result run(long seed, int validators, Duration duration, boolean wipes, PrintStream out) throws Exception {
+        return new Campaign(seed, validators, duration, wipes, out).run();
     }
 
-    static String replay(long seed, int validators, Duration duration) {
-        return "bin/faults --seed " + seed + " --seconds " + duration.toSeconds() + " --validators " + validators;
+    static String replay(long seed, int validators, Duration duration, boolean wipes) {
+        return "bin/faults --seed " + seed + " --seconds " + duration.toSeconds() + " --validators " + validators
+                + (wipes ? " --wipe 1" : "");
     }
 
     private Result run() throws Exception {
@@ -196,6 +207,7 @@ final class Campaign {
                 seed,
                 validators,
                 duration.toSeconds(),
+                wipes,
                 injected,
                 workload.acks().size(),
                 workload.attempts(),
@@ -234,7 +246,7 @@ final class Campaign {
 
     /** Chooses a fault, holds it, heals it, and lets the network settle. */
     private void inject(Testbed bed, List<Validator> members) throws Exception {
-        Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
+        Fault fault = kinds.get(random.nextInt(kinds.size()));
         long holdMillis = 2_000 + random.nextInt(4_000);
         long settleMillis = 2_000 + random.nextInt(2_000);
         int n = members.size();

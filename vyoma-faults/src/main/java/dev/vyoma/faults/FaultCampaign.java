@@ -13,8 +13,13 @@ import java.util.Map;
  * command that replays it.
  */
 public final class FaultCampaign {
-    /** What to run: seeds {@code firstSeed, firstSeed + 1, …}, at most {@code seeds} of them and within {@code budget}. */
-    public record Plan(long firstSeed, int seeds, Duration budget, Duration perSeed, int validators) {
+    /**
+     * What to run: seeds {@code firstSeed, firstSeed + 1, …}, at most {@code seeds} of them and within {@code budget};
+     * {@code wipes}: whether {@code WIPE} is among the faults. A member wiped while the leader that knew it stays in
+     * office is never caught up (Ratis keeps the follower's match index; see docs/faults.md), and the procedure that
+     * would bring it back, removing and re-adding it as a member, is not built yet: so CI runs without wipes.
+     */
+    public record Plan(long firstSeed, int seeds, Duration budget, Duration perSeed, int validators, boolean wipes) {
         public Plan {
             if (seeds < 1 || validators < 3 || validators > 9 || perSeed.toSeconds() < 5) {
                 throw new IllegalArgumentException(
@@ -37,7 +42,7 @@ public final class FaultCampaign {
                 }
                 if (!r.passed()) {
                     out.add("seed " + r.seed() + ": replay: "
-                            + Campaign.replay(r.seed(), r.validators(), Duration.ofSeconds(r.seconds())));
+                            + Campaign.replay(r.seed(), r.validators(), Duration.ofSeconds(r.seconds()), r.wipes()));
                 }
             }
             return out;
@@ -56,7 +61,7 @@ public final class FaultCampaign {
                 break;
             }
             long seed = plan.firstSeed() + k;
-            Campaign.Result r = Campaign.run(seed, plan.validators(), plan.perSeed(), out);
+            Campaign.Result r = Campaign.run(seed, plan.validators(), plan.perSeed(), plan.wipes(), out);
             runs.add(r);
             out.printf(
                     "faults: seed %d %s: %d faults %s, %d txs acknowledged (%d attempts, %d left undecided), %d txs"
@@ -75,7 +80,7 @@ public final class FaultCampaign {
                     out.println("faults:   " + f);
                 }
                 out.println("faults:   logs: " + r.logs());
-                out.println("faults:   replay: " + Campaign.replay(seed, r.validators(), plan.perSeed()));
+                out.println("faults:   replay: " + Campaign.replay(seed, r.validators(), plan.perSeed(), plan.wipes()));
             }
             out.flush();
         }
