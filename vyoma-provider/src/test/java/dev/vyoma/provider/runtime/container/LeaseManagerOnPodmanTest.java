@@ -227,7 +227,8 @@ class LeaseManagerOnPodmanTest {
                                 .output()
                                 .strip();
                         return !ps.isEmpty()
-                                && PodmanFixture.exec(ps, "ps").output().contains("sleep 3600");
+                                && PodmanFixture.exec(ps, "ps").output().contains("sleep 3600")
+                                && recordedOomKill(childState);
                     });
             id = PodmanFixture.run(List.of("podman", "ps", "-q", "--no-trunc", "--filter", label))
                     .output()
@@ -254,6 +255,26 @@ class LeaseManagerOnPodmanTest {
         } finally {
             next.teardown(lease);
             next.close();
+        }
+    }
+
+    /**
+     * Whether the provider under {@code state} has written down an OOM kill: the engine may restart a container a
+     * moment before the reconcile loop sees it, and what the provider never saw cannot survive its kill -9.
+     */
+    private static boolean recordedOomKill(Path state) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(state)) {
+            return false;
+        }
+        try (var files = java.nio.file.Files.walk(state)) {
+            return files.filter(f -> f.getFileName().toString().equals("health.json"))
+                    .anyMatch(f -> {
+                        try {
+                            return java.nio.file.Files.readString(f).contains("OOMKilled");
+                        } catch (java.io.IOException e) {
+                            return false;
+                        }
+                    });
         }
     }
 
