@@ -40,7 +40,7 @@ public final class NodeHome {
             Objects.requireNonNull(raftAddress, "raftAddress");
             Objects.requireNonNull(apiAddress, "apiAddress");
             HostPort.parse(raftAddress, "member " + id + ": raftAddress", false);
-            HostPort.parse(apiAddress, "member " + id + ": apiAddress", false);
+            HostPort.parse(apiAddress, "member " + id + ": apiAddress", true);
         }
     }
 
@@ -68,7 +68,7 @@ public final class NodeHome {
                                     .port())),
                     Optional.of(new HostPort(
                             host,
-                            HostPort.parse(self.apiAddress(), "apiAddress", false)
+                            HostPort.parse(self.apiAddress(), "apiAddress", true)
                                     .port())));
         }
     }
@@ -116,7 +116,7 @@ public final class NodeHome {
 
         /** Where the API listens: {@code listen.api}, or else this member's API address. */
         public HostPort apiListen() {
-            return listen.api().orElseGet(() -> HostPort.parse(self().apiAddress(), "apiAddress", false));
+            return listen.api().orElseGet(() -> HostPort.parse(self().apiAddress(), "apiAddress", true));
         }
 
         /** Where consensus listens: {@code listen.raft}, or else every interface at this member's Raft port. */
