@@ -3,22 +3,14 @@ package dev.vyoma.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,73 +28,17 @@ class DevnetInferenceTest {
     @TempDir
     Path home;
 
-    private static int freeBlock(int n) {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
-            boolean free = true;
-            for (int i = 0; i <= n && free; i++) {
-                try (ServerSocket s = new ServerSocket(base + i)) {
-                    s.setReuseAddress(true);
-                } catch (java.io.IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no block of " + n + " free ports");
-    }
-
     @Test
     void theDevnetServesTheTinyModelAndBillsTheTenant() throws Exception {
-        int base = freeBlock(21);
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m",
-                "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "devnet",
-                "--home",
-                home.toString(),
-                "--port-base",
-                Integer.toString(base),
-                "--inference"));
-        Process devnet = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        StringBuilder log = new StringBuilder();
-        CountDownLatch ready = new CountDownLatch(1);
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader in =
-                    new BufferedReader(new InputStreamReader(devnet.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (log) {
-                        log.append(line).append('\n');
-                    }
-                    if (line.startsWith("Ctrl-C stops it")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (Exception e) {
-                // ended
-            }
-        });
-        try {
-            assertThat(ready.await(120, TimeUnit.SECONDS))
-                    .as("devnet started:\n%s", log)
-                    .isTrue();
+        int base = DevnetProcess.freeBlock(21);
+        try (DevnetProcess devnet = DevnetProcess.start(home, base, "--inference")) {
             String gateway = "http://127.0.0.1:" + (base + 20);
             java.nio.file.Path keyFile = home.resolve("inference").resolve("tenant-api-key");
             String key = Files.readString(keyFile).strip();
             // The devnet's tenant API key spends its inference account: its owner alone reads it.
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
                     .isEqualTo("rw-------");
-            synchronized (log) {
-                assertThat(log).contains(gateway + "/v1").contains(key);
-            }
+            assertThat(devnet.output()).contains(gateway + "/v1").contains(key);
             HttpClient http = HttpClient.newHttpClient();
             await().atMost(90, TimeUnit.SECONDS)
                     .pollInterval(1, TimeUnit.SECONDS)
@@ -149,11 +85,6 @@ class DevnetInferenceTest {
                                 new PrintWriter(new StringWriter(), true));
                         return code == 0 && out.toString().contains("matches the ledger");
                     });
-        } finally {
-            devnet.destroy();
-            if (!devnet.waitFor(30, TimeUnit.SECONDS)) {
-                devnet.destroyForcibly().waitFor();
-            }
         }
         assertThat(ProcessHandle.allProcesses()
                         .filter(p -> p.info().commandLine().orElse("").contains(home.toString()))
