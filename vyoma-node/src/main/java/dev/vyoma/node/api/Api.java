@@ -310,6 +310,8 @@ public final class Api implements AutoCloseable {
         out.put("height", head.height);
         out.put("latestBlockHash", head.hash);
         out.put("latestBlockTime", java.time.Instant.ofEpochMilli(head.time).toString());
+        // What a client needs to turn heights into times (a run-out height into a date, a duration into blocks).
+        out.put("blockIntervalMillis", node.config().blockInterval().toMillis());
         out.put("leader", node.leaderId().orElse(null));
         out.put("isLeader", node.isLeader());
         out.put("term", node.term());

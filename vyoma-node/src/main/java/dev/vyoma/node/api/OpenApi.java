@@ -18,7 +18,10 @@ final class OpenApi {
     private static String build() {
         Map<String, Object> paths = new LinkedHashMap<>();
         paths.put(
-                "/v1/status", Map.of("get", op("Node status: chain, height, leader, term, peers, mempool", "Status")));
+                "/v1/status",
+                Map.of(
+                        "get",
+                        op("Node status: chain, height, block interval, leader, term, peers, mempool", "Status")));
         paths.put(
                 "/v1/txs",
                 Map.of(

@@ -215,6 +215,7 @@ class ApiTest {
         assertThat(status.body().path("chainId").asString()).isEqualTo(CHAIN);
         assertThat(status.body().path("isLeader").asBoolean()).isTrue();
         assertThat(status.body().path("leader").asString()).isEqualTo("n0");
+        assertThat(status.body().path("blockIntervalMillis").asLong()).isEqualTo(100);
 
         HttpResponse<String> metrics = http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/metrics"))
