@@ -117,4 +117,37 @@ public final class Args {
             throw new UserException("--block-interval is a duration such as 1s, 500ms or 6s; got " + text);
         }
     }
+
+    /** The longest duration an option takes: a year. */
+    public static final Duration MAX_DURATION = Duration.ofDays(366);
+
+    /**
+     * A positive duration in whole units, such as {@code 500ms}, {@code 30s}, {@code 15m}, {@code 24h} or
+     * {@code 7d}, at most a year; the message names {@code what}.
+     */
+    public static Duration duration(String text, String what) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        int i = 0;
+        while (i < t.length() && i < 12 && Character.isDigit(t.charAt(i))) {
+            i++;
+        }
+        String unit = t.substring(i);
+        Duration d = null;
+        if (i > 0 && i < 12) {
+            long n = Long.parseLong(t.substring(0, i));
+            d = switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> null;
+            };
+        }
+        if (d == null || d.isZero() || d.compareTo(MAX_DURATION) > 0) {
+            throw new UserException(what + " is a positive duration up to a year such as 500ms, 30s, 15m, 24h or 7d;"
+                    + " got " + WholeNumber.shown(text == null ? "" : text));
+        }
+        return d;
+    }
 }

@@ -31,7 +31,9 @@ import picocli.CommandLine.Parameters;
             DeployCommand.Events.class,
             DeployCommand.ShellCommand.class,
             DeployCommand.Update.class,
-            DeployCommand.Close.class
+            DeployCommand.Close.class,
+            TopupCommand.class,
+            WatchCommand.class
         },
         description = {
             "Deploy an SDL file: create the deployment, wait for bids, lease the cheapest (or --pick PROVIDER),",
@@ -121,6 +123,7 @@ public final class DeployCommand extends ClientCommand {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("dseq", dseq);
                     row.put("leases", String.join("; ", leases));
+                    dev.vyoma.client.EscrowView.read(c, dep).ifPresent(v -> EscrowColumns.put(row, v));
                     rows.add(row);
                 }
             } catch (VyomaClient.NodeException e) {
@@ -214,6 +217,16 @@ public final class DeployCommand extends ClientCommand {
                     row.put("problem", e.getMessage());
                 }
                 rows.add(row);
+            }
+            // The deployment's escrow, on each of its leases' rows: one account pays them all.
+            try {
+                dev.vyoma.client.EscrowView.read(
+                                target.client.client(),
+                                new dev.vyoma.ledger.deployment.DeploymentId(
+                                        key.address(), Args.number(target.dseq, "DSEQ")))
+                        .ifPresent(v -> rows.forEach(r -> EscrowColumns.put(r, v)));
+            } catch (VyomaClient.NodeException e) {
+                throw new UserException(e.getMessage());
             }
             return print(rows);
         }
