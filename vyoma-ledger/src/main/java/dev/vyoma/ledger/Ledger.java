@@ -250,6 +250,7 @@ public final class Ledger {
             case Msg.CloseBid b -> Market.handle(ctx, b);
             case Msg.CreateLease l -> Market.handle(ctx, l);
             case Msg.CloseLease l -> Market.handle(ctx, l);
+            case Msg.CloseLeaseForFault l -> Market.handle(ctx, l);
             case Msg.WithdrawLease w -> Market.handle(ctx, w);
             case Msg.OpenInferenceAccount o -> Inference.handle(ctx, o);
             case Msg.DepositInferenceAccount d -> Inference.handle(ctx, d);

@@ -625,6 +625,46 @@ class MarketMessagesTest {
         rejectedCharged(c, "tenant", ErrorCode.LEASE_NOT_ACTIVE, new Msg.CloseLease(lease));
     }
 
+    @Test
+    void tenantClosingALeaseForItsProvidersFaultRecordsTheTenantsReasonAndOpensTheNextOrder() {
+        TestChain c = chain1();
+        DeploymentId d = market(c);
+        BidId lease = bid(c, "p", order(d), "60");
+        c.ok(c.tx("tenant", new Msg.CreateLease(lease)));
+        long h = c.height();
+        c.advanceTo(h + 4);
+        TxResult r = c.ok(
+                c.tx("tenant", new Msg.CloseLeaseForFault(lease, CloseReason.TENANT_PROVIDER_UNRESPONSIVE.code())));
+        OrderId second = order(d, 1, 2);
+        assertThat(r.events())
+                .contains(
+                        new Event.EscrowPayment(lease, c.addr("p"), usd(300)),
+                        new Event.LeaseClosed(lease, CloseReason.TENANT_PROVIDER_UNRESPONSIVE),
+                        new Event.OrderCreated(second, price("100")));
+        var s = c.ledger.state();
+        assertThat(s.leases.get(lease).state()).isEqualTo(LeaseState.CLOSED);
+        assertThat(s.leases.get(lease).reason().label()).isEqualTo("tenant:provider_unresponsive");
+        assertThat(s.leases.get(lease).closedAt()).isEqualTo(h + 5);
+        assertThat(s.openOrders.entries()).containsExactly(second);
+        assertThat(s.escrow.get(d).totalRate().signum()).isZero();
+    }
+
+    @Test
+    void aTenantBlamesItsProviderOnlyWithATenantFaultReason() {
+        TestChain c = chain1();
+        DeploymentId d = market(c);
+        BidId lease = bid(c, "p", order(d), "60");
+        c.ok(c.tx("tenant", new Msg.CreateLease(lease)));
+        // Not a provider's own code, not the plain tenant reason, not an unknown one.
+        for (int reason : new int[] {0, 1, 4, 9999, 10000, 10002, 20000, 30000, -2}) {
+            rejectedCharged(c, "tenant", ErrorCode.INVALID_CLOSE_REASON, new Msg.CloseLeaseForFault(lease, reason));
+        }
+        rejectedAtAdmission(c, c.tx("p", new Msg.CloseLeaseForFault(lease, 3)), ErrorCode.WRONG_SIGNER);
+        c.ok(c.tx("tenant", new Msg.CloseLeaseForFault(lease, 3)));
+        assertThat(c.ledger.state().leases.get(lease).reason()).isEqualTo(CloseReason.TENANT_PROVIDER_FAILED);
+        rejectedCharged(c, "tenant", ErrorCode.LEASE_NOT_ACTIVE, new Msg.CloseLeaseForFault(lease, 3));
+    }
+
     // ----- WithdrawLease -----
 
     @Test

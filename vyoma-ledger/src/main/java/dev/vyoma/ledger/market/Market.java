@@ -236,15 +236,30 @@ public final class Market {
     }
 
     static void closeLease(Context ctx, Msg.CloseLease m) {
-        Lease lease = ctx.state().leases.get(m.lease());
-        Rejected.unless(lease != null, ErrorCode.UNKNOWN_LEASE, () -> "no lease " + m.lease());
+        tenantCloses(ctx, m.lease(), CloseReason.TENANT);
+    }
+
+    static void closeLeaseForFault(Context ctx, Msg.CloseLeaseForFault m) {
+        CloseReason reason = new CloseReason(m.reason());
+        Rejected.unless(
+                reason.tenantBlamesProvider(),
+                ErrorCode.INVALID_CLOSE_REASON,
+                () -> "a tenant closes a lease for its provider's fault with reason 2 (unresponsive) or 3 (lease"
+                        + " failed), got " + m.reason());
+        tenantCloses(ctx, m.lease(), reason);
+    }
+
+    /** The tenant ends an active lease with {@code reason}; an open group gets a new order. */
+    private static void tenantCloses(Context ctx, BidId id, CloseReason reason) {
+        Lease lease = ctx.state().leases.get(id);
+        Rejected.unless(lease != null, ErrorCode.UNKNOWN_LEASE, () -> "no lease " + id);
         Rejected.unless(
                 lease.state() == LeaseState.ACTIVE,
                 ErrorCode.LEASE_NOT_ACTIVE,
-                () -> "lease " + m.lease() + " is " + lease.state().name().toLowerCase());
-        endLease(ctx, m.lease(), CloseReason.TENANT);
-        closeOrder(ctx, ctx.state().orders.get(m.lease().order()));
-        Group group = ctx.state().groups.get(m.lease().order().group());
+                () -> "lease " + id + " is " + lease.state().name().toLowerCase());
+        endLease(ctx, id, reason);
+        closeOrder(ctx, ctx.state().orders.get(id.order()));
+        Group group = ctx.state().groups.get(id.order().group());
         if (group.state() == GroupState.OPEN) {
             createOrder(ctx, group);
         }
@@ -267,6 +282,7 @@ public final class Market {
             case Msg.CloseBid b -> closeBidMsg(ctx, b);
             case Msg.CreateLease l -> createLease(ctx, l);
             case Msg.CloseLease l -> closeLease(ctx, l);
+            case Msg.CloseLeaseForFault l -> closeLeaseForFault(ctx, l);
             case Msg.WithdrawLease w -> withdraw(ctx, w);
             default -> throw new IllegalArgumentException("not a market message: " + m.kind());
         }

@@ -173,6 +173,17 @@ public sealed interface Msg {
         }
     }
 
+    /**
+     * The tenant ends a lease because its provider failed it, saying how with a tenant reason (2 the provider
+     * stopped answering, 3 the provider reported the lease failed); an open group gets a new order, as for
+     * {@link CloseLease}. The reason is the tenant's claim, recorded in the tenant's range, never a provider's code.
+     */
+    record CloseLeaseForFault(BidId lease, int reason) implements Msg {
+        public Address signer() {
+            return lease.order().group().deployment().owner();
+        }
+    }
+
     /** The provider takes what its lease has earned. */
     record WithdrawLease(BidId lease) implements Msg {
         public Address signer() {
