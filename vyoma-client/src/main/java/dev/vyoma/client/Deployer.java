@@ -83,29 +83,40 @@ public final class Deployer {
         progress.accept("deployment " + tenant.address() + "/" + dseq + " created; waiting for bids");
         List<Leased> leases = new ArrayList<>();
         for (int g = 0; g < doc.groups().size(); g++) {
-            GroupSpec spec = doc.groups().get(g);
-            OrderId order = new OrderId(new GroupId(dep, g + 1), 1);
-            JsonNode chosen = pick(order, o, spec.name(), dep, tenant, progress);
-            Address provider = ChainIds.bidId(chosen.path("id")).provider();
-            VyomaClient.TxOutcome lease = chain.broadcast(
-                    chain.sign(tenant, List.of(new Msg.CreateLease(new BidId(order, provider))), ""), true);
-            if (!lease.ok()) {
-                throw new DeployException("the lease on " + provider + " was refused: " + lease.log());
-            }
-            String leaseId = new BidId(order, provider).toString();
-            progress.accept("lease " + leaseId + " at "
-                    + chosen.path("price").path("amount").asString()
-                    + chosen.path("price").path("denom").asString() + " per block");
-            try {
-                leases.add(sendManifest(tenant, doc, order, provider, leaseId, chosen, o, progress));
-            } catch (DeployException e) {
-                // Nothing runs for it: stop paying.
-                chain.broadcast(chain.sign(tenant, List.of(new Msg.CloseDeployment(dep)), ""), true);
-                throw new DeployException(
-                        e.getMessage() + "; the deployment is closed and the rest of its deposit returned");
-            }
+            leases.add(leaseOrder(tenant, doc, new OrderId(new GroupId(dep, g + 1), 1), o, progress));
         }
         return new Result(dep, leases);
+    }
+
+    /**
+     * One group's part of {@link #deploy}, also what a failover runs for the group's next order: waits for bids
+     * on {@code order}, leases the one {@code o} picks (providers in {@code o.avoid()} only when no other bids),
+     * sends the manifest and waits for the services. If no bid comes or the manifest fails, the deployment is
+     * closed and the rest of its deposit returned.
+     */
+    public Leased leaseOrder(KeyPair tenant, SdlDocument doc, OrderId order, Options o, Consumer<String> progress)
+            throws InterruptedException {
+        DeploymentId dep = order.group().deployment();
+        GroupSpec spec = doc.groups().get(order.group().gseq() - 1);
+        JsonNode chosen = pick(order, o, spec.name(), dep, tenant, progress);
+        Address provider = ChainIds.bidId(chosen.path("id")).provider();
+        VyomaClient.TxOutcome lease =
+                chain.broadcast(chain.sign(tenant, List.of(new Msg.CreateLease(new BidId(order, provider))), ""), true);
+        if (!lease.ok()) {
+            throw new DeployException("the lease on " + provider + " was refused: " + lease.log());
+        }
+        String leaseId = new BidId(order, provider).toString();
+        progress.accept("lease " + leaseId + " at "
+                + chosen.path("price").path("amount").asString()
+                + chosen.path("price").path("denom").asString() + " per block");
+        try {
+            return sendManifest(tenant, doc, order, provider, leaseId, chosen, o, progress);
+        } catch (DeployException e) {
+            // Nothing runs for it: stop paying.
+            chain.broadcast(chain.sign(tenant, List.of(new Msg.CloseDeployment(dep)), ""), true);
+            throw new DeployException(
+                    e.getMessage() + "; the deployment is closed and the rest of its deposit returned");
+        }
     }
 
     private JsonNode pick(

@@ -61,6 +61,18 @@ public final class DeployCommand extends ClientCommand {
             defaultValue = "60s")
     String timeout;
 
+    @Option(
+            names = "--watch",
+            description = "After deploying, watch the leases and fail over to another provider when one stops"
+                    + " answering for --grace (see vyoma deploy watch).")
+    boolean watch;
+
+    @Option(
+            names = "--grace",
+            description = "With --watch: how long a provider may stay silent (default: ${DEFAULT-VALUE}).",
+            defaultValue = "60s")
+    String grace;
+
     @Override
     public Integer call() throws Exception {
         if (file == null || from == null) {
@@ -85,7 +97,26 @@ public final class DeployCommand extends ClientCommand {
         } catch (Deployer.DeployException | VyomaClient.NodeException e) {
             throw new UserException(e.getMessage());
         }
-        return print(rows(r.leases()));
+        print(rows(r.leases()));
+        if (!watch) {
+            return 0;
+        }
+        spec.commandLine().getOut().flush();
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        var escrow = new dev.vyoma.client.EscrowWatcher(
+                client.client(),
+                key,
+                r.deployment(),
+                new dev.vyoma.client.EscrowWatcher.Options(
+                        null, null, List.of(Duration.ofHours(24), Duration.ofHours(1))),
+                a -> new AlertHook(null, null, err).fire(a),
+                line -> err.println("vyoma: " + line));
+        return print(WatchCommand.loop(
+                escrow,
+                WatchCommand.failover(client.client(), key, r.deployment(), doc, grace, "120s", err),
+                r.deployment(),
+                null,
+                err));
     }
 
     @Command(name = "list", description = "Your active deployments and their leases.")
