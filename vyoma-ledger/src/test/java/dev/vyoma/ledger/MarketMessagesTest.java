@@ -660,7 +660,11 @@ class MarketMessagesTest {
             rejectedCharged(c, "tenant", ErrorCode.INVALID_CLOSE_REASON, new Msg.CloseLeaseForFault(lease, reason));
         }
         rejectedAtAdmission(c, c.tx("p", new Msg.CloseLeaseForFault(lease, 3)), ErrorCode.WRONG_SIGNER);
-        c.ok(c.tx("tenant", new Msg.CloseLeaseForFault(lease, 3)));
+        Msg close = new Msg.CloseLeaseForFault(lease, 3);
+        assertThat((Msg) dev.vyoma.ledger.codec.Codec.decode(
+                        dev.vyoma.ledger.codec.Codec.encode(close, Msg.class), Msg.class))
+                .isEqualTo(close);
+        c.ok(c.tx("tenant", close));
         assertThat(c.ledger.state().leases.get(lease).reason()).isEqualTo(CloseReason.TENANT_PROVIDER_FAILED);
         rejectedCharged(c, "tenant", ErrorCode.LEASE_NOT_ACTIVE, new Msg.CloseLeaseForFault(lease, 3));
     }
