@@ -128,7 +128,7 @@ public final class Args {
     public static Duration duration(String text, String what) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         int i = 0;
-        while (i < t.length() && i < 12 && Character.isDigit(t.charAt(i))) {
+        while (i < t.length() && i < 12 && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
             i++;
         }
         String unit = t.substring(i);

@@ -101,7 +101,8 @@ public final class Failover {
                             lease,
                             CloseReason.TENANT_PROVIDER_UNRESPONSIVE,
                             "provider " + lease.provider() + " has not answered for "
-                                    + options.grace().toSeconds() + " s (" + e.getMessage() + ")"));
+                                    + options.grace().toSeconds() + " s (" + printable(String.valueOf(e.getMessage()))
+                                    + ")"));
                 }
                 continue;
             }
@@ -114,7 +115,7 @@ public final class Failover {
                             lease,
                             CloseReason.TENANT_PROVIDER_FAILED,
                             "provider " + lease.provider() + " has reported the lease failed for "
-                                    + options.grace().toSeconds() + " s: " + problem));
+                                    + options.grace().toSeconds() + " s: " + printable(problem)));
                 }
             }
         }
@@ -142,6 +143,13 @@ public final class Failover {
                 progress);
         progress.accept("the group runs again on " + now.provider() + ": " + String.join(", ", now.uris()));
         return new Moved(lease.toString(), reason, now);
+    }
+
+    /** A provider's text as one printable line of at most 200 characters: no terminal control sequences. */
+    static String printable(String text) {
+        StringBuilder b = new StringBuilder();
+        text.codePoints().limit(200).forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
+        return b.toString();
     }
 
     private List<BidId> activeLeases() {

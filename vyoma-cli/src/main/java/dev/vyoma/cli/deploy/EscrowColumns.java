@@ -31,20 +31,18 @@ final class EscrowColumns {
         return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
     }
 
-    /** A duration for people: {@code 2d 3h}, {@code 5h 12m}, {@code 4m 10s}, {@code 800ms}. */
+    /** A duration for people, in its two largest units, zeros left out: {@code 1d}, {@code 5h 12m}, {@code 500ms}. */
     static String span(Duration d) {
-        if (d.toDays() > 0) {
-            return d.toDays() + "d " + d.toHoursPart() + "h";
+        long[] values = {d.toDays(), d.toHoursPart(), d.toMinutesPart(), d.toSecondsPart(), d.toMillisPart()};
+        String[] units = {"d", "h", "m", "s", "ms"};
+        int first = 0;
+        while (first < values.length - 1 && values[first] == 0) {
+            first++;
         }
-        if (d.toHours() > 0) {
-            return d.toHours() + "h " + d.toMinutesPart() + "m";
+        StringBuilder b = new StringBuilder().append(values[first]).append(units[first]);
+        if (first + 1 < values.length && values[first + 1] != 0) {
+            b.append(' ').append(values[first + 1]).append(units[first + 1]);
         }
-        if (d.toMinutes() > 0) {
-            return d.toMinutes() + "m " + d.toSecondsPart() + "s";
-        }
-        if (d.toSeconds() > 0) {
-            return d.toSeconds() + "s";
-        }
-        return d.toMillis() + "ms";
+        return b.toString();
     }
 }
