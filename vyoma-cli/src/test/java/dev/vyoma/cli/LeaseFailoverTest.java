@@ -39,7 +39,7 @@ import tools.jackson.databind.ObjectMapper;
  * and within the grace period plus a minute the workload answers at a new URI from the other; the old lease is
  * closed with the tenant's provider-fault reason, and each lease was paid for exactly the blocks it ran.
  */
-class FailoverTest {
+class LeaseFailoverTest {
     private static final Duration GRACE = Duration.ofSeconds(5);
 
     @TempDir
