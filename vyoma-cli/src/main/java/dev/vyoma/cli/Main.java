@@ -34,7 +34,7 @@ public final class Main {
     }
 
     private static int execute(String[] args, PrintWriter out, PrintWriter err, boolean debug) {
-        CommandLine cli = new CommandLine(new VyomaCommand());
+        CommandLine cli = CommandTree.forArgs(args);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -22,6 +22,22 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
 
 /** The root {@code vyoma} command. */
+@Subcommands({
+    SdlCommand.class,
+    NodeCommand.class,
+    KeysCommand.class,
+    TxCommand.class,
+    QueryCommand.class,
+    BenchCommand.class,
+    ProviderCommand.class,
+    DeployCommand.class,
+    DevnetCommand.class,
+    StatsCommand.class,
+    InferenceCommand.class,
+    SimCommand.class,
+    CompletionCommand.class,
+    HelpCommand.class
+})
 @Command(
         name = "vyoma",
         mixinStandardHelpOptions = true,
@@ -29,22 +45,6 @@ import picocli.CommandLine.Mixin;
         scope = CommandLine.ScopeType.INHERIT,
         versionProvider = VyomaCommand.Version.class,
         description = {"Vyoma: an open marketplace for cloud and GPU compute, compatible with Akash SDL.", ""},
-        subcommands = {
-            SdlCommand.class,
-            NodeCommand.class,
-            KeysCommand.class,
-            TxCommand.class,
-            QueryCommand.class,
-            BenchCommand.class,
-            ProviderCommand.class,
-            DeployCommand.class,
-            DevnetCommand.class,
-            StatsCommand.class,
-            InferenceCommand.class,
-            SimCommand.class,
-            CompletionCommand.class,
-            HelpCommand.class
-        },
         footer = {"", "Exit codes: 0 ok, 1 user error (the message says what to fix), 2 usage error."})
 public final class VyomaCommand extends Group {
     @Mixin

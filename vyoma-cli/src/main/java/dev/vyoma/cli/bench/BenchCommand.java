@@ -5,6 +5,7 @@ import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Group;
 import dev.vyoma.cli.Out;
 import dev.vyoma.cli.OutputCommand;
+import dev.vyoma.cli.Subcommands;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.node.bench.NodeBench;
 import java.io.IOException;
@@ -20,14 +21,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code vyoma bench …}: measurements that need whole processes (JMH covers the rest, see bin/bench). */
-@Command(
-        name = "bench",
-        description = "Benchmarks of whole processes.",
-        subcommands = {
-            BenchCommand.NodeLoad.class,
-            BenchContainers.class,
-            dev.vyoma.cli.inference.InferenceCommand.BenchInference.class
-        })
+@Subcommands({
+    BenchCommand.NodeLoad.class,
+    BenchContainers.class,
+    dev.vyoma.cli.inference.InferenceCommand.BenchInference.class
+})
+@Command(name = "bench", description = "Benchmarks of whole processes.")
 public final class BenchCommand extends Group {
     @Command(
             name = "node",
@@ -70,7 +69,7 @@ public final class BenchCommand extends Group {
         @Option(
                 names = "--node-jvm-option",
                 description =
-                        "An extra JVM option for every node (repeatable), e.g. -XX:StartFlightRecording=filename=/tmp/node-%p.jfr.")
+                        "An extra JVM option for every node (repeatable), e.g. -XX:StartFlightRecording=filename=/tmp/node-%%p.jfr.")
         List<String> nodeJvmOptions = new ArrayList<>();
 
         @Override

@@ -5,6 +5,7 @@ import dev.vyoma.cli.ClientCommand;
 import dev.vyoma.cli.ClientOptions;
 import dev.vyoma.cli.OutputCommand;
 import dev.vyoma.cli.SdlFiles;
+import dev.vyoma.cli.Subcommands;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.cli.tx.SignedTxCommand;
 import dev.vyoma.client.Deployer;
@@ -22,19 +23,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code vyoma deploy FILE}: from an SDL file to running services in one command. */
+@Subcommands({
+    DeployCommand.ListDeployments.class,
+    DeployCommand.Status.class,
+    DeployCommand.Logs.class,
+    DeployCommand.Events.class,
+    DeployCommand.ShellCommand.class,
+    DeployCommand.Update.class,
+    DeployCommand.Close.class,
+    TopupCommand.class,
+    WatchCommand.class
+})
 @Command(
         name = "deploy",
-        subcommands = {
-            DeployCommand.ListDeployments.class,
-            DeployCommand.Status.class,
-            DeployCommand.Logs.class,
-            DeployCommand.Events.class,
-            DeployCommand.ShellCommand.class,
-            DeployCommand.Update.class,
-            DeployCommand.Close.class,
-            TopupCommand.class,
-            WatchCommand.class
-        },
         description = {
             "Deploy an SDL file: create the deployment, wait for bids, lease the cheapest (or --pick PROVIDER),",
             "send the manifest, wait until the services are ready and print their URIs."

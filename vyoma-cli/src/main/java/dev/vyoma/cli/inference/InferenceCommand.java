@@ -7,6 +7,7 @@ import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Group;
 import dev.vyoma.cli.Out;
 import dev.vyoma.cli.OutputCommand;
+import dev.vyoma.cli.Subcommands;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.client.LeaseToken;
 import dev.vyoma.client.VyomaClient;
@@ -48,17 +49,17 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code vyoma inference …}: run a model worker, run a gateway, manage API keys, read usage, measure; and the
  * {@code vyoma tx inference} / {@code vyoma query inference} commands of the ledger's inference accounts.
  */
+@Subcommands({
+    InferenceCommand.Worker.class,
+    InferenceCommand.Serve.class,
+    InferenceCommand.Keys.class,
+    InferenceCommand.Usage.class,
+    InferenceCommand.TinyModel.class,
+    InferenceCommand.Bench.class
+})
 @Command(
         name = "inference",
-        description = "OpenAI-compatible inference on the market: model workers, the gateway, API keys, usage.",
-        subcommands = {
-            InferenceCommand.Worker.class,
-            InferenceCommand.Serve.class,
-            InferenceCommand.Keys.class,
-            InferenceCommand.Usage.class,
-            InferenceCommand.TinyModel.class,
-            InferenceCommand.Bench.class
-        })
+        description = "OpenAI-compatible inference on the market: model workers, the gateway, API keys, usage.")
 public final class InferenceCommand extends Group {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -326,10 +327,8 @@ public final class InferenceCommand extends Group {
         return n;
     }
 
-    @Command(
-            name = "keys",
-            description = "API keys bound to your account.",
-            subcommands = {KeysCreate.class, KeysList.class, KeysRevoke.class})
+    @Subcommands({KeysCreate.class, KeysList.class, KeysRevoke.class})
+    @Command(name = "keys", description = "API keys bound to your account.")
     static final class Keys extends Group {}
 
     @Command(name = "create", description = "Create an API key (shown once): vyoma inference keys create --from KEY.")

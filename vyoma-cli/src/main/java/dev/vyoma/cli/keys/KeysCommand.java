@@ -5,6 +5,7 @@ import dev.vyoma.cli.ClientOptions;
 import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Group;
 import dev.vyoma.cli.Out;
+import dev.vyoma.cli.Subcommands;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.client.Keyring;
 import java.io.IOException;
@@ -21,18 +22,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code vyoma keys add|list|show|export|import|delete}. */
+@Subcommands({
+    KeysCommand.Add.class,
+    KeysCommand.ListKeys.class,
+    KeysCommand.Show.class,
+    KeysCommand.Export.class,
+    KeysCommand.Import.class,
+    KeysCommand.Delete.class
+})
 @Command(
         name = "keys",
         description =
-                "Manage account keys (encrypted with a passphrase; --keyring-backend test keeps them in the clear).",
-        subcommands = {
-            KeysCommand.Add.class,
-            KeysCommand.ListKeys.class,
-            KeysCommand.Show.class,
-            KeysCommand.Export.class,
-            KeysCommand.Import.class,
-            KeysCommand.Delete.class
-        })
+                "Manage account keys (encrypted with a passphrase; --keyring-backend test keeps them in the clear).")
 public final class KeysCommand extends Group {
     private static Map<String, Object> row(Keyring.Entry e) {
         Map<String, Object> m = new LinkedHashMap<>();

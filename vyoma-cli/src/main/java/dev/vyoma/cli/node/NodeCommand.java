@@ -5,6 +5,7 @@ import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Group;
 import dev.vyoma.cli.Out;
 import dev.vyoma.cli.OutputCommand;
+import dev.vyoma.cli.Subcommands;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.Params;
@@ -27,10 +28,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vyoma node init|start|testnet}: set up and run validators. */
-@Command(
-        name = "node",
-        description = "Set up and run a validator node.",
-        subcommands = {NodeCommand.Init.class, NodeCommand.Start.class, NodeCommand.Testnet.class})
+@Subcommands({NodeCommand.Init.class, NodeCommand.Start.class, NodeCommand.Testnet.class})
+@Command(name = "node", description = "Set up and run a validator node.")
 public final class NodeCommand extends Group {
     /** Genesis options shared by init and testnet. */
     static final class GenesisOptions {

@@ -6,6 +6,7 @@ import dev.vyoma.cli.Group;
 import dev.vyoma.cli.Out;
 import dev.vyoma.cli.OutputCommand;
 import dev.vyoma.cli.OutputFormat;
+import dev.vyoma.cli.Subcommands;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.client.Keyring;
 import dev.vyoma.ledger.crypto.KeyPair;
@@ -19,10 +20,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code vyoma provider run}: the provider daemon. */
-@Command(
-        name = "provider",
-        description = "Run a provider.",
-        subcommands = {ProviderCommand.Run.class, ProviderCommand.Status.class})
+@Subcommands({ProviderCommand.Run.class, ProviderCommand.Status.class})
+@Command(name = "provider", description = "Run a provider.")
 public final class ProviderCommand extends Group {
     @Command(
             name = "status",

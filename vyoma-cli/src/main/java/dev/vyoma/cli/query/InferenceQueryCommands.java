@@ -2,6 +2,7 @@ package dev.vyoma.cli.query;
 
 import dev.vyoma.cli.Args;
 import dev.vyoma.cli.Group;
+import dev.vyoma.cli.Subcommands;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.cli.query.MarketQueryCommands.PageOptions;
 import dev.vyoma.cli.query.MarketQueryCommands.Read;
@@ -14,10 +15,8 @@ import picocli.CommandLine.Parameters;
 final class InferenceQueryCommands {
     private InferenceQueryCommands() {}
 
-    @Command(
-            name = "inference",
-            description = "Inference accounts and their settled charges.",
-            subcommands = {QueryAccount.class, QueryAccounts.class, QueryCharges.class})
+    @Subcommands({QueryAccount.class, QueryAccounts.class, QueryCharges.class})
+    @Command(name = "inference", description = "Inference accounts and their settled charges.")
     static final class Inference extends Group {}
 
     @Command(name = "account", description = "One inference account: vyoma query inference account OWNER GATEWAY.")

@@ -3,6 +3,7 @@ package dev.vyoma.cli.query;
 import dev.vyoma.cli.Args;
 import dev.vyoma.cli.ClientCommand;
 import dev.vyoma.cli.Group;
+import dev.vyoma.cli.Subcommands;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.ledger.deployment.DeploymentId;
@@ -56,10 +57,8 @@ final class MarketQueryCommands {
         }
     }
 
-    @Command(
-            name = "deployment",
-            description = "Deployments.",
-            subcommands = {DeploymentList.class, DeploymentGet.class})
+    @Subcommands({DeploymentList.class, DeploymentGet.class})
+    @Command(name = "deployment", description = "Deployments.")
     static final class Deployment extends Group {}
 
     @Command(name = "list", description = "An owner's deployments.")
@@ -96,16 +95,12 @@ final class MarketQueryCommands {
         }
     }
 
-    @Command(
-            name = "market",
-            description = "Orders, bids and leases.",
-            subcommands = {Order.class, Bid.class, Lease.class})
+    @Subcommands({Order.class, Bid.class, Lease.class})
+    @Command(name = "market", description = "Orders, bids and leases.")
     static final class Market extends Group {}
 
-    @Command(
-            name = "order",
-            description = "Orders.",
-            subcommands = {OrderList.class, OrderGet.class})
+    @Subcommands({OrderList.class, OrderGet.class})
+    @Command(name = "order", description = "Orders.")
     static final class Order extends Group {}
 
     @Command(name = "list", description = "Orders open for bids.")
@@ -131,10 +126,8 @@ final class MarketQueryCommands {
         }
     }
 
-    @Command(
-            name = "bid",
-            description = "Bids.",
-            subcommands = {BidList.class, BidGet.class})
+    @Subcommands({BidList.class, BidGet.class})
+    @Command(name = "bid", description = "Bids.")
     static final class Bid extends Group {}
 
     @Command(name = "list", description = "Bids on an order (--order) or a provider's live bids (--provider).")
@@ -172,10 +165,8 @@ final class MarketQueryCommands {
         }
     }
 
-    @Command(
-            name = "lease",
-            description = "Leases.",
-            subcommands = {LeaseList.class, LeaseGet.class})
+    @Subcommands({LeaseList.class, LeaseGet.class})
+    @Command(name = "lease", description = "Leases.")
     static final class Lease extends Group {}
 
     @Command(
@@ -218,10 +209,8 @@ final class MarketQueryCommands {
         }
     }
 
-    @Command(
-            name = "provider",
-            description = "Providers.",
-            subcommands = {ProviderList.class, ProviderGet.class})
+    @Subcommands({ProviderList.class, ProviderGet.class})
+    @Command(name = "provider", description = "Providers.")
     static final class Provider extends Group {}
 
     @Command(name = "list", description = "Providers, optionally only those with every --attr KEY=VALUE.")
@@ -253,10 +242,8 @@ final class MarketQueryCommands {
         }
     }
 
-    @Command(
-            name = "escrow",
-            description = "Escrow accounts.",
-            subcommands = {EscrowGet.class})
+    @Subcommands({EscrowGet.class})
+    @Command(name = "escrow", description = "Escrow accounts.")
     static final class Escrow extends Group {}
 
     @Command(

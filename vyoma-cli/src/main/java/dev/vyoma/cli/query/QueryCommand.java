@@ -2,6 +2,7 @@ package dev.vyoma.cli.query;
 
 import dev.vyoma.cli.Args;
 import dev.vyoma.cli.Group;
+import dev.vyoma.cli.Subcommands;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.ledger.bank.Coin;
@@ -14,20 +15,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code vyoma query …}: read the chain through a node. */
-@Command(
-        name = "query",
-        aliases = "q",
-        description = "Read the chain through a node.",
-        subcommands = {
-            QueryCommand.Bank.class,
-            QueryCommand.Tx.class,
-            QueryCommand.Status.class,
-            MarketQueryCommands.Deployment.class,
-            MarketQueryCommands.Market.class,
-            MarketQueryCommands.Provider.class,
-            MarketQueryCommands.Escrow.class,
-            InferenceQueryCommands.Inference.class
-        })
+@Subcommands({
+    QueryCommand.Bank.class,
+    QueryCommand.Tx.class,
+    QueryCommand.Status.class,
+    MarketQueryCommands.Deployment.class,
+    MarketQueryCommands.Market.class,
+    MarketQueryCommands.Provider.class,
+    MarketQueryCommands.Escrow.class,
+    InferenceQueryCommands.Inference.class
+})
+@Command(name = "query", aliases = "q", description = "Read the chain through a node.")
 public final class QueryCommand extends Group {
     private static <T> T ask(java.util.function.Supplier<T> call) {
         try {
@@ -37,10 +35,8 @@ public final class QueryCommand extends Group {
         }
     }
 
-    @Command(
-            name = "bank",
-            description = "Balances.",
-            subcommands = {Balances.class})
+    @Subcommands({Balances.class})
+    @Command(name = "bank", description = "Balances.")
     static final class Bank extends Group {}
 
     @Command(name = "balances", description = "An account's balances and sequence: vyoma query bank balances ADDRESS.")

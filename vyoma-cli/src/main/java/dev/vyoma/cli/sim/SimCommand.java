@@ -2,6 +2,7 @@ package dev.vyoma.cli.sim;
 
 import dev.vyoma.cli.Group;
 import dev.vyoma.cli.OutputCommand;
+import dev.vyoma.cli.Subcommands;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.sim.MarketSim;
 import dev.vyoma.sim.Scenario;
@@ -21,10 +22,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code vyoma sim …}: run a market scenario through the real ledger and bid engine on a simulated clock. */
+@Subcommands({SimCommand.Run.class})
 @Command(
         name = "sim",
-        description = "Market simulator: the real ledger and bid engine on a simulated clock, from a seed.",
-        subcommands = {SimCommand.Run.class})
+        description = "Market simulator: the real ledger and bid engine on a simulated clock, from a seed.")
 public final class SimCommand extends Group {
     @Command(
             name = "run",

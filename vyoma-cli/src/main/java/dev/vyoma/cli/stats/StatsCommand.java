@@ -4,6 +4,7 @@ import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.Group;
 import dev.vyoma.cli.Out;
 import dev.vyoma.cli.OutputCommand;
+import dev.vyoma.cli.Subcommands;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.client.ProviderGateway;
 import dev.vyoma.client.VyomaClient;
@@ -44,18 +45,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code vyoma stats …}: index the chain into SQL, report a period against the previous one, serve a dashboard. */
+@Subcommands({
+    StatsCommand.Index.class,
+    StatsCommand.ReportCmd.class,
+    StatsCommand.Serve.class,
+    StatsCommand.Prices.class,
+    StatsCommand.Bench.class,
+    StatsCommand.Example.class,
+    StatsCommand.Scenario.class
+})
 @Command(
         name = "stats",
-        description = "Network statistics: index the chain into SQL, report periods with charts, serve a dashboard.",
-        subcommands = {
-            StatsCommand.Index.class,
-            StatsCommand.ReportCmd.class,
-            StatsCommand.Serve.class,
-            StatsCommand.Prices.class,
-            StatsCommand.Bench.class,
-            StatsCommand.Example.class,
-            StatsCommand.Scenario.class
-        })
+        description = "Network statistics: index the chain into SQL, report periods with charts, serve a dashboard.")
 public final class StatsCommand extends Group {
     static StatsDb open(String db) {
         try {

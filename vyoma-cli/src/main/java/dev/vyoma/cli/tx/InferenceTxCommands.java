@@ -2,6 +2,7 @@ package dev.vyoma.cli.tx;
 
 import dev.vyoma.cli.Args;
 import dev.vyoma.cli.Group;
+import dev.vyoma.cli.Subcommands;
 import dev.vyoma.ledger.tx.Msg;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -10,10 +11,8 @@ import picocli.CommandLine.Parameters;
 final class InferenceTxCommands {
     private InferenceTxCommands() {}
 
-    @Command(
-            name = "inference",
-            description = "Prepaid inference accounts a gateway may charge.",
-            subcommands = {TxOpen.class, TxDeposit.class, TxClose.class})
+    @Subcommands({TxOpen.class, TxDeposit.class, TxClose.class})
+    @Command(name = "inference", description = "Prepaid inference accounts a gateway may charge.")
     static final class Inference extends Group {}
 
     @Command(

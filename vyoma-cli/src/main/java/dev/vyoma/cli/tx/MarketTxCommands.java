@@ -3,6 +3,7 @@ package dev.vyoma.cli.tx;
 import dev.vyoma.cli.Args;
 import dev.vyoma.cli.Group;
 import dev.vyoma.cli.SdlFiles;
+import dev.vyoma.cli.Subcommands;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
@@ -30,15 +31,8 @@ final class MarketTxCommands {
 
     // ---- deployment ----
 
-    @Command(
-            name = "deployment",
-            description = "Create, fund, update and close deployments.",
-            subcommands = {
-                DeploymentCreate.class,
-                DeploymentDeposit.class,
-                DeploymentUpdate.class,
-                DeploymentClose.class
-            })
+    @Subcommands({DeploymentCreate.class, DeploymentDeposit.class, DeploymentUpdate.class, DeploymentClose.class})
+    @Command(name = "deployment", description = "Create, fund, update and close deployments.")
     static final class Deployment extends Group {}
 
     @Command(
@@ -132,16 +126,12 @@ final class MarketTxCommands {
 
     // ---- market ----
 
-    @Command(
-            name = "market",
-            description = "Bids and leases.",
-            subcommands = {Bid.class, Lease.class})
+    @Subcommands({Bid.class, Lease.class})
+    @Command(name = "market", description = "Bids and leases.")
     static final class Market extends Group {}
 
-    @Command(
-            name = "bid",
-            description = "Bid on orders.",
-            subcommands = {BidCreate.class, BidClose.class})
+    @Subcommands({BidCreate.class, BidClose.class})
+    @Command(name = "bid", description = "Bid on orders.")
     static final class Bid extends Group {}
 
     @Command(
@@ -187,10 +177,8 @@ final class MarketTxCommands {
         }
     }
 
-    @Command(
-            name = "lease",
-            description = "Take a bid, or end a lease.",
-            subcommands = {LeaseCreate.class, LeaseClose.class})
+    @Subcommands({LeaseCreate.class, LeaseClose.class})
+    @Command(name = "lease", description = "Take a bid, or end a lease.")
     static final class Lease extends Group {}
 
     @Command(
@@ -221,10 +209,8 @@ final class MarketTxCommands {
 
     // ---- provider, audit, escrow ----
 
-    @Command(
-            name = "provider",
-            description = "Register or update a provider.",
-            subcommands = {ProviderCreate.class, ProviderUpdate.class})
+    @Subcommands({ProviderCreate.class, ProviderUpdate.class})
+    @Command(name = "provider", description = "Register or update a provider.")
     static final class Provider extends Group {}
 
     /** Reads provider.yaml as Akash writes it: host, attributes (key/value list), info (email, website). */
@@ -286,16 +272,12 @@ final class MarketTxCommands {
         }
     }
 
-    @Command(
-            name = "audit",
-            description = "Auditors' signatures on provider attributes.",
-            subcommands = {Attr.class})
+    @Subcommands({Attr.class})
+    @Command(name = "audit", description = "Auditors' signatures on provider attributes.")
     static final class Audit extends Group {}
 
-    @Command(
-            name = "attr",
-            description = "Provider attributes.",
-            subcommands = {AttrSign.class})
+    @Subcommands({AttrSign.class})
+    @Command(name = "attr", description = "Provider attributes.")
     static final class Attr extends Group {}
 
     @Command(
@@ -324,10 +306,8 @@ final class MarketTxCommands {
         }
     }
 
-    @Command(
-            name = "escrow",
-            description = "Provider withdrawals.",
-            subcommands = {Withdraw.class})
+    @Subcommands({Withdraw.class})
+    @Command(name = "escrow", description = "Provider withdrawals.")
     static final class Escrow extends Group {}
 
     @Command(
@@ -346,10 +326,8 @@ final class MarketTxCommands {
 
     // ---- cert ----
 
-    @Command(
-            name = "cert",
-            description = "Client certificates for mutual TLS with providers.",
-            subcommands = {CertCreate.class, CertRevoke.class})
+    @Subcommands({CertCreate.class, CertRevoke.class})
+    @Command(name = "cert", description = "Client certificates for mutual TLS with providers.")
     static final class Cert extends Group {}
 
     @Command(

@@ -2,6 +2,7 @@ package dev.vyoma.cli.tx;
 
 import dev.vyoma.cli.Args;
 import dev.vyoma.cli.Group;
+import dev.vyoma.cli.Subcommands;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.tx.Msg;
@@ -9,24 +10,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code vyoma tx …}: sign and send transactions. */
-@Command(
-        name = "tx",
-        description = "Sign a transaction with a key from the keyring and send it to a node.",
-        subcommands = {
-            TxCommand.Bank.class,
-            MarketTxCommands.Deployment.class,
-            MarketTxCommands.Market.class,
-            MarketTxCommands.Provider.class,
-            MarketTxCommands.Audit.class,
-            MarketTxCommands.Escrow.class,
-            MarketTxCommands.Cert.class,
-            InferenceTxCommands.Inference.class
-        })
+@Subcommands({
+    TxCommand.Bank.class,
+    MarketTxCommands.Deployment.class,
+    MarketTxCommands.Market.class,
+    MarketTxCommands.Provider.class,
+    MarketTxCommands.Audit.class,
+    MarketTxCommands.Escrow.class,
+    MarketTxCommands.Cert.class,
+    InferenceTxCommands.Inference.class
+})
+@Command(name = "tx", description = "Sign a transaction with a key from the keyring and send it to a node.")
 public final class TxCommand extends Group {
-    @Command(
-            name = "bank",
-            description = "Bank transactions.",
-            subcommands = {BankSend.class})
+    @Subcommands({BankSend.class})
+    @Command(name = "bank", description = "Bank transactions.")
     static final class Bank extends Group {}
 
     @Command(name = "send", description = "Send coins: vyoma tx bank send TO AMOUNT --from KEY (e.g. 1000000uusd).")

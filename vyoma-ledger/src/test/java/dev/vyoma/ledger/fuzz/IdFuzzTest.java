@@ -14,6 +14,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Function;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Fuzzes the parsers of the ids a stranger writes in a path or a token (a lease id {@code
@@ -22,6 +23,7 @@ import java.util.function.Function;
  * message is one short line, or read into an id whose one spelling is the text itself (up to the case of the
  * bech32 addresses, which BIP-173 lets a writer choose) and reads back to the same id.
  */
+@Isolated
 class IdFuzzTest {
     /** Longest refusal: it names the part and quotes at most a few dozen characters of the input. */
     private static final int MAX_MESSAGE_CHARS = 300;

@@ -8,6 +8,7 @@ import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.Hashes;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Fuzzes the transaction decoder with the bytes a client posts to {@code /v1/txs}: every input is either refused
@@ -15,6 +16,7 @@ import dev.vyoma.ledger.tx.Tx;
  * encoding is exactly the input, so no transaction can travel under two names. Plain {@code mvn verify} runs the
  * kept inputs under {@code SignedTxFuzzTestInputs}; {@code bin/fuzz SignedTxFuzzTest SECONDS} fuzzes.
  */
+@Isolated
 class SignedTxFuzzTest {
     @FuzzTest
     void decode(byte[] wire) {

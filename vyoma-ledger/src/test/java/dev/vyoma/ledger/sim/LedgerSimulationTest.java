@@ -10,10 +10,12 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -39,7 +41,7 @@ class LedgerSimulationTest {
     private static final int DIVERGENCE_BLOCKS = 300;
 
     /** Final commitments of the seeds run so far in this JVM: different seeds must not share one. */
-    private static final Map<Long, String> FINAL_STATES = new LinkedHashMap<>();
+    private static final Map<Long, String> FINAL_STATES = new ConcurrentHashMap<>();
 
     static LongStream seeds() {
         String configured = System.getProperty("sim.seed");
@@ -53,6 +55,8 @@ class LedgerSimulationTest {
         return Integer.getInteger("sim.blocks", DEFAULT_BLOCKS);
     }
 
+    // Each seed is a simulation of its own: they run side by side.
+    @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void marketKeepsItsInvariantsReplaysExactlyAndRestoresFromASnapshot(long seed) {

@@ -9,6 +9,7 @@ import dev.vyoma.sdl.manifest.ManifestLimits;
 import dev.vyoma.sdl.manifest.ManifestReader;
 import dev.vyoma.sdl.manifest.ManifestVersion;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Fuzzes {@link ManifestReader#read}, what a provider's gateway does with the body a tenant sends to {@code PUT
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
  * gateway's 413, 400 or 422; its message is one bounded line) or read into a manifest whose canonical JSON is
  * read back to the same manifest and version.
  */
+@Isolated
 class ManifestFuzzTest {
     @FuzzTest
     void read(byte[] body) throws InvalidManifestException {

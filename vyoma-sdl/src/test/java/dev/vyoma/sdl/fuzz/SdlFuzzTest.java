@@ -12,6 +12,7 @@ import dev.vyoma.sdl.manifest.Manifest;
 import dev.vyoma.sdl.manifest.ManifestReader;
 import dev.vyoma.sdl.manifest.ManifestVersion;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Fuzzes the SDL reader with arbitrary files. Reading never throws: the result is either every error of the file,
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
  * accepted by the provider's {@link ManifestReader} as the same manifest with the same version, the version the
  * deployment records on the chain.
  */
+@Isolated
 class SdlFuzzTest {
     @FuzzTest
     void parse(byte[] file) throws InvalidManifestException {

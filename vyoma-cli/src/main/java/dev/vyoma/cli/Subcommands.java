@@ -1,0 +1,19 @@
+package dev.vyoma.cli;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The subcommands of a group command, in the order its usage lists them. Used instead of picocli's
+ * {@code @Command(subcommands = ...)}, which builds every command's model before any runs: {@link CommandTree} builds
+ * only the groups a command line passes through.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface Subcommands {
+    Class<?>[] value();
+}
