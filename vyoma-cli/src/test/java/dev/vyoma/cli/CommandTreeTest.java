@@ -52,6 +52,23 @@ class CommandTreeTest {
     }
 
     @Test
+    void groupsListTheirSubcommandsInSubcommandsNotInPicocliAnnotation() {
+        // picocli would build a group listed there eagerly, and twice with @Subcommands.
+        List<String> eager = new ArrayList<>();
+        collect(CommandTree.full(), eager);
+        assertThat(eager).as("commands with @Command(subcommands = ...)").isEmpty();
+    }
+
+    private static void collect(CommandLine c, List<String> eager) {
+        Object command = c.getCommandSpec().userObject();
+        picocli.CommandLine.Command a = command.getClass().getAnnotation(picocli.CommandLine.Command.class);
+        if (a != null && a.subcommands().length > 0 && !(command instanceof picocli.CommandLine.HelpCommand)) {
+            eager.add(command.getClass().getName());
+        }
+        c.getSubcommands().values().forEach(sub -> collect(sub, eager));
+    }
+
+    @Test
     void aCommandLineBuildsOnlyThePathItNames() {
         int whole = size(CommandTree.full());
         CommandLine validate = CommandTree.forArgs(new String[] {"-o", "json", "sdl", "validate", "deploy.yaml"});
