@@ -97,6 +97,7 @@ class LedgerSimulationTest {
                 "ledger simulation seed=%d: %d blocks, %d accounts (%d providers), txs %d ok %d rejected %d"
                         + " (%d refused at admission, %d after the fee; most: %s), deployments %d (most active %d),"
                         + " leases created %d, leases closed for insufficient funds %d (deployments %d);"
+                        + " deposit grants given %d, drawn on %d, revoked %d;"
                         + " snapshot at %d; run %s, replay %s, restore %s",
                 seed,
                 blocks,
@@ -113,6 +114,9 @@ class LedgerSimulationTest {
                 first.generator.market.leasesCreated,
                 first.generator.market.leasesRunOut,
                 first.generator.market.deploymentsRunOut,
+                first.generator.market.grantsGiven,
+                first.generator.market.grantDraws,
+                first.generator.market.grantsRevoked,
                 first.snapshotHeight,
                 run,
                 replay,
@@ -121,6 +125,9 @@ class LedgerSimulationTest {
                 .as(Simulation.replayLine(seed) + ": the simulation creates leases")
                 .isPositive();
         if (blocks >= DEFAULT_BLOCKS) {
+            assertThat(first.generator.market.grantDraws)
+                    .as(Simulation.replayLine(seed) + ": tenants draw on deposit grants")
+                    .isPositive();
             assertThat(first.generator.market.leasesRunOut)
                     .as(Simulation.replayLine(seed) + ": some leases run out of funds")
                     .isPositive();
