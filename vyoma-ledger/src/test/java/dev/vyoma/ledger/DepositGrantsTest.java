@@ -1,8 +1,10 @@
 package dev.vyoma.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.codec.Codec;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.DepositGrant;
@@ -13,9 +15,16 @@ import dev.vyoma.ledger.escrow.Escrow;
 import dev.vyoma.ledger.event.Event;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
+import dev.vyoma.ledger.state.StateStore;
 import dev.vyoma.ledger.tx.Msg;
+import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.spec.DecCoin;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -276,5 +285,140 @@ class DepositGrantsTest {
                         .items())
                 .singleElement()
                 .satisfies(g -> assertThat(g.spendLimit().amount()).isEqualTo(2));
+    }
+
+    @Test
+    void grantMessagesRoundTripThroughTheWire() {
+        TestChain c = chain();
+        List<Msg> msgs = List.of(
+                grant(c, 1_000_000, START_MILLIS + 86_400_000L),
+                new Msg.RevokeDepositGrant(c.addr("granter"), c.addr("tenant")),
+                createFromGrant(c, 7, DEPOSIT),
+                depositFromGrant(c, 7, 42));
+        for (Msg m : msgs) {
+            assertThat((Msg) Codec.decode(Codec.encode(m, Msg.class), Msg.class))
+                    .isEqualTo(m);
+        }
+        var signed = c.tx("tenant", msgs.toArray(Msg[]::new));
+        assertThat(SignedTx.decode(signed.encode())).isEqualTo(signed);
+    }
+
+    @Test
+    void grantsSurviveASnapshotAndTheRestoredChainGoesOnTheSame() {
+        TestChain c = chain();
+        c.ok(c.tx("granter", grant(c, 2_000_000, START_MILLIS + 86_400_000L)));
+        c.ok(c.tx("stranger", new Msg.GrantDeposit(c.addr("stranger"), c.addr("tenant"), new Coin("uusd", 9), 0)));
+        c.ok(c.tx("tenant", createFromGrant(c, 1, DEPOSIT)));
+        byte[] snapshot = c.ledger.snapshot();
+        Ledger restored = Ledger.fromSnapshot(snapshot);
+        assertThat(restored.state().depositGrants.sorted())
+                .isEqualTo(c.ledger.state().depositGrants.sorted())
+                .hasSize(2);
+        assertThat(restored.state().store.commitment())
+                .isEqualTo(c.ledger.state().store.commitment());
+        assertThat(restored.snapshot()).isEqualTo(snapshot);
+        Invariants.verify(restored.state());
+        Invariants.verifyIndexes(restored.state());
+        assertThat(new Queries(restored.state())
+                        .depositGrantsByGrantee(c.addr("tenant"), 0, 10)
+                        .items())
+                .extracting(g -> g.id().granter())
+                .containsExactlyInAnyOrder(c.addr("granter"), c.addr("stranger"));
+
+        // The same next block on both gives the same state.
+        var next = new Block(
+                c.height() + 1,
+                START_MILLIS + (c.height() + 1) * TestChain.BLOCK_MILLIS,
+                c.addr("validator"),
+                List.of(c.tx("tenant", depositFromGrant(c, 1, 1_000))));
+        BlockResult original = c.ledger.apply(next);
+        BlockResult again = restored.apply(next);
+        assertThat(original.txs().get(0).code()).isNull();
+        assertThat(again.stateHex()).isEqualTo(original.stateHex());
+        assertThat(restored.state().depositGrants.sorted())
+                .isEqualTo(c.ledger.state().depositGrants.sorted());
+    }
+
+    /**
+     * Grants add a table and change no stored record, so the snapshot format stays version {@value
+     * StateStore#SNAPSHOT_VERSION}: a snapshot written before grants existed (no {@code deposit_grants}
+     * table) restores as a state without grants, with the same commitment; another version is refused.
+     */
+    @Test
+    void aSnapshotFromBeforeGrantsRestoresWithoutThemAndOtherVersionsAreRefused() throws IOException {
+        TestChain c = chain();
+        c.ok(c.tx("tenant", new Msg.Send(c.addr("tenant"), c.addr("stranger"), new Coin("uvyo", 5))));
+        byte[] withTable = c.ledger.snapshot();
+        byte[] before = withoutTable(withTable, "deposit_grants");
+        assertThat(before.length).isLessThan(withTable.length);
+        Ledger restored = Ledger.fromSnapshot(before);
+        assertThat(restored.state().depositGrants.size()).isZero();
+        assertThat(restored.state().store.commitment())
+                .isEqualTo(c.ledger.state().store.commitment());
+        assertThat(restored.snapshot()).isEqualTo(withTable);
+
+        byte[] otherVersion = withTable.clone();
+        otherVersion[3] = (byte) (StateStore.SNAPSHOT_VERSION + 1);
+        assertThatThrownBy(() -> Ledger.fromSnapshot(otherVersion))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("snapshot version " + (StateStore.SNAPSHOT_VERSION + 1));
+    }
+
+    @Test
+    void aSnapshotWhoseGrantWasAlteredIsRefused() throws IOException {
+        TestChain c = chain();
+        c.ok(c.tx("granter", grant(c, 2_000_000, 0)));
+        c.ok(c.tx("tenant", createFromGrant(c, 1, DEPOSIT)));
+        byte[] snapshot = c.ledger.snapshot();
+        // Rewrite the grant's spent amount (DEPOSIT) to zero, in the stored value's bytes.
+        byte[] spent = java.nio.ByteBuffer.allocate(8).putLong(DEPOSIT).array();
+        int at = indexOf(snapshot, spent);
+        assertThat(at).isPositive();
+        byte[] altered = snapshot.clone();
+        java.util.Arrays.fill(altered, at, at + 8, (byte) 0);
+        assertThatThrownBy(() -> Ledger.fromSnapshot(altered))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("do not match its recorded commitment");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** The snapshot as a ledger without table {@code name} (which must be empty) would have written it. */
+    private static byte[] withoutTable(byte[] snapshot, String name) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(in.readInt());
+        int tables = in.readInt();
+        out.writeInt(tables - 1);
+        for (int t = 0; t < tables; t++) {
+            String table = in.readUTF();
+            int rows = in.readInt();
+            if (table.equals(name)) {
+                assertThat(rows).isZero();
+                continue;
+            }
+            out.writeUTF(table);
+            out.writeInt(rows);
+            for (int r = 0; r < 2 * rows; r++) {
+                byte[] b = in.readNBytes(in.readInt());
+                out.writeInt(b.length);
+                out.write(b);
+            }
+        }
+        out.write(in.readAllBytes());
+        out.flush();
+        return bytes.toByteArray();
     }
 }
