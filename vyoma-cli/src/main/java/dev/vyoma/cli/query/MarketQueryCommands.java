@@ -58,8 +58,13 @@ final class MarketQueryCommands {
 
     @Command(
             name = "deployment",
-            description = "Deployments.",
-            subcommands = {DeploymentList.class, DeploymentGet.class})
+            description = "Deployments and deposit grants.",
+            subcommands = {
+                DeploymentList.class,
+                DeploymentGet.class,
+                DepositGrantQueryCommands.Grants.class,
+                DepositGrantQueryCommands.GrantGet.class
+            })
     static final class Deployment extends Group {}
 
     @Command(name = "list", description = "An owner's deployments.")
