@@ -102,6 +102,17 @@ class DepositGrantsTest {
     }
 
     @Test
+    void aDeploymentCostsTheSameFeeWhoeverFundsIt() {
+        TestChain c = chain();
+        c.ok(c.tx("granter", grant(c, 5_000_000, 0)));
+        long before = c.balance("tenant", "uvyo");
+        c.ok(c.tx("tenant", createFromGrant(c, 1, DEPOSIT)));
+        assertThat(before - c.balance("tenant", "uvyo"))
+                .isEqualTo(Params.defaults().feeFor("CreateDeployment"))
+                .isEqualTo(5_000);
+    }
+
+    @Test
     void aDeploymentCreationOverTheLimitLeavesNothingBehind() {
         TestChain c = chain();
         c.ok(c.tx("granter", grant(c, DEPOSIT - 1, 0)));
