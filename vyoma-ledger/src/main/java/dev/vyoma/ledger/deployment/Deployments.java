@@ -4,7 +4,6 @@ import dev.vyoma.ledger.CloseReason;
 import dev.vyoma.ledger.Context;
 import dev.vyoma.ledger.ErrorCode;
 import dev.vyoma.ledger.Rejected;
-import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.escrow.AccountState;
 import dev.vyoma.ledger.escrow.Escrow;
@@ -22,17 +21,16 @@ public final class Deployments {
     private Deployments() {}
 
     static void create(Context ctx, Msg.CreateDeployment m) {
-        create(ctx, m.id(), m.groups(), m.versionHex(), m.deposit(), null);
+        create(ctx, m, null);
     }
 
+    /** The same rules as {@link #create(Context, Msg.CreateDeployment)}; only who pays the deposit differs. */
     static void createFromGrant(Context ctx, Msg.CreateDeploymentFromGrant m) {
-        create(ctx, m.id(), m.groups(), m.versionHex(), m.deposit(), m.granter());
+        create(ctx, new Msg.CreateDeployment(m.id(), m.groups(), m.versionHex(), m.deposit()), m.granter());
     }
 
     /** Creates a deployment funded from the owner's balance ({@code granter} null) or from a grant to the owner. */
-    private static void create(
-            Context ctx, DeploymentId id, List<GroupSpec> groups, String versionHex, Coin deposit, Address granter) {
-        var m = new Msg.CreateDeployment(id, groups, versionHex, deposit);
+    private static void create(Context ctx, Msg.CreateDeployment m, Address granter) {
         var p = ctx.params();
         Rejected.unless(m.id().dseq() < Long.MAX_VALUE, ErrorCode.INVALID_DEPLOYMENT_ID, "dseq is too large");
         Rejected.unless(
