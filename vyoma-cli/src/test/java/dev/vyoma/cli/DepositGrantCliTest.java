@@ -23,8 +23,8 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Deposit grants from the command line against a one-node chain in this JVM: a granter grants a tenant that
  * holds no deposit coins, the tenant creates and tops up a deployment with {@code --depositor}, one micro-unit
- * over the limit is refused, closing refunds the granter, revoke and expiry stop the grant, and bad input is
- * refused before anything is signed.
+ * over the limit is refused, closing refunds the granter, revoke and expiry stop the grant, {@code vyoma deploy
+ * --depositor} draws on it, and bad input is refused before anything is signed.
  */
 class DepositGrantCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -201,6 +201,24 @@ class DepositGrantCliTest {
                                     granter),
                             asTenant.toArray(String[]::new)),
                     "expired at");
+
+            // vyoma deploy draws on a grant too: with no provider it gives up, and the deposit goes back to the
+            // granter.
+            assertOk(run(
+                    List.of("tx", "deployment", "grant", tenant, "--spend-limit", "6000000uusd"),
+                    asGranter.toArray(String[]::new)));
+            Run deploy = run(
+                    List.of("deploy", sdl, "--deposit", "5000000uusd", "--depositor", granter, "--timeout", "1s"),
+                    asTenant.toArray(String[]::new));
+            assertRefused(deploy, "no provider bid on group");
+            assertThat(deploy.err()).contains("created; waiting for bids");
+            assertThat(run(List.of("query", "deployment", "grant", granter, tenant, "--node", url, "-o", "json"))
+                            .json()
+                            .path("spentMicro")
+                            .asLong())
+                    .isEqualTo(5_000_000);
+            assertThat(balance(url, granter)).isEqualTo(100_000_000);
+            assertThat(balance(url, tenant)).isZero();
 
             // Refused at the edge, before any signing: the wrong account, no limit, a bad expiry, --owner too.
             assertRefused(
