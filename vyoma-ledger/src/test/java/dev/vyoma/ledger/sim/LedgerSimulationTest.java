@@ -20,10 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The market simulated from a seed (STYLE rule 10): 20–40 accounts, providers with attributes, auditors,
  * tenants deploying SDLs of several shapes with deposits that run out, bids, leases, withdrawals,
- * pauses, closes and deliberately invalid transactions, 0–20 a block for {@value #DEFAULT_BLOCKS} blocks,
- * with {@link Invariants#verify} after every block. The same seed must give the same state at every
- * height, a snapshot restored at a random height must go on exactly as the original, and another seed
- * must end elsewhere. CI runs {@link #CI_SEEDS}; {@code -Dsim.seed=N} replays seed N alone and
+ * pauses, closes, deposit grants drawn on by their grantees and deliberately invalid transactions, 0–20 a
+ * block for {@value #DEFAULT_BLOCKS} blocks, with {@link Invariants#verify} after every block. The same seed
+ * must give the same state at every height, a snapshot restored at a random height must go on exactly as the
+ * original, and another seed must end elsewhere. CI runs {@link #CI_SEEDS}; {@code -Dsim.seed=N} replays seed N alone and
  * {@code -Dsim.blocks=N} changes the length.
  */
 class LedgerSimulationTest {
