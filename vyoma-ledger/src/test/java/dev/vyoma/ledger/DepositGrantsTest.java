@@ -381,12 +381,17 @@ class DepositGrantsTest {
         c.ok(c.tx("granter", grant(c, 2_000_000, 0)));
         c.ok(c.tx("tenant", createFromGrant(c, 1, DEPOSIT)));
         byte[] snapshot = c.ledger.snapshot();
-        // Rewrite the grant's spent amount (DEPOSIT) to zero, in the stored value's bytes.
-        byte[] spent = java.nio.ByteBuffer.allocate(8).putLong(DEPOSIT).array();
-        int at = indexOf(snapshot, spent);
+        // The stored grant, replaced by a well-formed grant that has spent nothing: a limit restored by hand.
+        DepositGrant g = stored(c);
+        byte[] was = Codec.encode(g, DepositGrant.class);
+        byte[] now = Codec.encode(
+                new DepositGrant(g.id(), g.spendLimit(), 0, g.expiresAtMillis(), g.grantedHeight()),
+                DepositGrant.class);
+        assertThat(now).hasSameSizeAs(was);
+        int at = indexOf(snapshot, was);
         assertThat(at).isPositive();
         byte[] altered = snapshot.clone();
-        java.util.Arrays.fill(altered, at, at + 8, (byte) 0);
+        System.arraycopy(now, 0, altered, at, now.length);
         assertThatThrownBy(() -> Ledger.fromSnapshot(altered))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("do not match its recorded commitment");
