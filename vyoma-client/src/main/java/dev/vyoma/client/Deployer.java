@@ -68,15 +68,22 @@ public final class Deployer {
 
     public Result deploy(KeyPair tenant, SdlDocument doc, Options o, Consumer<String> progress)
             throws InterruptedException {
+        return deploy(tenant, doc, o, null, progress);
+    }
+
+    /**
+     * As {@link #deploy(KeyPair, SdlDocument, Options, Consumer)}, the deposit drawn from {@code granter}'s deposit
+     * grant to the tenant when {@code granter} is not null (what is left of it goes back to the granter).
+     */
+    public Result deploy(KeyPair tenant, SdlDocument doc, Options o, Address granter, Consumer<String> progress)
+            throws InterruptedException {
         long dseq = chain.status().height();
         DeploymentId dep = new DeploymentId(tenant.address(), dseq);
-        VyomaClient.TxOutcome created = chain.broadcast(
-                chain.sign(
-                        tenant,
-                        List.of(new Msg.CreateDeployment(
-                                dep, doc.groups(), doc.manifestVersion().hex(), o.deposit())),
-                        ""),
-                true);
+        String version = doc.manifestVersion().hex();
+        Msg create = granter == null || granter.equals(tenant.address())
+                ? new Msg.CreateDeployment(dep, doc.groups(), version, o.deposit())
+                : new Msg.CreateDeploymentFromGrant(dep, doc.groups(), version, o.deposit(), granter);
+        VyomaClient.TxOutcome created = chain.broadcast(chain.sign(tenant, List.of(create), ""), true);
         if (!created.ok()) {
             throw new DeployException("the deployment was refused: " + created.log());
         }

@@ -175,6 +175,25 @@ public final class VyomaClient {
         });
     }
 
+    /**
+     * The deposit grant from {@code granter} to {@code grantee} (the node's JSON: {@code id}, {@code spendLimit},
+     * {@code spentMicro}, {@code expiresAtMillis}, {@code grantedHeight}), or empty; checked as {@link #lease} is.
+     */
+    public Optional<JsonNode> depositGrant(Address granter, Address grantee) {
+        return get("/v1/deposit-grants/" + granter + "/" + grantee).map(n -> {
+            Address g = ChainIds.address(n.path("id"), "granter");
+            Address e = ChainIds.address(n.path("id"), "grantee");
+            if (!g.equals(granter) || !e.equals(grantee)) {
+                throw new NodeException(
+                        0,
+                        "bad_answer",
+                        "asked for the deposit grant " + granter + "/" + grantee + ", the node answered " + g + "/"
+                                + e);
+            }
+            return n;
+        });
+    }
+
     /** A deployment group with its spec, exactly as the ledger holds it, or empty if there is none. */
     public Optional<dev.vyoma.ledger.deployment.Group> group(dev.vyoma.ledger.deployment.GroupId id) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/groups/"

@@ -82,6 +82,22 @@ class VyomaClientTest {
             assertThat(failed.ok()).isFalse();
             assertThat(failed.code()).isEqualTo("insufficient_funds");
 
+            // A deposit grant, read back by its two addresses.
+            VyomaClient.TxOutcome granted = client.broadcast(
+                    client.sign(
+                            alice,
+                            List.of(new Msg.GrantDeposit(
+                                    alice.address(), key("bob").address(), new Coin("uusd", 300), 0)),
+                            ""),
+                    true);
+            assertThat(granted.ok()).as(granted.log()).isTrue();
+            var grant =
+                    client.depositGrant(alice.address(), key("bob").address()).orElseThrow();
+            assertThat(grant.path("spendLimit").path("amount").asString()).isEqualTo("300");
+            assertThat(grant.path("spentMicro").asLong()).isZero();
+            assertThat(client.depositGrant(key("bob").address(), alice.address()))
+                    .isEmpty();
+
             // A refusal before the mempool is an exception with the node's reason.
             assertThatThrownBy(() -> client.broadcast(tx, false))
                     .isInstanceOf(VyomaClient.NodeException.class)

@@ -61,6 +61,12 @@ public enum ErrorCode {
     INVALID_DENOMINATION("escrow", 5, "invalid denomination"),
     PAYMENT_CLOSED("escrow", 7, "escrow payment closed"),
 
+    // authz: deposit grants (the codes of Cosmos' authz module)
+    GRANT_NOT_FOUND("authz", 2, "deposit grant not found"),
+    GRANT_EXPIRATION_INVALID("authz", 3, "grant expiry is not in the future"),
+    GRANT_EXPIRED("authz", 6, "deposit grant expired"),
+    GRANTEE_IS_GRANTER("authz", 7, "grantee and granter are the same account"),
+
     // provider
     PROVIDER_EXISTS("provider", 2, "provider exists"),
     PROVIDER_NOT_FOUND("provider", 3, "provider not found"),

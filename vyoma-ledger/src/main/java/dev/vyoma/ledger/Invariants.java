@@ -52,7 +52,8 @@ public final class Invariants {
     /**
      * Per denomination, balances + fees + escrow funds + unwithdrawn payments + held bid deposits equal
      * the genesis supply, exactly; no escrow is negative; no active lease belongs to a closed deployment;
-     * an order has at most one active lease; every open account with a rate is in the run-out index.
+     * an order has at most one active lease; every open account with a rate is in the run-out index; every
+     * deposit grant has spent no more than its limit.
      */
     public static void verify(LedgerState s) {
         Map<String, BigDecimal> total = new TreeMap<>();
@@ -99,6 +100,20 @@ public final class Invariants {
                     a.state() != dev.vyoma.ledger.inference.InferenceAccountState.OPEN
                             || a.depositedTotal() - a.chargedTotal() == a.balance(),
                     () -> "open inference account " + id + " holds what was deposited and not charged");
+        });
+        // Grants hold no coins (a grant is a permission; what it paid is in the escrow accounts), so they add
+        // nothing to the supply; each has spent no more than its limit, in the deposit denomination.
+        String depositDenom = s.params().depositDenom();
+        s.depositGrants.forEachUnordered((id, g) -> {
+            check(!id.granter().equals(id.grantee()), () -> "deposit grant " + id + " is between two accounts");
+            check(id.equals(g.id()), () -> "deposit grant " + id + " is stored under its own id");
+            check(
+                    g.spentMicro() >= 0 && g.spentMicro() <= g.spendLimit().amount(),
+                    () -> "deposit grant " + id + " has spent " + g.spentMicro() + ", within its limit "
+                            + g.spendLimit());
+            check(
+                    g.spendLimit().denom().equals(depositDenom),
+                    () -> "deposit grant " + id + " is in the deposit denomination");
         });
         Set<String> denoms = new HashSet<>(total.keySet());
         s.supply.forEachUnordered((denom, v) -> denoms.add(denom));

@@ -11,6 +11,7 @@ import dev.vyoma.ledger.crypto.Hashes;
 import dev.vyoma.ledger.crypto.PublicKey;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.Deployments;
+import dev.vyoma.ledger.deployment.DepositGrants;
 import dev.vyoma.ledger.event.Event;
 import dev.vyoma.ledger.inference.Inference;
 import dev.vyoma.ledger.market.Market;
@@ -242,6 +243,10 @@ public final class Ledger {
             case Msg.CreateDeployment c -> Deployments.handle(ctx, c);
             case Msg.UpdateDeployment u -> Deployments.handle(ctx, u);
             case Msg.DepositDeployment d -> Deployments.handle(ctx, d);
+            case Msg.CreateDeploymentFromGrant c -> Deployments.handle(ctx, c);
+            case Msg.DepositDeploymentFromGrant d -> Deployments.handle(ctx, d);
+            case Msg.GrantDeposit g -> DepositGrants.handle(ctx, g);
+            case Msg.RevokeDepositGrant r -> DepositGrants.handle(ctx, r);
             case Msg.CloseDeployment c -> Deployments.handle(ctx, c);
             case Msg.CloseGroup c -> Deployments.handle(ctx, c);
             case Msg.PauseGroup p -> Deployments.handle(ctx, p);

@@ -8,6 +8,8 @@ import dev.vyoma.ledger.cert.CertificateId;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.Deployment;
 import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.deployment.DepositGrant;
+import dev.vyoma.ledger.deployment.DepositGrantId;
 import dev.vyoma.ledger.deployment.Group;
 import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.escrow.EscrowAccount;
@@ -58,6 +60,8 @@ public final class LedgerState {
     public final Table<DeploymentId, EscrowAccount> escrow =
             store.table("escrow_accounts", DeploymentId.class, EscrowAccount.class);
     public final Table<BidId, Payment> payments = store.table("escrow_payments", BidId.class, Payment.class);
+    public final Table<DepositGrantId, DepositGrant> depositGrants =
+            store.table("deposit_grants", DepositGrantId.class, DepositGrant.class);
     public final Table<InferenceAccountId, InferenceAccount> inferenceAccounts =
             store.table("inference_accounts", InferenceAccountId.class, InferenceAccount.class);
     public final Table<Address, GatewaySettlement> inferenceGateways =
@@ -112,6 +116,13 @@ public final class LedgerState {
             (id, a) -> a.runOutHeight() > 0 ? new RunOutKey(a.runOutHeight(), id) : null,
             RunOutKey::account,
             RunOutKey::orderHint);
+
+    /** The deposit grants a granter has given, by grantee. */
+    public final GroupedIndex<DepositGrantId, DepositGrant, Address> depositGrantsByGranter =
+            depositGrants.groupedIndex(DepositGrantId::granter, k -> k.grantee().orderPrefix(), v -> true);
+    /** The deposit grants a grantee may draw on, by granter. */
+    public final GroupedIndex<DepositGrantId, DepositGrant, Address> depositGrantsByGrantee =
+            depositGrants.groupedIndex(DepositGrantId::grantee, k -> k.granter().orderPrefix(), v -> true);
 
     /** The inference accounts a gateway may charge, by owner. */
     public final GroupedIndex<InferenceAccountId, InferenceAccount, Address> inferenceAccountsByGateway =

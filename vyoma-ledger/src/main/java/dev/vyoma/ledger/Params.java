@@ -41,7 +41,11 @@ public record Params(
                 "uusd",
                 "uvyo",
                 1_000,
-                List.of(new MsgFee("CreateDeployment", 5_000), new MsgFee("CreateBid", 2_000)),
+                // A deployment costs the same whoever funds its deposit.
+                List.of(
+                        new MsgFee("CreateDeployment", 5_000),
+                        new MsgFee("CreateDeploymentFromGrant", 5_000),
+                        new MsgFee("CreateBid", 2_000)),
                 500_000,
                 500_000,
                 MAX_BIDS_PER_ORDER,

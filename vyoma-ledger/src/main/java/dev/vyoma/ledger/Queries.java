@@ -6,6 +6,8 @@ import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.Deployment;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.DeploymentState;
+import dev.vyoma.ledger.deployment.DepositGrant;
+import dev.vyoma.ledger.deployment.DepositGrantId;
 import dev.vyoma.ledger.deployment.Group;
 import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.escrow.Escrow;
@@ -150,6 +152,21 @@ public final class Queries {
     /** Providers that have every attribute in {@code required} (exact key and value). */
     public Page<Provider> providers(List<Attribute> required, int offset, int limit) {
         return page(s.providers.sortedValues(), p -> p.attributes().containsAll(required), offset, limit);
+    }
+
+    /** The deposit grant from {@code granter} to {@code grantee}. */
+    public Optional<DepositGrant> depositGrant(Address granter, Address grantee) {
+        return s.depositGrants.find(new DepositGrantId(granter, grantee));
+    }
+
+    /** The deposit grants {@code granter} has given, by grantee (expired ones included: they show their expiry). */
+    public Page<DepositGrant> depositGrantsByGranter(Address granter, int offset, int limit) {
+        return page(s.depositGrantsByGranter.keys(granter), s.depositGrants::get, g -> true, offset, limit);
+    }
+
+    /** The deposit grants {@code grantee} may draw on, by granter. */
+    public Page<DepositGrant> depositGrantsByGrantee(Address grantee, int offset, int limit) {
+        return page(s.depositGrantsByGrantee.keys(grantee), s.depositGrants::get, g -> true, offset, limit);
     }
 
     /** An inference account. */

@@ -10,6 +10,8 @@ import dev.vyoma.cli.UserException;
 import dev.vyoma.cli.tx.SignedTxCommand;
 import dev.vyoma.client.Deployer;
 import dev.vyoma.client.VyomaClient;
+import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.sdl.SdlDocument;
 import java.time.Duration;
@@ -53,6 +55,12 @@ public final class DeployCommand extends ClientCommand {
             defaultValue = "5000000uusd")
     String deposit;
 
+    @Option(
+            names = "--depositor",
+            paramLabel = "GRANTER",
+            description = "Draw the deposit from GRANTER's deposit grant to you instead of your balance.")
+    String depositor;
+
     @Option(names = "--pick", description = "cheapest (default) or a provider's address.", defaultValue = "cheapest")
     String pick;
 
@@ -82,6 +90,8 @@ public final class DeployCommand extends ClientCommand {
         SdlDocument doc =
                 SdlFiles.requireValid(file, System.in, spec.commandLine().getErr());
         long wait = Args.millis(timeout);
+        Coin amount = Args.coin(deposit, "--deposit");
+        Address granter = depositor == null ? null : Args.address(depositor, "--depositor");
         KeyPair key = client.unlock(from);
         Deployer deployer = new Deployer(client.client());
         Deployer.Result r;
@@ -89,8 +99,8 @@ public final class DeployCommand extends ClientCommand {
             r = deployer.deploy(
                     key,
                     doc,
-                    new Deployer.Options(
-                            Args.coin(deposit, "--deposit"), pick, Duration.ofMillis(wait), Duration.ofMillis(wait)),
+                    new Deployer.Options(amount, pick, Duration.ofMillis(wait), Duration.ofMillis(wait)),
+                    granter,
                     line -> {
                         spec.commandLine().getErr().println("vyoma: " + line);
                         spec.commandLine().getErr().flush();

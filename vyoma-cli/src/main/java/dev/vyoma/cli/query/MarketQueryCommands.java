@@ -57,8 +57,13 @@ final class MarketQueryCommands {
         }
     }
 
-    @Subcommands({DeploymentList.class, DeploymentGet.class})
-    @Command(name = "deployment", description = "Deployments.")
+    @Subcommands({
+        DeploymentList.class,
+        DeploymentGet.class,
+        DepositGrantQueryCommands.Grants.class,
+        DepositGrantQueryCommands.GrantGet.class
+    })
+    @Command(name = "deployment", description = "Deployments and deposit grants.")
     static final class Deployment extends Group {}
 
     @Command(name = "list", description = "An owner's deployments.")

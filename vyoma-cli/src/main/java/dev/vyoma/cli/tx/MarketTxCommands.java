@@ -31,13 +31,23 @@ final class MarketTxCommands {
 
     // ---- deployment ----
 
-    @Subcommands({DeploymentCreate.class, DeploymentDeposit.class, DeploymentUpdate.class, DeploymentClose.class})
-    @Command(name = "deployment", description = "Create, fund, update and close deployments.")
+    @Subcommands({
+        DeploymentCreate.class,
+        DeploymentDeposit.class,
+        DeploymentUpdate.class,
+        DeploymentClose.class,
+        DepositGrantTxCommands.Grant.class,
+        DepositGrantTxCommands.Revoke.class
+    })
+    @Command(
+            name = "deployment",
+            description = "Create, fund, update and close deployments; grant others to fund yours.")
     static final class Deployment extends Group {}
 
     @Command(
             name = "create",
-            description = "Post an SDL file as a deployment: vyoma tx deployment create FILE --deposit 5000000uusd.")
+            description = "Post an SDL file as a deployment: vyoma tx deployment create FILE --deposit 5000000uusd"
+                    + " [--depositor GRANTER].")
     static final class DeploymentCreate extends SignedTxCommand {
         @Parameters(paramLabel = "FILE", description = "The SDL file; - reads standard input.")
         String file;
@@ -50,19 +60,27 @@ final class MarketTxCommands {
                 description = "The deployment's sequence number (default: the chain's height, as Akash does).")
         Long dseq;
 
+        @Option(
+                names = "--depositor",
+                paramLabel = "GRANTER",
+                description = "Draw the deposit from GRANTER's deposit grant to you (vyoma tx deployment grant)"
+                        + " instead of your balance; what is left comes back to GRANTER.")
+        String depositor;
+
         @Override
         protected Message prepare() {
             SdlDocument doc =
                     SdlFiles.requireValid(file, System.in, spec.commandLine().getErr());
             Coin amount = Args.coin(deposit, "--deposit");
+            Address granter = depositor == null ? null : Args.address(depositor, "--depositor");
             return key -> {
                 long seq =
                         dseq != null ? dseq : options.client.client().status().height();
-                Msg msg = new Msg.CreateDeployment(
-                        new DeploymentId(key.address(), seq),
-                        doc.groups(),
-                        doc.manifestVersion().hex(),
-                        amount);
+                DeploymentId id = new DeploymentId(key.address(), seq);
+                String version = doc.manifestVersion().hex();
+                Msg msg = granter == null || granter.equals(key.address())
+                        ? new Msg.CreateDeployment(id, doc.groups(), version, amount)
+                        : new Msg.CreateDeploymentFromGrant(id, doc.groups(), version, amount, granter);
                 spec.commandLine().getErr().println("vyoma: deployment " + key.address() + "/" + seq);
                 return msg;
             };
@@ -71,7 +89,8 @@ final class MarketTxCommands {
 
     @Command(
             name = "deposit",
-            description = "Add funds to a deployment's escrow: vyoma tx deployment deposit DSEQ AMOUNT.")
+            description = "Add funds to a deployment's escrow: vyoma tx deployment deposit DSEQ AMOUNT"
+                    + " [--depositor GRANTER].")
     static final class DeploymentDeposit extends SignedTxCommand {
         @Parameters(index = "0", paramLabel = "DSEQ")
         String dseq;
@@ -82,13 +101,25 @@ final class MarketTxCommands {
         @Option(names = "--owner", description = "The deployment's owner, when paying for someone else's.")
         String owner;
 
+        @Option(
+                names = "--depositor",
+                paramLabel = "GRANTER",
+                description = "Draw the amount from GRANTER's deposit grant to you instead of your balance.")
+        String depositor;
+
         @Override
         protected Message prepare() {
+            Address granter = depositor == null ? null : Args.address(depositor, "--depositor");
+            if (granter != null && owner != null) {
+                throw new UserException("a deposit grant funds only the grantee's own deployments: drop --owner");
+            }
             return key -> {
                 Address o = owner == null ? key.address() : Args.address(owner, "--owner");
-                Msg msg = new Msg.DepositDeployment(
-                        key.address(), new DeploymentId(o, Args.number(dseq, "DSEQ")), Args.coin(amount, "AMOUNT"));
-                return msg;
+                DeploymentId id = new DeploymentId(o, Args.number(dseq, "DSEQ"));
+                Coin coin = Args.coin(amount, "AMOUNT");
+                return granter == null || granter.equals(key.address())
+                        ? new Msg.DepositDeployment(key.address(), id, coin)
+                        : new Msg.DepositDeploymentFromGrant(id, granter, coin);
             };
         }
     }

@@ -4,6 +4,7 @@ import dev.vyoma.ledger.CloseReason;
 import dev.vyoma.ledger.Context;
 import dev.vyoma.ledger.ErrorCode;
 import dev.vyoma.ledger.Rejected;
+import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.escrow.AccountState;
 import dev.vyoma.ledger.escrow.Escrow;
 import dev.vyoma.ledger.event.Event;
@@ -13,13 +14,23 @@ import dev.vyoma.sdl.spec.GroupSpec;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Deployment and group messages, and closing a deployment whose escrow ran out. */
+/** Deployment and group messages (a deposit from the owner or from a grant), and closing a deployment whose escrow ran out. */
 public final class Deployments {
     private static final Pattern HASH_HEX = Pattern.compile("^[0-9a-f]{64}$");
 
     private Deployments() {}
 
     static void create(Context ctx, Msg.CreateDeployment m) {
+        create(ctx, m, null);
+    }
+
+    /** The same rules as {@link #create(Context, Msg.CreateDeployment)}; only who pays the deposit differs. */
+    static void createFromGrant(Context ctx, Msg.CreateDeploymentFromGrant m) {
+        create(ctx, new Msg.CreateDeployment(m.id(), m.groups(), m.versionHex(), m.deposit()), m.granter());
+    }
+
+    /** Creates a deployment funded from the owner's balance ({@code granter} null) or from a grant to the owner. */
+    private static void create(Context ctx, Msg.CreateDeployment m, Address granter) {
         var p = ctx.params();
         Rejected.unless(m.id().dseq() < Long.MAX_VALUE, ErrorCode.INVALID_DEPLOYMENT_ID, "dseq is too large");
         Rejected.unless(
@@ -37,7 +48,12 @@ public final class Deployments {
                         + m.deposit());
         String why = GroupSpecRules.check(m.groups(), p.depositDenom());
         Rejected.unless(why == null, ErrorCode.INVALID_GROUPS, () -> String.valueOf(why));
-        Escrow.open(ctx, m.id(), m.deposit());
+        if (granter == null) {
+            Escrow.open(ctx, m.id(), m.id().owner(), m.deposit());
+        } else {
+            DepositGrants.draw(ctx, granter, m.id(), m.deposit());
+            Escrow.open(ctx, m.id(), granter, m.deposit());
+        }
         ctx.state()
                 .deployments
                 .put(m.id(), new Deployment(m.id(), DeploymentState.ACTIVE, m.versionHex(), ctx.height(), 0, null));
@@ -67,6 +83,12 @@ public final class Deployments {
     static void deposit(Context ctx, Msg.DepositDeployment m) {
         active(ctx, m.id());
         Escrow.deposit(ctx, m.id(), m.depositor(), m.amount());
+    }
+
+    static void depositFromGrant(Context ctx, Msg.DepositDeploymentFromGrant m) {
+        active(ctx, m.id());
+        DepositGrants.draw(ctx, m.granter(), m.id(), m.amount());
+        Escrow.deposit(ctx, m.id(), m.granter(), m.amount());
     }
 
     static void close(Context ctx, Msg.CloseDeployment m) {
@@ -163,6 +185,8 @@ public final class Deployments {
             case Msg.CreateDeployment c -> create(ctx, c);
             case Msg.UpdateDeployment u -> update(ctx, u);
             case Msg.DepositDeployment d -> deposit(ctx, d);
+            case Msg.CreateDeploymentFromGrant c -> createFromGrant(ctx, c);
+            case Msg.DepositDeploymentFromGrant d -> depositFromGrant(ctx, d);
             case Msg.CloseDeployment c -> close(ctx, c);
             case Msg.CloseGroup c -> closeGroup(ctx, c);
             case Msg.PauseGroup p -> pauseGroup(ctx, p);

@@ -1,6 +1,7 @@
 /**
  * Deployments and their groups: created from SDL group specs and a manifest version hash, updated,
  * closed; groups paused, started and closed by their owner. Each open group has one open order in the
- * market.
+ * market. Deposit grants (Akash's deposit authorization) let another account fund an owner's deployments
+ * up to a limit: the granter pays and gets back what is left.
  */
 package dev.vyoma.ledger.deployment;

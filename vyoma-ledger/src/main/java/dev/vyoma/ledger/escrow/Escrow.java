@@ -35,25 +35,28 @@ public final class Escrow {
         return BigDecimal.valueOf(v).setScale(SCALE);
     }
 
-    /** Opens a deployment's account, taking the owner's first deposit. */
-    public static void open(Context ctx, DeploymentId id, Coin deposit) {
+    /**
+     * Opens a deployment's account with its first deposit, taken from {@code depositor}: the owner, or the
+     * granter whose grant paid it, to whom what is left of it is refunded.
+     */
+    public static void open(Context ctx, DeploymentId id, Address depositor, Coin deposit) {
         Rejected.unless(
                 !ctx.state().escrow.contains(id),
                 ErrorCode.DEPLOYMENT_EXISTS,
                 () -> "escrow account " + id + " exists");
-        Bank.debit(ctx, id.owner(), deposit, "the deployment deposit");
+        Bank.debit(ctx, depositor, deposit, "the deployment deposit");
         EscrowAccount acc = new EscrowAccount(
                 id,
                 id.owner(),
                 AccountState.OPEN,
                 deposit.denom(),
                 dec(deposit.amount()),
-                List.of(new Depositor(id.owner(), dec(deposit.amount()))),
+                List.of(new Depositor(depositor, dec(deposit.amount()))),
                 ctx.height(),
                 ZERO,
                 0);
         ctx.state().escrow.put(id, acc);
-        ctx.emit(new Event.EscrowDeposit(id, id.owner(), deposit));
+        ctx.emit(new Event.EscrowDeposit(id, depositor, deposit));
     }
 
     /** Adds a deposit from anyone; it is refunded to them, first in first out, if unspent. */

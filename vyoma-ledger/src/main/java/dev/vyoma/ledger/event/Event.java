@@ -73,6 +73,18 @@ public sealed interface Event {
     /** A bid deposit returned to its provider. */
     record BidDepositRefund(BidId bid, Coin amount) implements Event {}
 
+    /** A deposit grant given or replaced; {@code expiresAtMillis} 0 means it does not expire. */
+    record DepositGrantCreated(Address granter, Address grantee, Coin spendLimit, long expiresAtMillis)
+            implements Event {}
+
+    /** A deposit grant revoked by its granter. */
+    record DepositGrantRevoked(Address granter, Address grantee) implements Event {}
+
+    /** A deposit drawn from a grant into a deployment's escrow, and what the grant has left. */
+    record DepositGrantSpent(
+            Address granter, Address grantee, DeploymentId deployment, Coin amount, long remainingMicro)
+            implements Event {}
+
     /** An inference account opened (or opened again after a close). */
     record InferenceAccountOpened(InferenceAccountId id) implements Event {}
 

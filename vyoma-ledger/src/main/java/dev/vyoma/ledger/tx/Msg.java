@@ -143,6 +143,44 @@ public sealed interface Msg {
         }
     }
 
+    // ----- deployment: deposit grants (Akash's deposit authorization) -----
+
+    /**
+     * The granter lets the grantee fund the grantee's deployments from the granter's balance, up to {@code
+     * spendLimit} (deposit denomination) in all, until block time {@code expiresAtMillis} (0: no expiry).
+     * Granting again replaces the grant.
+     */
+    record GrantDeposit(Address granter, Address grantee, Coin spendLimit, long expiresAtMillis) implements Msg {
+        public Address signer() {
+            return granter;
+        }
+    }
+
+    /** The granter withdraws its deposit grant to the grantee; deposits already made stay. */
+    record RevokeDepositGrant(Address granter, Address grantee) implements Msg {
+        public Address signer() {
+            return granter;
+        }
+    }
+
+    /**
+     * Creates a deployment as {@link CreateDeployment} does, its deposit drawn from {@code granter}'s grant to
+     * the owner: the granter's balance pays and gets back what is left when the deployment closes.
+     */
+    record CreateDeploymentFromGrant(
+            DeploymentId id, List<GroupSpec> groups, String versionHex, Coin deposit, Address granter) implements Msg {
+        public Address signer() {
+            return id.owner();
+        }
+    }
+
+    /** The owner adds to a deployment's escrow from {@code granter}'s grant to the owner. */
+    record DepositDeploymentFromGrant(DeploymentId id, Address granter, Coin amount) implements Msg {
+        public Address signer() {
+            return id.owner();
+        }
+    }
+
     // ----- market -----
 
     /** A provider bids on an open order: total price per block and a deposit. */

@@ -12,6 +12,7 @@ import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.crypto.Signature;
 import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.deployment.DepositGrantId;
 import dev.vyoma.ledger.deployment.Group;
 import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.inference.InferenceAccount;
@@ -48,6 +49,10 @@ final class BlockGenerator {
     private static final Coin MAX_FEE = new Coin("uvyo", 100_000);
     /** More than genesis allocates in all: a debit of this much always fails, whatever the block did before. */
     private static final long MORE_THAN_SUPPLY = 1_000_000_000_000_000L;
+
+    /** The devnet parameters' smallest deployment deposit. */
+    private static final long MIN_DEPLOYMENT_DEPOSIT =
+            dev.vyoma.ledger.Params.defaults().minDeploymentDeposit();
 
     private static final BigDecimal ATTO = new BigDecimal("0.000000000000000001");
     /** Deployment shapes, the ones most providers can serve more often than those few or none can. */
@@ -107,6 +112,7 @@ final class BlockGenerator {
         MULTI(1),
         UNKNOWN_IDS(3),
         INFERENCE(3),
+        GRANT(4),
         BAD_ADMISSION(6);
 
         final int weight;
@@ -137,6 +143,9 @@ final class BlockGenerator {
     private LedgerState state;
     private final Map<Address, Long> nextSequence = new HashMap<>();
     private final Set<Address> signedInBlock = new HashSet<>();
+    /** Grants a transaction of this block already names: what the next one sees of them is not known here. */
+    private final Set<DepositGrantId> grantsInBlock = new HashSet<>();
+
     private final List<SignedTx> txs = new ArrayList<>();
     private final List<Expect> expects = new ArrayList<>();
 
@@ -153,6 +162,7 @@ final class BlockGenerator {
         state = current;
         nextSequence.clear();
         signedInBlock.clear();
+        grantsInBlock.clear();
         txs.clear();
         expects.clear();
         long height = current.meta().height() + 1;
@@ -225,6 +235,7 @@ final class BlockGenerator {
             case UPDATE_DEPLOYMENT -> updateDeployment();
             case SEND -> send();
             case INFERENCE -> inferenceMessage();
+            case GRANT -> grantMessage();
             case PROVIDER -> providerMessage();
             case AUDIT -> auditMessage();
             case MULTI -> multiMessage();
@@ -335,6 +346,141 @@ final class BlockGenerator {
             expect = Expect.fail("deposit beyond the balance");
         }
         submit(depositor, expect, new Msg.DepositDeployment(depositor.address(), id, amount));
+    }
+
+    // ----- deposit grants -----
+
+    /**
+     * Grant traffic: grants given (sometimes replaced, sometimes with an expiry a few blocks or hours ahead),
+     * revoked, and drawn on by their grantees to create deployments and top them up; one micro-unit past what
+     * a grant has left, grants to oneself, in the fee denomination or of nothing are refused.
+     */
+    private void grantMessage() {
+        int roll = random.nextInt(100);
+        if (roll < 30) {
+            giveGrant();
+        } else if (roll < 38) {
+            revokeGrant();
+        } else if (roll < 60) {
+            drawOnGrant(true);
+        } else if (roll < 90) {
+            drawOnGrant(false);
+        } else {
+            KeyPair granter = anyone();
+            int bad = random.nextInt(3);
+            Address grantee = bad == 0 ? granter.address() : tenant().address();
+            Coin limit = bad == 1 ? new Coin("uvyo", 1_000) : new Coin("uusd", bad == 2 ? 0 : 1_000);
+            if (bad != 0 && grantee.equals(granter.address())) {
+                bad = 0;
+            }
+            submit(
+                    granter,
+                    Expect.fail(bad == 0 ? "a grant to oneself" : bad == 1 ? "a grant in uvyo" : "a grant of nothing"),
+                    new Msg.GrantDeposit(granter.address(), grantee, limit, 0));
+        }
+    }
+
+    private void giveGrant() {
+        KeyPair granter = anyone();
+        KeyPair grantee = tenant();
+        if (granter.equals(grantee)) {
+            submit(
+                    granter,
+                    Expect.fail("a grant to oneself"),
+                    new Msg.GrantDeposit(granter.address(), grantee.address(), new Coin("uusd", 1_000_000), 0));
+            return;
+        }
+        long limit = 100_000 + random.nextLong(3_000_000);
+        int e = random.nextInt(10);
+        long expires = e < 6 ? 0 : timeMillis + BLOCK_MILLIS * (1 + random.nextLong(e < 8 ? 20 : 2_000));
+        grantsInBlock.add(new DepositGrantId(granter.address(), grantee.address()));
+        submit(
+                granter,
+                Expect.any("give a deposit grant"),
+                new Msg.GrantDeposit(granter.address(), grantee.address(), new Coin("uusd", limit), expires));
+    }
+
+    private void revokeGrant() {
+        KeyPair granter = anyone();
+        List<DepositGrantId> given = state.depositGrantsByGranter.keys(granter.address());
+        DepositGrantId id = given.isEmpty()
+                ? new DepositGrantId(granter.address(), tenant().address())
+                : given.get(random.nextInt(given.size()));
+        grantsInBlock.add(id);
+        Expect expect = given.isEmpty() && !id.granter().equals(id.grantee())
+                ? new Expect("revoke a grant never given", Set.of(ErrorCode.GRANT_NOT_FOUND), false)
+                : Expect.any("revoke a deposit grant");
+        submit(granter, expect, new Msg.RevokeDepositGrant(id.granter(), id.grantee()));
+    }
+
+    /**
+     * A grantee draws on one of its grants: a new deployment ({@code create}) or a top-up of one of its active
+     * deployments. Within what the grant has left it may still fail (the granter's balance, an expiry); past it
+     * by one micro-unit it must fail, with the reason the stored grant gives.
+     */
+    private void drawOnGrant(boolean create) {
+        DeploymentId target = null;
+        KeyPair owner;
+        if (create) {
+            owner = tenant();
+        } else {
+            if (market.activeDeployments.isEmpty()) {
+                giveGrant();
+                return;
+            }
+            target = market.activeDeployments.pick(random);
+            owner = accounts.key(target.owner());
+        }
+        List<DepositGrantId> grants = state.depositGrantsByGrantee.keys(owner.address());
+        if (grants.isEmpty()) {
+            giveGrant();
+            return;
+        }
+        DepositGrantId id = grants.get(random.nextInt(grants.size()));
+        var grant = state.depositGrants.get(id);
+        long left = grant.remainingMicro();
+        boolean known = !grantsInBlock.contains(id);
+        grantsInBlock.add(id);
+        long amount;
+        Expect expect;
+        if (known && random.nextInt(5) == 0) {
+            amount = left + 1;
+            // The reason the ledger gives first: a deposit below the minimum, an expired grant, then the limit;
+            // a top-up's deployment may also have run out at the start of this block.
+            ErrorCode why = create && amount < MIN_DEPLOYMENT_DEPOSIT
+                    ? ErrorCode.INVALID_DEPOSIT
+                    : grant.expiredAt(timeMillis) ? ErrorCode.GRANT_EXPIRED : ErrorCode.INSUFFICIENT_FUNDS;
+            expect = balance(owner.address(), MAX_FEE.denom()) < MAX_FEE.amount()
+                    ? Expect.fail("one micro-unit past what a grant has left")
+                    : new Expect(
+                            "one micro-unit past what a grant has left",
+                            create ? Set.of(why) : Set.of(why, ErrorCode.DEPLOYMENT_CLOSED),
+                            false);
+        } else {
+            amount = create
+                    ? MIN_DEPLOYMENT_DEPOSIT + random.nextLong(Math.max(1, left - MIN_DEPLOYMENT_DEPOSIT + 1))
+                    : 1 + random.nextLong(left + 1);
+            expect = Expect.any(create ? "create a deployment from a grant" : "top up from a grant");
+        }
+        if (create) {
+            if (market.activeDeployments.size() > MAX_ACTIVE_DEPLOYMENTS) {
+                closeDeployment();
+                return;
+            }
+            SdlDocument doc = sdl.get(
+                    SdlCatalog.Variant.WEB,
+                    SdlCatalog.PRICES[random.nextInt(SdlCatalog.PRICES.length)],
+                    "",
+                    1 + random.nextInt(2));
+            DeploymentId id2 = new DeploymentId(owner.address(), nextDseq++);
+            submit(
+                    owner,
+                    expect,
+                    new Msg.CreateDeploymentFromGrant(
+                            id2, doc.groups(), doc.manifestVersion().hex(), new Coin("uusd", amount), id.granter()));
+        } else {
+            submit(owner, expect, new Msg.DepositDeploymentFromGrant(target, id.granter(), new Coin("uusd", amount)));
+        }
     }
 
     private void closeDeployment() {

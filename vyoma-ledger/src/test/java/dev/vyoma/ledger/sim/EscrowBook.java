@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * An independent account of every escrow, kept from the events alone and checked to the micro-unit:
- * a closed account has paid out and refunded exactly what was deposited, refunds go only to depositors,
+ * a closed account has paid out and refunded exactly what was deposited, refunds go only to depositors
+ * (and to the owner the fractions of a micro-unit its closed leases gave back),
  * a lease pays only its own provider, a lease that ends with its escrow still funded has paid exactly the
  * whole micro-units of price × blocks, and a deployment runs out neither early (with more than fractions
  * left to refund) nor late (when the funds already covered the block before). The maps are only looked
@@ -76,9 +77,14 @@ final class EscrowBook {
                 case Event.EscrowRefund r -> {
                     Account a = account(r.account());
                     a.refunded += r.amount().amount();
-                    yield a.depositors.contains(r.depositor())
+                    // The owner of a deployment funded by a grant deposited nothing, but gets the fractions its
+                    // closed leases gave back: less than one micro-unit each.
+                    boolean fractions = r.depositor().equals(r.account().owner())
+                            && r.amount().amount() <= a.leases.size();
+                    yield a.depositors.contains(r.depositor()) || fractions
                             ? null
-                            : r.account() + " refunded " + r.depositor() + ", who never deposited";
+                            : r.account() + " refunded " + r.amount() + " to " + r.depositor()
+                                    + ", who never deposited";
                 }
                 case Event.LeaseClosed l -> leaseClosed(l, h);
                 case Event.DeploymentClosed c -> deploymentClosed(c, h);

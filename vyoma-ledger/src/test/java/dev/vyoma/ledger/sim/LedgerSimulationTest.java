@@ -22,10 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The market simulated from a seed (STYLE rule 10): 20–40 accounts, providers with attributes, auditors,
  * tenants deploying SDLs of several shapes with deposits that run out, bids, leases, withdrawals,
- * pauses, closes and deliberately invalid transactions, 0–20 a block for {@value #DEFAULT_BLOCKS} blocks,
- * with {@link Invariants#verify} after every block. The same seed must give the same state at every
- * height, a snapshot restored at a random height must go on exactly as the original, and another seed
- * must end elsewhere. CI runs {@link #CI_SEEDS}; {@code -Dsim.seed=N} replays seed N alone and
+ * pauses, closes, deposit grants drawn on by their grantees and deliberately invalid transactions, 0–20 a
+ * block for {@value #DEFAULT_BLOCKS} blocks, with {@link Invariants#verify} after every block. The same seed
+ * must give the same state at every height, a snapshot restored at a random height must go on exactly as the
+ * original, and another seed must end elsewhere. CI runs {@link #CI_SEEDS}; {@code -Dsim.seed=N} replays seed N alone and
  * {@code -Dsim.blocks=N} changes the length.
  */
 class LedgerSimulationTest {
@@ -101,6 +101,7 @@ class LedgerSimulationTest {
                 "ledger simulation seed=%d: %d blocks, %d accounts (%d providers), txs %d ok %d rejected %d"
                         + " (%d refused at admission, %d after the fee; most: %s), deployments %d (most active %d),"
                         + " leases created %d, leases closed for insufficient funds %d (deployments %d);"
+                        + " deposit grants given %d, drawn on %d, revoked %d;"
                         + " snapshot at %d; run %s, replay %s, restore %s",
                 seed,
                 blocks,
@@ -117,6 +118,9 @@ class LedgerSimulationTest {
                 first.generator.market.leasesCreated,
                 first.generator.market.leasesRunOut,
                 first.generator.market.deploymentsRunOut,
+                first.generator.market.grantsGiven,
+                first.generator.market.grantDraws,
+                first.generator.market.grantsRevoked,
                 first.snapshotHeight,
                 run,
                 replay,
@@ -125,6 +129,9 @@ class LedgerSimulationTest {
                 .as(Simulation.replayLine(seed) + ": the simulation creates leases")
                 .isPositive();
         if (blocks >= DEFAULT_BLOCKS) {
+            assertThat(first.generator.market.grantDraws)
+                    .as(Simulation.replayLine(seed) + ": tenants draw on deposit grants")
+                    .isPositive();
             assertThat(first.generator.market.leasesRunOut)
                     .as(Simulation.replayLine(seed) + ": some leases run out of funds")
                     .isPositive();

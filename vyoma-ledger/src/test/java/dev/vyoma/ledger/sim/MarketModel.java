@@ -34,6 +34,9 @@ final class MarketModel {
     long leasesCreated;
     long leasesRunOut;
     long deploymentsRunOut;
+    long grantsGiven;
+    long grantDraws;
+    long grantsRevoked;
 
     /** Applies a block's events, in order. */
     void observe(BlockResult result) {
@@ -71,6 +74,9 @@ final class MarketModel {
                         leasesRunOut++;
                     }
                 }
+                case Event.DepositGrantCreated g -> grantsGiven++;
+                case Event.DepositGrantSpent g -> grantDraws++;
+                case Event.DepositGrantRevoked g -> grantsRevoked++;
                 case Event.GroupPaused g -> pausedGroups.add(g.id());
                 case Event.GroupStarted g -> pausedGroups.remove(g.id());
                 case Event.GroupClosed g -> pausedGroups.remove(g.id());

@@ -171,6 +171,25 @@ final class QueryRoutes {
             Address a = address(ctx.pathParam("address"), "address");
             one(ctx, q -> q.inferenceGateway(a), "inference gateway");
         });
+        routes.get("/v1/deposit-grants", ctx -> {
+            String granter = ctx.queryParam("granter");
+            String grantee = ctx.queryParam("grantee");
+            if ((granter == null) == (grantee == null)) {
+                throw new HttpResponseException(400, "list deposit grants by granter=ADDRESS or by grantee=ADDRESS");
+            }
+            if (granter != null) {
+                Address g = address(granter, "granter");
+                page(ctx, q -> q.depositGrantsByGranter(g, offset(ctx), limit(ctx)));
+            } else {
+                Address g = address(grantee, "grantee");
+                page(ctx, q -> q.depositGrantsByGrantee(g, offset(ctx), limit(ctx)));
+            }
+        });
+        routes.get("/v1/deposit-grants/{granter}/{grantee}", ctx -> {
+            Address granter = address(ctx.pathParam("granter"), "granter");
+            Address grantee = address(ctx.pathParam("grantee"), "grantee");
+            one(ctx, q -> q.depositGrant(granter, grantee), "deposit grant");
+        });
         routes.get("/v1/escrow/{owner}/{dseq}", ctx -> {
             DeploymentId id = deployment(ctx);
             String at = ctx.queryParam("height");

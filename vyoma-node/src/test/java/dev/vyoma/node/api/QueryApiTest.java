@@ -223,6 +223,32 @@ class QueryApiTest {
             get(404, "/v1/inference/accounts/" + provider + "/" + tenant);
             get(400, "/v1/inference/accounts");
 
+            // Deposit grants: by granter, by grantee, one by id.
+            commit("tenant", new Msg.GrantDeposit(tenant, provider, new Coin("uusd", 3_000_000), 0));
+            JsonNode grant = get(200, "/v1/deposit-grants/" + tenant + "/" + provider);
+            assertThat(grant.path("spendLimit").path("amount").asString()).isEqualTo("3000000");
+            assertThat(grant.path("spentMicro").asLong()).isZero();
+            assertThat(get(200, "/v1/deposit-grants?granter=" + tenant)
+                            .path("items")
+                            .size())
+                    .isOne();
+            assertThat(get(200, "/v1/deposit-grants?grantee=" + provider)
+                            .path("items")
+                            .size())
+                    .isOne();
+            assertThat(get(200, "/v1/deposit-grants?grantee=" + tenant)
+                            .path("items")
+                            .size())
+                    .isZero();
+            get(404, "/v1/deposit-grants/" + provider + "/" + tenant);
+            assertThat(get(400, "/v1/deposit-grants")
+                            .path("error")
+                            .path("message")
+                            .asString())
+                    .contains("granter=ADDRESS or by grantee=ADDRESS");
+            get(400, "/v1/deposit-grants?granter=" + tenant + "&grantee=" + provider);
+            get(400, "/v1/deposit-grants/nope/" + provider);
+
             // Bad ids and filters are 400s that say what is expected; absent entities are 404s.
             assertThat(get(404, "/v1/deployments/" + tenant + "/8")
                             .path("error")
