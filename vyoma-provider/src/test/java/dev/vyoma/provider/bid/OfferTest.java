@@ -35,7 +35,13 @@ class OfferTest {
     private static Inventory inventory() {
         return new Inventory(
                 List.of(
-                        new Inventory.NodeSpec("secret-host-1", 64_000, 512 * GI, 2048 * GI, List.of(H100, H100, A100, H100, H100), Set.of("beta3")),
+                        new Inventory.NodeSpec(
+                                "secret-host-1",
+                                64_000,
+                                512 * GI,
+                                2048 * GI,
+                                List.of(H100, H100, A100, H100, H100),
+                                Set.of("beta3")),
                         new Inventory.NodeSpec("secret-host-2", 8_000, 32 * GI, 100 * GI, List.of(), Set.of())),
                 Map.of("beta3", 1000 * GI));
     }
@@ -169,12 +175,16 @@ class OfferTest {
         assertThatThrownBy(() -> Offer.parse(with("nodes", nodes(node, Offer.MAX_NODES + 1))))
                 .hasMessageContaining("1 to " + Offer.MAX_NODES);
         String name = "a".repeat(Offer.MAX_NAME_CHARS);
-        assertThat(Offer.parse(with("pricing.gpu", "{\"" + name + "\":\"1\"}")).prices().perGpu())
+        assertThat(Offer.parse(with("pricing.gpu", "{\"" + name + "\":\"1\"}"))
+                        .prices()
+                        .perGpu())
                 .containsKey(name);
         assertThatThrownBy(() -> Offer.parse(with("pricing.gpu", "{\"" + name + "a\":\"1\"}")))
                 .hasMessageContaining("offer.pricing.gpu");
         String price = "1".repeat(Offer.MAX_PRICE_CHARS);
-        assertThat(Offer.parse(with("pricing.cpu", "\"" + price + "\"")).prices().perCpu())
+        assertThat(Offer.parse(with("pricing.cpu", "\"" + price + "\""))
+                        .prices()
+                        .perCpu())
                 .isEqualByComparingTo(price);
         assertThatThrownBy(() -> Offer.parse(with("pricing.cpu", "\"" + price + "1\"")))
                 .hasMessageContaining("offer.pricing.cpu");

@@ -190,7 +190,9 @@ class ScreeningJudgeTest {
                         "  placement:\n    dcloud:\n      pricing:\n        web:\n          denom: uusd\n"
                                 + "          amount: 1000\n    other:\n      pricing:\n        web:\n"
                                 + "          denom: uusd\n          amount: 1000\n")
-                .replace("  web:\n    dcloud:\n", "  web:\n    other:\n      profile: web\n      count: 1\n    dcloud:\n");
+                .replace(
+                        "  web:\n    dcloud:\n",
+                        "  web:\n    other:\n      profile: web\n      count: 1\n    dcloud:\n");
         List<GroupSpec> both = groups(twoGroups);
         assertThat(both).hasSize(2);
         List<Verdict> v = Screening.judge(both, PROVIDER, new BidEngine.Profile(CPU_ATTRIBUTES, List.of()), cpuOffer());
