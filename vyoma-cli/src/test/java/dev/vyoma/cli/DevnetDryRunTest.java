@@ -59,7 +59,7 @@ class DevnetDryRunTest {
                             .filter(l -> l.contains(cpu))
                             .findFirst()
                             .orElseThrow())
-                    .contains(" no ", "no GPU");
+                    .contains(" no ", "no GPU", "; it offers no GPU");
 
             // The same as JSON, for scripts.
             Map<String, JsonNode> a100Rows =

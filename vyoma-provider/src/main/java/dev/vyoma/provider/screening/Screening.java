@@ -89,9 +89,21 @@ public final class Screening {
         List<String> order = groups.stream().map(GroupSpec::name).toList();
         out.sort(Comparator.<Verdict>comparingInt(v -> order.indexOf(v.group()))
                 .thenComparingInt(Screening::rank)
-                .thenComparing(v -> v instanceof Verdict.Bids b ? b.price().amount() : java.math.BigDecimal.ZERO)
+                .thenComparing(Screening::asked)
                 .thenComparing(v -> v.provider().toString()));
         return out;
+    }
+
+    /** The price a provider would ask (bidding, or stopped by the ceiling); for the others zero. */
+    private static java.math.BigDecimal asked(Verdict v) {
+        return switch (v) {
+            case Verdict.Bids b -> b.price().amount();
+            case Verdict.Excluded x ->
+                x.skip().asked() == null
+                        ? java.math.BigDecimal.ZERO
+                        : x.skip().asked().amount();
+            case Verdict.Unreachable u -> java.math.BigDecimal.ZERO;
+        };
     }
 
     private static int rank(Verdict v) {
@@ -183,6 +195,9 @@ public final class Screening {
     private static BidEngine.Skip explained(BidEngine.Skip s, Offer offer) {
         if (s.by() == BidEngine.Excluded.GPU_MODEL && !offer.gpuKinds().isEmpty()) {
             return new BidEngine.Skip(s.by(), s.reason() + "; it offers " + String.join(", ", offer.gpuKinds()));
+        }
+        if (s.by() == BidEngine.Excluded.NO_GPU) {
+            return new BidEngine.Skip(s.by(), s.reason() + "; it offers no GPU");
         }
         return s;
     }

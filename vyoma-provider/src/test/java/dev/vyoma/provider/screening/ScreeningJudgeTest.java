@@ -122,6 +122,7 @@ class ScreeningJudgeTest {
         BidEngine.Skip cpu = skip(one(a100, CPU_ATTRIBUTES, cpuOffer()));
         assertThat(cpu.by()).isEqualTo(BidEngine.Excluded.NO_GPU);
         assertThat(cpu.by().label()).isEqualTo("no GPU");
+        assertThat(cpu.reason()).endsWith("[vendor/nvidia/model/a100/ram/80Gi]; it offers no GPU");
         assertThat(cpu.asked()).isNull();
     }
 
