@@ -57,7 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  * them is "unreachable" with its reason, all within a bounded time, and the honest provider's verdict stands.
  */
 class ScreeningHostileTest {
-    private static final Duration WAIT = Duration.ofMillis(1500);
+    private static final Duration WAIT = Duration.ofMillis(3000);
     private static final long GI = 1L << 30;
 
     @TempDir
@@ -162,6 +162,8 @@ class ScreeningHostileTest {
                 .document()
                 .groups()
                 .get(0);
+        // The honest gateway's first answer (a cold JVM's TLS and Jetty) is not what the bound is about.
+        new dev.vyoma.client.ProviderGateway(chain).status(honest.address());
         long start = System.nanoTime();
         List<Verdict> verdicts = new Screening(chain, WAIT).screen(List.of(web));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -180,6 +182,7 @@ class ScreeningHostileTest {
         assertThat(by).hasSize(1 + HOSTILE.size());
         // The honest provider bids first (0.5 CPU × 10 + 0.5 GiB × 5 + 1 GiB × 0.5 + 1 endpoint).
         assertThat(verdicts.get(0).provider()).isEqualTo(honest.address());
+        assertThat(verdicts.get(0)).as(verdicts.toString()).isInstanceOf(Verdict.Bids.class);
         assertThat(((Verdict.Bids) verdicts.get(0)).price().amount()).isEqualByComparingTo("9");
         Map<String, String> why = new LinkedHashMap<>();
         for (String n : HOSTILE) {
@@ -189,8 +192,8 @@ class ScreeningHostileTest {
         }
         assertThat(why.get("huge")).endsWith("answered more than " + Screening.MAX_STATUS_BYTES + " bytes");
         assertThat(why.get("malformed")).endsWith("answered something that is not JSON");
-        assertThat(why.get("slow")).endsWith("did not answer within 1500 ms");
-        assertThat(why.get("silent")).endsWith("did not answer within 1500 ms");
+        assertThat(why.get("slow")).endsWith("did not answer within 3000 ms");
+        assertThat(why.get("silent")).endsWith("did not answer within 3000 ms");
         assertThat(why.get("uncertified")).contains("has published no certificate");
         assertThat(why.get("closed")).contains("connection refused");
         assertThat(why.get("older")).isEqualTo("the status has no offer (a provider of an older version?)");
@@ -227,14 +230,15 @@ class ScreeningHostileTest {
                         "    dcloud:\n      attributes:\n        region: us-west\n      signedBy:\n        anyOf:\n"
                                 + "          - " + auditor.address() + "\n      pricing:");
         List<GroupSpec> groups = Sdl.parse(sdl, "audited.yaml").document().groups();
-        Verdict before = new Screening(chain, WAIT).screen(groups).get(0);
+        Verdict before = new Screening(chain).screen(groups).get(0);
+        assertThat(before).as(before.toString()).isInstanceOf(Verdict.Excluded.class);
         assertThat(((Verdict.Excluded) before).skip().by()).isEqualTo(BidEngine.Excluded.SIGNED_BY);
         ok(
                 chain,
                 auditor,
                 new Msg.SignProviderAttributes(
                         auditor.address(), provider.address(), List.of(new Attribute("region", "us-west"))));
-        assertThat(new Screening(chain, WAIT).screen(groups).get(0)).isInstanceOf(Verdict.Bids.class);
+        assertThat(new Screening(chain).screen(groups).get(0)).isInstanceOf(Verdict.Bids.class);
     }
 
     private static void ok(VyomaClient chain, KeyPair k, Msg m) {
