@@ -52,8 +52,15 @@ public final class Deployer {
     public record Result(DeploymentId deployment, List<Leased> leases) {}
 
     /** Why a deployment did not come up; the deployment is closed when {@code closed}. */
-    public static final class DeployException extends RuntimeException {
+    public static class DeployException extends RuntimeException {
         DeployException(String message) {
+            super(message);
+        }
+    }
+
+    /** No provider (or not the one picked) bid on a group in time; the deployment is closed. */
+    public static final class NoBidsException extends DeployException {
+        NoBidsException(String message) {
             super(message);
         }
     }
@@ -176,13 +183,12 @@ public final class Deployer {
             }
             if (Instant.now().isAfter(deadline)) {
                 chain.broadcast(chain.sign(tenant, List.of(new Msg.CloseDeployment(dep)), ""), true);
-                throw new DeployException(
-                        (open.isEmpty()
-                                        ? "no provider bid on group " + group + " within "
-                                                + o.bidWait().toSeconds() + " s"
-                                        : "provider " + o.pick() + " did not bid on group " + group)
-                                + "; the deployment is closed and its deposit returned. No provider matched its requirements"
-                                + " (placement attributes, GPU model, capacity, price); check them with vyoma query provider list");
+                throw new NoBidsException((open.isEmpty()
+                                ? "no provider bid on group " + group + " within "
+                                        + o.bidWait().toSeconds() + " s"
+                                : "provider " + o.pick() + " did not bid on group " + group)
+                        + "; the deployment is closed and its deposit returned. No provider matched its requirements"
+                        + " (placement attributes, GPU model, capacity, price); vyoma deploy FILE --dry-run says why");
             }
             Thread.sleep(250);
         }

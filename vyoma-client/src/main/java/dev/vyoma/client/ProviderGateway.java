@@ -69,6 +69,124 @@ public final class ProviderGateway {
         return json(provider, request(provider, "/v1/status").GET(), 200);
     }
 
+    /**
+     * The provider's public status as {@link #status(Address)} reads it, but held to bounds a stranger cannot
+     * stretch: the whole answer within {@code within} (connection, TLS, headers and body together) and at most
+     * {@code maxBytes} of it; past either, a {@link GatewayException} says which. The connection is made for
+     * this one call and closed after it.
+     */
+    public JsonNode status(Address provider, Duration within, int maxBytes) {
+        java.util.concurrent.TimeUnit ms = java.util.concurrent.TimeUnit.MILLISECONDS;
+        long deadline = System.nanoTime() + within.toNanos();
+        URI uri;
+        String host = hostUri(provider);
+        try {
+            uri = URI.create(host + "/v1/status");
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException(0, "provider " + provider + " registered a host that is not a URI");
+        }
+        if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new GatewayException(0, "provider " + provider + " registered a host that is not https://HOST:PORT");
+        }
+        HttpClient c = pinned(provider);
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> answer = null;
+        try {
+            answer = c.sendAsync(
+                    HttpRequest.newBuilder(uri).timeout(within).GET().build(), info -> new BoundedBody(maxBytes));
+            HttpResponse<byte[]> r = answer.get(
+                    Math.max(1, ms.convert(deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS)),
+                    ms);
+            String body = new String(r.body(), StandardCharsets.UTF_8);
+            if (r.statusCode() != 200) {
+                throw refusal(provider, r.statusCode(), body);
+            }
+            try {
+                return JSON.readTree(body);
+            } catch (JacksonException e) {
+                throw new GatewayException(200, "provider " + provider + " answered something that is not JSON");
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new GatewayException(
+                    0, "provider " + provider + " did not answer within " + within.toMillis() + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof BoundedBody.TooLarge) {
+                throw new GatewayException(0, "provider " + provider + " answered more than " + maxBytes + " bytes");
+            }
+            if (cause instanceof java.net.http.HttpTimeoutException) {
+                throw new GatewayException(
+                        0, "provider " + provider + " did not answer within " + within.toMillis() + " ms");
+            }
+            throw unreachable(provider, cause instanceof IOException io ? io : new IOException(String.valueOf(cause)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException(0, "interrupted while waiting for provider " + provider);
+        } finally {
+            if (answer != null) {
+                answer.cancel(true);
+            }
+            c.shutdownNow();
+        }
+    }
+
+    /** A response body kept in memory up to a size; past it the exchange is cancelled. */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+        /** The body was longer than allowed. */
+        static final class TooLarge extends IOException {
+            TooLarge() {
+                super("the answer is too large");
+            }
+        }
+
+        private final int max;
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private final java.util.concurrent.CompletableFuture<byte[]> result =
+                new java.util.concurrent.CompletableFuture<>();
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        BoundedBody(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer b : items) {
+                if (bytes.size() + (long) b.remaining() > max) {
+                    subscription.cancel();
+                    result.completeExceptionally(new TooLarge());
+                    return;
+                }
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(bytes.toByteArray());
+        }
+    }
+
     /** What the provider says about a lease ({@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}): readiness, URIs, ports, problem. */
     public JsonNode leaseStatus(KeyPair tenant, String lease) {
         return json(provider(lease), authorized(tenant, lease, "/status").GET(), 200);

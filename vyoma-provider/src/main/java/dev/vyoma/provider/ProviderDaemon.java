@@ -152,7 +152,8 @@ public final class ProviderDaemon implements AutoCloseable {
             }
         });
         Inventory inventory = new Inventory(config.nodes(), config.persistentStorage());
-        gateway.reportStatusWith(() -> status(key.address(), config.inventorySource(), inventory, leases));
+        gateway.reportStatusWith(
+                () -> status(key.address(), config.inventorySource(), inventory, config.prices(), leases));
         BidEngine engine = new BidEngine(inventory, config.prices());
         BidDaemon bids = new BidDaemon(
                         new BidDaemon.Settings(config.node(), key, config.bidDeposit(), home.resolve("cursor")),
@@ -182,10 +183,16 @@ public final class ProviderDaemon implements AutoCloseable {
     /**
      * What {@code GET /v1/status} says: the inventory's source (declared in the configuration, or discovered),
      * and each resource as total, allocatable (all of it: nothing is held back for the system), allocated to
-     * leases, reserved by open bids, and available. Memory and storage in bytes, CPU in millicores.
+     * leases, reserved by open bids, and available. Memory and storage in bytes, CPU in millicores. Under
+     * {@code offer}, what is free on each node and the price list ({@link dev.vyoma.provider.bid.Offer}), from
+     * which a tenant's {@code vyoma deploy --dry-run} judges an order as this provider's bid engine would.
      */
     static java.util.Map<String, Object> status(
-            dev.vyoma.ledger.crypto.Address me, String source, Inventory inventory, LeaseManager leases) {
+            dev.vyoma.ledger.crypto.Address me,
+            String source,
+            Inventory inventory,
+            dev.vyoma.provider.bid.PriceList prices,
+            LeaseManager leases) {
         Inventory.Capacity c = inventory.capacity();
         java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("provider", me.toString());
@@ -210,6 +217,7 @@ public final class ProviderDaemon implements AutoCloseable {
             gpus.add(m);
         }
         out.put("gpus", gpus);
+        out.put("offer", dev.vyoma.provider.bid.Offer.of(inventory, prices).toJson());
         return out;
     }
 

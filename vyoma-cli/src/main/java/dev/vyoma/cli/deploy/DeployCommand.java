@@ -3,6 +3,7 @@ package dev.vyoma.cli.deploy;
 import dev.vyoma.cli.Args;
 import dev.vyoma.cli.ClientCommand;
 import dev.vyoma.cli.ClientOptions;
+import dev.vyoma.cli.GlobalOptions;
 import dev.vyoma.cli.OutputCommand;
 import dev.vyoma.cli.SdlFiles;
 import dev.vyoma.cli.Subcommands;
@@ -82,13 +83,22 @@ public final class DeployCommand extends ClientCommand {
             defaultValue = "60s")
     String grace;
 
+    @Option(
+            names = "--dry-run",
+            description = "Post nothing: ask every provider's status and show who would bid, at what price, and"
+                    + " the first requirement that keeps each other provider from bidding.")
+    boolean dryRun;
+
     @Override
     public Integer call() throws Exception {
-        if (file == null || from == null) {
+        if (file == null || (from == null && !dryRun)) {
             throw new UserException("vyoma deploy FILE --from KEY (or vyoma deploy list|status|close; see --help)");
         }
         SdlDocument doc =
                 SdlFiles.requireValid(file, System.in, spec.commandLine().getErr());
+        if (dryRun) {
+            return print(DryRun.rows(DryRun.screen(client.client(), doc), GlobalOptions.of(spec).output));
+        }
         long wait = Args.millis(timeout);
         Coin amount = Args.coin(deposit, "--deposit");
         Address granter = depositor == null ? null : Args.address(depositor, "--depositor");
@@ -105,6 +115,9 @@ public final class DeployCommand extends ClientCommand {
                         spec.commandLine().getErr().println("vyoma: " + line);
                         spec.commandLine().getErr().flush();
                     });
+        } catch (Deployer.NoBidsException e) {
+            DryRun.explain(spec.commandLine().getErr(), GlobalOptions.of(spec).output, client.client(), doc);
+            throw new UserException(e.getMessage());
         } catch (Deployer.DeployException | VyomaClient.NodeException e) {
             throw new UserException(e.getMessage());
         }

@@ -31,19 +31,46 @@ public final class Matching {
         return out;
     }
 
+    /** Which of the group's requirements a provider does not meet. */
+    public enum Requirement {
+        /** A placement attribute the provider does not have. */
+        ATTRIBUTE,
+        /** Attributes the group wants signed by an auditor who has not signed them. */
+        SIGNED_BY,
+        /** A volume's storage class the provider does not declare. */
+        STORAGE_CLASS,
+        /** GPUs of a model the provider does not declare (it declares others). */
+        GPU_MODEL,
+        /** GPUs, from a provider that declares none. */
+        NO_GPU
+    }
+
+    /** A requirement not met, and the sentence that says so. */
+    public record Mismatch(Requirement requirement, String message) {}
+
     /** Null when the provider meets the group's placement requirements, else why not. */
     public static String requirementsMismatch(GroupSpec spec, List<Attribute> own, List<Audited> audited) {
+        Mismatch m = requirements(spec, own, audited);
+        return m == null ? null : m.message();
+    }
+
+    /** Null when the provider meets the group's placement requirements, else the first one it does not meet. */
+    public static Mismatch requirements(GroupSpec spec, List<Attribute> own, List<Audited> audited) {
         List<Attribute> wanted = spec.requirements().attributes();
         SignedBy signedBy = spec.requirements().signedBy();
         if (!signedBy.required()) {
-            return subset(wanted, own) ? null : "the provider's attributes do not include " + missing(wanted, own);
+            return subset(wanted, own)
+                    ? null
+                    : new Mismatch(
+                            Requirement.ATTRIBUTE, "the provider's attributes do not include " + missing(wanted, own));
         }
         List<String> allOf = signedBy.allOf() == null ? List.of() : signedBy.allOf();
         List<String> anyOf = signedBy.anyOf() == null ? List.of() : signedBy.anyOf();
         for (String auditor : allOf) {
             List<Attribute> signed = signedBy(audited, auditor);
             if (signed == null || !subset(wanted, signed)) {
-                return "auditor " + auditor + " has not signed the required attributes";
+                return new Mismatch(
+                        Requirement.SIGNED_BY, "auditor " + auditor + " has not signed the required attributes");
             }
         }
         if (!anyOf.isEmpty()) {
@@ -53,13 +80,20 @@ public final class Matching {
                     return null;
                 }
             }
-            return "none of the auditors " + anyOf + " has signed the required attributes";
+            return new Mismatch(
+                    Requirement.SIGNED_BY, "none of the auditors " + anyOf + " has signed the required attributes");
         }
         return null;
     }
 
     /** Null when the provider declares the storage classes and GPU models the group needs, else why not. */
     public static String capabilitiesMismatch(GroupSpec spec, List<Attribute> own) {
+        Mismatch m = capabilities(spec, own);
+        return m == null ? null : m.message();
+    }
+
+    /** Null when the provider declares the storage classes and GPU models the group needs, else the first it lacks. */
+    public static Mismatch capabilities(GroupSpec spec, List<Attribute> own) {
         List<Map<String, String>> storage = storageCapabilities(own);
         List<Attribute> gpus = new ArrayList<>();
         for (Attribute a : own) {
@@ -76,7 +110,9 @@ public final class Matching {
                         .anyMatch(cap ->
                                 v.attributes().stream().allMatch(a -> a.value().equals(cap.get(a.key()))));
                 if (!ok) {
-                    return "no storage capability matches volume " + v.name() + " " + v.attributes();
+                    return new Mismatch(
+                            Requirement.STORAGE_CLASS,
+                            "no storage capability matches volume " + v.name() + " " + v.attributes());
                 }
             }
             var gpu = unit.resources().gpu();
@@ -84,8 +120,12 @@ public final class Matching {
                 boolean any =
                         gpu.attributes().stream().anyMatch(req -> gpus.stream().anyMatch(cap -> matches(req, cap)));
                 if (!any) {
-                    return "the provider offers none of the GPUs "
-                            + gpu.attributes().stream().map(Attribute::key).toList();
+                    return new Mismatch(
+                            gpus.isEmpty() ? Requirement.NO_GPU : Requirement.GPU_MODEL,
+                            "the provider offers none of the GPUs "
+                                    + gpu.attributes().stream()
+                                            .map(Attribute::key)
+                                            .toList());
                 }
             }
         }

@@ -29,8 +29,57 @@ public final class BidEngine {
     /** Bid {@code price}; {@code reservation} holds the capacity until the bid is won, lost or closed. */
     public record Bid(DecCoin price, Inventory.Reservation reservation) implements Decision {}
 
-    /** No bid, and why. */
-    public record Skip(String reason) implements Decision {}
+    /** The requirement of an order that kept a provider from bidding, as a tenant would look it up. */
+    public enum Excluded {
+        ATTRIBUTE("attribute"),
+        SIGNED_BY("signedBy auditor"),
+        STORAGE_CLASS("storage class"),
+        GPU_MODEL("GPU model not offered"),
+        NO_GPU("no GPU"),
+        DENOM("price denom"),
+        CAPACITY("capacity"),
+        NOT_PRICED("not priced"),
+        PRICE_CEILING("price above the ceiling");
+
+        private final String label;
+
+        Excluded(String label) {
+            this.label = label;
+        }
+
+        /** The words a table prints for it. */
+        public String label() {
+            return label;
+        }
+
+        static Excluded of(Matching.Requirement r) {
+            return switch (r) {
+                case ATTRIBUTE -> ATTRIBUTE;
+                case SIGNED_BY -> SIGNED_BY;
+                case STORAGE_CLASS -> STORAGE_CLASS;
+                case GPU_MODEL -> GPU_MODEL;
+                case NO_GPU -> NO_GPU;
+            };
+        }
+    }
+
+    /**
+     * No bid: the first requirement not met ({@code by}) and why; {@code asked} is the price the provider would
+     * have asked when only the order's maximum stood in the way ({@link Excluded#PRICE_CEILING}), else null.
+     */
+    public record Skip(Excluded by, String reason, DecCoin asked) implements Decision {
+        public Skip {
+            Objects.requireNonNull(by, "by");
+            Objects.requireNonNull(reason, "reason");
+            if ((asked != null) != (by == Excluded.PRICE_CEILING)) {
+                throw new IllegalArgumentException("a price is asked exactly when the ceiling excluded the bid");
+            }
+        }
+
+        public Skip(Excluded by, String reason) {
+            this(by, reason, null);
+        }
+    }
 
     private final Inventory inventory;
     private final PriceList prices;
@@ -46,35 +95,38 @@ public final class BidEngine {
 
     /** Evaluates the order {@code order} (its id as text) for group {@code group}. */
     public Decision evaluate(String order, GroupSpec group, Profile profile) {
-        String mismatch = Matching.requirementsMismatch(group, profile.attributes(), profile.audited());
-        if (mismatch != null) {
-            return new Skip(mismatch);
+        Matching.Mismatch mismatch = Matching.requirements(group, profile.attributes(), profile.audited());
+        if (mismatch == null) {
+            mismatch = Matching.capabilities(group, profile.attributes());
         }
-        mismatch = Matching.capabilitiesMismatch(group, profile.attributes());
         if (mismatch != null) {
-            return new Skip(mismatch);
+            return new Skip(Excluded.of(mismatch.requirement()), mismatch.message());
         }
         DecCoin max = group.price();
         if (!max.denom().equals(prices.denom())) {
-            return new Skip("the order pays in " + max.denom() + "; this provider prices in " + prices.denom());
+            return new Skip(
+                    Excluded.DENOM, "the order pays in " + max.denom() + "; this provider prices in " + prices.denom());
         }
         boolean heldBefore = inventory.holds(order);
         Inventory.Fit fit = inventory.reserve(order, group);
         if (fit instanceof Inventory.NoFit no) {
-            return new Skip(no.reason());
+            return new Skip(Excluded.CAPACITY, no.reason());
         }
         Inventory.Reservation reservation = ((Inventory.Reserved) fit).reservation();
         PriceList.Priced priced = prices.price(group, reservation);
-        String why = priced.price() == null
-                ? priced.why()
+        Skip skip = priced.price() == null
+                ? new Skip(Excluded.NOT_PRICED, priced.why())
                 : priced.price().amount().compareTo(max.amount()) > 0
-                        ? "the price " + plain(priced.price()) + " is above the order's maximum " + plain(max)
+                        ? new Skip(
+                                Excluded.PRICE_CEILING,
+                                "the price " + plain(priced.price()) + " is above the order's maximum " + plain(max),
+                                priced.price())
                         : null;
-        if (why != null) {
+        if (skip != null) {
             if (!heldBefore) {
                 inventory.release(order);
             }
-            return new Skip(why);
+            return skip;
         }
         return new Bid(priced.price(), reservation);
     }

@@ -255,6 +255,34 @@ public final class Inventory {
         return new Amount(a[0], a[1], a[2]);
     }
 
+    /**
+     * What is neither leased nor promised, at one instant: each node with its free CPU, memory, ephemeral storage
+     * and free GPUs (in node order), and the free persistent storage per class. An inventory made of it fits an
+     * order exactly as this one would now.
+     */
+    public synchronized Inventory unused() {
+        List<NodeSpec> free = new ArrayList<>();
+        for (NodeState n : nodes) {
+            List<GpuDevice> gpus = new ArrayList<>();
+            for (int g = 0; g < n.gpuTaken.length; g++) {
+                if (!n.gpuTaken[g]) {
+                    gpus.add(n.spec.gpus().get(g));
+                }
+            }
+            free.add(new NodeSpec(n.spec.name(), n.cpu, n.memory, n.ephemeral, gpus, n.spec.persistentClasses()));
+        }
+        return new Inventory(free, new TreeMap<>(persistentFree));
+    }
+
+    /** The nodes as configured (for an unused inventory: what is free on each). */
+    public List<NodeSpec> nodes() {
+        List<NodeSpec> out = new ArrayList<>();
+        for (NodeState n : nodes) {
+            out.add(n.spec);
+        }
+        return out;
+    }
+
     /** Whether {@code order} holds capacity. */
     public synchronized boolean holds(String order) {
         return held.containsKey(order);

@@ -93,8 +93,9 @@ class BidEngineTest {
                 List.of(new Inventory.NodeSpec("cpu-0", 32_000, 128 * GI, 1_000 * GI, List.of(), Set.of())), Map.of());
         BidEngine cpu = new BidEngine(cpuOnly, PRICES);
         assertThat(cpu.evaluate("o/1", llm, CPU_PROFILE))
-                .isEqualTo(
-                        new BidEngine.Skip("the provider offers none of the GPUs [vendor/nvidia/model/h100/ram/80Gi]"));
+                .isEqualTo(new BidEngine.Skip(
+                        BidEngine.Excluded.NO_GPU,
+                        "the provider offers none of the GPUs [vendor/nvidia/model/h100/ram/80Gi]"));
 
         String a100 = Files.readString(Fixtures.repositoryRoot().resolve("examples/gpu-llm.yaml"))
                 .replace("model: h100", "model: a100");
