@@ -136,66 +136,75 @@ class ProviderTimeoutsTest {
     void whatWaitsTooLongIsClosedAndItsCapacityBidAgain() throws Exception {
         try (LocalChain local = startChain("vyoma-timeouts-test");
                 ProviderDaemon daemon = startProvider()) {
-            ProviderGateway gateway = new ProviderGateway(c);
-
-            // A lease that gets its manifest at once: it runs on, well past both timeouts.
-            OrderId served = deploy();
-            assertThat(awaitDecision(daemon, served)).contains(BidDaemon.OrderState.BID);
-            ok(tenant, new Msg.CreateLease(new BidId(served, provider.address())));
-            String servedLease = new BidId(served, provider.address()).toString();
-            gateway.sendManifest(
-                    tenant,
-                    servedLease,
-                    dev.vyoma.sdl.json.JsonWriter.compact(dev.vyoma.sdl.json.AkashJson.manifest(web.manifest())));
-
-            // A lease that never gets one: the tenant sees the provider wait for it, with the deadline.
-            OrderId silent = deploy();
-            assertThat(awaitDecision(daemon, silent)).contains(BidDaemon.OrderState.BID);
-            ok(tenant, new Msg.CreateLease(new BidId(silent, provider.address())));
-            String silentLease = new BidId(silent, provider.address()).toString();
-            await().atMost(10, TimeUnit.SECONDS)
-                    .until(() -> daemon.bids().manifestDeadline(silent).isPresent());
-            Instant manifestDeadline = daemon.bids().manifestDeadline(silent).orElseThrow();
-            assertThat(gateway.leaseEvents(tenant, silentLease).path("events").toString())
-                    .contains("lease won; waiting for the manifest until " + manifestDeadline)
-                    .contains("manifest timeout 3s");
-            assertThat(daemon.bids().manifestDeadline(served)).isEmpty();
-
-            // Both leases hold the whole inventory: a third order gets no bid.
-            OrderId full = deploy();
-            assertThat(awaitDecision(daemon, full)).contains(BidDaemon.OrderState.SKIPPED);
-
-            // The silent lease is closed by the provider, with its reason, not before its deadline.
-            await().atMost(MANIFEST_TIMEOUT.plusSeconds(10))
-                    .until(() -> state(lease(silent)).equals("closed"));
-            JsonNode closed = lease(silent);
-            assertThat(reason(closed)).as(closed.toString()).isEqualTo(10003);
-            assertThat(blockTime(closed.path("closedAt").asLong())).isAfterOrEqualTo(manifestDeadline);
-            assertThat(blockTime(closed.path("closedAt").asLong())).isBefore(manifestDeadline.plusSeconds(5));
-            await().atMost(10, TimeUnit.SECONDS)
-                    .until(() -> daemon.inventory().status().reservations() == 1);
-
-            // Its capacity is offered again: a new order that needs it gets a bid.
-            OrderId again = deploy();
-            assertThat(awaitDecision(daemon, again)).contains(BidDaemon.OrderState.BID);
-            Instant bidDeadline = daemon.bids().bidDeadline(again).orElseThrow();
-            // Nobody takes that bid: the provider closes it after the bid timeout and releases what it held.
-            await().atMost(BID_TIMEOUT.plusSeconds(10))
-                    .until(() -> state(bid(again)).equals("closed"));
-            JsonNode closedBid = bid(again);
-            assertThat(blockTime(closedBid.path("closedAt").asLong())).isAfterOrEqualTo(bidDeadline);
-            assertThat(blockTime(closedBid.path("closedAt").asLong())).isBefore(bidDeadline.plusSeconds(5));
-            assertThat(state(c.getJson("/v1/orders/" + again).orElseThrow())).isEqualTo("open");
-            await().atMost(10, TimeUnit.SECONDS)
-                    .until(() -> daemon.inventory().status().reservations() == 1);
-            OrderId afterBid = deploy();
-            assertThat(awaitDecision(daemon, afterBid)).contains(BidDaemon.OrderState.BID);
-
-            // The lease that got its manifest is still active and answers: it was never a candidate.
-            assertThat(state(lease(served))).isEqualTo("active");
-            assertThat(gateway.leaseStatus(tenant, servedLease).path("manifest").asString())
-                    .isEqualTo("accepted");
+            try {
+                timeouts(daemon);
+            } finally {
+                // The served lease's replica is a process: nothing the provider started may outlive the test.
+                daemon.stopWorkloads();
+            }
         }
+    }
+
+    private void timeouts(ProviderDaemon daemon) throws Exception {
+        ProviderGateway gateway = new ProviderGateway(c);
+
+        // A lease that gets its manifest at once: it runs on, well past both timeouts.
+        OrderId served = deploy();
+        assertThat(awaitDecision(daemon, served)).contains(BidDaemon.OrderState.BID);
+        ok(tenant, new Msg.CreateLease(new BidId(served, provider.address())));
+        String servedLease = new BidId(served, provider.address()).toString();
+        gateway.sendManifest(
+                tenant,
+                servedLease,
+                dev.vyoma.sdl.json.JsonWriter.compact(dev.vyoma.sdl.json.AkashJson.manifest(web.manifest())));
+
+        // A lease that never gets one: the tenant sees the provider wait for it, with the deadline.
+        OrderId silent = deploy();
+        assertThat(awaitDecision(daemon, silent)).contains(BidDaemon.OrderState.BID);
+        ok(tenant, new Msg.CreateLease(new BidId(silent, provider.address())));
+        String silentLease = new BidId(silent, provider.address()).toString();
+        await().atMost(10, TimeUnit.SECONDS)
+                .until(() -> daemon.bids().manifestDeadline(silent).isPresent());
+        Instant manifestDeadline = daemon.bids().manifestDeadline(silent).orElseThrow();
+        assertThat(gateway.leaseEvents(tenant, silentLease).path("events").toString())
+                .contains("lease won; waiting for the manifest until " + manifestDeadline)
+                .contains("manifest timeout 3s");
+        assertThat(daemon.bids().manifestDeadline(served)).isEmpty();
+
+        // Both leases hold the whole inventory: a third order gets no bid.
+        OrderId full = deploy();
+        assertThat(awaitDecision(daemon, full)).contains(BidDaemon.OrderState.SKIPPED);
+
+        // The silent lease is closed by the provider, with its reason, not before its deadline.
+        await().atMost(MANIFEST_TIMEOUT.plusSeconds(10))
+                .until(() -> state(lease(silent)).equals("closed"));
+        JsonNode closed = lease(silent);
+        assertThat(reason(closed)).as(closed.toString()).isEqualTo(10003);
+        assertThat(blockTime(closed.path("closedAt").asLong())).isAfterOrEqualTo(manifestDeadline);
+        assertThat(blockTime(closed.path("closedAt").asLong())).isBefore(manifestDeadline.plusSeconds(5));
+        await().atMost(10, TimeUnit.SECONDS)
+                .until(() -> daemon.inventory().status().reservations() == 1);
+
+        // Its capacity is offered again: a new order that needs it gets a bid.
+        OrderId again = deploy();
+        assertThat(awaitDecision(daemon, again)).contains(BidDaemon.OrderState.BID);
+        Instant bidDeadline = daemon.bids().bidDeadline(again).orElseThrow();
+        // Nobody takes that bid: the provider closes it after the bid timeout and releases what it held.
+        await().atMost(BID_TIMEOUT.plusSeconds(10))
+                .until(() -> state(bid(again)).equals("closed"));
+        JsonNode closedBid = bid(again);
+        assertThat(blockTime(closedBid.path("closedAt").asLong())).isAfterOrEqualTo(bidDeadline);
+        assertThat(blockTime(closedBid.path("closedAt").asLong())).isBefore(bidDeadline.plusSeconds(5));
+        assertThat(state(c.getJson("/v1/orders/" + again).orElseThrow())).isEqualTo("open");
+        await().atMost(10, TimeUnit.SECONDS)
+                .until(() -> daemon.inventory().status().reservations() == 1);
+        OrderId afterBid = deploy();
+        assertThat(awaitDecision(daemon, afterBid)).contains(BidDaemon.OrderState.BID);
+
+        // The lease that got its manifest is still active and answers: it was never a candidate.
+        assertThat(state(lease(served))).isEqualTo("active");
+        assertThat(gateway.leaseStatus(tenant, servedLease).path("manifest").asString())
+                .isEqualTo("accepted");
     }
 
     @Test
