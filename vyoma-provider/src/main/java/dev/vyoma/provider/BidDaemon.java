@@ -395,13 +395,34 @@ public final class BidDaemon implements AutoCloseable {
             JsonNode page = client.getJson("/v1/orders?offset=" + offset + "&limit=1000")
                     .orElseThrow();
             for (JsonNode o : page.path("items")) {
-                consider(orderId(o.path("id")));
+                OrderId order = orderId(o.path("id"));
+                if (!orders.containsKey(order) && bidBefore(order)) {
+                    continue;
+                }
+                consider(order);
             }
             if (!page.path("more").asBoolean()) {
                 return;
             }
             offset += page.path("items").size();
         }
+    }
+
+    /**
+     * Whether this provider bid on {@code order} before (a bid that is no longer open: its bid timed out and was
+     * closed, say, while the order stayed open); the chain takes one bid per provider and order, so the order is
+     * skipped with that reason instead of being bid on again.
+     */
+    private boolean bidBefore(OrderId order) {
+        Optional<JsonNode> bid = client.getJson("/v1/bids/" + new dev.vyoma.ledger.market.BidId(order, me));
+        if (bid.isEmpty()) {
+            return false;
+        }
+        orders.put(order, OrderState.SKIPPED);
+        skipped.put(
+                order,
+                "this provider's bid on it was " + bid.get().path("state").asString("ended"));
+        return true;
     }
 
     private void handle(EventFollower.ChainEvent e) throws IOException {

@@ -243,6 +243,13 @@ class ProviderTimeoutsTest {
                         .until(() -> daemon.inventory().status().reservations() == 0);
                 assertThat(daemon.inventory().status().cpuFreeMillis()).isEqualTo(1_000);
             }
+            // Once more: the order whose bid was closed is still open, and is not bid on again.
+            assertThat(state(c.getJson("/v1/orders/" + open).orElseThrow())).isEqualTo("open");
+            try (ProviderDaemon daemon = startProvider()) {
+                assertThat(daemon.bids().order(open)).contains(BidDaemon.OrderState.SKIPPED);
+                assertThat(daemon.bids().whySkipped(open)).contains("this provider's bid on it was closed");
+                assertThat(daemon.inventory().status().reservations()).isZero();
+            }
         }
     }
 }
