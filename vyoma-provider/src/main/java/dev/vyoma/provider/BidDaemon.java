@@ -8,7 +8,6 @@ import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.deployment.Group;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
-import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.provider.bid.BidEngine;
 import dev.vyoma.provider.bid.Inventory;
 import java.io.IOException;
@@ -92,6 +91,9 @@ public final class BidDaemon implements AutoCloseable {
     private final java.time.Clock clock;
     private final java.util.function.Predicate<String> hasManifest;
     private final Deadlines deadlines = new Deadlines();
+    /** Held while a transaction is signed and sent (see {@link #send}). */
+    private final Object txLock = new Object();
+
     private EventFollower follower;
     private volatile java.util.function.Consumer<String> leaseEnded = lease -> {};
     private volatile java.util.function.BiConsumer<String, String> leaseEvent = (lease, message) -> {};
@@ -168,9 +170,7 @@ public final class BidDaemon implements AutoCloseable {
             }
             OrderId o = e.getKey();
             try {
-                SignedTx tx = client.sign(
-                        settings.key(), List.of(new Msg.WithdrawLease(new dev.vyoma.ledger.market.BidId(o, me))), "");
-                VyomaClient.TxOutcome out = client.broadcast(tx, true);
+                VyomaClient.TxOutcome out = send(new Msg.WithdrawLease(new dev.vyoma.ledger.market.BidId(o, me)));
                 if (out.ok()) {
                     done++;
                 } else {
@@ -307,12 +307,8 @@ public final class BidDaemon implements AutoCloseable {
             // Taken by a lease, lost, or closed already: its event frees (or keeps) the capacity.
             return false;
         }
-        VyomaClient.TxOutcome out = client.broadcast(
-                client.sign(
-                        settings.key(),
-                        List.of(new Msg.CloseBid(bid, dev.vyoma.ledger.CloseReason.PROVIDER_UNSPECIFIED.code())),
-                        ""),
-                true);
+        VyomaClient.TxOutcome out =
+                send(new Msg.CloseBid(bid, dev.vyoma.ledger.CloseReason.PROVIDER_UNSPECIFIED.code()));
         if (!out.ok()) {
             LOG.info("bid on {} timed out but was not closed: {}", order, out.log());
             if (!out.committed()) {
@@ -337,12 +333,8 @@ public final class BidDaemon implements AutoCloseable {
         if (!state.equals("active")) {
             return false;
         }
-        VyomaClient.TxOutcome out = client.broadcast(
-                client.sign(
-                        settings.key(),
-                        List.of(new Msg.CloseBid(lease, dev.vyoma.ledger.CloseReason.PROVIDER_MANIFEST_TIMEOUT.code())),
-                        ""),
-                true);
+        VyomaClient.TxOutcome out =
+                send(new Msg.CloseBid(lease, dev.vyoma.ledger.CloseReason.PROVIDER_MANIFEST_TIMEOUT.code()));
         if (!out.ok()) {
             LOG.info("lease {} had no manifest in time but was not closed: {}", lease, out.log());
             if (!out.committed()) {
@@ -481,9 +473,7 @@ public final class BidDaemon implements AutoCloseable {
         }
         BidEngine.Bid bid = (BidEngine.Bid) d;
         try {
-            SignedTx tx = client.sign(
-                    settings.key(), List.of(new Msg.CreateBid(order, me, bid.price(), settings.bidDeposit())), "");
-            VyomaClient.TxOutcome out = client.broadcast(tx, true);
+            VyomaClient.TxOutcome out = send(new Msg.CreateBid(order, me, bid.price(), settings.bidDeposit()));
             if (out.committed() && !out.ok()) {
                 engine.inventory().release(k);
                 orders.put(order, OrderState.SKIPPED);
@@ -507,6 +497,17 @@ public final class BidDaemon implements AutoCloseable {
             orders.put(order, OrderState.SKIPPED);
             skipped.put(order, "the node refused the bid: " + e.getMessage());
             LOG.warn("bid on {} not sent: {}", k, e.getMessage());
+        }
+    }
+
+    /**
+     * Signs {@code msg} with the provider's key and sends it, waiting for its block. One at a time: bids (event
+     * thread), withdrawals and timeouts (their own threads) all sign with the account's next sequence, which a
+     * transaction sent meanwhile would take.
+     */
+    private VyomaClient.TxOutcome send(Msg msg) {
+        synchronized (txLock) {
+            return client.broadcast(client.sign(settings.key(), List.of(msg), ""), true);
         }
     }
 
