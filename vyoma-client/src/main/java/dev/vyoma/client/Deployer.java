@@ -16,6 +16,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -68,9 +69,18 @@ public final class Deployer {
     private final VyomaClient chain;
     private final ProviderGateway gateway;
 
+    /** The providers' uptime that {@code pick: best} weighs bids by; none unless given. */
+    private ProviderUptimes uptimes;
+
     public Deployer(VyomaClient chain) {
         this.chain = chain;
         this.gateway = new ProviderGateway(chain);
+    }
+
+    /** Weighs bids by {@code uptimes} when the pick is {@code best} (see {@link ProviderUptimes}); returns this. */
+    public Deployer weighingBidsBy(ProviderUptimes uptimes) {
+        this.uptimes = uptimes;
+        return this;
     }
 
     public Result deploy(KeyPair tenant, SdlDocument doc, Options o, Consumer<String> progress)
@@ -84,6 +94,8 @@ public final class Deployer {
      */
     public Result deploy(KeyPair tenant, SdlDocument doc, Options o, Address granter, Consumer<String> progress)
             throws InterruptedException {
+        // Before anything is posted: a pick that cannot be made is refused here, not after the deployment exists.
+        bidOrder(o.pick());
         long dseq = chain.status().height();
         DeploymentId dep = new DeploymentId(tenant.address(), dseq);
         String version = doc.manifestVersion().hex();
@@ -138,7 +150,9 @@ public final class Deployer {
             throws InterruptedException {
         Instant deadline = Instant.now().plus(o.bidWait());
         Instant settle = null;
-        Address only = o.pick().equals("cheapest") ? null : pickedProvider(o.pick());
+        // cheapest and best take the first bid by their order; any other pick names the provider.
+        Comparator<JsonNode> ranking = bidOrder(o.pick());
+        Address only = ranking != null ? null : pickedProvider(o.pick());
         while (true) {
             JsonNode bids =
                     chain.getJson("/v1/bids?order=" + order).orElseThrow().path("items");
@@ -156,22 +170,14 @@ public final class Deployer {
                 // Give the other providers a moment to bid too.
                 settle = Instant.now().plusSeconds(2);
             }
-            if ((settle != null && Instant.now().isAfter(settle) && wanted)
-                    || (wanted && !o.pick().equals("cheapest"))) {
+            if ((settle != null && Instant.now().isAfter(settle) && wanted) || (wanted && ranking == null)) {
                 JsonNode chosen;
-                if (o.pick().equals("cheapest")) {
+                if (ranking != null) {
                     List<JsonNode> preferred = open.stream()
                             .filter(b -> !o.avoid().contains(bidder(b)))
                             .toList();
                     chosen = (preferred.isEmpty() ? open : preferred)
-                            .stream()
-                                    .min((a, b) -> new BigDecimal(a.path("price")
-                                                    .path("amount")
-                                                    .asString())
-                                            .compareTo(new BigDecimal(b.path("price")
-                                                    .path("amount")
-                                                    .asString())))
-                                    .orElseThrow();
+                            .stream().min(ranking).orElseThrow();
                 } else {
                     chosen = open.stream()
                             .filter(b -> bidder(b).equals(only))
@@ -179,6 +185,9 @@ public final class Deployer {
                             .orElseThrow();
                 }
                 showBids(group, open, chosen, progress);
+                if (o.pick().equals("best")) {
+                    progress.accept(weighed(chosen));
+                }
                 return chosen;
             }
             if (Instant.now().isAfter(deadline)) {
@@ -200,12 +209,48 @@ public final class Deployer {
         return ChainIds.bidId(bid.path("id")).provider();
     }
 
+    /**
+     * The order in which {@code pick} takes bids: {@code cheapest} by price, {@code best} by uptime-weighted price
+     * ({@link ProviderUptimes}, then price, then provider); null for a pick that names a provider.
+     */
+    private Comparator<JsonNode> bidOrder(String pick) {
+        Comparator<JsonNode> byPrice = Comparator.comparing(Deployer::price);
+        return switch (pick) {
+            case "cheapest" -> byPrice;
+            case "best" -> {
+                ProviderUptimes u = uptimes;
+                if (u == null) {
+                    throw new DeployException(
+                            "pick best weighs bids by the providers' uptime: give the stats service (--stats URL)");
+                }
+                yield Comparator.<JsonNode, BigDecimal>comparing(b -> u.weightedPrice(bidder(b), price(b)))
+                        .thenComparing(byPrice)
+                        .thenComparing(b -> bidder(b).toString());
+            }
+            default -> null;
+        };
+    }
+
+    /** How a bid taken by {@code best} was weighed, for the progress lines. */
+    private String weighed(JsonNode chosen) {
+        Address p = bidder(chosen);
+        return "picked " + p + " by uptime-weighted price: "
+                + price(chosen).stripTrailingZeros().toPlainString() + " ÷ "
+                + uptimes.weight(p).stripTrailingZeros().toPlainString() + " (uptime over 7 d "
+                + uptimes.of(p).week().map(v -> v.toPlainString() + "%").orElse("unknown") + ") = "
+                + uptimes.weightedPrice(p, price(chosen)).stripTrailingZeros().toPlainString();
+    }
+
+    private static BigDecimal price(JsonNode bid) {
+        return new BigDecimal(bid.path("price").path("amount").asString());
+    }
+
     /** The provider named by {@code pick} (an address), or a {@link DeployException} that says what it must be. */
     private static Address pickedProvider(String pick) {
         try {
             return Address.parse(pick);
         } catch (IllegalArgumentException e) {
-            throw new DeployException("pick is cheapest or a provider's address: " + e.getMessage());
+            throw new DeployException("pick is cheapest, best or a provider's address: " + e.getMessage());
         }
     }
 

@@ -8,7 +8,6 @@ import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.deployment.Group;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
-import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.provider.bid.BidEngine;
 import dev.vyoma.provider.bid.Inventory;
 import java.io.IOException;
@@ -32,6 +31,13 @@ import tools.jackson.databind.JsonNode;
  * and for every new order asks the {@link BidEngine}: a bid is signed and sent with the configured deposit.
  * The capacity a bid reserved is given back when the bid is lost or closed, the order closes, or the won
  * lease ends, so the provider never bids capacity it has promised elsewhere.
+ *
+ * <p>Nor does it hold capacity for nobody ({@link #closeExpired}, as Akash's provider does): a bid that no lease
+ * took within the bid timeout is closed, and a won lease that got no manifest within the manifest timeout is
+ * closed with reason {@code provider:manifest_timeout} (10003); either way its capacity is free again. After a
+ * restart an open bid keeps its deadline (counted from the block time of the block that holds it), and a lease
+ * still without a manifest waits one whole manifest timeout more, since its tenant could not reach the provider
+ * while it was down.
  */
 public final class BidDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BidDaemon.class);
@@ -45,15 +51,28 @@ public final class BidDaemon implements AutoCloseable {
             "ProviderAttributesSigned",
             "ProviderAttributesDeleted");
 
-    /** Where the daemon talks to, who it is, what it deposits per bid, and where it keeps its cursor. */
-    public record Settings(String nodeUrl, KeyPair key, Coin bidDeposit, Path cursorFile) {
+    /**
+     * Where the daemon talks to, who it is, what it deposits per bid, where it keeps its cursor, and how long it
+     * waits for a lease and for a manifest.
+     */
+    public record Settings(
+            String nodeUrl, KeyPair key, Coin bidDeposit, Path cursorFile, ProviderConfig.Timeouts timeouts) {
         public Settings {
             Objects.requireNonNull(nodeUrl, "nodeUrl");
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(bidDeposit, "bidDeposit");
             Objects.requireNonNull(cursorFile, "cursorFile");
+            Objects.requireNonNull(timeouts, "timeouts");
+        }
+
+        /** With Akash's default timeouts (five minutes each). */
+        public Settings(String nodeUrl, KeyPair key, Coin bidDeposit, Path cursorFile) {
+            this(nodeUrl, key, bidDeposit, cursorFile, ProviderConfig.Timeouts.DEFAULT);
         }
     }
+
+    /** How long a close the chain did not take waits before it is tried again. */
+    private static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
 
     /** What the daemon did about an order. */
     public enum OrderState {
@@ -69,20 +88,48 @@ public final class BidDaemon implements AutoCloseable {
     private final Address me;
     private final Map<OrderId, OrderState> orders = new ConcurrentHashMap<>();
     private final Map<OrderId, String> skipped = new ConcurrentHashMap<>();
+    private final java.time.Clock clock;
+    private final java.util.function.Predicate<String> hasManifest;
+    private final Deadlines deadlines = new Deadlines();
+    /** Held while a transaction is signed and sent (see {@link #send}). */
+    private final Object txLock = new Object();
+
     private EventFollower follower;
     private volatile java.util.function.Consumer<String> leaseEnded = lease -> {};
+    private volatile java.util.function.BiConsumer<String, String> leaseEvent = (lease, message) -> {};
+
+    /** Called with a lease's id and what happened to it on this provider, for the lease's events. */
+    public void onLeaseEvent(java.util.function.BiConsumer<String, String> action) {
+        this.leaseEvent = action;
+    }
 
     /** Called with a lease's id ({@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}) when one of this provider's leases ends. */
     public void onLeaseEnded(java.util.function.Consumer<String> action) {
         this.leaseEnded = action;
     }
 
+    /** A daemon on the system clock for which no lease has a manifest (one without a gateway). */
     public BidDaemon(Settings settings, BidEngine engine, BidEngine.Profile profile) {
+        this(settings, engine, profile, java.time.Clock.systemUTC(), lease -> false);
+    }
+
+    /**
+     * @param hasManifest whether the gateway holds a manifest for a lease ({@code OWNER/DSEQ/GSEQ/OSEQ/PROVIDER}):
+     *     asked before a lease is closed for want of one
+     */
+    public BidDaemon(
+            Settings settings,
+            BidEngine engine,
+            BidEngine.Profile profile,
+            java.time.Clock clock,
+            java.util.function.Predicate<String> hasManifest) {
         this.settings = settings;
         this.engine = engine;
         this.profile = profile;
         this.client = new VyomaClient(settings.nodeUrl());
         this.me = settings.key().address();
+        this.clock = clock;
+        this.hasManifest = hasManifest;
     }
 
     /** Catches up on open orders, then follows the chain from the saved cursor (or from now). */
@@ -123,9 +170,7 @@ public final class BidDaemon implements AutoCloseable {
             }
             OrderId o = e.getKey();
             try {
-                SignedTx tx = client.sign(
-                        settings.key(), List.of(new Msg.WithdrawLease(new dev.vyoma.ledger.market.BidId(o, me))), "");
-                VyomaClient.TxOutcome out = client.broadcast(tx, true);
+                VyomaClient.TxOutcome out = send(new Msg.WithdrawLease(new dev.vyoma.ledger.market.BidId(o, me)));
                 if (out.ok()) {
                     done++;
                 } else {
@@ -160,14 +205,151 @@ public final class BidDaemon implements AutoCloseable {
      * without withdrawals.
      */
     private void restore() {
+        java.time.Instant now = clock.instant();
         for (JsonNode l : all("/v1/leases?provider=" + me)) {
-            hold(orderId(l.path("id")), OrderState.WON);
+            OrderId order = orderId(l.path("id"));
+            hold(order, OrderState.WON);
+            String lease = new dev.vyoma.ledger.market.BidId(order, me).toString();
+            if (!hasManifest.test(lease)) {
+                awaitManifest(order, now, "provider restarted; still no manifest");
+            }
         }
         for (JsonNode b : all("/v1/bids?provider=" + me)) {
             if (b.path("state").asString().equals("open")) {
-                hold(orderId(b.path("id")), OrderState.BID);
+                OrderId order = orderId(b.path("id"));
+                hold(order, OrderState.BID);
+                // The bid's age is the chain's: from the time of the block that holds it.
+                java.time.Instant placed =
+                        blockTime(b.path("createdAt").asLong()).orElse(now);
+                java.time.Instant deadline = placed.plus(settings.timeouts().bid());
+                deadlines.bidPlaced(order, deadline);
+                LOG.info("bid on {} waits for a lease until {}", order, deadline);
             }
         }
+    }
+
+    /** The time of block {@code height}, if the node has it. */
+    private Optional<java.time.Instant> blockTime(long height) {
+        if (height <= 0) {
+            return Optional.empty();
+        }
+        try {
+            return client.getJson("/v1/blocks/" + height)
+                    .map(b -> b.path("time").asString(""))
+                    .filter(t -> !t.isEmpty())
+                    .map(java.time.Instant::parse);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read the time of block {}: {}", height, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** The won lease on {@code order} waits for its manifest for one manifest timeout from {@code now}. */
+    private void awaitManifest(OrderId order, java.time.Instant now, String why) {
+        dev.vyoma.ledger.market.BidId lease = new dev.vyoma.ledger.market.BidId(order, me);
+        java.time.Instant deadline = now.plus(settings.timeouts().manifest());
+        deadlines.awaitManifest(lease, deadline);
+        leaseEvent.accept(
+                lease.toString(),
+                why + "; waiting for the manifest until " + deadline + " (manifest timeout "
+                        + Durations.shown(settings.timeouts().manifest()) + ")");
+    }
+
+    /** The gateway accepted a manifest for {@code lease}: it no longer waits for one. */
+    public void manifestReceived(String lease) {
+        dev.vyoma.ledger.market.BidId id = dev.vyoma.ledger.market.BidId.parse(lease);
+        deadlines.manifestWaitEnded(id);
+    }
+
+    /** When the lease on {@code order} must have its manifest, if it is still waiting for one. */
+    public Optional<java.time.Instant> manifestDeadline(OrderId order) {
+        return deadlines.manifestDeadline(new dev.vyoma.ledger.market.BidId(order, me));
+    }
+
+    /** When the bid on {@code order} is closed unless a lease takes it, if it is waiting. */
+    public Optional<java.time.Instant> bidDeadline(OrderId order) {
+        return deadlines.bidDeadline(order);
+    }
+
+    /**
+     * Closes on the chain what waited too long: each bid no lease took within the bid timeout (its reservation
+     * released), each won lease without a manifest after the manifest timeout (reason 10003, its capacity freed).
+     * Each is checked on the chain first, so a bid that a lease took a moment ago is left alone; a close the node
+     * did not take is tried again later. Returns how many were closed.
+     */
+    public int closeExpired() {
+        int closed = 0;
+        for (Deadlines.Expired e : deadlines.due(clock.instant())) {
+            try {
+                closed += switch (e) {
+                    case Deadlines.BidExpired b -> closeBid(b.order()) ? 1 : 0;
+                    case Deadlines.ManifestExpired m -> closeLease(m.lease()) ? 1 : 0;
+                };
+            } catch (RuntimeException ex) {
+                // The node is unreachable or answered nonsense: the wait goes on, and the close is tried again.
+                LOG.warn("cannot close what timed out ({}): {}", e, ex.toString());
+                java.time.Instant later = clock.instant().plus(RETRY);
+                switch (e) {
+                    case Deadlines.BidExpired b -> deadlines.bidPlaced(b.order(), later);
+                    case Deadlines.ManifestExpired m -> deadlines.awaitManifest(m.lease(), later);
+                }
+            }
+        }
+        return closed;
+    }
+
+    private boolean closeBid(OrderId order) {
+        dev.vyoma.ledger.market.BidId bid = new dev.vyoma.ledger.market.BidId(order, me);
+        String state = client.getJson("/v1/bids/" + bid)
+                .map(b -> b.path("state").asString(""))
+                .orElse("");
+        if (!state.equals("open")) {
+            // Taken by a lease, lost, or closed already: its event frees (or keeps) the capacity.
+            return false;
+        }
+        VyomaClient.TxOutcome out =
+                send(new Msg.CloseBid(bid, dev.vyoma.ledger.CloseReason.PROVIDER_UNSPECIFIED.code()));
+        if (!out.ok()) {
+            LOG.info("bid on {} timed out but was not closed: {}", order, out.log());
+            if (!out.committed()) {
+                deadlines.bidPlaced(order, clock.instant().plus(RETRY));
+            }
+            return false;
+        }
+        release(order);
+        LOG.info(
+                "bid on {} closed: no lease within the bid timeout ({}); its reservation is released",
+                order,
+                Durations.shown(settings.timeouts().bid()));
+        return true;
+    }
+
+    private boolean closeLease(dev.vyoma.ledger.market.BidId lease) {
+        if (hasManifest.test(lease.toString())) {
+            return false;
+        }
+        String state =
+                client.lease(lease).map(l -> l.path("state").asString("")).orElse("");
+        if (!state.equals("active")) {
+            return false;
+        }
+        VyomaClient.TxOutcome out =
+                send(new Msg.CloseBid(lease, dev.vyoma.ledger.CloseReason.PROVIDER_MANIFEST_TIMEOUT.code()));
+        if (!out.ok()) {
+            LOG.info("lease {} had no manifest in time but was not closed: {}", lease, out.log());
+            if (!out.committed()) {
+                deadlines.awaitManifest(lease, clock.instant().plus(RETRY));
+            }
+            return false;
+        }
+        // The capacity is free now; the lease's services (if any started) go when its LeaseClosed event comes.
+        release(lease.order());
+        LOG.info(
+                "lease {} closed with reason provider:manifest_timeout (10003): no manifest within the manifest"
+                        + " timeout ({}); its capacity is free",
+                lease,
+                Durations.shown(settings.timeouts().manifest()));
+        return true;
     }
 
     private void hold(OrderId order, OrderState state) {
@@ -205,7 +387,11 @@ public final class BidDaemon implements AutoCloseable {
             JsonNode page = client.getJson("/v1/orders?offset=" + offset + "&limit=1000")
                     .orElseThrow();
             for (JsonNode o : page.path("items")) {
-                consider(orderId(o.path("id")));
+                OrderId order = orderId(o.path("id"));
+                if (!orders.containsKey(order) && bidBefore(order)) {
+                    continue;
+                }
+                consider(order);
             }
             if (!page.path("more").asBoolean()) {
                 return;
@@ -214,14 +400,36 @@ public final class BidDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether this provider bid on {@code order} before (a bid that is no longer open: its bid timed out and was
+     * closed, say, while the order stayed open); the chain takes one bid per provider and order, so the order is
+     * skipped with that reason instead of being bid on again.
+     */
+    private boolean bidBefore(OrderId order) {
+        Optional<JsonNode> bid = client.getJson("/v1/bids/" + new dev.vyoma.ledger.market.BidId(order, me));
+        if (bid.isEmpty()) {
+            return false;
+        }
+        orders.put(order, OrderState.SKIPPED);
+        skipped.put(
+                order,
+                "this provider's bid on it was " + bid.get().path("state").asString("ended"));
+        return true;
+    }
+
     private void handle(EventFollower.ChainEvent e) throws IOException {
         JsonNode id = e.data().path("id");
         switch (e.type()) {
             case "OrderCreated" -> consider(orderId(id));
             case "LeaseCreated" -> {
                 if (provider(id).equals(me)) {
-                    orders.put(orderId(id), OrderState.WON);
-                    engine.inventory().markLeased(orderId(id).toString());
+                    OrderId order = orderId(id);
+                    orders.put(order, OrderState.WON);
+                    engine.inventory().markLeased(order.toString());
+                    deadlines.bidEnded(order);
+                    if (!hasManifest.test(new dev.vyoma.ledger.market.BidId(order, me).toString())) {
+                        awaitManifest(order, clock.instant(), "lease won");
+                    }
                 }
             }
             case "BidLost", "BidClosed" -> {
@@ -232,6 +440,7 @@ public final class BidDaemon implements AutoCloseable {
             case "LeaseClosed" -> {
                 if (provider(id).equals(me)) {
                     release(orderId(id));
+                    deadlines.manifestWaitEnded(new dev.vyoma.ledger.market.BidId(orderId(id), me));
                     leaseEnded.accept(new dev.vyoma.ledger.market.BidId(orderId(id), me).toString());
                 }
             }
@@ -264,9 +473,7 @@ public final class BidDaemon implements AutoCloseable {
         }
         BidEngine.Bid bid = (BidEngine.Bid) d;
         try {
-            SignedTx tx = client.sign(
-                    settings.key(), List.of(new Msg.CreateBid(order, me, bid.price(), settings.bidDeposit())), "");
-            VyomaClient.TxOutcome out = client.broadcast(tx, true);
+            VyomaClient.TxOutcome out = send(new Msg.CreateBid(order, me, bid.price(), settings.bidDeposit()));
             if (out.committed() && !out.ok()) {
                 engine.inventory().release(k);
                 orders.put(order, OrderState.SKIPPED);
@@ -275,11 +482,16 @@ public final class BidDaemon implements AutoCloseable {
                 return;
             }
             orders.put(order, OrderState.BID);
+            java.time.Instant deadline =
+                    clock.instant().plus(settings.timeouts().bid());
+            deadlines.bidPlaced(order, deadline);
             LOG.info(
-                    "bid {} on {}",
+                    "bid {} on {}; closed at {} unless a lease takes it (bid timeout {})",
                     bid.price().amount().stripTrailingZeros().toPlainString()
                             + bid.price().denom(),
-                    k);
+                    k,
+                    deadline,
+                    Durations.shown(settings.timeouts().bid()));
         } catch (VyomaClient.NodeException e) {
             engine.inventory().release(k);
             orders.put(order, OrderState.SKIPPED);
@@ -288,9 +500,21 @@ public final class BidDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * Signs {@code msg} with the provider's key and sends it, waiting for its block. One at a time: bids (event
+     * thread), withdrawals and timeouts (their own threads) all sign with the account's next sequence, which a
+     * transaction sent meanwhile would take.
+     */
+    private VyomaClient.TxOutcome send(Msg msg) {
+        synchronized (txLock) {
+            return client.broadcast(client.sign(settings.key(), List.of(msg), ""), true);
+        }
+    }
+
     private void release(OrderId order) {
         engine.inventory().release(order.toString());
         orders.remove(order);
+        deadlines.bidEnded(order);
     }
 
     private void save(String position) throws IOException {

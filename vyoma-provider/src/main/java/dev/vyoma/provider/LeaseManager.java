@@ -269,6 +269,13 @@ public final class LeaseManager {
         return List.copyOf(events.getOrDefault(lease, new ArrayDeque<>()));
     }
 
+    /** Adds one of a lease's events from outside the runtime (the bidder's: won, waiting for its manifest). */
+    public synchronized void note(String lease, String message) {
+        if (!closed) {
+            event(lease, message);
+        }
+    }
+
     private void event(String lease, String message) {
         Deque<LeaseEvent> q = events.computeIfAbsent(lease, k -> new ArrayDeque<>());
         q.addLast(new LeaseEvent(clock.instant().toString(), message));

@@ -43,6 +43,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * containerEngine: unix:///run/podman/podman.sock   # default: DOCKER_HOST, then the usual Podman and Docker sockets
  * gpuCdi: {kind: nvidia.com/gpu, devices: [0, 1]}   # the GPUs' CDI names for containers, in inventory order
  *                                  # (default: nvidia.com/gpu=0, =1, ...; nvidia-ctk cdi generate writes them)
+ * bidTimeout: 5m                   # an open bid no lease took is closed after this (1s to 24h)
+ * manifestTimeout: 5m              # a won lease with no manifest is closed after this (1s to 24h)
  * allowProcessRuntime: false       # true: serve a non-loopback ingress although the process runtime runs tenants'
  *                                  # commands as this provider's user (without it, the provider refuses to start)
  * images:                          # how the process runtime runs images (default: nginx*, httpd* built in)
@@ -89,7 +91,39 @@ public record ProviderConfig(
         Runtime runtime,
         java.util.Optional<dev.vyoma.provider.runtime.container.EngineAddress> containerEngine,
         boolean allowProcessRuntime,
-        dev.vyoma.provider.runtime.container.GpuPool containerGpus) {
+        dev.vyoma.provider.runtime.container.GpuPool containerGpus,
+        Timeouts timeouts) {
+
+    /**
+     * How long the provider waits, as Akash's provider does: an open bid for its tenant to create a lease
+     * ({@code bidTimeout}), a won lease for its manifest ({@code manifestTimeout}); at the end of either wait the
+     * provider closes the bid or lease and frees what it held. Each is at least {@link #MIN_TIMEOUT} and at most
+     * {@link #MAX_TIMEOUT}.
+     */
+    public record Timeouts(java.time.Duration bid, java.time.Duration manifest) {
+        /** Akash's provider defaults: five minutes each. */
+        public static final Timeouts DEFAULT =
+                new Timeouts(java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(5));
+
+        public Timeouts {
+            java.util.Objects.requireNonNull(bid, "bid");
+            java.util.Objects.requireNonNull(manifest, "manifest");
+            checkTimeout("bidTimeout", bid);
+            checkTimeout("manifestTimeout", manifest);
+        }
+    }
+
+    /** The shortest wait a timeout may set: a block or two of a devnet. */
+    public static final java.time.Duration MIN_TIMEOUT = java.time.Duration.ofSeconds(1);
+
+    /** The longest: a day, past which capacity held for nobody is a configuration mistake. */
+    public static final java.time.Duration MAX_TIMEOUT = java.time.Duration.ofHours(24);
+
+    private static void checkTimeout(String name, java.time.Duration d) {
+        if (d.compareTo(MIN_TIMEOUT) < 0 || d.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(name + " must be from 1s to 24h, got " + Durations.shown(d));
+        }
+    }
 
     /** Where leases run: local processes from the image table, or OCI containers on a container engine. */
     public enum Runtime {
@@ -134,7 +168,8 @@ public record ProviderConfig(
                 runtime,
                 engine,
                 allowProcessRuntime,
-                containerGpus);
+                containerGpus,
+                timeouts);
     }
 
     /** Reads and checks a configuration file. */
@@ -215,7 +250,31 @@ public record ProviderConfig(
                 runtime(f),
                 containerEngine(f),
                 f.bool("allowProcessRuntime"),
-                gpuCdi(f, nodes));
+                gpuCdi(f, nodes),
+                timeouts(f));
+    }
+
+    /** {@code bidTimeout} and {@code manifestTimeout}, durations such as {@code 90s}, {@code 5m} or {@code 1h30m}. */
+    private static Timeouts timeouts(Fields f) {
+        java.time.Duration bid = timeout(f, "bidTimeout", Timeouts.DEFAULT.bid());
+        java.time.Duration manifest = timeout(f, "manifestTimeout", Timeouts.DEFAULT.manifest());
+        try {
+            return new Timeouts(bid, manifest);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(f.where + ": " + e.getMessage());
+        }
+    }
+
+    private static java.time.Duration timeout(Fields f, String name, java.time.Duration otherwise) {
+        Object v = f.raw(name);
+        if (v == null) {
+            return otherwise;
+        }
+        try {
+            return Durations.parse(String.valueOf(v));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(f.where + ": " + name + ": " + e.getMessage());
+        }
     }
 
     /**

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProviderDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderDaemon.class);
+    /** How often bids and leases are checked against their timeouts. */
+    private static final java.time.Duration TIMEOUT_CHECK = java.time.Duration.ofMillis(500);
 
     private final BidDaemon bids;
     private final Inventory inventory;
@@ -31,6 +33,9 @@ public final class ProviderDaemon implements AutoCloseable {
     private final LeaseManager leases;
     private final ScheduledExecutorService withdrawals = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("withdrawals").factory());
+    /** Closes bids and leases that waited too long; its own thread, so a slow withdrawal round does not delay it. */
+    private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("timeouts").factory());
 
     private ProviderDaemon(
             BidDaemon bids,
@@ -118,9 +123,16 @@ public final class ProviderDaemon implements AutoCloseable {
             leases.close();
             throw new IllegalStateException("cannot publish the gateway's certificate: " + cert.log());
         }
+        // The bidder starts after the gateway (it asks the gateway which leases have their manifest).
+        java.util.concurrent.atomic.AtomicReference<BidDaemon> bidder =
+                new java.util.concurrent.atomic.AtomicReference<>();
         gateway.runLeasesWith(new dev.vyoma.provider.gateway.Gateway.Leases() {
             @Override
             public void deploy(String lease, dev.vyoma.sdl.manifest.ManifestGroup group) throws IOException {
+                BidDaemon b = bidder.get();
+                if (b != null) {
+                    b.manifestReceived(lease);
+                }
                 leases.deploy(lease, group);
             }
 
@@ -156,12 +168,32 @@ public final class ProviderDaemon implements AutoCloseable {
                 () -> status(key.address(), config.inventorySource(), inventory, config.prices(), leases));
         BidEngine engine = new BidEngine(inventory, config.prices());
         BidDaemon bids = new BidDaemon(
-                        new BidDaemon.Settings(config.node(), key, config.bidDeposit(), home.resolve("cursor")),
-                        engine,
-                        new BidEngine.Profile(published, List.of()))
-                .start();
+                new BidDaemon.Settings(
+                        config.node(), key, config.bidDeposit(), home.resolve("cursor"), config.timeouts()),
+                engine,
+                new BidEngine.Profile(published, List.of()),
+                java.time.Clock.systemUTC(),
+                lease -> hasManifest(gateway, lease));
         bids.onLeaseEnded(leases::ended);
+        bids.onLeaseEvent(leases::note);
+        bidder.set(bids);
+        bids.start();
+        LOG.info(
+                "bid timeout {}, manifest timeout {}",
+                Durations.shown(config.timeouts().bid()),
+                Durations.shown(config.timeouts().manifest()));
         ProviderDaemon d = new ProviderDaemon(bids, inventory, gateway, ingress, leases);
+        d.timeouts.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        bids.closeExpired();
+                    } catch (RuntimeException e) {
+                        LOG.warn("closing what timed out failed: {}", e.toString());
+                    }
+                },
+                TIMEOUT_CHECK.toMillis(),
+                TIMEOUT_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
         long every = Math.max(1, config.withdrawEverySeconds());
         d.withdrawals.scheduleWithFixedDelay(
                 () -> {
@@ -178,6 +210,17 @@ public final class ProviderDaemon implements AutoCloseable {
                 every,
                 TimeUnit.SECONDS);
         return d;
+    }
+
+    /** Whether the gateway holds a manifest for {@code lease}; a store it cannot read counts as holding one. */
+    private static boolean hasManifest(dev.vyoma.provider.gateway.Gateway gateway, String lease) {
+        try {
+            return gateway.manifest(lease).isPresent();
+        } catch (IOException e) {
+            // Never close a lease for want of a manifest the provider merely failed to read.
+            LOG.warn("lease {}: cannot read its stored manifest: {}", lease, e.toString());
+            return true;
+        }
     }
 
     /**
@@ -271,6 +314,7 @@ public final class ProviderDaemon implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         withdrawals.shutdownNow();
+        timeouts.shutdownNow();
         bids.close();
         gateway.close();
         ingress.close();

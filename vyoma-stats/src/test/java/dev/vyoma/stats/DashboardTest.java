@@ -101,6 +101,29 @@ class DashboardTest {
                             .isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
                 }
 
+                // Uptime for tenants: every provider, three windows up to the latest poll; one provider; a bad one.
+                JsonNode uptime = JsonMapper.builder()
+                        .build()
+                        .readTree(get(d, "/api/providers/uptime").body());
+                assertThat(uptime.path("asOf").asString()).isNotEmpty();
+                assertThat(uptime.path("items").size())
+                        .isEqualTo(uptime.path("providers").asInt())
+                        .isPositive();
+                JsonNode first = uptime.path("items").get(0);
+                assertThat(first.path("uptimePct").propertyNames()).containsExactly("24h", "7d", "30d");
+                JsonNode one = JsonMapper.builder()
+                        .build()
+                        .readTree(get(
+                                        d,
+                                        "/api/providers/uptime?provider="
+                                                + first.path("provider").asString())
+                                .body());
+                assertThat(one.path("items").size()).isEqualTo(1);
+                assertThat(one.path("items").get(0)).isEqualTo(first);
+                HttpResponse<byte[]> badProvider = get(d, "/api/providers/uptime?provider=nobody");
+                assertThat(badProvider.statusCode()).isEqualTo(400);
+                assertThat(new String(badProvider.body())).contains("not a vyoma address");
+
                 HttpResponse<byte[]> unknown = get(d, "/api/charts/nope.png" + period);
                 assertThat(unknown.statusCode()).isEqualTo(404);
                 assertThat(new String(unknown.body())).contains("no chart nope.png");
@@ -129,6 +152,11 @@ class DashboardTest {
             MetricsQuery q = new MetricsQuery(db, new PriceTable(List.of()), MetricsQuery.DEFAULT_GRACE);
             Indexer indexer = new Indexer(db, kat.chain.source());
             try (Dashboard d = Dashboard.start(q, indexer::height, "127.0.0.1", 0)) {
+                JsonNode noPolls = JsonMapper.builder()
+                        .build()
+                        .readTree(get(d, "/api/providers/uptime").body());
+                assertThat(noPolls.path("asOf").isNull()).isTrue();
+                assertThat(noPolls.path("items").isEmpty()).isTrue();
                 HttpResponse<byte[]> empty = get(d, "/api/report");
                 assertThat(empty.statusCode()).isEqualTo(400);
                 assertThat(new String(empty.body())).contains("nothing is indexed yet");

@@ -139,6 +139,32 @@ final class LeaderboardCase {
                     .containsExactly(new BigDecimal("100.00"), new BigDecimal("100.00"), new BigDecimal("100.00"));
             assertThat(cc.uptimePct()).containsExactly(null, null, null);
 
+            // The same uptime for tenants, up to the latest poll (05-31 21:00): the windows then hold the same polls.
+            dev.vyoma.stats.metrics.ProviderUptime now = q.uptimeNow().orElseThrow();
+            assertThat(now.endMillis()).isEqualTo(day(31, 21) + 1);
+            assertThat(now.providers()).isEqualTo(3);
+            Map<String, dev.vyoma.stats.metrics.ProviderUptime.Row> byProvider = new java.util.HashMap<>();
+            now.rows().forEach(row -> byProvider.put(row.provider(), row));
+            assertThat(byProvider.get(c.addr("pA").toString()).uptimePct()).isEqualTo(a.uptimePct());
+            assertThat(byProvider.get(c.addr("pA").toString()).polls()).containsExactly(4L, 28L, 120L);
+            assertThat(byProvider.get(c.addr("pB").toString()).uptimePct()).isEqualTo(b.uptimePct());
+            assertThat(byProvider.get(c.addr("pC").toString()).uptimePct()).containsExactly(null, null, null);
+            assertThat(byProvider.get(c.addr("pC").toString()).hostUri()).isEqualTo("https://pc.example.com:8443");
+            // Up to 05-31 09:00 (the end is exclusive): the day holds 05-30 09:00, 15:00, 21:00 and 05-31 03:00, all
+            // answered; the failed 09:00 poll is not in it yet.
+            dev.vyoma.stats.metrics.ProviderUptime.Row earlier = q.uptimeAt(day(31, 9)).rows().stream()
+                    .filter(row -> row.provider().equals(c.addr("pA").toString()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(earlier.uptimePct().get(0)).isEqualTo(new BigDecimal("100.00"));
+            assertThat(earlier.polls().get(0)).isEqualTo(4L);
+            Map<String, Object> json = now.only(c.addr("pA").toString()).json();
+            assertThat(json.get("asOf")).isEqualTo("2026-05-31T21:00:00.001Z");
+            assertThat(json.get("providers")).isEqualTo(3);
+            assertThat(json.get("items").toString())
+                    .contains("uptimePct={24h=50.00, 7d=78.57, 30d=95.00}")
+                    .contains("polls={24h=4, 7d=28, 30d=120}");
+
             assertThat(ReportView.markdown(r, "t", List.of()))
                     .contains("## Providers by earnings")
                     .contains("| 1 | pb.example.com (" + c.addr("pB").toString().substring(0, 10))

@@ -62,8 +62,21 @@ public final class DeployCommand extends ClientCommand {
             description = "Draw the deposit from GRANTER's deposit grant to you instead of your balance.")
     String depositor;
 
-    @Option(names = "--pick", description = "cheapest (default) or a provider's address.", defaultValue = "cheapest")
+    @Option(
+            names = "--pick",
+            description = {
+                "cheapest (default), best, or a provider's address. best takes the lowest uptime-weighted price:",
+                "price / u, u = the provider's uptime over 7 days / 100 (at least 0.01; 0.5 if not polled in 7 days),",
+                "from the stats service given with --stats; ties go to the lower price."
+            },
+            defaultValue = "cheapest")
     String pick;
+
+    @Option(
+            names = "--stats",
+            paramLabel = "URL",
+            description = "A stats service (vyoma stats serve) whose providers' uptime --pick best weighs bids by.")
+    String stats;
 
     @Option(
             names = "--timeout",
@@ -104,6 +117,16 @@ public final class DeployCommand extends ClientCommand {
         Address granter = depositor == null ? null : Args.address(depositor, "--depositor");
         KeyPair key = client.unlock(from);
         Deployer deployer = new Deployer(client.client());
+        if (pick.equals("best") && stats == null) {
+            throw new UserException("--pick best weighs bids by the providers' uptime: give --stats URL");
+        }
+        if (stats != null) {
+            try {
+                deployer.weighingBidsBy(dev.vyoma.client.ProviderUptimes.fetch(stats));
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+        }
         Deployer.Result r;
         try {
             r = deployer.deploy(

@@ -218,10 +218,19 @@ final class MarketQueryCommands {
     @Command(name = "provider", description = "Providers.")
     static final class Provider extends Group {}
 
-    @Command(name = "list", description = "Providers, optionally only those with every --attr KEY=VALUE.")
+    @Command(
+            name = "list",
+            description = {
+                "Providers, optionally only those with every --attr KEY=VALUE.",
+                "With --stats URL (vyoma stats serve), each with its uptime over 24 hours, 7 and 30 days: the share",
+                "of the stats service's status polls it answered (n/a: not polled in that window)."
+            })
     static final class ProviderList extends Read {
         @Option(names = "--attr")
         List<String> attrs = new ArrayList<>();
+
+        @Option(names = "--stats", paramLabel = "URL", description = "A stats service to read providers' uptime from.")
+        String stats;
 
         @Mixin
         PageOptions page;
@@ -232,7 +241,47 @@ final class MarketQueryCommands {
             for (String a : attrs) {
                 q.append("&attr=").append(enc(a));
             }
-            return read(q.toString(), "providers");
+            if (stats == null) {
+                return read(q.toString(), "providers");
+            }
+            dev.vyoma.client.ProviderUptimes uptimes;
+            try {
+                uptimes = dev.vyoma.client.ProviderUptimes.fetch(stats);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+            JsonNode providers;
+            try {
+                providers = client.client().getJson(q.toString()).orElseThrow(() -> new UserException("no providers"));
+            } catch (VyomaClient.NodeException e) {
+                throw new UserException(e.getMessage());
+            }
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            List<Object> items = new ArrayList<>();
+            for (JsonNode p : providers.path("items")) {
+                @SuppressWarnings("unchecked")
+                java.util.Map<String, Object> item = JSON.convertValue(p, java.util.LinkedHashMap.class);
+                dev.vyoma.client.ProviderUptimes.Uptime u;
+                try {
+                    u = uptimes.of(dev.vyoma.ledger.crypto.Address.parse(
+                            p.path("owner").asString("")));
+                } catch (IllegalArgumentException e) {
+                    u = dev.vyoma.client.ProviderUptimes.Uptime.UNKNOWN;
+                }
+                item.put("uptime24h", shown(u.day()));
+                item.put("uptime7d", shown(u.week()));
+                item.put("uptime30d", shown(u.month()));
+                items.add(item);
+            }
+            out.put("items", items);
+            out.put("offset", providers.path("offset").asInt());
+            out.put("more", providers.path("more").asBoolean());
+            out.put("uptimeAsOf", uptimes.asOf());
+            return print(out);
+        }
+
+        private static String shown(java.util.Optional<java.math.BigDecimal> pct) {
+            return pct.map(v -> v.toPlainString() + "%").orElse("n/a");
         }
     }
 

@@ -26,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * GET /api/report?period=2025-Q1&compare=previous|none|2024-Q4} (or {@code from=&to=} instead of {@code period})
  * its JSON, {@code GET /api/charts/{name}.png?period=} a chart, {@code GET /api/rolling24h} the last 24 hours
  * (the latest indexed block against 24 hours before, as Akash's dashboard; also at the top of the page), {@code GET
- * /api/status} the indexed height. Without a period it is the 30 UTC days up to the latest indexed
+ * /api/status} the indexed height, {@code GET /api/providers/uptime} each provider's uptime over 24 hours, 7 and 30
+ * days. Without a period it is the 30 UTC days up to the latest indexed
  * block (ending at that block's time, not at the wall clock). Bad parameters are 400s with a message. Its
  * connections are held to {@link #LIMITS} (docs/security.md lists them).
  */
@@ -101,6 +102,7 @@ public final class Dashboard implements AutoCloseable {
             cfg.routes.get("/api/report", ctx -> ctx.json(ReportView.tree(report(ctx))));
             cfg.routes.get("/api/rolling24h", ctx -> ctx.json(ReportView.tree(Rolling24h.of(query))));
             cfg.routes.get("/api/charts/{name}", this::chart);
+            cfg.routes.get("/api/providers/uptime", this::uptime);
             cfg.routes.exception(
                     IllegalArgumentException.class,
                     (e, ctx) -> ctx.status(400).json(Map.of("error", Map.of("message", e.getMessage()))));
@@ -164,6 +166,30 @@ public final class Dashboard implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("nothing is indexed yet: run vyoma stats index first"));
         Instant end = Instant.ofEpochMilli(last).truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
         return new PeriodSpec.ByTime(end.minus(DEFAULT_DAYS, ChronoUnit.DAYS).toEpochMilli(), end.toEpochMilli());
+    }
+
+    /**
+     * {@code GET /api/providers/uptime[?provider=ADDRESS]}: each provider's uptime over 24 hours, 7 days and 30
+     * days up to the latest status poll ({@code asOf}); before the first poll, no items and no {@code asOf}.
+     */
+    private void uptime(Context ctx) throws java.sql.SQLException {
+        String provider = ctx.queryParam("provider");
+        if (provider != null) {
+            // One spelling, checked: the address as the chain writes it.
+            provider = dev.vyoma.ledger.crypto.Address.parse(provider).toString();
+        }
+        java.util.Optional<dev.vyoma.stats.metrics.ProviderUptime> now = query.uptimeNow();
+        if (now.isEmpty()) {
+            Map<String, Object> none = new java.util.LinkedHashMap<>();
+            none.put("asOf", null);
+            none.put("windows", dev.vyoma.stats.metrics.ProviderUptime.WINDOW_NAMES);
+            none.put("providers", 0);
+            none.put("items", List.of());
+            ctx.json(none);
+            return;
+        }
+        dev.vyoma.stats.metrics.ProviderUptime u = now.get();
+        ctx.json((provider == null ? u : u.only(provider)).json());
     }
 
     private void chart(Context ctx) throws Exception {

@@ -28,8 +28,7 @@ public record Leaderboard(int providers, List<Row> rows) {
     public static final int MAX_ROWS = 100;
 
     /** The uptime windows, each ending at the period's end. */
-    public static final List<Duration> UPTIME_WINDOWS =
-            List.of(Duration.ofDays(1), Duration.ofDays(7), Duration.ofDays(30));
+    public static final List<Duration> UPTIME_WINDOWS = ProviderUptime.WINDOWS;
 
     /** Nobody ranked. */
     public static final Leaderboard NONE = new Leaderboard(0, List.of());
@@ -109,17 +108,12 @@ public record Leaderboard(int providers, List<Row> rows) {
             }
         }
         List<Map<String, BigDecimal>> uptime = new ArrayList<>();
-        for (Duration w : UPTIME_WINDOWS) {
+        for (Map<String, long[]> counts : ProviderUptime.counts(c, statusEnd)) {
             Map<String, BigDecimal> u = new HashMap<>();
-            try (Statement s = c.createStatement();
-                    ResultSet r = s.executeQuery("SELECT provider, COUNT(*), SUM(CASE WHEN ok THEN 1 ELSE 0 END)"
-                            + " FROM provider_snapshot WHERE time_ms >= " + (statusEnd - w.toMillis())
-                            + " AND time_ms < " + statusEnd + " GROUP BY provider")) {
-                while (r.next()) {
-                    u.put(r.getString(1), MetricsQuery.percent(r.getLong(3), r.getLong(2)));
-                    providers.add(r.getString(1));
-                }
-            }
+            counts.forEach((provider, n) -> {
+                u.put(provider, MetricsQuery.percent(n[1], n[0]));
+                providers.add(provider);
+            });
             uptime.add(u);
         }
         List<Row> rows = new ArrayList<>();

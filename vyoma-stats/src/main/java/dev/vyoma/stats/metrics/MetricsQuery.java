@@ -112,6 +112,24 @@ public final class MetricsQuery {
         }
     }
 
+    /**
+     * Every provider's uptime over 24 hours, 7 days and 30 days up to the latest stored status poll (the poller's
+     * present, as the latest block is the indexer's), or empty before the first poll.
+     */
+    public java.util.Optional<ProviderUptime> uptimeNow() throws SQLException {
+        try (Connection c = db.connection()) {
+            long[] r = longs(c, "SELECT COUNT(*), COALESCE(MAX(time_ms), 0) FROM provider_snapshot");
+            return r[0] == 0 ? java.util.Optional.empty() : java.util.Optional.of(ProviderUptime.at(c, r[1] + 1));
+        }
+    }
+
+    /** Every provider's uptime over the windows that end at {@code endMillis} (exclusive). */
+    public ProviderUptime uptimeAt(long endMillis) throws SQLException {
+        try (Connection c = db.connection()) {
+            return ProviderUptime.at(c, endMillis);
+        }
+    }
+
     /** Resolves a period against the indexed blocks; empty-handed periods are an error saying what is indexed. */
     public Period resolve(PeriodSpec spec) throws SQLException {
         String name = spec.calendarName().orElse(null);
