@@ -407,7 +407,11 @@ public final class Ingress implements AutoCloseable {
             ClientConnector connector = new ClientConnector();
             connector.setConnectTimeout(CONNECT_TIMEOUT);
             connector.setIdleTimeout(IDLE_TIMEOUT);
-            HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+            HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+            // The proxy's response listeners only pass bytes on asynchronously: the service's answer is handled on
+            // the thread that read it, not handed to another.
+            transport.setInvocationType(InvocationType.NON_BLOCKING);
+            HttpClient client = new HttpClient(transport);
             client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_REPLICA);
             client.setMaxResponseHeadersSize(MAX_RESPONSE_HEADER_BYTES);
             client.setUserAgentField(null);
