@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,19 @@ final class BenchContainers extends OutputCommand {
             defaultValue = "4")
     int rounds;
 
+    @Option(
+            names = "--warmup",
+            description = "Untimed load before the rounds, both ways, so that the ingress runs compiled as on a"
+                    + " provider that has been up a while; 0s for none (default: ${DEFAULT-VALUE}).",
+            defaultValue = "6s")
+    String warmup;
+
+    @Option(
+            names = "--keep-alive",
+            description = "Also measure with clients that keep their connections open between requests, as browsers"
+                    + " do (a second row; --duration is shared between both).")
+    boolean keepAlive;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -72,7 +86,8 @@ final class BenchContainers extends OutputCommand {
                 }
             }
             try {
-                settings = new ContainerBench.Settings(chosen, leases, concurrency, load, rounds);
+                settings = new ContainerBench.Settings(
+                        chosen, leases, concurrency, load, rounds, Duration.ofMillis(Args.millis(warmup)), keepAlive);
             } catch (IllegalArgumentException e) {
                 throw new UserException("bench containers: " + e.getMessage());
             }
@@ -80,34 +95,44 @@ final class BenchContainers extends OutputCommand {
                 err.println("bench: " + line);
                 err.flush();
             });
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("leases", r.manifestToUrl().count());
-            row.put("manifestToUrlP50Ms", round(r.manifestToUrl().p50()));
-            row.put("manifestToUrlP99Ms", round(r.manifestToUrl().p99()));
-            row.put("manifestToUrlMaxMs", round(r.manifestToUrl().max()));
-            row.put("clients", concurrency);
-            row.put("directPerSecond", round(r.direct().perSecond()));
-            row.put("ingressPerSecond", round(r.ingress().perSecond()));
-            row.put("throughputRatio", Math.round(r.throughputRatio() * 1000) / 1000.0);
-            row.put("directP50Ms", round(r.direct().latency().p50()));
-            row.put("directP99Ms", round(r.direct().latency().p99()));
-            row.put("ingressP50Ms", round(r.ingress().latency().p50()));
-            row.put("ingressP99Ms", round(r.ingress().latency().p99()));
-            row.put(
-                    "addedP50Ms",
-                    round(r.ingress().latency().p50() - r.direct().latency().p50()));
-            row.put(
-                    "addedP99Ms",
-                    round(r.ingress().latency().p99() - r.direct().latency().p99()));
-            row.put("failedDirect", r.direct().failed());
-            row.put("failedIngress", r.ingress().failed());
-            print(List.of(row));
-            return r.direct().failed() + r.ingress().failed() == 0 ? 0 : 1;
+            List<Map<String, Object>> rows = new ArrayList<>();
+            rows.add(row(r, "per request", r.newConnections()));
+            r.keepAlive().ifPresent(k -> rows.add(row(r, "kept open", k)));
+            print(rows);
+            long failed = r.newConnections().direct().failed()
+                    + r.newConnections().ingress().failed()
+                    + r.keepAlive()
+                            .map(k -> k.direct().failed() + k.ingress().failed())
+                            .orElse(0L);
+            return failed == 0 ? 0 : 1;
         } catch (IOException e) {
             throw new UserException("bench containers: " + e.getMessage());
         } finally {
             NodeBench.deleteTree(dir);
         }
+    }
+
+    /** One row: the manifest figures, then one load comparison ({@code connections}: how the clients used them). */
+    private Map<String, Object> row(ContainerBench.Result r, String connections, ContainerBench.Comparison c) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("leases", r.manifestToUrl().count());
+        row.put("manifestToUrlP50Ms", round(r.manifestToUrl().p50()));
+        row.put("manifestToUrlP99Ms", round(r.manifestToUrl().p99()));
+        row.put("manifestToUrlMaxMs", round(r.manifestToUrl().max()));
+        row.put("clients", concurrency);
+        row.put("connections", connections);
+        row.put("directPerSecond", round(c.direct().perSecond()));
+        row.put("ingressPerSecond", round(c.ingress().perSecond()));
+        row.put("throughputRatio", Math.round(c.throughputRatio() * 1000) / 1000.0);
+        row.put("directP50Ms", round(c.direct().latency().p50()));
+        row.put("directP99Ms", round(c.direct().latency().p99()));
+        row.put("ingressP50Ms", round(c.ingress().latency().p50()));
+        row.put("ingressP99Ms", round(c.ingress().latency().p99()));
+        row.put("addedP50Ms", round(c.addedP50()));
+        row.put("addedP99Ms", round(c.addedP99()));
+        row.put("failedDirect", c.direct().failed());
+        row.put("failedIngress", c.ingress().failed());
+        return row;
     }
 
     private static double round(double v) {

@@ -35,11 +35,16 @@ import java.util.function.Consumer;
  *
  * <p>The load part sends requests from {@code concurrency} clients, each on a new connection ({@code Connection:
  * close}, as busybox's web server closes every connection anyway), first straight to the container's published
- * port, then through the ingress, in alternating rounds so that both see the same machine.
+ * port, then through the ingress, in alternating rounds so that both see the same machine. With {@code keepAlive}
+ * it measures a second pair as well, with clients that keep their connection open between requests as browsers and
+ * HTTP libraries do (and open a new one only when the server closed theirs: busybox closes each, the ingress keeps
+ * a client's open). Before the timed rounds each measured path gets {@code warmup} of untimed load, so that the
+ * JVM has compiled the ingress's request path as it has on a provider that has been up for a while.
  */
 public final class ContainerBench {
     /** What to run. */
-    public record Settings(String image, int leases, int concurrency, Duration load, int rounds) {
+    public record Settings(
+            String image, int leases, int concurrency, Duration load, int rounds, Duration warmup, boolean keepAlive) {
         public Settings {
             if (leases < 1 || leases > 200) {
                 throw new IllegalArgumentException("leases must be 1 to 200, got " + leases);
@@ -52,6 +57,9 @@ public final class ContainerBench {
             }
             if (rounds < 1 || rounds > 20) {
                 throw new IllegalArgumentException("rounds must be 1 to 20, got " + rounds);
+            }
+            if (warmup.isNegative() || warmup.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("the warm-up must be 0 to 10 minutes, got " + warmup);
             }
         }
     }
@@ -80,14 +88,37 @@ public final class ContainerBench {
         }
     }
 
-    /**
-     * Manifest → URL over the leases; the two loads; ingress throughput over direct. {@code owner}: the provider name
-     * the benchmark's engine objects were labelled with.
-     */
-    public record Result(String owner, Percentiles manifestToUrl, Load direct, Load ingress) {
+    /** The same load straight at the container and through the ingress. */
+    public record Comparison(Load direct, Load ingress) {
+        /** Ingress throughput over direct. */
         public double throughputRatio() {
             return direct.perSecond() == 0 ? 0 : ingress.perSecond() / direct.perSecond();
         }
+
+        /** What the ingress adds to the median latency, in milliseconds. */
+        public double addedP50() {
+            return ingress.latency().p50() - direct.latency().p50();
+        }
+
+        /** What the ingress adds to the 99th percentile latency, in milliseconds. */
+        public double addedP99() {
+            return ingress.latency().p99() - direct.latency().p99();
+        }
+    }
+
+    /**
+     * Manifest → URL over the leases; the loads with a new connection per request, and (when asked for) with clients
+     * that keep theirs open. {@code owner}: the provider name the benchmark's engine objects were labelled with.
+     */
+    public record Result(
+            String owner, Percentiles manifestToUrl, Comparison newConnections, Optional<Comparison> keepAlive) {}
+
+    /** How the load clients use connections. */
+    enum Connections {
+        /** A new connection for each request, closed after its answer. */
+        PER_REQUEST,
+        /** One connection per client, kept open between requests; a new one only after the server closed it. */
+        KEEP_ALIVE
     }
 
     private static final String PAGE = "vyoma-bench";
@@ -166,30 +197,64 @@ public final class ContainerBench {
                 String first = leases.get(0);
                 int direct = runtime.status(first).replicas().get(0).ports().get(80);
                 String host = ingress.hostFor(LeaseManager.ingressId(first, "web"));
-                List<long[]> directRuns = new ArrayList<>();
-                List<long[]> ingressRuns = new ArrayList<>();
-                Duration slice = settings.load().dividedBy(settings.rounds());
-                long[] directCounts = new long[2];
-                long[] ingressCounts = new long[2];
-                double directSeconds = 0;
-                double ingressSeconds = 0;
+                List<Connections> modes = settings.keepAlive()
+                        ? List.of(Connections.PER_REQUEST, Connections.KEEP_ALIVE)
+                        : List.of(Connections.PER_REQUEST);
+                if (!settings.warmup().isZero()) {
+                    progress.accept("warm-up: " + settings.warmup().toMillis() + " ms of untimed load, both ways");
+                    Duration each = settings.warmup().dividedBy(2L * modes.size());
+                    for (Connections mode : modes) {
+                        load(direct, "127.0.0.1", settings.concurrency(), each, mode, new ArrayList<>(), new long[2]);
+                        load(ingress.port(), host, settings.concurrency(), each, mode, new ArrayList<>(), new long[2]);
+                    }
+                }
+                Duration slice = settings.load().dividedBy((long) settings.rounds() * modes.size());
+                List<Comparison> comparisons = new ArrayList<>();
+                List<List<long[]>> latencies = new ArrayList<>();
+                long[][] counts = new long[2 * modes.size()][2];
+                double[] seconds = new double[2 * modes.size()];
+                for (int i = 0; i < 2 * modes.size(); i++) {
+                    latencies.add(new ArrayList<>());
+                }
                 for (int round = 0; round < settings.rounds(); round++) {
-                    progress.accept("load round " + (round + 1) + "/" + settings.rounds() + ": "
-                            + settings.concurrency() + " clients, " + slice.toMillis() + " ms direct, then through the"
-                            + " ingress");
-                    directSeconds += load(direct, "127.0.0.1", settings.concurrency(), slice, directRuns, directCounts);
-                    ingressSeconds +=
-                            load(ingress.port(), host, settings.concurrency(), slice, ingressRuns, ingressCounts);
+                    for (int m = 0; m < modes.size(); m++) {
+                        Connections mode = modes.get(m);
+                        progress.accept("load round " + (round + 1) + "/" + settings.rounds() + ": "
+                                + settings.concurrency() + " clients, "
+                                + (mode == Connections.KEEP_ALIVE ? "keeping connections open" : "a connection each")
+                                + ", " + slice.toMillis() + " ms direct, then through the ingress");
+                        seconds[2 * m] += load(
+                                direct,
+                                "127.0.0.1",
+                                settings.concurrency(),
+                                slice,
+                                mode,
+                                latencies.get(2 * m),
+                                counts[2 * m]);
+                        seconds[2 * m + 1] += load(
+                                ingress.port(),
+                                host,
+                                settings.concurrency(),
+                                slice,
+                                mode,
+                                latencies.get(2 * m + 1),
+                                counts[2 * m + 1]);
+                    }
+                }
+                for (int m = 0; m < modes.size(); m++) {
+                    Load[] pair = new Load[2];
+                    for (int side = 0; side < 2; side++) {
+                        int i = 2 * m + side;
+                        pair[side] = new Load(
+                                counts[i][0], counts[i][1], seconds[i], Percentiles.of(concat(latencies.get(i))));
+                    }
+                    comparisons.add(new Comparison(pair[0], pair[1]));
                 }
                 return new Result(
                         owner,
                         Percentiles.of(starts),
-                        new Load(directCounts[0], directCounts[1], directSeconds, Percentiles.of(concat(directRuns))),
-                        new Load(
-                                ingressCounts[0],
-                                ingressCounts[1],
-                                ingressSeconds,
-                                Percentiles.of(concat(ingressRuns))));
+                        comparisons.get(0),
+                        comparisons.size() > 1 ? Optional.of(comparisons.get(1)) : Optional.empty());
             } finally {
                 for (String lease : leases) {
                     manager.ended(lease);
@@ -229,7 +294,8 @@ public final class ContainerBench {
     }
 
     /** Runs the load for {@code time}; adds each client's latencies to {@code runs} and [ok, failed] to counts. */
-    private static double load(int port, String host, int clients, Duration time, List<long[]> runs, long[] counts)
+    private static double load(
+            int port, String host, int clients, Duration time, Connections mode, List<long[]> runs, long[] counts)
             throws InterruptedException {
         long start = System.nanoTime();
         long end = start + time.toNanos();
@@ -241,22 +307,26 @@ public final class ContainerBench {
                 futures.add(pool.submit(() -> {
                     long[] latencies = new long[1024];
                     int n = 0;
-                    while (System.nanoTime() < end) {
-                        long t = System.nanoTime();
-                        boolean ok;
-                        try {
-                            ok = get(port, host).startsWith("HTTP/1.1 200");
-                        } catch (IOException e) {
-                            ok = false;
+                    try (KeepAliveClient kept = new KeepAliveClient(port, host)) {
+                        while (System.nanoTime() < end) {
+                            long t = System.nanoTime();
+                            boolean ok;
+                            try {
+                                ok = mode == Connections.KEEP_ALIVE
+                                        ? kept.get()
+                                        : get(port, host).startsWith("HTTP/1.1 200");
+                            } catch (IOException e) {
+                                ok = false;
+                            }
+                            if (!ok) {
+                                myFailed[0]++;
+                                continue;
+                            }
+                            if (n == latencies.length) {
+                                latencies = Arrays.copyOf(latencies, n * 2);
+                            }
+                            latencies[n++] = System.nanoTime() - t;
                         }
-                        if (!ok) {
-                            myFailed[0]++;
-                            continue;
-                        }
-                        if (n == latencies.length) {
-                            latencies = Arrays.copyOf(latencies, n * 2);
-                        }
-                        latencies[n++] = System.nanoTime() - t;
                     }
                     return Arrays.copyOf(latencies, n);
                 }));
@@ -290,6 +360,164 @@ public final class ContainerBench {
             out.flush();
             InputStream in = s.getInputStream();
             return new String(in.readNBytes(64 * 1024), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * A client that keeps its connection open between requests ({@code GET /} without {@code Connection: close}), as
+     * browsers and HTTP libraries do: it reads each answer by its {@code Content-Length}, and opens a new connection
+     * when the server said it closes, or when a kept connection turns out closed before a byte of the answer came (a
+     * retry, as those clients make).
+     */
+    static final class KeepAliveClient implements AutoCloseable {
+        private static final int MAX_HEAD = 16 * 1024;
+        private static final int MAX_BODY = 64 * 1024;
+        private final int port;
+        private final byte[] request;
+        private Socket socket;
+        private InputStream in;
+        private long opened;
+
+        KeepAliveClient(int port, String host) {
+            this.port = port;
+            this.request = ("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+
+        /** Connections this client opened so far. */
+        long opened() {
+            return opened;
+        }
+
+        /** One {@code GET /}; whether it was a {@code 200} with the benchmark's page. */
+        boolean get() throws IOException {
+            boolean reused = socket != null;
+            try {
+                return exchange();
+            } catch (Stale e) {
+                close();
+                if (!reused) {
+                    throw e;
+                }
+                return exchange();
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** A kept connection found closed before a byte of the answer came: the request may go again. */
+        private static final class Stale extends IOException {
+            Stale(String message) {
+                super(message);
+            }
+        }
+
+        private boolean exchange() throws IOException {
+            if (socket == null) {
+                Socket s = new Socket();
+                try {
+                    s.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MS);
+                    s.setSoTimeout(READ_TIMEOUT_MS);
+                    s.setTcpNoDelay(true);
+                } catch (IOException e) {
+                    s.close();
+                    throw e;
+                }
+                socket = s;
+                in = new java.io.BufferedInputStream(s.getInputStream());
+                opened++;
+            }
+            try {
+                OutputStream out = socket.getOutputStream();
+                out.write(request);
+                out.flush();
+            } catch (java.net.SocketException e) {
+                throw new Stale("the connection was closed: " + e.getMessage());
+            }
+            String head = readHead();
+            int status = head.startsWith("HTTP/1.1 ") && head.length() >= 12 ? parseStatus(head) : -1;
+            long length = -1;
+            boolean closes = head.startsWith("HTTP/1.0");
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon <= 0) {
+                    continue;
+                }
+                String name = line.substring(0, colon).trim();
+                String value = line.substring(colon + 1).trim();
+                if (name.equalsIgnoreCase("content-length")) {
+                    try {
+                        length = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        throw new IOException("a bad Content-Length: " + value);
+                    }
+                } else if (name.equalsIgnoreCase("connection")
+                        && value.toLowerCase(java.util.Locale.ROOT).contains("close")) {
+                    closes = true;
+                }
+            }
+            if (length < 0 || length > MAX_BODY) {
+                throw new IOException("an answer without a usable Content-Length: "
+                        + head.lines().findFirst());
+            }
+            byte[] body = in.readNBytes((int) length);
+            if (body.length < length) {
+                throw new IOException("the answer's body ended early");
+            }
+            if (closes) {
+                close();
+            }
+            return status == 200 && new String(body, StandardCharsets.ISO_8859_1).contains(PAGE);
+        }
+
+        private static int parseStatus(String head) {
+            try {
+                return Integer.parseInt(head.substring(9, 12));
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        /** The status line and headers, up to the empty line. */
+        private String readHead() throws IOException {
+            StringBuilder head = new StringBuilder();
+            int b;
+            try {
+                b = in.read();
+            } catch (java.net.SocketException e) {
+                throw new Stale("the connection was reset: " + e.getMessage());
+            }
+            if (b < 0) {
+                throw new Stale("the connection was closed before the answer");
+            }
+            for (; b >= 0; b = in.read()) {
+                head.append((char) b);
+                int n = head.length();
+                if (n >= 4
+                        && head.charAt(n - 1) == '\n'
+                        && head.charAt(n - 2) == '\r'
+                        && head.charAt(n - 3) == '\n'
+                        && head.charAt(n - 4) == '\r') {
+                    return head.toString();
+                }
+                if (n > MAX_HEAD) {
+                    throw new IOException("an answer's head over " + MAX_HEAD + " bytes");
+                }
+            }
+            throw new IOException("the connection closed before the answer's head ended");
+        }
+
+        @Override
+        public void close() {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // Closing a finished client's socket: nothing to undo.
+                }
+                socket = null;
+                in = null;
+            }
         }
     }
 }

@@ -33,6 +33,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -116,6 +117,7 @@ public final class Ingress implements AutoCloseable {
     private final ServerConnector connector;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final AtomicInteger turn = new AtomicInteger();
+    private final Proxy proxy;
 
     private final Limits limits;
 
@@ -124,12 +126,16 @@ public final class Ingress implements AutoCloseable {
         this.domain = domain.toLowerCase(Locale.ROOT);
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("ingress");
+        // No reserved threads: they exist to hand a selected connection to a waiting thread, a switch that costs more
+        // than it saves when the handlers below never block and there are few cores.
+        threads.setReservedThreads(0);
         this.server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(limits.headerBytes());
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        // No acceptor thread: the selector accepts, so a new connection is not handed from one thread to another.
+        this.connector = new ServerConnector(server, 0, 1, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
@@ -143,7 +149,7 @@ public final class Ingress implements AutoCloseable {
         connector.addEventListener(slowHeads);
         connector.addBean(slowHeads);
         server.addConnector(connector);
-        Proxy proxy = new Proxy();
+        this.proxy = new Proxy();
         proxy.setUseServerThreadPool(true);
         server.setHandler(new Front(proxy, cap));
         server.setStopTimeout(1_000);
@@ -189,12 +195,38 @@ public final class Ingress implements AutoCloseable {
 
     /** Routes {@code id}'s host to {@code ports}, with the service's HTTP options; returns the host. */
     public String route(String id, List<Integer> ports, Options options) {
-        routes.put(id.toLowerCase(Locale.ROOT), new Route(List.copyOf(ports), options));
+        Route old = routes.put(id.toLowerCase(Locale.ROOT), new Route(List.copyOf(ports), options));
+        List<Integer> before = old == null ? List.of() : old.ports();
+        for (Integer port : before) {
+            if (!ports.contains(port)) {
+                proxy.closing.remove(port);
+            }
+        }
+        for (Integer port : ports) {
+            if (!before.contains(port)) {
+                // A replica new on this port: what an earlier one did says nothing about it.
+                proxy.closing.remove(port);
+            }
+        }
         return hostFor(id);
     }
 
     public void unroute(String id) {
-        routes.remove(id.toLowerCase(Locale.ROOT));
+        Route gone = routes.remove(id.toLowerCase(Locale.ROOT));
+        if (gone != null) {
+            // A port freed here may next be another service's, which may keep its connections open.
+            gone.ports().forEach(proxy.closing::remove);
+        }
+    }
+
+    /** Whether the service on {@code port} was seen closing a connection it had not said it would close. */
+    boolean closesConnections(int port) {
+        return proxy.closing.contains(port);
+    }
+
+    /** Requests sent once more, on a fresh connection, after a pooled one turned out closed. */
+    long retries() {
+        return proxy.retries.get();
     }
 
     @Override
@@ -228,6 +260,15 @@ public final class Ingress implements AutoCloseable {
         Front(Handler proxy, ClientConnections cap) {
             super(proxy);
             this.cap = cap;
+        }
+
+        /**
+         * Nothing here blocks (the proxy is asynchronous, a WebSocket upgrade goes to a virtual thread), so Jetty may
+         * run a request on the thread that read it rather than hand it to another.
+         */
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
         }
 
         @Override
@@ -320,8 +361,18 @@ public final class Ingress implements AutoCloseable {
         }
     }
 
-    /** Jetty's reverse proxy, aimed at the replica {@link Front} chose, with the route's read timeout. */
+    /**
+     * Jetty's reverse proxy, aimed at the replica {@link Front} chose, with the route's read timeout. A service that
+     * closes a connection after answering without saying so ({@code Connection: close}) is found out when a request
+     * meets such a connection in the pool; from then on its requests say {@code Connection: close} themselves, so
+     * that each goes on a connection of its own and none meets a closed one.
+     */
     private static final class Proxy extends ProxyHandler {
+        /** Ports of services seen closing connections they had not said they would close. */
+        final java.util.Set<Integer> closing = ConcurrentHashMap.newKeySet();
+
+        final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
+
         private static final String RETRIED_ATTRIBUTE = Ingress.class.getName() + ".retried";
         private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS");
         /** Tries on a fresh connection after a pooled one failed (a fresh one cannot have been closed before). */
@@ -345,15 +396,28 @@ public final class Ingress implements AutoCloseable {
                     && !(failure instanceof TimeoutException);
         }
 
+        /** Asynchronous all through: see {@link Front#getInvocationType()}. */
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+
         @Override
         protected HttpClient newHttpClient() {
             ClientConnector connector = new ClientConnector();
             connector.setConnectTimeout(CONNECT_TIMEOUT);
             connector.setIdleTimeout(IDLE_TIMEOUT);
-            HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+            HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+            // The proxy's response listeners only pass bytes on asynchronously: the service's answer is handled on
+            // the thread that read it, not handed to another.
+            transport.setInvocationType(InvocationType.NON_BLOCKING);
+            HttpClient client = new HttpClient(transport);
             client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_REPLICA);
             client.setMaxResponseHeadersSize(MAX_RESPONSE_HEADER_BYTES);
             client.setUserAgentField(null);
+            // Every replica is at 127.0.0.1, which needs no lookup: resolved where it is asked for, not on another
+            // thread with a timer (the default, for names that need DNS), which cost a hand-off per new connection.
+            client.setSocketAddressResolver(new SocketAddressResolver.Sync());
             return client;
         }
 
@@ -380,9 +444,14 @@ public final class Ingress implements AutoCloseable {
             super.addProxyHeaders(request, toService);
             Target target = (Target) request.getAttribute(ROUTE_ATTRIBUTE);
             String from = Request.getRemoteAddr(request);
-            toService.headers(h -> h.put("X-Forwarded-Host", target.host())
-                    .put("X-Forwarded-For", from)
-                    .put("X-Forwarded-Proto", "http"));
+            toService.headers(h -> {
+                h.put("X-Forwarded-Host", target.host())
+                        .put("X-Forwarded-For", from)
+                        .put("X-Forwarded-Proto", "http");
+                if (closing.contains(target.port())) {
+                    h.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+                }
+            });
         }
 
         /** A first try takes a pooled connection; a retry opens its own, used once and closed. */
@@ -422,6 +491,9 @@ public final class Ingress implements AutoCloseable {
             if (retriable(request, fromService, failure)) {
                 // A pooled connection the service closed just as it was reused (a server that closes after each
                 // answer without saying so): nothing reached the service's application, so a fresh try is safe.
+                // Its next requests ask for the close themselves.
+                closing.add(target.port());
+                retries.incrementAndGet();
                 request.setAttribute(RETRIED_ATTRIBUTE, tries(request) + 1);
                 handle(request, response, callback);
                 return;

@@ -36,13 +36,19 @@ class ContainerBenchTest {
             ContainerBench.Result r = ContainerBench.run(
                     podman.address(),
                     dir.resolve("bench"),
-                    new ContainerBench.Settings(image, 2, 2, Duration.ofMillis(600), 1),
+                    new ContainerBench.Settings(image, 2, 2, Duration.ofMillis(1_200), 1, Duration.ofMillis(200), true),
                     progress::add);
             assertThat(r.manifestToUrl().count()).isEqualTo(2);
             assertThat(r.manifestToUrl().p50()).isPositive();
-            assertThat(r.direct().ok()).isPositive();
-            assertThat(r.ingress().ok()).isPositive();
-            assertThat(r.direct().failed() + r.ingress().failed()).isZero();
+            assertThat(r.keepAlive()).as("--keep-alive adds its pair").isPresent();
+            for (ContainerBench.Comparison c :
+                    List.of(r.newConnections(), r.keepAlive().orElseThrow())) {
+                assertThat(c.direct().ok()).isPositive();
+                assertThat(c.ingress().ok()).isPositive();
+                assertThat(c.direct().failed() + c.ingress().failed()).isZero();
+            }
+            assertThat(progress).anyMatch(l -> l.startsWith("warm-up: 200 ms"));
+            assertThat(progress).anyMatch(l -> l.contains("keeping connections open"));
             assertThat(progress).anyMatch(l -> l.startsWith("lease 2/2: URL answered"));
             String label = "label=dev.vyoma.owner=" + r.owner();
             for (List<String> kind : List.of(

@@ -229,11 +229,101 @@ class IngressTest {
                 assertThat(f.get(120, TimeUnit.SECONDS)).isEmpty();
             }
             clients.shutdown();
-            assertThat(served.get()).isGreaterThanOrEqualTo(200);
+            assertThat(served.get()).as("each request reached the service once").isEqualTo(200);
+            assertThat(ingress.retries())
+                    .as("once one request met a closed connection, the others ask for the close")
+                    .isLessThanOrEqualTo(4);
         } finally {
             service.close();
             acceptor.join(5_000);
         }
+    }
+
+    /**
+     * A service that answers without {@code Connection: close} but closes a connection when the next request comes on
+     * it (what a pooled connection meets when the service closed it just as the ingress reused it): the request is
+     * sent again on a fresh connection and answered, and from then on the ingress asks for the close itself, so each
+     * later request takes exactly one connection of its own, which the service never has to drop.
+     */
+    @Test
+    void aServiceFoundClosingPooledConnectionsGetsOneConnectionPerRequest() throws Exception {
+        java.net.ServerSocket service = new java.net.ServerSocket(0, 64, java.net.InetAddress.getLoopbackAddress());
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> heads = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Thread acceptor = Thread.ofVirtual().start(() -> {
+            while (!service.isClosed()) {
+                try {
+                    Socket c = service.accept();
+                    accepted.incrementAndGet();
+                    Thread.ofVirtual().start(() -> {
+                        try (c) {
+                            java.io.InputStream in = c.getInputStream();
+                            String head = readHead(in);
+                            if (head.isEmpty()) {
+                                return;
+                            }
+                            heads.add(head.toLowerCase(java.util.Locale.ROOT));
+                            c.getOutputStream()
+                                    .write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                                            .getBytes(StandardCharsets.US_ASCII));
+                            if (!readHead(in).isEmpty()) {
+                                // A second request on this connection: closed unanswered.
+                                dropped.incrementAndGet();
+                            }
+                        } catch (java.io.IOException gone) {
+                            // the ingress went away
+                        }
+                    });
+                } catch (java.io.IOException closed) {
+                    return;
+                }
+            }
+        });
+        try (Ingress ingress = Ingress.start("127.0.0.1", 0, "localhost")) {
+            int port = service.getLocalPort();
+            ingress.route("closer", List.of(port));
+            for (int i = 0; i < 12; i++) {
+                try (Socket s = send(ingress.port(), "closer.ingress.localhost", "GET", 0)) {
+                    String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertThat(answer)
+                            .as("request %d", i + 1)
+                            .startsWith("HTTP/1.1 200")
+                            .endsWith("ok");
+                }
+            }
+            assertThat(heads).as("each request answered once").hasSize(12);
+            assertThat(dropped.get())
+                    .as("the one request that met a closing connection")
+                    .isEqualTo(1);
+            assertThat(ingress.retries()).isEqualTo(1);
+            assertThat(ingress.closesConnections(port)).isTrue();
+            assertThat(heads.subList(1, 12))
+                    .as("after the retry every request asks for the close itself")
+                    .allMatch(h -> h.contains("\r\nconnection: close\r\n"));
+            assertThat(accepted.get())
+                    .as("one connection per request, plus the one dropped")
+                    .isEqualTo(12);
+            ingress.unroute("closer");
+            assertThat(ingress.closesConnections(port))
+                    .as("a port freed may be another service's")
+                    .isFalse();
+        } finally {
+            service.close();
+            acceptor.join(5_000);
+        }
+    }
+
+    /** A request head up to its empty line, or "" when the connection ends first. */
+    private static String readHead(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        for (int b; (b = in.read()) >= 0; ) {
+            head.append((char) b);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                return head.toString();
+            }
+        }
+        return "";
     }
 
     /** Whatever a manifest says, a route's limits are the SDL's at most; 0 means the default, as in the SDL. */
