@@ -7,8 +7,11 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,6 +28,16 @@ final class BlockRange {
 
     /** Bytes of JSON after which an answer stops (its last block may take it past this, by one block at most). */
     static final int MAX_BYTES = 4 * 1024 * 1024;
+
+    /**
+     * Answers built at once in this process: each holds up to about {@link #MAX_BYTES}, so together they stay within
+     * 64 MiB however many clients ask; past it a request waits {@link #BUSY_WAIT}, then is a 503.
+     */
+    static final int MAX_CONCURRENT = 16;
+
+    static final Duration BUSY_WAIT = Duration.ofSeconds(2);
+
+    static final Semaphore BUILDING = new Semaphore(MAX_CONCURRENT);
 
     private static final byte[] OPEN = "{\"blocks\":[".getBytes(StandardCharsets.US_ASCII);
 
@@ -60,7 +73,20 @@ final class BlockRange {
             throw new HttpResponseException(
                     400, "to (" + to + ") is above the latest height " + latest + ": ask to=" + latest + " or less");
         }
-        ctx.contentType("application/json").result(answer(blocks, json, from, to, MAX_BYTES));
+        try {
+            if (!BUILDING.tryAcquire(BUSY_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new HttpResponseException(
+                        503, "the node is answering " + MAX_CONCURRENT + " block ranges at once; retry shortly");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpResponseException(503, "the node is stopping");
+        }
+        try {
+            ctx.contentType("application/json").result(answer(blocks, json, from, to, MAX_BYTES));
+        } finally {
+            BUILDING.release();
+        }
     }
 
     /**

@@ -115,7 +115,8 @@ final class OpenApi {
                                                         "Not a height, to below from, over 1,000 blocks, or past the"
                                                                 + " latest",
                                                         "Error"),
-                                        "404", response("from is above the latest height", "Error")))));
+                                        "404", response("from is above the latest height", "Error"),
+                                        "503", response("16 ranges are being answered; retry", "Error")))));
         paths.put("/v1/blocks/latest", Map.of("get", op("The latest block with its results", "Block")));
         paths.put(
                 "/v1/blocks/{height}",

@@ -241,6 +241,20 @@ class BlockRangeTest {
     }
 
     @Test
+    void pastTheAnswersBuiltAtOnceARequestIsA503AndTheNextOneIsServed() throws Exception {
+        BlockRange.BUILDING.acquire(BlockRange.MAX_CONCURRENT);
+        try {
+            Answer busy = get("/v1/blocks?from=1&to=5");
+            assertThat(busy.status()).isEqualTo(503);
+            assertThat(busy.message()).contains("block ranges at once; retry");
+        } finally {
+            BlockRange.BUILDING.release(BlockRange.MAX_CONCURRENT);
+        }
+        assertThat(get("/v1/blocks?from=1&to=5").status()).isEqualTo(200);
+        assertThat(BlockRange.BUILDING.availablePermits()).isEqualTo(BlockRange.MAX_CONCURRENT);
+    }
+
+    @Test
     void theOpenApiDocumentDescribesTheRange() throws Exception {
         JsonNode op =
                 get("/openapi.json").body().path("paths").path("/v1/blocks").path("get");
