@@ -33,12 +33,13 @@ import java.util.stream.Stream;
 
 /**
  * Indexing over HTTP, one block per request against ranges: a one-node chain on a free loopback port produces
- * {@code blocks} blocks (a transfer every few of them), then the same heights are indexed into two fresh DuckDB
+ * {@code blocks} blocks (a transfer every five block intervals, about the simulated quarter's 0.2 transactions a
+ * block), then the same heights are indexed into two fresh DuckDB
  * files, first with {@link NodeSource#perBlock}, then with {@link NodeSource}'s ranges, back to back; both databases
  * must hold the same rows.
  */
 final class NodeIndexBench {
-    /** What was measured. */
+    /** What was measured; {@code events} counts those the indexer reads (market events), not transfers and fees. */
     record Result(long blocks, long events, double perBlockSeconds, double rangeSeconds, double loadAverage) {}
 
     private NodeIndexBench() {}

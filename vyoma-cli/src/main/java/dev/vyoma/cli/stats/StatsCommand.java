@@ -484,7 +484,7 @@ public final class StatsCommand extends Group {
                 NodeIndexBench.Result r = NodeIndexBench.run(overNode, duration(blockInterval, "--block-interval"));
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("blocks", r.blocks());
-                out.put("events", r.events());
+                out.put("indexedEvents", r.events());
                 out.put("perBlockSeconds", Math.round(r.perBlockSeconds() * 1000) / 1000.0);
                 out.put("perBlockBlocksPerSecond", Math.round(r.blocks() / r.perBlockSeconds()));
                 out.put("rangeSeconds", Math.round(r.rangeSeconds() * 1000) / 1000.0);
