@@ -229,5 +229,24 @@ class StatsCommandTest {
         Run price = run("stats", "report", "--db", db, "--period", "2026-Q1", "--missing-price", "previous");
         assertThat(price.exitCode()).isNotZero();
         assertThat(price.err()).contains("--missing-price is zero").doesNotContain("Exception");
+        for (String blocks : List.of("0", "-5", "10000001")) {
+            Run bench = run("stats", "bench", "--over-node", blocks);
+            assertThat(bench.exitCode()).as(blocks).isNotZero();
+            assertThat(bench.err()).as(blocks).contains("--over-node is a number of blocks");
+        }
+        Run interval = run("stats", "bench", "--over-node", "10", "--block-interval", "soon");
+        assertThat(interval.err()).contains("--block-interval is a duration");
+    }
+
+    @Test
+    void theBenchOverANodeIndexesTheSameRowsPerBlockAndInRanges() throws Exception {
+        Run r = run("stats", "bench", "--over-node", "40", "--block-interval", "20ms", "-o", "json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode out = JSON.readTree(r.out());
+        assertThat(out.path("blocks").asLong()).isEqualTo(40);
+        assertThat(out.path("perBlockSeconds").asDouble()).isPositive();
+        assertThat(out.path("rangeSeconds").asDouble()).isPositive();
+        assertThat(out.has("speedup")).isTrue();
+        assertThat(out.has("loadAverage")).isTrue();
     }
 }

@@ -461,8 +461,39 @@ public final class StatsCommand extends Group {
         @Option(names = "--db", description = "A DuckDB file for the report benchmark (default: a temporary one).")
         Path dbFile;
 
+        @Option(
+                names = "--over-node",
+                paramLabel = "BLOCKS",
+                description = {
+                    "Instead: start a one-node chain, let it reach BLOCKS blocks, and index them over HTTP one block",
+                    "per request, then in ranges (GET /v1/blocks?from=&to=), back to back."
+                })
+        Integer overNode;
+
+        @Option(
+                names = "--block-interval",
+                defaultValue = "10ms",
+                description = "With --over-node: the chain's block interval (default: ${DEFAULT-VALUE}).")
+        String blockInterval;
+
         @Override
         public Integer call() throws Exception {
+            if (overNode != null) {
+                if (overNode < 1 || overNode > 10_000_000) {
+                    throw new UserException("--over-node is a number of blocks from 1 to 10000000");
+                }
+                NodeIndexBench.Result r = NodeIndexBench.run(overNode, duration(blockInterval, "--block-interval"));
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("blocks", r.blocks());
+                out.put("indexedEvents", r.events());
+                out.put("perBlockSeconds", Math.round(r.perBlockSeconds() * 1000) / 1000.0);
+                out.put("perBlockBlocksPerSecond", Math.round(r.blocks() / r.perBlockSeconds()));
+                out.put("rangeSeconds", Math.round(r.rangeSeconds() * 1000) / 1000.0);
+                out.put("rangeBlocksPerSecond", Math.round(r.blocks() / r.rangeSeconds()));
+                out.put("speedup", Math.round(r.perBlockSeconds() / r.rangeSeconds() * 10) / 10.0);
+                out.put("loadAverage", Math.round(r.loadAverage() * 100) / 100.0);
+                return print(out);
+            }
             Path dir = null;
             Path file = dbFile;
             if (file == null) {

@@ -180,6 +180,7 @@ public final class Api implements AutoCloseable {
             cfg.routes.post("/v1/txs", this::submit);
             cfg.routes.post("/v1/txs/batch", this::submitBatch);
             cfg.routes.get("/v1/txs/{hash}", this::tx);
+            cfg.routes.get("/v1/blocks", ctx -> BlockRange.serve(ctx, node.blocks(), json));
             cfg.routes.get("/v1/blocks/latest", ctx -> block(ctx, node.blocks().latestHeight()));
             cfg.routes.get("/v1/blocks/{height}", ctx -> block(ctx, height(ctx.pathParam("height"))));
             cfg.routes.get("/v1/accounts/{address}", this::account);

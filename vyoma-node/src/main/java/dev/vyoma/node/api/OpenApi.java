@@ -63,6 +63,63 @@ final class OpenApi {
         paths.put(
                 "/v1/params",
                 Map.of("get", op("The chain's parameters: denominations, fees per message kind, limits", "Params")));
+        paths.put(
+                "/v1/blocks",
+                Map.of(
+                        "get",
+                        Map.of(
+                                "summary",
+                                "Consecutive blocks with their results, each as /v1/blocks/{height} answers it: at most"
+                                        + " 1,000 a request and about 4 MiB; next (else null) is the height to ask from",
+                                "parameters",
+                                List.of(
+                                        param("from", "query", "first height, from 1 (required)", "integer"),
+                                        param(
+                                                "to",
+                                                "query",
+                                                "last height: at most from+999 and the latest (default: both)",
+                                                "integer")),
+                                "responses",
+                                Map.of(
+                                        "200",
+                                                Map.of(
+                                                        "description",
+                                                        "blocks from from to to; next: where to go on, or null",
+                                                        "content",
+                                                        Map.of(
+                                                                "application/json",
+                                                                Map.of(
+                                                                        "schema",
+                                                                        Map.of(
+                                                                                "type",
+                                                                                "object",
+                                                                                "properties",
+                                                                                Map.of(
+                                                                                        "blocks",
+                                                                                        Map.of(
+                                                                                                "type",
+                                                                                                "array",
+                                                                                                "items",
+                                                                                                Map.of(
+                                                                                                        "$ref",
+                                                                                                        "#/components/schemas/Block")),
+                                                                                        "from",
+                                                                                        Map.of("type", "integer"),
+                                                                                        "to",
+                                                                                        Map.of("type", "integer"),
+                                                                                        "next",
+                                                                                        Map.of(
+                                                                                                "type",
+                                                                                                List.of(
+                                                                                                        "integer",
+                                                                                                        "null"))))))),
+                                        "400",
+                                                response(
+                                                        "Not a height, to below from, over 1,000 blocks, or past the"
+                                                                + " latest",
+                                                        "Error"),
+                                        "404", response("from is above the latest height", "Error"),
+                                        "503", response("16 ranges are being answered; retry", "Error")))));
         paths.put("/v1/blocks/latest", Map.of("get", op("The latest block with its results", "Block")));
         paths.put(
                 "/v1/blocks/{height}",

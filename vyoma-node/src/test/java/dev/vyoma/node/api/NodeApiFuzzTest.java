@@ -47,6 +47,7 @@ class NodeApiFuzzTest {
     /** Every query route, with a placeholder for each path parameter. */
     private static final List<String> ROUTES = List.of(
             "/v1/txs/{}",
+            "/v1/blocks",
             "/v1/blocks/{}",
             "/v1/accounts/{}",
             "/v1/deployments",
@@ -68,8 +69,19 @@ class NodeApiFuzzTest {
             "/v1/inference/gateways/{}",
             "/v1/escrow/{}/{}");
 
-    private static final List<String> PARAMETERS =
-            List.of("state", "owner", "provider", "order", "offset", "limit", "attr", "gateway", "height", "auditor");
+    private static final List<String> PARAMETERS = List.of(
+            "state",
+            "owner",
+            "provider",
+            "order",
+            "offset",
+            "limit",
+            "attr",
+            "gateway",
+            "height",
+            "auditor",
+            "from",
+            "to");
 
     private static LocalChain chain;
     private static Node node;

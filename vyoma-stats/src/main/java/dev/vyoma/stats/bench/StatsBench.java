@@ -101,6 +101,27 @@ public final class StatsBench {
      * a tenant closes leases as they age), then indexes them into {@code db} and returns the rate.
      */
     public static IndexResult indexing(StatsDb db, int blocks) {
+        Market m = market(blocks);
+        ScriptedChain c = m.chain();
+        long events = 0;
+        for (long h = 1; h <= c.height(); h++) {
+            events += c.source().block(h).orElseThrow().events().size();
+        }
+        Indexer indexer = new Indexer(db, c.source());
+        long start = System.nanoTime();
+        long n = indexer.catchUp();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new IndexResult(n, m.leases(), events, seconds, n / seconds);
+    }
+
+    /** A scripted market chain and how many leases it opened. */
+    public record Market(ScriptedChain chain, long leases) {}
+
+    /**
+     * The chain {@link #indexing} indexes: {@code blocks} 6-second blocks through the real ledger, every 4th opening
+     * a lease, a provider withdrawing every 10th, tenants closing leases as they age.
+     */
+    public static Market market(int blocks) {
         long t0 = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
         List<String> tenants = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -146,15 +167,7 @@ public final class StatsBench {
             }
             c.block(t0 + h * BLOCK_SECONDS * 1000L);
         }
-        long events = 0;
-        for (long h = 1; h <= c.height(); h++) {
-            events += c.source().block(h).orElseThrow().events().size();
-        }
-        Indexer indexer = new Indexer(db, c.source());
-        long start = System.nanoTime();
-        long n = indexer.catchUp();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new IndexResult(n, leases, events, seconds, n / seconds);
+        return new Market(c, leases);
     }
 
     private static String tenantOf(DeploymentId d, ScriptedChain c, List<String> tenants) {

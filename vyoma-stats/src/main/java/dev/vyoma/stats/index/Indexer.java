@@ -63,13 +63,21 @@ public final class Indexer {
             checked = true;
         }
         long latest = source.latestHeight();
+        long to = Math.min(latest, from + MAX_BLOCKS_PER_BATCH - 1);
         List<ChainBlock> batch = new ArrayList<>();
-        for (long h = from; h <= latest && batch.size() < MAX_BLOCKS_PER_BATCH; h++) {
-            ChainBlock b = source.block(h).orElse(null);
-            if (b == null) {
+        for (long h = from; h <= to; ) {
+            List<ChainBlock> got = source.blocks(h, to);
+            if (got.isEmpty()) {
                 break;
             }
-            batch.add(b);
+            for (ChainBlock b : got) {
+                if (b.height() != h || h > to) {
+                    throw new SourceException("asked for blocks " + from + " to " + to + ", the chain answered block "
+                            + b.height() + " where " + h + " was next");
+                }
+                batch.add(b);
+                h++;
+            }
         }
         if (batch.isEmpty()) {
             return 0;

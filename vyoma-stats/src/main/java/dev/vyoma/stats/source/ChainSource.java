@@ -28,6 +28,23 @@ public interface ChainSource {
     /** The block at {@code height}, or empty if the chain has not reached it. */
     Optional<ChainBlock> block(long height);
 
+    /**
+     * Consecutive blocks from {@code from} towards {@code to}: in height order from {@code from}, none skipped, none
+     * past {@code to}. A source may answer fewer (it reads in bounded pieces, or the chain ends); empty means the
+     * chain has not reached {@code from}. This default reads them one at a time.
+     */
+    default List<ChainBlock> blocks(long from, long to) {
+        List<ChainBlock> out = new java.util.ArrayList<>();
+        for (long h = from; h <= to; h++) {
+            Optional<ChainBlock> b = block(h);
+            if (b.isEmpty()) {
+                break;
+            }
+            out.add(b.get());
+        }
+        return out;
+    }
+
     /** A deployment group's spec (its resources and prices), or empty if the chain has no such group. */
     Optional<GroupSpec> group(GroupId id);
 
