@@ -29,94 +29,122 @@ vyoma_root() {
   printf '%s\n' "${self%/*}"
 }
 
-# vyoma_java_version HOME: prints the Java version of the JDK at HOME ("25.0.1", "1.8.0_392"),
-# read from HOME/release, or else from `java -version`.
-vyoma_java_version() {
-  local home="$1" line version="" out re='version "([^"]+)"'
+# The functions below run on every `vyoma` command, so the search forks no process where bash can
+# do the work itself: the _vyoma_* helpers return their result in a variable instead of printing it.
+
+# _vyoma_read_version HOME: sets _vyoma_version to the Java version of the JDK at HOME ("25.0.1",
+# "1.8.0_392"), read from HOME/release, or else from `java -version`; fails when there is none.
+_vyoma_read_version() {
+  local home="$1" line out re='version "([^"]+)"'
+  _vyoma_version=""
   if [ -r "$home/release" ]; then
     while IFS= read -r line || [ -n "$line" ]; do
       case "$line" in
         JAVA_VERSION=*)
-          version="${line#JAVA_VERSION=}"
+          _vyoma_version="${line#JAVA_VERSION=}"
           break
           ;;
       esac
     done <"$home/release"
-    version="${version%$'\r'}"
-    version="${version#\"}"
-    version="${version%\"}"
+    _vyoma_version="${_vyoma_version%$'\r'}"
+    _vyoma_version="${_vyoma_version#\"}"
+    _vyoma_version="${_vyoma_version%\"}"
   fi
-  if [ -z "$version" ] && [ -x "$home/bin/java" ]; then
+  if [ -z "$_vyoma_version" ] && [ -x "$home/bin/java" ]; then
     out="$("$home/bin/java" -version 2>&1 </dev/null)" || out=""
     if [[ $out =~ $re ]]; then
-      version="${BASH_REMATCH[1]}"
+      _vyoma_version="${BASH_REMATCH[1]}"
     fi
   fi
-  [ -n "$version" ] || return 1
-  printf '%s\n' "$version"
+  [ -n "$_vyoma_version" ]
 }
 
-# vyoma_java_major VERSION: prints the major version: 25.0.1 -> 25, 21 -> 21, 21-ea -> 21,
-# 1.8.0_392 -> 8.
-vyoma_java_major() {
-  local version="$1"
-  case "$version" in
-    1.*) version="${version#1.}" ;;
+# _vyoma_major_of VERSION: sets _vyoma_major to the major version: 25.0.1 -> 25, 21 -> 21,
+# 21-ea -> 21, 1.8.0_392 -> 8; fails when VERSION has none.
+_vyoma_major_of() {
+  _vyoma_major="$1"
+  case "$_vyoma_major" in
+    1.*) _vyoma_major="${_vyoma_major#1.}" ;;
   esac
-  version="${version%%[!0-9]*}"
-  [ -n "$version" ] || return 1
-  printf '%s\n' "$version"
+  _vyoma_major="${_vyoma_major%%[!0-9]*}"
+  [ -n "$_vyoma_major" ]
 }
 
-# _vyoma_jdk_major HOME: prints the major version of the JDK at HOME; fails when HOME is not a
-# JDK (a JRE has no javac).
+# vyoma_java_version HOME: prints the Java version of the JDK at HOME (see _vyoma_read_version).
+vyoma_java_version() {
+  _vyoma_read_version "$1" || return 1
+  printf '%s\n' "$_vyoma_version"
+}
+
+# vyoma_java_major VERSION: prints the major version of VERSION (see _vyoma_major_of).
+vyoma_java_major() {
+  _vyoma_major_of "$1" || return 1
+  printf '%s\n' "$_vyoma_major"
+}
+
+# _vyoma_jdk_major HOME: sets _vyoma_major to the major version of the JDK at HOME; fails when
+# HOME is not a JDK (a JRE has no javac).
 _vyoma_jdk_major() {
-  local home="$1" version
+  local home="$1"
   [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || return 1
-  version="$(vyoma_java_version "$home")" || return 1
-  vyoma_java_major "$version"
+  _vyoma_read_version "$home" && _vyoma_major_of "$_vyoma_version"
 }
 
-# vyoma_find_java_home: prints the home of a JDK 21 or newer: $JAVA_HOME when it is one, else the
-# newest JDK under /usr/lib/jvm (on macOS also /Library/Java/JavaVirtualMachines and
-# ~/Library/Java/JavaVirtualMachines), else the JDK of the `javac` on PATH. Fails with a one-line
-# message on stderr when there is none.
-vyoma_find_java_home() {
-  local home major best="" best_major=0 javac
+# _vyoma_find_java_home: sets _vyoma_java_home to the home of a JDK 21 or newer: $JAVA_HOME when
+# it is one, else the newest JDK under /usr/lib/jvm (on macOS also /Library/Java/JavaVirtualMachines
+# and ~/Library/Java/JavaVirtualMachines), else the JDK of the `javac` on PATH. Fails with a
+# one-line message on stderr when there is none.
+_vyoma_find_java_home() {
+  local home best="" best_major=0 javac
+  _vyoma_java_home=""
   if [ -n "${JAVA_HOME:-}" ]; then
     home="${JAVA_HOME%/}"
-    if major="$(_vyoma_jdk_major "$home")" && [ "$major" -ge "$VYOMA_MIN_JAVA_MAJOR" ]; then
-      printf '%s\n' "$home"
+    if _vyoma_jdk_major "$home" && [ "$_vyoma_major" -ge "$VYOMA_MIN_JAVA_MAJOR" ]; then
+      _vyoma_java_home="$home"
       return 0
     fi
   fi
   local candidates=(/usr/lib/jvm/*)
-  if [ "$(uname -s)" = Darwin ]; then
-    candidates+=(/Library/Java/JavaVirtualMachines/*/Contents/Home)
-    if [ -n "${HOME:-}" ]; then
-      candidates+=("$HOME"/Library/Java/JavaVirtualMachines/*/Contents/Home)
-    fi
-  fi
-  if javac="$(command -v javac)" && javac="$(_vyoma_resolve "$javac")"; then
-    candidates+=("${javac%/bin/javac}")
-  fi
+  case "${OSTYPE:-}" in
+    darwin*)
+      candidates+=(/Library/Java/JavaVirtualMachines/*/Contents/Home)
+      if [ -n "${HOME:-}" ]; then
+        candidates+=("$HOME"/Library/Java/JavaVirtualMachines/*/Contents/Home)
+      fi
+      ;;
+  esac
   for home in "${candidates[@]}"; do
-    if major="$(_vyoma_jdk_major "$home")" && [ "$major" -gt "$best_major" ]; then
+    if _vyoma_jdk_major "$home" && [ "$_vyoma_major" -gt "$best_major" ]; then
       best="$home"
-      best_major="$major"
+      best_major="$_vyoma_major"
     fi
   done
+  if [ "$best_major" -lt "$VYOMA_MIN_JAVA_MAJOR" ] && javac="$(command -v javac)" \
+    && javac="$(_vyoma_resolve "$javac")"; then
+    home="${javac%/bin/javac}"
+    if _vyoma_jdk_major "$home" && [ "$_vyoma_major" -gt "$best_major" ]; then
+      best="$home"
+      best_major="$_vyoma_major"
+    fi
+  fi
   if [ "$best_major" -ge "$VYOMA_MIN_JAVA_MAJOR" ]; then
-    printf '%s\n' "$best"
+    _vyoma_java_home="$best"
     return 0
   fi
   echo "vyoma: needs a JDK $VYOMA_MIN_JAVA_MAJOR or newer; install one (e.g. Temurin $VYOMA_MIN_JAVA_MAJOR+) or set JAVA_HOME" >&2
   return 1
 }
 
+# vyoma_find_java_home: prints the home of a JDK 21 or newer (see _vyoma_find_java_home).
+vyoma_find_java_home() {
+  _vyoma_find_java_home || return 1
+  printf '%s\n' "$_vyoma_java_home"
+}
+
 # vyoma_use_jdk: finds a JDK (as above) and exports JAVA_HOME and PATH for it.
 vyoma_use_jdk() {
-  JAVA_HOME="$(vyoma_find_java_home)" || return 1
+  _vyoma_find_java_home || return 1
+  JAVA_HOME="$_vyoma_java_home"
   PATH="$JAVA_HOME/bin:$PATH"
   export JAVA_HOME PATH
 }
