@@ -84,6 +84,13 @@ class GatewayTest {
             tokensOut += usage.path("completion_tokens").asLong();
         }
         long cost = tokensIn * GatewayHarness.IN_PRICE + tokensOut * GatewayHarness.OUT_PRICE;
+        // A streamed answer's usage is written down just after its last chunk has gone out: settle once all six
+        // are (a record written later would only go into the next batch).
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (h.log.of(alice.address(), 10).size() < 6 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(h.log.of(alice.address(), 10)).as("alice's usage records").hasSize(6);
         long batch = h.gateway.settleNow();
         assertThat(batch).isPositive();
 
