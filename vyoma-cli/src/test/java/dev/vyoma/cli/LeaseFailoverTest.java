@@ -14,8 +14,7 @@ import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.node.LocalChain;
 import dev.vyoma.provider.ProviderMain;
 import dev.vyoma.testkit.Fixtures;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import dev.vyoma.testkit.JavaProcess;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.ServerSocket;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -246,44 +244,14 @@ class LeaseFailoverTest {
     }
 
     private static Process startProvider(Path home, Path config) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ProviderMain.class.getName(),
-                "--home",
-                home.toString(),
-                "--config",
-                config.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        CountDownLatch ready = new CountDownLatch(1);
-        StringBuilder log = new StringBuilder();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader in =
-                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (log) {
-                        log.append(line).append('\n');
-                    }
-                    if (line.startsWith("vyoma provider ") && line.contains(" ready:")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (Exception e) {
-                // ended
-            }
-        });
-        if (!ready.await(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            synchronized (log) {
-                throw new IllegalStateException("the provider did not start:\n" + log);
-            }
-        }
-        return p;
+        return JavaProcess.start(
+                        "the provider",
+                        List.of("-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"),
+                        ProviderMain.class.getName(),
+                        List.of("--home", home.toString(), "--config", config.toString()),
+                        line -> line.startsWith("vyoma provider ") && line.contains(" ready:"),
+                        Duration.ofSeconds(90))
+                .process;
     }
 
     /** The pids the provider in {@code home} recorded for its leases' replicas. */

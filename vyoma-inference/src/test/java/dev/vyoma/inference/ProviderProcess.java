@@ -3,16 +3,13 @@ package dev.vyoma.inference;
 import dev.vyoma.client.Keyring;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.provider.ProviderMain;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import dev.vyoma.testkit.JavaProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real provider daemon in its own process, whose image table runs the inference worker on the tiny model
@@ -21,11 +18,12 @@ import java.util.concurrent.TimeUnit;
 public final class ProviderProcess implements AutoCloseable {
     public final KeyPair key;
     public final Process process;
-    private final StringBuilder log = new StringBuilder();
+    private final JavaProcess java;
 
-    private ProviderProcess(KeyPair key, Process process) {
+    private ProviderProcess(KeyPair key, JavaProcess java) {
         this.key = key;
-        this.process = process;
+        this.java = java;
+        this.process = java.process;
     }
 
     /** The provider's key: the same seed the keyring is given. */
@@ -62,62 +60,28 @@ public final class ProviderProcess implements AutoCloseable {
                 .replace("@MODEL@", model.toString())
                 .replace("PACE", Integer.toString(paceMs))
                 .replace("CPU", Integer.toString(cpuPrice)));
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
+        JavaProcess p = JavaProcess.start(
+                "provider " + name,
+                List.of(
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "--enable-native-access=ALL-UNNAMED"),
                 ProviderMain.class.getName(),
-                "--home",
-                home.toString(),
-                "--config",
-                config.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        ProviderProcess pp = new ProviderProcess(key(name), p);
-        CountDownLatch ready = new CountDownLatch(1);
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader in =
-                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (pp.log) {
-                        pp.log.append(line).append('\n');
-                    }
-                    if (line.startsWith("vyoma provider ") && line.contains(" ready:")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (Exception e) {
-                // the process ended
-            }
-        });
-        if (!ready.await(60, TimeUnit.SECONDS)) {
-            pp.crash();
-            throw new IllegalStateException("provider " + name + " did not start:\n" + pp.log());
-        }
-        return pp;
+                List.of("--home", home.toString(), "--config", config.toString()),
+                line -> line.startsWith("vyoma provider ") && line.contains(" ready:"),
+                Duration.ofSeconds(60));
+        return new ProviderProcess(key(name), p);
     }
 
     /** What the provider printed. */
     public String log() {
-        synchronized (log) {
-            return log.toString();
-        }
+        return java.log();
     }
 
     /** kill -9 of the provider and of every process it started (its workloads): the machine is gone. */
     public void crash() {
-        List<ProcessHandle> children = process.descendants().toList();
-        process.destroyForcibly();
-        children.forEach(ProcessHandle::destroyForcibly);
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        java.kill();
     }
 
     @Override

@@ -14,17 +14,14 @@ import dev.vyoma.node.LocalChain;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.testkit.Fixtures;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import dev.vyoma.testkit.JavaProcess;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,44 +43,14 @@ class ProviderCrashTest {
     }
 
     private static Process startProvider(Path home, Path config) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ProviderMain.class.getName(),
-                "--home",
-                home.toString(),
-                "--config",
-                config.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        CountDownLatch ready = new CountDownLatch(1);
-        StringBuilder log = new StringBuilder();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader in =
-                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (log) {
-                        log.append(line).append('\n');
-                    }
-                    if (line.startsWith("vyoma provider ") && line.contains(" ready:")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (Exception e) {
-                // ended
-            }
-        });
-        if (!ready.await(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            synchronized (log) {
-                throw new IllegalStateException("the provider did not start:\n" + log);
-            }
-        }
-        return p;
+        return JavaProcess.start(
+                        "the provider",
+                        List.of("-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"),
+                        ProviderMain.class.getName(),
+                        List.of("--home", home.toString(), "--config", config.toString()),
+                        line -> line.startsWith("vyoma provider ") && line.contains(" ready:"),
+                        Duration.ofSeconds(60))
+                .process;
     }
 
     /** A process's command line from /proc (ProcessHandle.Info leaves it out for some processes). */
