@@ -50,21 +50,23 @@ public final class CommandTree {
             return;
         }
         int word = args == null ? -1 : commandWord(group.getCommandSpec(), args, from);
+        Class<?> named = null;
         for (Class<?> child : children.value()) {
-            if (word >= 0 && !names(child).contains(args[word])) {
-                continue;
+            if (word >= 0 && names(child).contains(args[word])) {
+                named = child;
             }
+        }
+        if (named != null) {
+            CommandLine sub = new CommandLine(named);
+            group.addSubcommand(sub);
+            attach(sub, args, word + 1);
+            return;
+        }
+        // No word, or one that is no subcommand (an argument of the group's own): its usage lists them all.
+        for (Class<?> child : children.value()) {
             CommandLine sub = new CommandLine(child);
             group.addSubcommand(sub);
-            attach(sub, word >= 0 ? args : null, word + 1);
-        }
-        if (word >= 0 && group.getSubcommands().isEmpty()) {
-            // The word is no subcommand (an argument of the group's own): the usage of an error lists them all.
-            for (Class<?> child : children.value()) {
-                CommandLine sub = new CommandLine(child);
-                group.addSubcommand(sub);
-                attach(sub, null, 0);
-            }
+            attach(sub, null, 0);
         }
     }
 
