@@ -30,7 +30,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import dev.vyoma.ledger.crypto.PublicKey;
+import dev.vyoma.node.membership.Validators;
+import java.util.Set;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftConfiguration;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -59,11 +66,42 @@ import org.slf4j.LoggerFactory;
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
-    /** A member of the group: its id and Raft address ({@code host:port}). */
-    public record Peer(String id, String raftAddress) {
+    /** A member of the group: its id, Raft address and API address ({@code host:port}; empty: not known). */
+    public record Peer(String id, String raftAddress, String apiAddress) {
         public Peer {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(raftAddress, "raftAddress");
+            Objects.requireNonNull(apiAddress, "apiAddress");
+        }
+
+        /** A member whose API address this node does not know. */
+        public Peer(String id, String raftAddress) {
+            this(id, raftAddress, "");
+        }
+    }
+
+    /**
+     * How a node takes part in membership changes: the operator keys whose signed changes it enacts, whether it
+     * starts outside the group to be added ({@code join}: with empty Raft storage it waits for the leader instead of
+     * forming a group of the listed peers), and the size of its Raft log segments (the log is dropped in whole
+     * segments once a snapshot covers them, after which a member behind is sent the snapshot).
+     */
+    public record Membership(Set<PublicKey> operators, boolean join, long logSegmentBytes) {
+        /** Log segments of 8 MiB unless the config says otherwise. */
+        public static final long DEFAULT_LOG_SEGMENT_BYTES = 8L << 20;
+
+        /** The smallest segment allowed: a block must fit. */
+        public static final long MIN_LOG_SEGMENT_BYTES = 16L << 10;
+
+        /** No operators (membership cannot be changed through the API), a founding member, default segments. */
+        public static final Membership NONE = new Membership(Set.of(), false, DEFAULT_LOG_SEGMENT_BYTES);
+
+        public Membership {
+            operators = Set.copyOf(operators);
+            if (logSegmentBytes < MIN_LOG_SEGMENT_BYTES) {
+                throw new IllegalArgumentException(
+                        "the Raft log segment size must be at least " + MIN_LOG_SEGMENT_BYTES + " bytes");
+            }
         }
     }
 
@@ -83,8 +121,10 @@ public final class Node implements AutoCloseable {
             int maxTxsPerBlock,
             long snapshotEveryBlocks,
             Mempool.Limits mempool,
-            Optional<HostPort> raftListen) {
+            Optional<HostPort> raftListen,
+            Membership membership) {
         public Config {
+            Objects.requireNonNull(membership, "membership");
             Objects.requireNonNull(home, "home");
             Objects.requireNonNull(raftListen, "raftListen");
             Objects.requireNonNull(genesis, "genesis");
@@ -123,7 +163,8 @@ public final class Node implements AutoCloseable {
                     maxTxsPerBlock,
                     snapshotEveryBlocks,
                     mempool,
-                    Optional.empty());
+                    Optional.empty(),
+                    Membership.NONE);
         }
 
         /** The peer entry of this node. */
@@ -138,6 +179,8 @@ public final class Node implements AutoCloseable {
     private final RaftGroup group;
     private final RaftServer server;
     private final RaftClient client;
+    private final RaftClient admin;
+    private final Validators validators;
     private final ExecutorService verifiers;
     private final Map<String, CompletableFuture<Included>> waiters = new ConcurrentHashMap<>();
     /** Completes waiters off the applying thread: what they do next (answer HTTP) must not delay blocks. */
@@ -166,10 +209,7 @@ public final class Node implements AutoCloseable {
 
         List<RaftPeer> peers = new ArrayList<>();
         for (Peer p : config.peers()) {
-            peers.add(RaftPeer.newBuilder()
-                    .setId(p.id())
-                    .setAddress(p.raftAddress())
-                    .build());
+            peers.add(Validators.peer(p.id(), p.raftAddress(), p.apiAddress()));
         }
         this.group = RaftGroup.valueOf(groupId(config.genesis().chainId()), peers);
         RaftProperties props = new RaftProperties();
@@ -188,13 +228,21 @@ public final class Node implements AutoCloseable {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, config.snapshotEveryBlocks());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
+        // Once a snapshot covers them, whole log segments are dropped: a member that is behind, or new, is then sent
+        // the snapshot rather than every entry since genesis.
+        RaftServerConfigKeys.Log.setSegmentSizeMax(
+                props, SizeInBytes.valueOf(config.membership().logSegmentBytes()));
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
+        RaftServerConfigKeys.Log.setPurgeGap(props, (int) Math.min(Integer.MAX_VALUE, config.snapshotEveryBlocks()));
         boolean fresh;
         try (Stream<Path> children = Files.list(raftDir)) {
             fresh = children.findAny().isEmpty();
         }
+        boolean joining = fresh && config.membership().join();
         this.server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(config.id()))
-                .setGroup(group)
+                // A joining node knows no members: it learns the group from the leader once it is added.
+                .setGroup(joining ? RaftGroup.valueOf(group.getGroupId()) : group)
                 .setProperties(props)
                 .setStateMachine(stateMachine)
                 .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
@@ -204,6 +252,23 @@ public final class Node implements AutoCloseable {
                 .setRaftGroup(group)
                 .setClientId(ClientId.randomId())
                 .build();
+        // Configuration changes wait while the leader catches a new member up: a longer timeout, a few retries.
+        RaftProperties adminProps = new RaftProperties(props);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(adminProps, TimeDuration.valueOf(120, TimeUnit.SECONDS));
+        this.admin = RaftClient.newBuilder()
+                .setProperties(adminProps)
+                .setRaftGroup(group)
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        10, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS)))
+                .build();
+        this.validators = new Validators(
+                this::raftConf,
+                admin,
+                config.id(),
+                config.genesis().chainId(),
+                config.membership().operators(),
+                config.membership().join());
         this.production = new BlockProducer(
                 stateMachine.mempool(),
                 config.proposer(),
@@ -313,6 +378,34 @@ public final class Node implements AutoCloseable {
         return info().map(DivisionInfo::getCurrentTerm).orElse(0L);
     }
 
+    /** The validators: the group's configuration, and changes to it. */
+    public Validators validators() {
+        return validators;
+    }
+
+    /** The lowest height whose block this node holds (above 1 when it joined from a snapshot). */
+    public long firstBlockHeight() {
+        return blocks.firstHeight();
+    }
+
+    /** The height of the last snapshot the leader installed here since the node started, 0 if none. */
+    public long installedSnapshotHeight() {
+        return stateMachine.installedSnapshotHeight();
+    }
+
+    /** How many snapshots the leader installed here since the node started. */
+    public int snapshotsInstalled() {
+        return stateMachine.snapshotsInstalled();
+    }
+
+    private Optional<RaftConfiguration> raftConf() {
+        try {
+            return Optional.of(server.getDivision(group.getGroupId()).getRaftConf());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     private Optional<DivisionInfo> info() {
         try {
             return Optional.of(server.getDivision(group.getGroupId()).getInfo());
@@ -381,6 +474,7 @@ public final class Node implements AutoCloseable {
     /** The producer's runtime: ticks it with the clock and sleeps until the instant it names. */
     private void produce() {
         while (running) {
+            validators.standing(); // logs when this node is added or removed
             Instant next = production.tick(clock.instant());
             long waitMs = Duration.between(clock.instant(), next).toMillis();
             if (waitMs > 0) {
@@ -427,6 +521,7 @@ public final class Node implements AutoCloseable {
         producer.interrupt();
         // Closing the client fails a proposal in flight, so the producer does not wait for it.
         closeQuietly(client::close);
+        closeQuietly(admin::close);
         try {
             producer.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {

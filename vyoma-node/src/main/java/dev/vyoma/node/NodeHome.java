@@ -4,6 +4,7 @@ import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.GenesisJson;
 import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.ledger.crypto.PublicKey;
 import dev.vyoma.node.mempool.Mempool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +74,51 @@ public final class NodeHome {
         }
     }
 
+    /**
+     * How this node takes part in changes of the validators: {@code operators}, the public keys (hex) whose signed
+     * changes it enacts (every validator's node key, in a network {@code vyoma node testnet} wrote); {@code join},
+     * whether it starts empty outside the group and waits to be added; the size of its Raft log segments.
+     */
+    public record Governance(List<String> operators, boolean join, long logSegmentBytes) {
+        /** No operators yet (init adds the node's own key), a founding member, default segments. */
+        public static final Governance DEFAULT =
+                new Governance(List.of(), false, Node.Membership.DEFAULT_LOG_SEGMENT_BYTES);
+
+        public Governance {
+            operators = List.copyOf(operators);
+            for (String o : operators) {
+                operatorKey(o);
+            }
+            if (logSegmentBytes < Node.Membership.MIN_LOG_SEGMENT_BYTES) {
+                throw new IllegalArgumentException(
+                        "config.json: logSegmentBytes must be at least " + Node.Membership.MIN_LOG_SEGMENT_BYTES);
+            }
+        }
+
+        /** The same, with {@code key} among the operators. */
+        public Governance withOperator(PublicKey key) {
+            String hex = HexFormat.of().formatHex(key.bytes());
+            if (operators.contains(hex)) {
+                return this;
+            }
+            List<String> more = new ArrayList<>(operators);
+            more.add(hex);
+            return new Governance(more, join, logSegmentBytes);
+        }
+
+        static PublicKey operatorKey(String hex) {
+            try {
+                if (hex.length() == 2 * PublicKey.LENGTH_BYTES) {
+                    return new PublicKey(HexFormat.of().parseHex(hex));
+                }
+            } catch (IllegalArgumentException e) {
+                // below
+            }
+            throw new IllegalArgumentException("config.json: each operator is a public key of 64 hex digits, got "
+                    + (hex.length() > 70 ? hex.substring(0, 70) + "…" : hex));
+        }
+    }
+
     /** The settings in {@code config.json}. */
     public record Settings(
             String nodeId,
@@ -81,10 +127,12 @@ public final class NodeHome {
             long blockIntervalMillis,
             int maxTxsPerBlock,
             long snapshotEveryBlocks,
-            Listen listen) {
+            Listen listen,
+            Governance governance) {
         public Settings {
             members = List.copyOf(members);
             Objects.requireNonNull(listen, "listen");
+            Objects.requireNonNull(governance, "governance");
             if (members.stream().noneMatch(m -> m.id().equals(nodeId))) {
                 throw new IllegalArgumentException("config.json: nodeId " + nodeId + " is not among the members");
             }
@@ -111,7 +159,34 @@ public final class NodeHome {
                     blockIntervalMillis,
                     maxTxsPerBlock,
                     snapshotEveryBlocks,
-                    Listen.MEMBER_ADDRESSES);
+                    Listen.MEMBER_ADDRESSES,
+                    Governance.DEFAULT);
+        }
+
+        /** Settings with the default governance. */
+        public Settings(
+                String nodeId,
+                String moniker,
+                List<Member> members,
+                long blockIntervalMillis,
+                int maxTxsPerBlock,
+                long snapshotEveryBlocks,
+                Listen listen) {
+            this(
+                    nodeId,
+                    moniker,
+                    members,
+                    blockIntervalMillis,
+                    maxTxsPerBlock,
+                    snapshotEveryBlocks,
+                    listen,
+                    Governance.DEFAULT);
+        }
+
+        /** The same settings with other governance. */
+        public Settings with(Governance g) {
+            return new Settings(
+                    nodeId, moniker, members, blockIntervalMillis, maxTxsPerBlock, snapshotEveryBlocks, listen, g);
         }
 
         /** Where the API listens: {@code listen.api}, or else this member's API address. */
@@ -174,7 +249,9 @@ public final class NodeHome {
         }
         home.writeKey(validator);
         Files.writeString(home.genesisFile(), GenesisJson.write(genesis));
-        Files.writeString(home.configFile(), settingsJson(settings));
+        Files.writeString(
+                home.configFile(),
+                settingsJson(settings.with(settings.governance().withOperator(validator.publicKey()))));
         return home;
     }
 
@@ -236,6 +313,13 @@ public final class NodeHome {
             String host = hosts.get(i).contains(":") ? "[" + hosts.get(i) + "]" : hosts.get(i);
             members.add(new Member("n" + i, host + ":" + raftPorts.get(i), host + ":" + apiPorts.get(i)));
         }
+        // Every validator's node key is an operator key on every member: any of them may sign a membership change.
+        List<KeyPair> keys = new ArrayList<>();
+        Governance governance = Governance.DEFAULT;
+        for (int i = 0; i < members.size(); i++) {
+            keys.add(newKey());
+            governance = governance.withOperator(keys.get(i).publicKey());
+        }
         List<NodeHome> homes = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             Listen listen =
@@ -247,8 +331,9 @@ public final class NodeHome {
                     blockIntervalMillis,
                     DEFAULT_MAX_TXS_PER_BLOCK,
                     snapshotEveryBlocks,
-                    listen);
-            homes.add(init(out.resolve("node" + i), settings, genesis, newKey()));
+                    listen,
+                    governance);
+            homes.add(init(out.resolve("node" + i), settings, genesis, keys.get(i)));
         }
         return homes;
     }
@@ -285,12 +370,35 @@ public final class NodeHome {
                     positive(n, "blockIntervalMillis", 1_000),
                     (int) positive(n, "maxTxsPerBlock", DEFAULT_MAX_TXS_PER_BLOCK),
                     positive(n, "snapshotEveryBlocks", 1_000),
-                    listen(n.path("listen")));
+                    listen(n.path("listen")),
+                    governance(n));
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
             throw new IllegalArgumentException(
                     message.contains("config.json") ? message : configFile() + ": " + message, e);
         }
+    }
+
+    private static Governance governance(JsonNode n) {
+        List<String> operators = new ArrayList<>();
+        JsonNode list = n.path("operators");
+        if (!list.isMissingNode() && !list.isArray()) {
+            throw new IllegalArgumentException("operators must be a list of public keys (64 hex digits each)");
+        }
+        for (JsonNode o : list) {
+            if (!o.isString()) {
+                throw new IllegalArgumentException("operators must be a list of public keys (64 hex digits each)");
+            }
+            operators.add(o.asString());
+        }
+        JsonNode join = n.path("join");
+        if (!join.isMissingNode() && !join.isBoolean()) {
+            throw new IllegalArgumentException("join must be true or false");
+        }
+        return new Governance(
+                operators,
+                join.asBoolean(false),
+                positive(n, "logSegmentBytes", Node.Membership.DEFAULT_LOG_SEGMENT_BYTES));
     }
 
     private Listen listen(JsonNode n) {
@@ -341,8 +449,12 @@ public final class NodeHome {
     public Node.Config nodeConfig() throws IOException {
         Settings s = settings();
         List<Node.Peer> peers = s.members().stream()
-                .map(m -> new Node.Peer(m.id(), m.raftAddress()))
+                .map(m -> new Node.Peer(m.id(), m.raftAddress(), m.apiAddress()))
                 .toList();
+        java.util.Set<PublicKey> operators = new java.util.HashSet<>();
+        for (String o : s.governance().operators()) {
+            operators.add(Governance.operatorKey(o));
+        }
         return new Node.Config(
                 dir,
                 s.nodeId(),
@@ -353,7 +465,9 @@ public final class NodeHome {
                 s.maxTxsPerBlock(),
                 s.snapshotEveryBlocks(),
                 Mempool.Limits.defaults(),
-                s.raftListen());
+                s.raftListen(),
+                new Node.Membership(
+                        operators, s.governance().join(), s.governance().logSegmentBytes()));
     }
 
     /** The settings as {@code config.json} holds them. */
@@ -365,6 +479,13 @@ public final class NodeHome {
         out.put("maxTxsPerBlock", s.maxTxsPerBlock());
         out.put("snapshotEveryBlocks", s.snapshotEveryBlocks());
         out.put("members", s.members());
+        out.put("operators", s.governance().operators());
+        if (s.governance().join()) {
+            out.put("join", true);
+        }
+        if (s.governance().logSegmentBytes() != Node.Membership.DEFAULT_LOG_SEGMENT_BYTES) {
+            out.put("logSegmentBytes", s.governance().logSegmentBytes());
+        }
         if (!s.listen().equals(Listen.MEMBER_ADDRESSES)) {
             Map<String, Object> listen = new LinkedHashMap<>();
             s.listen().raft().ifPresent(a -> listen.put("raft", a.toString()));

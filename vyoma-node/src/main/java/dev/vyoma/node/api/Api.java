@@ -153,7 +153,8 @@ public final class Api implements AutoCloseable {
 
     private Api(Node node, String host, int port, Map<String, String> memberApis, Limits limits) {
         this.node = node;
-        this.forwarder = memberApis.isEmpty() ? null : new Forwarder(node, memberApis, Duration.ofMillis(200));
+        // Also for a node alone: validators added later are reached at the API address their Raft entry carries.
+        this.forwarder = new Forwarder(node, memberApis, Duration.ofMillis(200));
         this.events = new EventStream(node, json, limits);
         this.connections = new ClientConnections(
                 limits.connectionsPerClient(), limits.connections(), limits.overCapIdle(), "the node");
@@ -197,12 +198,17 @@ public final class Api implements AutoCloseable {
                         ctx.queryParam("from"),
                         ctx.queryParam("types"),
                         node.blocks().latestHeight()));
+                long first = node.blocks().firstHeight();
+                if (request.start().height() < first) {
+                    throw new HttpResponseException(410, history(first));
+                }
                 ctx.attribute(SUBSCRIPTION, request);
                 ctx.attribute(
                         PLACE,
                         events.admit(java.net.InetAddress.getByName(ctx.req().getRemoteAddr())));
             });
             new QueryRoutes(node).register(cfg.routes);
+            new MembershipRoutes(node, json).register(cfg.routes);
             cfg.routes.sse("/v1/events", client -> {
                 EventStream.Request request = client.ctx().attribute(SUBSCRIPTION);
                 EventStream.Subscription place = client.ctx().attribute(PLACE);
@@ -316,7 +322,18 @@ public final class Api implements AutoCloseable {
         out.put("leader", node.leaderId().orElse(null));
         out.put("isLeader", node.isLeader());
         out.put("term", node.term());
-        out.put("peers", node.config().peers().stream().map(Node.Peer::id).toList());
+        dev.vyoma.node.membership.Validators.View validators = node.validators().view();
+        out.put(
+                "peers",
+                validators.members().stream()
+                        .map(dev.vyoma.node.membership.Validators.Member::id)
+                        .toList());
+        out.put("validator", validators.standing().name().toLowerCase(java.util.Locale.ROOT));
+        out.put("configIndex", validators.configIndex());
+        // A node that joined from a snapshot holds the blocks after it only.
+        out.put("firstBlockHeight", node.firstBlockHeight());
+        out.put("snapshotsInstalled", node.snapshotsInstalled());
+        out.put("installedSnapshotHeight", node.installedSnapshotHeight());
         out.put("mempoolTxs", node.mempool().size());
         out.put("mempoolBytes", node.mempool().bytes());
         ctx.json(out);
@@ -491,6 +508,10 @@ public final class Api implements AutoCloseable {
     private void block(Context ctx, long height) {
         Optional<Block> block = node.blocks().block(height);
         Optional<BlockResult> result = node.blocks().result(height);
+        if (height < node.blocks().firstHeight()) {
+            fail(ctx, 410, null, history(node.blocks().firstHeight()));
+            return;
+        }
         if (block.isEmpty() || result.isEmpty()) {
             fail(
                     ctx,
@@ -501,6 +522,12 @@ public final class Api implements AutoCloseable {
             return;
         }
         ctx.json(ApiJson.block(block.get(), result.get()));
+    }
+
+    /** Why a height below {@code first} is not here: the node joined from a snapshot. */
+    static String history(long first) {
+        return "this node joined from a snapshot and holds blocks from height " + first
+                + " on; ask a member that holds the whole history";
     }
 
     private void account(Context ctx) {
@@ -553,9 +580,7 @@ public final class Api implements AutoCloseable {
 
     @Override
     public void close() {
-        if (forwarder != null) {
-            forwarder.close();
-        }
+        forwarder.close();
         events.close();
         app.stop();
     }

@@ -57,6 +57,9 @@ final class BlockRange {
         long to = toText == null
                 ? Math.min(latest, from + MAX_BLOCKS - 1)
                 : QueryRoutes.number(toText, "to", 1, Long.MAX_VALUE);
+        if (from < blocks.firstHeight()) {
+            throw new HttpResponseException(410, Api.history(blocks.firstHeight()));
+        }
         if (from > latest) {
             throw new HttpResponseException(404, "no block at height " + from + "; the latest is " + latest);
         }

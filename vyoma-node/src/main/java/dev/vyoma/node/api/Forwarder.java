@@ -35,6 +35,7 @@ final class Forwarder implements AutoCloseable {
     private static final long BATCH_BYTES = Api.MAX_REQUEST_BYTES / 2;
 
     private final Map<String, String> apiAddresses;
+    private final Node node;
     private final Clock clock;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -45,6 +46,7 @@ final class Forwarder implements AutoCloseable {
 
     Forwarder(Node node, Map<String, String> apiAddresses, Duration every) {
         this.apiAddresses = Map.copyOf(apiAddresses);
+        this.node = node;
         this.clock = Clock.systemUTC();
         TxForwarder.Leadership leadership = new TxForwarder.Leadership() {
             @Override
@@ -105,7 +107,10 @@ final class Forwarder implements AutoCloseable {
 
     /** Posts one batch to the leader's API; false if it did not take it. */
     private boolean send(String leaderId, List<SignedTx> batch) throws IOException, InterruptedException {
-        String address = apiAddresses.get(leaderId);
+        // A leader added after this node started is found through the API address in its Raft entry.
+        String address = node.validators()
+                .apiAddress(leaderId)
+                .orElseGet(() -> apiAddresses.get(leaderId));
         if (address == null) {
             return false;
         }

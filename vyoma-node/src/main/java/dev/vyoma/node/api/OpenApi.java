@@ -135,7 +135,67 @@ final class OpenApi {
                         "get",
                         withPath(op("An account's sequence and balances", "Account"), "address", "bech32 vyoma1…")));
 
+        paths.put(
+                "/v1/validators",
+                Map.of(
+                        "get",
+                        op(
+                                "The validators in force: their ids and addresses, the configuration's log index (what a"
+                                        + " change is signed against), the quorum, the leader, and this node's standing",
+                                "Validators")));
+        paths.put(
+                "/v1/validators/changes",
+                Map.of(
+                        "post",
+                        Map.of(
+                                "summary",
+                                "Add or remove a validator: a change signed by an operator key, for this chain and the"
+                                        + " configuration at configIndex; answers once the group enacted it",
+                                "requestBody",
+                                Map.of(
+                                        "required",
+                                        true,
+                                        "content",
+                                        Map.of(
+                                                "application/json",
+                                                Map.of(
+                                                        "schema",
+                                                        Map.of("$ref", "#/components/schemas/MembershipChange")))),
+                                "responses",
+                                Map.of(
+                                        "200", response("Enacted: the validators now", "Validators"),
+                                        "400", response("Malformed, or for another chain", "Error"),
+                                        "403", response("Not an operator key, or a bad signature", "Error"),
+                                        "409",
+                                                response(
+                                                        "Stale configIndex, a change under way, already a member",
+                                                        "Error"),
+                                        "413", response("Body over 4 KiB", "Error"),
+                                        "503", response("The group could not complete the change", "Error")))));
+
         Map<String, Object> schemas = new LinkedHashMap<>();
+        schemas.put(
+                "MembershipChange",
+                Map.of(
+                        "type",
+                        "object",
+                        "required",
+                        List.of("chainId", "action", "id", "configIndex", "signer", "signature"),
+                        "properties",
+                        Map.of(
+                                "chainId", Map.of("type", "string"),
+                                "action", Map.of("type", "string", "enum", List.of("add", "remove")),
+                                "id", Map.of("type", "string", "description", "member id, [a-z0-9][a-z0-9_-]{0,31}"),
+                                "raftAddress", Map.of("type", "string", "description", "host:port (add only)"),
+                                "apiAddress", Map.of("type", "string", "description", "host:port (add only)"),
+                                "configIndex",
+                                        Map.of(
+                                                "type",
+                                                "integer",
+                                                "description",
+                                                "GET /v1/validators' configIndex"),
+                                "signer", Map.of("type", "string", "description", "operator public key, 64 hex"),
+                                "signature", Map.of("type", "string", "description", "Ed25519, 128 hex"))));
         schemas.put(
                 "SubmitTx",
                 Map.of(
@@ -160,7 +220,8 @@ final class OpenApi {
                                                 "code", Map.of("type", "integer"),
                                                 "name", Map.of("type", "string"),
                                                 "message", Map.of("type", "string"))))));
-        for (String s : List.of("Status", "TxResult", "Pending", "Block", "Account", "Params", "Page", "Entity")) {
+        for (String s : List.of(
+                "Status", "TxResult", "Pending", "Block", "Account", "Params", "Page", "Entity", "Validators")) {
             schemas.put(s, Map.of("type", "object"));
         }
         Map<String, Object> doc = new LinkedHashMap<>();

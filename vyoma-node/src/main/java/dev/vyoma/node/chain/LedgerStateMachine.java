@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Snapshots are the ledger's own ({@link Ledger#snapshot()}) in Ratis's snapshot directory; after a
  * restart the latest one is loaded and Ratis replays the entries after it, which the block store already
- * holds (it checks they are the same).
+ * holds (it checks they are the same). A member that joins late, or is far behind a leader whose log no longer
+ * reaches back to it, is sent the leader's latest snapshot instead ({@link #reinitialize()}); its block store
+ * then keeps the history after the snapshot's height ({@link BlockStore#startAfterSnapshot}).
  */
 public final class LedgerStateMachine extends BaseStateMachine {
     /** Told of every block once it is applied and stored, on the applying thread. */
@@ -60,6 +62,8 @@ public final class LedgerStateMachine extends BaseStateMachine {
     private final Mempool mempool;
     private final Executor verifiers;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile long installedHeight;
+    private final java.util.concurrent.atomic.AtomicInteger installs = new java.util.concurrent.atomic.AtomicInteger();
 
     public LedgerStateMachine(Genesis genesis, BlockStore blocks, Mempool.Limits limits, Executor verifiers) {
         this.genesis = Objects.requireNonNull(genesis, "genesis");
@@ -83,9 +87,23 @@ public final class LedgerStateMachine extends BaseStateMachine {
         load();
     }
 
+    /** Ratis calls this once it installed a snapshot sent by the leader: the ledger goes on from it. */
     @Override
     public void reinitialize() throws IOException {
-        load();
+        long height = load();
+        installedHeight = height;
+        installs.incrementAndGet();
+        LOG.info("installed the leader's snapshot at height {}", height);
+    }
+
+    /** The height of the last snapshot the leader installed on this member, 0 if none. */
+    public long installedSnapshotHeight() {
+        return installedHeight;
+    }
+
+    /** How many snapshots the leader installed on this member since it started. */
+    public int snapshotsInstalled() {
+        return installs.get();
     }
 
     @Override
@@ -93,11 +111,12 @@ public final class LedgerStateMachine extends BaseStateMachine {
         return storage;
     }
 
-    private void load() throws IOException {
+    /** Loads the latest snapshot (or genesis); returns its height. */
+    private long load() throws IOException {
         SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
         if (snapshot == null) {
             mempool.replaceLedger(Ledger.fromGenesis(genesis));
-            return;
+            return 0;
         }
         Path file = snapshot.getFile().getPath();
         MD5Hash md5 = snapshot.getFile().getFileDigest();
@@ -110,15 +129,19 @@ public final class LedgerStateMachine extends BaseStateMachine {
                     + ledger.state().meta().chainId() + ", this node runs " + genesis.chainId());
         }
         TermIndex last = SimpleStateMachineStorage.getTermIndexFromSnapshotFile(file.toFile());
-        mempool.exclusive(() -> {
+        long height = ledger.state().meta().height();
+        boolean moved = mempool.exclusive(() -> {
             mempool.replaceLedger(ledger);
             updateLastAppliedTermIndex(last);
-            return null;
+            // Blocks up to the snapshot's height are not sent with it: history here goes on after it.
+            return blocks.startAfterSnapshot(height);
         });
         LOG.info(
-                "loaded snapshot at height {} (log index {})",
-                ledger.state().meta().height(),
-                last.getIndex());
+                "loaded snapshot at height {} (log index {}){}",
+                height,
+                last.getIndex(),
+                moved ? "; this node's block history starts at height " + (height + 1) : "");
+        return height;
     }
 
     @Override

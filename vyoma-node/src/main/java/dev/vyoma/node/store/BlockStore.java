@@ -21,6 +21,10 @@ import org.rocksdb.WriteOptions;
  * holds whole blocks only. Writing a height again with the same block is a no-op; with a different one it is
  * refused, because that means this node's history diverged. One writer (the thread applying blocks), any
  * number of readers.
+ *
+ * <p>A node that joined from a snapshot (installed by the leader, or loaded over a store behind it) holds the
+ * history after the snapshot's height only: {@link #firstHeight()} says where it starts, and heights below it
+ * read as absent, with their transactions.
  */
 public final class BlockStore implements AutoCloseable {
     /** Where a transaction was included: its block and its position there. */
@@ -33,6 +37,7 @@ public final class BlockStore implements AutoCloseable {
     private static final byte RESULT = 'R';
     private static final byte TX = 'T';
     private static final byte[] LATEST = {'M', 'l', 'a', 't', 'e', 's', 't'};
+    private static final byte[] FIRST = {'M', 'f', 'i', 'r', 's', 't'};
 
     static {
         RocksDB.loadLibrary();
@@ -42,6 +47,7 @@ public final class BlockStore implements AutoCloseable {
     private final Options options;
     private final WriteOptions synced;
     private volatile long latest;
+    private volatile long first;
 
     private BlockStore(RocksDB db, Options options) throws RocksDBException {
         this.db = db;
@@ -49,6 +55,8 @@ public final class BlockStore implements AutoCloseable {
         this.synced = new WriteOptions().setSync(true);
         byte[] l = db.get(LATEST);
         this.latest = l == null ? 0 : ByteBuffer.wrap(l).getLong();
+        byte[] f = db.get(FIRST);
+        this.first = f == null ? 1 : ByteBuffer.wrap(f).getLong();
     }
 
     /** Opens (creating if needed) the store in {@code dir}. */
@@ -67,6 +75,32 @@ public final class BlockStore implements AutoCloseable {
     /** The highest stored height, 0 before the first block. */
     public long latestHeight() {
         return latest;
+    }
+
+    /** The lowest height this store holds: 1, or the height after the snapshot this node started from. */
+    public long firstHeight() {
+        return first;
+    }
+
+    /**
+     * Records that the chain's state up to {@code height} came from a snapshot, so history goes on at {@code
+     * height + 1}: the store then answers from there. Nothing changes if the store already holds {@code height}.
+     * Returns whether it moved.
+     */
+    public synchronized boolean startAfterSnapshot(long height) {
+        if (height < 1 || height <= latest) {
+            return false;
+        }
+        try (WriteBatch batch = new WriteBatch()) {
+            batch.put(FIRST, ByteBuffer.allocate(8).putLong(height + 1).array());
+            batch.put(LATEST, ByteBuffer.allocate(8).putLong(height).array());
+            db.write(synced, batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot record the snapshot at height " + height + ": " + e.getMessage(), e);
+        }
+        first = height + 1;
+        latest = height;
+        return true;
     }
 
     /**
@@ -118,10 +152,16 @@ public final class BlockStore implements AutoCloseable {
     }
 
     public Optional<Block> block(long height) {
+        if (height < first) {
+            return Optional.empty();
+        }
         return read(key(BLOCK, height)).map(BlockCodec::decode);
     }
 
     public Optional<BlockResult> result(long height) {
+        if (height < first) {
+            return Optional.empty();
+        }
         return read(key(RESULT, height)).map(b -> Codec.<BlockResult>decode(b, BlockResult.class));
     }
 
@@ -139,7 +179,7 @@ public final class BlockStore implements AutoCloseable {
         return read(txKey(hash)).map(b -> {
             ByteBuffer in = ByteBuffer.wrap(b);
             return new TxLocation(in.getLong(), in.getInt());
-        });
+        }).filter(at -> at.height() >= first);
     }
 
     private Optional<byte[]> read(byte[] key) {

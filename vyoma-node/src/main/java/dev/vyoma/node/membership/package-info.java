@@ -1,0 +1,7 @@
+/**
+ * Changes to the set of validators while the chain runs: a {@link dev.vyoma.node.membership.MembershipChange}
+ * signed by an operator's key, bound to the chain and to the configuration it changes (so it is enacted at most
+ * once), and {@link dev.vyoma.node.membership.Validators}, which checks it and enacts it as a Raft configuration
+ * change on the running group.
+ */
+package dev.vyoma.node.membership;
