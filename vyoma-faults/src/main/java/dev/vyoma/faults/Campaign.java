@@ -3,7 +3,9 @@ package dev.vyoma.faults;
 import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.node.NodeHome;
+import dev.vyoma.node.membership.MembershipClient;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.testkit.Fixtures;
@@ -46,7 +48,10 @@ final class Campaign {
         KILL,
         /** A member's disk filled to the last byte, then freed. */
         DISK_FULL,
-        /** A member killed, its chain data deleted, and started again empty: it catches up from the others. */
+        /**
+         * A member removed from the validators, killed, its chain data deleted, started again empty and added back: it
+         * catches up from the leader.
+         */
         WIPE
     }
 
@@ -337,16 +342,56 @@ final class Campaign {
                     note("wipe skipped: the members are not level");
                     return;
                 }
-                Validator v = members.get(someone);
-                note("wipe n" + someone + " and restart it empty");
-                v.kill();
-                deleteTree(v.home().resolve("raft"));
-                deleteTree(v.home().resolve("blocks"));
-                restart(v);
+                Validator via = members.get((someone + 1 + random.nextInt(n - 1)) % n);
+                if (!wipe(members.get(someone), via)) {
+                    return;
+                }
             }
         }
         injected.merge(fault, 1, Integer::sum);
         Thread.sleep(settleMillis);
+    }
+
+    /**
+     * A member that lost its data comes back as a new member: removed from the validators (so that the quorum no
+     * longer waits for it and no leader keeps what it had acknowledged), wiped, started empty outside the group, and
+     * added again, which has the leader catch it up from its log or its snapshot. The changes are signed by the
+     * operator key of {@code via}, the member they are sent to. Returns whether the wipe was made.
+     */
+    private boolean wipe(Validator v, Validator via) throws Exception {
+        NodeHome home = NodeHome.at(v.home());
+        NodeHome.Settings settings = home.settings();
+        KeyPair operator = NodeHome.at(via.home()).key();
+        MembershipClient client = new MembershipClient(via.api());
+        note("wipe " + v.id() + ": remove it (through " + via.id()
+                + "), delete its data, start it empty, add it again");
+        if (!Membership.change(client, () -> client.remove(operator, v.id()), c -> !listed(c, v.id()))) {
+            failures.add("could not remove " + v.id() + " before wiping it");
+            note(v.id() + " could not be removed; not wiped");
+            return false;
+        }
+        v.kill();
+        deleteTree(v.home().resolve("raft"));
+        deleteTree(v.home().resolve("blocks"));
+        NodeHome.Governance g = settings.governance();
+        Files.writeString(
+                home.configFile(),
+                NodeHome.settingsJson(
+                        settings.with(new NodeHome.Governance(g.operators(), true, g.logSegmentBytes()))));
+        restart(v);
+        NodeHome.Member self = settings.self();
+        if (!Membership.change(
+                client,
+                () -> client.add(operator, v.id(), self.raftAddress(), self.apiAddress()),
+                c -> listed(c, v.id()))) {
+            failures.add("could not add " + v.id() + " again after wiping it");
+            note(v.id() + " could not be added again");
+        }
+        return true;
+    }
+
+    private static boolean listed(MembershipClient.Current c, String id) {
+        return c.validators().stream().anyMatch(m -> m.id().equals(id));
     }
 
     private void restart(Validator v) throws Exception {

@@ -6,9 +6,11 @@ import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.TxResult;
 import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.crypto.PublicKey;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.node.chain.BlockProducer;
 import dev.vyoma.node.chain.LedgerStateMachine;
+import dev.vyoma.node.membership.Validators;
 import dev.vyoma.node.mempool.Mempool;
 import dev.vyoma.node.store.BlockCodec;
 import dev.vyoma.node.store.BlockStore;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,14 +33,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import dev.vyoma.ledger.crypto.PublicKey;
-import dev.vyoma.node.membership.Validators;
-import java.util.Set;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
-import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.server.RaftConfiguration;
-import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -47,11 +44,14 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -396,6 +396,15 @@ public final class Node implements AutoCloseable {
     /** How many snapshots the leader installed here since the node started. */
     public int snapshotsInstalled() {
         return stateMachine.snapshotsInstalled();
+    }
+
+    /** The first index in this node's Raft log: above 0 once a snapshot let it drop the entries before. */
+    public long raftLogStartIndex() {
+        try {
+            return server.getDivision(group.getGroupId()).getRaftLog().getStartIndex();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private Optional<RaftConfiguration> raftConf() {

@@ -35,6 +35,17 @@ final class HttpNodeClient {
         return new Answer(r.statusCode(), JSON.readTree(r.body()));
     }
 
+    Answer post(String path, String json) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(180))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), JSON.readTree(r.body()));
+    }
+
     Answer submit(SignedTx tx, boolean waitForCommit) throws IOException, InterruptedException {
         String body = "{\"tx\":\"" + Base64.getEncoder().encodeToString(tx.encode()) + "\"}";
         HttpResponse<String> r = HTTP.send(

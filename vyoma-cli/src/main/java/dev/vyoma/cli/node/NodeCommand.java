@@ -27,8 +27,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code vyoma node init|start|testnet}: set up and run validators. */
-@Subcommands({NodeCommand.Init.class, NodeCommand.Start.class, NodeCommand.Testnet.class})
+/** {@code vyoma node init|start|testnet|add-validator|remove-validator}: set up, run and change validators. */
+@Subcommands({
+    NodeCommand.Init.class,
+    NodeCommand.Start.class,
+    NodeCommand.Testnet.class,
+    ValidatorCommands.Add.class,
+    ValidatorCommands.Remove.class
+})
 @Command(name = "node", description = "Set up and run a validator node.")
 public final class NodeCommand extends Group {
     /** Genesis options shared by init and testnet. */
@@ -117,18 +123,63 @@ public final class NodeCommand extends Group {
                 defaultValue = "6s")
         String blockInterval;
 
+        @Option(
+                names = "--node-id",
+                description = "This validator's id in the group (default: ${DEFAULT-VALUE}).",
+                defaultValue = "n0")
+        String nodeId;
+
+        @Option(
+                names = "--join",
+                description = "Start outside the group and wait to be added (vyoma node add-validator), instead of"
+                        + " founding a chain; use with --genesis.")
+        boolean join;
+
+        @Option(
+                names = "--genesis",
+                paramLabel = "FILE",
+                description = "The chain's genesis.json (copied from a member) instead of a new one.")
+        Path genesisFile;
+
+        @Option(
+                names = "--operator",
+                paramLabel = "PUBKEY",
+                description = "Another operator's public key (64 hex) whose signed membership changes this node enacts"
+                        + " (repeatable; this node's own key is always one).")
+        List<String> operators = new ArrayList<>();
+
         @Mixin
         GenesisOptions genesis;
+
+        private Genesis chosenGenesis() {
+            if (genesisFile == null) {
+                if (join) {
+                    throw new UserException("--join needs --genesis: the chain's genesis.json, copied from a member");
+                }
+                return genesis.genesis();
+            }
+            if (!genesis.fund.isEmpty()) {
+                throw new UserException("--fund makes a new genesis; it does not go with --genesis");
+            }
+            try {
+                return dev.vyoma.ledger.GenesisJson.parse(java.nio.file.Files.readString(genesisFile));
+            } catch (IOException e) {
+                throw new UserException("cannot read " + genesisFile + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new UserException(genesisFile + ": " + e.getMessage());
+            }
+        }
 
         @Override
         public Integer call() {
             long interval = Args.millis(blockInterval);
+            Genesis chain = chosenGenesis();
             NodeHome.Settings settings;
             try {
                 settings = new NodeHome.Settings(
-                        "n0",
+                        nodeId,
                         moniker,
-                        List.of(new NodeHome.Member("n0", raftAddress, apiAddress)),
+                        List.of(new NodeHome.Member(nodeId, raftAddress, apiAddress)),
                         interval,
                         NodeHome.DEFAULT_MAX_TXS_PER_BLOCK,
                         1_000,
@@ -136,13 +187,15 @@ public final class NodeCommand extends Group {
                                 java.util.Optional.ofNullable(raftListen)
                                         .map(a -> dev.vyoma.node.HostPort.parse(a, "--raft-listen", true)),
                                 java.util.Optional.ofNullable(apiListen)
-                                        .map(a -> dev.vyoma.node.HostPort.parse(a, "--api-listen", true))));
+                                        .map(a -> dev.vyoma.node.HostPort.parse(a, "--api-listen", true))),
+                        new NodeHome.Governance(
+                                operators, join, dev.vyoma.node.Node.Membership.DEFAULT_LOG_SEGMENT_BYTES));
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             }
             KeyPair key = NodeHome.newKey();
             try {
-                NodeHome.init(home, settings, genesis.genesis(), key);
+                NodeHome.init(home, settings, chain, key);
             } catch (FileAlreadyExistsException e) {
                 throw new UserException(e.getMessage());
             } catch (IOException e) {
@@ -150,11 +203,20 @@ public final class NodeCommand extends Group {
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("home", home.toString());
-            out.put("chainId", genesis.chainId);
-            out.put("nodeId", "n0");
+            out.put("chainId", chain.chainId());
+            out.put("nodeId", nodeId);
             out.put("validator", key.address().toString());
+            out.put(
+                    "operatorKey",
+                    java.util.HexFormat.of().formatHex(key.publicKey().bytes()));
             out.put("api", "http://" + apiAddress);
-            out.put("next", "vyoma node start --home " + home);
+            out.put(
+                    "next",
+                    "vyoma node start --home " + home
+                            + (join
+                                    ? "; then, from a member: vyoma node add-validator --home MEMBER_HOME --id "
+                                            + nodeId + " --raft-address " + raftAddress + " --api-address " + apiAddress
+                                    : ""));
             return print(out);
         }
     }

@@ -334,6 +334,7 @@ public final class Api implements AutoCloseable {
         out.put("firstBlockHeight", node.firstBlockHeight());
         out.put("snapshotsInstalled", node.snapshotsInstalled());
         out.put("installedSnapshotHeight", node.installedSnapshotHeight());
+        out.put("raftLogStartIndex", node.raftLogStartIndex());
         out.put("mempoolTxs", node.mempool().size());
         out.put("mempoolBytes", node.mempool().bytes());
         ctx.json(out);

@@ -108,9 +108,7 @@ final class Forwarder implements AutoCloseable {
     /** Posts one batch to the leader's API; false if it did not take it. */
     private boolean send(String leaderId, List<SignedTx> batch) throws IOException, InterruptedException {
         // A leader added after this node started is found through the API address in its Raft entry.
-        String address = node.validators()
-                .apiAddress(leaderId)
-                .orElseGet(() -> apiAddresses.get(leaderId));
+        String address = node.validators().apiAddress(leaderId).orElseGet(() -> apiAddresses.get(leaderId));
         if (address == null) {
             return false;
         }

@@ -189,11 +189,7 @@ final class OpenApi {
                                 "raftAddress", Map.of("type", "string", "description", "host:port (add only)"),
                                 "apiAddress", Map.of("type", "string", "description", "host:port (add only)"),
                                 "configIndex",
-                                        Map.of(
-                                                "type",
-                                                "integer",
-                                                "description",
-                                                "GET /v1/validators' configIndex"),
+                                        Map.of("type", "integer", "description", "GET /v1/validators' configIndex"),
                                 "signer", Map.of("type", "string", "description", "operator public key, 64 hex"),
                                 "signature", Map.of("type", "string", "description", "Ed25519, 128 hex"))));
         schemas.put(

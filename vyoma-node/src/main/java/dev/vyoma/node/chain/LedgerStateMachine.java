@@ -31,6 +31,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,14 +84,29 @@ public final class LedgerStateMachine extends BaseStateMachine {
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
+        getLifeCycle().transition(LifeCycle.State.STARTING);
         storage.init(raftStorage);
         load();
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
+    /** Ratis pauses the state machine before it installs the leader's snapshot, and reloads it after. */
+    @Override
+    public void pause() {
+        if (getLifeCycle().getCurrentState() == LifeCycle.State.RUNNING) {
+            getLifeCycle().transition(LifeCycle.State.PAUSING);
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
+        }
     }
 
     /** Ratis calls this once it installed a snapshot sent by the leader: the ledger goes on from it. */
     @Override
     public void reinitialize() throws IOException {
         long height = load();
+        if (getLifeCycle().getCurrentState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
         installedHeight = height;
         installs.incrementAndGet();
         LOG.info("installed the leader's snapshot at height {}", height);

@@ -35,8 +35,8 @@ public record MembershipChange(
     public static final int MAX_TEXT_CHARS = 128;
 
     private static final String DOMAIN = "vyoma membership change v1";
-    private static final Set<String> FIELDS = Set.of(
-            "chainId", "action", "id", "raftAddress", "apiAddress", "configIndex", "signer", "signature");
+    private static final Set<String> FIELDS =
+            Set.of("chainId", "action", "id", "raftAddress", "apiAddress", "configIndex", "signer", "signature");
 
     public MembershipChange {
         Objects.requireNonNull(action, "action");

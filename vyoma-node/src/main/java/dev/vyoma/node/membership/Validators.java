@@ -113,11 +113,12 @@ public final class Validators {
 
     /** The API address ({@code host:port}) of member {@code id}, if the configuration carries one. */
     public Optional<String> apiAddress(String id) {
-        return conf.get().flatMap(c -> c.getCurrentPeers().stream()
-                .filter(p -> p.getId().toString().equals(id))
-                .findFirst()
-                .map(RaftPeer::getDataStreamAddress)
-                .filter(a -> a != null && !a.isEmpty()));
+        return conf.get()
+                .flatMap(c -> c.getCurrentPeers().stream()
+                        .filter(p -> p.getId().toString().equals(id))
+                        .findFirst()
+                        .map(RaftPeer::getDataStreamAddress)
+                        .filter(a -> a != null && !a.isEmpty()));
     }
 
     /**
@@ -148,12 +149,13 @@ public final class Validators {
                     }
                 }
                 case JOINING -> LOG.info("node {} waits to be added as a validator (vyoma node add-validator)", self);
-                case REMOVED -> LOG.warn(
-                        "node {} was removed from the validators (configuration at log index {}: {}); it takes no part"
-                                + " in consensus any more and can be stopped",
-                        self,
-                        index(c),
-                        c.map(x -> ids(x.getCurrentPeers())).orElse(List.of()));
+                case REMOVED ->
+                    LOG.warn(
+                            "node {} was removed from the validators (configuration at log index {}: {}); it takes no part"
+                                    + " in consensus any more and can be stopped",
+                            self,
+                            index(c),
+                            c.map(x -> ids(x.getCurrentPeers())).orElse(List.of()));
             }
         }
         return now;
@@ -167,7 +169,8 @@ public final class Validators {
         }
         if (!operators.contains(request.signer())) {
             throw new Refused(
-                    403, "the signer's key is not among this node's operators (config.json operators); sign with the"
+                    403,
+                    "the signer's key is not among this node's operators (config.json operators); sign with the"
                             + " node key of a validator's home");
         }
         if (!request.verifies()) {
@@ -215,7 +218,8 @@ public final class Validators {
             }
             case REMOVE -> {
                 if (!listed) {
-                    throw new Refused(404, "validator " + change.memberId() + " is not a member; see GET /v1/validators");
+                    throw new Refused(
+                            404, "validator " + change.memberId() + " is not a member; see GET /v1/validators");
                 }
                 if (current.size() == 1) {
                     throw new Refused(409, "the last validator cannot be removed");

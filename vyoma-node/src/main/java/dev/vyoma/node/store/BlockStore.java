@@ -176,10 +176,12 @@ public final class BlockStore implements AutoCloseable {
         if (hash.length != 32) {
             return Optional.empty();
         }
-        return read(txKey(hash)).map(b -> {
-            ByteBuffer in = ByteBuffer.wrap(b);
-            return new TxLocation(in.getLong(), in.getInt());
-        }).filter(at -> at.height() >= first);
+        return read(txKey(hash))
+                .map(b -> {
+                    ByteBuffer in = ByteBuffer.wrap(b);
+                    return new TxLocation(in.getLong(), in.getInt());
+                })
+                .filter(at -> at.height() >= first);
     }
 
     private Optional<byte[]> read(byte[] key) {
