@@ -15,9 +15,9 @@ import java.util.Map;
 public final class FaultCampaign {
     /**
      * What to run: seeds {@code firstSeed, firstSeed + 1, …}, at most {@code seeds} of them and within {@code budget};
-     * {@code wipes}: whether {@code WIPE} is among the faults. A member wiped while the leader that knew it stays in
-     * office is never caught up (Ratis keeps the follower's match index; see docs/faults.md), and the procedure that
-     * would bring it back, removing and re-adding it as a member, is not built yet: so CI runs without wipes.
+     * {@code wipes}: whether {@code WIPE} is among the faults: a member removed from the validators, wiped, started
+     * empty and added again (a member wiped but not removed is never caught up while the leader that knew it stays in
+     * office, since Ratis keeps the follower's match index; see docs/faults.md).
      */
     public record Plan(long firstSeed, int seeds, Duration budget, Duration perSeed, int validators, boolean wipes) {
         public Plan {
