@@ -115,7 +115,7 @@ final class Campaign {
 
     static String replay(long seed, int validators, Duration duration, boolean wipes) {
         return "bin/faults --seed " + seed + " --seconds " + duration.toSeconds() + " --validators " + validators
-                + (wipes ? " --wipe 1" : "");
+                + (wipes ? "" : " --wipe 0");
     }
 
     private Result run() throws Exception {

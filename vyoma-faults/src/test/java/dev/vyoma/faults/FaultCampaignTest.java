@@ -32,7 +32,7 @@ class FaultCampaignTest {
                         Duration.ofMinutes(Integer.getInteger("faults.minutes", 60)),
                         Duration.ofSeconds(Integer.getInteger("faults.seconds", SECONDS)),
                         Integer.getInteger("faults.validators", 3),
-                        Integer.getInteger("faults.wipe", 0) == 1),
+                        Integer.getInteger("faults.wipe", 1) == 1),
                 System.out);
         assertThat(summary.failures()).as("what the checks found").isEmpty();
         assertThat(summary.runs()).allSatisfy(r -> {

@@ -2,10 +2,17 @@ package dev.vyoma.node.api;
 
 import dev.vyoma.node.Node;
 import dev.vyoma.node.membership.MembershipChange;
+import dev.vyoma.node.membership.MembershipClient;
 import dev.vyoma.node.membership.Validators;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -18,13 +25,22 @@ import tools.jackson.databind.json.JsonMapper;
  * node stands), and {@code POST /v1/validators/changes}, which takes a membership change signed by an operator key
  * and answers once the group enacted it (or why not: 400 malformed, 403 not an operator or a bad signature, 409
  * stale or conflicting, 503 the group could not complete it).
+ *
+ * <p>A change is checked and enacted by the leader: a follower passes the body on to the leader's API, once. The
+ * leader's configuration is the newest, so a change signed for an older one is stale there even when this member
+ * lags behind (and a set of members that came back to an earlier one does not make an old change good again).
  */
 final class MembershipRoutes {
     /** Largest change body: its fields are short. */
     static final int MAX_CHANGE_BYTES = 4 * 1024;
 
+    /** Marks a change a follower passed on, so that it is passed on once at most. */
+    private static final String FORWARDED = "X-Vyoma-Forwarded-By";
+
     private final Node node;
     private final JsonMapper json;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     MembershipRoutes(Node node, JsonMapper json) {
         this.node = node;
@@ -36,24 +52,59 @@ final class MembershipRoutes {
         routes.post("/v1/validators/changes", this::change);
     }
 
-    private void change(Context ctx) {
+    private void change(Context ctx) throws InterruptedException {
         byte[] body = ctx.bodyAsBytes();
         if (body.length > MAX_CHANGE_BYTES) {
             throw new HttpResponseException(413, "a membership change is at most " + MAX_CHANGE_BYTES + " bytes");
         }
-        MembershipChange.Signed request;
+        parse(body);
+        if (!node.isLeader()) {
+            toLeader(ctx, body);
+            return;
+        }
+        try {
+            ctx.json(view(node.validators().change(parse(body))));
+        } catch (Validators.Refused e) {
+            throw new HttpResponseException(e.status(), e.getMessage());
+        }
+    }
+
+    /** Passes a change on to the leader's API and answers with what it answered. */
+    private void toLeader(Context ctx, byte[] body) throws InterruptedException {
+        if (ctx.header(FORWARDED) != null) {
+            throw new HttpResponseException(503, "leadership is moving; send the change again");
+        }
+        String leader = node.leaderId()
+                .orElseThrow(() -> new HttpResponseException(503, "no leader now; send the change again shortly"));
+        String api = node.validators()
+                .apiAddress(leader)
+                .orElseThrow(() -> new HttpResponseException(
+                        503, "this node does not know the API of the leader " + leader + "; send the change there"));
+        HttpResponse<String> r;
+        try {
+            r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://" + api + "/v1/validators/changes"))
+                            .timeout(MembershipClient.CHANGE_TIMEOUT)
+                            .header("Content-Type", "application/json")
+                            .header(FORWARDED, node.config().id())
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new HttpResponseException(
+                    503, "the leader " + leader + " at " + api + " did not answer: " + e.getMessage());
+        }
+        ctx.status(r.statusCode()).contentType("application/json").result(r.body());
+    }
+
+    private MembershipChange.Signed parse(byte[] body) {
         try {
             JsonNode n = json.readTree(body);
-            request = MembershipChange.Signed.parse(n);
+            return MembershipChange.Signed.parse(n);
         } catch (JacksonException e) {
             throw new HttpResponseException(400, "the body is not JSON: " + e.getOriginalMessage());
         } catch (IllegalArgumentException e) {
             throw new HttpResponseException(400, e.getMessage());
-        }
-        try {
-            ctx.json(view(node.validators().change(request)));
-        } catch (Validators.Refused e) {
-            throw new HttpResponseException(e.status(), e.getMessage());
         }
     }
 
