@@ -72,7 +72,8 @@ final class Fixtures {
         return "version: \"2.0\"\nservices:\n  " + service + ":\n    image: " + image + "\n" + extra
                 + "    expose:\n      - port: 80\n        as: 80\n        to:\n          - global: true\n"
                 + "profiles:\n  compute:\n    " + service + ":\n      resources:\n        cpu: {units: 0.5}\n"
-                + "        memory: {size: 128Mi}\n" + resources
+                + "        memory: {size: 128Mi}\n"
+                + (resources.contains("storage") ? resources : resources + "        storage: {size: 512Mi}\n")
                 + "  placement:\n    dc:\n      pricing:\n        " + service + ": {denom: uusd, amount: 1000}\n"
                 + "deployment:\n  " + service + ":\n    dc: {profile: " + service + ", count: 2}\n";
     }
