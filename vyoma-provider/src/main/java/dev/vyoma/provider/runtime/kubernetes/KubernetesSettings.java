@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  *   kubeconfig: /etc/vyoma/kubeconfig     # or inCluster: true
  *   namespacePrefix: vyoma-               # default vyoma-
  *   ingressClass: nginx                   # default nginx
- *   ingressDomain: ingress.example.com    # default: the provider's ingressDomain
+ *   ingressDomain: ingress.example.com    # default: ingress.<the provider's ingressDomain>, as its URIs name hosts
  *   ingressNamespace: ingress-nginx       # default ingress-nginx
  *   storageClasses: {beta3: ssd-fast}     # SDL class: Kubernetes storage class; default each SDL class as named
  *   gpuLabels: {product: nvidia.com/gpu.product, memory: nvidia.com/gpu.memory}
@@ -111,7 +111,7 @@ public record KubernetesSettings(
      */
     public static KubernetesSettings parse(Object block, String where, String providerIngressDomain) {
         if (block == null) {
-            return defaults(providerIngressDomain);
+            return defaults("ingress." + providerIngressDomain);
         }
         if (!(block instanceof Map<?, ?> m)) {
             throw new IllegalArgumentException(where + ": kubernetes must be a mapping");
@@ -155,7 +155,7 @@ public record KubernetesSettings(
                     Boolean.TRUE.equals(inCluster),
                     text(m, "namespacePrefix", DEFAULT_PREFIX),
                     text(m, "ingressClass", DEFAULT_INGRESS_CLASS),
-                    text(m, "ingressDomain", providerIngressDomain),
+                    text(m, "ingressDomain", "ingress." + providerIngressDomain),
                     text(m, "ingressNamespace", DEFAULT_INGRESS_NAMESPACE),
                     classes,
                     String.valueOf(gpu.getOrDefault("product", DEFAULT_GPU_PRODUCT_LABEL)),

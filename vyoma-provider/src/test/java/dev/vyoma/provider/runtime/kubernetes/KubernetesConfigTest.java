@@ -40,7 +40,7 @@ class KubernetesConfigTest {
         assertThat(c.runtime()).isEqualTo(ProviderConfig.Runtime.KUBERNETES);
         assertThat(c.inventorySource()).isEqualTo("cluster");
         assertThat(c.nodes()).isEmpty();
-        assertThat(c.kubernetes()).isEqualTo(KubernetesSettings.defaults("example.com"));
+        assertThat(c.kubernetes()).isEqualTo(KubernetesSettings.defaults("ingress.example.com"));
         assertThat(c.kubernetes().storageClass("beta3")).contains("beta3");
     }
 
