@@ -23,7 +23,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * A provider's configuration file ({@code provider.yaml}): how it reaches the chain (node URL, key), what it
  * publishes (host URI, attributes, contact), what it has (declared nodes and persistent storage pools, or GPUs
- * discovered with nvidia-smi; {@link #inventorySource} says which, and the status endpoint repeats it), what it
+ * discovered with nvidia-smi, or the nodes of a Kubernetes cluster; {@link #inventorySource} says which, and the status endpoint repeats it), what it
  * charges and deposits per bid. Every problem is reported with the field
  * to fix.
  *
@@ -39,7 +39,9 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * gateway: 127.0.0.1:8443          # HTTPS for tenants' manifests
  * ingress: 127.0.0.1:8080          # HTTP, by Host header: ID.ingress.DOMAIN
  * ingressDomain: localhost
- * runtime: process                 # or container: each replica an OCI container on a Docker-API engine
+ * runtime: process                 # or container: each replica an OCI container on a Docker-API engine,
+ *                                  # or kubernetes: each lease a namespace of a cluster (inventory from the cluster)
+ * kubernetes: {kubeconfig: /etc/vyoma/kubeconfig, ingressDomain: ingress.example.com}   # see KubernetesSettings
  * containerEngine: unix:///run/podman/podman.sock   # default: DOCKER_HOST, then the usual Podman and Docker sockets
  * gpuCdi: {kind: nvidia.com/gpu, devices: [0, 1]}   # the GPUs' CDI names for containers, in inventory order
  *                                  # (default: nvidia.com/gpu=0, =1, ...; nvidia-ctk cdi generate writes them)
@@ -92,7 +94,8 @@ public record ProviderConfig(
         java.util.Optional<dev.vyoma.provider.runtime.container.EngineAddress> containerEngine,
         boolean allowProcessRuntime,
         dev.vyoma.provider.runtime.container.GpuPool containerGpus,
-        Timeouts timeouts) {
+        Timeouts timeouts,
+        dev.vyoma.provider.runtime.kubernetes.KubernetesSettings kubernetes) {
 
     /**
      * How long the provider waits, as Akash's provider does: an open bid for its tenant to create a lease
@@ -128,7 +131,8 @@ public record ProviderConfig(
     /** Where leases run: local processes from the image table, or OCI containers on a container engine. */
     public enum Runtime {
         PROCESS,
-        CONTAINER
+        CONTAINER,
+        KUBERNETES
     }
 
     /** This configuration with {@code allowProcessRuntime} set (ProviderMain's {@code --allow-process-runtime}). */
@@ -142,11 +146,30 @@ public record ProviderConfig(
         return with(runtime, engine, allowProcessRuntime);
     }
 
-    /** This configuration with its runtime settings replaced, everything else as read. */
+    /**
+     * This configuration with the nodes read from a cluster ({@code runtime: kubernetes}), and the persistent
+     * storage pools of the SDL classes the cluster has a storage class for.
+     */
+    public ProviderConfig withClusterInventory(List<Inventory.NodeSpec> clusterNodes, Set<String> classes) {
+        Map<String, Long> pools = new TreeMap<>(persistentStorage);
+        pools.keySet().retainAll(classes);
+        return with(runtime, containerEngine, allowProcessRuntime, clusterNodes, pools);
+    }
+
     private ProviderConfig with(
             Runtime runtime,
             java.util.Optional<dev.vyoma.provider.runtime.container.EngineAddress> engine,
             boolean allowProcessRuntime) {
+        return with(runtime, engine, allowProcessRuntime, nodes, persistentStorage);
+    }
+
+    /** This configuration with its runtime settings and inventory replaced, everything else as read. */
+    private ProviderConfig with(
+            Runtime runtime,
+            java.util.Optional<dev.vyoma.provider.runtime.container.EngineAddress> engine,
+            boolean allowProcessRuntime,
+            List<Inventory.NodeSpec> nodes,
+            Map<String, Long> persistentStorage) {
         return new ProviderConfig(
                 node,
                 key,
@@ -169,7 +192,8 @@ public record ProviderConfig(
                 engine,
                 allowProcessRuntime,
                 containerGpus,
-                timeouts);
+                timeouts,
+                kubernetes);
     }
 
     /** Reads and checks a configuration file. */
@@ -191,16 +215,28 @@ public record ProviderConfig(
             attributes.add(new Attribute(a.getKey(), String.valueOf(a.getValue())));
         }
         Map<String, Object> info = f.map("info", false);
-        Fields inv = f.child("inventory");
+        Runtime runtime = runtime(f);
+        // With Kubernetes the nodes are the cluster's: inventory then declares persistent storage pools only.
+        boolean cluster = runtime == Runtime.KUBERNETES;
+        Fields inv = cluster && f.raw("inventory") == null
+                ? new Fields(file + ": inventory", Map.of())
+                : f.child("inventory");
+        if (cluster && inv.raw("nodes") != null) {
+            throw new IllegalArgumentException(file + ": with runtime: kubernetes the nodes are read from the cluster;"
+                    + " remove inventory.nodes");
+        }
+        if (!cluster && f.raw("kubernetes") != null) {
+            throw new IllegalArgumentException(file + ": kubernetes settings are read only with runtime: kubernetes");
+        }
         List<Inventory.NodeSpec> nodes = new ArrayList<>();
-        List<Object> nodeList = inv.list("nodes");
+        List<Object> nodeList = cluster ? List.of() : inv.list("nodes");
         boolean discovered = false;
         for (int i = 0; i < nodeList.size(); i++) {
             Fields n = inv.child("nodes[" + i + "]", nodeList.get(i));
             discovered |= "nvidia-smi".equals(n.raw("gpus"));
             nodes.add(node(n));
         }
-        if (nodes.isEmpty()) {
+        if (nodes.isEmpty() && !cluster) {
             throw new IllegalArgumentException(file + ": inventory.nodes must list at least one node");
         }
         Map<String, Long> pools = new TreeMap<>();
@@ -246,12 +282,16 @@ public record ProviderConfig(
                 f.optionalText("ingress", "127.0.0.1:8080"),
                 f.optionalText("ingressDomain", "localhost"),
                 images(f),
-                discovered ? "discovered" : "declared",
-                runtime(f),
+                cluster ? "cluster" : discovered ? "discovered" : "declared",
+                runtime,
                 containerEngine(f),
                 f.bool("allowProcessRuntime"),
                 gpuCdi(f, nodes),
-                timeouts(f));
+                timeouts(f),
+                cluster
+                        ? dev.vyoma.provider.runtime.kubernetes.KubernetesSettings.parse(
+                                f.raw("kubernetes"), file.toString(), f.optionalText("ingressDomain", "localhost"))
+                        : null);
     }
 
     /** {@code bidTimeout} and {@code manifestTimeout}, durations such as {@code 90s}, {@code 5m} or {@code 1h30m}. */
@@ -314,13 +354,16 @@ public record ProviderConfig(
         }
     }
 
-    /** {@code runtime: process|container}; process if absent. */
+    /** {@code runtime: process|container|kubernetes}; process if absent. */
     private static Runtime runtime(Fields f) {
         String r = f.optionalText("runtime", "process");
         return switch (r) {
             case "process" -> Runtime.PROCESS;
             case "container" -> Runtime.CONTAINER;
-            default -> throw new IllegalArgumentException(f.where + ": runtime must be process or container, got " + r);
+            case "kubernetes" -> Runtime.KUBERNETES;
+            default ->
+                throw new IllegalArgumentException(f.where + ": runtime must be process or container, got " + r
+                        + " (or kubernetes, to run leases on a cluster)");
         };
     }
 

@@ -60,6 +60,13 @@ public final class ProviderDaemon implements AutoCloseable {
         }
         Files.createDirectories(home);
         VyomaClient client = new VyomaClient(config.node());
+        // With Kubernetes, what the provider offers is what its cluster's nodes can still take.
+        dev.vyoma.provider.runtime.kubernetes.KubernetesRuntime cluster = null;
+        if (config.runtime() == ProviderConfig.Runtime.KUBERNETES) {
+            cluster = dev.vyoma.provider.runtime.kubernetes.KubernetesRuntime.connect(
+                    config.kubernetes(), key.address().toString());
+            config = clusterInventory(config, cluster);
+        }
         List<dev.vyoma.sdl.spec.Attribute> published = config.publishedAttributes();
         // The chain first: a provider that cannot reach it starts nothing.
         java.util.Set<String> active = new java.util.HashSet<>();
@@ -69,11 +76,15 @@ public final class ProviderDaemon implements AutoCloseable {
             active.add(dev.vyoma.client.ChainIds.bidId(l.path("id")).toString());
         }
         // What runs already: the runtime's records, kept for leases still active on the chain.
-        dev.vyoma.provider.runtime.WorkloadRuntime runtime = config.runtime() == ProviderConfig.Runtime.CONTAINER
-                ? dev.vyoma.provider.runtime.container.ContainerRuntime.connect(
-                        config.containerEngine(), key.address().toString(), home, config.containerGpus())
-                : new dev.vyoma.provider.runtime.ProcessRuntime(
+        dev.vyoma.provider.runtime.WorkloadRuntime runtime = switch (config.runtime()) {
+            case KUBERNETES -> cluster;
+            case CONTAINER ->
+                dev.vyoma.provider.runtime.container.ContainerRuntime.connect(
+                        config.containerEngine(), key.address().toString(), home, config.containerGpus());
+            case PROCESS ->
+                new dev.vyoma.provider.runtime.ProcessRuntime(
                         new dev.vyoma.provider.runtime.ImageTable(config.images()), home);
+        };
         dev.vyoma.provider.runtime.Ingress ingress =
                 dev.vyoma.provider.runtime.Ingress.start(in[0], Integer.parseInt(in[1]), config.ingressDomain());
         LeaseManager leases = new LeaseManager(
@@ -164,8 +175,9 @@ public final class ProviderDaemon implements AutoCloseable {
             }
         });
         Inventory inventory = new Inventory(config.nodes(), config.persistentStorage());
-        gateway.reportStatusWith(
-                () -> status(key.address(), config.inventorySource(), inventory, config.prices(), leases));
+        String source = config.inventorySource();
+        dev.vyoma.provider.bid.PriceList prices = config.prices();
+        gateway.reportStatusWith(() -> status(key.address(), source, inventory, prices, leases));
         BidEngine engine = new BidEngine(inventory, config.prices());
         BidDaemon bids = new BidDaemon(
                 new BidDaemon.Settings(
@@ -210,6 +222,30 @@ public final class ProviderDaemon implements AutoCloseable {
                 every,
                 TimeUnit.SECONDS);
         return d;
+    }
+
+    /**
+     * The configuration with the nodes of {@code cluster} as its inventory: each ready, schedulable node with what
+     * its running pods leave free, read once at start.
+     */
+    private static ProviderConfig clusterInventory(
+            ProviderConfig config, dev.vyoma.provider.runtime.kubernetes.KubernetesRuntime cluster) throws IOException {
+        dev.vyoma.provider.runtime.kubernetes.ClusterInventory.Snapshot s;
+        try {
+            s = dev.vyoma.provider.runtime.kubernetes.ClusterInventory.read(cluster.client(), config.kubernetes());
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw new IOException("cannot read the cluster's nodes: " + e.getMessage(), e);
+        }
+        if (s.nodes().isEmpty()) {
+            cluster.close();
+            throw new IOException("the cluster has no ready, schedulable node to run leases on");
+        }
+        LOG.info(
+                "inventory from the cluster: {} node(s), storage classes {}",
+                s.nodes().size(),
+                s.persistentClasses());
+        return config.withClusterInventory(s.nodes(), s.persistentClasses());
     }
 
     /** Whether the gateway holds a manifest for {@code lease}; a store it cannot read counts as holding one. */
