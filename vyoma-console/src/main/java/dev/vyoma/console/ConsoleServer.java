@@ -138,7 +138,7 @@ public final class ConsoleServer implements AutoCloseable {
                 ctx.header("Cache-Control", "no-store");
                 ctx.header("X-Frame-Options", "DENY");
                 ctx.header("X-Content-Type-Options", "nosniff");
-                ctx.header("Referrer-Policy", "no-referrer");
+                ctx.header("Referrer-Policy", "same-origin");
                 ctx.header(
                         "Content-Security-Policy",
                         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self';"

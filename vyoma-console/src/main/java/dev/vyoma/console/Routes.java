@@ -69,10 +69,12 @@ final class Routes {
         r.get("/templates", this::templates);
         r.get("/templates/{name}/icon.svg", this::icon);
         r.get("/editor", ctx -> editor(ctx, editorFor(ctx.queryParam("template"))));
-        r.post(
-                "/editor/check",
-                ctx -> renderer.render(
-                        ctx, "check", null, Map.of("check", SdlCheck.check(form(ctx, "sdl")), "screened", List.of())));
+        r.post("/editor/check", ctx -> {
+            Map<String, Object> params = new java.util.HashMap<>();
+            params.put("check", SdlCheck.check(form(ctx, "sdl")));
+            params.put("screened", null);
+            renderer.render(ctx, "check", null, params);
+        });
         r.post("/editor", this::editorAction);
         r.get("/deployments", this::deploymentList);
         r.get("/d/{owner}/{dseq}", this::deployment);
