@@ -177,6 +177,9 @@ class ConsoleBrowserTest {
             wait.until(x -> x.findElements(By.cssSelector("#logs .line")).stream()
                     .anyMatch(l -> l.getText().startsWith("[web-0]")));
             wait.until(x -> "open".equals(x.findElement(By.id("terminal")).getAttribute("data-state")));
+            assertThat(text(d, "#escrow-balance")).endsWith("uusd");
+            d.executeScript("window.scrollTo(0, 0)");
+            shot(d, shots, "deployment");
             // Keys go to the terminal as a user's would once it has the focus (a click on it gives it; xterm.js's
             // layers intercept a click Selenium aims at them), then typing.
             d.executeScript("document.querySelector('#terminal .xterm-helper-textarea').focus()");
@@ -184,8 +187,7 @@ class ConsoleBrowserTest {
                     .sendKeys("hostname" + Keys.ENTER)
                     .perform();
             wait.until(x -> terminalLines(x).contains("web-0"));
-            assertThat(text(d, "#escrow-balance")).endsWith("uusd");
-            shot(d, shots, "deployment");
+            shot(d, shots, "deployment-shell");
 
             // A top-up keeps it funded for 30 days: the deposit lands in escrow (and comes back at close but for
             // what the lease used).

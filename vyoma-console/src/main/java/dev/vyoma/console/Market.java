@@ -30,6 +30,10 @@ final class Market {
     static final Duration STATUS_TTL = Duration.ofSeconds(10);
 
     static final Duration STATUS_WAIT = Duration.ofSeconds(3);
+
+    /** How long the stats service's uptimes are reused. */
+    static final Duration UPTIME_TTL = Duration.ofSeconds(60);
+
     static final int MAX_STATUS_BYTES = 256 * 1024;
 
     /** Providers listed at most. */
@@ -74,6 +78,8 @@ final class Market {
     private final Optional<String> statsUrl;
     private final Prices prices;
     private final Map<Address, Cached> statuses = new ConcurrentHashMap<>();
+    private ProviderUptimes uptimes;
+    private long uptimesAtNanos;
 
     Market(VyomaClient chain, Optional<String> statsUrl, Prices prices) {
         this.chain = chain;
@@ -175,16 +181,24 @@ final class Market {
         return c;
     }
 
-    /** The providers' uptime from the stats service, or none when there is no stats service or it did not answer. */
-    private ProviderUptimes uptimes() {
+    /**
+     * The providers' uptime from the stats service (asked at most every {@link #UPTIME_TTL}), or none when there is no
+     * stats service or it did not answer.
+     */
+    private synchronized ProviderUptimes uptimes() {
         if (statsUrl.isEmpty()) {
             return null;
         }
-        try {
-            return ProviderUptimes.fetch(statsUrl.get());
-        } catch (RuntimeException e) {
-            return null;
+        if (uptimes != null && System.nanoTime() - uptimesAtNanos < UPTIME_TTL.toNanos()) {
+            return uptimes;
         }
+        try {
+            uptimes = ProviderUptimes.fetch(statsUrl.get());
+        } catch (RuntimeException e) {
+            uptimes = null;
+        }
+        uptimesAtNanos = System.nanoTime();
+        return uptimes;
     }
 
     private String uptime(ProviderUptimes up, Address p) {

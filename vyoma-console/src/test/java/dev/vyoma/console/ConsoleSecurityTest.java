@@ -188,7 +188,13 @@ class ConsoleSecurityTest {
                 .startsWith(Guard.COOKIE + "=" + token())
                 .contains("HttpOnly", "SameSite=Strict", "Path=/");
         assertThat(r.body()).contains("url=/accounts");
-        assertThat(get("/accounts", "Cookie", cookie()).statusCode()).isEqualTo(200);
+        // A read-only page is whole HTML from the server: what it shows needs no script.
+        HttpResponse<String> accounts = get("/accounts", "Cookie", cookie());
+        assertThat(accounts.statusCode()).isEqualTo(200);
+        assertThat(accounts.body())
+                .contains("<th scope=\"row\">alice</th>", alice.address().toString(), " uusd");
+        assertThat(accounts.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("script-src 'self'", "frame-ancestors 'none'");
     }
 
     @Test
