@@ -197,6 +197,18 @@ class ConsoleBrowserTest {
             d.findElement(By.cssSelector("form[action$='/topup'] button")).click();
             wait.until(x -> text(x, "main").contains("Top-up: deposited"));
 
+            // An update with a new SDL (an env var more): the provider rolls it out, and the page still answers.
+            String updated = d.findElement(By.id("update-sdl"))
+                    .getAttribute("value")
+                    .replace("image: " + WEB_IMAGE, "image: " + WEB_IMAGE + "\n    env: [V=2]");
+            d.executeScript("document.getElementById('update-sdl').value = arguments[0]", updated);
+            d.findElement(By.cssSelector("form[action$='/update'] button")).click();
+            wait.until(x -> text(x, "main").contains("Updating deployment"));
+            d.get(deployment + "/bids");
+            wait.until(x -> text(x, "#progress").contains("runs the update: ready 1/1"));
+            assertThat(DevnetProcess.rawGet(href.replaceFirst("^http://", "").replaceFirst("/$", "")))
+                    .contains("web from web-0");
+
             // The other pages, then close.
             d.findElement(By.linkText("Providers")).click();
             wait.until(
