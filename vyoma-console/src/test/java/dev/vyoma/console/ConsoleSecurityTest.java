@@ -323,6 +323,73 @@ class ConsoleSecurityTest {
         assertThat(ConsoleServer.isLoopback("0.0.0.0")).isFalse();
     }
 
+    @Test
+    void withTlsItServesHttpsAndTheCookieIsSecure() throws Exception {
+        Path store = dir.resolve("console.p12");
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "console",
+                        "-keyalg",
+                        "EC",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "san=ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        store.toString(),
+                        "-storepass",
+                        "store-pass")
+                .redirectErrorStream(true)
+                .start();
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue())
+                .as(new String(keytool.getInputStream().readAllBytes()))
+                .isZero();
+        try (ConsoleServer tls = ConsoleServer.start(new ConsoleServer.Settings(
+                "http://127.0.0.1:" + api.port(),
+                dir.resolve("client"),
+                Keyring.Backend.FILE,
+                "127.0.0.1",
+                0,
+                Optional.of(new ConsoleServer.Tls(store, "store-pass".toCharArray())),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty()))) {
+            assertThat(tls.url()).startsWith("https://127.0.0.1:" + tls.port() + "/?token=");
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(store)) {
+                trust.load(in, "store-pass".toCharArray());
+            }
+            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            var ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            HttpClient https = HttpClient.newBuilder().sslContext(ssl).build();
+            HttpResponse<String> noToken = https.send(
+                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tls.port() + "/accounts"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(noToken.statusCode()).isEqualTo(401);
+            HttpResponse<String> signedIn = https.send(
+                    HttpRequest.newBuilder(URI.create(tls.url())).build(), HttpResponse.BodyHandlers.ofString());
+            synchronized (seen) {
+                seen.add(noToken.body());
+                seen.add(signedIn.body());
+            }
+            assertThat(signedIn.statusCode()).isEqualTo(200);
+            assertThat(signedIn.headers().firstValue("Set-Cookie").orElseThrow())
+                    .contains("HttpOnly", "SameSite=Strict", "Secure");
+        }
+    }
+
     @AfterAll
     void noAnswerCarriedTheKeyOrThePassphrase() throws IOException {
         List<String> secrets = List.of(
