@@ -49,9 +49,14 @@ public final class ClientOptions {
         };
     }
 
+    /** The node's API URL: {@code --node}, or the local default. */
+    public String nodeUrl() {
+        return node != null ? node : "http://127.0.0.1:1317";
+    }
+
     public VyomaClient client() {
         try {
-            return new VyomaClient(node != null ? node : "http://127.0.0.1:1317");
+            return new VyomaClient(nodeUrl());
         } catch (IllegalArgumentException e) {
             throw new UserException("--node: " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package dev.vyoma.cli;
 
 import dev.vyoma.cli.bench.BenchCommand;
+import dev.vyoma.cli.console.ConsoleCommand;
 import dev.vyoma.cli.deploy.DeployCommand;
 import dev.vyoma.cli.devnet.DevnetCommand;
 import dev.vyoma.cli.inference.InferenceCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Mixin;
     ProviderCommand.class,
     DeployCommand.class,
     DevnetCommand.class,
+    ConsoleCommand.class,
     StatsCommand.class,
     InferenceCommand.class,
     SimCommand.class,

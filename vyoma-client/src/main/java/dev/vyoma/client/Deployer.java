@@ -96,22 +96,46 @@ public final class Deployer {
             throws InterruptedException {
         // Before anything is posted: a pick that cannot be made is refused here, not after the deployment exists.
         bidOrder(o.pick());
-        long dseq = chain.status().height();
-        DeploymentId dep = new DeploymentId(tenant.address(), dseq);
-        String version = doc.manifestVersion().hex();
-        Msg create = granter == null || granter.equals(tenant.address())
-                ? new Msg.CreateDeployment(dep, doc.groups(), version, o.deposit())
-                : new Msg.CreateDeploymentFromGrant(dep, doc.groups(), version, o.deposit(), granter);
-        VyomaClient.TxOutcome created = chain.broadcast(chain.sign(tenant, List.of(create), ""), true);
-        if (!created.ok()) {
-            throw new DeployException("the deployment was refused: " + created.log());
-        }
-        progress.accept("deployment " + tenant.address() + "/" + dseq + " created; waiting for bids");
+        DeploymentId dep = create(tenant, doc, o.deposit(), granter);
+        progress.accept("deployment " + tenant.address() + "/" + dep.dseq() + " created; waiting for bids");
         List<Leased> leases = new ArrayList<>();
         for (int g = 0; g < doc.groups().size(); g++) {
             leases.add(leaseOrder(tenant, doc, new OrderId(new GroupId(dep, g + 1), 1), o, progress));
         }
         return new Result(dep, leases);
+    }
+
+    /**
+     * Posts {@code doc} as a new deployment of {@code tenant} with {@code deposit} in escrow (drawn from {@code
+     * granter}'s deposit grant when not null), numbered by the chain's height; returns it once committed. Its orders
+     * open at once: {@link #leaseOrder} takes a bid on each.
+     */
+    public DeploymentId create(KeyPair tenant, SdlDocument doc, Coin deposit, Address granter) {
+        long dseq = chain.status().height();
+        DeploymentId dep = new DeploymentId(tenant.address(), dseq);
+        String version = doc.manifestVersion().hex();
+        Msg create = granter == null || granter.equals(tenant.address())
+                ? new Msg.CreateDeployment(dep, doc.groups(), version, deposit)
+                : new Msg.CreateDeploymentFromGrant(dep, doc.groups(), version, deposit, granter);
+        VyomaClient.TxOutcome created = chain.broadcast(chain.sign(tenant, List.of(create), ""), true);
+        if (!created.ok()) {
+            throw new DeployException("the deployment was refused: " + created.log());
+        }
+        return dep;
+    }
+
+    /** The active leases of {@code dep} (its owner's, from the chain), in the chain's order. */
+    public List<BidId> activeLeases(DeploymentId dep) {
+        List<BidId> out = new ArrayList<>();
+        for (JsonNode l : chain.getJson("/v1/leases?owner=" + dep.owner() + "&state=active&limit=1000")
+                .orElseThrow()
+                .path("items")) {
+            BidId id = ChainIds.bidId(l.path("id"));
+            if (id.deployment().equals(dep)) {
+                out.add(id);
+            }
+        }
+        return out;
     }
 
     /**

@@ -243,14 +243,7 @@ public final class DeployCommand extends ClientCommand {
         }
         List<String> out = new ArrayList<>();
         try {
-            for (var l : c.getJson("/v1/leases?owner=" + owner + "&state=active&limit=1000")
-                    .orElseThrow()
-                    .path("items")) {
-                dev.vyoma.ledger.market.BidId id = dev.vyoma.client.ChainIds.bidId(l.path("id"));
-                if (id.deployment().equals(dep)) {
-                    out.add(id.toString());
-                }
-            }
+            new Deployer(c).activeLeases(dep).forEach(id -> out.add(id.toString()));
         } catch (VyomaClient.NodeException e) {
             throw new UserException(e.getMessage());
         }

@@ -75,6 +75,12 @@ public final class DevnetCommand extends OutputCommand {
     boolean inference;
 
     @Option(
+            names = "--console",
+            description = "Also serve the browser console for the devnet's keys (http://127.0.0.1:8100; API port + 21"
+                    + " with --port-base); its URL, with the session token, is printed with the table.")
+    boolean console;
+
+    @Option(
             names = "--runtime",
             description = "Where the providers run leases: auto (default: containers when an engine answers, or on a"
                     + " Podman service the devnet starts when podman is installed; else local processes), container"
@@ -173,11 +179,40 @@ public final class DevnetCommand extends OutputCommand {
             gateway = startInference(dir, url, keys, gatewayUrl);
             tenantApiKey = tenantKey(dir, url, keys, gatewayUrl);
         }
+        dev.vyoma.console.ConsoleServer consoleServer = null;
+        if (console) {
+            int apiPort = Integer.parseInt(url.replaceAll(".*:", ""));
+            try {
+                consoleServer = dev.vyoma.console.ConsoleServer.start(new dev.vyoma.console.ConsoleServer.Settings(
+                        url,
+                        keysHome,
+                        Keyring.Backend.TEST,
+                        "127.0.0.1",
+                        apiPort == 1317 ? 8100 : apiPort + 21,
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty()));
+            } catch (dev.vyoma.console.ConsoleServer.StartException e) {
+                if (gateway != null) {
+                    gateway.close();
+                }
+                stopProviders(providers);
+                engine.close();
+                apis.forEach(Api::close);
+                nodes.forEach(Node::close);
+                throw new UserException("--console: " + e.getMessage());
+            }
+        }
+        dev.vyoma.console.ConsoleServer runningConsole = consoleServer;
         InferenceGateway runningGateway = gateway;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            if (runningConsole != null) {
+                                runningConsole.close();
+                            }
                             if (runningGateway != null) {
                                 runningGateway.releaseAll();
                                 runningGateway.close();
@@ -217,6 +252,9 @@ public final class DevnetCommand extends OutputCommand {
                     gatewayUrl + "/v1  (model " + INFERENCE_MODEL + ", leased from the CPU provider)",
                     keys.show("inference-gateway").address().toString()));
             rows.add(row("tenant API key", tenantApiKey, "its inference account holds 100000000uusd"));
+        }
+        if (consoleServer != null) {
+            rows.add(row("console", consoleServer.url(), "the browser console for these keys (keep the URL private)"));
         }
         Out.records(out, OutputFormat.table, rows);
         out.println();
