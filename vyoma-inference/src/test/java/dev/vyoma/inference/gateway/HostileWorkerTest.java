@@ -56,8 +56,8 @@ class HostileWorkerTest {
         });
         liar.start();
         try (TestChain chain = new TestChain(dir, "vyoma-hostile-test", "gateway", "alice")) {
-            KeyPair gatewayKey = TestChain.key("gateway");
-            KeyPair alice = TestChain.key("alice");
+            KeyPair gatewayKey = TestChain.KEYS.key("gateway");
+            KeyPair alice = TestChain.KEYS.key("alice");
             chain.commit(
                     alice,
                     new Msg.OpenInferenceAccount(alice.address(), gatewayKey.address(), new Coin("uusd", 1_000)));
@@ -152,8 +152,8 @@ class HostileWorkerTest {
         });
         broken.start();
         try (TestChain chain = new TestChain(dir, "vyoma-broken-worker-test", "gateway", "alice")) {
-            KeyPair gatewayKey = TestChain.key("gateway");
-            KeyPair alice = TestChain.key("alice");
+            KeyPair gatewayKey = TestChain.KEYS.key("gateway");
+            KeyPair alice = TestChain.KEYS.key("alice");
             chain.commit(
                     alice,
                     new Msg.OpenInferenceAccount(alice.address(), gatewayKey.address(), new Coin("uusd", 1_000)));

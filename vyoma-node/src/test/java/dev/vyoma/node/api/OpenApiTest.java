@@ -6,15 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -42,7 +41,7 @@ class OpenApiTest {
 
     @BeforeAll
     void start(@TempDir Path home) throws Exception {
-        KeyPair alice = KeyPair.fromSeed(Arrays.copyOf("openapi:alice".getBytes(StandardCharsets.UTF_8), 32));
+        KeyPair alice = new NamedKeys("openapi").key("alice");
         chain = LocalChain.builder(home)
                 .genesis(LocalChain.fundedGenesis(
                         "vyoma-openapi-test", List.of(new Coin("uvyo", 1_000)), alice.address()))
