@@ -1,5 +1,7 @@
 package dev.vyoma.testkit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -34,5 +36,23 @@ public final class Fixtures {
         return (configured != null ? Path.of(configured) : Path.of(".."))
                 .toAbsolutePath()
                 .normalize();
+    }
+
+    /**
+     * The minimal SDL the tests deploy: the repository's {@code examples/web.yaml} (one nginx service, port 80
+     * reachable from the internet, 0.5 CPU, 1000 uusd a block), the same file a user starts from.
+     */
+    public static Path webSdlFile() {
+        return repositoryRoot().resolve("examples/web.yaml");
+    }
+
+    /** The text of {@link #webSdlFile()}. */
+    public static String webSdl() {
+        Path file = webSdlFile();
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the minimal SDL " + file + " (set -Dvyoma.root=REPOSITORY)", e);
+        }
     }
 }

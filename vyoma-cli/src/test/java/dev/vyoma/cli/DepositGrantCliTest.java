@@ -100,9 +100,7 @@ class DepositGrantCliTest {
                 // The tenant pays fees but holds no uusd: every deposit below is the granter's.
                 "--fund",
                 tenant + "=100000000uvyo"));
-        String sdl = dev.vyoma.testkit.Fixtures.repositoryRoot()
-                .resolve("examples/web.yaml")
-                .toString();
+        String sdl = dev.vyoma.testkit.Fixtures.webSdlFile().toString();
         try (Node node = Node.start(NodeHome.at(home).nodeConfig());
                 Api api = Api.start(node, "127.0.0.1", 0)) {
             await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);

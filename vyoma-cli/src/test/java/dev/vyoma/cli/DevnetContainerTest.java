@@ -35,8 +35,7 @@ class DevnetContainerTest {
 
     /** A web SDL as a tenant writes it, with {@code image}. */
     static String webSdl(String image) throws Exception {
-        return Files.readString(dev.vyoma.testkit.Fixtures.repositoryRoot().resolve("examples/web.yaml"))
-                .replace("image: nginx:1.27-alpine", "image: " + image);
+        return dev.vyoma.testkit.Fixtures.webSdl().replace("image: nginx:1.27-alpine", "image: " + image);
     }
 
     /** Builds {@link #WEB_IMAGE} with the podman command. */

@@ -71,7 +71,7 @@ class DevnetDryRunTest {
             assertThat(a100Rows.get(cpu).path("ceiling").asString()).isEqualTo("60000uusd");
 
             // The web example: both bid, at the prices their bid engines would ask.
-            Path web = Fixtures.repositoryRoot().resolve("examples/web.yaml");
+            Path web = Fixtures.webSdlFile();
             Map<String, JsonNode> webRows =
                     rows(DevnetProcess.cli(new String[] {"deploy", web.toString(), "--dry-run", "-o", "json"}, common));
             assertThat(webRows.get(cpu).path("bid").asBoolean(false)).isTrue();

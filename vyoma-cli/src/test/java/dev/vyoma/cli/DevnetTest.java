@@ -44,7 +44,7 @@ class DevnetTest {
                 "--home",
                 home.resolve("keys").toString()
             };
-            Path web = Fixtures.repositoryRoot().resolve("examples/web.yaml");
+            Path web = Fixtures.webSdlFile();
             dev.vyoma.client.VyomaClient chain = new dev.vyoma.client.VyomaClient("http://127.0.0.1:" + base);
             dev.vyoma.ledger.crypto.Address tenant = dev.vyoma.client.Keyring.open(
                             home.resolve("keys"), dev.vyoma.client.Keyring.Backend.TEST)
@@ -231,14 +231,7 @@ class DevnetTest {
             };
             Run deployed = cli(
                     new String[] {
-                        "deploy",
-                        Fixtures.repositoryRoot().resolve("examples/web.yaml").toString(),
-                        "--from",
-                        "tenant",
-                        "--timeout",
-                        "40s",
-                        "-o",
-                        "json"
+                        "deploy", Fixtures.webSdlFile().toString(), "--from", "tenant", "--timeout", "40s", "-o", "json"
                     },
                     common);
             assertThat(deployed.code()).as(deployed.err() + devnet.output()).isZero();

@@ -14,15 +14,14 @@ import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.spec.DecCoin;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +36,9 @@ import tools.jackson.databind.ObjectMapper;
  * exactly the run-out height.
  */
 class EscrowWatchTest {
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("escrow");
+
     /** A lease price that empties the minimum deposit (500,000uusd) in 50 blocks. */
     private static final long PRICE = 10_000;
 
@@ -74,9 +76,9 @@ class EscrowWatchTest {
     void keptFundedAlertedOnceAndClosedAtTheRunOutHeight() throws Exception {
         Path keys = dir.resolve("keys");
         Keyring ring = Keyring.open(keys, Keyring.Backend.TEST);
-        ring.importSeed("tenant", seed("tenant"), null);
-        ring.importSeed("other", seed("other"), null);
-        ring.importSeed("provider", seed("provider"), null);
+        ring.importSeed("tenant", KEYS.seed("tenant"), null);
+        ring.importSeed("other", KEYS.seed("other"), null);
+        ring.importSeed("provider", KEYS.seed("provider"), null);
         KeyPair tenant = ring.unlock("tenant", null);
         KeyPair other = ring.unlock("other", null);
         KeyPair provider = ring.unlock("provider", null);
@@ -250,10 +252,6 @@ class EscrowWatchTest {
     private static void commit(VyomaClient c, KeyPair key, Msg m) {
         VyomaClient.TxOutcome out = c.broadcast(c.sign(key, List.of(m), ""), true);
         assertThat(out.ok()).as(out.log()).isTrue();
-    }
-
-    private static byte[] seed(String name) {
-        return Arrays.copyOf(("escrow:" + name).getBytes(StandardCharsets.UTF_8), 32);
     }
 
     private static String cli(String[] common, String... args) {

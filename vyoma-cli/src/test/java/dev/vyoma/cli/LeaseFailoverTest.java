@@ -12,6 +12,7 @@ import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.provider.ProviderMain;
 import dev.vyoma.testkit.Fixtures;
 import dev.vyoma.testkit.JavaProcess;
@@ -23,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +38,9 @@ import tools.jackson.databind.ObjectMapper;
  * closed with the tenant's provider-fault reason, and each lease was paid for exactly the blocks it ran.
  */
 class LeaseFailoverTest {
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("failover");
+
     private static final Duration GRACE = Duration.ofSeconds(5);
 
     @TempDir
@@ -47,7 +50,7 @@ class LeaseFailoverTest {
     void aKilledProvidersLeaseMovesToTheOther() throws Exception {
         Path keys = dir.resolve("keys");
         Keyring ring = Keyring.open(keys, Keyring.Backend.TEST);
-        ring.importSeed("tenant", seed("tenant"), null);
+        ring.importSeed("tenant", KEYS.seed("tenant"), null);
         KeyPair tenant = ring.unlock("tenant", null);
         Path home1 = dir.resolve("p1");
         Path home2 = dir.resolve("p2");
@@ -70,7 +73,7 @@ class LeaseFailoverTest {
             providers.add(first);
             providers.add(startProvider(home2, config(home2, chain.url(), ingress2, 20)));
             String[] common = {"--node", chain.url(), "--keyring-backend", "test", "--home", keys.toString()};
-            Path web = Fixtures.repositoryRoot().resolve("examples/web.yaml");
+            Path web = Fixtures.webSdlFile();
             long tenantBefore = c.account(tenant.address()).orElseThrow().balance("uusd");
             long p1Before = c.account(p1.address()).orElseThrow().balance("uusd");
             long p2Before = c.account(p2.address()).orElseThrow().balance("uusd");
@@ -209,12 +212,8 @@ class LeaseFailoverTest {
 
     private static KeyPair providerKey(Path home, String name) throws Exception {
         Keyring ring = Keyring.open(home, Keyring.Backend.TEST);
-        ring.importSeed("provider", seed(name), null);
+        ring.importSeed("provider", KEYS.seed(name), null);
         return ring.unlock("provider", null);
-    }
-
-    private static byte[] seed(String name) {
-        return Arrays.copyOf(("failover:" + name).getBytes(StandardCharsets.UTF_8), 32);
     }
 
     private Path config(Path home, String node, int ingress, int cpuPrice) throws Exception {

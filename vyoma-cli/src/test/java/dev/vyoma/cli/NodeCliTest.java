@@ -239,9 +239,7 @@ class NodeCliTest {
                 info:
                   email: ops@example.com
                 """);
-        String sdl = dev.vyoma.testkit.Fixtures.repositoryRoot()
-                .resolve("examples/web.yaml")
-                .toString();
+        String sdl = dev.vyoma.testkit.Fixtures.webSdlFile().toString();
         try (Node node = Node.start(NodeHome.at(home).nodeConfig());
                 Api api = Api.start(node, "127.0.0.1", 0)) {
             await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);

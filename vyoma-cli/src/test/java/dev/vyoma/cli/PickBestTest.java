@@ -7,6 +7,7 @@ import dev.vyoma.client.VyomaClient;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.provider.ProviderConfig;
 import dev.vyoma.provider.ProviderDaemon;
 import dev.vyoma.stats.capacity.CapacityPoller;
@@ -19,7 +20,6 @@ import dev.vyoma.stats.metrics.PriceTable;
 import dev.vyoma.stats.source.NodeSource;
 import dev.vyoma.stats.store.StatsDb;
 import dev.vyoma.testkit.Fixtures;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,13 +44,8 @@ class PickBestTest {
     @TempDir
     Path dir;
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(seed(name));
-    }
-
-    private static byte[] seed(String name) {
-        return Arrays.copyOf(("pick-best:" + name).getBytes(StandardCharsets.UTF_8), 32);
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("pick-best");
 
     private static final String CONFIG = """
             node: NODE
@@ -95,7 +89,7 @@ class PickBestTest {
     private ProviderDaemon provider(LocalChain chain, String name, String cpuPrice) throws Exception {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, CONFIG.replace("NODE", chain.url()).replace("CPU_PRICE", cpuPrice));
-        return ProviderDaemon.start(ProviderConfig.read(file), key(name), dir.resolve(name));
+        return ProviderDaemon.start(ProviderConfig.read(file), KEYS.key(name), dir.resolve(name));
     }
 
     private static DevnetProcess.Run cli(String[] args, String... common) {
@@ -104,9 +98,9 @@ class PickBestTest {
 
     @Test
     void uptimeIsListedAndBestWeighsPriceByIt() throws Exception {
-        KeyPair tenant = key("tenant");
-        KeyPair cheap = key("cheap");
-        KeyPair dear = key("dear");
+        KeyPair tenant = KEYS.key("tenant");
+        KeyPair cheap = KEYS.key("cheap");
+        KeyPair dear = KEYS.key("dear");
         try (LocalChain chain = LocalChain.start(
                         dir.resolve("node"),
                         LocalChain.fundedGenesis(
@@ -145,7 +139,7 @@ class PickBestTest {
                     String statsUrl = "http://127.0.0.1:" + stats.port();
                     Path keys = dir.resolve("keys");
                     dev.vyoma.client.Keyring.open(keys, dev.vyoma.client.Keyring.Backend.TEST)
-                            .importSeed("tenant", seed("tenant"), new char[0]);
+                            .importSeed("tenant", KEYS.seed("tenant"), new char[0]);
                     String[] common = {"--node", chain.url(), "--keyring-backend", "test", "--home", keys.toString()};
 
                     DevnetProcess.Run list =
@@ -167,7 +161,7 @@ class PickBestTest {
                     assertThat(table.out()).contains("UPTIME24H", "25.00%", "100.00%");
 
                     // best without the stats service is refused before anything is posted.
-                    Path web = Fixtures.repositoryRoot().resolve("examples/web.yaml");
+                    Path web = Fixtures.webSdlFile();
                     int deploymentsBefore = deployments(c, tenant);
                     DevnetProcess.Run refused =
                             cli(new String[] {"deploy", web.toString(), "--from", "tenant", "--pick", "best"}, common);

@@ -202,15 +202,7 @@ public final class VyomaClient {
                 .header("Accept", "application/octet-stream")
                 .GET()
                 .build();
-        HttpResponse<byte[]> r;
-        try {
-            r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new NodeException(0, "unreachable", "cannot reach the node at " + base + ": " + reason(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NodeException(0, "interrupted", "interrupted while waiting for " + base);
-        }
+        HttpResponse<byte[]> r = exchange(request, HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() == 404) {
             return Optional.empty();
         }
@@ -276,17 +268,21 @@ public final class VyomaClient {
                 .build());
     }
 
-    /** The answer's JSON; empty on 404; a {@link NodeException} on any other error. */
-    private Optional<JsonNode> send(HttpRequest request) {
-        HttpResponse<String> r;
+    /** The node's answer to {@code request}; a {@link NodeException} when the node cannot be reached. */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request, body);
         } catch (IOException e) {
             throw new NodeException(0, "unreachable", "cannot reach the node at " + base + ": " + reason(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NodeException(0, "interrupted", "interrupted while waiting for " + base);
         }
+    }
+
+    /** The answer's JSON; empty on 404; a {@link NodeException} on any other error. */
+    private Optional<JsonNode> send(HttpRequest request) {
+        HttpResponse<String> r = exchange(request, HttpResponse.BodyHandlers.ofString());
         JsonNode n;
         try {
             n = JSON.readTree(r.body());

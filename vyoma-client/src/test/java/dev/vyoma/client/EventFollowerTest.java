@@ -11,14 +11,13 @@ import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.node.Node;
 import dev.vyoma.node.api.Api;
 import dev.vyoma.node.mempool.Mempool;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,9 +30,8 @@ class EventFollowerTest {
     @TempDir
     Path home;
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("follow:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("follow");
 
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -42,13 +40,13 @@ class EventFollowerTest {
     }
 
     private static SignedTx send(long sequence, long amount) {
-        KeyPair k = key("alice");
+        KeyPair k = KEYS.key("alice");
         Tx tx = new Tx(
                 "vyoma-follow-test",
                 k.publicKey(),
                 sequence,
                 new Coin("uvyo", 1_000),
-                List.of(new Msg.Send(k.address(), key("bob").address(), new Coin("uusd", amount))),
+                List.of(new Msg.Send(k.address(), KEYS.key("bob").address(), new Coin("uusd", amount))),
                 "");
         return new SignedTx(tx, Ed25519.sign(k.privateKey(), tx.signBytes()));
     }
@@ -60,14 +58,14 @@ class EventFollowerTest {
                 1_700_000_000_000L,
                 Params.defaults(),
                 List.of(new Genesis.Allocation(
-                        key("alice").address(), List.of(new Coin("uusd", 1_000), new Coin("uvyo", 100_000)))));
+                        KEYS.key("alice").address(), List.of(new Coin("uusd", 1_000), new Coin("uvyo", 100_000)))));
         int apiPort = freePort();
         try (Node node = Node.start(new Node.Config(
                 home,
                 "n0",
                 List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
                 genesis,
-                key("validator").address(),
+                KEYS.key("validator").address(),
                 Duration.ofMillis(100),
                 1_000,
                 100,

@@ -10,14 +10,13 @@ import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.node.Node;
 import dev.vyoma.node.api.Api;
 import dev.vyoma.node.mempool.Mempool;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,9 +27,8 @@ class VyomaClientTest {
     @TempDir
     Path home;
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("client:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("client");
 
     @Test
     void signsBroadcastsAndReadsBack() throws Exception {
@@ -43,13 +41,13 @@ class VyomaClientTest {
                 1_700_000_000_000L,
                 Params.defaults(),
                 List.of(new Genesis.Allocation(
-                        key("alice").address(), List.of(new Coin("uusd", 500), new Coin("uvyo", 100_000)))));
+                        KEYS.key("alice").address(), List.of(new Coin("uusd", 500), new Coin("uvyo", 100_000)))));
         try (Node node = Node.start(new Node.Config(
                         home,
                         "n0",
                         List.of(new Node.Peer("n0", "127.0.0.1:" + raft)),
                         genesis,
-                        key("validator").address(),
+                        KEYS.key("validator").address(),
                         Duration.ofMillis(100),
                         1_000,
                         100,
@@ -59,8 +57,8 @@ class VyomaClientTest {
             VyomaClient client = new VyomaClient("http://127.0.0.1:" + api.port());
             assertThat(client.status().chainId()).isEqualTo("vyoma-client-test");
 
-            KeyPair alice = key("alice");
-            Msg send = new Msg.Send(alice.address(), key("bob").address(), new Coin("uusd", 120));
+            KeyPair alice = KEYS.key("alice");
+            Msg send = new Msg.Send(alice.address(), KEYS.key("bob").address(), new Coin("uusd", 120));
             SignedTx tx = client.sign(alice, List.of(send), "first");
             assertThat(tx.tx().maxFee()).isEqualTo(new Coin("uvyo", 1_000));
             VyomaClient.TxOutcome out = client.broadcast(tx, true);
@@ -68,16 +66,18 @@ class VyomaClientTest {
             assertThat(out.ok()).as(out.log()).isTrue();
             assertThat(client.tx(tx.hashHex()).orElseThrow().height()).isEqualTo(out.height());
 
-            assertThat(client.account(key("bob").address()).orElseThrow().balance("uusd"))
+            assertThat(client.account(KEYS.key("bob").address()).orElseThrow().balance("uusd"))
                     .isEqualTo(120);
             VyomaClient.AccountInfo a = client.account(alice.address()).orElseThrow();
             assertThat(a.sequence()).isEqualTo(1);
             assertThat(a.balance("uvyo")).isEqualTo(99_000);
-            assertThat(client.account(key("nobody").address())).isEmpty();
+            assertThat(client.account(KEYS.key("nobody").address())).isEmpty();
 
             // A message that fails is charged and reported, not thrown.
             SignedTx tooMuch = client.sign(
-                    alice, List.of(new Msg.Send(alice.address(), key("bob").address(), new Coin("uusd", 10_000))), "");
+                    alice,
+                    List.of(new Msg.Send(alice.address(), KEYS.key("bob").address(), new Coin("uusd", 10_000))),
+                    "");
             VyomaClient.TxOutcome failed = client.broadcast(tooMuch, true);
             assertThat(failed.ok()).isFalse();
             assertThat(failed.code()).isEqualTo("insufficient_funds");
@@ -87,15 +87,15 @@ class VyomaClientTest {
                     client.sign(
                             alice,
                             List.of(new Msg.GrantDeposit(
-                                    alice.address(), key("bob").address(), new Coin("uusd", 300), 0)),
+                                    alice.address(), KEYS.key("bob").address(), new Coin("uusd", 300), 0)),
                             ""),
                     true);
             assertThat(granted.ok()).as(granted.log()).isTrue();
-            var grant =
-                    client.depositGrant(alice.address(), key("bob").address()).orElseThrow();
+            var grant = client.depositGrant(alice.address(), KEYS.key("bob").address())
+                    .orElseThrow();
             assertThat(grant.path("spendLimit").path("amount").asString()).isEqualTo("300");
             assertThat(grant.path("spentMicro").asLong()).isZero();
-            assertThat(client.depositGrant(key("bob").address(), alice.address()))
+            assertThat(client.depositGrant(KEYS.key("bob").address(), alice.address()))
                     .isEmpty();
 
             // A refusal before the mempool is an exception with the node's reason.

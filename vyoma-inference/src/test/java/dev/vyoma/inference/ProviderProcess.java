@@ -2,13 +2,12 @@ package dev.vyoma.inference;
 
 import dev.vyoma.client.Keyring;
 import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.provider.ProviderMain;
 import dev.vyoma.testkit.JavaProcess;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,20 +25,14 @@ public final class ProviderProcess implements AutoCloseable {
         this.process = java.process;
     }
 
-    /** The provider's key: the same seed the keyring is given. */
-    public static KeyPair key(String name) {
-        return KeyPair.fromSeed(seed(name));
-    }
-
-    private static byte[] seed(String name) {
-        return Arrays.copyOf(("inference-provider:" + name).getBytes(StandardCharsets.UTF_8), 32);
-    }
+    /** The deterministic keys of this test's named accounts. */
+    public static final NamedKeys KEYS = new NamedKeys("inference-provider");
 
     /** Starts provider {@code name} (funded in genesis) on the chain at {@code nodeUrl}, pricing CPU at {@code cpuPrice}. */
     public static ProviderProcess start(Path dir, String name, String nodeUrl, Path model, int cpuPrice, int paceMs)
             throws Exception {
         Path home = dir.resolve(name);
-        Keyring.open(home, Keyring.Backend.TEST).importSeed("provider", seed(name), null);
+        Keyring.open(home, Keyring.Backend.TEST).importSeed("provider", KEYS.seed(name), null);
         Path config = dir.resolve(name + ".yaml");
         Files.writeString(config, """
                 node: NODE
@@ -71,7 +64,7 @@ public final class ProviderProcess implements AutoCloseable {
                 List.of("--home", home.toString(), "--config", config.toString()),
                 line -> line.startsWith("vyoma provider ") && line.contains(" ready:"),
                 Duration.ofSeconds(60));
-        return new ProviderProcess(key(name), p);
+        return new ProviderProcess(KEYS.key(name), p);
     }
 
     /** What the provider printed. */

@@ -6,12 +6,11 @@ import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** A real one-validator chain with its HTTP API on a free port, every named account funded. */
@@ -23,7 +22,7 @@ public final class TestChain implements AutoCloseable {
     public TestChain(Path dir, String chainId, String... funded) throws Exception {
         List<Address> accounts = new ArrayList<>();
         for (String name : funded) {
-            accounts.add(key(name).address());
+            accounts.add(KEYS.key(name).address());
         }
         local = LocalChain.start(
                 dir.resolve("node"),
@@ -36,10 +35,8 @@ public final class TestChain implements AutoCloseable {
         client = new VyomaClient(url);
     }
 
-    /** The deterministic test key of {@code name}. */
-    public static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("inference:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    public static final NamedKeys KEYS = new NamedKeys("inference");
 
     /** Sends one message signed by {@code signer} and waits for its block; fails unless it succeeded. */
     public void commit(KeyPair signer, Msg msg) {

@@ -13,11 +13,9 @@ import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,15 +33,15 @@ class NodeProcessTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("process:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("process");
 
     private static Genesis genesis() {
         List<Genesis.Allocation> accounts = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
             accounts.add(new Genesis.Allocation(
-                    key("client" + c).address(), List.of(new Coin("uusd", 10_000_000), new Coin("uvyo", 10_000_000))));
+                    KEYS.key("client" + c).address(),
+                    List.of(new Coin("uusd", 10_000_000), new Coin("uvyo", 10_000_000))));
         }
         return new Genesis(CHAIN, 1_700_000_000_000L, Params.defaults(), accounts);
     }
@@ -63,13 +61,13 @@ class NodeProcessTest {
     }
 
     private static SignedTx send(int client, long sequence) {
-        KeyPair k = key("client" + client);
+        KeyPair k = KEYS.key("client" + client);
         Tx tx = new Tx(
                 CHAIN,
                 k.publicKey(),
                 sequence,
                 new Coin("uvyo", 1_000),
-                List.of(new Msg.Send(k.address(), key("sink").address(), new Coin("uusd", 1))),
+                List.of(new Msg.Send(k.address(), KEYS.key("sink").address(), new Coin("uusd", 1))),
                 "");
         return new SignedTx(tx, Ed25519.sign(k.privateKey(), tx.signBytes()));
     }
@@ -92,7 +90,7 @@ class NodeProcessTest {
                 }
                 long height = client.height();
                 String state = client.stateAt(height);
-                long balance = client.get("/v1/accounts/" + key("sink").address())
+                long balance = client.get("/v1/accounts/" + KEYS.key("sink").address())
                         .body()
                         .path("balances")
                         .get(0)
@@ -115,7 +113,7 @@ class NodeProcessTest {
                 for (String hash : hashes) {
                     assertThat(client.get("/v1/txs/" + hash).status()).isEqualTo(200);
                 }
-                assertThat(client.get("/v1/accounts/" + key("sink").address())
+                assertThat(client.get("/v1/accounts/" + KEYS.key("sink").address())
                                 .body()
                                 .path("balances")
                                 .get(0)

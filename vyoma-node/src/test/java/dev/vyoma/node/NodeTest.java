@@ -18,11 +18,9 @@ import dev.vyoma.node.mempool.Mempool;
 import dev.vyoma.node.store.BlockStore;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,9 +33,8 @@ class NodeTest {
     @TempDir
     Path home;
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("node:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("node");
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -51,13 +48,14 @@ class NodeTest {
                 1_700_000_000_000L,
                 Params.defaults(),
                 List.of(new Genesis.Allocation(
-                        key("alice").address(), List.of(new Coin("uusd", 1_000_000), new Coin("uvyo", 1_000_000)))));
+                        KEYS.key("alice").address(),
+                        List.of(new Coin("uusd", 1_000_000), new Coin("uvyo", 1_000_000)))));
         return new Node.Config(
                 home,
                 "n0",
                 List.of(new Node.Peer("n0", "127.0.0.1:" + port)),
                 genesis,
-                key("validator").address(),
+                KEYS.key("validator").address(),
                 Duration.ofMillis(100),
                 1_000,
                 5,
@@ -65,13 +63,13 @@ class NodeTest {
     }
 
     private static SignedTx send(long sequence, long amount) {
-        KeyPair k = key("alice");
+        KeyPair k = KEYS.key("alice");
         Tx tx = new Tx(
                 CHAIN,
                 k.publicKey(),
                 sequence,
                 new Coin("uvyo", 1_000),
-                List.of(new Msg.Send(k.address(), key("bob").address(), new Coin("uusd", amount))),
+                List.of(new Msg.Send(k.address(), KEYS.key("bob").address(), new Coin("uusd", amount))),
                 "");
         return new SignedTx(tx, Ed25519.sign(k.privateKey(), tx.signBytes()));
     }
@@ -97,7 +95,7 @@ class NodeTest {
             await().atMost(10, TimeUnit.SECONDS).until(() -> node.height() >= h + 3);
             heightBefore = node.height();
             commitmentBefore = node.blocks().result(heightBefore).orElseThrow().stateHex();
-            long bob = node.query(st -> new Queries(st).balance(key("bob").address(), "uusd"));
+            long bob = node.query(st -> new Queries(st).balance(KEYS.key("bob").address(), "uusd"));
             assertThat(bob).isEqualTo(12 * 10 + (11 * 12) / 2);
         }
 
@@ -116,7 +114,7 @@ class NodeTest {
             for (String h : hashes) {
                 assertThat(blocks.tx(h)).isPresent();
             }
-            long bob = node.query(st -> new Queries(st).balance(key("bob").address(), "uusd"));
+            long bob = node.query(st -> new Queries(st).balance(KEYS.key("bob").address(), "uusd"));
             assertThat(bob).isEqualTo(186);
             // It goes on from where it was.
             await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);

@@ -13,6 +13,7 @@ import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.provider.bid.BidEngine;
 import dev.vyoma.provider.bid.Inventory;
 import dev.vyoma.provider.bid.PriceList;
@@ -21,11 +22,9 @@ import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.spec.Attribute;
 import dev.vyoma.testkit.Fixtures;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,9 +39,8 @@ class BidDaemonTest {
     @TempDir
     Path dir;
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("daemon:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("daemon");
 
     private static void ok(VyomaClient c, KeyPair k, Msg m) {
         VyomaClient.TxOutcome out = c.broadcast(c.sign(k, List.of(m), ""), true);
@@ -51,14 +49,14 @@ class BidDaemonTest {
 
     @Test
     void bidsWinsAndGivesTheCapacityBack() throws Exception {
-        KeyPair tenant = key("tenant");
-        KeyPair provider = key("provider");
+        KeyPair tenant = KEYS.key("tenant");
+        KeyPair provider = KEYS.key("provider");
         Genesis genesis = LocalChain.fundedGenesis(
                 "vyoma-daemon-test",
                 List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
                 tenant.address(),
                 provider.address(),
-                key("auditor").address());
+                KEYS.key("auditor").address());
         try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
             String url = local.url();
             VyomaClient c = new VyomaClient(url);
@@ -70,9 +68,7 @@ class BidDaemonTest {
                             provider.address(), "https://provider.example.com:8443", attributes, "", ""));
 
             // An order open before the daemon starts (caught up), and one after (followed).
-            SdlDocument web = Sdl.parse(
-                            Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
-                    .document();
+            SdlDocument web = Sdl.parse(Fixtures.webSdl(), "web.yaml").document();
             DeploymentId early = new DeploymentId(tenant.address(), 1);
             ok(
                     c,
@@ -130,8 +126,8 @@ class BidDaemonTest {
                 assertThat(inventory.status().cpuFreeMillis()).isEqualTo(4_000);
 
                 // An order that requires an auditor's signature: no bid until the auditor signs, then a bid.
-                KeyPair auditor = key("auditor");
-                String signedSdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+                KeyPair auditor = KEYS.key("auditor");
+                String signedSdl = Fixtures.webSdl()
                         .replace(
                                 "    dcloud:\n      pricing:",
                                 "    dcloud:\n      attributes:\n        region: eu\n      signedBy:\n        anyOf:\n          - "
@@ -169,7 +165,7 @@ class BidDaemonTest {
                         .contains(BidDaemon.OrderState.BID);
 
                 // An order this provider cannot serve gets no bid, with the reason kept.
-                String eu = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+                String eu = Fixtures.webSdl()
                         .replace(
                                 "    dcloud:\n      pricing:",
                                 "    dcloud:\n      attributes:\n        region: us\n      pricing:");

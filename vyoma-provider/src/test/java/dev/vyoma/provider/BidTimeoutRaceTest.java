@@ -12,6 +12,7 @@ import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.provider.bid.BidEngine;
 import dev.vyoma.provider.bid.Inventory;
 import dev.vyoma.provider.bid.PriceList;
@@ -19,15 +20,12 @@ import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.testkit.Fixtures;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,9 +68,8 @@ class BidTimeoutRaceTest {
         }
     }
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("bid-race:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("bid-race");
 
     private static void ok(VyomaClient c, KeyPair k, Msg m) {
         VyomaClient.TxOutcome out = c.broadcast(c.sign(k, List.of(m), ""), true);
@@ -81,8 +78,8 @@ class BidTimeoutRaceTest {
 
     @Test
     void theChainNotTheLaggingViewDecidesWhatIsClosed() throws Exception {
-        KeyPair tenant = key("tenant");
-        KeyPair provider = key("provider");
+        KeyPair tenant = KEYS.key("tenant");
+        KeyPair provider = KEYS.key("provider");
         try (LocalChain local = LocalChain.start(
                 dir.resolve("node"),
                 LocalChain.fundedGenesis(
@@ -96,9 +93,7 @@ class BidTimeoutRaceTest {
                     c,
                     provider,
                     new Msg.CreateProvider(provider.address(), "https://p.example.com:8443", List.of(), "", ""));
-            SdlDocument web = Sdl.parse(
-                            Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
-                    .document();
+            SdlDocument web = Sdl.parse(Fixtures.webSdl(), "web.yaml").document();
             Inventory inventory = new Inventory(
                     List.of(new Inventory.NodeSpec("node-0", 4_000, 8 * GI, 100 * GI, List.of(), Set.of())), Map.of());
             BidEngine engine = new BidEngine(

@@ -11,6 +11,7 @@ import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.testkit.Fixtures;
@@ -38,9 +39,8 @@ class ProviderCrashTest {
         }
     }
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("crash:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("crash");
 
     private static Process startProvider(Path home, Path config) throws Exception {
         return JavaProcess.start(
@@ -84,7 +84,7 @@ class ProviderCrashTest {
 
     @Test
     void aKilledProviderReadoptsItsWorkload() throws Exception {
-        KeyPair tenant = key("tenant");
+        KeyPair tenant = KEYS.key("tenant");
         Path providerHome = dir.resolve("provider");
         KeyPair provider;
         Keyring ring = Keyring.open(providerHome, Keyring.Backend.TEST);
@@ -116,9 +116,7 @@ class ProviderCrashTest {
             VyomaClient c = new VyomaClient(url);
             Deployer.Result r;
             try {
-                SdlDocument web = Sdl.parse(
-                                Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
-                        .document();
+                SdlDocument web = Sdl.parse(Fixtures.webSdl(), "web.yaml").document();
                 r = new Deployer(c)
                         .deploy(
                                 tenant,

@@ -13,6 +13,7 @@ import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.testkit.Fixtures;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,9 +33,8 @@ class ProviderDaemonTest {
     @TempDir
     Path dir;
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("provider-daemon:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("provider-daemon");
 
     private static final String CONFIG = """
             node: NODE
@@ -71,8 +70,8 @@ class ProviderDaemonTest {
                 LocalChain.fundedGenesis(
                         chainId,
                         List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
-                        key("tenant").address(),
-                        key("provider").address()),
+                        KEYS.key("tenant").address(),
+                        KEYS.key("provider").address()),
                 Duration.ofMillis(100));
     }
 
@@ -81,13 +80,13 @@ class ProviderDaemonTest {
         Path file = dir.resolve("provider.yaml");
         String yaml = CONFIG.replace("NODE", local.url());
         Files.writeString(file, autoHost ? yaml.replace("host: https://gpu.example.com:8443", "host: auto") : yaml);
-        return ProviderDaemon.start(ProviderConfig.read(file), key("provider"), dir.resolve("provider"));
+        return ProviderDaemon.start(ProviderConfig.read(file), KEYS.key("provider"), dir.resolve("provider"));
     }
 
     @Test
     void registersBidsAndWithdraws() throws Exception {
-        KeyPair tenant = key("tenant");
-        KeyPair provider = key("provider");
+        KeyPair tenant = KEYS.key("tenant");
+        KeyPair provider = KEYS.key("provider");
         try (LocalChain local = startChain("vyoma-provider-test")) {
             String url = local.url();
             try (ProviderDaemon daemon = startProvider(local, false)) {
@@ -154,12 +153,12 @@ class ProviderDaemonTest {
      */
     @Test
     void theWebExampleAnswersAtItsUriAndGoesWhenTheDeploymentCloses() throws Exception {
-        KeyPair tenant = key("tenant");
-        KeyPair provider = key("provider");
+        KeyPair tenant = KEYS.key("tenant");
+        KeyPair provider = KEYS.key("provider");
         try (LocalChain local = startChain("vyoma-e2e-test")) {
             VyomaClient c = new VyomaClient(local.url());
             try (ProviderDaemon daemon = startProvider(local, false)) {
-                String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"));
+                String sdl = Fixtures.webSdl();
                 SdlDocument web = Sdl.parse(sdl, "web.yaml").document();
                 DeploymentId dep = new DeploymentId(tenant.address(), 3);
                 assertThat(c.broadcast(
@@ -288,8 +287,8 @@ class ProviderDaemonTest {
      */
     @Test
     void updateLogsEventsAndHostPorts() throws Exception {
-        KeyPair tenant = key("tenant");
-        KeyPair provider = key("provider");
+        KeyPair tenant = KEYS.key("tenant");
+        KeyPair provider = KEYS.key("provider");
         try (LocalChain local = startChain("vyoma-update-test")) {
             VyomaClient c = new VyomaClient(local.url());
             try (ProviderDaemon daemon = startProvider(local, true)) {
@@ -421,15 +420,13 @@ class ProviderDaemonTest {
     /** The SDK's one-call deploy (what vyoma deploy runs) against a provider whose gateway it finds on the chain. */
     @Test
     void deployerTakesTheCheapestBidAndGivesTheUriOrSaysNobodyMatched() throws Exception {
-        KeyPair tenant = key("tenant");
-        KeyPair provider = key("provider");
+        KeyPair tenant = KEYS.key("tenant");
+        KeyPair provider = KEYS.key("provider");
         try (LocalChain local = startChain("vyoma-deployer-test")) {
             VyomaClient c = new VyomaClient(local.url());
             try (ProviderDaemon daemon = startProvider(local, true)) {
                 dev.vyoma.client.Deployer deployer = new dev.vyoma.client.Deployer(c);
-                SdlDocument web = Sdl.parse(
-                                Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
-                        .document();
+                SdlDocument web = Sdl.parse(Fixtures.webSdl(), "web.yaml").document();
                 List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
                 dev.vyoma.client.Deployer.Result r = deployer.deploy(
                         tenant,

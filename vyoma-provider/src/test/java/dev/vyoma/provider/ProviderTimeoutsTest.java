@@ -13,15 +13,14 @@ import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.testkit.Fixtures;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -41,9 +40,8 @@ class ProviderTimeoutsTest {
     @TempDir
     Path dir;
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("provider-timeouts:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("provider-timeouts");
 
     /** Room for exactly two of the web example's replicas (0.5 CPU each): a third order finds it full. */
     private static final String CONFIG = """
@@ -63,15 +61,14 @@ class ProviderTimeoutsTest {
             pricing: {denom: uusd, cpu: 100, memoryGi: 50, storageGi: {ephemeral: 1}, endpoint: 1}
             """;
 
-    private final KeyPair tenant = key("tenant");
-    private final KeyPair provider = key("provider");
+    private final KeyPair tenant = KEYS.key("tenant");
+    private final KeyPair provider = KEYS.key("provider");
     private SdlDocument web;
     private VyomaClient c;
     private long dseq;
 
     private LocalChain startChain(String chainId) throws Exception {
-        web = Sdl.parse(Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
-                .document();
+        web = Sdl.parse(Fixtures.webSdl(), "web.yaml").document();
         LocalChain local = LocalChain.start(
                 dir.resolve("node"),
                 LocalChain.fundedGenesis(

@@ -230,10 +230,7 @@ public record Scenario(
                     "joinFromDay",
                     "joinToDay",
                     "failure");
-            String gname = p.string("name", null);
-            if (!groupNames.add(gname)) {
-                throw p.error("name", "'" + gname + "' names two provider groups");
-            }
+            String gname = p.uniqueName(groupNames, "provider groups");
             int count = p.integer("count", 1, 1, MAX_PROVIDERS);
             totalProviders += count;
             if (totalProviders > MAX_PROVIDERS) {
@@ -313,10 +310,7 @@ public record Scenario(
                     "patienceMinutes",
                     "retries",
                     "retryMinutes");
-            String kname = t.string("name", null);
-            if (!kindNames.add(kname)) {
-                throw t.error("name", "'" + kname + "' names two tenant kinds");
-            }
+            String kname = t.uniqueName(kindNames, "tenant kinds");
             double rate = t.number("arrivalsPerDay", null, 0, 1_000_000);
             int gpus = 0;
             String model = "";
@@ -467,6 +461,15 @@ public record Scenario(
 
         String at(String field) {
             return path.isEmpty() ? field : path + "." + field;
+        }
+
+        /** Its required {@code name}, added to {@code taken}; an error if another of the {@code kind} has it. */
+        String uniqueName(Set<String> taken, String kind) {
+            String name = string("name", null);
+            if (!taken.add(name)) {
+                throw error("name", "'" + name + "' names two " + kind);
+            }
+            return name;
         }
 
         boolean has(String field) {

@@ -149,7 +149,9 @@ class MarketSimTest {
                 yaml.replace("memory: 1Gi", "memory: lots"), "tenants[0].memory is not a size",
                 yaml.replace("kind: surge", "kind: flood"), "events[0].kind must be surge",
                 yaml.replace("bidders: 3", "bidders: 3\ncolour: blue"), "colour is not a known field",
-                yaml.replace("group: big", "group: huge"), "events[1].group names no provider group");
+                yaml.replace("group: big", "group: huge"), "events[1].group names no provider group",
+                yaml.replace("name: cpu,", "name: h100,"), "providers[2].name 'h100' names two provider groups",
+                yaml.replace("name: rtx-infer,", "name: web,"), "tenants[2].name 'web' names two tenant kinds");
         for (Map.Entry<String, String> e : cases.entrySet()) {
             assertThatThrownBy(() -> Scenario.parse(e.getKey(), "small.yaml"))
                     .isInstanceOf(ScenarioException.class)

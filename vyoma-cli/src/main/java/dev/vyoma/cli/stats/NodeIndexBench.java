@@ -10,13 +10,13 @@ import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.sdl.spec.GroupSpec;
 import dev.vyoma.stats.index.Indexer;
 import dev.vyoma.stats.source.ChainSource;
 import dev.vyoma.stats.source.NodeSource;
 import dev.vyoma.stats.store.StatsDb;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,7 +25,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -39,6 +38,9 @@ import java.util.stream.Stream;
  * must hold the same rows.
  */
 final class NodeIndexBench {
+    /** The benchmark chain's accounts: keys anyone can derive from their names, for a throwaway chain. */
+    private static final NamedKeys KEYS = new NamedKeys("index-bench");
+
     /** What was measured; {@code events} counts those the indexer reads (market events), not transfers and fees. */
     record Result(long blocks, long events, double perBlockSeconds, double rangeSeconds, double loadAverage) {}
 
@@ -46,7 +48,7 @@ final class NodeIndexBench {
 
     static Result run(int blocks, Duration blockInterval) throws IOException, SQLException, InterruptedException {
         Path dir = Files.createTempDirectory("vyoma-index-bench-");
-        KeyPair alice = key("alice");
+        KeyPair alice = KEYS.key("alice");
         try (LocalChain chain = LocalChain.builder(dir.resolve("node"))
                 .genesis(LocalChain.fundedGenesis(
                         "vyoma-index-bench",
@@ -62,7 +64,7 @@ final class NodeIndexBench {
                         alice.publicKey(),
                         sequence++,
                         new Coin("uvyo", 100_000),
-                        List.of(new Msg.Send(alice.address(), key("bob").address(), new Coin("uusd", 1))),
+                        List.of(new Msg.Send(alice.address(), KEYS.key("bob").address(), new Coin("uusd", 1))),
                         "");
                 client.broadcast(new SignedTx(tx, Ed25519.sign(alice.privateKey(), tx.signBytes())), false);
                 Thread.sleep(Math.max(1, blockInterval.toMillis() * 5));
@@ -93,10 +95,6 @@ final class NodeIndexBench {
                 }
             }
         }
-    }
-
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("index-bench:" + name).getBytes(StandardCharsets.UTF_8), 32));
     }
 
     private static double index(ChainSource source, Path file) {

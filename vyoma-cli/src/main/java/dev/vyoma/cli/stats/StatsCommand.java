@@ -8,8 +8,6 @@ import dev.vyoma.cli.Subcommands;
 import dev.vyoma.cli.UserException;
 import dev.vyoma.client.ProviderGateway;
 import dev.vyoma.client.VyomaClient;
-import dev.vyoma.sdl.json.JsonWriter;
-import dev.vyoma.stats.bench.StatsBench;
 import dev.vyoma.stats.capacity.CapacityPoller;
 import dev.vyoma.stats.capacity.PollPolicy;
 import dev.vyoma.stats.capacity.SnapshotStore;
@@ -17,11 +15,9 @@ import dev.vyoma.stats.dashboard.Dashboard;
 import dev.vyoma.stats.index.IndexException;
 import dev.vyoma.stats.index.Indexer;
 import dev.vyoma.stats.metrics.MetricsQuery;
-import dev.vyoma.stats.metrics.PeriodSpec;
 import dev.vyoma.stats.metrics.PriceTable;
 import dev.vyoma.stats.metrics.Report;
 import dev.vyoma.stats.report.Charts;
-import dev.vyoma.stats.report.QuarterlyReport;
 import dev.vyoma.stats.report.ReportView;
 import dev.vyoma.stats.scenario.CalibratedScenario;
 import dev.vyoma.stats.scenario.QuarterScenario;
@@ -37,7 +33,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +42,10 @@ import picocli.CommandLine.Option;
 /** {@code vyoma stats …}: index the chain into SQL, report a period against the previous one, serve a dashboard. */
 @Subcommands({
     StatsCommand.Index.class,
-    StatsCommand.ReportCmd.class,
+    ReportCommand.class,
     StatsCommand.Serve.class,
     StatsCommand.Prices.class,
-    StatsCommand.Bench.class,
+    BenchCommand.class,
     StatsCommand.Example.class,
     StatsCommand.Scenario.class
 })
@@ -176,164 +171,6 @@ public final class StatsCommand extends Group {
     }
 
     @Command(
-            name = "report",
-            description = {
-                "A 'State of the network' report: each metric for the period, the previous period, the change in percent.",
-                "Periods are calendar names (--period 2026-Q1, 2026-03, 2026-W10), or --from/--to as dates (2026-01-01;",
-                "--to includes that day), times (2026-01-01T12:00Z), heights (h1234) or calendar names."
-            })
-    static final class ReportCmd extends OutputCommand {
-        @Option(names = "--db", required = true, description = "duckdb:PATH or postgresql://HOST[:PORT]/DATABASE.")
-        String db;
-
-        @Option(
-                names = "--period",
-                description = "A calendar period: 2026-Q1, 2026-03 or 2026-W10 (ISO week), UTC; or FROM..TO."
-                        + " Instead of --from and --to.")
-        String period;
-
-        @Option(names = "--from", description = "Start: a date, a time, a height or a calendar period (its first day).")
-        String from;
-
-        @Option(
-                names = "--to",
-                description = "End: a date (included), a time (excluded), a height (included) or a calendar period"
-                        + " (its last day).")
-        String to;
-
-        @Option(
-                names = "--compare",
-                description = "previous (the calendar period of the same kind before a calendar period, e.g. 2025-Q4"
-                        + " before 2026-Q1; else the period of the same length before), none, or another period"
-                        + " (2025-Q4, 2025-10-01..2025-12-31) (default: ${DEFAULT-VALUE}).",
-                defaultValue = "previous")
-        String compare;
-
-        @Option(names = "--charts", description = "Write the PNG charts into this directory.")
-        Path charts;
-
-        @Option(
-                names = "--format",
-                description = "table, json, markdown or html (default: table, or json with -o json).")
-        String format;
-
-        @Option(
-                names = "--prices",
-                description = "CSV of denom,YYYY-MM-DD,usd-per-token for denominations other than uusd.")
-        Path prices;
-
-        @Option(
-                names = "--missing-price",
-                description = "What a day without a USD price in the table counts: zero (0 USD, as Akash) or last"
-                        + " (the latest earlier price); the days are listed either way (default: ${DEFAULT-VALUE}).",
-                defaultValue = "zero")
-        String missingPrice;
-
-        @Option(
-                names = "--bucket",
-                description = "day or hour (default: hour for periods of 48 hours or less, else day).")
-        String bucket;
-
-        @Option(
-                names = "--title",
-                description = "Title of a markdown or HTML report.",
-                defaultValue = "State of the Vyoma network")
-        String title;
-
-        @Option(
-                names = "--template",
-                description = "quarterly: a 'State of the network' in markdown (headline with changes, GPU supply and"
-                        + " demand, revenue, providers, leases, charts, definitions), e.g. --period 2025-Q1"
-                        + " --compare 2024-Q4.")
-        String template;
-
-        @Option(
-                names = "--network",
-                description = "The network's name in a --template report's title (default: ${DEFAULT-VALUE}).",
-                defaultValue = "Vyoma network")
-        String network;
-
-        @Override
-        public Integer call() throws Exception {
-            PeriodSpec current;
-            PeriodSpec previous;
-            PriceTable.MissingPrice rule;
-            try {
-                rule = PriceTable.MissingPrice.parse(missingPrice);
-                current = PeriodSpec.of(period, from, to);
-                previous = PeriodSpec.comparison(current, compare, "--compare");
-                if (previous == null && compare.strip().equals("previous")) {
-                    // Nothing comes before genesis: the report has no comparison, and says why.
-                    spec.commandLine()
-                            .getErr()
-                            .println("vyoma: the period starts at height 1, so there is no previous period to compare"
-                                    + " with");
-                }
-            } catch (IllegalArgumentException e) {
-                throw new UserException(e.getMessage());
-            }
-            Duration size = bucket == null
-                    ? null
-                    : switch (bucket) {
-                        case "day" -> Duration.ofDays(1);
-                        case "hour" -> Duration.ofHours(1);
-                        default -> throw new UserException("--bucket is day or hour, got " + bucket);
-                    };
-            String fmt = format != null
-                    ? format
-                    : switch (GlobalOptions.of(spec).output) {
-                        case table -> "table";
-                        case markdown -> "markdown";
-                        case html -> "html";
-                        case json, yaml -> "json";
-                    };
-            if (!List.of("table", "json", "markdown", "html").contains(fmt)) {
-                throw new UserException("--format is table, json, markdown or html; got " + fmt);
-            }
-            if (template != null) {
-                if (!template.equals("quarterly")) {
-                    throw new UserException("--template is quarterly; got " + template);
-                }
-                if (format != null && !format.equals("markdown")) {
-                    throw new UserException("--template quarterly writes markdown; leave out --format " + format);
-                }
-                fmt = "quarterly";
-            }
-            try (StatsDb db = open(this.db)) {
-                List<PriceTable.Entry> extra = prices == null ? List.of() : PriceTable.read(prices);
-                MetricsQuery q = new MetricsQuery(db, MetricsQuery.prices(db, extra, rule), MetricsQuery.DEFAULT_GRACE);
-                Report r = Report.of(q, current, previous, size);
-                PrintWriter err = spec.commandLine().getErr();
-                for (String note : ReportView.priceNotes(r.current())) {
-                    err.println("vyoma: warning: " + note);
-                }
-                if (r.previous() != null) {
-                    for (String note : ReportView.priceNotes(r.previous())) {
-                        err.println("vyoma: warning: previous period: " + note);
-                    }
-                }
-                err.flush();
-                List<String> files = new ArrayList<>();
-                if (charts != null) {
-                    files = Charts.write(r.current(), charts);
-                }
-                PrintWriter out = spec.commandLine().getOut();
-                switch (fmt) {
-                    case "json" -> out.println(JsonWriter.pretty(ReportView.tree(r)));
-                    case "markdown" -> out.print(ReportView.markdown(r, title, files));
-                    case "quarterly" -> out.print(QuarterlyReport.markdown(r, network, files));
-                    case "html" -> out.print(ReportView.html(r, title, files));
-                    default -> out.print(ReportView.table(r));
-                }
-                out.flush();
-            } catch (IllegalArgumentException e) {
-                throw new UserException(e.getMessage());
-            }
-            return 0;
-        }
-    }
-
-    @Command(
             name = "serve",
             description = {
                 "Serve the dashboard (GET /) and its JSON API (/api/report, /api/charts/NAME.png, /api/status).",
@@ -439,89 +276,6 @@ public final class StatsCommand extends Group {
             }
             spec.commandLine().getOut().println("stored " + entries.size() + " prices");
             return 0;
-        }
-    }
-
-    @Command(
-            name = "bench",
-            description = {
-                "Time a quarter-over-quarter report over synthetic leases and payments in DuckDB,",
-                "and the indexing rate of a chain scripted through the real ledger."
-            })
-    static final class Bench extends OutputCommand {
-        @Option(names = "--leases", defaultValue = "1000000", description = "Default: ${DEFAULT-VALUE}.")
-        long leases;
-
-        @Option(names = "--payments", defaultValue = "10000000", description = "Default: ${DEFAULT-VALUE}.")
-        long payments;
-
-        @Option(names = "--blocks", defaultValue = "5000", description = "Blocks to index (default: ${DEFAULT-VALUE}).")
-        int blocks;
-
-        @Option(names = "--db", description = "A DuckDB file for the report benchmark (default: a temporary one).")
-        Path dbFile;
-
-        @Option(
-                names = "--over-node",
-                paramLabel = "BLOCKS",
-                description = {
-                    "Instead: start a one-node chain, let it reach BLOCKS blocks, and index them over HTTP one block",
-                    "per request, then in ranges (GET /v1/blocks?from=&to=), back to back."
-                })
-        Integer overNode;
-
-        @Option(
-                names = "--block-interval",
-                defaultValue = "10ms",
-                description = "With --over-node: the chain's block interval (default: ${DEFAULT-VALUE}).")
-        String blockInterval;
-
-        @Override
-        public Integer call() throws Exception {
-            if (overNode != null) {
-                if (overNode < 1 || overNode > 10_000_000) {
-                    throw new UserException("--over-node is a number of blocks from 1 to 10000000");
-                }
-                NodeIndexBench.Result r = NodeIndexBench.run(overNode, duration(blockInterval, "--block-interval"));
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("blocks", r.blocks());
-                out.put("indexedEvents", r.events());
-                out.put("perBlockSeconds", Math.round(r.perBlockSeconds() * 1000) / 1000.0);
-                out.put("perBlockBlocksPerSecond", Math.round(r.blocks() / r.perBlockSeconds()));
-                out.put("rangeSeconds", Math.round(r.rangeSeconds() * 1000) / 1000.0);
-                out.put("rangeBlocksPerSecond", Math.round(r.blocks() / r.rangeSeconds()));
-                out.put("speedup", Math.round(r.perBlockSeconds() / r.rangeSeconds() * 10) / 10.0);
-                out.put("loadAverage", Math.round(r.loadAverage() * 100) / 100.0);
-                return print(out);
-            }
-            Path dir = null;
-            Path file = dbFile;
-            if (file == null) {
-                dir = Files.createTempDirectory("vyoma-stats-bench-");
-                file = dir.resolve("bench.duckdb");
-            }
-            Map<String, Object> out = new LinkedHashMap<>();
-            try (StatsDb db = open("duckdb:" + file)) {
-                StatsBench.ReportResult r = StatsBench.report(db, leases, payments, 3);
-                out.put("leases", r.leases());
-                out.put("payments", r.payments());
-                out.put("blocks", r.blocks());
-                out.put("fillSeconds", Math.round(r.fillSeconds() * 100) / 100.0);
-                out.put("reportSeconds", Math.round(r.reportSeconds() * 1000) / 1000.0);
-            } finally {
-                if (dir != null) {
-                    Files.deleteIfExists(file);
-                    Files.deleteIfExists(dir.resolve("bench.duckdb.wal"));
-                    Files.deleteIfExists(dir);
-                }
-            }
-            try (StatsDb db = open("duckdb::memory:")) {
-                StatsBench.IndexResult r = StatsBench.indexing(db, blocks);
-                out.put("indexedBlocks", r.blocks());
-                out.put("indexedEvents", r.events());
-                out.put("indexBlocksPerSecond", Math.round(r.blocksPerSecond()));
-            }
-            return print(out);
         }
     }
 

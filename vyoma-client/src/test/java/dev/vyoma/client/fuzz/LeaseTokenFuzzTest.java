@@ -9,10 +9,10 @@ import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.market.BidId;
+import dev.vyoma.node.NamedKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -24,8 +24,11 @@ import java.util.Base64;
  * gets past the signature to the claims; and a token made by {@link LeaseToken#create} for any lease and lifetime.
  */
 class LeaseTokenFuzzTest {
-    private static final KeyPair OWNER = KeyPair.fromSeed(seed("owner"));
-    private static final Address PROVIDER = KeyPair.fromSeed(seed("provider")).address();
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("fuzz");
+
+    private static final KeyPair OWNER = KEYS.key("owner");
+    private static final Address PROVIDER = KEYS.key("provider").address();
     private static final Instant NOW = Instant.ofEpochSecond(1_800_000_000L);
     private static final byte[] DOMAIN = "vyoma/lease-token/v1\n".getBytes(StandardCharsets.UTF_8);
 
@@ -95,9 +98,5 @@ class LeaseTokenFuzzTest {
         assertThat(e.getMessage().chars().noneMatch(Character::isISOControl))
                 .as("one line: %s", e.getMessage())
                 .isTrue();
-    }
-
-    private static byte[] seed(String name) {
-        return Arrays.copyOf(("fuzz:" + name).getBytes(StandardCharsets.UTF_8), 32);
     }
 }

@@ -16,6 +16,7 @@ import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.node.Node;
 import dev.vyoma.node.api.Api;
 import dev.vyoma.node.mempool.Mempool;
@@ -24,13 +25,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -68,8 +67,9 @@ public final class GatewayBench {
      */
     public static Outcome run(Path dir, Path model, int threads, InferenceBench.Plan plan) throws Exception {
         Path file = model != null ? model : TinyGguf.write(dir.resolve("tiny.gguf"), 42);
-        KeyPair gatewayKey = KeyPair.fromSeed(Arrays.copyOf("bench:gateway".getBytes(StandardCharsets.UTF_8), 32));
-        KeyPair user = KeyPair.fromSeed(Arrays.copyOf("bench:user".getBytes(StandardCharsets.UTF_8), 32));
+        NamedKeys keys = new NamedKeys("bench");
+        KeyPair gatewayKey = keys.key("gateway");
+        KeyPair user = keys.key("user");
         List<Coin> coins = List.of(new Coin("uusd", 1_000_000_000_000L), new Coin("uvyo", 1_000_000_000L));
         Genesis genesis = new Genesis(
                 "vyoma-bench-1",

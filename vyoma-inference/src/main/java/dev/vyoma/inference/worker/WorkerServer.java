@@ -23,6 +23,8 @@ import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The worker's HTTP API: {@code GET /v1/models}, {@code POST /v1/chat/completions} and {@code /v1/completions}
@@ -189,15 +191,11 @@ public final class WorkerServer implements AutoCloseable {
                     // delivered of a stream its client left before the usage chunk.
                     sse.raw(": prompt_tokens=" + promptTokens + "\n\n");
                     boolean[] first = {true};
-                    LlamaEngine.Generation g = engine.generate(
+                    LlamaEngine.Generation g = generate(
+                            r,
                             prompt,
                             promptTokens,
                             maxTokens,
-                            r.temperature(),
-                            r.topP(),
-                            r.seed(),
-                            r.stop(),
-                            r.ignoreEos(),
                             piece -> {
                                 pace();
                                 sse.data(Json.write(Wire.chunk(chat, id, created, modelId, piece, first[0], null)));
@@ -211,17 +209,7 @@ public final class WorkerServer implements AutoCloseable {
                     sse.done();
                 }
             } else {
-                LlamaEngine.Generation g = engine.generate(
-                        prompt,
-                        promptTokens,
-                        maxTokens,
-                        r.temperature(),
-                        r.topP(),
-                        r.seed(),
-                        r.stop(),
-                        r.ignoreEos(),
-                        piece -> pace(),
-                        () -> false);
+                LlamaEngine.Generation g = generate(r, prompt, promptTokens, maxTokens, piece -> pace(), () -> false);
                 ctx.json(Wire.completion(
                         chat,
                         id,
@@ -237,6 +225,27 @@ public final class WorkerServer implements AutoCloseable {
             active.decrementAndGet();
             slots.release();
         }
+    }
+
+    /** Runs the model on {@code prompt} with the request's sampling settings. */
+    private LlamaEngine.Generation generate(
+            CompletionRequest r,
+            String prompt,
+            int promptTokens,
+            int maxTokens,
+            Consumer<String> onToken,
+            BooleanSupplier cancelled) {
+        return engine.generate(
+                prompt,
+                promptTokens,
+                maxTokens,
+                r.temperature(),
+                r.topP(),
+                r.seed(),
+                r.stop(),
+                r.ignoreEos(),
+                onToken,
+                cancelled);
     }
 
     @Override

@@ -27,8 +27,8 @@ class InferenceBenchTest {
     @Test
     void theGatewayIsMeasuredAgainstTheWorkerInTheSameRun() throws Exception {
         try (TestChain chain = new TestChain(dir, "vyoma-bench-test", "gateway", "alice")) {
-            KeyPair gateway = TestChain.key("gateway");
-            KeyPair alice = TestChain.key("alice");
+            KeyPair gateway = TestChain.KEYS.key("gateway");
+            KeyPair alice = TestChain.KEYS.key("alice");
             // The measurement's own gateway: its one key may go as fast as the worker.
             KeyLimits unbounded = new KeyLimits(600, 16, 1_000_000, 64);
             try (GatewayHarness h = new GatewayHarness(

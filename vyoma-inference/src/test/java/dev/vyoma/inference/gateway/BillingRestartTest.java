@@ -29,8 +29,8 @@ class BillingRestartTest {
     @Test
     void aBatchSentBeforeACrashIsNotChargedAgain() throws Exception {
         try (TestChain chain = new TestChain(dir, "vyoma-billing-restart", "gateway", "alice")) {
-            KeyPair gateway = TestChain.key("gateway");
-            KeyPair alice = TestChain.key("alice");
+            KeyPair gateway = TestChain.KEYS.key("gateway");
+            KeyPair alice = TestChain.KEYS.key("alice");
             chain.commit(
                     alice, new Msg.OpenInferenceAccount(alice.address(), gateway.address(), new Coin("uusd", 10_000)));
             Path file = dir.resolve("usage.jsonl");

@@ -35,8 +35,8 @@ class ClientDisconnectTest {
     @Test
     void aClientThatLeavesMidStreamPaysForWhatItReceived() throws Exception {
         try (TestChain chain = new TestChain(dir, "vyoma-disconnect-test", "gateway", "alice")) {
-            KeyPair gateway = TestChain.key("gateway");
-            KeyPair alice = TestChain.key("alice");
+            KeyPair gateway = TestChain.KEYS.key("gateway");
+            KeyPair alice = TestChain.KEYS.key("alice");
             try (GatewayHarness h = new GatewayHarness(
                     chain, dir.resolve("gw"), gateway, null, List.of(GatewayHarness.tinyOffer(0, 1)), 20)) {
                 chain.commit(

@@ -26,7 +26,7 @@ class ConnectionLimitsTest {
     void oneAddressCannotHoldTheGatewayNorCanASlowHead(@TempDir Path dir) throws Exception {
         try (TestChain chain = new TestChain(dir, "vyoma-connections-test", "gateway")) {
             Billing billing = new Billing(
-                    chain.client, TestChain.key("gateway"), new UsageLog(dir.resolve("usage.jsonl")), line -> {});
+                    chain.client, TestChain.KEYS.key("gateway"), new UsageLog(dir.resolve("usage.jsonl")), line -> {});
             ApiKeys keys =
                     new ApiKeys(dir.resolve("keys.json"), Clock.systemUTC(), new SecureRandom(), ApiKeys.MAX_KEYS);
             InferenceGateway.Config config = new InferenceGateway.Config(

@@ -39,15 +39,17 @@ class FailoverTest {
 
     @Test
     void aProviderDiesMidStreamAndTheGatewayFailsOverAndLeasesAReplacement() throws Exception {
-        KeyPair gatewayKey = TestChain.key("gateway");
-        KeyPair alice = TestChain.key("alice");
+        KeyPair gatewayKey = TestChain.KEYS.key("gateway");
+        KeyPair alice = TestChain.KEYS.key("alice");
         List<ProviderProcess> providers = new ArrayList<>();
         try (TestChain chain = new TestChain(dir, "vyoma-failover-test", "gateway", "alice")) {
             for (String p : List.of("p1", "p2")) {
                 chain.commit(
-                        TestChain.key("gateway"),
+                        TestChain.KEYS.key("gateway"),
                         new Msg.Send(
-                                gatewayKey.address(), ProviderProcess.key(p).address(), new Coin("uvyo", 50_000_000)));
+                                gatewayKey.address(),
+                                ProviderProcess.KEYS.key(p).address(),
+                                new Coin("uvyo", 50_000_000)));
             }
             providers.add(ProviderProcess.start(dir, "p1", chain.url, TestModels.tiny(), 10, 40));
             providers.add(ProviderProcess.start(dir, "p2", chain.url, TestModels.tiny(), 12, 40));

@@ -35,7 +35,7 @@ class GatewayLimitsTest {
 
     private static TestChain chain;
     private static GatewayHarness h;
-    private static final KeyPair GATEWAY = TestChain.key("gateway");
+    private static final KeyPair GATEWAY = TestChain.KEYS.key("gateway");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -56,7 +56,7 @@ class GatewayLimitsTest {
                 "params");
         h = new GatewayHarness(chain, dir.resolve("gateway"), GATEWAY, null, List.of(GatewayHarness.tinyOffer(0, 1)));
         for (String name : List.of("funded", "names", "limits", "many", "churn", "full1", "full2", "params")) {
-            open(TestChain.key(name), 100_000);
+            open(TestChain.KEYS.key(name), 100_000);
         }
     }
 
@@ -71,7 +71,7 @@ class GatewayLimitsTest {
     }
 
     private static HttpResponse<String> create(GatewayHarness g, String owner, String body) throws Exception {
-        return g.keys(TestChain.key(owner), "POST", "/v1/keys", body);
+        return g.keys(TestChain.KEYS.key(owner), "POST", "/v1/keys", body);
     }
 
     private static JsonNode error(HttpResponse<String> r) {
@@ -112,7 +112,7 @@ class GatewayLimitsTest {
         assertThat(Files.exists(file) ? Files.size(file) : 0).isEqualTo(before);
 
         // An account opened and closed again holds nothing: no keys either.
-        KeyPair closed = TestChain.key("closed");
+        KeyPair closed = TestChain.KEYS.key("closed");
         open(closed, 1);
         chain.commit(closed, new Msg.CloseInferenceAccount(closed.address(), GATEWAY.address()));
         assertThat(create(h, "closed", "{}").statusCode()).isEqualTo(402);
@@ -202,7 +202,7 @@ class GatewayLimitsTest {
 
     @Test
     void anAccountHasAtMostSixteenKeysInUseAndThirtyTwoKept() throws Exception {
-        KeyPair many = TestChain.key("many");
+        KeyPair many = TestChain.KEYS.key("many");
         List<String> ids = new ArrayList<>();
         String firstSecret = null;
         for (int i = 0; i < ApiKeys.MAX_ACTIVE_KEYS_PER_ACCOUNT; i++) {
@@ -255,7 +255,7 @@ class GatewayLimitsTest {
 
     @Test
     void anAccountChangesItsKeysAtMostSixtyTimesAnHour() throws Exception {
-        KeyPair churn = TestChain.key("churn");
+        KeyPair churn = TestChain.KEYS.key("churn");
         String last = null;
         for (int i = 0; i < ApiKeys.MAX_KEY_CHANGES_PER_HOUR / 2; i++) {
             HttpResponse<String> r = create(h, "churn", "{}");
@@ -294,19 +294,19 @@ class GatewayLimitsTest {
             assertThat(past.statusCode()).isEqualTo(503);
             assertThat(error(past).path("message").asString()).contains(most + " keys in use");
             // A revoked key makes room: it is forgotten for the new one.
-            assertThat(small.keys(TestChain.key("full1"), "DELETE", "/v1/keys/" + revokeLater, null)
+            assertThat(small.keys(TestChain.KEYS.key("full1"), "DELETE", "/v1/keys/" + revokeLater, null)
                             .statusCode())
                     .isEqualTo(200);
             assertThat(create(small, "full2", "{}").statusCode()).isEqualTo(201);
-            JsonNode full1 = Json.MAPPER.readTree(
-                    small.keys(TestChain.key("full1"), "GET", "/v1/keys", null).body());
+            JsonNode full1 = Json.MAPPER.readTree(small.keys(TestChain.KEYS.key("full1"), "GET", "/v1/keys", null)
+                    .body());
             assertThat(full1.path("items").size()).isEqualTo(1);
         }
     }
 
     @Test
     void everyParameterOfEveryRouteIsReadAtTheEdge() throws Exception {
-        String key = h.newKey(TestChain.key("params"), null);
+        String key = h.newKey(TestChain.KEYS.key("params"), null);
         String bearer = "Bearer " + key;
 
         // /v1/usage?limit=
@@ -335,7 +335,7 @@ class GatewayLimitsTest {
                 .isEqualTo(200);
 
         // DELETE /v1/keys/{id}
-        KeyPair params = TestChain.key("params");
+        KeyPair params = TestChain.KEYS.key("params");
         for (String bad : List.of("XYZ", "ABCDEF12", "abcdef123", "abcdef1")) {
             HttpResponse<String> r = h.keys(params, "DELETE", "/v1/keys/" + bad, null);
             assertThat(r.statusCode()).as(bad).isEqualTo(400);

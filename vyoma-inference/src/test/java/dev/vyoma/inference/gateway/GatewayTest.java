@@ -30,7 +30,7 @@ class GatewayTest {
 
     private static TestChain chain;
     private static GatewayHarness h;
-    private static final KeyPair GATEWAY = TestChain.key("gateway");
+    private static final KeyPair GATEWAY = TestChain.KEYS.key("gateway");
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,7 +52,7 @@ class GatewayTest {
 
     @Test
     void theLedgerChargesExactlyTokensTimesPricesWithTheRemainderCarried() throws Exception {
-        KeyPair alice = TestChain.key("alice");
+        KeyPair alice = TestChain.KEYS.key("alice");
         chain.commit(alice, new Msg.OpenInferenceAccount(alice.address(), GATEWAY.address(), new Coin("uusd", 10_000)));
         String key = h.newKey(alice, null);
         long gatewayBefore =
@@ -126,7 +126,7 @@ class GatewayTest {
 
     @Test
     void badRequestsGetOpenAiErrorsAndNothingIsCharged() throws Exception {
-        KeyPair bob = TestChain.key("bob");
+        KeyPair bob = TestChain.KEYS.key("bob");
         chain.commit(bob, new Msg.OpenInferenceAccount(bob.address(), GATEWAY.address(), new Coin("uusd", 1_000)));
         String key = h.newKey(bob, null);
         String chat = h.base + "/v1/chat/completions";
@@ -178,18 +178,18 @@ class GatewayTest {
         assertThat(stolen.statusCode()).isEqualTo(401);
         assertThat(stolen.body()).contains("not for inference-keys");
         // Someone else cannot revoke bob's key.
-        assertThat(h.keys(TestChain.key("carol"), "DELETE", "/v1/keys/" + key.substring(4, 12), null)
+        assertThat(h.keys(TestChain.KEYS.key("carol"), "DELETE", "/v1/keys/" + key.substring(4, 12), null)
                         .statusCode())
                 .isEqualTo(404);
 
         // An account with nothing in it, and none at all (which gets no key to begin with).
-        KeyPair carol = TestChain.key("carol");
+        KeyPair carol = TestChain.KEYS.key("carol");
         java.net.http.HttpResponse<String> noAccount = h.keys(carol, "POST", "/v1/keys", "{}");
         assertThat(noAccount.statusCode()).isEqualTo(402);
         JsonNode noAccountError = Json.MAPPER.readTree(noAccount.body()).path("error");
         assertThat(noAccountError.path("code").asString()).isEqualTo("insufficient_quota");
         assertThat(noAccountError.path("message").asString()).contains("vyoma tx inference open");
-        KeyPair dave = TestChain.key("dave");
+        KeyPair dave = TestChain.KEYS.key("dave");
         chain.commit(dave, new Msg.OpenInferenceAccount(dave.address(), GATEWAY.address(), new Coin("uusd", 1)));
         chain.commit(dave, new Msg.CloseInferenceAccount(dave.address(), GATEWAY.address()));
         chain.commit(dave, new Msg.OpenInferenceAccount(dave.address(), GATEWAY.address(), new Coin("uusd", 1)));
@@ -212,7 +212,7 @@ class GatewayTest {
 
     @Test
     void aKeyOverItsRateLimitIsRefusedWith429() throws Exception {
-        KeyPair erin = TestChain.key("erin");
+        KeyPair erin = TestChain.KEYS.key("erin");
         chain.commit(erin, new Msg.OpenInferenceAccount(erin.address(), GATEWAY.address(), new Coin("uusd", 1_000)));
         String key = h.newKey(erin, "{\"requests_per_minute\":2}");
         String body = "{\"model\":\"tiny\",\"max_tokens\":2,\"prompt\":\"x\"}";
@@ -226,7 +226,7 @@ class GatewayTest {
 
     @Test
     void workersAnswerOnlyTheirGatewayAndTheirAddressesOnlyTheOperator() throws Exception {
-        KeyPair frank = TestChain.key("frank");
+        KeyPair frank = TestChain.KEYS.key("frank");
         chain.commit(frank, new Msg.OpenInferenceAccount(frank.address(), GATEWAY.address(), new Coin("uusd", 1_000)));
         String key = h.newKey(frank, null);
         String replicas = h.base + "/v1/replicas";

@@ -56,8 +56,8 @@ class HostileWorkerTest {
         });
         liar.start();
         try (TestChain chain = new TestChain(dir, "vyoma-hostile-test", "gateway", "alice")) {
-            KeyPair gatewayKey = TestChain.key("gateway");
-            KeyPair alice = TestChain.key("alice");
+            KeyPair gatewayKey = TestChain.KEYS.key("gateway");
+            KeyPair alice = TestChain.KEYS.key("alice");
             chain.commit(
                     alice,
                     new Msg.OpenInferenceAccount(alice.address(), gatewayKey.address(), new Coin("uusd", 1_000)));
@@ -138,11 +138,11 @@ class HostileWorkerTest {
                 }
                 case "huge refusal" -> {
                     status = 400;
-                    yield "{\"error\":{\"message\":\"" + "x".repeat(InferenceGateway.MAX_WORKER_ERROR_BYTES) + "\"}}";
+                    yield "{\"error\":{\"message\":\"" + "x".repeat(WorkerRelay.MAX_WORKER_ERROR_BYTES) + "\"}}";
                 }
                 case "long line" ->
                     ": prompt_tokens=abc\n\ndata: {\"choices\":[{\"text\":\""
-                            + "x".repeat(InferenceGateway.MAX_WORKER_STREAM_LINE_BYTES + 1) + "\"}]}\n\n";
+                            + "x".repeat(WorkerRelay.MAX_WORKER_STREAM_LINE_BYTES + 1) + "\"}]}\n\n";
                 default -> ": prompt_tokens=1e99\n\ndata: {\"usage\": not json}\n\ndata: [DONE]\n\n";
             };
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
@@ -152,8 +152,8 @@ class HostileWorkerTest {
         });
         broken.start();
         try (TestChain chain = new TestChain(dir, "vyoma-broken-worker-test", "gateway", "alice")) {
-            KeyPair gatewayKey = TestChain.key("gateway");
-            KeyPair alice = TestChain.key("alice");
+            KeyPair gatewayKey = TestChain.KEYS.key("gateway");
+            KeyPair alice = TestChain.KEYS.key("alice");
             chain.commit(
                     alice,
                     new Msg.OpenInferenceAccount(alice.address(), gatewayKey.address(), new Coin("uusd", 1_000)));

@@ -87,8 +87,8 @@ class OpenAiClientTest {
         assumeTrue(onPath("node") && onPath("npm"), "node and npm are needed for the openai package");
         Path client = client();
         try (TestChain chain = new TestChain(dir, "vyoma-openai-test", "gateway", "alice")) {
-            KeyPair gateway = TestChain.key("gateway");
-            KeyPair alice = TestChain.key("alice");
+            KeyPair gateway = TestChain.KEYS.key("gateway");
+            KeyPair alice = TestChain.KEYS.key("alice");
             try (GatewayHarness h = new GatewayHarness(
                     chain, dir.resolve("gw"), gateway, null, List.of(GatewayHarness.tinyOffer(0, 1)))) {
                 chain.commit(

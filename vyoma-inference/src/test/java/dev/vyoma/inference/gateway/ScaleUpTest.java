@@ -31,13 +31,15 @@ class ScaleUpTest {
 
     @Test
     void aDeepQueueLeasesAnotherReplica() throws Exception {
-        KeyPair gatewayKey = TestChain.key("gateway");
-        KeyPair alice = TestChain.key("alice");
+        KeyPair gatewayKey = TestChain.KEYS.key("gateway");
+        KeyPair alice = TestChain.KEYS.key("alice");
         try (TestChain chain = new TestChain(dir, "vyoma-scale-test", "gateway", "alice")) {
             chain.commit(
                     gatewayKey,
                     new Msg.Send(
-                            gatewayKey.address(), ProviderProcess.key("p1").address(), new Coin("uvyo", 50_000_000)));
+                            gatewayKey.address(),
+                            ProviderProcess.KEYS.key("p1").address(),
+                            new Coin("uvyo", 50_000_000)));
             try (ProviderProcess provider = ProviderProcess.start(dir, "p1", chain.url, TestModels.tiny(), 10, 30)) {
                 MarketLeaser leaser = new MarketLeaser(chain.client, gatewayKey, new Coin("uusd", 5_000_000), 1_000);
                 try (GatewayHarness h = new GatewayHarness(

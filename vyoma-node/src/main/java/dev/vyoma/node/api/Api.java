@@ -7,32 +7,23 @@ import dev.vyoma.ledger.BlockResult;
 import dev.vyoma.ledger.ErrorCode;
 import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.bank.Account;
-import dev.vyoma.ledger.codec.CodecException;
 import dev.vyoma.ledger.crypto.Address;
-import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.node.Node;
-import dev.vyoma.node.mempool.Mempool;
-import dev.vyoma.node.store.BlockStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson3;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -129,8 +120,6 @@ public final class Api implements AutoCloseable {
     /** Largest request body: a transaction is at most 64 KiB, 88 KiB in base64. */
     public static final long MAX_REQUEST_BYTES = 256 * 1024;
 
-    private static final Duration MAX_WAIT = Duration.ofSeconds(60);
-
     /** Longest message of an error answer, in characters. */
     public static final int MAX_ERROR_MESSAGE_CHARS = 500;
 
@@ -150,6 +139,8 @@ public final class Api implements AutoCloseable {
     private final EventStream events;
     private final ClientConnections connections;
     private final SlowHeads slowHeads = new SlowHeads(HEAD_TIMEOUT);
+    /** The OpenAPI document of the routes, made once from the table they are registered from. */
+    private final String openApi;
 
     private Api(Node node, String host, int port, Map<String, String> memberApis, Limits limits) {
         this.node = node;
@@ -158,6 +149,8 @@ public final class Api implements AutoCloseable {
         this.events = new EventStream(node, json, limits);
         this.connections = new ClientConnections(
                 limits.connectionsPerClient(), limits.connections(), limits.overCapIdle(), "the node");
+        RouteTable table = routes();
+        this.openApi = OpenApi.document(table);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson3(json, false));
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
@@ -177,14 +170,6 @@ public final class Api implements AutoCloseable {
             });
             // First of all: a connection opened past a cap gets its refusal, and is closed.
             cfg.routes.before(connections::refuseOverCap);
-            cfg.routes.get("/v1/status", this::status);
-            cfg.routes.post("/v1/txs", this::submit);
-            cfg.routes.post("/v1/txs/batch", this::submitBatch);
-            cfg.routes.get("/v1/txs/{hash}", this::tx);
-            cfg.routes.get("/v1/blocks", ctx -> BlockRange.serve(ctx, node.blocks(), json));
-            cfg.routes.get("/v1/blocks/latest", ctx -> block(ctx, node.blocks().latestHeight()));
-            cfg.routes.get("/v1/blocks/{height}", ctx -> block(ctx, height(ctx.pathParam("height"))));
-            cfg.routes.get("/v1/accounts/{address}", this::account);
             cfg.routes.before("/v1/events", ctx -> {
                 String accept = ctx.header("Accept");
                 if (accept == null || !accept.contains("text/event-stream")) {
@@ -207,30 +192,7 @@ public final class Api implements AutoCloseable {
                         PLACE,
                         events.admit(java.net.InetAddress.getByName(ctx.req().getRemoteAddr())));
             });
-            new QueryRoutes(node).register(cfg.routes);
-            new MembershipRoutes(node, json).register(cfg.routes);
-            cfg.routes.sse("/v1/events", client -> {
-                EventStream.Request request = client.ctx().attribute(SUBSCRIPTION);
-                EventStream.Subscription place = client.ctx().attribute(PLACE);
-                if (request == null || place == null) {
-                    // Refused before the stream: nothing to serve.
-                    client.close();
-                    return;
-                }
-                try {
-                    events.serve(client, request.start(), request.types(), place);
-                } catch (RuntimeException e) {
-                    place.close();
-                    throw e;
-                }
-            });
-            cfg.routes.get("/v1/params", ctx -> ctx.json(node.query(LedgerState::params)));
-            cfg.routes.get(
-                    "/metrics",
-                    ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                            .result(node.metrics().scrape()));
-            cfg.routes.get(
-                    "/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApi.document()));
+            table.register(cfg.routes);
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
                 if (e.getStatus() == 429 || e.getStatus() == 503) {
                     // A client past a cap gets its answer and loses the connection, which it would hold otherwise.
@@ -257,6 +219,96 @@ public final class Api implements AutoCloseable {
             });
             cfg.routes.error(405, ctx -> fail(ctx, 405, null, ctx.method() + " is not allowed on " + ctx.path()));
         });
+    }
+
+    /**
+     * Every route of the API, with its description: the server registers these and {@code /openapi.json}
+     * describes these, so a route is added here (or in {@link TxRoutes}, {@link QueryRoutes}) and nowhere else.
+     */
+    private RouteTable routes() {
+        RouteTable table = new RouteTable();
+        table.get("/v1/status")
+                .summary("Node status: chain, height, block interval, leader, term, peers, mempool")
+                .returns("Status")
+                .handle(this::status);
+        new TxRoutes(node, json, forwarder).register(table);
+        table.get("/v1/blocks")
+                .summary("Consecutive blocks with their results, each as /v1/blocks/{height} answers it: at most"
+                        + " 1,000 a request and about 4 MiB; next (else null) is the height to ask from")
+                .requiredQuery("from", "integer", "first height, from 1 (required)")
+                .query("to", "integer", "last height: at most from+999 and the latest (default: both)")
+                .returns("BlockRange")
+                .answers(400, "Not a height, to below from, over 1,000 blocks, or past the latest", "Error")
+                .answers(404, "from is above the latest height", "Error")
+                .answers(503, "16 ranges are being answered; retry", "Error")
+                .handle(ctx -> BlockRange.serve(ctx, node.blocks(), json));
+        table.get("/v1/blocks/latest")
+                .summary("The latest block with its results")
+                .returns("Block")
+                .handle(ctx -> block(ctx, node.blocks().latestHeight()));
+        table.get("/v1/blocks/{height}")
+                .summary("A block with its results")
+                .returns("Block")
+                .handle(ctx -> block(ctx, height(ctx.pathParam("height"))));
+        table.get("/v1/accounts/{address}")
+                .summary("An account's sequence and balances")
+                .returns("Account")
+                .handle(this::account);
+        new QueryRoutes(node).register(table);
+        new MembershipRoutes(node, json).register(table);
+        table
+                .events("/v1/events")
+                .summary("The chain's events as Server-Sent Events (send Accept: text/event-stream): each with id"
+                        + " HEIGHT:INDEX and its JSON, each block closed by a block event")
+                .query("from", "integer", "the height to start at (default: the next block)")
+                .query("types", "string", "comma-separated event types to keep (block markers always come)")
+                .header("Last-Event-ID", "HEIGHT:INDEX of the last event seen: resume right after it")
+                .returns("Event")
+                .answers(406, "Accept does not name text/event-stream", "Error")
+                .answers(429, "Too many event streams from this client", "Error")
+                .answers(503, "Too many event streams", "Error")
+                .stream(this::stream);
+        table.get("/v1/params")
+                .summary("The chain's parameters: denominations, fees per message kind, limits")
+                .returns("Params")
+                .handle(ctx -> ctx.json(node.query(LedgerState::params)));
+        table.get("/metrics")
+                .summary("Prometheus metrics: blocks, transactions, block apply time, mempool, Raft, JVM")
+                .returns("Prometheus text format 0.0.4")
+                .produces("text/plain")
+                .handle(ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(node.metrics().scrape()));
+        table.get("/openapi.json")
+                .summary("This document: every route of the API")
+                .returns("OpenApi")
+                .handle(ctx -> ctx.contentType("application/json").result(openApi));
+        return table;
+    }
+
+    /** Serves one event-stream subscriber, admitted and parsed by the {@code /v1/events} before-handler. */
+    private void stream(io.javalin.http.sse.SseClient client) {
+        EventStream.Request request = client.ctx().attribute(SUBSCRIPTION);
+        EventStream.Subscription place = client.ctx().attribute(PLACE);
+        if (request == null || place == null) {
+            // Refused before the stream: nothing to serve.
+            client.close();
+            return;
+        }
+        try {
+            events.serve(client, request.start(), request.types(), place);
+        } catch (RuntimeException e) {
+            place.close();
+            throw e;
+        }
+    }
+
+    /** The routes the server has registered, as {@code METHOD path}: what {@code /openapi.json} must describe. */
+    List<String> registeredRoutes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> e.method.name() + " " + e.path)
+                .toList();
     }
 
     /** Serves {@code node}'s API on {@code host:port} (port 0 picks a free one), for a node alone. */
@@ -340,164 +392,6 @@ public final class Api implements AutoCloseable {
         ctx.json(out);
     }
 
-    private void submit(Context ctx) {
-        // Every parameter is read before the transaction is admitted: a refusal leaves nothing behind.
-        String wait = ctx.queryParam("wait");
-        boolean waiting = wait != null && !wait.isEmpty();
-        if (waiting && !wait.equals("commit")) {
-            fail(ctx, 400, null, "wait must be commit (or absent), got " + dev.vyoma.ledger.WholeNumber.shown(wait));
-            return;
-        }
-        String t = ctx.queryParam("timeout");
-        Duration timeout = t == null
-                ? Duration.ofSeconds(30)
-                : Duration.ofSeconds(QueryRoutes.number(t, "timeout (seconds)", 1, MAX_WAIT.toSeconds()));
-        JsonNode body;
-        try {
-            body = json.readTree(ctx.bodyAsBytes());
-        } catch (JacksonException e) {
-            fail(ctx, 400, ErrorCode.TX_MALFORMED, "the body is not JSON: " + firstLine(e.getOriginalMessage()));
-            return;
-        }
-        if (body == null || !body.isObject() || !body.path("tx").isString()) {
-            fail(ctx, 400, ErrorCode.TX_MALFORMED, "send {\"tx\": \"<the signed transaction's bytes in base64>\"}");
-            return;
-        }
-        byte[] wire;
-        try {
-            wire = Base64.getDecoder().decode(body.path("tx").asString());
-        } catch (IllegalArgumentException e) {
-            fail(ctx, 400, ErrorCode.TX_MALFORMED, "tx is not base64: " + e.getMessage());
-            return;
-        }
-        SignedTx tx;
-        try {
-            tx = SignedTx.decode(wire);
-        } catch (CodecException e) {
-            fail(ctx, 400, ErrorCode.TX_MALFORMED, "tx is not a signed transaction: " + e.getMessage());
-            return;
-        } catch (RuntimeException e) {
-            fail(ctx, 400, ErrorCode.TX_MALFORMED, "tx is not a signed transaction: " + e.getMessage());
-            return;
-        }
-        Mempool.Outcome outcome = node.submit(tx);
-        if (outcome instanceof Mempool.Refused r) {
-            int status = switch (r.code()) {
-                case MEMPOOL_FULL -> 503;
-                case TX_IN_MEMPOOL -> 409;
-                default -> 400;
-            };
-            fail(ctx, status, r.code(), r.why());
-            return;
-        }
-        if (forwarder != null) {
-            forwarder.nudge();
-        }
-        if (!waiting) {
-            ctx.status(202).json(Map.of("hash", tx.hashHex(), "status", "pending"));
-            return;
-        }
-        // The answer waits without holding a server thread: thousands of clients can wait at once.
-        Duration waited = timeout;
-        ctx.future(() -> node.committed(tx.hashHex(), waited).handle((at, e) -> {
-            if (e == null) {
-                ctx.json(txJson(at));
-            } else if (unwrap(e) instanceof TimeoutException) {
-                ctx.status(202)
-                        .json(Map.of(
-                                "hash",
-                                tx.hashHex(),
-                                "status",
-                                "pending",
-                                "message",
-                                "not in a block after " + waited.toSeconds() + " s; ask GET /v1/txs/" + tx.hashHex()));
-            } else {
-                fail(ctx, 503, null, "the node stopped before the transaction was included");
-            }
-            return null;
-        }));
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
-    }
-
-    private static Map<String, Object> txJson(Node.Included at) {
-        return ApiJson.txResult(at.height(), at.index(), at.result());
-    }
-
-    /**
-     * Several transactions at once (a follower forwarding what it admitted): {@code {"txs": [base64, …]}},
-     * verified in parallel and admitted in order; the answer lists each one's outcome.
-     */
-    private void submitBatch(Context ctx) {
-        JsonNode body;
-        try {
-            body = json.readTree(ctx.bodyAsBytes());
-        } catch (JacksonException e) {
-            fail(ctx, 400, ErrorCode.TX_MALFORMED, "the body is not JSON: " + firstLine(e.getOriginalMessage()));
-            return;
-        }
-        if (body == null || !body.path("txs").isArray() || body.path("txs").size() > MAX_BATCH) {
-            fail(ctx, 400, ErrorCode.TX_MALFORMED, "send {\"txs\": [\"<base64>\", …]} with at most " + MAX_BATCH);
-            return;
-        }
-        List<SignedTx> txs = new ArrayList<>();
-        List<Map<String, Object>> results = new ArrayList<>();
-        for (JsonNode t : body.path("txs")) {
-            try {
-                txs.add(SignedTx.decode(Base64.getDecoder().decode(t.asString())));
-            } catch (RuntimeException e) {
-                fail(
-                        ctx,
-                        400,
-                        ErrorCode.TX_MALFORMED,
-                        "txs[" + txs.size() + "] is not a signed transaction: " + e.getMessage());
-                return;
-            }
-        }
-        for (Mempool.Outcome o : node.mempool().submitAll(txs, node.verifiers())) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("hash", o.txHash());
-            if (o instanceof Mempool.Refused refused) {
-                r.put("error", ApiJson.error(refused.code(), refused.why()).get("error"));
-            } else {
-                r.put("status", "pending");
-            }
-            results.add(r);
-        }
-        ctx.json(Map.of("results", results));
-    }
-
-    private Map<String, Object> txJson(BlockStore.TxLocation at) {
-        BlockResult result = node.blocks().result(at.height()).orElseThrow();
-        return ApiJson.txResult(at.height(), at.index(), result.txs().get(at.index()));
-    }
-
-    private void tx(Context ctx) {
-        // One spelling: lower-case hex, as the node writes hashes.
-        String hash = ctx.pathParam("hash");
-        if (!hash.matches("[0-9a-f]{64}")) {
-            fail(
-                    ctx,
-                    400,
-                    null,
-                    "a transaction hash is 64 lower-case hex digits, got " + dev.vyoma.ledger.WholeNumber.shown(hash));
-            return;
-        }
-        Optional<BlockStore.TxLocation> at = node.blocks().tx(hash);
-        if (at.isPresent()) {
-            ctx.json(txJson(at.get()));
-        } else if (node.mempool().contains(hash)) {
-            ctx.status(202).json(Map.of("hash", hash, "status", "pending"));
-        } else {
-            fail(ctx, 404, null, "no transaction " + hash + " in a block or in this node's mempool");
-        }
-    }
-
     private static long height(String text) {
         try {
             return dev.vyoma.ledger.WholeNumber.parse(text, "height", 1, Long.MAX_VALUE);
@@ -555,7 +449,8 @@ public final class Api implements AutoCloseable {
         ctx.json(out);
     }
 
-    private void fail(Context ctx, int status, ErrorCode code, String message) {
+    /** Answers {@code status} with the error body: {@code code} (may be null) and the message's first line. */
+    static void fail(Context ctx, int status, ErrorCode code, String message) {
         ctx.status(HttpStatus.forStatus(status)).json(ApiJson.error(code, firstLine(message)));
     }
 
@@ -564,7 +459,7 @@ public final class Api implements AutoCloseable {
      * its body, a query parameter), so other control characters are shown as {@code ?} and the line is cut at
      * {@link #MAX_ERROR_MESSAGE_CHARS}.
      */
-    private static String firstLine(String s) {
+    static String firstLine(String s) {
         if (s == null) {
             return "";
         }

@@ -4,7 +4,6 @@ import dev.vyoma.node.Node;
 import dev.vyoma.node.membership.MembershipChange;
 import dev.vyoma.node.membership.MembershipClient;
 import dev.vyoma.node.membership.Validators;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
@@ -47,9 +46,22 @@ final class MembershipRoutes {
         this.json = json;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get("/v1/validators", ctx -> ctx.json(view(node.validators().view())));
-        routes.post("/v1/validators/changes", this::change);
+    void register(RouteTable table) {
+        table.get("/v1/validators")
+                .summary("The validators in force: their ids and addresses, the configuration's log index (what a"
+                        + " change is signed against), the quorum, the leader, and this node's standing")
+                .returns("Validators")
+                .handle(ctx -> ctx.json(view(node.validators().view())));
+        table.post("/v1/validators/changes")
+                .summary("Add or remove a validator: a change signed by an operator key, for this chain and the"
+                        + " configuration at configIndex; answers once the group enacted it")
+                .body("MembershipChange")
+                .returns("Validators")
+                .answers(403, "Not an operator key, or a bad signature", "Error")
+                .answers(409, "Stale configIndex, a change under way, already a member", "Error")
+                .answers(413, "Body over 4 KiB", "Error")
+                .answers(503, "The group could not complete the change", "Error")
+                .handle(this::change);
     }
 
     private void change(Context ctx) throws InterruptedException {

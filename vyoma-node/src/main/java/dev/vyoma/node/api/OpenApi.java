@@ -3,178 +3,166 @@ package dev.vyoma.node.api;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The OpenAPI 3.1 document of the node's API, served at {@code /openapi.json}. */
+/**
+ * The OpenAPI 3.1 document of the node's API, served at {@code /openapi.json}, made from the {@link RouteTable}
+ * the server's routes are registered from: every route is in it, with its parameters and answers.
+ */
 final class OpenApi {
-    private static final String DOCUMENT = build();
-
     private OpenApi() {}
 
-    static String document() {
-        return DOCUMENT;
+    /** Schemas with a shape of their own; every other schema a route names is a JSON object. */
+    private static final Map<String, Object> SHAPED = shaped();
+
+    /** The document for {@code table}, as JSON. */
+    static String document(RouteTable table) {
+        Map<String, Object> paths = new LinkedHashMap<>();
+        Map<String, Object> schemas = new TreeMap<>();
+        table.byPath().forEach((path, routes) -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            for (RouteTable.Route r : routes) {
+                item.put(r.method == RouteTable.Method.POST ? "post" : "get", operation(r, schemas));
+            }
+            paths.put(path, item);
+        });
+        schemas.put("Error", SHAPED.get("Error"));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("openapi", "3.1.0");
+        doc.put("info", Map.of("title", "Vyoma node API", "version", "1"));
+        doc.put("paths", paths);
+        doc.put("components", Map.of("schemas", schemas));
+        return JsonMapper.builder().build().writeValueAsString(doc);
     }
 
-    private static String build() {
-        Map<String, Object> paths = new LinkedHashMap<>();
-        paths.put(
-                "/v1/status",
-                Map.of(
-                        "get",
-                        op("Node status: chain, height, block interval, leader, term, peers, mempool", "Status")));
-        paths.put(
-                "/v1/txs",
-                Map.of(
-                        "post",
-                        Map.of(
-                                "summary",
-                                "Submit a signed transaction; with wait=commit, answer once it is in a block",
-                                "parameters",
-                                List.of(
-                                        param("wait", "query", "commit: wait until included", "string"),
-                                        param("timeout", "query", "seconds to wait, 1-60 (default 30)", "integer")),
-                                "requestBody",
-                                Map.of(
-                                        "required",
-                                        true,
-                                        "content",
-                                        Map.of(
-                                                "application/json",
-                                                Map.of("schema", Map.of("$ref", "#/components/schemas/SubmitTx")))),
-                                "responses",
-                                Map.of(
-                                        "200", response("Included: the transaction's result", "TxResult"),
-                                        "202", response("Admitted to the mempool, not yet in a block", "Pending"),
-                                        "400",
-                                                response(
-                                                        "Malformed, badly signed, replayed, wrong chain or fee",
-                                                        "Error"),
-                                        "409", response("Already in the mempool", "Error"),
-                                        "413", response("Body over 256 KiB", "Error"),
-                                        "503", response("Mempool full", "Error")))));
-        paths.put(
-                "/v1/txs/{hash}",
-                Map.of(
-                        "get",
-                        withPath(
-                                op("A transaction's result, or pending", "TxResult"),
-                                "hash",
-                                "64 lower-case hex digits")));
-        paths.put(
-                "/v1/params",
-                Map.of("get", op("The chain's parameters: denominations, fees per message kind, limits", "Params")));
-        paths.put(
-                "/v1/blocks",
-                Map.of(
-                        "get",
-                        Map.of(
-                                "summary",
-                                "Consecutive blocks with their results, each as /v1/blocks/{height} answers it: at most"
-                                        + " 1,000 a request and about 4 MiB; next (else null) is the height to ask from",
-                                "parameters",
-                                List.of(
-                                        param("from", "query", "first height, from 1 (required)", "integer"),
-                                        param(
-                                                "to",
-                                                "query",
-                                                "last height: at most from+999 and the latest (default: both)",
-                                                "integer")),
-                                "responses",
-                                Map.of(
-                                        "200",
-                                                Map.of(
-                                                        "description",
-                                                        "blocks from from to to; next: where to go on, or null",
-                                                        "content",
-                                                        Map.of(
-                                                                "application/json",
-                                                                Map.of(
-                                                                        "schema",
-                                                                        Map.of(
-                                                                                "type",
-                                                                                "object",
-                                                                                "properties",
-                                                                                Map.of(
-                                                                                        "blocks",
-                                                                                        Map.of(
-                                                                                                "type",
-                                                                                                "array",
-                                                                                                "items",
-                                                                                                Map.of(
-                                                                                                        "$ref",
-                                                                                                        "#/components/schemas/Block")),
-                                                                                        "from",
-                                                                                        Map.of("type", "integer"),
-                                                                                        "to",
-                                                                                        Map.of("type", "integer"),
-                                                                                        "next",
-                                                                                        Map.of(
-                                                                                                "type",
-                                                                                                List.of(
-                                                                                                        "integer",
-                                                                                                        "null"))))))),
-                                        "400",
-                                                response(
-                                                        "Not a height, to below from, over 1,000 blocks, or past the"
-                                                                + " latest",
-                                                        "Error"),
-                                        "404", response("from is above the latest height", "Error"),
-                                        "503", response("16 ranges are being answered; retry", "Error")))));
-        paths.put("/v1/blocks/latest", Map.of("get", op("The latest block with its results", "Block")));
-        paths.put(
-                "/v1/blocks/{height}",
-                Map.of(
-                        "get",
-                        withPath(
-                                op("A block with its results", "Block"),
-                                "height",
-                                "from 1, plain digits, no sign or leading zero")));
-        paths.put(
-                "/v1/accounts/{address}",
-                Map.of(
-                        "get",
-                        withPath(op("An account's sequence and balances", "Account"), "address", "bech32 vyoma1…")));
+    private static Map<String, Object> operation(RouteTable.Route r, Map<String, Object> schemas) {
+        Map<String, Object> op = new LinkedHashMap<>();
+        op.put("summary", r.summary);
+        if (!r.params.isEmpty()) {
+            op.put("parameters", r.params.stream().map(OpenApi::param).toList());
+        }
+        if (r.requestSchema != null) {
+            op.put(
+                    "requestBody",
+                    Map.of(
+                            "required",
+                            true,
+                            "content",
+                            Map.of("application/json", Map.of("schema", ref(r.requestSchema, schemas)))));
+        }
+        Map<String, Object> responses = new TreeMap<>();
+        if (r.method == RouteTable.Method.EVENTS) {
+            responses.put(
+                    "200",
+                    Map.of(
+                            "description",
+                            "Server-Sent Events, each with its id and JSON",
+                            "content",
+                            Map.of("text/event-stream", Map.of("schema", ref(r.schema, schemas)))));
+        } else if (r.contentType.equals("application/json")) {
+            responses.put("200", response("OK", ref(r.schema, schemas)));
+        } else {
+            responses.put(
+                    "200",
+                    Map.of(
+                            "description",
+                            r.schema,
+                            "content",
+                            Map.of(r.contentType, Map.of("schema", Map.of("type", "string")))));
+        }
+        if (!r.params.isEmpty() || r.requestSchema != null) {
+            responses.put("400", response("Bad request: the message says what to fix", ref("Error", schemas)));
+        }
+        if (r.params.stream().anyMatch(p -> p.in().equals("path"))) {
+            responses.put("404", response("Not found", ref("Error", schemas)));
+        }
+        for (RouteTable.Response a : r.responses) {
+            responses.put(Integer.toString(a.status()), response(a.description(), ref(a.schema(), schemas)));
+        }
+        op.put("responses", responses);
+        return op;
+    }
 
-        paths.put(
-                "/v1/validators",
-                Map.of(
-                        "get",
-                        op(
-                                "The validators in force: their ids and addresses, the configuration's log index (what a"
-                                        + " change is signed against), the quorum, the leader, and this node's standing",
-                                "Validators")));
-        paths.put(
-                "/v1/validators/changes",
-                Map.of(
-                        "post",
-                        Map.of(
-                                "summary",
-                                "Add or remove a validator: a change signed by an operator key, for this chain and the"
-                                        + " configuration at configIndex; answers once the group enacted it",
-                                "requestBody",
-                                Map.of(
-                                        "required",
-                                        true,
-                                        "content",
-                                        Map.of(
-                                                "application/json",
-                                                Map.of(
-                                                        "schema",
-                                                        Map.of("$ref", "#/components/schemas/MembershipChange")))),
-                                "responses",
-                                Map.of(
-                                        "200", response("Enacted: the validators now", "Validators"),
-                                        "400", response("Malformed, or for another chain", "Error"),
-                                        "403", response("Not an operator key, or a bad signature", "Error"),
-                                        "409",
-                                                response(
-                                                        "Stale configIndex, a change under way, already a member",
-                                                        "Error"),
-                                        "413", response("Body over 4 KiB", "Error"),
-                                        "503", response("The group could not complete the change", "Error")))));
+    /** A reference to {@code schema}, which goes into the document's components. */
+    private static Map<String, Object> ref(String schema, Map<String, Object> schemas) {
+        schemas.putIfAbsent(schema, SHAPED.getOrDefault(schema, Map.of("type", "object")));
+        if (schema.equals("BlockRange")) {
+            ref("Block", schemas);
+        }
+        return Map.of("$ref", "#/components/schemas/" + schema);
+    }
 
-        Map<String, Object> schemas = new LinkedHashMap<>();
-        schemas.put(
+    private static Map<String, Object> param(RouteTable.Param p) {
+        return Map.of(
+                "name",
+                p.name(),
+                "in",
+                p.in(),
+                "required",
+                p.required(),
+                "description",
+                p.description(),
+                "schema",
+                Map.of("type", p.type()));
+    }
+
+    private static Map<String, Object> response(String description, Map<String, Object> schema) {
+        return Map.of("description", description, "content", Map.of("application/json", Map.of("schema", schema)));
+    }
+
+    private static Map<String, Object> shaped() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put(
+                "SubmitTx",
+                Map.of(
+                        "type", "object",
+                        "required", List.of("tx"),
+                        "properties",
+                                Map.of("tx", Map.of("type", "string", "description", "canonical bytes, base64"))));
+        s.put(
+                "SubmitBatch",
+                Map.of(
+                        "type", "object",
+                        "required", List.of("txs"),
+                        "properties",
+                                Map.of(
+                                        "txs",
+                                        Map.of(
+                                                "type",
+                                                "array",
+                                                "maxItems",
+                                                Api.MAX_BATCH,
+                                                "items",
+                                                Map.of("type", "string", "description", "canonical bytes, base64")))));
+        s.put(
+                "Error",
+                Map.of(
+                        "type",
+                        "object",
+                        "properties",
+                        Map.of(
+                                "error",
+                                Map.of(
+                                        "type",
+                                        "object",
+                                        "properties",
+                                        Map.of(
+                                                "codespace", Map.of("type", "string"),
+                                                "code", Map.of("type", "integer"),
+                                                "name", Map.of("type", "string"),
+                                                "message", Map.of("type", "string"))))));
+        s.put(
+                "Page",
+                Map.of(
+                        "type",
+                        "object",
+                        "properties",
+                        Map.of(
+                                "items", Map.of("type", "array", "items", Map.of("type", "object")),
+                                "offset", Map.of("type", "integer"),
+                                "more", Map.of("type", "boolean"))));
+        s.put(
                 "MembershipChange",
                 Map.of(
                         "type",
@@ -192,81 +180,23 @@ final class OpenApi {
                                         Map.of("type", "integer", "description", "GET /v1/validators' configIndex"),
                                 "signer", Map.of("type", "string", "description", "operator public key, 64 hex"),
                                 "signature", Map.of("type", "string", "description", "Ed25519, 128 hex"))));
-        schemas.put(
-                "SubmitTx",
-                Map.of(
-                        "type", "object",
-                        "required", List.of("tx"),
-                        "properties",
-                                Map.of("tx", Map.of("type", "string", "description", "canonical bytes, base64"))));
-        schemas.put(
-                "Error",
+        s.put(
+                "BlockRange",
                 Map.of(
                         "type",
                         "object",
+                        "description",
+                        "blocks from from to to; next: where to go on, or null",
                         "properties",
                         Map.of(
-                                "error",
-                                Map.of(
-                                        "type",
-                                        "object",
-                                        "properties",
-                                        Map.of(
-                                                "codespace", Map.of("type", "string"),
-                                                "code", Map.of("type", "integer"),
-                                                "name", Map.of("type", "string"),
-                                                "message", Map.of("type", "string"))))));
-        for (String s : List.of(
-                "Status", "TxResult", "Pending", "Block", "Account", "Params", "Page", "Entity", "Validators")) {
-            schemas.put(s, Map.of("type", "object"));
-        }
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("openapi", "3.1.0");
-        doc.put("info", Map.of("title", "Vyoma node API", "version", "1"));
-        doc.put("paths", paths);
-        doc.put("components", Map.of("schemas", schemas));
-        return JsonMapper.builder().build().writeValueAsString(doc);
-    }
-
-    private static Map<String, Object> op(String summary, String schema) {
-        Map<String, Object> op = new LinkedHashMap<>();
-        op.put("summary", summary);
-        op.put(
-                "responses",
-                Map.of(
-                        "200",
-                        response("OK", schema),
-                        "400",
-                        response("Bad request", "Error"),
-                        "404",
-                        response("Not found", "Error")));
-        return op;
-    }
-
-    private static Map<String, Object> withPath(Map<String, Object> op, String name, String description) {
-        op.put("parameters", List.of(param(name, "path", description, "string")));
-        return op;
-    }
-
-    private static Map<String, Object> param(String name, String in, String description, String type) {
-        return Map.of(
-                "name",
-                name,
-                "in",
-                in,
-                "required",
-                in.equals("path"),
-                "description",
-                description,
-                "schema",
-                Map.of("type", type));
-    }
-
-    private static Map<String, Object> response(String description, String schema) {
-        return Map.of(
-                "description",
-                description,
-                "content",
-                Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/" + schema))));
+                                "blocks",
+                                Map.of("type", "array", "items", Map.of("$ref", "#/components/schemas/Block")),
+                                "from",
+                                Map.of("type", "integer"),
+                                "to",
+                                Map.of("type", "integer"),
+                                "next",
+                                Map.of("type", List.of("integer", "null")))));
+        return Map.copyOf(s);
     }
 }

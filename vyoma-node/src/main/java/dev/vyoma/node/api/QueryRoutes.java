@@ -13,7 +13,6 @@ import dev.vyoma.ledger.market.LeaseState;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.node.Node;
 import dev.vyoma.sdl.spec.Attribute;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.ArrayList;
@@ -42,160 +41,245 @@ final class QueryRoutes {
         this.node = node;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get("/v1/deployments", ctx -> {
-            Address owner = address(required(ctx, "owner"), "owner");
-            DeploymentState state = state(ctx.queryParam("state"), DeploymentState.class);
-            page(ctx, q -> q.deploymentsByOwner(owner, state, offset(ctx), limit(ctx)));
-        });
-        routes.get("/v1/deployments/{owner}/{dseq}", ctx -> one(ctx, q -> q.deployment(deployment(ctx)), "deployment"));
-        routes.get("/v1/groups/{owner}/{dseq}/{gseq}", ctx -> {
-            String accept = ctx.header("Accept");
-            if (accept != null && accept.contains("application/octet-stream")) {
-                // The ledger's canonical encoding: what a provider decodes to evaluate the group exactly.
-                GroupId id = group(ctx);
-                Optional<dev.vyoma.ledger.deployment.Group> g = node.query(s -> new Queries(s).group(id));
-                if (g.isEmpty()) {
-                    throw new HttpResponseException(404, "no group " + id);
-                }
-                ctx.contentType("application/octet-stream")
-                        .result(dev.vyoma.ledger.codec.Codec.encode(g.get(), dev.vyoma.ledger.deployment.Group.class));
-                return;
-            }
-            one(ctx, q -> q.group(group(ctx)), "group");
-        });
-        routes.get("/v1/orders", ctx -> {
-            String state = ctx.queryParam("state");
-            if (state != null && !state.equals("open")) {
-                // Only one spelling: "OPEN" is refused as any other value is.
-                throw new HttpResponseException(400, "orders are listed by state=open (the default); get others by id");
-            }
-            page(ctx, q -> q.openOrders(offset(ctx), limit(ctx)));
-        });
-        routes.get("/v1/orders/{owner}/{dseq}/{gseq}/{oseq}", ctx -> one(ctx, q -> q.order(order(ctx)), "order"));
-        routes.get("/v1/bids", ctx -> {
-            String order = ctx.queryParam("order");
-            String provider = ctx.queryParam("provider");
-            if ((order == null) == (provider == null)) {
-                throw new HttpResponseException(400, "list bids by order=OWNER/DSEQ/GSEQ/OSEQ or by provider=ADDRESS");
-            }
-            if (order != null) {
-                OrderId id = parsed(() -> OrderId.parse(order));
-                List<?> bids = node.query(s -> new Queries(s).bidsByOrder(id));
-                ctx.json(Map.of("items", bids, "offset", 0, "more", false));
-            } else {
-                Address p = address(provider, "provider");
-                page(ctx, q -> q.bidsByProvider(p, offset(ctx), limit(ctx)));
-            }
-        });
-        routes.get("/v1/bids/{owner}/{dseq}/{gseq}/{oseq}/{provider}", ctx -> one(ctx, q -> q.bid(bid(ctx)), "bid"));
-        routes.get("/v1/leases", ctx -> {
-            String owner = ctx.queryParam("owner");
-            String provider = ctx.queryParam("provider");
-            if ((owner == null) == (provider == null)) {
-                throw new HttpResponseException(400, "list leases by owner=ADDRESS (and state) or by provider=ADDRESS");
-            }
-            if (owner != null) {
-                Address o = address(owner, "owner");
-                LeaseState state = state(ctx.queryParam("state"), LeaseState.class);
-                page(ctx, q -> q.leasesByOwner(o, state, offset(ctx), limit(ctx)));
-            } else {
-                String state = ctx.queryParam("state");
-                if (state != null && !state.equals("active")) {
-                    throw new HttpResponseException(
-                            400, "a provider's leases are listed with state=active (the default)");
-                }
-                Address p = address(provider, "provider");
-                page(ctx, q -> q.activeLeasesByProvider(p, offset(ctx), limit(ctx)));
-            }
-        });
-        routes.get(
-                "/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/{provider}", ctx -> one(ctx, q -> q.lease(bid(ctx)), "lease"));
-        routes.get("/v1/providers", ctx -> {
-            List<Attribute> required = new ArrayList<>();
-            List<String> attrs = ctx.queryParams("attr");
-            if (attrs.size() > MAX_ATTRS) {
-                throw new HttpResponseException(
-                        400, "at most " + MAX_ATTRS + " attr filters in one query, got " + attrs.size());
-            }
-            for (String a : attrs) {
-                int eq = a.indexOf('=');
-                if (eq <= 0) {
-                    throw new HttpResponseException(400, "attr is KEY=VALUE, got " + a);
-                }
-                try {
-                    required.add(new Attribute(a.substring(0, eq), a.substring(eq + 1)));
-                } catch (IllegalArgumentException e) {
-                    throw new HttpResponseException(400, "attr: " + e.getMessage());
-                }
-            }
-            page(ctx, q -> q.providers(required, offset(ctx), limit(ctx)));
-        });
-        routes.get("/v1/providers/{address}", ctx -> {
-            Address a = address(ctx.pathParam("address"), "address");
-            one(ctx, q -> q.provider(a), "provider");
-        });
-        routes.get("/v1/audits", ctx -> {
-            Address provider = address(required(ctx, "provider"), "provider");
-            List<?> audits = node.query(s -> dev.vyoma.ledger.market.Matching.audited(s, provider));
-            ctx.json(Map.of("items", audits, "offset", 0, "more", false));
-        });
-        routes.get("/v1/certificates", ctx -> {
-            Address owner = address(required(ctx, "owner"), "owner");
-            List<?> certs = node.query(s -> new Queries(s).activeCertificates(owner));
-            ctx.json(Map.of("items", certs, "offset", 0, "more", false));
-        });
-        routes.get("/v1/inference/accounts", ctx -> {
-            String owner = ctx.queryParam("owner");
-            String gateway = ctx.queryParam("gateway");
-            if (owner == null && gateway == null) {
-                throw new HttpResponseException(400, "list inference accounts by owner=ADDRESS or gateway=ADDRESS");
-            }
-            if (owner != null) {
-                Address o = address(owner, "owner");
-                page(ctx, q -> q.inferenceAccountsByOwner(o, offset(ctx), limit(ctx)));
-            } else {
-                Address g = address(gateway, "gateway");
-                InferenceAccountState state = state(ctx.queryParam("state"), InferenceAccountState.class);
-                page(ctx, q -> q.inferenceAccountsByGateway(g, state, offset(ctx), limit(ctx)));
-            }
-        });
-        routes.get(
-                "/v1/inference/accounts/{owner}/{gateway}",
-                ctx -> one(ctx, q -> q.inferenceAccount(inferenceAccount(ctx)), "inference account"));
-        routes.get("/v1/inference/charges/{owner}/{gateway}", ctx -> {
-            InferenceAccountId id = inferenceAccount(ctx);
-            page(ctx, q -> q.inferenceCharges(id, offset(ctx), limit(ctx)));
-        });
-        routes.get("/v1/inference/gateways/{address}", ctx -> {
-            Address a = address(ctx.pathParam("address"), "address");
-            one(ctx, q -> q.inferenceGateway(a), "inference gateway");
-        });
-        routes.get("/v1/deposit-grants", ctx -> {
-            String granter = ctx.queryParam("granter");
-            String grantee = ctx.queryParam("grantee");
-            if ((granter == null) == (grantee == null)) {
-                throw new HttpResponseException(400, "list deposit grants by granter=ADDRESS or by grantee=ADDRESS");
-            }
-            if (granter != null) {
-                Address g = address(granter, "granter");
-                page(ctx, q -> q.depositGrantsByGranter(g, offset(ctx), limit(ctx)));
-            } else {
-                Address g = address(grantee, "grantee");
-                page(ctx, q -> q.depositGrantsByGrantee(g, offset(ctx), limit(ctx)));
-            }
-        });
-        routes.get("/v1/deposit-grants/{granter}/{grantee}", ctx -> {
-            Address granter = address(ctx.pathParam("granter"), "granter");
-            Address grantee = address(ctx.pathParam("grantee"), "grantee");
-            one(ctx, q -> q.depositGrant(granter, grantee), "deposit grant");
-        });
-        routes.get("/v1/escrow/{owner}/{dseq}", ctx -> {
-            DeploymentId id = deployment(ctx);
-            String at = ctx.queryParam("height");
-            Long height = at == null ? null : number(at, "height", 0, Long.MAX_VALUE);
-            one(ctx, q -> q.escrow(id, height == null ? node.blocks().latestHeight() : height), "escrow account");
-        });
+    /** Declares every query route in {@code table}. */
+    void register(RouteTable table) {
+        table.get("/v1/deployments")
+                .summary("An owner's deployments, optionally in one state")
+                .requiredQuery("owner", "string", "the owner's address, bech32 vyoma1… (required)")
+                .query("state", "string", "active or closed")
+                .paged()
+                .handle(ctx -> {
+                    Address owner = address(required(ctx, "owner"), "owner");
+                    DeploymentState state = state(ctx.queryParam("state"), DeploymentState.class);
+                    page(ctx, q -> q.deploymentsByOwner(owner, state, offset(ctx), limit(ctx)));
+                });
+        table.get("/v1/deployments/{owner}/{dseq}")
+                .summary("A deployment")
+                .returns("Deployment")
+                .handle(ctx -> one(ctx, q -> q.deployment(deployment(ctx)), "deployment"));
+        table.get("/v1/groups/{owner}/{dseq}/{gseq}")
+                .summary("A deployment's group; with Accept: application/octet-stream, the ledger's canonical encoding")
+                .header("Accept", "application/octet-stream for the canonical encoding")
+                .returns("Group")
+                .handle(ctx -> {
+                    String accept = ctx.header("Accept");
+                    if (accept != null && accept.contains("application/octet-stream")) {
+                        // The ledger's canonical encoding: what a provider decodes to evaluate the group exactly.
+                        GroupId id = group(ctx);
+                        Optional<dev.vyoma.ledger.deployment.Group> g = node.query(s -> new Queries(s).group(id));
+                        if (g.isEmpty()) {
+                            throw new HttpResponseException(404, "no group " + id);
+                        }
+                        ctx.contentType("application/octet-stream")
+                                .result(dev.vyoma.ledger.codec.Codec.encode(
+                                        g.get(), dev.vyoma.ledger.deployment.Group.class));
+                        return;
+                    }
+                    one(ctx, q -> q.group(group(ctx)), "group");
+                });
+        table.get("/v1/orders")
+                .summary("The open orders")
+                .query("state", "string", "open (the default; others are read by id)")
+                .paged()
+                .handle(ctx -> {
+                    String state = ctx.queryParam("state");
+                    if (state != null && !state.equals("open")) {
+                        // Only one spelling: "OPEN" is refused as any other value is.
+                        throw new HttpResponseException(
+                                400, "orders are listed by state=open (the default); get others by id");
+                    }
+                    page(ctx, q -> q.openOrders(offset(ctx), limit(ctx)));
+                });
+        table.get("/v1/orders/{owner}/{dseq}/{gseq}/{oseq}")
+                .summary("An order")
+                .returns("Order")
+                .handle(ctx -> one(ctx, q -> q.order(order(ctx)), "order"));
+        table.get("/v1/bids")
+                .summary("The bids on an order, or a provider's bids (paged)")
+                .query("order", "string", "OWNER/DSEQ/GSEQ/OSEQ (this or provider)")
+                .query("provider", "string", "the provider's address (this or order)")
+                .paged()
+                .handle(ctx -> {
+                    String order = ctx.queryParam("order");
+                    String provider = ctx.queryParam("provider");
+                    if ((order == null) == (provider == null)) {
+                        throw new HttpResponseException(
+                                400, "list bids by order=OWNER/DSEQ/GSEQ/OSEQ or by provider=ADDRESS");
+                    }
+                    if (order != null) {
+                        OrderId id = parsed(() -> OrderId.parse(order));
+                        List<?> bids = node.query(s -> new Queries(s).bidsByOrder(id));
+                        ctx.json(Map.of("items", bids, "offset", 0, "more", false));
+                    } else {
+                        Address p = address(provider, "provider");
+                        page(ctx, q -> q.bidsByProvider(p, offset(ctx), limit(ctx)));
+                    }
+                });
+        table.get("/v1/bids/{owner}/{dseq}/{gseq}/{oseq}/{provider}")
+                .summary("A bid")
+                .returns("Bid")
+                .handle(ctx -> one(ctx, q -> q.bid(bid(ctx)), "bid"));
+        table.get("/v1/leases")
+                .summary("An owner's leases (optionally in one state), or a provider's active leases")
+                .query("owner", "string", "the owner's address (this or provider)")
+                .query("state", "string", "with owner: a lease state; with provider: active (the default)")
+                .query("provider", "string", "the provider's address (this or owner)")
+                .paged()
+                .handle(ctx -> {
+                    String owner = ctx.queryParam("owner");
+                    String provider = ctx.queryParam("provider");
+                    if ((owner == null) == (provider == null)) {
+                        throw new HttpResponseException(
+                                400, "list leases by owner=ADDRESS (and state) or by provider=ADDRESS");
+                    }
+                    if (owner != null) {
+                        Address o = address(owner, "owner");
+                        LeaseState state = state(ctx.queryParam("state"), LeaseState.class);
+                        page(ctx, q -> q.leasesByOwner(o, state, offset(ctx), limit(ctx)));
+                    } else {
+                        String state = ctx.queryParam("state");
+                        if (state != null && !state.equals("active")) {
+                            throw new HttpResponseException(
+                                    400, "a provider's leases are listed with state=active (the default)");
+                        }
+                        Address p = address(provider, "provider");
+                        page(ctx, q -> q.activeLeasesByProvider(p, offset(ctx), limit(ctx)));
+                    }
+                });
+        table.get("/v1/leases/{owner}/{dseq}/{gseq}/{oseq}/{provider}")
+                .summary("A lease")
+                .returns("Lease")
+                .handle(ctx -> one(ctx, q -> q.lease(bid(ctx)), "lease"));
+        table.get("/v1/providers")
+                .summary("The registered providers, optionally only those with every given attribute")
+                .query("attr", "string", "KEY=VALUE, repeatable (at most 32)")
+                .paged()
+                .handle(ctx -> {
+                    List<Attribute> required = new ArrayList<>();
+                    List<String> attrs = ctx.queryParams("attr");
+                    if (attrs.size() > MAX_ATTRS) {
+                        throw new HttpResponseException(
+                                400, "at most " + MAX_ATTRS + " attr filters in one query, got " + attrs.size());
+                    }
+                    for (String a : attrs) {
+                        int eq = a.indexOf('=');
+                        if (eq <= 0) {
+                            throw new HttpResponseException(400, "attr is KEY=VALUE, got " + a);
+                        }
+                        try {
+                            required.add(new Attribute(a.substring(0, eq), a.substring(eq + 1)));
+                        } catch (IllegalArgumentException e) {
+                            throw new HttpResponseException(400, "attr: " + e.getMessage());
+                        }
+                    }
+                    page(ctx, q -> q.providers(required, offset(ctx), limit(ctx)));
+                });
+        table.get("/v1/providers/{address}")
+                .summary("A provider: its host, attributes and info")
+                .returns("Provider")
+                .handle(ctx -> {
+                    Address a = address(ctx.pathParam("address"), "address");
+                    one(ctx, q -> q.provider(a), "provider");
+                });
+        table.get("/v1/audits")
+                .summary("The attributes auditors signed for a provider")
+                .requiredQuery("provider", "string", "the provider's address (required)")
+                .returns("Page")
+                .handle(ctx -> {
+                    Address provider = address(required(ctx, "provider"), "provider");
+                    List<?> audits = node.query(s -> dev.vyoma.ledger.market.Matching.audited(s, provider));
+                    ctx.json(Map.of("items", audits, "offset", 0, "more", false));
+                });
+        table.get("/v1/certificates")
+                .summary("An owner's active certificates")
+                .requiredQuery("owner", "string", "the owner's address (required)")
+                .returns("Page")
+                .handle(ctx -> {
+                    Address owner = address(required(ctx, "owner"), "owner");
+                    List<?> certs = node.query(s -> new Queries(s).activeCertificates(owner));
+                    ctx.json(Map.of("items", certs, "offset", 0, "more", false));
+                });
+        table.get("/v1/inference/accounts")
+                .summary("An owner's inference accounts, or a gateway's (optionally in one state)")
+                .query("owner", "string", "the owner's address (this or gateway)")
+                .query("gateway", "string", "the gateway's address (this or owner)")
+                .query("state", "string", "with gateway: an inference account state")
+                .paged()
+                .handle(ctx -> {
+                    String owner = ctx.queryParam("owner");
+                    String gateway = ctx.queryParam("gateway");
+                    if (owner == null && gateway == null) {
+                        throw new HttpResponseException(
+                                400, "list inference accounts by owner=ADDRESS or gateway=ADDRESS");
+                    }
+                    if (owner != null) {
+                        Address o = address(owner, "owner");
+                        page(ctx, q -> q.inferenceAccountsByOwner(o, offset(ctx), limit(ctx)));
+                    } else {
+                        Address g = address(gateway, "gateway");
+                        InferenceAccountState state = state(ctx.queryParam("state"), InferenceAccountState.class);
+                        page(ctx, q -> q.inferenceAccountsByGateway(g, state, offset(ctx), limit(ctx)));
+                    }
+                });
+        table.get("/v1/inference/accounts/{owner}/{gateway}")
+                .summary("An inference account: its balance at a gateway")
+                .returns("InferenceAccount")
+                .handle(ctx -> one(ctx, q -> q.inferenceAccount(inferenceAccount(ctx)), "inference account"));
+        table.get("/v1/inference/charges/{owner}/{gateway}")
+                .summary("The charges a gateway settled on an inference account")
+                .paged()
+                .handle(ctx -> {
+                    InferenceAccountId id = inferenceAccount(ctx);
+                    page(ctx, q -> q.inferenceCharges(id, offset(ctx), limit(ctx)));
+                });
+        table.get("/v1/inference/gateways/{address}")
+                .summary("An inference gateway's settlement progress")
+                .returns("GatewaySettlement")
+                .handle(ctx -> {
+                    Address a = address(ctx.pathParam("address"), "address");
+                    one(ctx, q -> q.inferenceGateway(a), "inference gateway");
+                });
+        table.get("/v1/deposit-grants")
+                .summary("Deposit grants by granter or by grantee")
+                .query("granter", "string", "the granter's address (this or grantee)")
+                .query("grantee", "string", "the grantee's address (this or granter)")
+                .paged()
+                .handle(ctx -> {
+                    String granter = ctx.queryParam("granter");
+                    String grantee = ctx.queryParam("grantee");
+                    if ((granter == null) == (grantee == null)) {
+                        throw new HttpResponseException(
+                                400, "list deposit grants by granter=ADDRESS or by grantee=ADDRESS");
+                    }
+                    if (granter != null) {
+                        Address g = address(granter, "granter");
+                        page(ctx, q -> q.depositGrantsByGranter(g, offset(ctx), limit(ctx)));
+                    } else {
+                        Address g = address(grantee, "grantee");
+                        page(ctx, q -> q.depositGrantsByGrantee(g, offset(ctx), limit(ctx)));
+                    }
+                });
+        table.get("/v1/deposit-grants/{granter}/{grantee}")
+                .summary("A deposit grant: limit, spent, expiry")
+                .returns("DepositGrant")
+                .handle(ctx -> {
+                    Address granter = address(ctx.pathParam("granter"), "granter");
+                    Address grantee = address(ctx.pathParam("grantee"), "grantee");
+                    one(ctx, q -> q.depositGrant(granter, grantee), "deposit grant");
+                });
+        table.get("/v1/escrow/{owner}/{dseq}")
+                .summary("A deployment's escrow account, projected to a height")
+                .query("height", "integer", "the height to project to (default: the latest)")
+                .returns("EscrowAccount")
+                .handle(ctx -> {
+                    DeploymentId id = deployment(ctx);
+                    String at = ctx.queryParam("height");
+                    Long height = at == null ? null : number(at, "height", 0, Long.MAX_VALUE);
+                    one(
+                            ctx,
+                            q -> q.escrow(id, height == null ? node.blocks().latestHeight() : height),
+                            "escrow account");
+                });
     }
 
     private <T> void one(Context ctx, Function<Queries, Optional<T>> query, String what) {

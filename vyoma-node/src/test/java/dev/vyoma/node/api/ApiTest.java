@@ -11,6 +11,7 @@ import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.node.Node;
 import java.io.IOException;
 import java.net.URI;
@@ -44,9 +45,8 @@ class ApiTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private long aliceSequence;
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("api:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("api");
 
     @BeforeAll
     void start(@TempDir Path home) throws IOException {
@@ -54,8 +54,8 @@ class ApiTest {
                 .genesis(LocalChain.fundedGenesis(
                         CHAIN,
                         List.of(new Coin("uusd", 1_000_000), new Coin("uvyo", 1_000_000)),
-                        key("alice").address()))
-                .proposer(key("validator").address())
+                        KEYS.key("alice").address()))
+                .proposer(KEYS.key("validator").address())
                 .blockInterval(Duration.ofMillis(100))
                 .snapshotEveryBlocks(100)
                 .start();
@@ -106,13 +106,13 @@ class ApiTest {
     }
 
     private static SignedTx send(String chain, long sequence, long amount) {
-        KeyPair k = key("alice");
+        KeyPair k = KEYS.key("alice");
         Tx tx = new Tx(
                 chain,
                 k.publicKey(),
                 sequence,
                 new Coin("uvyo", 1_000),
-                List.of(new Msg.Send(k.address(), key("bob").address(), new Coin("uusd", amount))),
+                List.of(new Msg.Send(k.address(), KEYS.key("bob").address(), new Coin("uusd", amount))),
                 "");
         return new SignedTx(tx, Ed25519.sign(k.privateKey(), tx.signBytes()));
     }
@@ -136,7 +136,7 @@ class ApiTest {
      */
     @Test
     void aPriceWithAHostileScaleIsRefusedBeforeItCostsAnything() throws Exception {
-        KeyPair k = key("alice");
+        KeyPair k = KEYS.key("alice");
         java.math.BigDecimal price = new java.math.BigDecimal("1.5").setScale(18);
         Tx tx = new Tx(
                 CHAIN,
@@ -206,7 +206,7 @@ class ApiTest {
         Answer latest = get("/v1/blocks/latest");
         assertThat(latest.body().path("height").asLong()).isGreaterThanOrEqualTo(height);
 
-        Answer account = get("/v1/accounts/" + key("bob").address());
+        Answer account = get("/v1/accounts/" + KEYS.key("bob").address());
         assertThat(account.status()).isEqualTo(200);
         assertThat(account.body().path("balances").get(0).path("denom").asString())
                 .isEqualTo("uusd");
@@ -326,7 +326,7 @@ class ApiTest {
         JsonNode transfer = JSON.readTree(fromThere.get(1)[2]);
         assertThat(transfer.path("height").asLong()).isEqualTo(height);
         assertThat(transfer.path("to").asString())
-                .isEqualTo(key("bob").address().toString());
+                .isEqualTo(KEYS.key("bob").address().toString());
         assertThat(transfer.path("amount").path("amount").asString()).isEqualTo("7");
 
         // Reconnecting after the first event: the stream goes on from the second.

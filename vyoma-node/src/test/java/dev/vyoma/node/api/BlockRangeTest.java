@@ -10,16 +10,15 @@ import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.node.Node;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -53,9 +52,8 @@ class BlockRangeTest {
         }
     }
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("range:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("range");
 
     @BeforeAll
     void start(@TempDir Path home) throws Exception {
@@ -63,8 +61,8 @@ class BlockRangeTest {
                 .genesis(LocalChain.fundedGenesis(
                         CHAIN,
                         List.of(new Coin("uusd", 1_000_000), new Coin("uvyo", 1_000_000)),
-                        key("alice").address()))
-                .proposer(key("validator").address())
+                        KEYS.key("alice").address()))
+                .proposer(KEYS.key("validator").address())
                 .blockInterval(Duration.ofMillis(20))
                 .start();
         node = chain.node();
@@ -85,13 +83,13 @@ class BlockRangeTest {
     }
 
     private Answer send() throws Exception {
-        KeyPair k = key("alice");
+        KeyPair k = KEYS.key("alice");
         Tx tx = new Tx(
                 CHAIN,
                 k.publicKey(),
                 sequence++,
                 new Coin("uvyo", 1_000),
-                List.of(new Msg.Send(k.address(), key("bob").address(), new Coin("uusd", 5))),
+                List.of(new Msg.Send(k.address(), KEYS.key("bob").address(), new Coin("uusd", 5))),
                 "");
         SignedTx signed = new SignedTx(tx, Ed25519.sign(k.privateKey(), tx.signBytes()));
         String body = "{\"tx\":\"" + Base64.getEncoder().encodeToString(signed.encode()) + "\"}";

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vyoma.ledger.bank.Coin;
-import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.node.Node;
 import java.io.IOException;
 import java.net.URI;
@@ -88,9 +88,8 @@ class NodeApiFuzzTest {
     private static Api api;
     private static HttpClient http;
 
-    static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("fuzz:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    static final NamedKeys KEYS = new NamedKeys("fuzz");
 
     @BeforeAll
     static void start(@TempDir Path home) throws IOException {
@@ -98,8 +97,8 @@ class NodeApiFuzzTest {
                 .genesis(LocalChain.fundedGenesis(
                         CHAIN,
                         List.of(new Coin("uusd", 1_000_000), new Coin("uvyo", 1_000_000)),
-                        key("alice").address()))
-                .proposer(key("validator").address())
+                        KEYS.key("alice").address()))
+                .proposer(KEYS.key("validator").address())
                 .blockInterval(Duration.ofMillis(100))
                 .snapshotEveryBlocks(100)
                 .start();

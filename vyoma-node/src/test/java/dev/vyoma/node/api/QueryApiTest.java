@@ -16,6 +16,7 @@ import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.node.Node;
 import dev.vyoma.node.mempool.Mempool;
 import dev.vyoma.sdl.Sdl;
@@ -29,11 +30,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -56,9 +54,8 @@ class QueryApiTest {
     private final Map<Address, Long> sequences = new HashMap<>();
     private int port;
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("query:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("query");
 
     private JsonNode get(int status, String path) throws Exception {
         HttpResponse<String> r = http.send(
@@ -70,7 +67,7 @@ class QueryApiTest {
     }
 
     private void commit(String signer, Msg msg) throws Exception {
-        KeyPair k = key(signer);
+        KeyPair k = KEYS.key(signer);
         long seq = sequences.merge(k.address(), 1L, Long::sum) - 1;
         Tx tx = new Tx(CHAIN, k.publicKey(), seq, new Coin("uvyo", 100_000), List.of(msg), "");
         SignedTx signed = new SignedTx(tx, Ed25519.sign(k.privateKey(), tx.signBytes()));
@@ -95,14 +92,14 @@ class QueryApiTest {
                 1_700_000_000_000L,
                 Params.defaults(),
                 List.of(
-                        new Genesis.Allocation(key("tenant").address(), coins),
-                        new Genesis.Allocation(key("provider").address(), coins)));
+                        new Genesis.Allocation(KEYS.key("tenant").address(), coins),
+                        new Genesis.Allocation(KEYS.key("provider").address(), coins)));
         try (Node node = Node.start(new Node.Config(
                         home,
                         "n0",
                         List.of(new Node.Peer("n0", "127.0.0.1:" + raft)),
                         genesis,
-                        key("validator").address(),
+                        KEYS.key("validator").address(),
                         Duration.ofMillis(100),
                         1_000,
                         100,
@@ -110,11 +107,9 @@ class QueryApiTest {
                 Api api = Api.start(node, "127.0.0.1", 0)) {
             port = api.port();
             await().atMost(20, TimeUnit.SECONDS).until(node::isLeader);
-            Address tenant = key("tenant").address();
-            Address provider = key("provider").address();
-            SdlDocument doc = Sdl.parse(
-                            Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
-                    .document();
+            Address tenant = KEYS.key("tenant").address();
+            Address provider = KEYS.key("provider").address();
+            SdlDocument doc = Sdl.parse(Fixtures.webSdl(), "web.yaml").document();
 
             commit(
                     "provider",

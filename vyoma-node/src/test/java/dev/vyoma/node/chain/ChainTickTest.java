@@ -12,12 +12,11 @@ import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.node.mempool.Mempool;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -43,8 +42,10 @@ class ChainTickTest {
         return one != null ? LongStream.of(Long.parseLong(one)) : LongStream.rangeClosed(1, 8);
     }
 
+    private static final NamedKeys KEYS = new NamedKeys("tick");
+
     private static KeyPair key(int account) {
-        return KeyPair.fromSeed(Arrays.copyOf(("tick:" + account).getBytes(StandardCharsets.UTF_8), 32));
+        return KEYS.key(Integer.toString(account));
     }
 
     private static Genesis genesis() {

@@ -17,14 +17,13 @@ import dev.vyoma.ledger.crypto.Signature;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.node.mempool.Mempool.Accepted;
 import dev.vyoma.node.mempool.Mempool.Evicted;
 import dev.vyoma.node.mempool.Mempool.Outcome;
 import dev.vyoma.node.mempool.Mempool.Refused;
 import dev.vyoma.testkit.Seeds;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -51,9 +50,8 @@ class MempoolTest {
         assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("mempool:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("mempool");
 
     private Mempool pool(Mempool.Limits limits, String... funded) {
         return pool(limits, 10_000, funded);
@@ -63,20 +61,20 @@ class MempoolTest {
         List<Genesis.Allocation> accounts = new ArrayList<>();
         for (String name : funded) {
             accounts.add(new Genesis.Allocation(
-                    key(name).address(), List.of(new Coin("uusd", 1_000_000), new Coin("uvyo", uvyo))));
+                    KEYS.key(name).address(), List.of(new Coin("uusd", 1_000_000), new Coin("uvyo", uvyo))));
         }
         ledger = Ledger.fromGenesis(new Genesis(CHAIN, 1_700_000_000_000L, Params.defaults(), accounts));
         return new Mempool(ledger, limits);
     }
 
     private static SignedTx send(String from, long sequence, String to, long amount, String chain) {
-        KeyPair k = key(from);
+        KeyPair k = KEYS.key(from);
         Tx tx = new Tx(
                 chain,
                 k.publicKey(),
                 sequence,
                 new Coin("uvyo", FEE),
-                List.of(new Msg.Send(k.address(), key(to).address(), new Coin("uusd", amount))),
+                List.of(new Msg.Send(k.address(), KEYS.key(to).address(), new Coin("uusd", amount))),
                 "");
         return new SignedTx(tx, Ed25519.sign(k.privateKey(), tx.signBytes()));
     }
@@ -91,7 +89,7 @@ class MempoolTest {
             Block block = new Block(
                     ++height,
                     1_700_000_000_000L + height * 1_000,
-                    key("validator").address(),
+                    KEYS.key("validator").address(),
                     mempool.reap(maxTxs, 1L << 30));
             BlockResult result = ledger.apply(block, mempool.verdicts(block, pool));
             Invariants.verify(ledger.state());
@@ -141,13 +139,13 @@ class MempoolTest {
         Refused gap = refused(mempool.submit(send("alice", 3, "bob")), ErrorCode.WRONG_SEQUENCE);
         assertThat(gap.why()).contains("account sequence is 0");
 
-        KeyPair alice = key("alice");
+        KeyPair alice = KEYS.key("alice");
         Tx cheap = new Tx(
                 CHAIN,
                 alice.publicKey(),
                 0,
                 new Coin("uvyo", FEE - 1),
-                List.of(new Msg.Send(alice.address(), key("bob").address(), new Coin("uusd", 1))),
+                List.of(new Msg.Send(alice.address(), KEYS.key("bob").address(), new Coin("uusd", 1))),
                 "");
         refused(
                 mempool.submit(new SignedTx(cheap, Ed25519.sign(alice.privateKey(), cheap.signBytes()))),
@@ -157,7 +155,7 @@ class MempoolTest {
                 alice.publicKey(),
                 0,
                 new Coin("uvyo", FEE),
-                List.of(new Msg.Send(key("bob").address(), alice.address(), new Coin("uusd", 1))),
+                List.of(new Msg.Send(KEYS.key("bob").address(), alice.address(), new Coin("uusd", 1))),
                 "");
         refused(
                 mempool.submit(new SignedTx(foreign, Ed25519.sign(alice.privateKey(), foreign.signBytes()))),
@@ -186,7 +184,7 @@ class MempoolTest {
         assertThat(mempool.size()).isEqualTo(6);
         block = produce(mempool, 100);
         assertThat(block.txs()).hasSize(6).allMatch(TxResult::ok);
-        assertThat(ledger.state().accounts.get(key("alice").address()).sequence())
+        assertThat(ledger.state().accounts.get(KEYS.key("alice").address()).sequence())
                 .isEqualTo(10);
     }
 
@@ -223,8 +221,9 @@ class MempoolTest {
         // Another member's block used alice's sequence 0 for a different transaction and spent her uvyo down
         // to what pays for one more Send.
         Tx otherTx = otherTx();
-        SignedTx signed = new SignedTx(otherTx, Ed25519.sign(key("alice").privateKey(), otherTx.signBytes()));
-        Block block = new Block(++height, 1_700_000_001_000L, key("validator").address(), List.of(signed));
+        SignedTx signed = new SignedTx(otherTx, Ed25519.sign(KEYS.key("alice").privateKey(), otherTx.signBytes()));
+        Block block =
+                new Block(++height, 1_700_000_001_000L, KEYS.key("validator").address(), List.of(signed));
         List<Evicted> evicted = mempool.exclusive(() -> {
             BlockResult r = ledger.apply(block, mempool.verdicts(block, pool));
             assertThat(r.txs().get(0).ok()).as(r.txs().get(0).log()).isTrue();
@@ -240,15 +239,15 @@ class MempoolTest {
     }
 
     private static Tx otherTx() {
-        KeyPair alice = key("alice");
+        KeyPair alice = KEYS.key("alice");
         return new Tx(
                 CHAIN,
                 alice.publicKey(),
                 0,
                 new Coin("uvyo", 2_000),
                 List.of(
-                        new Msg.Send(alice.address(), key("bob").address(), new Coin("uvyo", 1)),
-                        new Msg.Send(alice.address(), key("bob").address(), new Coin("uvyo", 6_999))),
+                        new Msg.Send(alice.address(), KEYS.key("bob").address(), new Coin("uvyo", 1)),
+                        new Msg.Send(alice.address(), KEYS.key("bob").address(), new Coin("uvyo", 6_999))),
                 "");
     }
 

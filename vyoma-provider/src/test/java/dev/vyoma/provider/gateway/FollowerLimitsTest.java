@@ -34,9 +34,9 @@ class FollowerLimitsTest {
 
     @Test
     void followersAreCappedTheRestKeepsAnsweringAndPlacesComeBack() throws Exception {
-        KeyPair provider = GatewayRig.key("provider");
-        KeyPair alice = GatewayRig.key("alice");
-        KeyPair bob = GatewayRig.key("bob");
+        KeyPair provider = GatewayRig.KEYS.key("provider");
+        KeyPair alice = GatewayRig.KEYS.key("alice");
+        KeyPair bob = GatewayRig.KEYS.key("bob");
         try (GatewayRig rig = GatewayRig.start(dir, LIMITS, provider, alice, bob)) {
             BidId a1 = rig.lease(alice, 1, provider);
             BidId a2 = rig.lease(alice, 2, provider);
@@ -102,7 +102,7 @@ class FollowerLimitsTest {
     /** One address cannot hold every connection: past its cap its request is answered 429 and its connection closed. */
     @Test
     void connectionsFromOneClientAreCapped() throws Exception {
-        KeyPair provider = GatewayRig.key("provider");
+        KeyPair provider = GatewayRig.KEYS.key("provider");
         Gateway.Limits fourPerClient = new Gateway.Limits(16, 256, 4, Duration.ofSeconds(30), 4, 3, 2, 1, HEARTBEAT);
         try (GatewayRig rig = GatewayRig.start(dir, fourPerClient, provider)) {
             List<java.net.Socket> held = new ArrayList<>();

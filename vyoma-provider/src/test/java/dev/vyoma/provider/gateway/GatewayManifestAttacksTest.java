@@ -14,6 +14,7 @@ import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.provider.LeaseManager;
 import dev.vyoma.provider.runtime.ImageTable;
 import dev.vyoma.provider.runtime.Ingress;
@@ -39,7 +40,6 @@ import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -62,16 +62,15 @@ class GatewayManifestAttacksTest {
     @TempDir
     Path dir;
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("manifest-attacks:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("manifest-attacks");
 
     private record Answer(int status, String body) {}
 
     /** A lease of the web example's group whose deployment records the version of {@code manifest}. */
     private record Leased(String lease, String url, String token) {}
 
-    private final KeyPair provider = key("provider");
+    private final KeyPair provider = KEYS.key("provider");
 
     private Leased lease(VyomaClient c, KeyPair tenant, SdlDocument web, long dseq, List<Object> manifest) {
         DeploymentId dep = new DeploymentId(tenant.address(), dseq);
@@ -138,17 +137,15 @@ class GatewayManifestAttacksTest {
 
     @Test
     void hostileManifestsAreRefusedAndNothingOfThemRuns() throws Exception {
-        KeyPair victim = key("victim");
-        KeyPair mallory = key("mallory");
+        KeyPair victim = KEYS.key("victim");
+        KeyPair mallory = KEYS.key("mallory");
         Genesis genesis = LocalChain.fundedGenesis(
                 "vyoma-manifest-attacks",
                 List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
                 victim.address(),
                 mallory.address(),
                 provider.address());
-        SdlDocument web = Sdl.parse(
-                        Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
-                .document();
+        SdlDocument web = Sdl.parse(Fixtures.webSdl(), "web.yaml").document();
         Path state = dir.resolve("provider");
         ProcessRuntime runtime = new ProcessRuntime(ImageTable.defaults(), state);
         try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100));

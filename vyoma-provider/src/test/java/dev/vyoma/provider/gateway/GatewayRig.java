@@ -13,6 +13,7 @@ import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.provider.LeaseManager;
 import dev.vyoma.provider.runtime.ImageTable;
 import dev.vyoma.provider.runtime.Ingress;
@@ -32,14 +33,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -65,9 +64,8 @@ final class GatewayRig implements AutoCloseable {
 
     record Answer(int status, String body) {}
 
-    static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("gateway-rig:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    static final NamedKeys KEYS = new NamedKeys("gateway-rig");
 
     /** Makes the provider's runtime from its state directory. */
     interface RuntimeFactory {
@@ -106,8 +104,7 @@ final class GatewayRig implements AutoCloseable {
                 Duration.ofMillis(100));
         this.chain = new VyomaClient(local.url());
         this.provider = provider;
-        this.web = Sdl.parse(Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
-                .document();
+        this.web = Sdl.parse(Fixtures.webSdl(), "web.yaml").document();
         register(provider);
         this.runtime = runtime.make(dir.resolve("provider"));
         this.ingress = Ingress.start("127.0.0.1", 0, "localhost");

@@ -13,6 +13,7 @@ import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.json.AkashJson;
@@ -26,14 +27,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -47,9 +46,8 @@ class GatewayTest {
 
     private record Answer(int status, String body) {}
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("gateway:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("gateway");
 
     private static void ok(VyomaClient c, KeyPair k, Msg m) {
         VyomaClient.TxOutcome out = c.broadcast(c.sign(k, List.of(m), ""), true);
@@ -82,9 +80,9 @@ class GatewayTest {
 
     @Test
     void onlyTheOwnersManifestWithTheDeploymentsVersion() throws Exception {
-        KeyPair tenant = key("tenant");
-        KeyPair provider = key("provider");
-        KeyPair mallory = key("mallory");
+        KeyPair tenant = KEYS.key("tenant");
+        KeyPair provider = KEYS.key("provider");
+        KeyPair mallory = KEYS.key("mallory");
         Genesis genesis = LocalChain.fundedGenesis(
                 "vyoma-gateway-test",
                 List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
@@ -93,9 +91,7 @@ class GatewayTest {
                 mallory.address());
         try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
             VyomaClient c = new VyomaClient(local.url());
-            SdlDocument web = Sdl.parse(
-                            Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
-                    .document();
+            SdlDocument web = Sdl.parse(Fixtures.webSdl(), "web.yaml").document();
             ok(c, provider, new Msg.CreateProvider(provider.address(), "https://127.0.0.1:8443", List.of(), "", ""));
             DeploymentId dep = new DeploymentId(tenant.address(), 5);
             ok(

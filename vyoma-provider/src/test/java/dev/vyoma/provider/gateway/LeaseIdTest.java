@@ -22,9 +22,9 @@ class LeaseIdTest {
 
     @Test
     void aliasesOfALeaseAndIdsSmuggledIntoThePathRunNothing() throws Exception {
-        KeyPair provider = GatewayRig.key("provider");
-        KeyPair other = GatewayRig.key("other-provider");
-        KeyPair tenant = GatewayRig.key("tenant");
+        KeyPair provider = GatewayRig.KEYS.key("provider");
+        KeyPair other = GatewayRig.KEYS.key("other-provider");
+        KeyPair tenant = GatewayRig.KEYS.key("tenant");
         try (GatewayRig rig = GatewayRig.start(dir, provider, other, tenant)) {
             rig.register(other);
             BidId mine = rig.lease(tenant, 70, provider);

@@ -44,9 +44,9 @@ class LeaseShellTest {
     /** Small limits, so that each is reached at once. */
     static final ShellLimits LIMITS = new ShellLimits(3, 2, Duration.ofSeconds(10), 100_000, 1_000);
 
-    static final KeyPair PROVIDER = GatewayRig.key("shell-provider");
-    static final KeyPair TENANT = GatewayRig.key("shell-tenant");
-    static final KeyPair STRANGER = GatewayRig.key("shell-stranger");
+    static final KeyPair PROVIDER = GatewayRig.KEYS.key("shell-provider");
+    static final KeyPair TENANT = GatewayRig.KEYS.key("shell-tenant");
+    static final KeyPair STRANGER = GatewayRig.KEYS.key("shell-stranger");
     static final AtomicLong DSEQ = new AtomicLong(100);
 
     @TempDir
@@ -319,7 +319,7 @@ class LeaseShellTest {
 
     @Test
     void theProcessRuntimeSaysItDoesNotRunShells() throws Exception {
-        KeyPair provider = GatewayRig.key("shell-process-provider");
+        KeyPair provider = GatewayRig.KEYS.key("shell-process-provider");
         try (GatewayRig processes = GatewayRig.start(dir.resolve("process-rig"), provider, TENANT)) {
             BidId id = processes.lease(TENANT, 1, provider);
             GatewayRig.Answer put = processes.put(

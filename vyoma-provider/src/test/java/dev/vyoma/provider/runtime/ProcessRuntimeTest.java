@@ -53,7 +53,7 @@ class ProcessRuntimeTest {
 
     @Test
     void runsTheWebExampleAndReadoptsItAfterARestart() throws Exception {
-        String web = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"));
+        String web = Fixtures.webSdl();
         runtime = new ProcessRuntime(ImageTable.defaults(), state);
         ProcessRuntime.LeaseStatus s = runtime.deploy(LEASE, manifest(web));
         assertThat(s.total()).isEqualTo(1);
@@ -117,7 +117,7 @@ class ProcessRuntimeTest {
                         "-c",
                         "exec '" + javaBin + "' -Xmx64m -cp '" + System.getProperty("java.class.path") + "' "
                                 + StaticWebServer.class.getName() + " --port \"$PORT\" --title \"$GREETING\""))));
-        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+        String sdl = Fixtures.webSdl()
                 .replace("image: nginx:1.27-alpine", "image: acme/site:1\n    env:\n      - GREETING=hello-from-env");
         runtime = new ProcessRuntime(table, state);
         ProcessRuntime.LeaseStatus s = runtime.deploy(LEASE, manifest(sdl));
@@ -140,7 +140,7 @@ class ProcessRuntimeTest {
     void tenantEnvIsNotTheBuiltInServersJvmOptions() throws Exception {
         Path marker = state.resolve("pwned");
         String payload = "-Xshare:off -XX:MaxMetaspaceSize=2m -XX:OnOutOfMemoryError=\"touch " + marker + "\"";
-        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+        String sdl = Fixtures.webSdl()
                 .replace(
                         "image: nginx:1.27-alpine",
                         "image: nginx:1.27-alpine\n    env:\n      - 'JAVA_TOOL_OPTIONS=" + payload
@@ -183,7 +183,7 @@ class ProcessRuntimeTest {
                 java.util.List.of("--port", "0", "--title", "t"),
                 StaticWebServer.class.getName(),
                 java.util.List.of("MODEL_NAME"))));
-        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+        String sdl = Fixtures.webSdl()
                 .replace(
                         "image: nginx:1.27-alpine",
                         "image: acme/java:1\n    env:\n      - MODEL_NAME=tiny\n      - OTHER=x\n"
@@ -204,7 +204,7 @@ class ProcessRuntimeTest {
     void aReplicaGetsOnlyItsOwnEnvironmentAndDirectory() throws Exception {
         ImageTable table = new ImageTable(java.util.List.of(new ImageTable.Entry(
                 "acme/env*", null, java.util.List.of("sh", "-c", "env; echo \"cwd=$(pwd)\"; exec sleep 600"))));
-        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+        String sdl = Fixtures.webSdl()
                 .replace("image: nginx:1.27-alpine", "image: acme/env:1\n    env:\n      - GREETING=hello");
         runtime = new ProcessRuntime(table, state);
         ProcessRuntime.LeaseStatus s = runtime.deploy(LEASE, manifest(sdl));
@@ -239,7 +239,7 @@ class ProcessRuntimeTest {
 
     /** The web example's group with its one service renamed, built directly (as no reader would let it through). */
     private static ManifestGroup renamed(String name) throws Exception {
-        ManifestGroup g = manifest(Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")));
+        ManifestGroup g = manifest(Fixtures.webSdl());
         ManifestService s = g.services().get(0);
         return new ManifestGroup(
                 g.name(),
@@ -263,7 +263,7 @@ class ProcessRuntimeTest {
      */
     @Test
     void namesAndLeaseIdsNeverBecomePathsOutOfTheirDirectory() throws Exception {
-        String web = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"));
+        String web = Fixtures.webSdl();
         runtime = new ProcessRuntime(ImageTable.defaults(), state);
         ProcessRuntime.LeaseStatus victim = runtime.deploy(LEASE, manifest(web));
         String attacker = "vyoma1mallory/7/1/1/vyoma1provider";
@@ -306,7 +306,7 @@ class ProcessRuntimeTest {
      */
     @Test
     void aRecordOnDiskCannotTakeOverAnotherLeasesProcess() throws Exception {
-        String web = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"));
+        String web = Fixtures.webSdl();
         runtime = new ProcessRuntime(ImageTable.defaults(), state);
         String other = "vyoma1mallory/7/1/1/vyoma1provider";
         String self = "vyoma1mallory/8/1/1/vyoma1provider";
@@ -367,8 +367,7 @@ class ProcessRuntimeTest {
                 "acme/noisy*",
                 null,
                 java.util.List.of("sh", "-c", "head -c 200000 /dev/zero | tr '\\0' x; exec sleep 600"))));
-        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
-                .replace("image: nginx:1.27-alpine", "image: acme/noisy:1");
+        String sdl = Fixtures.webSdl().replace("image: nginx:1.27-alpine", "image: acme/noisy:1");
         runtime = new ProcessRuntime(table, state);
         runtime.deploy(LEASE, manifest(sdl));
         java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -415,7 +414,7 @@ class ProcessRuntimeTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 Files.isExecutable(Path.of("/usr/bin/prlimit")) && Files.isExecutable(Path.of("/usr/bin/nice")),
                 "util-linux prlimit and coreutils nice are installed");
-        String web = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"));
+        String web = Fixtures.webSdl();
         runtime = new ProcessRuntime(ImageTable.defaults(), state);
         long pid = runtime.deploy(LEASE, manifest(web)).replicas().get(0).pid();
         await().atMost(20, TimeUnit.SECONDS).until(() -> runtime.status(LEASE).ready() == 1);
@@ -448,7 +447,7 @@ class ProcessRuntimeTest {
                                         "-c",
                                         "x=$(head -c 20000000 /dev/zero | tr '\\0' x); echo small ${#x};"
                                                 + " y=$(head -c 100000000 /dev/zero | tr '\\0' y); echo large ${#y}; exec sleep 600"))));
-        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+        String sdl = Fixtures.webSdl()
                 .replace("image: nginx:1.27-alpine", "image: acme/hog:1")
                 .replace("size: 512Mi", "size: 64Mi");
         runtime = new ProcessRuntime(table, state);
@@ -465,8 +464,7 @@ class ProcessRuntimeTest {
     void teardownStopsWhatAReplicaStarted() throws Exception {
         ImageTable table = new ImageTable(java.util.List.of(new ImageTable.Entry(
                 "acme/forks*", null, java.util.List.of("sh", "-c", "sleep 600 & sleep 600 & echo forked; wait"))));
-        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
-                .replace("image: nginx:1.27-alpine", "image: acme/forks:1");
+        String sdl = Fixtures.webSdl().replace("image: nginx:1.27-alpine", "image: acme/forks:1");
         runtime = new ProcessRuntime(table, state);
         long pid = runtime.deploy(LEASE, manifest(sdl)).replicas().get(0).pid();
         await().atMost(20, TimeUnit.SECONDS)
@@ -485,7 +483,7 @@ class ProcessRuntimeTest {
      */
     @Test
     void stoppedLeasesStartAgainIfStillActive() throws Exception {
-        String web = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"));
+        String web = Fixtures.webSdl();
         String ended = "vyoma1owner/6/1/1/vyoma1provider";
         runtime = new ProcessRuntime(ImageTable.defaults(), state);
         try (Ingress ingress = Ingress.start("127.0.0.1", 0, "localhost")) {

@@ -9,6 +9,7 @@ import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.provider.bid.BidEngine;
 import dev.vyoma.provider.bid.Inventory;
 import dev.vyoma.provider.bid.Offer;
@@ -26,7 +27,6 @@ import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.KeyStore;
@@ -36,7 +36,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,9 +71,8 @@ class ScreeningHostileTest {
         }
     }
 
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("screening-hostile:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("screening-hostile");
 
     private static final List<String> HOSTILE =
             List.of("huge", "malformed", "slow", "silent", "uncertified", "closed", "escapes", "older");
@@ -82,8 +80,8 @@ class ScreeningHostileTest {
     @Test
     void hostileStatusAnswersAreUnreachableWithinABoundedTimeAndTheHonestProviderStillBids() throws Exception {
         List<Address> funded = new ArrayList<>();
-        funded.add(key("honest").address());
-        HOSTILE.forEach(n -> funded.add(key(n).address()));
+        funded.add(KEYS.key("honest").address());
+        HOSTILE.forEach(n -> funded.add(KEYS.key(n).address()));
         LocalChain local = LocalChain.start(
                 dir.resolve("node"),
                 LocalChain.fundedGenesis(
@@ -95,7 +93,7 @@ class ScreeningHostileTest {
         VyomaClient chain = new VyomaClient(local.url());
 
         // The honest provider: its real gateway publishing its real offer.
-        KeyPair honest = key("honest");
+        KeyPair honest = KEYS.key("honest");
         Inventory inventory = new Inventory(
                 List.of(new Inventory.NodeSpec("cpu-0", 32_000, 128 * GI, 2048 * GI, List.of(), Set.of())), Map.of());
         PriceList prices = new PriceList(
@@ -119,7 +117,7 @@ class ScreeningHostileTest {
         behaviours.put("escapes", s -> answer(s, "500 Server Error", "\u001b[2J\u001b]0;owned\u0007 boom"));
         behaviours.put("older", s -> answer(s, "200 OK", "{\"provider\":\"x\",\"cpu\":{\"total\":1}}"));
         for (Map.Entry<String, Function<Socket, Void>> b : behaviours.entrySet()) {
-            KeyPair k = key(b.getKey());
+            KeyPair k = KEYS.key(b.getKey());
             TlsCertificate cert = TlsCertificate.create(k.address(), List.of("127.0.0.1"));
             register(chain, k, serveTls(cert, b.getValue()), cert);
         }
@@ -136,7 +134,7 @@ class ScreeningHostileTest {
                 // closed
             }
         });
-        KeyPair silentKey = key("silent");
+        KeyPair silentKey = KEYS.key("silent");
         register(
                 chain,
                 silentKey,
@@ -145,8 +143,8 @@ class ScreeningHostileTest {
         // Registered, but without a certificate: its gateway cannot be trusted.
         ok(
                 chain,
-                key("uncertified"),
-                new Msg.CreateProvider(key("uncertified").address(), "https://127.0.0.1:9", List.of(), "", ""));
+                KEYS.key("uncertified"),
+                new Msg.CreateProvider(KEYS.key("uncertified").address(), "https://127.0.0.1:9", List.of(), "", ""));
         // Registered with a certificate, not listening.
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -154,14 +152,12 @@ class ScreeningHostileTest {
         }
         register(
                 chain,
-                key("closed"),
+                KEYS.key("closed"),
                 closedPort,
-                TlsCertificate.create(key("closed").address(), List.of("127.0.0.1")));
+                TlsCertificate.create(KEYS.key("closed").address(), List.of("127.0.0.1")));
 
-        GroupSpec web = Sdl.parse(Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
-                .document()
-                .groups()
-                .get(0);
+        GroupSpec web =
+                Sdl.parse(Fixtures.webSdl(), "web.yaml").document().groups().get(0);
         // The honest gateway's first answer (a cold JVM's TLS and Jetty) is not what the bound is about.
         new dev.vyoma.client.ProviderGateway(chain).status(honest.address());
         long start = System.nanoTime();
@@ -186,7 +182,7 @@ class ScreeningHostileTest {
         assertThat(((Verdict.Bids) verdicts.get(0)).price().amount()).isEqualByComparingTo("9");
         Map<String, String> why = new LinkedHashMap<>();
         for (String n : HOSTILE) {
-            Verdict v = by.get(key(n).address());
+            Verdict v = by.get(KEYS.key(n).address());
             assertThat(v).as(n).isInstanceOf(Verdict.Unreachable.class);
             why.put(n, ((Verdict.Unreachable) v).why());
         }
@@ -202,8 +198,8 @@ class ScreeningHostileTest {
 
     @Test
     void anAuditedProviderIsJudgedOnWhatTheChainSaysItsAuditorsSigned() throws Exception {
-        KeyPair provider = key("honest");
-        KeyPair auditor = key("auditor");
+        KeyPair provider = KEYS.key("honest");
+        KeyPair auditor = KEYS.key("auditor");
         LocalChain local = LocalChain.start(
                 dir.resolve("node"),
                 LocalChain.fundedGenesis(
@@ -224,7 +220,7 @@ class ScreeningHostileTest {
         gateway.reportStatusWith(
                 () -> Map.of("offer", Offer.of(inventory, prices).toJson()));
         register(chain, provider, gateway.port(), gateway.certificate());
-        String sdl = Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
+        String sdl = Fixtures.webSdl()
                 .replace(
                         "    dcloud:\n      pricing:",
                         "    dcloud:\n      attributes:\n        region: us-west\n      signedBy:\n        anyOf:\n"

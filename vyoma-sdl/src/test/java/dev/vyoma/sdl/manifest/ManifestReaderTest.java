@@ -36,8 +36,7 @@ class ManifestReaderTest {
     /** The web example's manifest as a mutable JSON tree. */
     @SuppressWarnings("unchecked")
     private static List<Object> web() throws Exception {
-        SdlDocument doc = Sdl.parse(Fixtures.repositoryRoot().resolve("examples/web.yaml"))
-                .document();
+        SdlDocument doc = Sdl.parse(Fixtures.webSdlFile()).document();
         return JSON.readValue(JsonWriter.compact(AkashJson.manifest(doc.manifest())), List.class);
     }
 

@@ -194,16 +194,22 @@ public final class Charts {
         return chart;
     }
 
-    /** Median GPU prices per model, USD per hour per GPU, from bids and from leases (0 where none). */
-    private static org.knowm.xchart.CategoryChart gpuPrices(PeriodMetrics m) {
+    /** An empty bar chart of the report's size on white, titled {@code title}, its y axis {@code yTitle}. */
+    private static org.knowm.xchart.CategoryChart bars(String title, String yTitle) {
         org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder()
                 .width(WIDTH)
                 .height(HEIGHT)
-                .title("GPU prices by model: median USD per GPU-hour")
+                .title(title)
                 .xAxisTitle("")
-                .yAxisTitle("USD/hour")
+                .yAxisTitle(yTitle)
                 .build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        return chart;
+    }
+
+    /** Median GPU prices per model, USD per hour per GPU, from bids and from leases (0 where none). */
+    private static org.knowm.xchart.CategoryChart gpuPrices(PeriodMetrics m) {
+        org.knowm.xchart.CategoryChart chart = bars("GPU prices by model: median USD per GPU-hour", "USD/hour");
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         List<String> models = new ArrayList<>(m.gpuPrices().models().keySet());
@@ -232,14 +238,7 @@ public final class Charts {
 
     /** How many leases closed in the period ran for how long. */
     private static org.knowm.xchart.CategoryChart durations(PeriodMetrics m) {
-        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder()
-                .width(WIDTH)
-                .height(HEIGHT)
-                .title("Leases closed in the period, by how long they ran")
-                .xAxisTitle("")
-                .yAxisTitle("leases")
-                .build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        org.knowm.xchart.CategoryChart chart = bars("Leases closed in the period, by how long they ran", "leases");
         chart.getStyler().setLegendVisible(false);
         List<String> bins = new ArrayList<>();
         List<Long> counts = new ArrayList<>();

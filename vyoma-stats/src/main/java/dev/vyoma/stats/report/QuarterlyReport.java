@@ -201,13 +201,13 @@ public final class QuarterlyReport {
                     .append(" | ")
                     .append(fmt(m, cur.value(m)))
                     .append(" | ")
-                    .append(firstLast(m, cur))
+                    .append(ReportView.firstLast(m, cur, QuarterlyReport::fmt))
                     .append(" |");
             if (prev != null) {
                 b.append(' ')
                         .append(fmt(m, prev.value(m)))
                         .append(" | ")
-                        .append(firstLast(m, prev))
+                        .append(ReportView.firstLast(m, prev, QuarterlyReport::fmt))
                         .append(" | ")
                         .append(ReportView.change(r.changePct().get(m)))
                         .append(" |");
@@ -237,13 +237,6 @@ public final class QuarterlyReport {
         }
         String in = (unit + how).replaceFirst("^, ", "");
         return in.isEmpty() ? t : t + " (" + in + ")";
-    }
-
-    private static String firstLast(Metric m, PeriodMetrics p) {
-        if (!m.pointInTime() || p.first(m) == null || p.last(m) == null) {
-            return "";
-        }
-        return fmt(m, p.first(m)) + " → " + fmt(m, p.last(m));
     }
 
     /** A figure for people: grouped thousands, money to the cent, bytes in TiB, percentages with their sign. */

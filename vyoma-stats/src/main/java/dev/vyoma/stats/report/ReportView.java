@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * A report as a tree of maps and lists (what the JSON API and {@code -o json} print: exact decimals as strings),
@@ -263,10 +264,15 @@ public final class ReportView {
 
     /** {@code 359 → 553}: a point-in-time metric's first and last buckets; empty for the others. */
     static String firstLast(Metric m, PeriodMetrics p) {
+        return firstLast(m, p, ReportView::human);
+    }
+
+    /** {@link #firstLast(Metric, PeriodMetrics)} with each figure written by {@code format}. */
+    static String firstLast(Metric m, PeriodMetrics p, BiFunction<Metric, BigDecimal, String> format) {
         if (!m.pointInTime() || p.first(m) == null || p.last(m) == null) {
             return "";
         }
-        return human(m, p.first(m)) + " → " + human(m, p.last(m));
+        return format.apply(m, p.first(m)) + " → " + format.apply(m, p.last(m));
     }
 
     /** A value for people: money to the cent, bytes in GiB, means to 2 places. */

@@ -8,11 +8,10 @@ import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.NamedKeys;
 import dev.vyoma.stats.source.ChainSource.ChainBlock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,13 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
  * request per block, at the chain's end and past it too, while it goes on producing blocks.
  */
 class NodeSourceRangeTest {
-    private static KeyPair key(String name) {
-        return KeyPair.fromSeed(Arrays.copyOf(("node-source:" + name).getBytes(StandardCharsets.UTF_8), 32));
-    }
+    /** The deterministic keys of this test's named accounts. */
+    private static final NamedKeys KEYS = new NamedKeys("node-source");
 
     @Test
     void rangesAreTheBlocksReadOneByOne(@TempDir Path home) throws Exception {
-        KeyPair alice = key("alice");
+        KeyPair alice = KEYS.key("alice");
         try (LocalChain chain = LocalChain.builder(home)
                 .genesis(LocalChain.fundedGenesis(
                         "vyoma-node-source-test",
@@ -42,7 +40,8 @@ class NodeSourceRangeTest {
                 client.broadcast(
                         client.sign(
                                 alice,
-                                List.of(new Msg.Send(alice.address(), key("bob").address(), new Coin("uusd", 7))),
+                                List.of(new Msg.Send(
+                                        alice.address(), KEYS.key("bob").address(), new Coin("uusd", 7))),
                                 ""),
                         true);
             }
