@@ -7,12 +7,14 @@ import dev.vyoma.sdl.json.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -28,7 +30,14 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.profile.InternalProfiler;
+import org.openjdk.jmh.results.AggregationPolicy;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.ScalarResult;
 
 /**
  * Reading Akash SDL files: one operation reads one file of a corpus loaded once as bytes, cycling
@@ -52,6 +61,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * property {@code vyoma.sdl.list=FILE} writes the kept paths to FILE, one a line; {@code -p list=FILE}
  * (or {@code -Dvyoma.sdl.only=FILE}) reads exactly the files listed in FILE (absolute, or relative to
  * FILE's directory) instead of walking a directory.
+ *
+ * <p>On a machine shared with other work the wall-clock score also counts time spent waiting for a
+ * core; {@code -prof 'dev.vyoma.benchmarks.SdlParseBenchmark$CpuTime'} adds {@code cpu.time.norm}, the
+ * CPU time of the whole benchmark process (JIT and GC threads included) per operation, which such
+ * waiting does not inflate ({@code tools/akash-parity/bench.mjs} reports the same for node).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -276,5 +290,34 @@ public class SdlParseBenchmark {
             return b;
         }
         return fallback;
+    }
+
+    /**
+     * A JMH profiler: the process's CPU time (all threads, from {@code OperatingSystemMXBean}) per
+     * operation of each measured iteration, as {@code cpu.time.norm} in µs/op.
+     */
+    public static final class CpuTime implements InternalProfiler {
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        private long startNanos;
+
+        @Override
+        public String getDescription() {
+            return "process CPU time per operation";
+        }
+
+        @Override
+        public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
+            startNanos = os.getProcessCpuTime();
+        }
+
+        @Override
+        public Collection<? extends Result> afterIteration(
+                BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
+            long cpuNanos = os.getProcessCpuTime() - startNanos;
+            long ops = result.getMetadata().getAllOps();
+            double perOp = ops == 0 ? Double.NaN : cpuNanos / 1000.0 / ops;
+            return List.of(new ScalarResult("cpu.time.norm", perOp, "us/op", AggregationPolicy.AVG));
+        }
     }
 }
