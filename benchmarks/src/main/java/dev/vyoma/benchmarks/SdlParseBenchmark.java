@@ -4,7 +4,6 @@ import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.SdlResult;
 import dev.vyoma.sdl.json.AkashJson;
-import dev.vyoma.sdl.json.JsonWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -46,8 +45,8 @@ import org.openjdk.jmh.results.ScalarResult;
  * <ul>
  *   <li>{@link #parseAll}: {@link Sdl#parse(byte[], String)}, which parses the YAML, validates, builds
  *       the group specs and the manifest and hashes the manifest version.
- *   <li>{@link #parseAndJson}: the same, then the group specs and the manifest as compact JSON (what
- *       {@code vyoma sdl groups -o json} does).
+ *   <li>{@link #parseAndJson}: the same, then the group specs and the manifest as compact JSON text
+ *       ({@link AkashJson#groupSpecsJson}, {@link AkashJson#manifestJson}).
  * </ul>
  *
  * <p>The corpus is, in order of precedence: {@code -p corpus=DIR}, the system property
@@ -166,8 +165,8 @@ public class SdlParseBenchmark {
     public void parseAndJson(Blackhole bh) {
         int i = cursor();
         SdlDocument doc = Sdl.parse(inputs[i], names[i]).document();
-        bh.consume(JsonWriter.compact(AkashJson.groupSpecs(doc.groups())));
-        bh.consume(JsonWriter.compact(AkashJson.manifest(doc.manifest())));
+        bh.consume(AkashJson.groupSpecsJson(doc.groups()));
+        bh.consume(AkashJson.manifestJson(doc.manifest()));
         bh.consume(doc.manifestVersion());
     }
 
