@@ -18,17 +18,21 @@ final class Fields {
     private final YMapping mapping;
     private final Loc loc;
     private final Problems problems;
-    private final Map<String, YMapping.Entry> byKey = new HashMap<>();
+    private final Map<String, YMapping.Entry> byKey;
     private final Set<String> known = new HashSet<>();
+    /** Whether some key is given twice (the entries then need filtering to first occurrences). */
+    private boolean duplicates;
 
     private Fields(YMapping mapping, Loc loc, Problems problems) {
         this.mapping = mapping;
         this.loc = loc;
         this.problems = problems;
+        this.byKey = HashMap.newHashMap(mapping.entries().size());
         for (YMapping.Entry e : mapping.entries()) {
             String key = e.key().value();
             YMapping.Entry previous = byKey.putIfAbsent(key, e);
             if (previous != null) {
+                duplicates = true;
                 problems.error(
                         loc.key(key, e.key()),
                         "\"" + key + "\" is given twice (first at line "
@@ -77,6 +81,9 @@ final class Fields {
 
     /** Entries in source order (first occurrence of each key). */
     List<YMapping.Entry> entries() {
+        if (!duplicates) {
+            return mapping.entries();
+        }
         List<YMapping.Entry> out = new ArrayList<>(byKey.size());
         Set<String> seen = new HashSet<>();
         for (YMapping.Entry e : mapping.entries()) {
