@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * Times vyoma-sdl the way bench.mjs times the TS SDK, so that both sides are measured with the same
- * statistic: the files are read once; per mode, WARMUP rounds over all of them, then ROUNDS measured
- * rounds; the wall time per file of each round (median and min) and the process's CPU time (all
+ * statistic: the files are read once; WARMUP rounds over all of them (in the json mode, which runs all of
+ * the parse mode), then ROUNDS measured rounds of each mode, alternating; the wall time per file of each round (median and min) and the process's CPU time (all
  * threads, JIT and GC included) per file over all measured rounds, in ms. With --json FILE it writes
  * {@code {"files": n, "modes": {mode: {median, min, cpuMean}}}}. The CPU figure is what a busy machine
  * does not inflate: waiting for a core costs wall time, not CPU time.
@@ -83,29 +83,35 @@ public final class VyomaBench {
         }
         byte[][] files = inputs.toArray(new byte[0][]);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        // Warm both modes up first (json runs all of parse), then measure them in alternating rounds, so
+        // that neither is measured while the JIT is still busy with the other.
+        for (int r = 0; r < warmup; r++) {
+            round(files, true);
+        }
         StringBuilder out = new StringBuilder("{\"files\":" + files.length + ",\"modes\":{");
-        for (String mode : List.of("parse", "json")) {
-            boolean withJson = mode.equals("json");
-            for (int r = 0; r < warmup; r++) {
-                round(files, withJson);
-            }
-            double[] wall = new double[rounds];
-            // The process CPU clock ticks in steps of up to 10 ms, about one round: read it over all rounds.
-            long c0 = os.getProcessCpuTime();
-            for (int r = 0; r < rounds; r++) {
+        double[][] wall = new double[2][rounds];
+        long[] cpu = new long[2];
+        for (int r = 0; r < rounds; r++) {
+            for (int m = 0; m < 2; m++) {
+                // The process CPU clock ticks in steps of up to 10 ms, about one round: summed over all rounds.
+                long c0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
-                round(files, withJson);
-                wall[r] = (System.nanoTime() - t0) / 1e6 / files.length;
+                round(files, m == 1);
+                wall[m][r] = (System.nanoTime() - t0) / 1e6 / files.length;
+                cpu[m] += os.getProcessCpuTime() - c0;
             }
-            double cpuMean = (os.getProcessCpuTime() - c0) / 1e6 / files.length / rounds;
-            Arrays.sort(wall);
+        }
+        for (int m = 0; m < 2; m++) {
+            String mode = m == 0 ? "parse" : "json";
+            double cpuMean = cpu[m] / 1e6 / files.length / rounds;
+            Arrays.sort(wall[m]);
             System.out.printf(
                     "%-6s median %.4f  min %.4f ms/file; CPU mean %.4f ms/file (%d files, %d+%d rounds)%n",
-                    mode, wall[rounds / 2], wall[0], cpuMean, files.length, warmup, rounds);
-            out.append(withJson ? "," : "")
+                    mode, wall[m][rounds / 2], wall[m][0], cpuMean, files.length, warmup, rounds);
+            out.append(m == 1 ? "," : "")
                     .append(String.format(
                             "\"%s\":{\"median\":%s,\"min\":%s,\"cpuMean\":%s}",
-                            mode, wall[rounds / 2], wall[0], cpuMean));
+                            mode, wall[m][rounds / 2], wall[m][0], cpuMean));
         }
         if (json != null) {
             Files.writeString(Path.of(json), out.append("}}\n"));
