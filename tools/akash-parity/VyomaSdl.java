@@ -46,8 +46,16 @@ public final class VyomaSdl {
                 SdlDocument doc = result.document();
                 line.put("version", doc.manifestVersion().hex());
                 putWarnings(line, result.warnings());
-                line.put("groups", AkashJson.groupSpecs(doc.groups()));
-                line.put("manifest", AkashJson.manifest(doc.manifest()));
+                List<Object> groups = AkashJson.groupSpecs(doc.groups());
+                List<Object> manifest = AkashJson.manifest(doc.manifest());
+                line.put("groups", groups);
+                line.put("manifest", manifest);
+                // The streamed text (what the CLI and the provider send) must equal the tree's text.
+                if (!AkashJson.groupSpecsJson(doc.groups()).equals(JsonWriter.compact(groups))
+                        || !AkashJson.manifestJson(doc.manifest()).equals(JsonWriter.compact(manifest))
+                        || !AkashJson.manifestCanonicalJson(doc.manifest()).equals(JsonWriter.canonical(manifest))) {
+                    line.put("jsonMismatch", true);
+                }
             } else {
                 line.put("error", String.join("; ", result.errors().stream().map(SdlError::format).toList()));
                 putWarnings(line, result.warnings());

@@ -3,16 +3,18 @@
 // for comparison with the JMH benchmark dev.vyoma.benchmarks.SdlParseBenchmark (docs/benchmarks.md).
 //
 //   node tools/akash-parity/bench.mjs [DIR] [--files GLOBS] [--list FILE] [--write-list FILE]
-//                                     [--warmup N] [--rounds N] [--modes a,b,c]
+//                                     [--warmup N] [--rounds N] [--modes a,b,c] [--json FILE]
 //
 // DIR defaults to <repo>/../shared/conformance/akash-sdl/input; GLOBS (file-name globs separated by
 // ";", default "*.yaml;deploy*.yml") picks files under DIR recursively, as the JMH benchmark does.
 // --list FILE reads exactly the paths listed in FILE instead (e.g. the one the JMH benchmark writes
 // with -Dvyoma.sdl.list=FILE). Files are read once into strings; files the TS SDK rejects are dropped
 // (counted), and --write-list FILE writes the kept paths, which the JMH benchmark reads with
-// -p list=FILE, so that both sides time the same files.
+// -p list=FILE, so that both sides time the same files. --json FILE also writes the figures per mode
+// ({mode: {mean, sd, median, min, cpuMean, cpuMedian}}, ms per file) for perf.sh.
 //
-// Modes (each: --warmup rounds over the corpus, then --rounds measured rounds; ms per file):
+// Modes (each: --warmup rounds over the corpus, then --rounds measured rounds; ms per file, wall clock
+// and the process's CPU time):
 //   sdl       SDL.fromString(yaml, "beta3"), groups(), manifest(), await manifestVersion()
 //   sdl-json  the same, then JSON.stringify of the groups and of the manifest
 //   generate  js-yaml load, generateManifest(), await generateManifestVersion() (the newer API)
@@ -32,6 +34,7 @@ function parseArgs(argv) {
     files: "*.yaml;deploy*.yml",
     list: null,
     writeList: null,
+    json: null,
     warmup: 20,
     rounds: 50,
     modes: ["sdl", "sdl-json", "generate"],
@@ -45,6 +48,7 @@ function parseArgs(argv) {
     if (a === "--files") opts.files = val();
     else if (a === "--list") opts.list = val();
     else if (a === "--write-list") opts.writeList = val();
+    else if (a === "--json") opts.json = val();
     else if (a === "--warmup") opts.warmup = Number(val());
     else if (a === "--rounds") opts.rounds = Number(val());
     else if (a === "--modes") opts.modes = val().split(",").filter(Boolean);
@@ -119,13 +123,17 @@ const modes = {
   },
 };
 
+// One pass over the corpus: wall-clock ms, and the process's CPU ms (all threads: V8's compiler and
+// GC threads too), which waiting for a core on a busy machine does not inflate.
 async function round(fn, texts) {
   let sink = 0;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (const t of texts) sink += await fn(t);
   const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
   if (sink === 0) throw new Error("nothing computed");
-  return ms;
+  return { ms, cpuMs: (c.user + c.system) / 1000 };
 }
 
 function stats(samples) {
@@ -184,18 +192,27 @@ async function main() {
   }
   const texts = kept.map((f) => f.text);
   console.log(`${opts.warmup} warm-up + ${opts.rounds} measured rounds over ${texts.length} files per mode`);
+  const figures = {};
   for (const m of opts.modes) {
     const fn = modes[m];
     for (let i = 0; i < opts.warmup; i++) await round(fn, texts);
     const perFile = [];
-    for (let i = 0; i < opts.rounds; i++) perFile.push((await round(fn, texts)) / texts.length);
+    const cpuPerFile = [];
+    for (let i = 0; i < opts.rounds; i++) {
+      const r = await round(fn, texts);
+      perFile.push(r.ms / texts.length);
+      cpuPerFile.push(r.cpuMs / texts.length);
+    }
     const s = stats(perFile);
+    const cpu = stats(cpuPerFile);
+    figures[m] = { ...s, cpuMean: cpu.mean, cpuMedian: cpu.median };
     console.log(
       `${m.padEnd(9)} ${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)} ms/file (sd)` +
         `  median ${s.median.toFixed(4)}  min ${s.min.toFixed(4)}` +
-        `  = ${(s.mean * texts.length).toFixed(1)} ms per round`,
+        `  = ${(s.mean * texts.length).toFixed(1)} ms per round; CPU median ${cpu.median.toFixed(4)} ms/file`,
     );
   }
+  if (opts.json) writeFileSync(opts.json, JSON.stringify({ files: texts.length, modes: figures }) + "\n");
 }
 
 function sdkVersion() {

@@ -1,6 +1,8 @@
 // Runs VyomaSdl.java (vyoma-sdl) on files, one JVM per 200 files; returns Map(absolute file -> result line).
-// env: JAVA (run.sh sets it from the JDK it finds; else java on PATH), VYOMA_CP (classpath for VyomaSdl.java)
+// env: JAVA (run.sh sets it from the JDK it finds; else java on PATH), VYOMA_CP (classpath for VyomaSdl.java),
+//      M2_REPO (the local Maven repository, default ~/.m2/repository)
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,8 +10,11 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, "../..");
 const java = process.env.JAVA ?? "java";
+// snakeyaml-engine from the local Maven repository, at the version the parent POM pins.
+const yamlVersion = readFileSync(join(repo, "pom.xml"), "utf8").match(/<snakeyaml-engine.version>([^<]+)</)[1];
+const m2 = process.env.M2_REPO ?? join(homedir(), ".m2", "repository");
 const cp = process.env.VYOMA_CP
-  ?? `${join(repo, "vyoma-sdl/target/classes")}:${join(homedir(), ".m2/repository/org/snakeyaml/snakeyaml-engine/3.2/snakeyaml-engine-3.2.jar")}`;
+  ?? `${join(repo, "vyoma-sdl/target/classes")}:${join(m2, "org/snakeyaml/snakeyaml-engine", yamlVersion, `snakeyaml-engine-${yamlVersion}.jar`)}`;
 
 export function readWithVyoma(files) {
   const abs = files.map((f) => resolve(f));

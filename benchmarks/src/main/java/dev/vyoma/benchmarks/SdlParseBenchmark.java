@@ -4,15 +4,16 @@ import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.SdlResult;
 import dev.vyoma.sdl.json.AkashJson;
-import dev.vyoma.sdl.json.JsonWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -28,7 +29,14 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.profile.InternalProfiler;
+import org.openjdk.jmh.results.AggregationPolicy;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.ScalarResult;
 
 /**
  * Reading Akash SDL files: one operation reads one file of a corpus loaded once as bytes, cycling
@@ -37,8 +45,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ul>
  *   <li>{@link #parseAll}: {@link Sdl#parse(byte[], String)}, which parses the YAML, validates, builds
  *       the group specs and the manifest and hashes the manifest version.
- *   <li>{@link #parseAndJson}: the same, then the group specs and the manifest as compact JSON (what
- *       {@code vyoma sdl groups -o json} does).
+ *   <li>{@link #parseAndJson}: the same, then the group specs and the manifest as compact JSON text
+ *       ({@link AkashJson#groupSpecsJson}, {@link AkashJson#manifestJson}).
  * </ul>
  *
  * <p>The corpus is, in order of precedence: {@code -p corpus=DIR}, the system property
@@ -52,6 +60,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * property {@code vyoma.sdl.list=FILE} writes the kept paths to FILE, one a line; {@code -p list=FILE}
  * (or {@code -Dvyoma.sdl.only=FILE}) reads exactly the files listed in FILE (absolute, or relative to
  * FILE's directory) instead of walking a directory.
+ *
+ * <p>On a machine shared with other work the wall-clock score also counts time spent waiting for a
+ * core; {@code -prof 'dev.vyoma.benchmarks.SdlParseBenchmark$CpuTime'} adds {@code cpu.time.norm}, the
+ * CPU time of the whole benchmark process (JIT and GC threads included) per operation, which such
+ * waiting does not inflate ({@code tools/akash-parity/bench.mjs} reports the same for node).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -152,8 +165,8 @@ public class SdlParseBenchmark {
     public void parseAndJson(Blackhole bh) {
         int i = cursor();
         SdlDocument doc = Sdl.parse(inputs[i], names[i]).document();
-        bh.consume(JsonWriter.compact(AkashJson.groupSpecs(doc.groups())));
-        bh.consume(JsonWriter.compact(AkashJson.manifest(doc.manifest())));
+        bh.consume(AkashJson.groupSpecsJson(doc.groups()));
+        bh.consume(AkashJson.manifestJson(doc.manifest()));
         bh.consume(doc.manifestVersion());
     }
 
@@ -276,5 +289,34 @@ public class SdlParseBenchmark {
             return b;
         }
         return fallback;
+    }
+
+    /**
+     * A JMH profiler: the process's CPU time (all threads, from {@code OperatingSystemMXBean}) per
+     * operation of each measured iteration, as {@code cpu.time.norm} in µs/op.
+     */
+    public static final class CpuTime implements InternalProfiler {
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        private long startNanos;
+
+        @Override
+        public String getDescription() {
+            return "process CPU time per operation";
+        }
+
+        @Override
+        public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
+            startNanos = os.getProcessCpuTime();
+        }
+
+        @Override
+        public Collection<? extends Result> afterIteration(
+                BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
+            long cpuNanos = os.getProcessCpuTime() - startNanos;
+            long ops = result.getMetadata().getAllOps();
+            double perOp = ops == 0 ? Double.NaN : cpuNanos / 1000.0 / ops;
+            return List.of(new ScalarResult("cpu.time.norm", perOp, "us/op", AggregationPolicy.AVG));
+        }
     }
 }

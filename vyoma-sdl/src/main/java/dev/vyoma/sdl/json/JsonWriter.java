@@ -110,8 +110,23 @@ public final class JsonWriter {
     }
 
     private void string(String s) {
+        appendString(out, s);
+    }
+
+    /** Appends {@code s} as a JSON string with Go's escaping. */
+    static void appendString(StringBuilder out, String s) {
         out.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        int plain = 0;
+        while (plain < n && !needsEscape(s.charAt(plain))) {
+            plain++;
+        }
+        if (plain == n) {
+            out.append(s).append('"');
+            return;
+        }
+        out.append(s, 0, plain);
+        for (int i = plain; i < n; i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
@@ -121,10 +136,10 @@ public final class JsonWriter {
                 case '\t' -> out.append("\\t");
                 case '\b' -> out.append("\\b");
                 case '\f' -> out.append("\\f");
-                case '<', '>', '&', '\u2028', '\u2029' -> unicodeEscape(c);
+                case '<', '>', '&', '\u2028', '\u2029' -> unicodeEscape(out, c);
                 default -> {
                     if (c < 0x20) {
-                        unicodeEscape(c);
+                        unicodeEscape(out, c);
                     } else if (Character.isSurrogate(c) && !validSurrogatePair(s, i)) {
                         // Go replaces invalid UTF-8 with U+FFFD; a lone surrogate is Java's equivalent.
                         out.append("\ufffd");
@@ -139,13 +154,24 @@ public final class JsonWriter {
         out.append('"');
     }
 
+    /** Whether {@code c} is written other than as itself (surrogates are checked for pairing). */
+    private static boolean needsEscape(char c) {
+        return c < 0x20
+                || c == '"'
+                || c == '\\'
+                || c == '<'
+                || c == '>'
+                || c == '&'
+                || c >= '\u2028' && (c <= '\u2029' || Character.isSurrogate(c));
+    }
+
     private static boolean validSurrogatePair(String s, int i) {
         return Character.isHighSurrogate(s.charAt(i))
                 && i + 1 < s.length()
                 && Character.isLowSurrogate(s.charAt(i + 1));
     }
 
-    private void unicodeEscape(char c) {
+    private static void unicodeEscape(StringBuilder out, char c) {
         out.append("\\u")
                 .append(HEX[(c >> 12) & 0xF])
                 .append(HEX[(c >> 8) & 0xF])

@@ -17,7 +17,18 @@ public final class ManifestNames {
 
     /** Whether {@code name} follows the SDL's service-name rule. */
     public static boolean validServiceName(String name) {
-        return SERVICE_NAME.matcher(name).matches();
+        // SERVICE_NAME, by hand: this runs for every service of every file read.
+        int n = name.length();
+        if (n == 0 || !lowerLetter(name.charAt(0)) || name.charAt(n - 1) == '-') {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = name.charAt(i);
+            if (!lowerLetter(c) && !digit(c) && c != '-') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -30,6 +41,25 @@ public final class ManifestNames {
 
     /** Whether {@code name} is a valid environment variable name ({@code .} and names starting {@code ..} are not). */
     public static boolean validEnvName(String name) {
-        return ENV_NAME.matcher(name).matches() && !name.equals(".") && !name.startsWith("..");
+        // ENV_NAME, by hand: this runs for every environment variable of every file read.
+        int n = name.length();
+        if (n == 0 || digit(name.charAt(0)) || name.equals(".") || name.startsWith("..")) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (!lowerLetter(c) && !(c >= 'A' && c <= 'Z') && !digit(c) && c != '-' && c != '.' && c != '_') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean lowerLetter(char c) {
+        return c >= 'a' && c <= 'z';
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
     }
 }

@@ -1,7 +1,6 @@
 package dev.vyoma.sdl.manifest;
 
 import dev.vyoma.sdl.json.AkashJson;
-import dev.vyoma.sdl.json.JsonWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,7 +27,7 @@ public final class ManifestVersion {
 
     /** The exact bytes that are hashed, as a string. */
     public static String canonicalJson(Manifest manifest) {
-        return JsonWriter.canonical(AkashJson.manifest(manifest));
+        return AkashJson.manifestCanonicalJson(manifest);
     }
 
     /** Hashes canonical manifest JSON produced elsewhere. */

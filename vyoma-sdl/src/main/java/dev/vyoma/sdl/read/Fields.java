@@ -15,20 +15,34 @@ import java.util.Set;
  * reports the keys nobody asked for, suggesting the closest known name ("did you mean").
  */
 final class Fields {
-    private final YMapping mapping;
     private final Loc loc;
     private final Problems problems;
-    private final Map<String, YMapping.Entry> byKey = new HashMap<>();
-    private final Set<String> known = new HashSet<>();
+    /**
+     * Mappings up to this size are searched by scanning their entries: an SDL's mappings are small, and
+     * a scan is cheaper than building a hash map for each.
+     */
+    private static final int SCAN_LIMIT = 12;
+
+    private final List<YMapping.Entry> entries;
+    /** First entry of each key; null for a small mapping, which is scanned instead. */
+    private final Map<String, YMapping.Entry> byKey;
+    /** Names looked up with {@link #get}, present or not (may repeat). */
+    private final List<String> known = new ArrayList<>();
+    /** Whether some key is given twice (the entries then need filtering to first occurrences). */
+    private boolean duplicates;
 
     private Fields(YMapping mapping, Loc loc, Problems problems) {
-        this.mapping = mapping;
         this.loc = loc;
         this.problems = problems;
-        for (YMapping.Entry e : mapping.entries()) {
+        this.entries = mapping.entries();
+        int n = entries.size();
+        this.byKey = n <= SCAN_LIMIT ? null : HashMap.newHashMap(n);
+        for (int i = 0; i < n; i++) {
+            YMapping.Entry e = entries.get(i);
             String key = e.key().value();
-            YMapping.Entry previous = byKey.putIfAbsent(key, e);
+            YMapping.Entry previous = byKey == null ? first(key, i) : byKey.putIfAbsent(key, e);
             if (previous != null) {
+                duplicates = true;
                 problems.error(
                         loc.key(key, e.key()),
                         "\"" + key + "\" is given twice (first at line "
@@ -57,16 +71,31 @@ final class Fields {
         return node == null || node instanceof YScalar s && s.isNull();
     }
 
+    /** The first entry with {@code key} among the first {@code end} entries, or null. */
+    private YMapping.Entry first(String key, int end) {
+        for (int i = 0; i < end; i++) {
+            YMapping.Entry e = entries.get(i);
+            if (key.equals(e.key().value())) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private YMapping.Entry entry(String key) {
+        return byKey == null ? first(key, entries.size()) : byKey.get(key);
+    }
+
     /** The value of {@code key}, or null when absent. Marks the key as known. */
     YNode get(String key) {
         known.add(key);
-        YMapping.Entry e = byKey.get(key);
+        YMapping.Entry e = entry(key);
         return e == null ? null : e.value();
     }
 
     /** The location of {@code key}'s value, or of this mapping when the key is absent. */
     Loc loc(String key) {
-        YMapping.Entry e = byKey.get(key);
+        YMapping.Entry e = entry(key);
         return e == null ? loc.key(key, null) : loc.key(key, e.value());
     }
 
@@ -77,9 +106,12 @@ final class Fields {
 
     /** Entries in source order (first occurrence of each key). */
     List<YMapping.Entry> entries() {
-        List<YMapping.Entry> out = new ArrayList<>(byKey.size());
+        if (!duplicates) {
+            return entries;
+        }
+        List<YMapping.Entry> out = new ArrayList<>(entries.size());
         Set<String> seen = new HashSet<>();
-        for (YMapping.Entry e : mapping.entries()) {
+        for (YMapping.Entry e : entries) {
             if (seen.add(e.key().value())) {
                 out.add(e);
             }
@@ -113,8 +145,7 @@ final class Fields {
         if (suggestion != null) {
             return text + "; did you mean \"" + suggestion + "\"?";
         }
-        List<String> names = new ArrayList<>(known);
-        names.sort(null);
+        List<String> names = known.stream().distinct().sorted().toList();
         return text + "; known fields: " + String.join(", ", names);
     }
 

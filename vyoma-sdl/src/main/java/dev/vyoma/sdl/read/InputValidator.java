@@ -35,7 +35,6 @@ import java.util.regex.Pattern;
 final class InputValidator {
     static final Pattern ENDPOINT_NAME = Pattern.compile("^[a-z]+[a-z\\-_0-9]+$");
     // The same rules as a provider applies to the manifest: one definition for both.
-    static final Pattern SERVICE_NAME = ManifestNames.SERVICE_NAME;
     static final Pattern DNS1123_SUBDOMAIN =
             Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
     static final Pattern DENOM = Pattern.compile("^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$");
@@ -221,7 +220,7 @@ final class InputValidator {
     }
 
     private void service(Service svc) {
-        if (!SERVICE_NAME.matcher(svc.name()).matches()) {
+        if (!ManifestNames.validServiceName(svc.name())) {
             problems.error(
                     svc.loc(),
                     "service name \"" + svc.name()
@@ -237,7 +236,8 @@ final class InputValidator {
         }
         if (svc.env() != null) {
             for (Text env : svc.env()) {
-                String name = env.value().split("=", 2)[0];
+                int eq = env.value().indexOf('=');
+                String name = eq < 0 ? env.value() : env.value().substring(0, eq);
                 if (!validEnvName(name)) {
                     problems.error(
                             env.loc(),

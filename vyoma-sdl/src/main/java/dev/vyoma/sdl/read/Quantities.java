@@ -12,8 +12,6 @@ import java.util.regex.Pattern;
  * Each parser returns a value or throws {@link IllegalArgumentException} with a message for the user.
  */
 final class Quantities {
-    private static final Pattern DECIMAL = Pattern.compile("^[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?$");
-    private static final Pattern DIGITS = Pattern.compile("^\\d+$");
     private static final Pattern PRICE = Pattern.compile("^[+-]?\\d+(\\.\\d+)?$");
     private static final long UINT32_MAX = 0xFFFF_FFFFL;
 
@@ -47,7 +45,7 @@ final class Quantities {
     static long cpuMillis(String text) {
         if (text.endsWith("m")) {
             String digits = text.substring(0, text.length() - 1);
-            if (!DIGITS.matcher(digits).matches()) {
+            if (!digits(digits)) {
                 throw new IllegalArgumentException(
                         "\"" + text + "\" is not a CPU amount; with the m suffix write whole millicores such as 500m");
             }
@@ -109,7 +107,7 @@ final class Quantities {
 
     /** GPU units: a plain non-negative integer. */
     static long gpuUnits(String text) {
-        if (!DIGITS.matcher(text).matches()) {
+        if (!digits(text)) {
             throw new IllegalArgumentException("must be a whole number of GPUs such as 1, got \"" + text + "\"");
         }
         try {
@@ -149,9 +147,56 @@ final class Quantities {
     }
 
     private static double parseFloat(String text, String example, String whole) {
-        if (!DECIMAL.matcher(text).matches()) {
+        if (!decimal(text)) {
             throw new IllegalArgumentException("\"" + whole + "\" is not " + example);
         }
         return Double.parseDouble(text);
+    }
+
+    /** One or more ASCII digits (by hand, not a regular expression: quantities are read for every service). */
+    static boolean digits(String text) {
+        return !text.isEmpty() && digitsFrom(text, 0) == text.length();
+    }
+
+    /** A decimal number, by hand: {@code [+-]? (d+ (.d*)? | .d+) ([eE] [+-]? d+)?} with d an ASCII digit. */
+    static boolean decimal(String text) {
+        int n = text.length();
+        int i = 0;
+        if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+            i++;
+        }
+        int intEnd = digitsFrom(text, i);
+        boolean whole = intEnd > i;
+        i = intEnd;
+        boolean fraction = false;
+        if (i < n && text.charAt(i) == '.') {
+            int fracEnd = digitsFrom(text, i + 1);
+            fraction = fracEnd > i + 1;
+            i = fracEnd;
+        }
+        if (!whole && !fraction) {
+            return false;
+        }
+        if (i < n && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+                i++;
+            }
+            int expEnd = digitsFrom(text, i);
+            if (expEnd == i) {
+                return false;
+            }
+            i = expEnd;
+        }
+        return i == n;
+    }
+
+    /** The index after the run of ASCII digits that starts at {@code from}. */
+    private static int digitsFrom(String text, int from) {
+        int i = from;
+        while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
     }
 }

@@ -137,11 +137,20 @@ public final class SdlReader {
         if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
             start = 3;
         }
+        boolean ascii = true;
         for (int i = start; i < bytes.length; i++) {
-            if (bytes[i] == 0) {
+            byte b = bytes[i];
+            if (b == 0) {
                 problems.fileError("is a binary file (it contains NUL bytes), not SDL text");
                 return null;
             }
+            if (b < 0) {
+                ascii = false;
+            }
+        }
+        if (ascii) {
+            // Every byte below 0x80: valid UTF-8 as it stands, and the cheapest String to build.
+            return new String(bytes, start, bytes.length - start, StandardCharsets.US_ASCII);
         }
         CharsetDecoder decoder = StandardCharsets.UTF_8
                 .newDecoder()
