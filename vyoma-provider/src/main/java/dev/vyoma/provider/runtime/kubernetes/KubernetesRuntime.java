@@ -245,6 +245,23 @@ public final class KubernetesRuntime implements WorkloadRuntime, AutoCloseable {
         }
     }
 
+    /**
+     * The lease's hosts on the cluster's ingress and the NodePorts the cluster assigned to its other global ports
+     * ({@link LeaseEndpoints}); the provider routes nothing itself.
+     */
+    @Override
+    public synchronized Optional<Endpoints> endpoints(String lease) {
+        Optional<ManifestGroup> group = manifest(lease);
+        if (group.isEmpty()) {
+            return Optional.of(new Endpoints(List.of(), List.of(), ""));
+        }
+        try {
+            return Optional.of(LeaseEndpoints.read(client, namespace(lease), lease, group.get(), settings));
+        } catch (KubernetesClientException | Refused e) {
+            return Optional.of(new Endpoints(List.of(), List.of(), "its ports cannot be read: " + oneLine(e)));
+        }
+    }
+
     /** The lease's pods, with their status, as the kubelet reports it. */
     List<Pod> pods(String ns) {
         return client.pods()
