@@ -289,9 +289,31 @@ public final class LeaseManager {
         return runtime.shell(lease, request);
     }
 
-    /** What happened to a lease on this provider, oldest first (the last 200 events). */
-    public synchronized List<LeaseEvent> events(String lease) {
-        return List.copyOf(events.getOrDefault(lease, new ArrayDeque<>()));
+    /**
+     * What happened to a lease on this provider, oldest first (the last 200 events): the provider's own, and what
+     * the runtime's platform said (a cluster's events), merged by time.
+     */
+    public List<LeaseEvent> events(String lease) {
+        List<LeaseEvent> own;
+        synchronized (this) {
+            own = List.copyOf(events.getOrDefault(lease, new ArrayDeque<>()));
+        }
+        List<WorkloadRuntime.Event> platform;
+        try {
+            // Read outside the lock: a slow API server must not hold up deploys and status.
+            platform = runtime.events(lease, EVENTS_KEPT);
+        } catch (IOException | RuntimeException e) {
+            platform = List.of(new WorkloadRuntime.Event(
+                    clock.instant(), "the runtime's events cannot be read: " + e.getMessage()));
+        }
+        if (platform.isEmpty()) {
+            return own;
+        }
+        List<LeaseEvent> all = new ArrayList<>(own);
+        platform.forEach(e -> all.add(new LeaseEvent(e.time().toString(), e.message())));
+        // The sort is stable: events of the same instant keep their order.
+        all.sort(java.util.Comparator.comparing(e -> java.time.Instant.parse(e.time())));
+        return List.copyOf(all.subList(Math.max(0, all.size() - EVENTS_KEPT), all.size()));
     }
 
     /** Adds one of a lease's events from outside the runtime (the bidder's: won, waiting for its manifest). */

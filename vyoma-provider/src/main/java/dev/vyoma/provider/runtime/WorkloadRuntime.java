@@ -110,6 +110,18 @@ public interface WorkloadRuntime {
      */
     default void watchReplicas(Consumer<String> moved) {}
 
+    /** Something the runtime's platform said about a lease's objects, for {@code vyoma deploy events}. */
+    record Event(java.time.Instant time, String message) {}
+
+    /**
+     * What the runtime's platform said about the lease (a cluster's events: scheduling, pulls, kills), oldest first, at
+     * most {@code max}. This default, for a runtime whose events reach the tenant through its {@link Rollout}, says
+     * nothing.
+     */
+    default List<Event> events(String lease, int max) throws IOException {
+        return List.of();
+    }
+
     /** Stops a lease's services and forgets them (a lease found stopped, too). */
     void teardown(String lease) throws IOException;
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a tenant's status lists for a lease on the cluster: its hosts on the cluster ingress's port (not the
  * provider's own ingress port) and its other global ports on the NodePorts the cluster assigned, with no port
- * forwarders of the provider's.
+ * forwarders of the provider's; and its events, the provider's own merged with the cluster's.
  */
 class KubernetesLeaseEndpointsTest {
     private static final String SDL = "version: \"2.0\"\nservices:\n  web:\n    image: nginx:1.27\n    expose:\n"
@@ -143,5 +143,76 @@ class KubernetesLeaseEndpointsTest {
         Map<String, Object> s = leases.status(KubernetesRuntimeTest.lease());
         assertThat(s.get("uris")).isEqualTo(List.of());
         assertThat(s.get("forwardedPorts")).isEqualTo(List.of());
+    }
+
+    private void clusterEvent(String lease, String name, String reason, String message, String at) {
+        mock.cluster
+                .v1()
+                .events()
+                .inNamespace(Names.namespace("vyoma-", lease))
+                .resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(Names.namespace("vyoma-", lease))
+                        .endMetadata()
+                        .withType("Warning")
+                        .withReason(reason)
+                        .withMessage(message)
+                        .withNewInvolvedObject()
+                        .withKind("Pod")
+                        .withName("web-abc")
+                        .endInvolvedObject()
+                        .withLastTimestamp(at)
+                        .build())
+                .create();
+    }
+
+    @Test
+    void theTenantsEventsMergeTheClustersWithTheProvidersByTimeAndAreBounded() throws Exception {
+        manager(Fixtures.SETTINGS);
+        String lease = KubernetesRuntimeTest.lease();
+        leases.deploy(lease, Fixtures.groups(SDL).get(0));
+        List<LeaseManager.LeaseEvent> own = leases.events(lease);
+        assertThat(own).extracting(LeaseManager.LeaseEvent::message).anyMatch(m -> m.startsWith("manifest applied"));
+        java.time.Instant deployed = java.time.Instant.parse(own.get(0).time());
+        // One before the deploy, one after; a message with a control character and far too long.
+        clusterEvent(
+                lease,
+                "a",
+                "Scheduled",
+                "assigned to node n1",
+                deployed.minusSeconds(60).toString());
+        clusterEvent(
+                lease,
+                "b",
+                "BackOff",
+                "pulling\u001b[31m " + "x".repeat(5000),
+                deployed.plusSeconds(60).toString());
+
+        List<LeaseManager.LeaseEvent> all = leases.events(lease);
+        assertThat(all.get(0))
+                .isEqualTo(new LeaseManager.LeaseEvent(
+                        deployed.minusSeconds(60).toString(), "Warning Scheduled: assigned to node n1 (Pod/web-abc)"));
+        LeaseManager.LeaseEvent last = all.get(all.size() - 1);
+        assertThat(last.time()).isEqualTo(deployed.plusSeconds(60).toString());
+        assertThat(last.message())
+                .startsWith("Warning BackOff: pulling\\x1b[31m xxx")
+                .endsWith("... (Pod/web-abc)")
+                .hasSizeLessThan(500)
+                .doesNotContain("\u001b");
+        assertThat(all.subList(1, all.size() - 1)).isEqualTo(own);
+
+        // However many the cluster keeps, the tenant gets the newest 200.
+        for (int i = 0; i < 230; i++) {
+            clusterEvent(
+                    lease,
+                    "n" + i,
+                    "Pulled",
+                    "pull " + i,
+                    deployed.plusSeconds(100 + i).toString());
+        }
+        List<LeaseManager.LeaseEvent> bounded = leases.events(lease);
+        assertThat(bounded).hasSize(200);
+        assertThat(bounded.get(199).message()).startsWith("Warning Pulled: pull 229 ");
     }
 }
