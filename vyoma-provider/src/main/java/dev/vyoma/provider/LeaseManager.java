@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Runs won leases. A manifest the gateway accepted is started by the runtime, and each global port its
  * services expose is made reachable: port 80 (the service's {@code as: 80}) through the ingress under a host
  * named from the lease and service ({@code <id>.ingress.<domain>}), any other port through a host port that
- * forwards to the service's replicas, as Akash does. A new manifest for a running lease (an update) replaces
+ * forwards to the service's replicas, as Akash does; a runtime that publishes them itself (a cluster's ingress and
+ * NodePorts) says where they are ({@link WorkloadRuntime#endpoints}), and the provider routes nothing. A new manifest for a running lease (an update) replaces
  * its services and keeps its addresses; the addresses follow replicas the runtime recreates ({@link LeaseRoutes}).
  * A lease that ends is unrouted, then torn down. After a restart, {@link #reconcile} re-adopts what still runs for
  * active leases and removes the rest; the host ports given out are kept ({@link HostPorts}) so they stay the same.
@@ -111,10 +113,15 @@ public final class LeaseManager {
         });
     }
 
-    /** Routes the lease's global ports to the replicas its runtime reports now; returns that report. */
+    /**
+     * Routes the lease's global ports to the replicas its runtime reports now, unless the runtime publishes them
+     * itself; returns that report.
+     */
     private WorkloadRuntime.LeaseStatus route(String lease) throws IOException {
         WorkloadRuntime.LeaseStatus s = runtime.status(lease);
-        routes.route(lease, s, runtime.manifest(lease).orElse(null));
+        if (runtime.endpoints(lease).isEmpty()) {
+            routes.route(lease, s, runtime.manifest(lease).orElse(null));
+        }
         return s;
     }
 
@@ -218,6 +225,19 @@ public final class LeaseManager {
      * with every replica ready answers.
      */
     public synchronized Map<String, Object> status(String lease) {
+        Optional<WorkloadRuntime.Endpoints> published = runtime.endpoints(lease);
+        if (published.isPresent()) {
+            // The runtime publishes the lease's ports (a cluster's ingress and NodePorts): it says where.
+            WorkloadRuntime.Endpoints e = published.get();
+            return status(
+                    runtime.status(lease),
+                    e.uris(),
+                    e.ports().stream()
+                            .map(p -> new ForwardedPort(p.service(), p.port(), p.host(), p.externalPort(), p.proto()))
+                            .toList(),
+                    e.problem(),
+                    "");
+        }
         WorkloadRuntime.LeaseStatus s;
         String unrouted = "";
         try {
@@ -226,12 +246,17 @@ public final class LeaseManager {
             s = runtime.status(lease);
             unrouted = "its ports cannot be routed: " + e.getMessage();
         }
+        LeaseRoutes.Routed r = routes.of(lease);
+        return status(s, routes.uris(lease), r.ports(), r.note(), unrouted);
+    }
+
+    private static Map<String, Object> status(
+            WorkloadRuntime.LeaseStatus s, List<String> uris, List<ForwardedPort> ports, String note, String unrouted) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ready", unrouted.isEmpty() ? s.ready() : 0);
         out.put("total", s.total());
-        out.put("uris", routes.uris(lease));
-        LeaseRoutes.Routed r = routes.of(lease);
-        out.put("forwardedPorts", r.ports());
+        out.put("uris", uris);
+        out.put("forwardedPorts", ports);
         if (!s.updating().isEmpty()) {
             // An update rolls out: the replicas above are the old ones until it is ready.
             out.put("updating", s.updating());
@@ -240,8 +265,8 @@ public final class LeaseManager {
         if (!s.problem().isEmpty()) {
             problems.add(s.problem());
         }
-        if (!r.note().isEmpty()) {
-            problems.add(r.note());
+        if (!note.isEmpty()) {
+            problems.add(note);
         }
         if (!unrouted.isEmpty()) {
             problems.add(unrouted);
@@ -264,9 +289,31 @@ public final class LeaseManager {
         return runtime.shell(lease, request);
     }
 
-    /** What happened to a lease on this provider, oldest first (the last 200 events). */
-    public synchronized List<LeaseEvent> events(String lease) {
-        return List.copyOf(events.getOrDefault(lease, new ArrayDeque<>()));
+    /**
+     * What happened to a lease on this provider, oldest first (the last 200 events): the provider's own, and what
+     * the runtime's platform said (a cluster's events), merged by time.
+     */
+    public List<LeaseEvent> events(String lease) {
+        List<LeaseEvent> own;
+        synchronized (this) {
+            own = List.copyOf(events.getOrDefault(lease, new ArrayDeque<>()));
+        }
+        List<WorkloadRuntime.Event> platform;
+        try {
+            // Read outside the lock: a slow API server must not hold up deploys and status.
+            platform = runtime.events(lease, EVENTS_KEPT);
+        } catch (IOException | RuntimeException e) {
+            platform = List.of(new WorkloadRuntime.Event(
+                    clock.instant(), "the runtime's events cannot be read: " + e.getMessage()));
+        }
+        if (platform.isEmpty()) {
+            return own;
+        }
+        List<LeaseEvent> all = new ArrayList<>(own);
+        platform.forEach(e -> all.add(new LeaseEvent(e.time().toString(), e.message())));
+        // The sort is stable: events of the same instant keep their order.
+        all.sort(java.util.Comparator.comparing(e -> java.time.Instant.parse(e.time())));
+        return List.copyOf(all.subList(Math.max(0, all.size() - EVENTS_KEPT), all.size()));
     }
 
     /** Adds one of a lease's events from outside the runtime (the bidder's: won, waiting for its manifest). */

@@ -79,6 +79,29 @@ public interface WorkloadRuntime {
 
     LeaseStatus status(String lease);
 
+    /** A global port of a lease's service as the tenant reaches it: at {@code host}, on {@code externalPort}. */
+    record PublishedPort(String service, int port, String host, int externalPort, String proto) {}
+
+    /**
+     * How a lease's global ports are reached, for a runtime that publishes them itself: the URIs of its port-80
+     * services, its other ports, and what cannot be reached yet (empty if everything can).
+     */
+    record Endpoints(List<String> uris, List<PublishedPort> ports, String problem) {
+        public Endpoints {
+            uris = List.copyOf(uris);
+            ports = List.copyOf(ports);
+        }
+    }
+
+    /**
+     * How the lease is reached, where this runtime publishes its global ports itself (a cluster's ingress and
+     * NodePorts); empty where the provider routes them (its own ingress and port forwarders to the replicas' host
+     * ports), as this default says.
+     */
+    default Optional<Endpoints> endpoints(String lease) {
+        return Optional.empty();
+    }
+
     /**
      * Asks to be told, with the lease's id, when a lease's replicas move on their own, outside a {@link #deploy}: a
      * replica started again in a new container, on new host ports. The listener is called on a thread of the
@@ -86,6 +109,18 @@ public interface WorkloadRuntime {
      * whose replicas never move, tells nothing.
      */
     default void watchReplicas(Consumer<String> moved) {}
+
+    /** Something the runtime's platform said about a lease's objects, for {@code vyoma deploy events}. */
+    record Event(java.time.Instant time, String message) {}
+
+    /**
+     * What the runtime's platform said about the lease (a cluster's events: scheduling, pulls, kills), oldest first, at
+     * most {@code max}. This default, for a runtime whose events reach the tenant through its {@link Rollout}, says
+     * nothing.
+     */
+    default List<Event> events(String lease, int max) throws IOException {
+        return List.of();
+    }
 
     /** Stops a lease's services and forgets them (a lease found stopped, too). */
     void teardown(String lease) throws IOException;

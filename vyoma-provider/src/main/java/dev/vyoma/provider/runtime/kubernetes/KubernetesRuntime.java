@@ -245,6 +245,23 @@ public final class KubernetesRuntime implements WorkloadRuntime, AutoCloseable {
         }
     }
 
+    /**
+     * The lease's hosts on the cluster's ingress and the NodePorts the cluster assigned to its other global ports
+     * ({@link LeaseEndpoints}); the provider routes nothing itself.
+     */
+    @Override
+    public synchronized Optional<Endpoints> endpoints(String lease) {
+        Optional<ManifestGroup> group = manifest(lease);
+        if (group.isEmpty()) {
+            return Optional.of(new Endpoints(List.of(), List.of(), ""));
+        }
+        try {
+            return Optional.of(LeaseEndpoints.read(client, namespace(lease), lease, group.get(), settings));
+        } catch (KubernetesClientException | Refused e) {
+            return Optional.of(new Endpoints(List.of(), List.of(), "its ports cannot be read: " + oneLine(e)));
+        }
+    }
+
     /** The lease's pods, with their status, as the kubelet reports it. */
     List<Pod> pods(String ns) {
         return client.pods()
@@ -277,28 +294,18 @@ public final class KubernetesRuntime implements WorkloadRuntime, AutoCloseable {
     }
 
     /**
-     * What Kubernetes said about the lease's objects (scheduling, pulls, kills), oldest first, at most {@code max}:
-     * {@code reason: message (kind/name)}.
+     * What Kubernetes said about the lease's objects (scheduling, pulls, kills), oldest first, at most {@code max}
+     * ({@link ClusterEvents}).
      */
-    public synchronized List<String> events(String lease, int max) throws IOException {
+    @Override
+    public List<Event> events(String lease, int max) throws IOException {
         String ns;
         try {
             ns = namespace(lease);
         } catch (Refused e) {
             return List.of();
         }
-        return api("lease " + lease, () -> {
-            List<io.fabric8.kubernetes.api.model.Event> events =
-                    new ArrayList<>(client.v1().events().inNamespace(ns).list().getItems());
-            events.sort(java.util.Comparator.comparing(e -> String.valueOf(e.getLastTimestamp())));
-            List<String> out = new ArrayList<>();
-            for (var e : events.subList(Math.max(0, events.size() - max), events.size())) {
-                var o = e.getInvolvedObject();
-                out.add(e.getType() + " " + e.getReason() + ": " + Names.shown(String.valueOf(e.getMessage()))
-                        + (o == null ? "" : " (" + o.getKind() + "/" + o.getName() + ")"));
-            }
-            return out;
-        });
+        return api("lease " + lease + ": reading its events", () -> ClusterEvents.read(client, ns, max));
     }
 
     @Override

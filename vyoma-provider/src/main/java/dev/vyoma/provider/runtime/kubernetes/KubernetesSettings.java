@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  *   ingressClass: nginx                   # default nginx
  *   ingressDomain: ingress.example.com    # default: ingress.<the provider's ingressDomain>, as its URIs name hosts
  *   ingressNamespace: ingress-nginx       # default ingress-nginx
+ *   ingressPort: 80                       # the port the cluster's ingress serves leases' hosts on; default 80
+ *   nodeAddress: nodes.example.com        # where tenants reach NodePorts; default the provider's ingressDomain
  *   storageClasses: {beta3: ssd-fast}     # SDL class: Kubernetes storage class; default each SDL class as named
  *   gpuLabels: {product: nvidia.com/gpu.product, memory: nvidia.com/gpu.memory}
  * </pre>
@@ -34,12 +36,15 @@ public record KubernetesSettings(
         String ingressClass,
         String ingressDomain,
         String ingressNamespace,
+        int ingressPort,
+        String nodeAddress,
         Map<String, String> storageClasses,
         String gpuProductLabel,
         String gpuMemoryLabel) {
     public static final String DEFAULT_PREFIX = "vyoma-";
     public static final String DEFAULT_INGRESS_CLASS = "nginx";
     public static final String DEFAULT_INGRESS_NAMESPACE = "ingress-nginx";
+    public static final int DEFAULT_INGRESS_PORT = 80;
     public static final String DEFAULT_GPU_PRODUCT_LABEL = "nvidia.com/gpu.product";
     public static final String DEFAULT_GPU_MEMORY_LABEL = "nvidia.com/gpu.memory";
     /** A prefix leaves room in the 63 characters of a namespace name for the lease's 24-character key. */
@@ -65,6 +70,10 @@ public record KubernetesSettings(
             throw new IllegalArgumentException(
                     "ingressNamespace must be a namespace name (DNS-1123 label), got " + ingressNamespace);
         }
+        if (ingressPort < 1 || ingressPort > 65535) {
+            throw new IllegalArgumentException("ingressPort must be 1 to 65535, got " + ingressPort);
+        }
+        subdomain("nodeAddress", nodeAddress, 253);
         Map<String, String> classes = new TreeMap<>();
         storageClasses.forEach((sdl, k8s) -> {
             subdomain("storageClasses." + sdl, k8s, 253);
@@ -81,15 +90,20 @@ public record KubernetesSettings(
         }
     }
 
-    /** The defaults, reaching the cluster as kubectl does (KUBECONFIG, then ~/.kube/config). */
-    public static KubernetesSettings defaults(String ingressDomain) {
+    /**
+     * The defaults for a provider whose {@code ingressDomain} is {@code providerDomain}, reaching the cluster as
+     * kubectl does (KUBECONFIG, then ~/.kube/config).
+     */
+    public static KubernetesSettings defaults(String providerDomain) {
         return new KubernetesSettings(
                 Optional.empty(),
                 false,
                 DEFAULT_PREFIX,
                 DEFAULT_INGRESS_CLASS,
-                ingressDomain,
+                "ingress." + providerDomain,
                 DEFAULT_INGRESS_NAMESPACE,
+                DEFAULT_INGRESS_PORT,
+                providerDomain,
                 Map.of(),
                 DEFAULT_GPU_PRODUCT_LABEL,
                 DEFAULT_GPU_MEMORY_LABEL);
@@ -111,7 +125,7 @@ public record KubernetesSettings(
      */
     public static KubernetesSettings parse(Object block, String where, String providerIngressDomain) {
         if (block == null) {
-            return defaults("ingress." + providerIngressDomain);
+            return defaults(providerIngressDomain);
         }
         if (!(block instanceof Map<?, ?> m)) {
             throw new IllegalArgumentException(where + ": kubernetes must be a mapping");
@@ -124,12 +138,14 @@ public record KubernetesSettings(
                             "ingressClass",
                             "ingressDomain",
                             "ingressNamespace",
+                            "ingressPort",
+                            "nodeAddress",
                             "storageClasses",
                             "gpuLabels")
                     .contains(String.valueOf(k))) {
                 throw new IllegalArgumentException(where + ": kubernetes." + k + " is not a setting (known: kubeconfig,"
                         + " inCluster, namespacePrefix, ingressClass, ingressDomain, ingressNamespace,"
-                        + " storageClasses, gpuLabels)");
+                        + " ingressPort, nodeAddress, storageClasses, gpuLabels)");
             }
         }
         Object inCluster = m.get("inCluster");
@@ -157,12 +173,24 @@ public record KubernetesSettings(
                     text(m, "ingressClass", DEFAULT_INGRESS_CLASS),
                     text(m, "ingressDomain", "ingress." + providerIngressDomain),
                     text(m, "ingressNamespace", DEFAULT_INGRESS_NAMESPACE),
+                    port(where, m.get("ingressPort")),
+                    text(m, "nodeAddress", providerIngressDomain),
                     classes,
                     String.valueOf(gpu.getOrDefault("product", DEFAULT_GPU_PRODUCT_LABEL)),
                     String.valueOf(gpu.getOrDefault("memory", DEFAULT_GPU_MEMORY_LABEL)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": kubernetes." + e.getMessage());
         }
+    }
+
+    private static int port(String where, Object v) {
+        if (v == null) {
+            return DEFAULT_INGRESS_PORT;
+        }
+        if (!(v instanceof Integer i)) {
+            throw new IllegalArgumentException(where + ": kubernetes.ingressPort must be a port number, got " + v);
+        }
+        return i;
     }
 
     private static String text(Map<?, ?> m, String key, String otherwise) {

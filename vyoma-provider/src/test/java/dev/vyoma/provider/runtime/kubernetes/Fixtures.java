@@ -26,6 +26,8 @@ final class Fixtures {
             "nginx",
             "ingress.example.com",
             "ingress-nginx",
+            80,
+            "nodes.example.com",
             Map.of("default", "standard", "beta1", "hdd", "beta2", "ssd", "beta3", "nvme"),
             KubernetesSettings.DEFAULT_GPU_PRODUCT_LABEL,
             KubernetesSettings.DEFAULT_GPU_MEMORY_LABEL);

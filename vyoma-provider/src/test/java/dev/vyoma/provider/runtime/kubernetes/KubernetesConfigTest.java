@@ -40,7 +40,7 @@ class KubernetesConfigTest {
         assertThat(c.runtime()).isEqualTo(ProviderConfig.Runtime.KUBERNETES);
         assertThat(c.inventorySource()).isEqualTo("cluster");
         assertThat(c.nodes()).isEmpty();
-        assertThat(c.kubernetes()).isEqualTo(KubernetesSettings.defaults("ingress.example.com"));
+        assertThat(c.kubernetes()).isEqualTo(KubernetesSettings.defaults("example.com"));
         assertThat(c.kubernetes().storageClass("beta3")).contains("beta3");
     }
 
@@ -53,6 +53,8 @@ class KubernetesConfigTest {
                   ingressClass: traefik
                   ingressDomain: apps.example.com
                   ingressNamespace: traefik
+                  ingressPort: 8443
+                  nodeAddress: 203.0.113.7
                   storageClasses: {beta2: local-path, beta3: nvme}
                   gpuLabels: {product: gpu.example.com/product, memory: gpu.example.com/memory}
                 inventory:
@@ -66,6 +68,8 @@ class KubernetesConfigTest {
                         "traefik",
                         "apps.example.com",
                         "traefik",
+                        8443,
+                        "203.0.113.7",
                         Map.of("beta2", "local-path", "beta3", "nvme"),
                         "gpu.example.com/product",
                         "gpu.example.com/memory"));
@@ -96,6 +100,12 @@ class KubernetesConfigTest {
                 .hasMessageContaining("kubernetes.namespace is not a setting");
         assertThatThrownBy(() -> read("kubernetes: {ingressDomain: \"evil.com\\nx\"}\n"))
                 .hasMessageContaining("kubernetes.ingressDomain must be a DNS name");
+        assertThatThrownBy(() -> read("kubernetes: {ingressPort: 0}\n"))
+                .hasMessageContaining("kubernetes.ingressPort must be 1 to 65535, got 0");
+        assertThatThrownBy(() -> read("kubernetes: {ingressPort: \"80; x\"}\n"))
+                .hasMessageContaining("kubernetes.ingressPort must be a port number");
+        assertThatThrownBy(() -> read("kubernetes: {nodeAddress: \"a b\"}\n"))
+                .hasMessageContaining("kubernetes.nodeAddress must be a DNS name");
         assertThatThrownBy(() -> read("kubernetes: {storageClasses: {ram: fast}}\n"))
                 .hasMessageContaining("ram volumes are memory");
         assertThatThrownBy(() -> read("kubernetes: {gpuLabels: {product: \"bad key!\"}}\n"))

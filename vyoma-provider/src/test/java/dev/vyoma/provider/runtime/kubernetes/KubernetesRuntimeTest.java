@@ -459,6 +459,8 @@ class KubernetesRuntimeTest {
                 .create();
         assertThat(runtime.events(lease, 10))
                 .containsExactly(
-                        "Warning FailedScheduling: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu. (Pod/web-abc)");
+                        new WorkloadRuntime.Event(
+                                java.time.Instant.parse("2026-12-07T10:00:00Z"),
+                                "Warning FailedScheduling: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu. (Pod/web-abc)"));
     }
 }
