@@ -1,5 +1,7 @@
 package dev.vyoma.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -36,7 +38,7 @@ public final class ArchiveTraining {
                 new String[] {"sdl", "manifest", web, "-o", "yaml"},
                 new String[] {"keys", "list", "--home", home.toString()},
                 new String[] {"query", "status", "--node", node});
-        PrintWriter nowhere = new PrintWriter(OutputStream.nullOutputStream(), true);
+        PrintWriter nowhere = new PrintWriter(OutputStream.nullOutputStream(), true, UTF_8);
         for (String[] command : commands) {
             Main.run(command, nowhere, nowhere);
         }

@@ -1,5 +1,7 @@
 package dev.vyoma.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -15,7 +17,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, new PrintWriter(System.out, true, UTF_8), new PrintWriter(System.err, true, UTF_8)));
     }
 
     /** Runs {@code vyoma args}, writing to the given streams; returns the exit code. */

@@ -227,7 +227,6 @@ public final class Deployer {
         }
     }
 
-    /** The bids on a group as a small table, cheapest first, the one taken marked. */
     /** The provider of a bid in the node's JSON. */
     private static Address bidder(JsonNode bid) {
         return ChainIds.bidId(bid.path("id")).provider();
@@ -278,6 +277,7 @@ public final class Deployer {
         }
     }
 
+    /** The bids on a group as a small table, cheapest first, the one taken marked. */
     private static void showBids(String group, List<JsonNode> open, JsonNode chosen, Consumer<String> progress) {
         List<JsonNode> sorted = new ArrayList<>(open);
         sorted.sort((a, b) -> new BigDecimal(a.path("price").path("amount").asString())

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -47,7 +48,7 @@ public final class EventFollower implements AutoCloseable {
     private volatile boolean running = true;
     private volatile InputStream current;
     private volatile Exception failure;
-    private volatile int connections;
+    private final AtomicInteger connections = new AtomicInteger();
 
     private EventFollower(String nodeUrl, long fromHeight, String lastId, Set<String> types, Handler handler) {
         String url = nodeUrl.endsWith("/") ? nodeUrl.substring(0, nodeUrl.length() - 1) : nodeUrl;
@@ -80,7 +81,7 @@ public final class EventFollower implements AutoCloseable {
 
     /** How many times the follower has connected (1 without any disconnect). */
     public int connections() {
-        return connections;
+        return connections.get();
     }
 
     /** What stopped the follower, if its handler threw. */
@@ -144,7 +145,7 @@ public final class EventFollower implements AutoCloseable {
             r.body().close();
             throw new IOException("the node answered HTTP " + r.statusCode());
         }
-        connections++;
+        connections.incrementAndGet();
         current = r.body();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
             String id = null;

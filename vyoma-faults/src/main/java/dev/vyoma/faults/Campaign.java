@@ -252,8 +252,8 @@ final class Campaign {
     /** Chooses a fault, holds it, heals it, and lets the network settle. */
     private void inject(Testbed bed, List<Validator> members) throws Exception {
         Fault fault = kinds.get(random.nextInt(kinds.size()));
-        long holdMillis = 2_000 + random.nextInt(4_000);
-        long settleMillis = 2_000 + random.nextInt(2_000);
+        long holdMillis = 2_000L + random.nextInt(4_000);
+        long settleMillis = 2_000L + random.nextInt(2_000);
         int n = members.size();
         int leader = leader(members);
         int someone = random.nextInt(n);

@@ -33,7 +33,7 @@ public final class ClientConnections implements Connection.Listener {
     private final Map<InetAddress, Integer> byClient = new HashMap<>();
     private final Map<InetSocketAddress, Refusal> over = new HashMap<>();
     /** Each open connection's remote address, as it was at opening: a closed socket no longer tells it. */
-    private final Map<Connection, InetSocketAddress> remotes = new IdentityHashMap<>();
+    private final IdentityHashMap<Connection, InetSocketAddress> remotes = new IdentityHashMap<>();
 
     private int open;
 

@@ -1,6 +1,7 @@
 package dev.vyoma.http;
 
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,7 +81,8 @@ public final class SlowHeads extends AbstractLifeCycle implements Connection.Lis
 
     private void sweep() {
         long now = System.nanoTime();
-        for (Map.Entry<HttpConnection, Head> e : open.entrySet()) {
+        for (Iterator<Map.Entry<HttpConnection, Head>> it = open.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<HttpConnection, Head> e = it.next();
             HttpConnection c = e.getKey();
             if (!inHead(c.getParser())) {
                 e.setValue(NONE);
@@ -91,7 +93,7 @@ public final class SlowHeads extends AbstractLifeCycle implements Connection.Lis
             if (head == NONE || head.messagesIn() != messages) {
                 e.setValue(new Head(messages, now));
             } else if (now - head.sinceNanos() > headTimeout.toNanos()) {
-                open.remove(c);
+                it.remove();
                 closed.incrementAndGet();
                 c.getEndPoint().close();
             }
@@ -101,6 +103,6 @@ public final class SlowHeads extends AbstractLifeCycle implements Connection.Lis
     /** Between the first byte of a request and the end of its headers. */
     private static boolean inHead(HttpParser parser) {
         HttpParser.State s = parser.getState();
-        return s.ordinal() > HttpParser.State.START.ordinal() && s.ordinal() < HttpParser.State.CONTENT.ordinal();
+        return s.compareTo(HttpParser.State.START) > 0 && s.compareTo(HttpParser.State.CONTENT) < 0;
     }
 }

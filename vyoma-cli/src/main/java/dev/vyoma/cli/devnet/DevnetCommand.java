@@ -1,5 +1,7 @@
 package dev.vyoma.cli.devnet;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.vyoma.cli.Out;
 import dev.vyoma.cli.OutputCommand;
 import dev.vyoma.cli.OutputFormat;
@@ -441,7 +443,7 @@ public final class DevnetCommand extends OutputCommand {
                 }
             }
         }
-        PrintWriter err = new PrintWriter(System.err, true);
+        PrintWriter err = new PrintWriter(System.err, true, UTF_8);
         return InferenceCommand.startGateway(
                 c,
                 gw,

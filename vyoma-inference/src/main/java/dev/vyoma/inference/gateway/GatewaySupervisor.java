@@ -60,7 +60,7 @@ final class GatewaySupervisor {
             if (!settling && now - lastSettleMs >= settleEveryMs) {
                 settling = true;
                 lastSettleMs = now;
-                chain.submit(() -> {
+                chain.execute(() -> {
                     try {
                         billing.settle();
                     } catch (RuntimeException e) {
@@ -99,7 +99,7 @@ final class GatewaySupervisor {
                 p.lost.add(r.provider());
                 say.accept("replica " + r + " is gone; closing its deployment " + r.deployment());
                 DeploymentId d = r.deployment();
-                chain.submit(() -> {
+                chain.execute(() -> {
                     try {
                         leaser.close(d);
                     } catch (RuntimeException e) {
@@ -130,7 +130,7 @@ final class GatewaySupervisor {
         int delta = p.scaler.decide(new Scaler.Observation(healthy, waiting, load, ttft), now);
         if (delta > 0 && healthy + waiting < p.offer.maxReplicas()) {
             p.starting.incrementAndGet();
-            chain.submit(() -> {
+            chain.execute(() -> {
                 try {
                     // Computed when the lease starts: leases run one after another, so the one before is placed.
                     Set<Address> avoid = new HashSet<>(p.lost);
@@ -160,7 +160,7 @@ final class GatewaySupervisor {
                 p.replicas.remove(idle);
                 DeploymentId d = idle.deployment();
                 say.accept("releasing an idle replica of " + p.offer.id() + ": " + idle);
-                chain.submit(() -> leaser.close(d));
+                chain.execute(() -> leaser.close(d));
             }
         }
     }

@@ -23,7 +23,7 @@ public final class Replica {
     private final DeploymentId deployment;
     private final Address provider;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private volatile int failures;
+    private final AtomicInteger failures = new AtomicInteger();
     private volatile int workerQueued;
     private volatile double ttftMs = -1;
 
@@ -71,27 +71,27 @@ public final class Replica {
     }
 
     public boolean healthy() {
-        return failures < UNHEALTHY_AFTER;
+        return failures.get() < UNHEALTHY_AFTER;
     }
 
     boolean retire() {
-        return deployment != null && failures >= RETIRE_AFTER;
+        return deployment != null && failures.get() >= RETIRE_AFTER;
     }
 
     /** A health check answered: the worker's own queue. */
     void healthy(int queued) {
-        failures = 0;
+        failures.set(0);
         workerQueued = queued;
     }
 
     /** A health check or a connection failed. */
     void failed() {
-        failures++;
+        failures.incrementAndGet();
     }
 
     /** A request could not reach it: no more requests until a health check passes. */
     void unreachable() {
-        failures = Math.max(failures, UNHEALTHY_AFTER);
+        failures.accumulateAndGet(UNHEALTHY_AFTER, Math::max);
     }
 
     /** Requests waiting inside the worker (from its last health check). */

@@ -82,7 +82,8 @@ public final class Codec {
     }
 
     /** Decodes bytes produced by {@link #encode(Object, Type)}; trailing bytes are an error. */
-    @SuppressWarnings("unchecked")
+    // The caller names the decoded type through {@code type}; T only saves it a cast.
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
     public static <T> T decode(byte[] bytes, Type type) {
         In in = new In(bytes);
         Object v = read(in, type);

@@ -12,6 +12,7 @@ import dev.vyoma.ledger.market.Market;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.sdl.spec.GroupSpec;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Deployment and group messages (a deposit from the owner or from a grant), and closing a deployment whose escrow ran out. */
@@ -132,7 +133,7 @@ public final class Deployments {
         Rejected.unless(
                 g.state() == GroupState.OPEN,
                 ErrorCode.GROUP_PAUSED,
-                () -> "group " + m.id() + " is " + g.state().name().toLowerCase() + ", not open");
+                () -> "group " + m.id() + " is " + g.state().name().toLowerCase(Locale.ROOT) + ", not open");
         Market.endGroup(ctx, g.id(), CloseReason.TENANT);
         ctx.state().groups.put(g.id(), g.with(GroupState.PAUSED));
         ctx.emit(new Event.GroupPaused(g.id()));
@@ -144,7 +145,7 @@ public final class Deployments {
         Rejected.unless(
                 g.state() == GroupState.PAUSED,
                 ErrorCode.GROUP_OPEN,
-                () -> "group " + m.id() + " is " + g.state().name().toLowerCase() + ", not paused");
+                () -> "group " + m.id() + " is " + g.state().name().toLowerCase(Locale.ROOT) + ", not paused");
         Group open = g.with(GroupState.OPEN);
         ctx.state().groups.put(g.id(), open);
         ctx.emit(new Event.GroupStarted(g.id()));

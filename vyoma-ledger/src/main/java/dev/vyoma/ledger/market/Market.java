@@ -18,6 +18,7 @@ import dev.vyoma.ledger.provider.Provider;
 import dev.vyoma.ledger.tx.Msg;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Orders, bids and leases: the market's messages and the cascades other modules start. */
 public final class Market {
@@ -125,7 +126,7 @@ public final class Market {
         Rejected.unless(
                 order.state() == OrderState.OPEN,
                 ErrorCode.ORDER_NOT_OPEN,
-                () -> "order " + m.order() + " is " + order.state().name().toLowerCase());
+                () -> "order " + m.order() + " is " + order.state().name().toLowerCase(Locale.ROOT));
         Address owner = m.order().group().deployment().owner();
         Rejected.unless(
                 !owner.equals(m.provider()), ErrorCode.SAME_ACCOUNT, "a provider cannot bid on its own deployment");
@@ -185,7 +186,7 @@ public final class Market {
         Rejected.unless(
                 bid.state() == BidState.ACTIVE,
                 ErrorCode.BID_NOT_ACTIVE,
-                () -> "bid " + m.id() + " is " + bid.state().name().toLowerCase());
+                () -> "bid " + m.id() + " is " + bid.state().name().toLowerCase(Locale.ROOT));
         // The provider ends the lease: the group pauses until its owner starts it again.
         GroupId gid = m.id().order().group();
         Group group = ctx.state().groups.get(gid);
@@ -203,7 +204,7 @@ public final class Market {
         Rejected.unless(
                 bid.state() == BidState.OPEN,
                 ErrorCode.BID_NOT_OPEN,
-                () -> "bid " + m.bid() + " is " + bid.state().name().toLowerCase());
+                () -> "bid " + m.bid() + " is " + bid.state().name().toLowerCase(Locale.ROOT));
         Order order = ctx.state().orders.get(m.bid().order());
         Rejected.unless(
                 order.state() == OrderState.OPEN,
@@ -256,7 +257,7 @@ public final class Market {
         Rejected.unless(
                 lease.state() == LeaseState.ACTIVE,
                 ErrorCode.LEASE_NOT_ACTIVE,
-                () -> "lease " + id + " is " + lease.state().name().toLowerCase());
+                () -> "lease " + id + " is " + lease.state().name().toLowerCase(Locale.ROOT));
         endLease(ctx, id, reason);
         closeOrder(ctx, ctx.state().orders.get(id.order()));
         Group group = ctx.state().groups.get(id.order().group());
@@ -271,7 +272,7 @@ public final class Market {
         Rejected.unless(
                 lease.state() == LeaseState.ACTIVE,
                 ErrorCode.LEASE_NOT_ACTIVE,
-                () -> "lease " + m.lease() + " is " + lease.state().name().toLowerCase());
+                () -> "lease " + m.lease() + " is " + lease.state().name().toLowerCase(Locale.ROOT));
         Escrow.withdraw(ctx, m.lease());
     }
 

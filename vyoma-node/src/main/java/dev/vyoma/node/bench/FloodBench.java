@@ -105,10 +105,10 @@ public final class FloodBench {
             ConcurrentLinkedQueue<Long> heldNanos = new ConcurrentLinkedQueue<>();
             List<Socket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
             for (int i = 0; i < subscribers; i++) {
-                threads.submit(() -> subscribe(port, floodEnd, answers, sockets));
+                threads.execute(() -> subscribe(port, floodEnd, answers, sockets));
             }
             for (int i = 0; i < slowloris; i++) {
-                threads.submit(() -> slowHead(port, floodEnd, heldNanos, sockets));
+                threads.execute(() -> slowHead(port, floodEnd, heldNanos, sockets));
             }
             long heightBefore = blockTimes.isEmpty() ? 0 : blockTimes.lastKey();
             Latency flooded = measure(other, port, flood, blockTimes);

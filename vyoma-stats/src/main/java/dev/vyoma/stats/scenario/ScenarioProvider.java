@@ -73,7 +73,7 @@ final class ScenarioProvider {
     boolean downAt(List<ScenarioSpec.Outage> outages, long t) {
         for (ScenarioSpec.Outage o : outages) {
             long from = o.from().toEpochMilli();
-            if (o.provider() == number && t >= from && t < from + o.hours() * 60 * MINUTE) {
+            if (o.provider() == number && t >= from && t < from + o.hours() * 60L * MINUTE) {
                 return true;
             }
         }

@@ -52,8 +52,9 @@ final class PodReports {
         }
         List<PodReplica> out = new ArrayList<>();
         byService.forEach((object, list) -> {
-            list.sort(Comparator.comparing((Pod p) -> p.getMetadata().getName().length())
-                    .thenComparing(p -> p.getMetadata().getName()));
+            list.sort(
+                    Comparator.comparingInt((Pod p) -> p.getMetadata().getName().length())
+                            .thenComparing(p -> p.getMetadata().getName()));
             for (int i = 0; i < list.size(); i++) {
                 out.add(replica(services.get(object), i, list.get(i)));
             }
