@@ -79,12 +79,31 @@ public final class ClientOptions {
         return read(PASSPHRASE_ENV, prompt, confirm);
     }
 
+    /**
+     * The console when this process talks to a terminal, else null. From JDK 22 {@code System.console()} is never null
+     * (input piped in included), so the JDK's own {@code isTerminal()} decides where it exists.
+     */
+    @SuppressWarnings("SystemConsoleNull") // checked beside isTerminal(): null is still the JDK 21 answer
+    public static Console terminal() {
+        Console console = System.console();
+        if (console == null) {
+            return null;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console) ? console : null;
+        } catch (NoSuchMethodException e) {
+            return console; // JDK 21: a console exists only at a terminal
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
     private static synchronized char[] read(String variable, String prompt, boolean confirm) {
         String env = System.getenv(variable);
         if (env != null && !env.isEmpty()) {
             return env.toCharArray();
         }
-        Console console = System.console();
+        Console console = terminal();
         if (console != null) {
             char[] first = console.readPassword("%s: ", prompt);
             if (first == null) {
