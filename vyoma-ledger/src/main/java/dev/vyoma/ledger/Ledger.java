@@ -23,9 +23,7 @@ import dev.vyoma.ledger.tx.Tx;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The market's state machine: {@code apply(block)} gives every transaction's result, the events in
@@ -34,21 +32,19 @@ import java.util.Map;
  * verdicts.
  */
 public final class Ledger {
-    /** Most signer addresses remembered; beyond it the least recently used is derived again when needed. */
-    private static final int ADDRESS_CACHE_ENTRIES = 1 << 16;
+    /** Slots of the signer-address memo (a power of two). */
+    private static final int ADDRESS_MEMO_SLOTS = 1 << 16;
 
     private final LedgerState state;
 
     /**
      * Signer addresses by public key: deriving one is a SHA-256 per transaction, and most transactions come
-     * from accounts seen recently. A pure memo: what it holds never changes a result.
+     * from accounts seen recently. A pure memo, direct-mapped: slot {@code i} holds a key at {@code 2i} and its
+     * address at {@code 2i + 1}, and a key whose slot holds another replaces it. A hit reads one slot and
+     * writes nothing (an access-ordered map relinked three entries on every hit, cold ones at a large state);
+     * keys that share a slot only cost their SHA-256 again. What it holds never changes a result.
      */
-    private final Map<PublicKey, Address> addresses = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<PublicKey, Address> eldest) {
-            return size() > ADDRESS_CACHE_ENTRIES;
-        }
-    };
+    private final Object[] addressMemo = new Object[2 * ADDRESS_MEMO_SLOTS];
 
     private Ledger(LedgerState state) {
         this.state = state;
@@ -165,11 +161,25 @@ public final class Ledger {
         return new BlockResult(block.height(), results, events, finalState, blockHash);
     }
 
+    /** The address of {@code key}, from the memo or derived (and remembered). */
+    private Address signerAddress(PublicKey key) {
+        int h = key.hashCode() * 0x9E3779B9;
+        int slot = (h >>> (32 - Integer.numberOfTrailingZeros(ADDRESS_MEMO_SLOTS))) << 1;
+        Object[] memo = addressMemo;
+        if (memo[slot] instanceof PublicKey k && k.equals(key)) {
+            return (Address) memo[slot + 1];
+        }
+        Address a = key.address();
+        memo[slot] = key;
+        memo[slot + 1] = a;
+        return a;
+    }
+
     private TxResult applyTx(Context ctx, SignedTx signed, boolean signatureValid) {
         String hash = signed.hashHex();
         Tx tx = signed.tx();
         Params p = ctx.params();
-        Address signer = addresses.computeIfAbsent(tx.signer(), PublicKey::address);
+        Address signer = signerAddress(tx.signer());
         Account account = ctx.state().accounts.get(signer);
         long sequence = account == null ? 0 : account.sequence();
         Admission.Verdict verdict = Admission.check(ctx.state(), signed, signer, signatureValid, sequence, 0);

@@ -2,7 +2,7 @@ package dev.vyoma.ledger.bank;
 
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.PublicKey;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -34,7 +34,10 @@ public record Account(Address address, PublicKey publicKey, long sequence, List<
 
     /** The amount held in {@code denom}, 0 if none. */
     public long balance(String denom) {
-        for (Coin c : coins) {
+        // Indexed, not for-each: this runs several times per transaction and the iterator was not always
+        // optimised away.
+        for (int i = 0, n = coins.size(); i < n; i++) {
+            Coin c = coins.get(i);
             if (c.denom().equals(denom)) {
                 return c.amount();
             }
@@ -44,25 +47,39 @@ public record Account(Address address, PublicKey publicKey, long sequence, List<
 
     /** This account holding {@code amount} of {@code denom} (none when 0), the rest unchanged. */
     public Account withBalance(String denom, long amount) {
-        List<Coin> out = new ArrayList<>(coins.size() + 1);
+        // Built in an array and made an immutable list at once, which the constructor's List.copyOf keeps as
+        // it is: no ArrayList and no further copy per change of balance.
+        int n = coins.size();
+        Coin[] out = new Coin[n + 1];
+        int k = 0;
         boolean placed = false;
-        for (Coin c : coins) {
+        for (int i = 0; i < n; i++) {
+            Coin c = coins.get(i);
             int order = c.denom().compareTo(denom);
             if (order == 0) {
                 continue;
             }
             if (order > 0 && !placed) {
                 if (amount > 0) {
-                    out.add(new Coin(denom, amount));
+                    out[k++] = new Coin(denom, amount);
                 }
                 placed = true;
             }
-            out.add(c);
+            out[k++] = c;
         }
         if (!placed && amount > 0) {
-            out.add(new Coin(denom, amount));
+            out[k++] = new Coin(denom, amount);
         }
-        return new Account(address, publicKey, sequence, out);
+        return new Account(address, publicKey, sequence, listOf(out, k));
+    }
+
+    private static List<Coin> listOf(Coin[] coins, int n) {
+        return switch (n) {
+            case 0 -> List.of();
+            case 1 -> List.of(coins[0]);
+            case 2 -> List.of(coins[0], coins[1]);
+            default -> List.of(n == coins.length ? coins : Arrays.copyOf(coins, n));
+        };
     }
 
     /** This account after a transaction signed with {@code key}: the key recorded, the sequence one on. */
