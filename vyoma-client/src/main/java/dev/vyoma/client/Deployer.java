@@ -160,7 +160,7 @@ public final class Deployer {
                 + chosen.path("price").path("amount").asString()
                 + chosen.path("price").path("denom").asString() + " per block");
         try {
-            return sendManifest(tenant, doc, order, provider, leaseId, chosen, o, progress);
+            return sendManifest(tenant, doc, provider, leaseId, chosen, o, progress);
         } catch (DeployException e) {
             // Nothing runs for it: stop paying.
             chain.broadcast(chain.sign(tenant, List.of(new Msg.CloseDeployment(dep)), ""), true);
@@ -304,7 +304,6 @@ public final class Deployer {
     private Leased sendManifest(
             KeyPair tenant,
             SdlDocument doc,
-            OrderId order,
             Address provider,
             String lease,
             JsonNode bid,

@@ -21,6 +21,8 @@ import org.eclipse.jetty.util.component.AbstractLifeCycle;
  * the open HTTP/1 connections' parsers every {@link #period} and closes those in one head for too long.
  */
 public final class SlowHeads extends AbstractLifeCycle implements Connection.Listener {
+    private static final System.Logger LOG = System.getLogger(SlowHeads.class.getName());
+
     private final Duration headTimeout;
     private final Duration period;
     private final Map<HttpConnection, Head> open = new ConcurrentHashMap<>();
@@ -50,7 +52,10 @@ public final class SlowHeads extends AbstractLifeCycle implements Connection.Lis
             return t;
         });
         s.setRemoveOnCancelPolicy(true);
-        s.scheduleWithFixedDelay(this::sweep, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        // Kept only by the executor: sweepSafely never throws, so the schedule cannot end by a failure, and
+        // doStop ends it with the executor.
+        var unused = s.scheduleWithFixedDelay(
+                this::sweepSafely, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         sweeper = s;
     }
 
@@ -77,6 +82,15 @@ public final class SlowHeads extends AbstractLifeCycle implements Connection.Lis
     /** How many connections were closed for a slow head since start. */
     public long closed() {
         return closed.get();
+    }
+
+    /** One sweep; a failure is logged and the next sweep still runs (a thrown exception would end the schedule). */
+    private void sweepSafely() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "slow-head sweep failed; the next one runs as scheduled", e);
+        }
     }
 
     private void sweep() {

@@ -195,7 +195,9 @@ public final class ProviderDaemon implements AutoCloseable {
                 Durations.shown(config.timeouts().bid()),
                 Durations.shown(config.timeouts().manifest()));
         ProviderDaemon d = new ProviderDaemon(bids, inventory, gateway, ingress, leases);
-        d.timeouts.scheduleWithFixedDelay(
+        // Both periodic tasks catch and log their failures (a thrown one would end the schedule silently);
+        // close() ends them by shutting their executors.
+        var unusedTimeouts = d.timeouts.scheduleWithFixedDelay(
                 () -> {
                     try {
                         bids.closeExpired();
@@ -207,7 +209,7 @@ public final class ProviderDaemon implements AutoCloseable {
                 TIMEOUT_CHECK.toMillis(),
                 TimeUnit.MILLISECONDS);
         long every = Math.max(1, config.withdrawEverySeconds());
-        d.withdrawals.scheduleWithFixedDelay(
+        var unusedWithdrawals = d.withdrawals.scheduleWithFixedDelay(
                 () -> {
                     try {
                         int n = bids.withdrawAll();

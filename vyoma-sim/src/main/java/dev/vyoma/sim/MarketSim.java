@@ -184,7 +184,7 @@ public final class MarketSim {
             stateHex = result.stateHex();
             blockHashHex = result.blockHashHex();
             check(result, nextBatch);
-            react(result, nextBatch);
+            react(result);
             due();
             tenants.arrivals(height);
             if ((height * sc.blockSeconds()) % (sc.snapshotMinutes() * 60L) == 0) {
@@ -268,7 +268,7 @@ public final class MarketSim {
 
     // ------------------------------------------------------------------ agents reacting to a block
 
-    private void react(BlockResult result, List<TxPipeline.Unsigned> batch) {
+    private void react(BlockResult result) {
         LinkedHashSet<TenantAgents.Attempt> toChoose = new LinkedHashSet<>();
         for (Event e : result.events()) {
             switch (e) {

@@ -170,7 +170,7 @@ public final class DevnetCommand extends OutputCommand {
             throw e;
         }
         if (fresh) {
-            audit(url, keys, providers);
+            audit(url, keys);
         }
         InferenceGateway gateway = null;
         String tenantApiKey = null;
@@ -518,7 +518,7 @@ public final class DevnetCommand extends OutputCommand {
     }
 
     /** The auditor signs each provider's region and tier, so SDLs asking for signedBy this auditor find them. */
-    private static void audit(String url, Keyring keys, List<ProviderDaemon> providers) throws IOException {
+    private static void audit(String url, Keyring keys) throws IOException {
         VyomaClient c = new VyomaClient(url);
         KeyPair auditor = keys.unlock("auditor", null);
         for (String p : List.of("provider-gpu", "provider-cpu")) {

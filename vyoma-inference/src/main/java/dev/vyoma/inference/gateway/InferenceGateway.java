@@ -170,7 +170,8 @@ public final class InferenceGateway implements AutoCloseable {
         }
         InferenceGateway g = new InferenceGateway(config, billing, keys, leaser, clock, say, host, port, limits);
         g.app.start();
-        g.ticker.scheduleWithFixedDelay(() -> g.supervisor.tick(g.clock.millis()), 0, 1, TimeUnit.SECONDS);
+        // Supervisor.tick reports its failures and never throws, so the schedule runs until close() stops the ticker.
+        var unused = g.ticker.scheduleWithFixedDelay(() -> g.supervisor.tick(g.clock.millis()), 0, 1, TimeUnit.SECONDS);
         return g;
     }
 

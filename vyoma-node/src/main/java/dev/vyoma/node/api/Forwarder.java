@@ -60,7 +60,9 @@ final class Forwarder implements AutoCloseable {
             }
         };
         this.forwarder = new TxForwarder(node.mempool(), leadership, this::send, every, Api.MAX_BATCH, BATCH_BYTES);
-        timer.schedule(this::scheduled, every.toMillis(), TimeUnit.MILLISECONDS);
+        // Each round schedules the next itself (scheduled() never throws); close() ends the chain by shutting the
+        // timer, so no future needs keeping.
+        var unused = timer.schedule(this::scheduled, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -81,11 +83,17 @@ final class Forwarder implements AutoCloseable {
         }
     }
 
+    /** One round, then the next one's schedule: a failure here is logged, never thrown, or the chain would end. */
     private void scheduled() {
-        Instant next = tick();
-        long delayMs = Math.max(1, Duration.between(clock.instant(), next).toMillis());
+        long delayMs = 200;
         try {
-            timer.schedule(this::scheduled, delayMs, TimeUnit.MILLISECONDS);
+            Instant next = tick();
+            delayMs = Math.max(1, Duration.between(clock.instant(), next).toMillis());
+        } catch (RuntimeException e) {
+            LOG.warn("forwarding round failed; the next one runs in {} ms", delayMs, e);
+        }
+        try {
+            var unused = timer.schedule(this::scheduled, delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closing
         }

@@ -118,11 +118,10 @@ public final class NodeBench {
                         committed,
                         failed));
             }
-            long heightAtStart = -1;
             while (System.nanoTime() < measureFrom) {
                 Thread.sleep(50);
             }
-            heightAtStart = height(http, ports.get(validators));
+            long heightAtStart = height(http, ports.get(validators));
             CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new))
                     .get(measure.toSeconds() + 120, TimeUnit.SECONDS);
             long heightAtEnd = height(http, ports.get(validators));
@@ -181,10 +180,10 @@ public final class NodeBench {
                 .build();
         long sent = System.nanoTime();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .handle((r, error) -> {
+                .handle((r, error) ->
+                        error == null && r.statusCode() == 200 && r.body().contains("\"ok\":true"))
+                .thenCompose(ok -> {
                     long done = System.nanoTime();
-                    boolean ok =
-                            error == null && r.statusCode() == 200 && r.body().contains("\"ok\":true");
                     if (sent >= measureFrom && done <= end) {
                         if (ok) {
                             committed.incrementAndGet();
@@ -196,8 +195,7 @@ public final class NodeBench {
                     // Anything but a commit leaves the sequence where it was: the next try uses it again.
                     long next = ok ? sequence + 1 : sequence;
                     return loop(http, api, key, chainId, next, end, measureFrom, latencies, committed, failed);
-                })
-                .thenCompose(f -> f);
+                });
     }
 
     private static final KeyPair SINK =

@@ -155,7 +155,6 @@ public final class Gateway implements AutoCloseable {
     private final Clock clock;
     private final Javalin app;
     private final TlsCertificate certificate;
-    private final Limits limits;
     private final Followers followers;
     private final ClientConnections connections;
     private final ShellRoute shells;
@@ -210,7 +209,6 @@ public final class Gateway implements AutoCloseable {
             Limits limits,
             ShellLimits shellLimits)
             throws GeneralSecurityException, IOException {
-        this.limits = limits;
         this.shells = new ShellRoute(this::authorize, () -> leases, shellLimits);
         this.followers = new Followers(limits);
         this.logs = new LogRoute(this::authorize, () -> leases, followers, limits);

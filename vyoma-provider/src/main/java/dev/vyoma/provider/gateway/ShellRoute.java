@@ -114,7 +114,8 @@ final class ShellRoute implements AutoCloseable {
         }
         Pending pending = new Pending(shell, slot);
         ctx.attribute(PENDING, pending);
-        timers.schedule(pending::expire, ShellLimits.CONNECT_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        // One-shot and not cancelled: expire() does nothing once the WebSocket has claimed the shell.
+        var unused = timers.schedule(pending::expire, ShellLimits.CONNECT_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The WebSocket's handlers. */

@@ -80,7 +80,7 @@ final class WebSocketTunnel {
             Socket service = new Socket();
             try {
                 connectAndAsk(service, request, target);
-                Answer answer = read(service, target);
+                Answer answer = read(service);
                 if (answer.status() == HttpStatus.SWITCHING_PROTOCOLS_101) {
                     response.setStatus(HttpStatus.SWITCHING_PROTOCOLS_101);
                     for (HttpField f : answer.headers()) {
@@ -165,7 +165,7 @@ final class WebSocketTunnel {
     /** The service's answer: status, headers, a refusal's body, and bytes already read past a 101's head. */
     private record Answer(int status, HttpFields headers, byte[] body, ByteBuffer rest) {}
 
-    private static Answer read(Socket service, Ingress.Target target) throws IOException {
+    private static Answer read(Socket service) throws IOException {
         HttpFields.Mutable headers = HttpFields.build();
         int[] status = {0};
         boolean[] headDone = {false};

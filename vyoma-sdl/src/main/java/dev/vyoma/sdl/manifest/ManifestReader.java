@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -251,8 +252,12 @@ public final class ManifestReader {
             Obj o = Obj.of(e, r.where + ", endpoint");
             EndpointKind kind = EndpointKind.SHARED_HTTP;
             if (o.has("kind")) {
-                long code = o.number("kind", 0, EndpointKind.values().length - 1);
-                kind = EndpointKind.values()[(int) code];
+                long code = o.number("kind", 0, EndpointKind.maxCode());
+                Optional<EndpointKind> known = EndpointKind.ofCode(code);
+                if (known.isEmpty()) {
+                    throw invalid(o.where + ": kind " + code + " is not an endpoint kind");
+                }
+                kind = known.get();
             }
             endpoints.add(new Endpoint(kind, (int) o.number("sequence_number", 0, Integer.MAX_VALUE)));
             o.done();

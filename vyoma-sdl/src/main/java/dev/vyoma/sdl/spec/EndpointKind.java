@@ -1,5 +1,7 @@
 package dev.vyoma.sdl.spec;
 
+import java.util.Optional;
+
 /** How a global port reaches the internet; the numbers are Akash's protobuf enum values. */
 public enum EndpointKind {
     /** Port 80 over TCP, served by the provider's shared HTTP ingress with a hostname. */
@@ -18,5 +20,27 @@ public enum EndpointKind {
     /** The protobuf enum number. */
     public int code() {
         return code;
+    }
+
+    /** The largest protobuf number any kind has. */
+    public static int maxCode() {
+        int max = 0;
+        for (EndpointKind k : values()) {
+            max = Math.max(max, k.code);
+        }
+        return max;
+    }
+
+    /**
+     * The kind with protobuf number {@code code}, or empty where none has it. Matched by the number, never by
+     * declaration order, so reordering the constants cannot change what a manifest means.
+     */
+    public static Optional<EndpointKind> ofCode(long code) {
+        for (EndpointKind k : values()) {
+            if (k.code == code) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -86,21 +86,21 @@ public final class Charts {
                         m,
                         "CPU: offered, allocated, reserved; leased on chain",
                         "cores",
-                        resource(m, b -> b.cpu(), b -> b.cpuMillis(), 1000.0))));
+                        resource(b -> b.cpu(), b -> b.cpuMillis(), 1000.0))));
         out.put(
                 "memory.png",
                 png(line(
                         m,
                         "Memory: offered, allocated, reserved; leased on chain",
                         "GiB",
-                        resource(m, b -> b.memory(), b -> b.memoryBytes(), GIB))));
+                        resource(b -> b.memory(), b -> b.memoryBytes(), GIB))));
         out.put(
                 "storage.png",
                 png(line(
                         m,
                         "Storage: offered, allocated, reserved; leased on chain",
                         "GiB",
-                        resource(m, b -> b.storage(), b -> b.storageBytes(), GIB))));
+                        resource(b -> b.storage(), b -> b.storageBytes(), GIB))));
         Map<String, ToDoubleFunction<PeriodMetrics.Bucket>> util = new LinkedHashMap<>();
         util.put("GPU", b -> pct(b, Metric.GPU_UTILIZATION_LEASED_OR_RESERVED));
         util.put("CPU", b -> pct(b, Metric.CPU_UTILIZATION_LEASED_OR_RESERVED));
@@ -128,7 +128,6 @@ public final class Charts {
      * and what the open leases hold on chain, each divided by {@code unit} (cores, GiB).
      */
     private static Map<String, ToDoubleFunction<PeriodMetrics.Bucket>> resource(
-            PeriodMetrics m,
             java.util.function.Function<PeriodMetrics.Bucket, PeriodMetrics.Amounts> amounts,
             ToDoubleFunction<PeriodMetrics.Bucket> leased,
             double unit) {

@@ -193,7 +193,7 @@ public final class CalibratedScenario {
                 int slot = (int) Math.floorMod(t, DAY) / (int) blockMillis;
                 if (k < blocks) {
                     if (slot == 0 || k == 1) {
-                        register(day, k);
+                        register(day);
                         growCapacity(day);
                     }
                     createLeases();
@@ -238,7 +238,7 @@ public final class CalibratedScenario {
         }
 
         /** Providers whose day has come register at its first block. */
-        private void register(LocalDate day, long k) {
+        private void register(LocalDate day) {
             for (ScenarioProvider p : providers) {
                 if (!p.registered && !p.joins.isAfter(day)) {
                     if (p.model == null && p.number > spec.providers().initial()) {

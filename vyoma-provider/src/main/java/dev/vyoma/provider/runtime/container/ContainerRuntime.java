@@ -156,7 +156,8 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
         this.loop = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("container-reconcile").factory());
         long every = settings.reconcileEvery().toMillis();
-        loop.scheduleWithFixedDelay(this::reconcile, every, every, TimeUnit.MILLISECONDS);
+        // reconcile() logs its failures and never throws, so the schedule only ends when close() stops the loop.
+        var unused = loop.scheduleWithFixedDelay(this::reconcile, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Runs {@code group} for the lease and returns once the rollout is done (see {@link #deploy(String, List)}). */

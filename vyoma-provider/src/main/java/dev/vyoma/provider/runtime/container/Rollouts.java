@@ -43,7 +43,8 @@ final class Rollouts implements AutoCloseable {
             before.supersede();
         }
         pending++;
-        job.done().whenComplete((v, e) -> finished(job));
+        // Only the count and the latest-job map are kept here; the job's outcome is read through done() itself.
+        var unused = job.done().whenComplete((v, e) -> finished(job));
         pool.execute(job);
     }
 
