@@ -245,7 +245,9 @@ class ProviderDaemonTest {
                 // The tenant's deposit (taken when the deployment was made) came back, less exactly that.
                 assertThat(c.account(tenant.address()).orElseThrow().balance("uusd") - tenantBefore)
                         .isEqualTo(5_000_000 - paid);
-                assertThat(daemon.inventory().status().reservations()).isZero();
+                // The provider learns of the close from the chain's event stream, a moment after the commit.
+                await().atMost(20, TimeUnit.SECONDS)
+                        .until(() -> daemon.inventory().status().reservations() == 0);
                 await().atMost(20, TimeUnit.SECONDS)
                         .until(() -> rawGet(daemon.ingress().port(), host).startsWith("HTTP/1.1 404"));
                 assertThat(daemon.leases().status(lease).get("total")).isEqualTo(0);
