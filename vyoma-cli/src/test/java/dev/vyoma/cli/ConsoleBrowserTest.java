@@ -56,7 +56,12 @@ class ConsoleBrowserTest {
                         + " && exec httpd -f -vv -p 80 -h /www\"]"));
         int base = DevnetProcess.freeBlock(22);
         Path home = dir.resolve("devnet");
-        Path shots = Files.createDirectories(Fixtures.repositoryRoot().resolve("docs/console"));
+        // The screenshots go to docs/console only when asked (-Dconsole.screenshots=docs), so a test run leaves
+        // the tree as it was.
+        Path shots = Files.createDirectories(
+                "docs".equals(System.getProperty("console.screenshots"))
+                        ? Fixtures.repositoryRoot().resolve("docs/console")
+                        : dir.resolve("screenshots"));
         try (DevnetProcess devnet = DevnetProcess.start(home, base, "--console");
                 Browser browser = Browser.start(dir.resolve("profile"))) {
             ChromeDriver d = browser.driver();
