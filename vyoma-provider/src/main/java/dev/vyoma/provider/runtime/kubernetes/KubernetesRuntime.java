@@ -377,31 +377,31 @@ public final class KubernetesRuntime implements WorkloadRuntime, AutoCloseable {
                     n.getMetadata().getAnnotations().put(STOPPED_ANNOTATION, "true");
                     return n;
                 });
-                for (Deployment d :
-                        client.apps().deployments().inNamespace(name).list().getItems()) {
-                    client.apps()
-                            .deployments()
-                            .inNamespace(name)
-                            .withName(d.getMetadata().getName())
-                            .edit(x -> {
-                                x.getSpec().setReplicas(0);
-                                return x;
-                            });
-                }
-                for (StatefulSet d :
-                        client.apps().statefulSets().inNamespace(name).list().getItems()) {
-                    client.apps()
-                            .statefulSets()
-                            .inNamespace(name)
-                            .withName(d.getMetadata().getName())
-                            .edit(x -> {
-                                x.getSpec().setReplicas(0);
-                                return x;
-                            });
-                }
+                toZero(
+                        client.apps().deployments().inNamespace(name),
+                        d -> d.getSpec().setReplicas(0));
+                toZero(
+                        client.apps().statefulSets().inNamespace(name),
+                        d -> d.getSpec().setReplicas(0));
             }
             return null;
         });
+    }
+
+    /** Sets every workload of {@code workloads} to zero replicas, one edit each. */
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> void toZero(
+            io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+                            T,
+                            ? extends io.fabric8.kubernetes.api.model.KubernetesResourceList<T>,
+                            ? extends io.fabric8.kubernetes.client.dsl.Resource<T>>
+                    workloads,
+            java.util.function.Consumer<T> zero) {
+        for (T w : workloads.list().getItems()) {
+            workloads.withName(w.getMetadata().getName()).edit(x -> {
+                zero.accept(x);
+                return x;
+            });
+        }
     }
 
     @Override
