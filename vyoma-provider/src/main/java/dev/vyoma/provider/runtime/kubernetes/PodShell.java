@@ -1,6 +1,7 @@
 package dev.vyoma.provider.runtime.kubernetes;
 
 import dev.vyoma.provider.runtime.Shell;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
@@ -9,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,7 @@ final class PodShell implements Shell {
     private final KubernetesClient client;
     private final String ns;
     private final String pod;
+    private final String uid;
     private final String container;
     private final Request request;
     private ExecWatch watch;
@@ -29,6 +32,7 @@ final class PodShell implements Shell {
         this.client = client;
         this.ns = ns;
         this.pod = target.pod().getMetadata().getName();
+        this.uid = target.pod().getMetadata().getUid();
         this.container = target.pod().getSpec().getContainers().get(0).getName();
         this.request = request;
     }
@@ -80,6 +84,12 @@ final class PodShell implements Shell {
     public synchronized void start() throws IOException {
         var op = client.pods().inNamespace(ns).withName(pod).inContainer(container);
         try {
+            // The pod chosen from the list may have been replaced since (a rollout, a restart by its controller):
+            // the command runs only in the replica that was chosen, or the caller hears to try again.
+            Pod now = client.pods().inNamespace(ns).withName(pod).get();
+            if (now == null || !Objects.equals(now.getMetadata().getUid(), uid)) {
+                throw new IOException("replica " + pod + " was replaced since it was chosen; try again");
+            }
             var in = request.stdin() ? op.redirectingInput() : op;
             watch = request.tty()
                     ? in.redirectingOutput().withTTY().exec(request.command().toArray(String[]::new))

@@ -432,6 +432,24 @@ class KubernetesRuntimeTest {
         assertThat(mock.requests)
                 .anyMatch(r -> r.startsWith("GET /api/v1/namespaces/" + ns(lease) + "/pods/web-")
                         && r.contains("/exec?command=sh&command=-c&command=id"));
+        // A replica replaced between the choice and the start (same name, a new pod): the command does not run in
+        // the newcomer, and the caller hears to try again.
+        try (Shell shell = runtime.shell(lease, new Shell.Request("web", 1, List.of("hostname"), false, false))) {
+            Pod chosen = mock.cluster.pods().inNamespace(ns(lease)).list().getItems().stream()
+                    .sorted(java.util.Comparator.comparing(x -> x.getMetadata().getName()))
+                    .skip(1)
+                    .findFirst()
+                    .orElseThrow();
+            mock.cluster.resource(chosen).delete();
+            chosen.getMetadata().setUid(null);
+            chosen.getMetadata().setResourceVersion(null);
+            mock.cluster.resource(chosen).create();
+            assertThatThrownBy(shell::start)
+                    .isInstanceOf(java.io.IOException.class)
+                    .hasMessage("replica " + chosen.getMetadata().getName()
+                            + " was replaced since it was chosen; try again");
+        }
+        assertThat(mock.requests).noneMatch(r -> r.contains("/exec?command=hostname"));
     }
 
     @Test
