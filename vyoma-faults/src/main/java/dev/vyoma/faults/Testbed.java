@@ -158,7 +158,7 @@ final class Testbed implements AutoCloseable {
     /** As {@link #removeLeftovers()}; with {@code files} false the runs' logs stay for reading. */
     private static void removeLeftovers(boolean files) throws IOException {
         for (String ns : Shell.run("ip", "netns", "list").output().lines().toList()) {
-            String name = ns.split("\\s+")[0];
+            String name = ns.split("\\s+", 2)[0];
             if (name.startsWith(PREFIX + "-")) {
                 killAll(name);
                 Shell.run("ip", "netns", "del", name);
@@ -168,7 +168,7 @@ final class Testbed implements AutoCloseable {
                 Shell.run("ip", "-o", "link", "show").output().lines().toList()) {
             String[] parts = line.split(":\\s+", 3);
             if (parts.length > 1) {
-                String link = parts[1].split("@")[0];
+                String link = parts[1].split("@", 2)[0];
                 if (link.startsWith(PREFIX + "-")) {
                     Shell.run("ip", "link", "del", link);
                 }
@@ -194,7 +194,7 @@ final class Testbed implements AutoCloseable {
         }
         List<String> mounts = Files.readAllLines(Path.of("/proc/mounts"));
         for (String line : mounts) {
-            String[] f = line.split(" ");
+            String[] f = line.split(" ", 3);
             if (f.length > 1 && f[1].startsWith(ROOT.toString() + "/")) {
                 Shell.run("umount", "-l", f[1]);
             }

@@ -55,7 +55,7 @@ final class CapacityCheck {
                         long g = u.resources().gpu().units() * n;
                         if (g > 0) {
                             for (Attribute a : u.resources().gpu().attributes()) {
-                                String[] k = a.key().split("/");
+                                String[] k = a.key().split("/", -1);
                                 String model = k.length >= 4 ? k[3] : "*";
                                 if (!model.equals("*") && !model.equals(p.group.gpuModel())) {
                                     throw violation(height, p, "a lease " + l.id() + " for GPU model " + model);

@@ -32,7 +32,7 @@ final class Terminal implements AutoCloseable {
         }
         try {
             String saved = stty("-g").strip();
-            String[] size = stty("size").strip().split("\\s+");
+            String[] size = stty("size").strip().split("\\s+", -1);
             stty("raw", "-echo");
             return new Terminal(saved, Integer.parseInt(size[1]), Integer.parseInt(size[0]));
         } catch (IOException | RuntimeException e) {

@@ -65,7 +65,7 @@ public final class NodeCommand extends Group {
                     throw new UserException("--fund " + f + ": " + e.getMessage());
                 }
                 List<Coin> coins = new ArrayList<>();
-                for (String c : f.substring(eq + 1).split(",")) {
+                for (String c : f.substring(eq + 1).split(",", -1)) {
                     try {
                         coins.add(Coin.parse(c.trim()));
                     } catch (IllegalArgumentException e) {

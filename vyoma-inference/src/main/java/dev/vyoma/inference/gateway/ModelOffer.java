@@ -43,8 +43,12 @@ public record ModelOffer(
                     "a model is ID=IMAGE,in=PRICE,out=PRICE[,context=N,min=N,max=N], got " + spec);
         }
         String id = spec.substring(0, eq);
-        String[] parts = spec.substring(eq + 1).split(",");
+        // Every field counts, empty ones too, so a stray comma is an error rather than ignored.
+        String[] parts = spec.substring(eq + 1).split(",", -1);
         String image = parts[0];
+        if (image.isBlank()) {
+            throw new IllegalArgumentException("model " + id + ": the image comes first, after " + id + "=");
+        }
         long in = -1;
         long out = -1;
         int context = 2048;
@@ -64,9 +68,9 @@ public record ModelOffer(
             switch (kv[0]) {
                 case "in" -> in = v;
                 case "out" -> out = v;
-                case "context" -> context = (int) v;
-                case "min" -> min = (int) v;
-                case "max" -> max = (int) v;
+                case "context" -> context = small(id, kv[0], v);
+                case "min" -> min = small(id, kv[0], v);
+                case "max" -> max = small(id, kv[0], v);
                 default ->
                     throw new IllegalArgumentException(
                             "model " + id + ": unknown " + kv[0] + "; use in, out, context, min, max");
@@ -77,6 +81,13 @@ public record ModelOffer(
                     "model " + id + ": give in=PRICE and out=PRICE (micro-units per million tokens)");
         }
         return new ModelOffer(id, image, in, out, context, min, max);
+    }
+
+    private static int small(String id, String key, long v) {
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("model " + id + ": " + key + " is too large, got " + v);
+        }
+        return (int) v;
     }
 
     /** The exact cost of a request, in millionths of a micro-unit. */

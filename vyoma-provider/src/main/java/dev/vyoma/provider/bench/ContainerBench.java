@@ -438,7 +438,7 @@ public final class ContainerBench {
             int status = head.startsWith("HTTP/1.1 ") && head.length() >= 12 ? parseStatus(head) : -1;
             long length = -1;
             boolean closes = head.startsWith("HTTP/1.0");
-            for (String line : head.split("\r\n")) {
+            for (String line : head.split("\r\n", -1)) {
                 int colon = line.indexOf(':');
                 if (colon <= 0) {
                     continue;

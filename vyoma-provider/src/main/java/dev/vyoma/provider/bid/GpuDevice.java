@@ -37,8 +37,14 @@ public record GpuDevice(String vendor, String model, long vramBytes, String ifac
      * with {@code M} possibly {@code *}.
      */
     public boolean satisfies(String requestKey) {
-        String[] p = requestKey.toLowerCase(Locale.ROOT).split("/");
-        if (p.length < 2 || !p[0].equals("vendor") || !p[1].equals(vendor)) {
+        // Fields come in name/value pairs: a key with an empty part or a name without its value asks for
+        // something no device can be shown to have, so it is never satisfied (rather than read as "any").
+        String[] p = requestKey.toLowerCase(Locale.ROOT).split("/", -1);
+        if (p.length < 2
+                || p.length % 2 != 0
+                || java.util.Arrays.asList(p).contains("")
+                || !p[0].equals("vendor")
+                || !p[1].equals(vendor)) {
             return false;
         }
         for (int i = 2; i + 1 < p.length; i += 2) {

@@ -91,14 +91,14 @@ public final class GpuDiscovery {
     static String model(String name) {
         String n =
                 name.replaceAll("(?i)\\b(nvidia|geforce|tesla|quadro)\\b", " ").strip();
-        String[] words = n.split("\\s+");
+        String[] words = n.split("\\s+", -1);
         if (words.length >= 2 && words[0].equalsIgnoreCase("rtx") && words[1].matches("\\d+\\w*")) {
             return ("rtx" + words[1]).toLowerCase(Locale.ROOT);
         }
         if (words.length >= 2 && words[0].equalsIgnoreCase("rtx")) {
             return words[1].toLowerCase(Locale.ROOT);
         }
-        return words[0].split("-")[0].toLowerCase(Locale.ROOT);
+        return words[0].split("-", 2)[0].toLowerCase(Locale.ROOT);
     }
 
     static String iface(String name) {

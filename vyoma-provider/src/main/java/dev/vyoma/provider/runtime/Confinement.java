@@ -215,7 +215,7 @@ final class Confinement {
         if (!Files.isRegularFile(controllers)) {
             throw new IOException("no cgroup v2 hierarchy at " + root);
         }
-        Set<String> available = Set.of(Files.readString(controllers).strip().split("\\s+"));
+        Set<String> available = Set.of(Files.readString(controllers).strip().split("\\s+", -1));
         if (!available.containsAll(CONTROLLERS)) {
             throw new IOException("cgroup v2 at " + root + " lacks cpu, memory or pids");
         }
@@ -230,7 +230,7 @@ final class Confinement {
 
     private static void enable(Path group) throws IOException {
         Path control = group.resolve("cgroup.subtree_control");
-        Set<String> on = Set.of(Files.readString(control).strip().split("\\s+"));
+        Set<String> on = Set.of(Files.readString(control).strip().split("\\s+", -1));
         if (on.containsAll(CONTROLLERS)) {
             return;
         }
@@ -247,7 +247,7 @@ final class Confinement {
 
     /** A system program by name, from the directories of a replica's {@code PATH} (never the provider's own). */
     private static Optional<Path> program(String name) {
-        for (String dir : ProcessRuntime.REPLICA_PATH.split(":")) {
+        for (String dir : ProcessRuntime.REPLICA_PATH.split(":", -1)) {
             Path p = Path.of(dir, name);
             if (Files.isExecutable(p)) {
                 return Optional.of(p);
@@ -265,7 +265,7 @@ final class Confinement {
                     continue;
                 }
                 String name = line.substring(0, 26).strip();
-                String[] values = line.substring(26).strip().split("\\s+");
+                String[] values = line.substring(26).strip().split("\\s+", -1);
                 if (values.length >= 2 && values[1].matches("[0-9]+")) {
                     out.put(name, Long.parseLong(values[1]));
                 }

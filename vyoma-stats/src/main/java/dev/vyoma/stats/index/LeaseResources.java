@@ -50,8 +50,13 @@ public record LeaseResources(long cpuMillis, long memoryBytes, long storageBytes
      * any other (e.g. {@code vendor/nvidia}: any model of the vendor).
      */
     static String model(Attribute a) {
-        String[] p = a.key().split("/");
-        if (!a.value().equals("true") || p.length < 4 || !p[0].equals("vendor") || !p[2].equals("model")) {
+        String[] p = a.key().split("/", -1);
+        if (!a.value().equals("true")
+                || p.length < 4
+                || !p[0].equals("vendor")
+                || !p[2].equals("model")
+                || p[1].isEmpty()
+                || p[3].isEmpty()) {
             return "";
         }
         return p[1] + " " + p[3];

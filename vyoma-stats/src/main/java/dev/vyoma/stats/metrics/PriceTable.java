@@ -99,10 +99,11 @@ public final class PriceTable {
                     || l.toLowerCase(java.util.Locale.ROOT).startsWith("denom,")) {
                 continue;
             }
-            String[] f = l.split(",");
+            // Every field counts, empty ones too: "a,b,c," is four fields, not three.
+            String[] f = l.split(",", -1);
             try {
-                if (f.length != 3) {
-                    throw new IllegalArgumentException("three fields");
+                if (f.length != 3 || f[0].isBlank()) {
+                    throw new IllegalArgumentException("three fields and a denomination");
                 }
                 out.add(new Entry(f[0].strip(), LocalDate.parse(f[1].strip()), new BigDecimal(f[2].strip())));
             } catch (DateTimeParseException | IllegalArgumentException e) {

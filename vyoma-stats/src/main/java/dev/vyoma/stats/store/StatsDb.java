@@ -198,13 +198,13 @@ public final class StatsDb implements AutoCloseable {
     /** A script's statements: split on semicolons at line ends, comments dropped (the schema has no strings with ;). */
     static List<String> statements(String script) {
         StringBuilder clean = new StringBuilder();
-        for (String line : script.split("\n")) {
+        for (String line : script.lines().toList()) {
             String l = line.strip();
             if (!l.startsWith("--")) {
                 clean.append(line).append('\n');
             }
         }
-        return java.util.Arrays.stream(clean.toString().split(";\\s*\n"))
+        return java.util.Arrays.stream(clean.toString().split(";\\s*\n", -1))
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .map(s -> s.endsWith(";") ? s.substring(0, s.length() - 1) : s)

@@ -46,4 +46,20 @@ class PriceTableTest {
         assertThat(MissingPrice.parse("last")).isEqualTo(MissingPrice.LAST);
         assertThatThrownBy(() -> MissingPrice.parse("previous")).hasMessageStartingWith("--missing-price is zero");
     }
+
+    @Test
+    void theFileIsReadStrictlyAndABadLineIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path ok = dir.resolve("ok.csv");
+        java.nio.file.Files.writeString(ok, "denom,date,usd\n# comment\n\nuakt, 2026-01-02 ,2.00\n");
+        assertThat(PriceTable.read(ok)).containsExactly(new PriceTable.Entry("uakt", jan(2), new BigDecimal("2.00")));
+        for (String bad :
+                List.of("uakt,2026-01-02,2.00,", "uakt,2026-01-02", ",2026-01-02,2.00", "uakt,2026-13-01,1")) {
+            java.nio.file.Path f = dir.resolve("bad.csv");
+            java.nio.file.Files.writeString(f, "denom,date,usd\n" + bad + "\n");
+            assertThatThrownBy(() -> PriceTable.read(f))
+                    .as(bad)
+                    .hasMessage(f + " line 2: expected denom,YYYY-MM-DD,usd, got " + bad);
+        }
+    }
 }

@@ -60,7 +60,7 @@ final class PlanChecks {
                 && !mount.contains("//")
                 && !mount.endsWith("/")
                 && !mount.contains("\0")
-                && List.of(mount.substring(1).split("/")).stream().noneMatch(p -> p.equals(".") || p.equals(".."));
+                && List.of(mount.substring(1).split("/", -1)).stream().noneMatch(p -> p.equals(".") || p.equals(".."));
         if (!clean || SYSTEM_PATHS.stream().anyMatch(p -> mount.equals(p) || mount.startsWith(p + "/"))) {
             throw new ManifestRefused(what + "mount path " + mount
                     + " must be an absolute, normalized path other than /, /proc, /sys and /dev, at most "

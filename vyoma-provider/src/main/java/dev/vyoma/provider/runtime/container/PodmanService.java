@@ -162,7 +162,7 @@ public final class PodmanService implements AutoCloseable {
         if (path == null) {
             return Optional.empty();
         }
-        for (String dir : path.split(File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator, -1)) {
             if (dir.isEmpty()) {
                 continue;
             }

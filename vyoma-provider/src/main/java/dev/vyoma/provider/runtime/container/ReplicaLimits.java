@@ -37,7 +37,7 @@ record ReplicaLimits(long pids, long openFiles, long processes, String logMaxSiz
     static long hard(List<String> lines, String name, long otherwise) {
         for (String l : lines) {
             if (l.startsWith(name)) {
-                String[] cols = l.substring(name.length()).trim().split("\\s+");
+                String[] cols = l.substring(name.length()).trim().split("\\s+", -1);
                 if (cols.length >= 2) {
                     return cols[1].equals("unlimited") ? Long.MAX_VALUE : parse(cols[1], otherwise);
                 }

@@ -34,7 +34,7 @@ public record GpuCatalog(Map<String, GpuDevice> products) {
         String iface = "pcie";
         long ram = 0;
         boolean done = false;
-        for (String word : product.toLowerCase(Locale.ROOT).split("[-_ ]+")) {
+        for (String word : product.toLowerCase(Locale.ROOT).split("[-_ ]+", -1)) {
             if (word.isEmpty() || List.of("nvidia", "tesla", "geforce").contains(word)) {
                 continue;
             }

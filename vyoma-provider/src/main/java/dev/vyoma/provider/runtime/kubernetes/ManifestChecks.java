@@ -82,7 +82,7 @@ final class ManifestChecks {
                 && !mount.contains("//")
                 && !mount.endsWith("/")
                 && mount.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == ':')
-                && List.of(mount.substring(1).split("/")).stream().noneMatch(p -> p.equals(".") || p.equals(".."));
+                && List.of(mount.substring(1).split("/", -1)).stream().noneMatch(p -> p.equals(".") || p.equals(".."));
         if (!clean || SYSTEM_PATHS.stream().anyMatch(p -> mount.equals(p) || mount.startsWith(p + "/"))) {
             throw new Refused(what + "mount path " + Names.shown(mount)
                     + " must be an absolute, normalized path other than /, /proc, /sys and /dev, at most "
