@@ -20,9 +20,10 @@ import java.util.Map;
 
 /**
  * Follows a chain source into the statistics database. Driven, not self-propelled: {@link #poll()} indexes the
- * blocks that are available (at most a batch, {@link #MAX_BLOCKS_PER_BATCH} unless given) in one SQL transaction that also moves the
- * cursor, and returns how many; the caller decides when to poll again. A block at or below the cursor is not
- * written again (its hash must match what was indexed); a block that does not follow the cursor is refused.
+ * blocks that are available (at most a batch, {@link #MAX_BLOCKS_PER_BATCH} unless given) in one SQL transaction
+ * that also moves the cursor, and returns how many; the caller decides when to poll again. A block at or below the
+ * cursor is not written again (its hash must match what was indexed); a block that does not follow the cursor is
+ * refused.
  */
 public final class Indexer {
     /** Most blocks written in one SQL transaction, by default (a node's range reads are as long). */
