@@ -396,7 +396,7 @@ public final class SimOutputs {
         Files.deleteIfExists(dir.resolve("stats.duckdb.wal"));
         Scenario sc = sim.scenario();
         try (StatsDb stats = StatsDb.open("duckdb:" + db)) {
-            new Indexer(stats, sim.source()).catchUp();
+            new Indexer(stats, sim.source(), Indexer.IN_PROCESS_BLOCKS_PER_BATCH).catchUp();
             new SnapshotStore(stats).insertAll(sim.snapshots);
             MetricsQuery q = new MetricsQuery(stats, new PriceTable(List.of()), MetricsQuery.DEFAULT_GRACE);
             String from = sc.start().atZone(ZoneOffset.UTC).toLocalDate().toString();

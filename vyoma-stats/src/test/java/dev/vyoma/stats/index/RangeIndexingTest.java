@@ -1,6 +1,7 @@
 package dev.vyoma.stats.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.GroupId;
@@ -134,10 +135,27 @@ class RangeIndexingTest {
         }
     }
 
+    @Test
+    void batchesOfEverySizeIndexWhatSingleBlocksIndex() throws SQLException {
+        // The in-process batch holds the whole chain in one SQL transaction; the others end inside it.
+        for (int batch : List.of(1, 999, 1_001, 2_599, Indexer.IN_PROCESS_BLOCKS_PER_BATCH)) {
+            assertThat(index(chain, batch)).as("batches of %d", batch).isEqualTo(reference);
+        }
+        try (StatsDb db = StatsDb.open("duckdb:" + dir.resolve("stats" + databases++ + ".duckdb"))) {
+            assertThatThrownBy(() -> new Indexer(db, chain, 0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("1 or more, got 0");
+        }
+    }
+
     /** Indexes {@code source} to its end into a fresh DuckDB file and returns every row of every table, in order. */
     private List<String> index(ChainSource source) throws SQLException {
+        return index(source, Indexer.MAX_BLOCKS_PER_BATCH);
+    }
+
+    private List<String> index(ChainSource source, int batch) throws SQLException {
         try (StatsDb db = StatsDb.open("duckdb:" + dir.resolve("stats" + databases++ + ".duckdb"))) {
-            Indexer indexer = new Indexer(db, source);
+            Indexer indexer = new Indexer(db, source, batch);
             for (int rounds = 0; indexer.height() < BLOCKS; rounds++) {
                 assertThat(rounds).as("rounds to reach the chain's end").isLessThan(BLOCKS + 10);
                 indexer.catchUp();
