@@ -23,8 +23,8 @@ public record PriceList(
         Map<String, BigDecimal> perGiBStorage,
         Map<String, BigDecimal> perGpu,
         BigDecimal perEndpoint) {
-    private static final BigDecimal GIB = BigDecimal.valueOf(1L << 30);
-    private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
+    /** 1 / 2^30 is exactly 5^30 / 10^30: a multiplication and a scale shift instead of a long division. */
+    private static final BigDecimal FIVE_POW_30 = BigDecimal.valueOf(5).pow(30);
 
     public PriceList {
         Objects.requireNonNull(denom, "denom");
@@ -47,10 +47,8 @@ public record PriceList(
         for (ResourceUnit unit : group.resources()) {
             Resources r = unit.resources();
             BigDecimal one = perCpu.multiply(BigDecimal.valueOf(r.cpu().millicores()))
-                    .divide(THOUSAND)
-                    .add(perGiBMemory
-                            .multiply(BigDecimal.valueOf(r.memory().bytes()))
-                            .divide(GIB));
+                    .movePointLeft(3)
+                    .add(perGiB(perGiBMemory, r.memory().bytes()));
             for (Volume v : r.storage()) {
                 String cls = v.attribute("class").equals("ram")
                         ? "ram"
@@ -59,7 +57,7 @@ public record PriceList(
                 if (p == null) {
                     return new Priced(null, "no price for storage class " + cls);
                 }
-                one = one.add(p.multiply(BigDecimal.valueOf(v.bytes())).divide(GIB));
+                one = one.add(perGiB(p, v.bytes()));
             }
             if (r.gpu().units() > 0) {
                 GpuDevice model = reservation.gpuModels().get(r.id());
@@ -77,6 +75,11 @@ public record PriceList(
             return new Priced(null, "the price list gives this order a price of zero");
         }
         return new Priced(new DecCoin(denom, total), "");
+    }
+
+    /** {@code perGiB × bytes / 2^30}, exactly (the same value a division gives). */
+    static BigDecimal perGiB(BigDecimal perGiB, long bytes) {
+        return perGiB.multiply(BigDecimal.valueOf(bytes)).multiply(FIVE_POW_30).scaleByPowerOfTen(-30);
     }
 
     /** A price, or (price null) the reason there is none. */
