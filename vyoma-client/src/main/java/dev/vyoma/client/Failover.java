@@ -1,6 +1,6 @@
 package dev.vyoma.client;
 
-import dev.vyoma.ledger.CloseReason;
+import dev.vyoma.ledger.base.CloseReason;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.deployment.DeploymentId;

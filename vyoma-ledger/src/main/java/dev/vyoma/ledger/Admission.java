@@ -1,6 +1,7 @@
 package dev.vyoma.ledger;
 
 import dev.vyoma.ledger.bank.Account;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;

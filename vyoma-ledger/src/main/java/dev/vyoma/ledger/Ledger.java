@@ -4,6 +4,8 @@ import dev.vyoma.ledger.audit.Audits;
 import dev.vyoma.ledger.bank.Account;
 import dev.vyoma.ledger.bank.Bank;
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.base.ErrorCode;
+import dev.vyoma.ledger.base.Rejected;
 import dev.vyoma.ledger.cert.Certificates;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.Ed25519;

@@ -1,5 +1,6 @@
 package dev.vyoma.ledger;
 
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.event.Event;
 import java.util.List;
 

@@ -16,6 +16,7 @@ import static dev.vyoma.ledger.MessageFixtures.vyo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.crypto.Signature;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vyoma.ledger.audit.AuditKey;
 import dev.vyoma.ledger.audit.AuditedAttributes;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.cert.Certificate;
 import dev.vyoma.ledger.cert.CertificateId;
 import dev.vyoma.ledger.crypto.Address;

@@ -10,6 +10,7 @@ import static dev.vyoma.ledger.MessageFixtures.vyo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.event.Event;
 import dev.vyoma.ledger.tx.Msg;
 import org.junit.jupiter.api.Test;

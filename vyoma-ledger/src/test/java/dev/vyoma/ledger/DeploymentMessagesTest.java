@@ -26,6 +26,8 @@ import static dev.vyoma.ledger.MessageFixtures.withPriceDenom;
 import static dev.vyoma.ledger.MessageFixtures.withUnitPrice;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vyoma.ledger.base.CloseReason;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.deployment.Deployment;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.DeploymentState;

@@ -3,6 +3,8 @@ package dev.vyoma.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.base.CloseReason;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.DeploymentState;
 import dev.vyoma.ledger.deployment.GroupId;

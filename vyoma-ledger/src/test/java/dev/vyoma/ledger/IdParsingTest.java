@@ -3,6 +3,8 @@ package dev.vyoma.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vyoma.ledger.base.IdText;
+import dev.vyoma.ledger.base.WholeNumber;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.deployment.DeploymentId;

@@ -9,6 +9,7 @@ import static dev.vyoma.ledger.MessageFixtures.vyo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.codec.Codec;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.event.Event;

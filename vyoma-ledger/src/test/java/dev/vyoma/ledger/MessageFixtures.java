@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vyoma.ledger.bank.Account;
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.KeyPair;

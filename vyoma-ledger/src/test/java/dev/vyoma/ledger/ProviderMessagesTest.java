@@ -12,6 +12,7 @@ import static dev.vyoma.ledger.MessageFixtures.snapshot;
 import static dev.vyoma.ledger.MessageFixtures.vyo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.event.Event;
 import dev.vyoma.ledger.market.BidId;

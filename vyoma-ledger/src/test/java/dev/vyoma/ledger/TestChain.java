@@ -3,6 +3,7 @@ package dev.vyoma.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.KeyPair;

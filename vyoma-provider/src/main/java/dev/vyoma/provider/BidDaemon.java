@@ -308,7 +308,7 @@ public final class BidDaemon implements AutoCloseable {
             return false;
         }
         VyomaClient.TxOutcome out =
-                send(new Msg.CloseBid(bid, dev.vyoma.ledger.CloseReason.PROVIDER_UNSPECIFIED.code()));
+                send(new Msg.CloseBid(bid, dev.vyoma.ledger.base.CloseReason.PROVIDER_UNSPECIFIED.code()));
         if (!out.ok()) {
             LOG.info("bid on {} timed out but was not closed: {}", order, out.log());
             if (!out.committed()) {
@@ -334,7 +334,7 @@ public final class BidDaemon implements AutoCloseable {
             return false;
         }
         VyomaClient.TxOutcome out =
-                send(new Msg.CloseBid(lease, dev.vyoma.ledger.CloseReason.PROVIDER_MANIFEST_TIMEOUT.code()));
+                send(new Msg.CloseBid(lease, dev.vyoma.ledger.base.CloseReason.PROVIDER_MANIFEST_TIMEOUT.code()));
         if (!out.ok()) {
             LOG.info("lease {} had no manifest in time but was not closed: {}", lease, out.log());
             if (!out.committed()) {

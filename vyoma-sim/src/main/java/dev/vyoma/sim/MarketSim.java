@@ -2,13 +2,13 @@ package dev.vyoma.sim;
 
 import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.BlockResult;
-import dev.vyoma.ledger.CloseReason;
 import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.Invariants;
 import dev.vyoma.ledger.Ledger;
 import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.TxResult;
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.base.CloseReason;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.deployment.GroupId;

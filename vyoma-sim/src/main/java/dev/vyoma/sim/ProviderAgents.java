@@ -1,7 +1,7 @@
 package dev.vyoma.sim;
 
-import dev.vyoma.ledger.CloseReason;
 import dev.vyoma.ledger.Invariants;
+import dev.vyoma.ledger.base.CloseReason;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.event.Event;
 import dev.vyoma.ledger.market.BidId;

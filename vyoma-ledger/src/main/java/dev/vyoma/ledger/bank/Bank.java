@@ -1,8 +1,8 @@
 package dev.vyoma.ledger.bank;
 
 import dev.vyoma.ledger.Context;
-import dev.vyoma.ledger.ErrorCode;
-import dev.vyoma.ledger.Rejected;
+import dev.vyoma.ledger.base.ErrorCode;
+import dev.vyoma.ledger.base.Rejected;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.event.Event;
 import dev.vyoma.ledger.tx.Msg;

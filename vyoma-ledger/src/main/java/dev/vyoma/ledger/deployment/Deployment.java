@@ -1,6 +1,6 @@
 package dev.vyoma.ledger.deployment;
 
-import dev.vyoma.ledger.CloseReason;
+import dev.vyoma.ledger.base.CloseReason;
 
 /**
  * A deployment: its manifest version (hex SHA-256), state, the heights it was created and closed at

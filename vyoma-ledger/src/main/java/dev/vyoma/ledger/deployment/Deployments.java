@@ -1,9 +1,9 @@
 package dev.vyoma.ledger.deployment;
 
-import dev.vyoma.ledger.CloseReason;
 import dev.vyoma.ledger.Context;
-import dev.vyoma.ledger.ErrorCode;
-import dev.vyoma.ledger.Rejected;
+import dev.vyoma.ledger.base.CloseReason;
+import dev.vyoma.ledger.base.ErrorCode;
+import dev.vyoma.ledger.base.Rejected;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.escrow.AccountState;
 import dev.vyoma.ledger.escrow.Escrow;

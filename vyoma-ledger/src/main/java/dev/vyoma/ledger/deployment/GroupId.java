@@ -1,7 +1,7 @@
 package dev.vyoma.ledger.deployment;
 
-import dev.vyoma.ledger.IdText;
-import dev.vyoma.ledger.WholeNumber;
+import dev.vyoma.ledger.base.IdText;
+import dev.vyoma.ledger.base.WholeNumber;
 import java.util.Objects;
 
 /** A group of a deployment, numbered from 1 in the order of the deployment's group specs. */

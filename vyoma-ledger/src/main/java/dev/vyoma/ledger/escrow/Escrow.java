@@ -1,10 +1,10 @@
 package dev.vyoma.ledger.escrow;
 
 import dev.vyoma.ledger.Context;
-import dev.vyoma.ledger.ErrorCode;
-import dev.vyoma.ledger.Rejected;
 import dev.vyoma.ledger.bank.Bank;
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.base.ErrorCode;
+import dev.vyoma.ledger.base.Rejected;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.event.Event;

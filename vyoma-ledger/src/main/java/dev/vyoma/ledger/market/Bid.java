@@ -1,7 +1,7 @@
 package dev.vyoma.ledger.market;
 
-import dev.vyoma.ledger.CloseReason;
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.base.CloseReason;
 import dev.vyoma.sdl.spec.DecCoin;
 
 /** A bid: the price per block for the whole group and the deposit held until the bid ends. */

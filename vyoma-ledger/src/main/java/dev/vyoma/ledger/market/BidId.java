@@ -1,6 +1,6 @@
 package dev.vyoma.ledger.market;
 
-import dev.vyoma.ledger.IdText;
+import dev.vyoma.ledger.base.IdText;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.GroupId;

@@ -1,6 +1,6 @@
 package dev.vyoma.ledger.market;
 
-import dev.vyoma.ledger.CloseReason;
+import dev.vyoma.ledger.base.CloseReason;
 import dev.vyoma.sdl.spec.DecCoin;
 
 /** A lease: the won bid's price per block, paid from the deployment's escrow while active. */

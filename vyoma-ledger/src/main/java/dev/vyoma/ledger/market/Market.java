@@ -1,11 +1,11 @@
 package dev.vyoma.ledger.market;
 
-import dev.vyoma.ledger.CloseReason;
 import dev.vyoma.ledger.Context;
-import dev.vyoma.ledger.ErrorCode;
 import dev.vyoma.ledger.LedgerState;
-import dev.vyoma.ledger.Rejected;
 import dev.vyoma.ledger.bank.Bank;
+import dev.vyoma.ledger.base.CloseReason;
+import dev.vyoma.ledger.base.ErrorCode;
+import dev.vyoma.ledger.base.Rejected;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.Deployment;
 import dev.vyoma.ledger.deployment.DeploymentState;

@@ -1,7 +1,7 @@
 package dev.vyoma.ledger.market;
 
-import dev.vyoma.ledger.IdText;
-import dev.vyoma.ledger.WholeNumber;
+import dev.vyoma.ledger.base.IdText;
+import dev.vyoma.ledger.base.WholeNumber;
 import dev.vyoma.ledger.deployment.GroupId;
 import java.util.Objects;
 

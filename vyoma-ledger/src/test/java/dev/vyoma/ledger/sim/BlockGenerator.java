@@ -2,10 +2,10 @@ package dev.vyoma.ledger.sim;
 
 import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.BlockResult;
-import dev.vyoma.ledger.ErrorCode;
 import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.bank.Account;
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.cert.CertificateId;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.Ed25519;

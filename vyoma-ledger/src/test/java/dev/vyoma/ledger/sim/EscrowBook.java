@@ -1,7 +1,7 @@
 package dev.vyoma.ledger.sim;
 
 import dev.vyoma.ledger.BlockResult;
-import dev.vyoma.ledger.CloseReason;
+import dev.vyoma.ledger.base.CloseReason;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.event.Event;

@@ -1,8 +1,8 @@
 package dev.vyoma.ledger.sim;
 
 import dev.vyoma.ledger.BlockResult;
-import dev.vyoma.ledger.CloseReason;
 import dev.vyoma.ledger.LedgerState;
+import dev.vyoma.ledger.base.CloseReason;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.DeploymentState;
 import dev.vyoma.ledger.deployment.GroupId;

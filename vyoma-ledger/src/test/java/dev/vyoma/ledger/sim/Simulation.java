@@ -2,10 +2,10 @@ package dev.vyoma.ledger.sim;
 
 import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.BlockResult;
-import dev.vyoma.ledger.ErrorCode;
 import dev.vyoma.ledger.Invariants;
 import dev.vyoma.ledger.Ledger;
 import dev.vyoma.ledger.TxResult;
+import dev.vyoma.ledger.base.ErrorCode;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;

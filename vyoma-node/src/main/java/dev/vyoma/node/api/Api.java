@@ -4,9 +4,9 @@ import dev.vyoma.http.ClientConnections;
 import dev.vyoma.http.SlowHeads;
 import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.BlockResult;
-import dev.vyoma.ledger.ErrorCode;
 import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.bank.Account;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.node.Node;
 import io.javalin.Javalin;
@@ -394,7 +394,7 @@ public final class Api implements AutoCloseable {
 
     private static long height(String text) {
         try {
-            return dev.vyoma.ledger.WholeNumber.parse(text, "height", 1, Long.MAX_VALUE);
+            return dev.vyoma.ledger.base.WholeNumber.parse(text, "height", 1, Long.MAX_VALUE);
         } catch (IllegalArgumentException e) {
             throw new HttpResponseException(400, e.getMessage() + " (or latest)");
         }

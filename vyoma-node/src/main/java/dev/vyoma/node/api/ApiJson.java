@@ -2,9 +2,9 @@ package dev.vyoma.node.api;
 
 import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.BlockResult;
-import dev.vyoma.ledger.ErrorCode;
 import dev.vyoma.ledger.TxResult;
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.codec.ByteRecord;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;

@@ -112,14 +112,16 @@ final class EventStream {
             String[] p = lastEventId.split(":", -1);
             if (p.length != 2) {
                 throw new IllegalArgumentException("Last-Event-ID is HEIGHT:INDEX as this stream sent it, got "
-                        + dev.vyoma.ledger.WholeNumber.shown(lastEventId));
+                        + dev.vyoma.ledger.base.WholeNumber.shown(lastEventId));
             }
-            long h = dev.vyoma.ledger.WholeNumber.parse(p[0], "the height in Last-Event-ID", 1, Long.MAX_VALUE);
-            int i = (int) dev.vyoma.ledger.WholeNumber.parse(p[1], "the index in Last-Event-ID", 0, Integer.MAX_VALUE);
+            long h = dev.vyoma.ledger.base.WholeNumber.parse(p[0], "the height in Last-Event-ID", 1, Long.MAX_VALUE);
+            int i = (int)
+                    dev.vyoma.ledger.base.WholeNumber.parse(p[1], "the index in Last-Event-ID", 0, Integer.MAX_VALUE);
             return new Position(h, i);
         }
         if (from != null) {
-            return new Position(dev.vyoma.ledger.WholeNumber.parse(from, "from (a height)", 1, Long.MAX_VALUE), -1);
+            return new Position(
+                    dev.vyoma.ledger.base.WholeNumber.parse(from, "from (a height)", 1, Long.MAX_VALUE), -1);
         }
         return new Position(latest + 1, -1);
     }
@@ -135,7 +137,7 @@ final class EventStream {
         for (String t : names) {
             if (!TYPES.contains(t)) {
                 throw new IllegalArgumentException("types is a comma-separated list of event types such as"
-                        + " OrderCreated,LeaseClosed; " + dev.vyoma.ledger.WholeNumber.shown(t) + " is not one");
+                        + " OrderCreated,LeaseClosed; " + dev.vyoma.ledger.base.WholeNumber.shown(t) + " is not one");
             }
         }
         return Set.of(java.util.Arrays.stream(names).distinct().toArray(String[]::new));

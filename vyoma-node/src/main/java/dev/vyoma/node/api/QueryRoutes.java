@@ -1,7 +1,7 @@
 package dev.vyoma.node.api;
 
 import dev.vyoma.ledger.Queries;
-import dev.vyoma.ledger.WholeNumber;
+import dev.vyoma.ledger.base.WholeNumber;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.DeploymentState;

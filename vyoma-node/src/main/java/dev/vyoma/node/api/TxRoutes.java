@@ -1,7 +1,7 @@
 package dev.vyoma.node.api;
 
 import dev.vyoma.ledger.BlockResult;
-import dev.vyoma.ledger.ErrorCode;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.codec.CodecException;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.node.Node;
@@ -76,7 +76,10 @@ final class TxRoutes {
         boolean waiting = wait != null && !wait.isEmpty();
         if (waiting && !wait.equals("commit")) {
             Api.fail(
-                    ctx, 400, null, "wait must be commit (or absent), got " + dev.vyoma.ledger.WholeNumber.shown(wait));
+                    ctx,
+                    400,
+                    null,
+                    "wait must be commit (or absent), got " + dev.vyoma.ledger.base.WholeNumber.shown(wait));
             return;
         }
         String t = ctx.queryParam("timeout");
@@ -222,7 +225,8 @@ final class TxRoutes {
                     ctx,
                     400,
                     null,
-                    "a transaction hash is 64 lower-case hex digits, got " + dev.vyoma.ledger.WholeNumber.shown(hash));
+                    "a transaction hash is 64 lower-case hex digits, got "
+                            + dev.vyoma.ledger.base.WholeNumber.shown(hash));
             return;
         }
         Optional<BlockStore.TxLocation> at = node.blocks().tx(hash);

@@ -2,10 +2,10 @@ package dev.vyoma.node.mempool;
 
 import dev.vyoma.ledger.Admission;
 import dev.vyoma.ledger.Block;
-import dev.vyoma.ledger.ErrorCode;
 import dev.vyoma.ledger.Ledger;
 import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.bank.Account;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.tx.SignedTx;

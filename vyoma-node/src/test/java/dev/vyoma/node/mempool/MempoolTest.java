@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.BlockResult;
-import dev.vyoma.ledger.ErrorCode;
 import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.Invariants;
 import dev.vyoma.ledger.Ledger;
 import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.TxResult;
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.crypto.Signature;

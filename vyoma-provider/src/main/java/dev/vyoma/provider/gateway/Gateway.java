@@ -4,7 +4,7 @@ import dev.vyoma.client.LeaseToken;
 import dev.vyoma.client.TlsCertificate;
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.http.ClientConnections;
-import dev.vyoma.ledger.WholeNumber;
+import dev.vyoma.ledger.base.WholeNumber;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;

@@ -1,6 +1,6 @@
 package dev.vyoma.provider.gateway;
 
-import dev.vyoma.ledger.WholeNumber;
+import dev.vyoma.ledger.base.WholeNumber;
 import dev.vyoma.ledger.market.BidId;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

@@ -1,7 +1,7 @@
 package dev.vyoma.provider.gateway;
 
 import dev.vyoma.client.LeaseShellFrames;
-import dev.vyoma.ledger.WholeNumber;
+import dev.vyoma.ledger.base.WholeNumber;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.provider.runtime.Shell;
 import io.javalin.http.Context;

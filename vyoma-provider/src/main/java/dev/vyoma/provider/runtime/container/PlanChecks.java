@@ -101,7 +101,7 @@ final class PlanChecks {
         String registry = registry(image);
         if (!host.equals(registry)) {
             throw new ManifestRefused(what + "credentials are for registry "
-                    + dev.vyoma.ledger.WholeNumber.shown(c.host()) + " but image " + image + " is pulled from "
+                    + dev.vyoma.ledger.base.WholeNumber.shown(c.host()) + " but image " + image + " is pulled from "
                     + registry + "; give the image's registry as host");
         }
         for (String t : List.of(c.username(), c.password())) {

@@ -1,4 +1,4 @@
-package dev.vyoma.ledger;
+package dev.vyoma.ledger.base;
 
 /**
  * Why a transaction was rejected: a codespace and code (Akash's where one exists, so tools that know

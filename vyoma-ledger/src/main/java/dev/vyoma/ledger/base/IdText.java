@@ -1,4 +1,4 @@
-package dev.vyoma.ledger;
+package dev.vyoma.ledger.base;
 
 /**
  * The text form of the market's ids, as Akash writes them: parts joined by {@code /}, such as

@@ -1,4 +1,4 @@
-package dev.vyoma.ledger;
+package dev.vyoma.ledger.base;
 
 /**
  * Why a lease, bid or deployment closed, with Akash's lease-closed reason codes: 1 the tenant, 10000–19999

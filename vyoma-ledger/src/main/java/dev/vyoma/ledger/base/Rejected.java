@@ -1,4 +1,4 @@
-package dev.vyoma.ledger;
+package dev.vyoma.ledger.base;
 
 /**
  * Thrown by a message handler to reject its transaction; the ledger rolls back every write of the

@@ -1,4 +1,4 @@
-package dev.vyoma.ledger;
+package dev.vyoma.ledger.base;
 
 /**
  * The one way a whole number arrives as text from outside (a sequence number in an id, a height or an offset in
