@@ -17,7 +17,24 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true, UTF_8), new PrintWriter(System.err, true, UTF_8)));
+        int code = run(args, new PrintWriter(System.out, true, UTF_8), new PrintWriter(System.err, true, UTF_8));
+        if (code != 0 || otherThreadsKeepTheJvmAlive()) {
+            System.exit(code);
+        }
+        // Success with nothing left running: returning ends the JVM with status 0 and runs the same shutdown
+        // hooks. System.exit would first look for a System.Logger (to log the exit), which makes the JVM
+        // search every jar on the class path, vyoma.jar (36,000 entries) included, for a logging service.
+    }
+
+    /** Whether a thread other than this one would keep the JVM running after {@code main} returns. */
+    private static boolean otherThreadsKeepTheJvmAlive() {
+        Thread self = Thread.currentThread();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t != self && t.isAlive() && !t.isDaemon()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs {@code vyoma args}, writing to the given streams; returns the exit code. */
