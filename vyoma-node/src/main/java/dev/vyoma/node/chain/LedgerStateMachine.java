@@ -8,6 +8,7 @@ import dev.vyoma.ledger.codec.CodecException;
 import dev.vyoma.node.mempool.Mempool;
 import dev.vyoma.node.store.BlockCodec;
 import dev.vyoma.node.store.BlockStore;
+import dev.vyoma.node.store.StoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -65,6 +66,11 @@ public final class LedgerStateMachine extends BaseStateMachine {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile long installedHeight;
     private final java.util.concurrent.atomic.AtomicInteger installs = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Exit status of a node that could not store a block it applied (a full or failing disk): {@code EX_IOERR}.
+     */
+    public static final int EXIT_STORE_FAILED = 74;
 
     public LedgerStateMachine(Genesis genesis, BlockStore blocks, Mempool.Limits limits, Executor verifiers) {
         this.genesis = Objects.requireNonNull(genesis, "genesis");
@@ -203,7 +209,11 @@ public final class LedgerStateMachine extends BaseStateMachine {
         long started = System.nanoTime();
         Applied applied = mempool.exclusive(() -> {
             AppliedBlock a = AppliedBlock.apply(mempool, proposed, verifiers);
-            blocks.put(a.block(), a.result());
+            try {
+                blocks.put(a.block(), a.result());
+            } catch (StoreException e) {
+                throw stop(a.block().height(), e);
+            }
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
             return new Applied(a.block(), a.result(), System.nanoTime() - started);
         });
@@ -217,5 +227,23 @@ public final class LedgerStateMachine extends BaseStateMachine {
         byte[] height = ByteBuffer.allocate(8).putLong(applied.block.height()).array();
         return CompletableFuture.completedFuture(
                 Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(height)));
+    }
+
+    /**
+     * Stops the node when a block it applied cannot be stored (a full or failing disk). Ratis closes a member's Raft
+     * division for good on any failure out of {@link #applyTransaction}, with the ledger in memory a block ahead of its
+     * store: a process left running that way answers its API at a height that never moves again (fault campaign seed
+     * 20261224, a full disk while the first block was stored). So the node halts at once, as a {@code kill -9} would,
+     * and says why; started again once the disk has room, it reloads its snapshot and Raft log and catches up.
+     */
+    private static StoreException stop(long height, StoreException e) {
+        LOG.error(
+                "cannot store block {}: {}; stopping this node (exit {}). If its disk is full, start it again once"
+                        + " the disk has room: it catches up from its Raft log",
+                height,
+                e.getMessage(),
+                EXIT_STORE_FAILED);
+        Runtime.getRuntime().halt(EXIT_STORE_FAILED);
+        return e;
     }
 }
