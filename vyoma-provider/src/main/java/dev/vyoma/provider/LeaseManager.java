@@ -4,15 +4,11 @@ import dev.vyoma.provider.runtime.Ingress;
 import dev.vyoma.provider.runtime.WorkloadRuntime;
 import dev.vyoma.sdl.manifest.ManifestGroup;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,17 +57,6 @@ public final class LeaseManager {
         this.clock = clock;
         // A replica the runtime recreated on its own (its container was removed, say) has a new address.
         runtime.watchReplicas(this::follow);
-    }
-
-    /** The ingress id of a lease's service: the first 12 hex digits of the SHA-256 of {@code lease/service}. */
-    public static String ingressId(String lease, String service) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest((lease + "/" + service).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(h, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

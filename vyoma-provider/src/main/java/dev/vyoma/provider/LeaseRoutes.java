@@ -1,6 +1,7 @@
 package dev.vyoma.provider;
 
 import dev.vyoma.provider.runtime.Ingress;
+import dev.vyoma.provider.runtime.IngressId;
 import dev.vyoma.provider.runtime.PortForwarder;
 import dev.vyoma.provider.runtime.WorkloadRuntime;
 import dev.vyoma.sdl.manifest.HttpOptions;
@@ -131,7 +132,7 @@ final class LeaseRoutes {
                         int port = e.port();
                         List<Integer> to = backends.get(name + "/" + port);
                         if (e.isIngress()) {
-                            String id = LeaseManager.ingressId(lease, name);
+                            String id = IngressId.of(lease, name);
                             // The typed options are within the SDL's bounds (the manifest reader refused more).
                             HttpOptions http = e.httpOptions();
                             ingress.route(

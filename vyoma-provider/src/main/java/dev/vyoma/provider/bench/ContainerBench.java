@@ -2,6 +2,7 @@ package dev.vyoma.provider.bench;
 
 import dev.vyoma.provider.LeaseManager;
 import dev.vyoma.provider.runtime.Ingress;
+import dev.vyoma.provider.runtime.IngressId;
 import dev.vyoma.provider.runtime.container.ContainerRuntime;
 import dev.vyoma.provider.runtime.container.EngineAddress;
 import dev.vyoma.sdl.Sdl;
@@ -186,7 +187,7 @@ public final class ContainerBench {
                 for (int i = 0; i < settings.leases(); i++) {
                     String lease = owner + "/" + (i + 1) + "/1/1/" + owner;
                     leases.add(lease);
-                    String host = ingress.hostFor(LeaseManager.ingressId(lease, "web"));
+                    String host = ingress.hostFor(IngressId.of(lease, "web"));
                     long t0 = System.nanoTime();
                     manager.deploy(lease, group);
                     awaitPage(ingress.port(), host, t0, () -> problem(manager, lease));
@@ -196,7 +197,7 @@ public final class ContainerBench {
                 }
                 String first = leases.get(0);
                 int direct = runtime.status(first).replicas().get(0).ports().get(80);
-                String host = ingress.hostFor(LeaseManager.ingressId(first, "web"));
+                String host = ingress.hostFor(IngressId.of(first, "web"));
                 List<Connections> modes = settings.keepAlive()
                         ? List.of(Connections.PER_REQUEST, Connections.KEEP_ALIVE)
                         : List.of(Connections.PER_REQUEST);

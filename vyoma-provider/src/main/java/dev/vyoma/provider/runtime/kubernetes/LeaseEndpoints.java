@@ -1,6 +1,6 @@
 package dev.vyoma.provider.runtime.kubernetes;
 
-import dev.vyoma.provider.LeaseManager;
+import dev.vyoma.provider.runtime.IngressId;
 import dev.vyoma.provider.runtime.WorkloadRuntime;
 import dev.vyoma.sdl.manifest.ManifestGroup;
 import dev.vyoma.sdl.manifest.ManifestService;
@@ -36,7 +36,7 @@ final class LeaseEndpoints {
                     continue;
                 }
                 if (e.isIngress()) {
-                    uris.add(LeaseManager.ingressId(lease, s.name()) + "." + settings.ingressDomain() + port);
+                    uris.add(IngressId.of(lease, s.name()) + "." + settings.ingressDomain() + port);
                     continue;
                 }
                 if (published == null) {

@@ -1,6 +1,6 @@
 package dev.vyoma.provider.runtime.kubernetes;
 
-import dev.vyoma.provider.LeaseManager;
+import dev.vyoma.provider.runtime.IngressId;
 import dev.vyoma.sdl.manifest.HttpOptions;
 import dev.vyoma.sdl.manifest.ManifestGroup;
 import dev.vyoma.sdl.manifest.ManifestService;
@@ -47,7 +47,7 @@ import java.util.TreeMap;
  * Deployment (a StatefulSet with a volume claim template per persistent volume, where it mounts one), requests equal
  * to limits (CPU, memory with its {@code ram} volumes, ephemeral storage, {@code nvidia.com/gpu}), {@code ram} volumes
  * as memory-backed emptyDirs, node affinity to the nodes with a GPU of a kind the profile accepts, a Service for its
- * ports, an Ingress for its global port 80 ({@code <id>.<ingress domain>}, the id {@link LeaseManager#ingressId}), a
+ * ports, an Ingress for its global port 80 ({@code <id>.<ingress domain>}, the id {@link IngressId#of}), a
  * NodePort Service for its other global ports, and the pull secret from its credentials; for the lease, the
  * {@link NetworkPolicies}. Pods get no service-account token, no service links, no privilege escalation and no
  * capabilities. Nothing here talks to a cluster: the same manifest always gives the same objects, in the same order.
@@ -446,7 +446,7 @@ public final class LeaseObjects {
                                 .toList()));
         ObjectMeta meta = meta(ns, name, labels);
         meta.setAnnotations(annotations);
-        String host = LeaseManager.ingressId(lease, sdlName);
+        String host = IngressId.of(lease, sdlName);
         return new IngressBuilder()
                 .withMetadata(meta)
                 .withNewSpec()

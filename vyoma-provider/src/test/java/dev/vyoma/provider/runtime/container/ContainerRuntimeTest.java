@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.vyoma.provider.LeaseManager;
 import dev.vyoma.provider.runtime.Ingress;
+import dev.vyoma.provider.runtime.IngressId;
 import dev.vyoma.provider.runtime.WorkloadRuntime;
 import java.io.IOException;
 import java.io.InputStream;
@@ -127,7 +128,7 @@ class ContainerRuntimeTest {
             await().atMost(60, TimeUnit.SECONDS)
                     .pollInterval(Duration.ofMillis(50))
                     .until(() -> leases.status(lease).get("ready").equals(1));
-            String host = ingress.hostFor(LeaseManager.ingressId(lease, "web"));
+            String host = ingress.hostFor(IngressId.of(lease, "web"));
             String answer = rawGet(ingress.port(), host);
             assertThat(answer).startsWith("HTTP/1.1 200").contains("<h1>from web-0</h1>");
             // The published port is on loopback only.

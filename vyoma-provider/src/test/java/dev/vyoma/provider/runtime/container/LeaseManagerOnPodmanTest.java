@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.vyoma.provider.LeaseManager;
 import dev.vyoma.provider.runtime.Ingress;
+import dev.vyoma.provider.runtime.IngressId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -111,7 +112,7 @@ class LeaseManagerOnPodmanTest {
     }
 
     private String host(String lease) {
-        return ingress.hostFor(LeaseManager.ingressId(lease, "web"));
+        return ingress.hostFor(IngressId.of(lease, "web"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.vyoma.provider.LeaseManager;
 import dev.vyoma.provider.runtime.Ingress;
+import dev.vyoma.provider.runtime.IngressId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -101,7 +102,7 @@ class RollingUpdateTest {
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> runtime.status(lease).ready() == 2
                         && runtime.status(lease).updating().isEmpty());
-        String host = ingress.hostFor(LeaseManager.ingressId(lease, "web"));
+        String host = ingress.hostFor(IngressId.of(lease, "web"));
         assertThat(get(host)).startsWith("HTTP/1.1 200").contains("v1 from web-");
         String v1 = runtime.status(lease).version();
 
@@ -180,7 +181,7 @@ class RollingUpdateTest {
                 .extracting(ContainerRuntime.ReplicaState::containerId)
                 .containsExactlyElementsOf(ids);
         assertThat(oldContainers(lease, v1)).isZero();
-        String host = ingress.hostFor(LeaseManager.ingressId(lease, "web"));
+        String host = ingress.hostFor(IngressId.of(lease, "web"));
         assertThat(get(host)).startsWith("HTTP/1.1 200").contains("v1 from web-");
         assertThat(leases.events(lease))
                 .extracting(LeaseManager.LeaseEvent::message)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vyoma.provider.LeaseManager;
 import dev.vyoma.provider.runtime.Ingress;
+import dev.vyoma.provider.runtime.IngressId;
 import dev.vyoma.sdl.manifest.ManifestGroup;
 import io.fabric8.kubernetes.api.model.Service;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ class KubernetesLeaseEndpointsTest {
         String lease = KubernetesRuntimeTest.lease();
         ManifestGroup g = Fixtures.groups(SDL).get(0);
         leases.deploy(lease, g);
-        String host = LeaseManager.ingressId(lease, "web") + ".ingress.example.com";
+        String host = IngressId.of(lease, "web") + ".ingress.example.com";
 
         Map<String, Object> before = leases.status(lease);
         assertThat(ingress.port()).isNotEqualTo(80);
@@ -134,7 +135,7 @@ class KubernetesLeaseEndpointsTest {
         String lease = KubernetesRuntimeTest.lease();
         leases.deploy(lease, Fixtures.groups(SDL).get(0));
         assertThat(leases.status(lease).get("uris"))
-                .isEqualTo(List.of(LeaseManager.ingressId(lease, "web") + ".ingress.example.com:8443"));
+                .isEqualTo(List.of(IngressId.of(lease, "web") + ".ingress.example.com:8443"));
     }
 
     @Test
