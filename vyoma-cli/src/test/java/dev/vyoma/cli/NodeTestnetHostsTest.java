@@ -2,8 +2,8 @@ package dev.vyoma.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vyoma.node.HostPort;
 import dev.vyoma.node.NodeHome;
+import dev.vyoma.node.membership.HostPort;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package dev.vyoma.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.vyoma.node.Node;
 import dev.vyoma.node.NodeHome;
 import dev.vyoma.node.api.Api;
+import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.membership.Validators;
 import java.io.PrintWriter;
 import java.io.StringWriter;

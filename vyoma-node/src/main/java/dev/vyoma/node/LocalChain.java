@@ -5,6 +5,7 @@ import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.node.api.Api;
+import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.mempool.Mempool;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -5,6 +5,8 @@ import dev.vyoma.ledger.GenesisJson;
 import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.crypto.PublicKey;
+import dev.vyoma.node.chain.Node;
+import dev.vyoma.node.membership.HostPort;
 import dev.vyoma.node.mempool.Mempool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

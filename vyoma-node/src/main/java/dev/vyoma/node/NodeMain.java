@@ -1,6 +1,8 @@
 package dev.vyoma.node;
 
 import dev.vyoma.node.api.Api;
+import dev.vyoma.node.chain.Node;
+import dev.vyoma.node.membership.HostPort;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;

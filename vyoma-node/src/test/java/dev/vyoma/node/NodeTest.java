@@ -14,6 +14,7 @@ import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
+import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.mempool.Mempool;
 import dev.vyoma.node.store.BlockStore;
 import java.io.IOException;

@@ -185,11 +185,11 @@ public final class NodeCommand extends Group {
                         1_000,
                         new NodeHome.Listen(
                                 java.util.Optional.ofNullable(raftListen)
-                                        .map(a -> dev.vyoma.node.HostPort.parse(a, "--raft-listen", true)),
+                                        .map(a -> dev.vyoma.node.membership.HostPort.parse(a, "--raft-listen", true)),
                                 java.util.Optional.ofNullable(apiListen)
-                                        .map(a -> dev.vyoma.node.HostPort.parse(a, "--api-listen", true))),
+                                        .map(a -> dev.vyoma.node.membership.HostPort.parse(a, "--api-listen", true))),
                         new NodeHome.Governance(
-                                operators, join, dev.vyoma.node.Node.Membership.DEFAULT_LOG_SEGMENT_BYTES));
+                                operators, join, dev.vyoma.node.chain.Node.Membership.DEFAULT_LOG_SEGMENT_BYTES));
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             }

@@ -8,7 +8,7 @@ import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.bank.Account;
 import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.crypto.Address;
-import dev.vyoma.node.Node;
+import dev.vyoma.node.chain.Node;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

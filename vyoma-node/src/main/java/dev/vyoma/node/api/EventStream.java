@@ -2,7 +2,7 @@ package dev.vyoma.node.api;
 
 import dev.vyoma.ledger.BlockResult;
 import dev.vyoma.ledger.event.Event;
-import dev.vyoma.node.Node;
+import dev.vyoma.node.chain.Node;
 import io.javalin.http.sse.SseClient;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.vyoma.node.api;
 
 import dev.vyoma.ledger.tx.SignedTx;
-import dev.vyoma.node.Node;
+import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.chain.TxForwarder;
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.vyoma.node.api;
 
-import dev.vyoma.node.Node;
+import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.membership.MembershipChange;
 import dev.vyoma.node.membership.MembershipClient;
 import dev.vyoma.node.membership.Validators;

@@ -11,7 +11,7 @@ import dev.vyoma.ledger.inference.InferenceAccountState;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.LeaseState;
 import dev.vyoma.ledger.market.OrderId;
-import dev.vyoma.node.Node;
+import dev.vyoma.node.chain.Node;
 import dev.vyoma.sdl.spec.Attribute;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

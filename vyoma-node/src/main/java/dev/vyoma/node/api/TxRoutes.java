@@ -4,7 +4,7 @@ import dev.vyoma.ledger.BlockResult;
 import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.codec.CodecException;
 import dev.vyoma.ledger.tx.SignedTx;
-import dev.vyoma.node.Node;
+import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.mempool.Mempool;
 import dev.vyoma.node.store.BlockStore;
 import io.javalin.http.Context;

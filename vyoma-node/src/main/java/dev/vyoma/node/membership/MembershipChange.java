@@ -4,7 +4,6 @@ import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.crypto.PublicKey;
 import dev.vyoma.ledger.crypto.Signature;
-import dev.vyoma.node.HostPort;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;

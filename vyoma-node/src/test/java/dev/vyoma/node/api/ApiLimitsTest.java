@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.crypto.KeyPair;
-import dev.vyoma.node.Node;
+import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.mempool.Mempool;
 import java.io.IOException;
 import java.io.InputStream;

@@ -11,7 +11,7 @@ import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
 import dev.vyoma.node.LocalChain;
 import dev.vyoma.node.NamedKeys;
-import dev.vyoma.node.Node;
+import dev.vyoma.node.chain.Node;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -8,7 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.node.LocalChain;
 import dev.vyoma.node.NamedKeys;
-import dev.vyoma.node.Node;
+import dev.vyoma.node.chain.Node;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

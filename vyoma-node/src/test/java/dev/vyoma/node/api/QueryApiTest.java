@@ -17,7 +17,7 @@ import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
 import dev.vyoma.node.NamedKeys;
-import dev.vyoma.node.Node;
+import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.mempool.Mempool;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;

@@ -1,4 +1,4 @@
-package dev.vyoma.node;
+package dev.vyoma.node.chain;
 
 import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.BlockResult;
@@ -8,8 +8,7 @@ import dev.vyoma.ledger.TxResult;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.PublicKey;
 import dev.vyoma.ledger.tx.SignedTx;
-import dev.vyoma.node.chain.BlockProducer;
-import dev.vyoma.node.chain.LedgerStateMachine;
+import dev.vyoma.node.membership.HostPort;
 import dev.vyoma.node.membership.Validators;
 import dev.vyoma.node.mempool.Mempool;
 import dev.vyoma.node.store.BlockCodec;

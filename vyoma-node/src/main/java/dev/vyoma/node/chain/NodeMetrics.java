@@ -1,4 +1,4 @@
-package dev.vyoma.node;
+package dev.vyoma.node.chain;
 
 import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.BlockResult;

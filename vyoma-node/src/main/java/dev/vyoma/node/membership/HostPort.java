@@ -1,4 +1,4 @@
-package dev.vyoma.node;
+package dev.vyoma.node.membership;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
