@@ -193,7 +193,13 @@ final class Reconciler {
             return;
         }
         if (h.restartAt() == null) {
-            String why = exitReason(c.getId());
+            String why;
+            try {
+                why = exitReason(c.getId());
+            } catch (NotFoundException e) {
+                // Removed since it was listed: the next pass finds it gone.
+                return;
+            }
             ReplicaHealth was = h;
             h = h.exited(why, now.plus(backoff.delay(h.crashes())));
             health.put(name, h);
