@@ -45,6 +45,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * containerEngine: unix:///run/podman/podman.sock   # default: DOCKER_HOST, then the usual Podman and Docker sockets
  * gpuCdi: {kind: nvidia.com/gpu, devices: [0, 1]}   # the GPUs' CDI names for containers, in inventory order
  *                                  # (default: nvidia.com/gpu=0, =1, ...; nvidia-ctk cdi generate writes them)
+ * containerStopGrace: 10s          # a stopped container's time between SIGTERM and SIGKILL (whole seconds, 0s-60s)
  * bidTimeout: 5m                   # an open bid no lease took is closed after this (1s to 24h)
  * manifestTimeout: 5m              # a won lease with no manifest is closed after this (1s to 24h)
  * allowProcessRuntime: false       # true: serve a non-loopback ingress although the process runtime runs tenants'
@@ -94,6 +95,7 @@ public record ProviderConfig(
         java.util.Optional<dev.vyoma.provider.runtime.container.EngineAddress> containerEngine,
         boolean allowProcessRuntime,
         dev.vyoma.provider.runtime.container.GpuPool containerGpus,
+        java.time.Duration containerStopGrace,
         Timeouts timeouts,
         dev.vyoma.provider.runtime.kubernetes.KubernetesSettings kubernetes) {
 
@@ -192,6 +194,7 @@ public record ProviderConfig(
                 engine,
                 allowProcessRuntime,
                 containerGpus,
+                containerStopGrace,
                 timeouts,
                 kubernetes);
     }
@@ -287,11 +290,24 @@ public record ProviderConfig(
                 containerEngine(f),
                 f.bool("allowProcessRuntime"),
                 gpuCdi(f, nodes),
+                containerStopGrace(f),
                 timeouts(f),
                 cluster
                         ? dev.vyoma.provider.runtime.kubernetes.KubernetesSettings.parse(
                                 f.raw("kubernetes"), file.toString(), f.optionalText("ingressDomain", "localhost"))
                         : null);
+    }
+
+    /** {@code containerStopGrace}: a duration in whole seconds, {@code 0s} to {@code 60s}; 10s if absent. */
+    private static java.time.Duration containerStopGrace(Fields f) {
+        java.time.Duration grace = timeout(
+                f, "containerStopGrace", dev.vyoma.provider.runtime.container.ContainerRuntime.Settings.STOP_GRACE);
+        try {
+            dev.vyoma.provider.runtime.container.ContainerRuntime.Settings.checkStopGrace(grace);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(f.where + ": containerStopGrace: " + e.getMessage());
+        }
+        return grace;
     }
 
     /** {@code bidTimeout} and {@code manifestTimeout}, durations such as {@code 90s}, {@code 5m} or {@code 1h30m}. */

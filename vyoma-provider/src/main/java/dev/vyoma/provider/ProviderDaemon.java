@@ -80,7 +80,11 @@ public final class ProviderDaemon implements AutoCloseable {
             case KUBERNETES -> cluster;
             case CONTAINER ->
                 dev.vyoma.provider.runtime.container.ContainerRuntime.connect(
-                        config.containerEngine(), key.address().toString(), home, config.containerGpus());
+                        config.containerEngine(),
+                        key.address().toString(),
+                        home,
+                        config.containerGpus(),
+                        config.containerStopGrace());
             case PROCESS ->
                 new dev.vyoma.provider.runtime.ProcessRuntime(
                         new dev.vyoma.provider.runtime.ImageTable(config.images()), home);

@@ -64,7 +64,10 @@ class LeaseShellTest {
         rig = GatewayRig.start(
                 dir.resolve("rig"),
                 state -> new ContainerRuntime(
-                        Engine.connect(podman.address()), PROVIDER.address().toString(), state),
+                        Engine.connect(podman.address()),
+                        PROVIDER.address().toString(),
+                        state,
+                        PodmanFixture.settings()),
                 LIMITS,
                 PROVIDER,
                 TENANT,

@@ -73,18 +73,53 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
 
     /**
      * The runtime's clock and timings: the restart backoff, how often the reconcile loop runs, how long an update's
-     * new replicas have to become ready, and how long requests in flight have to finish before the old replicas
-     * stop. {@link #DEFAULTS} is what a provider runs with; tests use shorter ones.
+     * new replicas have to become ready, how long requests in flight have to finish before the old replicas stop,
+     * and how long a stopped container has between SIGTERM (or its image's stop signal) and SIGKILL.
+     * {@link #DEFAULTS} is what a provider runs with; tests use shorter ones.
      */
     public record Settings(
-            Clock clock, Backoff backoff, Duration reconcileEvery, Duration readyTimeout, Duration drain) {
+            Clock clock,
+            Backoff backoff,
+            Duration reconcileEvery,
+            Duration readyTimeout,
+            Duration drain,
+            Duration stopGrace) {
         /** How long the new replicas of an update have to become ready; then the update is given up. */
         public static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
         /** How long requests in flight to the old replicas have to finish after the traffic moved. */
         public static final Duration DRAIN = Duration.ofSeconds(5);
+        /** Between SIGTERM and SIGKILL when the provider stops a container: Docker's and Podman's default. */
+        public static final Duration STOP_GRACE = Duration.ofSeconds(10);
+        /** The longest grace: a stop must end well within an engine call's {@link Engine#RESPONSE_TIMEOUT}. */
+        public static final Duration MAX_STOP_GRACE = Duration.ofSeconds(60);
 
         public static final Settings DEFAULTS =
-                new Settings(Clock.systemUTC(), Backoff.DEFAULT, RECONCILE_EVERY, READY_TIMEOUT, DRAIN);
+                new Settings(Clock.systemUTC(), Backoff.DEFAULT, RECONCILE_EVERY, READY_TIMEOUT, DRAIN, STOP_GRACE);
+
+        public Settings {
+            checkStopGrace(stopGrace);
+        }
+
+        /** These settings with the default {@link #STOP_GRACE}. */
+        public Settings(Clock clock, Backoff backoff, Duration reconcileEvery, Duration readyTimeout, Duration drain) {
+            this(clock, backoff, reconcileEvery, readyTimeout, drain, STOP_GRACE);
+        }
+
+        /** These settings with {@code grace} between SIGTERM and SIGKILL. */
+        public Settings withStopGrace(Duration grace) {
+            return new Settings(clock, backoff, reconcileEvery, readyTimeout, drain, grace);
+        }
+
+        /**
+         * Refuses a grace the engines cannot take: they count it in whole seconds, from 0 (SIGKILL at once) to
+         * {@link #MAX_STOP_GRACE}.
+         */
+        public static void checkStopGrace(Duration grace) {
+            if (grace.isNegative() || grace.compareTo(MAX_STOP_GRACE) > 0 || grace.toMillis() % 1000 != 0) {
+                throw new IllegalArgumentException("the stop grace must be whole seconds from 0s to "
+                        + MAX_STOP_GRACE.toSeconds() + "s, got " + grace.toMillis() + "ms");
+            }
+        }
     }
 
     /** Runs the leases of provider {@code owner} on {@code engine} (closed with this), manifests kept in {@code state}. */
@@ -110,12 +145,23 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
     /** As {@link #connect(Optional, String, Path)}, handing the GPUs of {@code gpus} to the leases that ask. */
     public static ContainerRuntime connect(Optional<EngineAddress> configured, String owner, Path state, GpuPool gpus)
             throws IOException {
+        return connect(configured, owner, state, gpus, Settings.STOP_GRACE);
+    }
+
+    /**
+     * As {@link #connect(Optional, String, Path, GpuPool)}, each container given {@code stopGrace} between SIGTERM
+     * and SIGKILL when it is stopped.
+     */
+    public static ContainerRuntime connect(
+            Optional<EngineAddress> configured, String owner, Path state, GpuPool gpus, Duration stopGrace)
+            throws IOException {
+        Settings settings = Settings.DEFAULTS.withStopGrace(stopGrace);
         EngineAddress address = EngineAddress.discover(configured)
                 .orElseThrow(() -> new IOException("no container engine found (DOCKER_HOST is unset and none of "
                         + EngineAddress.USUAL_SOCKETS + " exists); install podman and runc and start "
                         + "podman --cgroup-manager=cgroupfs --runtime runc system service --time=0, "
                         + "or set containerEngine in provider.yaml"));
-        return new ContainerRuntime(Engine.connect(address), owner, state, Settings.DEFAULTS, gpus);
+        return new ContainerRuntime(Engine.connect(address), owner, state, settings, gpus);
     }
 
     /** Runs the leases of provider {@code owner} on {@code engine} (closed with this), with {@code settings}. */
@@ -136,8 +182,8 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
         this.settings = settings;
         this.clock = settings.clock();
         this.store = new LeaseStore(state, owner);
-        Provisioner provisioner = new Provisioner(engine, ReplicaLimits.ofThisHost());
-        this.sweeper = new Sweeper(engine, owner);
+        Provisioner provisioner = new Provisioner(engine, ReplicaLimits.ofThisHost(), settings.stopGrace());
+        this.sweeper = new Sweeper(engine, owner, settings.stopGrace());
         this.reconciler = new Reconciler(engine, provisioner, new KernelOomLog(), settings.backoff(), owner, store);
         this.deployer = new Deployer(
                 owner,
@@ -272,17 +318,16 @@ public final class ContainerRuntime implements WorkloadRuntime, AutoCloseable {
     }
 
     /**
-     * Stops the reconcile loop and removes every lease's containers, keeping their networks, volumes and stored
-     * manifests: the next {@link #adopt} creates them again for the leases still active.
+     * Stops the reconcile loop and removes every lease's containers, all stopped at once (one stop grace for all),
+     * keeping their networks, volumes and stored manifests: the next {@link #adopt} creates them again for the
+     * leases still active.
      */
     @Override
     public synchronized void stopAll() throws IOException {
         loop.shutdown();
         rollouts.close();
         engine("stopping every lease", () -> {
-            for (String lease : sweeper.leases()) {
-                reconciler.forget(sweeper.removeContainers(lease, c -> true));
-            }
+            reconciler.forget(sweeper.removeAllContainers());
             return null;
         });
     }

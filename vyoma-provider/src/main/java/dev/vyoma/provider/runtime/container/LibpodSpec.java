@@ -55,6 +55,7 @@ final class LibpodSpec {
         }
         ObjectNode exposed = o.putObject("expose");
         expose.forEach(exposed::put);
+        o.put("stop_timeout", s.stopGraceSeconds());
         o.put("privileged", false);
         o.put("no_new_privileges", true);
         ObjectNode limits = o.putObject("resource_limits");

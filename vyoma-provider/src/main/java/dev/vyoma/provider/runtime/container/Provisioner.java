@@ -23,7 +23,8 @@ import java.util.Map;
  * replica its named volumes and its container (its image is there: {@link ImagePuller} got it). A container gets exactly the
  * plan: no host mounts, no extra capabilities, never privileged, no new privileges, no swap, its CPU quota,
  * memory, pids and ulimits, its global ports published on loopback only (the ingress and the lease manager's
- * forwarders reach them there), and no restart policy: {@link Reconciler} restarts it, with backoff. A replica
+ * forwarders reach them there), the provider's stop grace (whoever stops it, SIGKILL follows the stop signal after
+ * it), and no restart policy: {@link Reconciler} restarts it, with backoff. A replica
  * with GPUs also gets them as CDI devices, which only Podman's own API can pass ({@link LibpodSpec}); both
  * requests are written from one {@link Spec}.
  */
@@ -38,11 +39,15 @@ final class Provisioner {
     private final Engine engine;
     private final DockerClient api;
     private final ReplicaLimits limits;
+    private final int stopGraceSeconds;
 
-    Provisioner(Engine engine, ReplicaLimits limits) {
+    /** {@code stopGrace}: what each container has between its stop signal and SIGKILL, whoever stops it. */
+    Provisioner(Engine engine, ReplicaLimits limits, java.time.Duration stopGrace) {
+        ContainerRuntime.Settings.checkStopGrace(stopGrace);
         this.engine = engine;
         this.api = engine.api();
         this.limits = limits;
+        this.stopGraceSeconds = Math.toIntExact(stopGrace.toSeconds());
     }
 
     /** Creates the lease's network unless it exists. */
@@ -84,7 +89,8 @@ final class Provisioner {
             List<Mount> volumes,
             List<LeasePlan.Tmpfs> tmpfs,
             List<LeasePlan.Port> ports,
-            List<String> devices) {}
+            List<String> devices,
+            int stopGraceSeconds) {}
 
     /** The container of replica {@code r} of version {@code version} of the lease with objects {@code o}. */
     Spec spec(LeaseObjects o, String version, LeasePlan.Replica r) {
@@ -115,7 +121,8 @@ final class Provisioner {
                 volumes,
                 r.tmpfs(),
                 r.ports(),
-                r.gpus().devices());
+                r.gpus().devices(),
+                stopGraceSeconds);
     }
 
     /** Whether this engine can be handed CDI devices (GPUs): Podman can, through its libpod API. */
@@ -187,6 +194,7 @@ final class Provisioner {
                 .withLabels(spec.labels())
                 .withExposedPorts(exposed)
                 .withAliases(spec.alias())
+                .withStopTimeout(spec.stopGraceSeconds())
                 .withHostConfig(host);
         if (spec.entrypoint() != null) {
             create.withEntrypoint(spec.entrypoint());

@@ -2,6 +2,7 @@ package dev.vyoma.provider.runtime.container;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
 import java.io.IOException;
@@ -22,15 +23,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The self-healing loop, driven by {@link #tick}: brings the engine to the plans. A replica without a container
- * gets one at once the first time; a replica that stopped (it exited, was OOM-killed, killed, or its container was
- * removed) is started again after its {@link Backoff}, and its restarts and why it last stopped are kept as its
- * {@link ReplicaHealth}. Running containers are left alone, so a restarted provider takes them back as they are.
- * Not thread-safe: its owner calls it under its lock.
+ * gets one at once the first time; a replica that stopped (it exited, was OOM-killed or killed) is started again
+ * after its {@link Backoff}, and its restarts and why it last stopped are kept as its {@link ReplicaHealth}. A
+ * container the engine is still stopping or removing is waited for, and one the engine lost (removed under the
+ * loop's eyes) is created again at once: that restart is counted, but as no exit of the tenant's, so it adds no
+ * backoff. Running containers are left alone, so a restarted provider takes them back as they are. Not
+ * thread-safe: its owner calls it under its lock.
  */
 final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     /** The engine's error text kept in a replica's last exit reason (the tenant reads it in the lease's status). */
     static final int MAX_REASON_CHARS = 200;
+    /** The last exit reason of a replica whose container was removed by someone else than the loop. */
+    static final String REMOVED = "container removed";
+    /**
+     * The states, as the Docker API of Docker and Podman lists them, of a container on its way out: it cannot be
+     * started, and it ends exited or gone without anyone's help.
+     */
+    static final Set<String> GOING = Set.of("removing", "stopping");
 
     private final DockerClient api;
     private final Provisioner provisioner;
@@ -112,7 +122,7 @@ final class Reconciler {
                     movedNow.put(name, plan.lease());
                 }
                 try {
-                    heal(now, o, plan.version(), r, name, c);
+                    heal(now, o, plan.version(), r, name, c, before != null && !before.isEmpty());
                 } catch (RuntimeException e) {
                     String why = bounded("cannot start: " + Engine.oneLine(e));
                     ReplicaHealth h = health.getOrDefault(name, ReplicaHealth.NEW);
@@ -136,11 +146,22 @@ final class Reconciler {
         return String.join(",", out);
     }
 
-    private void heal(Instant now, LeaseObjects o, String version, LeasePlan.Replica r, String name, Container c) {
+    /**
+     * Brings replica {@code r} (container {@code name}, {@code c} as listed, null if none) to running; {@code hadOne}:
+     * the pass before saw it with a container.
+     */
+    private void heal(
+            Instant now,
+            LeaseObjects o,
+            String version,
+            LeasePlan.Replica r,
+            String name,
+            Container c,
+            boolean hadOne) {
         ReplicaHealth h = health.get(name);
         if (h == null && c == null) {
             health.put(name, ReplicaHealth.NEW);
-            api.startContainerCmd(provisioner.create(o, version, r)).exec();
+            create(o, version, r, name);
             return;
         }
         h = h == null ? ReplicaHealth.NEW : h;
@@ -149,8 +170,36 @@ final class Reconciler {
             health.put(name, state.equals("running") ? h.running(now, backoff) : h);
             return;
         }
+        if (GOING.contains(state)) {
+            // Stopped or removed by the engine's hand (an operator, the provider's own stop): it ends exited or
+            // gone by itself, and the next passes see which.
+            return;
+        }
+        if (c == null && h.restartAt() == null) {
+            // The engine lost it: no exit of the tenant's, so no backoff; a replica never seen (a provider that
+            // starts again after removing its containers) is simply created.
+            ReplicaHealth was = h;
+            h = hadOne ? h.replaced(REMOVED) : h;
+            health.put(name, h);
+            keep(o, name, was);
+            if (hadOne) {
+                LOG.info(
+                        "lease {}: replica {}-{} lost its container; creating it again",
+                        o.lease(),
+                        r.service(),
+                        r.index());
+            }
+            create(o, version, r, name);
+            return;
+        }
         if (h.restartAt() == null) {
-            String why = c == null ? "container removed" : exitReason(c.getId());
+            String why;
+            try {
+                why = exitReason(c.getId());
+            } catch (NotFoundException e) {
+                // Removed since it was listed: the next pass finds it gone.
+                return;
+            }
             ReplicaHealth was = h;
             h = h.exited(why, now.plus(backoff.delay(h.crashes())));
             health.put(name, h);
@@ -169,8 +218,58 @@ final class Reconciler {
         health.put(name, h.restarted());
         // Kept before the start: a provider killed right after it still counts this restart.
         keep(o, name, h);
-        api.startContainerCmd(c == null ? provisioner.create(o, version, r) : c.getId())
-                .exec();
+        if (c == null) {
+            create(o, version, r, name);
+            return;
+        }
+        try {
+            api.startContainerCmd(c.getId()).exec();
+        } catch (RuntimeException e) {
+            if (!goneOrGoing(c.getId())) {
+                throw e;
+            }
+            // Removed under the start: the restart did not happen, and the next pass creates the container.
+            ReplicaHealth started = health.get(name);
+            health.put(name, h);
+            keep(o, name, started);
+        }
+    }
+
+    /**
+     * Creates and starts replica {@code r}'s container; a create refused because a container of that name is still
+     * on its way out is left for the next pass.
+     */
+    private void create(LeaseObjects o, String version, LeasePlan.Replica r, String name) {
+        String id;
+        try {
+            id = provisioner.create(o, version, r);
+        } catch (RuntimeException e) {
+            if (going(name)) {
+                return;
+            }
+            throw e;
+        }
+        api.startContainerCmd(id).exec();
+    }
+
+    /** Whether container {@code ref} (an id or name) is gone or on its way out. */
+    private boolean goneOrGoing(String ref) {
+        return state(ref).map(GOING::contains).orElse(true);
+    }
+
+    /** Whether container {@code ref} (an id or name) is there and on its way out. */
+    private boolean going(String ref) {
+        return state(ref).map(GOING::contains).orElse(false);
+    }
+
+    /** The engine's state of container {@code ref}; empty if there is none. */
+    private Optional<String> state(String ref) {
+        try {
+            String s = api.inspectContainerCmd(ref).exec().getState().getStatus();
+            return Optional.of(s == null ? "" : s);
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -16,6 +16,14 @@ public record ReplicaHealth(int restarts, String lastExit, int crashes, Instant 
         return new ReplicaHealth(restarts, reason, crashes, at, null);
     }
 
+    /**
+     * Its container was lost for {@code reason} (not an exit of the tenant's) and is created again now: a restart,
+     * but not one in a row for the backoff.
+     */
+    ReplicaHealth replaced(String reason) {
+        return new ReplicaHealth(restarts + 1, reason, crashes, null, null);
+    }
+
     /** It was started again. */
     ReplicaHealth restarted() {
         return new ReplicaHealth(restarts + 1, lastExit, crashes + 1, null, null);

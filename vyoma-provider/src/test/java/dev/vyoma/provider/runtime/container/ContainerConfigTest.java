@@ -7,6 +7,7 @@ import dev.vyoma.provider.ProviderConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,18 @@ class ContainerConfigTest {
                 .hasMessageContaining("runtime must be process or container, got docker");
         assertThatThrownBy(() -> read("containerEngine: tcp://10.0.0.1:2375\n"))
                 .hasMessageContaining("containerEngine: container engine tcp://10.0.0.1:2375: give a Unix socket");
+    }
+
+    @Test
+    void theStopGraceIsTenSecondsUnlessSetAndWholeSecondsUpToAMinute() throws Exception {
+        assertThat(read("").containerStopGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(read("containerStopGrace: 30s\n").containerStopGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(read("containerStopGrace: 0s\n").containerStopGrace()).isZero();
+        assertThatThrownBy(() -> read("containerStopGrace: 2m\n"))
+                .hasMessageContaining("containerStopGrace: the stop grace must be whole seconds from 0s to 60s");
+        assertThatThrownBy(() -> read("containerStopGrace: 1500ms\n")).hasMessageContaining("containerStopGrace");
+        assertThatThrownBy(() -> read("containerStopGrace: -1s\n")).hasMessageContaining("containerStopGrace");
+        assertThatThrownBy(() -> read("containerStopGrace: soon\n")).hasMessageContaining("containerStopGrace");
     }
 
     @Test

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vyoma.provider.runtime.WorkloadRuntime;
 import dev.vyoma.provider.runtime.WorkloadRuntimeContract;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,13 +38,7 @@ class ContainerRuntimeContractTest extends WorkloadRuntimeContract {
 
     @Override
     protected WorkloadRuntime newRuntime(Path state) throws Exception {
-        return new ContainerRuntime(
-                Engine.connect(podman.address()),
-                OWNER,
-                state,
-                Clock.systemUTC(),
-                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(10)),
-                Duration.ofMillis(250));
+        return new ContainerRuntime(Engine.connect(podman.address()), OWNER, state, PodmanFixture.settings());
     }
 
     @Override

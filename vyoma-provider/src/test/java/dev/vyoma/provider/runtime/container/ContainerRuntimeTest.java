@@ -82,13 +82,8 @@ class ContainerRuntimeTest {
 
     /** A runtime as a provider (re)starting over the same state would make it. */
     private ContainerRuntime newRuntime() throws IOException {
-        ContainerRuntime r = new ContainerRuntime(
-                Engine.connect(podman.address()),
-                owner,
-                state,
-                Clock.systemUTC(),
-                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(10)),
-                Duration.ofMillis(250));
+        ContainerRuntime r =
+                new ContainerRuntime(Engine.connect(podman.address()), owner, state, PodmanFixture.settings());
         runtimes.add(r);
         return r;
     }
@@ -240,6 +235,84 @@ class ContainerRuntimeTest {
                         "podman", "inspect", "--format", "{{range .Mounts}}{{.Type}}:{{.Destination}} {{end}}", name))
                 .output();
         assertThat(mounts.strip().split(" ")).containsExactly("volume:/data"); // no bind; Podman lists tmpfs apart
+    }
+
+    @Test
+    void aReplicaRemovedWhileRunningIsCreatedAgainAtOnceAsOneRestartWithoutFailedStarts() throws Exception {
+        String lease = lease();
+        // sleep as PID 1 ignores SIGTERM: the engine takes the whole stop grace to remove it, "stopping" and
+        // "removing" meanwhile, which the loop must wait out instead of starting it.
+        runtime.deploy(
+                lease,
+                sdl().with(TestSdl.service("web").script("exec sleep 3600")).group());
+        awaitReady(lease, 1);
+        String before = runtime.replicaStates(lease).get(0).containerId();
+
+        assertThat(PodmanFixture.run(List.of("podman", "rm", "-f", before)).code())
+                .isZero();
+        long removed = System.nanoTime();
+        await().atMost(60, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    var s = runtime.replicaStates(lease).get(0);
+                    return s.ready() && !s.containerId().equals(before);
+                });
+        Duration back = Duration.ofNanos(System.nanoTime() - removed);
+        var after = runtime.replicaStates(lease).get(0);
+        // One restart: no start of the container on its way out counted as a crash, which would also have added
+        // backoff (before, the replacement came some 25 s later).
+        assertThat(after.restarts()).isEqualTo(1);
+        assertThat(after.lastExit()).doesNotContain("cannot start").isIn(Reconciler.REMOVED, "Error (exit code 137)");
+        assertThat(back).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aStopKillsAWorkloadThatIgnoresSigtermAfterTheGraceAndAllReplicasOfALeaseStopTogether() throws Exception {
+        Duration grace = Duration.ofSeconds(4);
+        ContainerRuntime graceful = new ContainerRuntime(
+                Engine.connect(podman.address()),
+                owner,
+                state.resolve("grace"),
+                PodmanFixture.settings().withStopGrace(grace));
+        runtimes.add(graceful);
+        // sleep as PID 1 has no SIGTERM handler, so the kernel ignores the signal: only SIGKILL ends it.
+        String deaf = lease();
+        graceful.deploy(
+                deaf,
+                sdl().with(TestSdl.service("web").count(3).script("exec sleep 3600"))
+                        .group());
+        await().atMost(60, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> graceful.status(deaf).ready() == 3);
+        String name =
+                LeaseObjects.of(owner, deaf).container(graceful.status(deaf).version(), "web", 0);
+        // Whoever stops the container, the engine too gives it the grace.
+        assertThat(PodmanFixture.run(List.of("podman", "inspect", "-f", "{{.Config.StopTimeout}}", name))
+                        .output()
+                        .strip())
+                .isEqualTo("4");
+        long start = System.nanoTime();
+        graceful.teardown(deaf);
+        Duration deafTook = Duration.ofNanos(System.nanoTime() - start);
+        // One grace for the three, not one each (12 s).
+        assertThat(deafTook).isGreaterThanOrEqualTo(grace).isLessThan(grace.multipliedBy(2));
+        assertThat(PodmanFixture.run(
+                                List.of("podman", "ps", "-aq", "--filter", "label=" + LeaseObjects.LEASE + "=" + deaf))
+                        .output())
+                .isBlank();
+
+        // A shell with a SIGTERM handler ends as soon as it is asked to.
+        String polite = lease();
+        graceful.deploy(
+                polite,
+                sdl().with(TestSdl.service("web").count(3).script("trap 'exit 0' TERM; while true; do sleep 1; done"))
+                        .group());
+        await().atMost(60, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> graceful.status(polite).ready() == 3);
+        start = System.nanoTime();
+        graceful.teardown(polite);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(grace);
     }
 
     @Test
@@ -403,7 +476,8 @@ class ContainerRuntimeTest {
                 .output();
         assertThat(before.lines()).hasSize(2);
 
-        ContainerRuntime next = new ContainerRuntime(Engine.connect(podman.address()), owner, childState);
+        ContainerRuntime next =
+                new ContainerRuntime(Engine.connect(podman.address()), owner, childState, PodmanFixture.settings());
         runtimes.add(next);
         assertThat(next.adopt().running()).containsExactly(lease);
         await().atMost(60, TimeUnit.SECONDS).until(() -> next.status(lease).ready() == 2);

@@ -97,7 +97,8 @@ class GpuContainerTest {
                         new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(10)),
                         Duration.ofMillis(250),
                         Duration.ofSeconds(60),
-                        Duration.ofMillis(100)),
+                        Duration.ofMillis(100),
+                        PodmanFixture.STOP_GRACE),
                 GpuPool.of(KIND, devices, List.of()));
         runtimes.add(r);
         runtime = r;

@@ -80,13 +80,7 @@ class LeaseManagerOnPodmanTest {
     }
 
     private ContainerRuntime newRuntime() throws IOException {
-        return new ContainerRuntime(
-                Engine.connect(podman.address()),
-                OWNER,
-                state,
-                Clock.systemUTC(),
-                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(10)),
-                Duration.ofMillis(250));
+        return new ContainerRuntime(Engine.connect(podman.address()), OWNER, state, PodmanFixture.settings());
     }
 
     private static String lease() {
@@ -239,7 +233,8 @@ class LeaseManagerOnPodmanTest {
             child.waitFor();
         }
 
-        ContainerRuntime next = new ContainerRuntime(Engine.connect(podman.address()), OWNER, childState);
+        ContainerRuntime next =
+                new ContainerRuntime(Engine.connect(podman.address()), OWNER, childState, PodmanFixture.settings());
         try {
             LeaseManager after =
                     new LeaseManager(next, ingress, "127.0.0.1", childState.resolve("routes"), Clock.systemUTC());

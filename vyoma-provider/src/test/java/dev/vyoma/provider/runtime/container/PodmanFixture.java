@@ -32,6 +32,26 @@ public final class PodmanFixture implements AutoCloseable {
         return new PodmanFixture(PodmanService.start(dir.resolve("api.sock"), dir, env), image);
     }
 
+    /** Between SIGTERM and SIGKILL in the tests that are not about it: busybox's httpd as PID 1 ignores SIGTERM. */
+    public static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(1);
+
+    /**
+     * The runtime timings of the tests: a short backoff and reconcile period, and {@link #STOP_GRACE}; the default
+     * update timings.
+     */
+    public static ContainerRuntime.Settings settings() {
+        return new ContainerRuntime.Settings(
+                java.time.Clock.systemUTC(),
+                new Backoff(
+                        java.time.Duration.ofMillis(500),
+                        java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofMinutes(10)),
+                java.time.Duration.ofMillis(250),
+                ContainerRuntime.Settings.READY_TIMEOUT,
+                ContainerRuntime.Settings.DRAIN,
+                STOP_GRACE);
+    }
+
     public EngineAddress address() {
         return service.address();
     }

@@ -68,7 +68,7 @@ class PrivateImageTest {
     void startRuntime() throws Exception {
         // Each test pulls: the image is not on the engine before.
         ContainerImages.run(List.of("podman", "rmi", "-f", image));
-        runtime = new ContainerRuntime(Engine.connect(podman.address()), OWNER, state);
+        runtime = new ContainerRuntime(Engine.connect(podman.address()), OWNER, state, PodmanFixture.settings());
         ingress = Ingress.start("127.0.0.1", 0, "localhost");
         leases = new LeaseManager(runtime, ingress, "127.0.0.1", state.resolve("routes"), Clock.systemUTC());
     }

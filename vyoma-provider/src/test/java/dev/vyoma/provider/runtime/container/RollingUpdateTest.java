@@ -77,7 +77,8 @@ class RollingUpdateTest {
                         new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(10)),
                         Duration.ofMillis(250),
                         readyTimeout,
-                        Duration.ofSeconds(1)));
+                        Duration.ofSeconds(1),
+                        PodmanFixture.STOP_GRACE));
         ingress = Ingress.start("127.0.0.1", 0, "localhost");
         leases = new LeaseManager(runtime, ingress, "127.0.0.1", state.resolve("routes"), Clock.systemUTC());
     }
