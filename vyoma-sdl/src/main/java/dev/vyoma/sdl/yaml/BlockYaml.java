@@ -49,7 +49,8 @@ final class BlockYaml {
      * caller then reads it with SnakeYAML Engine).
      */
     static YNode read(String text, int maxDepth, long maxNodes) {
-        if (!plainText(text)) {
+        text = plainText(text);
+        if (text == null) {
             return null;
         }
         try {
@@ -61,18 +62,24 @@ final class BlockYaml {
     }
 
     /**
-     * Only line feeds and printable characters without special line-break meaning: no tabs, no carriage returns,
-     * no byte order marks, no characters outside the basic plane (their columns count differently).
+     * The text with each CR LF line break as LF, or null where it has anything but line feeds, CR LF pairs and
+     * printable characters without special line-break meaning: no tabs, no lone carriage returns, no byte order
+     * marks, no characters outside the basic plane (SnakeYAML counts their columns in code points). SnakeYAML
+     * reads CR LF as one line break: the lines, the columns before it and the values are the same as with LF.
      */
-    private static boolean plainText(String text) {
+    private static String plainText(String text) {
         if (text.isEmpty()) {
-            return false;
+            return null;
         }
+        boolean crlf = false;
         for (int i = 0, n = text.length(); i < n; i++) {
             char c = text.charAt(i);
             if (c < 0x7F) {
                 if (c < 0x20 && c != '\n') {
-                    return false;
+                    if (c != '\r' || i + 1 >= n || text.charAt(i + 1) != '\n') {
+                        return null;
+                    }
+                    crlf = true;
                 }
             } else if (c < 0xA0
                     || c == 0x2028
@@ -80,10 +87,10 @@ final class BlockYaml {
                     || c == 0xFEFF
                     || (c >= 0xD800 && c < 0xE000)
                     || c >= 0xFFFE) {
-                return false;
+                return null;
             }
         }
-        return true;
+        return crlf ? text.replace("\r\n", "\n") : text;
     }
 
     private static Outside outside() {
@@ -221,7 +228,7 @@ final class BlockYaml {
                 return -1;
             }
             if (d == ':' && blank(at(i + 1))) {
-                if (i - pos > MAX_KEY || s.charAt(i - 1) == ' ') {
+                if (i - pos > MAX_KEY) {
                     throw outside();
                 }
                 return i;
@@ -327,7 +334,11 @@ final class BlockYaml {
         if (c == '\'' || c == '"') {
             return new YScalar(unquote(pos, colon - 1), null, false, m);
         }
-        String k = s.substring(pos, colon);
+        int end = colon;
+        while (s.charAt(end - 1) == ' ') {
+            end--; // "key :" is the key "key"
+        }
+        String k = s.substring(pos, end);
         if (k.equals("<<")) {
             throw outside();
         }

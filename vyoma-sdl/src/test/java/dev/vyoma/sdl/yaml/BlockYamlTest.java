@@ -133,6 +133,8 @@ class BlockYamlTest {
                 "a:",
                 "a:\n-",
                 "é: ünïcödé ✓\n",
+                "a: 1\r\nb:\r\n  - x\r\n  - |\r\n    one\r\n\r\n    two\r\nc: >-\r\n  f\r\n  g\r\n",
+                "a : 1\nb  :\n  c :  d\n",
             })
     void readsEdgeCasesAsSnakeYamlDoes(String text) {
         assertThat(agree(text)).as("read by the subset reader:\n%s", text).isTrue();
@@ -148,7 +150,8 @@ class BlockYamlTest {
                 "%YAML 1.2\n---\na: 1\n",
                 "a: 1\n...\n",
                 "a:\tb\n",
-                "a: b\r\nc: d\r\n",
+                "a: b\rc: d\r",
+                "a: b\r\nc: d\r",
                 "a: multi\n  line\n",
                 "a: 'multi\n  line'\n",
                 "a: \"\\x41\"\n",
@@ -215,7 +218,7 @@ class BlockYamlTest {
 
     private static final String[] PIECES = {
         " ", "  ", "\n", "-", "- ", ":", ": ", "#", " #", "'", "\"", "|", ">", "|-", ">-", "|+", "[", "]", "{", "}",
-        ",", "\\", "\\n", "~", "---", "...", "&a", "*a", "!", "?", "%", "@", "\t", "\r", "é", "x", "0", "<<",
+        ",", "\\", "\\n", "\r\n", "~", "---", "...", "&a", "*a", "!", "?", "%", "@", "\t", "\r", "é", "x", "0", "<<",
     };
 
     static String mutate(String text, SplittableRandom random) {
