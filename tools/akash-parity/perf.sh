@@ -12,15 +12,17 @@
 #   AWESOME=DIR ./perf.sh                 # as --awesome DIR
 #
 # env: WARMUP (default 200), ROUNDS (default 40), VYOMA_CP (classpath of the vyoma side), REBUILD=1 (recompile vyoma-sdl first; it is compiled
-# when missing or older than its sources). Run `npm ci` here once first. The JMH benchmark
-# (SdlParseBenchmark, docs/benchmarks.md) times the Java side alone.
+# when missing or older than its sources), BASELINE_CP (classpath of another vyoma-sdl build, such as one
+# compiled from an older commit: it is timed in every pair too, just before vyoma, and printed as row "Nb",
+# so a change is compared with TS and with its baseline in the same run). Run `npm ci` here once first.
+# The JMH benchmark (SdlParseBenchmark, docs/benchmarks.md) times the Java side alone.
 set -euo pipefail
 here="$(CDPATH='' cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 # shellcheck source=../../bin/lib/jdk.sh
 . "$repo/bin/lib/jdk.sh"
 
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 corpus="" globs="*.yaml;deploy*.yml" list="" pairs=3
 [[ -n "${AWESOME:-}" ]] && corpus="$AWESOME" globs="deploy*.yaml;deploy*.yml"
@@ -82,13 +84,8 @@ echo "$("$java" -version 2>&1 | head -n 1); $(nproc) cores; $warmup warm-up + $r
 # 2. Alternate the two sides.
 printf '%-4s %-15s | %-34s | %-34s\n' "" "" "parse: wall µs/file; CPU µs/file" "parse + JSON output: the same"
 printf '%-4s %-15s | %-34s | %-34s\n' pair load "vyoma TS ratio; vyoma TS ratio" "vyoma TS ratio; vyoma TS ratio"
-for ((i = 1; i <= pairs; i++)); do
-  load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*average[s]*: //')"
-  "$java" -cp "$cp" "$here/VyomaBench.java" --list "$work/both.txt" --warmup "$warmup" --rounds "$rounds" \
-    --json "$work/vyoma-$i.json" >/dev/null
-  node "$here/bench.mjs" --list "$work/both.txt" --modes sdl,sdl-json --warmup "$warmup" --rounds "$rounds" \
-    --json "$work/ts-$i.json" >/dev/null
-  node - "$work/vyoma-$i.json" "$work/ts-$i.json" "$i" "$load" <<'EOF'
+report() {
+  node - "$1" "$2" "$3" "$4" <<'EOF'
 const fs = require("node:fs");
 const [vyFile, tsFile, pair, load] = process.argv.slice(2);
 const vy = JSON.parse(fs.readFileSync(vyFile, "utf8")).modes;
@@ -99,4 +96,19 @@ const cols = (v, t) =>
   `${us(v.cpuMean)} ${us(t.cpuMean)} ${(t.cpuMean / v.cpuMean).toFixed(2)}x`;
 console.log(`${pair.padEnd(4)} ${load.padEnd(15)} | ${cols(vy.parse, ts.sdl).padEnd(34)} | ${cols(vy.json, ts["sdl-json"])}`);
 EOF
+}
+for ((i = 1; i <= pairs; i++)); do
+  load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*average[s]*: //')"
+  if [[ -n "${BASELINE_CP:-}" ]]; then
+    "$java" -cp "$BASELINE_CP" "$here/VyomaBench.java" --list "$work/both.txt" --warmup "$warmup" \
+      --rounds "$rounds" --json "$work/base-$i.json" >/dev/null
+  fi
+  "$java" -cp "$cp" "$here/VyomaBench.java" --list "$work/both.txt" --warmup "$warmup" --rounds "$rounds" \
+    --json "$work/vyoma-$i.json" >/dev/null
+  node "$here/bench.mjs" --list "$work/both.txt" --modes sdl,sdl-json --warmup "$warmup" --rounds "$rounds" \
+    --json "$work/ts-$i.json" >/dev/null
+  if [[ -n "${BASELINE_CP:-}" ]]; then
+    report "$work/base-$i.json" "$work/ts-$i.json" "${i}b" "$load"
+  fi
+  report "$work/vyoma-$i.json" "$work/ts-$i.json" "$i" "$load"
 done

@@ -53,8 +53,24 @@ public final class YamlReader {
         this.maxNodes = maxNodes;
     }
 
-    /** Reads the single document of {@code text}; an empty stream gives {@link Optional#empty()}. */
+    /**
+     * Reads the single document of {@code text}; an empty stream gives {@link Optional#empty()}. The common
+     * block-style SDL is read by {@link BlockYaml}; any other text, and every text with an error, by SnakeYAML
+     * Engine, which gives the same tree for what both read.
+     */
     public Optional<YNode> read(String text, String sourceName) throws YamlException {
+        YNode fast = BlockYaml.read(text, maxDepth, maxNodes);
+        if (fast != null) {
+            return Optional.of(fast);
+        }
+        return readWithEngine(text);
+    }
+
+    /**
+     * Reads {@code text} with SnakeYAML Engine only. Tests compare it with {@link #readSubset}, which must give
+     * the same tree wherever it gives one.
+     */
+    public Optional<YNode> readWithEngine(String text) throws YamlException {
         try {
             return compose(new ParserImpl(SETTINGS, new StreamReader(SETTINGS, text)));
         } catch (MarkedYamlEngineException e) {
@@ -63,6 +79,14 @@ public final class YamlReader {
         } catch (YamlEngineException e) {
             throw new YamlException(Mark.START, "not valid YAML: " + e.getMessage());
         }
+    }
+
+    /**
+     * Reads {@code text} with the block-style subset reader only: the tree, or empty where the text is outside
+     * the subset (where {@link #read} hands it to SnakeYAML Engine).
+     */
+    public Optional<YNode> readSubset(String text) {
+        return Optional.ofNullable(BlockYaml.read(text, maxDepth, maxNodes));
     }
 
     private Optional<YNode> compose(ParserImpl parser) throws YamlException {

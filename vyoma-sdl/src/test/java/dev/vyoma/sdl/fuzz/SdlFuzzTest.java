@@ -11,19 +11,28 @@ import dev.vyoma.sdl.manifest.InvalidManifestException;
 import dev.vyoma.sdl.manifest.Manifest;
 import dev.vyoma.sdl.manifest.ManifestReader;
 import dev.vyoma.sdl.manifest.ManifestVersion;
+import dev.vyoma.sdl.yaml.YNode;
+import dev.vyoma.sdl.yaml.YamlException;
+import dev.vyoma.sdl.yaml.YamlReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Fuzzes the SDL reader with arbitrary files. Reading never throws: the result is either every error of the file,
  * each a one-line message, or a document whose manifest, written as {@code vyoma sdl manifest} writes it, is
  * accepted by the provider's {@link ManifestReader} as the same manifest with the same version, the version the
- * deployment records on the chain.
+ * deployment records on the chain. Along the way the block-style subset YAML reader is compared with SnakeYAML
+ * Engine on the same text: wherever the subset reader gives a tree, SnakeYAML accepts the text and gives the
+ * same tree.
  */
 @Isolated
 class SdlFuzzTest {
+    private static final YamlReader YAML = new YamlReader(64, 100_000);
+
     @FuzzTest
     void parse(byte[] file) throws InvalidManifestException {
+        sameTreeAsSnakeYaml(new String(file, StandardCharsets.UTF_8));
         SdlResult result = Sdl.parse(file, "fuzz.yaml");
         for (SdlError w : result.warnings()) {
             assertOneLine(w);
@@ -43,6 +52,18 @@ class SdlFuzzTest {
         assertThat(read.version()).isEqualTo(doc.manifestVersion());
         // Reading is a function of the bytes.
         assertThat(Sdl.parse(file, "fuzz.yaml").document().manifestVersion()).isEqualTo(doc.manifestVersion());
+    }
+
+    private static void sameTreeAsSnakeYaml(String text) {
+        Optional<YNode> subset = YAML.readSubset(text);
+        if (subset.isEmpty()) {
+            return;
+        }
+        try {
+            assertThat(YAML.readWithEngine(text)).as("SnakeYAML's tree").isEqualTo(subset);
+        } catch (YamlException e) {
+            throw new AssertionError("the subset reader read a text SnakeYAML rejects: " + e.getMessage(), e);
+        }
     }
 
     private static void assertOneLine(SdlError e) {
