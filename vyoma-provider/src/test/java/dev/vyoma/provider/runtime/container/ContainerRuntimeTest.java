@@ -296,8 +296,14 @@ class ContainerRuntimeTest {
         Duration deafTook = Duration.ofNanos(System.nanoTime() - start);
         // One grace for the three, not one each (12 s).
         assertThat(deafTook).isGreaterThanOrEqualTo(grace).isLessThan(grace.multipliedBy(2));
-        assertThat(PodmanFixture.run(
-                                List.of("podman", "ps", "-aq", "--filter", "label=" + LeaseObjects.LEASE + "=" + deaf))
+        assertThat(PodmanFixture.run(List.of(
+                                "podman",
+                                "ps",
+                                "-aq",
+                                "--filter",
+                                "label=" + LeaseObjects.OWNER + "=" + owner,
+                                "--filter",
+                                "label=" + LeaseObjects.LEASE + "=" + deaf))
                         .output())
                 .isBlank();
 
