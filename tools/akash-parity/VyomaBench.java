@@ -1,6 +1,5 @@
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
-import dev.vyoma.sdl.json.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.sdl.manifest.Manifest;
 import java.lang.invoke.MethodHandle;
@@ -31,6 +30,9 @@ import java.util.List;
  * }</pre>
  */
 public final class VyomaBench {
+    /** The class that writes Akash's JSON: in package manifest, or json in builds before it moved there. */
+    private static final Class<?> AKASH_JSON = akashJson();
+
     /** Group specs and manifest to JSON text: streamed where vyoma-sdl has it, else through the tree. */
     private static final MethodHandle GROUPS_JSON = toText("groupSpecs", List.class);
 
@@ -38,14 +40,26 @@ public final class VyomaBench {
 
     private VyomaBench() {}
 
+    private static Class<?> akashJson() {
+        try {
+            return Class.forName("dev.vyoma.sdl.manifest.AkashJson");
+        } catch (ClassNotFoundException e) {
+            try {
+                return Class.forName("dev.vyoma.sdl.json.AkashJson");
+            } catch (ClassNotFoundException e2) {
+                throw new IllegalStateException("no AkashJson on the class path", e2);
+            }
+        }
+    }
+
     private static MethodHandle toText(String name, Class<?> argument) {
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         try {
-            return lookup.findStatic(AkashJson.class, name + "Json", MethodType.methodType(String.class, argument));
+            return lookup.findStatic(AKASH_JSON, name + "Json", MethodType.methodType(String.class, argument));
         } catch (NoSuchMethodException | IllegalAccessException e) {
             try {
-                MethodHandle tree = lookup.findStatic(AkashJson.class, name, MethodType.methodType(
-                        AkashJson.class.getMethod(name, argument).getReturnType(), argument));
+                MethodHandle tree = lookup.findStatic(AKASH_JSON, name, MethodType.methodType(
+                        AKASH_JSON.getMethod(name, argument).getReturnType(), argument));
                 MethodHandle compact = lookup.findStatic(
                         JsonWriter.class, "compact", MethodType.methodType(String.class, Object.class));
                 return MethodHandles.filterReturnValue(

@@ -2,7 +2,7 @@ import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.SdlError;
 import dev.vyoma.sdl.SdlResult;
-import dev.vyoma.sdl.json.AkashJson;
+import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package dev.vyoma.benchmarks;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.SdlResult;
-import dev.vyoma.sdl.json.AkashJson;
+import dev.vyoma.sdl.manifest.AkashJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;

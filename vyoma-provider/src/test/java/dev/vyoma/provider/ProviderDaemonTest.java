@@ -200,7 +200,7 @@ class ProviderDaemonTest {
                                 .header("Authorization", "Bearer " + token)
                                 .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
                                         dev.vyoma.sdl.json.JsonWriter.compact(
-                                                dev.vyoma.sdl.json.AkashJson.manifest(web.manifest()))))
+                                                dev.vyoma.sdl.manifest.AkashJson.manifest(web.manifest()))))
                                 .build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertThat(put.statusCode()).as(put.body()).isEqualTo(202);

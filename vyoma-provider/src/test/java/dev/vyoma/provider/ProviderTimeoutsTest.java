@@ -153,7 +153,7 @@ class ProviderTimeoutsTest {
         gateway.sendManifest(
                 tenant,
                 servedLease,
-                dev.vyoma.sdl.json.JsonWriter.compact(dev.vyoma.sdl.json.AkashJson.manifest(web.manifest())));
+                dev.vyoma.sdl.json.JsonWriter.compact(dev.vyoma.sdl.manifest.AkashJson.manifest(web.manifest())));
 
         // A lease that never gets one: the tenant sees the provider wait for it, with the deadline.
         OrderId silent = deploy();

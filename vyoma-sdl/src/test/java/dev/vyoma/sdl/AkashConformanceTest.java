@@ -2,8 +2,8 @@ package dev.vyoma.sdl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vyoma.sdl.json.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
+import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.manifest.ManifestVersion;
 import dev.vyoma.testkit.Fixtures;
 import java.io.IOException;

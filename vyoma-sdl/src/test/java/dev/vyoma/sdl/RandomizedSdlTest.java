@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vyoma.sdl.SdlChecks.Output;
-import dev.vyoma.sdl.json.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
+import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.testkit.SdlGenerator;
 import dev.vyoma.testkit.Seeds;
 import dev.vyoma.testkit.YamlText;

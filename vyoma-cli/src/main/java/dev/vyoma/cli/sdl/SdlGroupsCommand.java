@@ -3,7 +3,7 @@ package dev.vyoma.cli.sdl;
 import dev.vyoma.cli.Out;
 import dev.vyoma.cli.OutputFormat;
 import dev.vyoma.sdl.SdlDocument;
-import dev.vyoma.sdl.json.AkashJson;
+import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.spec.Endpoint;
 import dev.vyoma.sdl.spec.GroupSpec;
 import dev.vyoma.sdl.spec.ResourceUnit;

@@ -1,6 +1,6 @@
 package dev.vyoma.provider.gateway;
 
-import dev.vyoma.sdl.json.AkashJson;
+import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.sdl.manifest.ManifestGroup;
 import dev.vyoma.sdl.manifest.ManifestService;

@@ -21,7 +21,7 @@ import dev.vyoma.provider.runtime.Ingress;
 import dev.vyoma.provider.runtime.ProcessRuntime;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
-import dev.vyoma.sdl.json.AkashJson;
+import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.sdl.manifest.ManifestVersion;
 import dev.vyoma.sdl.spec.DecCoin;

@@ -16,7 +16,7 @@ import dev.vyoma.node.LocalChain;
 import dev.vyoma.node.NamedKeys;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
-import dev.vyoma.sdl.json.AkashJson;
+import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.sdl.spec.DecCoin;
 import dev.vyoma.testkit.Fixtures;

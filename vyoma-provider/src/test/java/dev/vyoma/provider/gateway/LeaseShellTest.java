@@ -14,7 +14,7 @@ import dev.vyoma.provider.runtime.container.Engine;
 import dev.vyoma.provider.runtime.container.PodmanFixture;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
-import dev.vyoma.sdl.json.AkashJson;
+import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.testkit.ContainerImages;
 import java.io.ByteArrayInputStream;

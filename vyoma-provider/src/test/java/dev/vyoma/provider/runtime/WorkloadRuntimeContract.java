@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.vyoma.provider.LeaseManager;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlResult;
-import dev.vyoma.sdl.json.AkashJson;
+import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.sdl.manifest.ManifestGroup;
 import dev.vyoma.sdl.manifest.ManifestReader;

@@ -1,11 +1,11 @@
 package dev.vyoma.sdl.json;
 
 /**
- * Receives a JSON value as a stream of events, in the order {@link AkashJson} emits them. One emitter
- * feeds both JSON text ({@link JsonText}) and the map trees ({@link JsonTree}), so Akash's field rules
- * exist once.
+ * Receives a JSON value as a stream of events, in the order an emitter such as
+ * {@link dev.vyoma.sdl.manifest.AkashJson} sends them. One emitter feeds both JSON text ({@link JsonText}) and the
+ * map trees ({@link JsonTree}), so Akash's field rules exist once.
  */
-interface JsonSink {
+public interface JsonSink {
     /** Whether object keys must come in Go's byte-wise order (the canonical form the version hash reads). */
     boolean sortedKeys();
 

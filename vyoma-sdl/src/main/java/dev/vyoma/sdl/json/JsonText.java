@@ -1,13 +1,13 @@
 package dev.vyoma.sdl.json;
 
 /** Writes the events as compact JSON text straight into a buffer, with Go's string escaping. */
-final class JsonText implements JsonSink {
+public final class JsonText implements JsonSink {
     private final StringBuilder out;
     private final boolean sortedKeys;
     /** Whether a value was just completed at the current level, so the next one needs a comma. */
     private boolean comma;
 
-    JsonText(int capacity, boolean sortedKeys) {
+    public JsonText(int capacity, boolean sortedKeys) {
         this.out = new StringBuilder(capacity);
         this.sortedKeys = sortedKeys;
     }

@@ -12,7 +12,7 @@ import java.util.Map;
  * {@link String}, {@link Integer}, {@link Long}, {@link Boolean} and {@code null}: what {@link JsonWriter}
  * writes.
  */
-final class JsonTree implements JsonSink {
+public final class JsonTree implements JsonSink {
     /** Open containers, innermost first. */
     private final Deque<Object> open = new ArrayDeque<>();
 
@@ -93,7 +93,7 @@ final class JsonTree implements JsonSink {
     }
 
     /** The value built. */
-    Object root() {
+    public Object root() {
         return root;
     }
 }

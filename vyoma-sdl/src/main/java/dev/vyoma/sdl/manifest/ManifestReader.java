@@ -14,7 +14,6 @@ import static dev.vyoma.sdl.manifest.ManifestLimits.MAX_UINT32;
 import static dev.vyoma.sdl.manifest.ManifestLimits.MAX_VALUE_CHARS;
 
 import dev.vyoma.sdl.SdlLimits;
-import dev.vyoma.sdl.json.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.sdl.manifest.InvalidManifestException.Problem;
 import dev.vyoma.sdl.spec.Attribute;

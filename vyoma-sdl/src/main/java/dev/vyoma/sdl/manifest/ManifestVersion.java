@@ -1,6 +1,5 @@
 package dev.vyoma.sdl.manifest;
 
-import dev.vyoma.sdl.json.AkashJson;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
-import dev.vyoma.sdl.json.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.sdl.manifest.InvalidManifestException.Problem;
 import dev.vyoma.testkit.Fixtures;

@@ -3,7 +3,7 @@ package dev.vyoma.provider.runtime.kubernetes;
 import dev.vyoma.provider.bid.GpuDevice;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlResult;
-import dev.vyoma.sdl.json.AkashJson;
+import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.sdl.manifest.Manifest;
 import dev.vyoma.sdl.manifest.ManifestGroup;

@@ -1,13 +1,8 @@
-package dev.vyoma.sdl.json;
+package dev.vyoma.sdl.manifest;
 
-import dev.vyoma.sdl.manifest.HttpOptions;
-import dev.vyoma.sdl.manifest.ImageCredentials;
-import dev.vyoma.sdl.manifest.Manifest;
-import dev.vyoma.sdl.manifest.ManifestGroup;
-import dev.vyoma.sdl.manifest.ManifestService;
-import dev.vyoma.sdl.manifest.ServiceExpose;
-import dev.vyoma.sdl.manifest.ServiceParams;
-import dev.vyoma.sdl.manifest.StorageParams;
+import dev.vyoma.sdl.json.JsonSink;
+import dev.vyoma.sdl.json.JsonText;
+import dev.vyoma.sdl.json.JsonTree;
 import dev.vyoma.sdl.spec.Attribute;
 import dev.vyoma.sdl.spec.Endpoint;
 import dev.vyoma.sdl.spec.GoStrings;
