@@ -1,7 +1,7 @@
 package dev.vyoma.provider.gateway;
 
-import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
+import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.manifest.ManifestGroup;
 import dev.vyoma.sdl.manifest.ManifestService;
 import dev.vyoma.sdl.spec.GroupSpec;

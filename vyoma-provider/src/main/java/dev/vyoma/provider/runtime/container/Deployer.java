@@ -1,7 +1,7 @@
 package dev.vyoma.provider.runtime.container;
 
-import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
+import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.manifest.Manifest;
 import dev.vyoma.sdl.manifest.ManifestGroup;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package dev.vyoma.provider.runtime.kubernetes;
 
 import dev.vyoma.provider.runtime.Shell;
 import dev.vyoma.provider.runtime.WorkloadRuntime;
-import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
+import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.manifest.InvalidManifestException;
 import dev.vyoma.sdl.manifest.Manifest;
 import dev.vyoma.sdl.manifest.ManifestGroup;

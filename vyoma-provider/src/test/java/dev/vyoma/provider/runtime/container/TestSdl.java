@@ -2,8 +2,8 @@ package dev.vyoma.provider.runtime.container;
 
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlResult;
-import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.json.JsonWriter;
+import dev.vyoma.sdl.manifest.AkashJson;
 import dev.vyoma.sdl.manifest.ManifestGroup;
 import java.util.ArrayList;
 import java.util.List;
