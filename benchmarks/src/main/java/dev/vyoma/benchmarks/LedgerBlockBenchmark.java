@@ -35,7 +35,7 @@ import org.openjdk.jmh.runner.IterationType;
  * tenants and 100 providers), and its withdrawals and closes hit leases drawn uniformly from all active
  * ones, so a big state is touched at random, not only at its recent end. The active leases are built
  * before measuring, by {@code -p build=direct} (the default: every entity written straight into the
- * public tables of {@link dev.vyoma.ledger.LedgerState}, as the handlers would have, folded into the
+ * public tables of {@link dev.vyoma.ledger.machine.LedgerState}, as the handlers would have, folded into the
  * commitment with {@code store.finishBlock()}, then checked with {@code Invariants.verify}) or {@code -p
  * build=tx} (through {@code CreateDeployment}, {@code CreateBid} and {@code CreateLease} transactions in
  * blocks of at most 1,200, about the size of a measured block; the setup prints how long it took per

@@ -70,10 +70,10 @@ public record EscrowView(
         String text = account.path(field).asString("");
         try {
             BigDecimal v = new BigDecimal(text);
-            if (v.signum() < 0 || v.scale() > dev.vyoma.ledger.escrow.Escrow.SCALE || v.precision() > 40) {
+            if (v.signum() < 0 || v.scale() > dev.vyoma.ledger.machine.Escrow.SCALE || v.precision() > 40) {
                 throw new NumberFormatException();
             }
-            return v.setScale(dev.vyoma.ledger.escrow.Escrow.SCALE);
+            return v.setScale(dev.vyoma.ledger.machine.Escrow.SCALE);
         } catch (NumberFormatException e) {
             throw new VyomaClient.NodeException(0, null, "the node's escrow " + field + " is not an amount: " + text);
         }
@@ -100,7 +100,7 @@ public record EscrowView(
                 .multiply(BigDecimal.valueOf(DAY.toMillis()))
                 .divide(
                         BigDecimal.valueOf(blockInterval.toMillis()),
-                        dev.vyoma.ledger.escrow.Escrow.SCALE,
+                        dev.vyoma.ledger.machine.Escrow.SCALE,
                         RoundingMode.HALF_EVEN);
     }
 

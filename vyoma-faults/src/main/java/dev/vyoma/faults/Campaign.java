@@ -1,9 +1,9 @@
 package dev.vyoma.faults;
 
 import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.node.NodeHome;
 import dev.vyoma.node.membership.MembershipClient;
 import dev.vyoma.sdl.Sdl;

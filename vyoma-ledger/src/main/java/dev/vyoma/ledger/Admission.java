@@ -3,6 +3,8 @@ package dev.vyoma.ledger;
 import dev.vyoma.ledger.bank.Account;
 import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.machine.LedgerState;
+import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;

@@ -2,6 +2,7 @@ package dev.vyoma.ledger;
 
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.machine.Params;
 import java.util.List;
 import java.util.Objects;
 

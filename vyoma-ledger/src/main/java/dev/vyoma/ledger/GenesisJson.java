@@ -2,6 +2,7 @@ package dev.vyoma.ledger;
 
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.machine.Params;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

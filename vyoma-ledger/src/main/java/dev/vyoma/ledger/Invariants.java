@@ -1,11 +1,14 @@
 package dev.vyoma.ledger;
 
+import static dev.vyoma.ledger.base.Invariant.check;
+
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.deployment.Deployment;
 import dev.vyoma.ledger.deployment.DeploymentState;
 import dev.vyoma.ledger.escrow.AccountState;
 import dev.vyoma.ledger.escrow.PaymentState;
 import dev.vyoma.ledger.escrow.RunOutKey;
+import dev.vyoma.ledger.machine.LedgerState;
 import dev.vyoma.ledger.market.BidState;
 import dev.vyoma.ledger.market.LeaseState;
 import dev.vyoma.ledger.market.OrderId;
@@ -22,20 +25,6 @@ import java.util.TreeMap;
  */
 public final class Invariants {
     private Invariants() {}
-
-    /** Fails loudly when a property the code relies on does not hold: a bug, never a user error. */
-    public static void check(boolean condition, String what) {
-        if (!condition) {
-            throw new IllegalStateException("ledger invariant violated: " + what);
-        }
-    }
-
-    /** As {@link #check(boolean, String)}, building the description only when the check fails. */
-    public static void check(boolean condition, java.util.function.Supplier<String> what) {
-        if (!condition) {
-            throw new IllegalStateException("ledger invariant violated: " + what.get());
-        }
-    }
 
     /**
      * Every index of every table holds exactly what the table's rows imply, in order. It rebuilds each index

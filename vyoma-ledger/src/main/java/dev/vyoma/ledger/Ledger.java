@@ -1,23 +1,27 @@
 package dev.vyoma.ledger;
 
-import dev.vyoma.ledger.audit.Audits;
 import dev.vyoma.ledger.bank.Account;
-import dev.vyoma.ledger.bank.Bank;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.base.ErrorCode;
+import dev.vyoma.ledger.base.Invariant;
 import dev.vyoma.ledger.base.Rejected;
-import dev.vyoma.ledger.cert.Certificates;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.Hashes;
 import dev.vyoma.ledger.crypto.PublicKey;
 import dev.vyoma.ledger.deployment.DeploymentId;
-import dev.vyoma.ledger.deployment.Deployments;
-import dev.vyoma.ledger.deployment.DepositGrants;
 import dev.vyoma.ledger.event.Event;
-import dev.vyoma.ledger.inference.Inference;
-import dev.vyoma.ledger.market.Market;
-import dev.vyoma.ledger.provider.Providers;
+import dev.vyoma.ledger.machine.Audits;
+import dev.vyoma.ledger.machine.Bank;
+import dev.vyoma.ledger.machine.Certificates;
+import dev.vyoma.ledger.machine.Context;
+import dev.vyoma.ledger.machine.Deployments;
+import dev.vyoma.ledger.machine.DepositGrants;
+import dev.vyoma.ledger.machine.Inference;
+import dev.vyoma.ledger.machine.LedgerState;
+import dev.vyoma.ledger.machine.Market;
+import dev.vyoma.ledger.machine.Params;
+import dev.vyoma.ledger.machine.Providers;
 import dev.vyoma.ledger.state.Workers;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
@@ -117,16 +121,16 @@ public final class Ledger {
     /** Applies a block whose signatures were verified by the caller ({@code verdicts[i]} for tx i). */
     public BlockResult apply(Block block, boolean[] signatureValid) {
         LedgerState.Meta meta = state.meta();
-        Invariants.check(
+        Invariant.check(
                 block.height() == meta.height() + 1, "block height " + block.height() + " follows " + meta.height());
-        Invariants.check(block.timeMillis() >= meta.timeMillis(), "block time does not go backwards");
-        Invariants.check(signatureValid.length == block.txs().size(), "one signature verdict per transaction");
+        Invariant.check(block.timeMillis() >= meta.timeMillis(), "block time does not go backwards");
+        Invariant.check(signatureValid.length == block.txs().size(), "one signature verdict per transaction");
         Params params = state.params();
         List<Event> events = new ArrayList<>();
         Context ctx = new Context(state, block.height(), block.timeMillis(), params, events);
 
         // Deployments whose escrow runs out at this height close before any transaction sees them.
-        for (DeploymentId id : dev.vyoma.ledger.escrow.Escrow.dueRunOuts(ctx)) {
+        for (DeploymentId id : dev.vyoma.ledger.machine.Escrow.dueRunOuts(ctx)) {
             Deployments.closeExhausted(ctx, id);
         }
 

@@ -21,6 +21,7 @@ import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.crypto.Signature;
 import dev.vyoma.ledger.event.Event;
+import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;

@@ -95,7 +95,10 @@ class DeterminismRulesTest {
         noClasses()
                 .that()
                 .resideInAnyPackage(
-                        "dev.vyoma.ledger.state..", "dev.vyoma.ledger.escrow..", "dev.vyoma.ledger.market..")
+                        "dev.vyoma.ledger.state..",
+                        "dev.vyoma.ledger.machine..",
+                        "dev.vyoma.ledger.escrow..",
+                        "dev.vyoma.ledger.market..")
                 .should()
                 .dependOnClassesThat()
                 .belongToAnyOf(java.util.HashSet.class)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.machine.Params;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -13,12 +13,12 @@ import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.codec.Codec;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.event.Event;
-import dev.vyoma.ledger.inference.Inference;
 import dev.vyoma.ledger.inference.InferenceAccount;
 import dev.vyoma.ledger.inference.InferenceAccountId;
 import dev.vyoma.ledger.inference.InferenceAccountState;
 import dev.vyoma.ledger.inference.InferenceCharge;
 import dev.vyoma.ledger.inference.InferenceChargeRecord;
+import dev.vyoma.ledger.machine.Inference;
 import dev.vyoma.ledger.tx.Msg;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,8 +76,8 @@ class InferenceMessagesTest {
             c.ok(c.tx("gw", new Msg.ChargeInference(c.addr("gw"), batch, List.of(charge(c.addr("alice"), cost)))));
         }
         InferenceAccount a = account(c, "alice", "gw");
-        assertThat(a.chargedTotal()).isEqualTo(totalPico / Inference.PICO_PER_MICRO);
-        assertThat(a.carryPico()).isEqualTo(totalPico % Inference.PICO_PER_MICRO);
+        assertThat(a.chargedTotal()).isEqualTo(totalPico / InferenceAccount.PICO_PER_MICRO);
+        assertThat(a.carryPico()).isEqualTo(totalPico % InferenceAccount.PICO_PER_MICRO);
         assertThat(c.balance("gw", USD) - FUNDS).isEqualTo(a.chargedTotal());
     }
 

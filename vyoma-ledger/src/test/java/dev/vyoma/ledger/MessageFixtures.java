@@ -11,6 +11,8 @@ import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.event.Event;
+import dev.vyoma.ledger.machine.LedgerState;
+import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.state.Table;

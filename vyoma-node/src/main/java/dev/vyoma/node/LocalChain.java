@@ -1,9 +1,9 @@
 package dev.vyoma.node;
 
 import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.node.api.Api;
 import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.mempool.Mempool;

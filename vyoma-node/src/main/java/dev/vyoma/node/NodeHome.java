@@ -2,9 +2,9 @@ package dev.vyoma.node;
 
 import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.GenesisJson;
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.crypto.PublicKey;
+import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.membership.HostPort;
 import dev.vyoma.node.mempool.Mempool;
@@ -221,7 +221,7 @@ public final class NodeHome {
     }
 
     /** Transactions per block unless the config says otherwise: the ledger's own limit. */
-    public static final int DEFAULT_MAX_TXS_PER_BLOCK = dev.vyoma.ledger.Params.MAX_TXS_PER_BLOCK;
+    public static final int DEFAULT_MAX_TXS_PER_BLOCK = dev.vyoma.ledger.machine.Params.MAX_TXS_PER_BLOCK;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

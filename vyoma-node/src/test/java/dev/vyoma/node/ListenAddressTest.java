@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
+import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.node.membership.HostPort;
 import java.nio.file.Files;
 import java.nio.file.Path;

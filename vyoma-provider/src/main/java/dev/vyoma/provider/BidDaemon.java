@@ -185,7 +185,7 @@ public final class BidDaemon implements AutoCloseable {
 
     /** Reads what auditors signed for this provider, so orders that require auditors are judged on it. */
     private void refreshAudits() {
-        List<dev.vyoma.ledger.market.Matching.Audited> audited = new java.util.ArrayList<>();
+        List<dev.vyoma.ledger.machine.Matching.Audited> audited = new java.util.ArrayList<>();
         for (JsonNode a :
                 client.getJson("/v1/audits?provider=" + me).orElseThrow().path("items")) {
             List<dev.vyoma.sdl.spec.Attribute> attrs = new java.util.ArrayList<>();
@@ -193,7 +193,7 @@ public final class BidDaemon implements AutoCloseable {
                 attrs.add(new dev.vyoma.sdl.spec.Attribute(
                         at.path("key").asString(), at.path("value").asString()));
             }
-            audited.add(new dev.vyoma.ledger.market.Matching.Audited(
+            audited.add(new dev.vyoma.ledger.machine.Matching.Audited(
                     a.path("auditor").asString(), attrs));
         }
         profile = new BidEngine.Profile(profile.attributes(), audited);

@@ -1,7 +1,7 @@
 package dev.vyoma.sim;
 
-import dev.vyoma.ledger.Invariants;
 import dev.vyoma.ledger.base.CloseReason;
+import dev.vyoma.ledger.base.Invariant;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.event.Event;
 import dev.vyoma.ledger.market.BidId;
@@ -127,7 +127,7 @@ final class ProviderAgents {
     void leaseStarted(Event.LeaseCreated l) {
         SimProvider p = byAddress.get(l.id().provider());
         String order = l.id().order().toString();
-        Invariants.check(p.inventory.markLeased(order), () -> "provider " + p.name + " holds nothing for " + order);
+        Invariant.check(p.inventory.markLeased(order), () -> "provider " + p.name + " holds nothing for " + order);
         p.leased.add(l.id());
         p.leases++;
         if (!p.active()) {

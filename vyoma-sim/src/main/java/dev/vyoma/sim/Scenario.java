@@ -183,7 +183,7 @@ public record Scenario(
         if ((snapshotMinutes * 60) % blockSeconds != 0 || 1440 % snapshotMinutes != 0) {
             throw n.error("snapshotMinutes", "must divide a day and be a whole number of blocks");
         }
-        int bidders = n.integer("bidders", 3, 1, dev.vyoma.ledger.Params.MAX_BIDS_PER_ORDER);
+        int bidders = n.integer("bidders", 3, 1, dev.vyoma.ledger.machine.Params.MAX_BIDS_PER_ORDER);
         int accounts = n.integer("tenantAccounts", 200, 1, MAX_TENANT_ACCOUNTS);
 
         Map<String, Pricing> pricing = new TreeMap<>();

@@ -1,10 +1,10 @@
 package dev.vyoma.sim;
 
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.event.Event;
+import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;

@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
  */
 final class TxPipeline implements AutoCloseable {
     /** Most messages one transaction carries (the ledger's limit). */
-    static final int MSGS_PER_TX = dev.vyoma.ledger.Params.MAX_MSGS_PER_TX;
+    static final int MSGS_PER_TX = dev.vyoma.ledger.machine.Params.MAX_MSGS_PER_TX;
 
     /** A batch's transactions, in block order, and each one's signature verdict. */
     record Signed(List<SignedTx> txs, boolean[] verdicts) {}

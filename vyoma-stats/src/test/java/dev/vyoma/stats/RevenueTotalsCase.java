@@ -2,9 +2,9 @@ package dev.vyoma.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.sdl.spec.DecCoin;

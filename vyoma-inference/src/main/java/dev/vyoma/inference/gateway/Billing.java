@@ -4,8 +4,9 @@ import dev.vyoma.client.VyomaClient;
 import dev.vyoma.inference.api.ApiError;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
-import dev.vyoma.ledger.inference.Inference;
+import dev.vyoma.ledger.inference.InferenceAccount;
 import dev.vyoma.ledger.inference.InferenceCharge;
+import dev.vyoma.ledger.machine.Inference;
 import dev.vyoma.ledger.tx.Msg;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,7 +80,7 @@ public final class Billing {
     }
 
     private static boolean fits(Account a, long pico) {
-        long have = Math.multiplyExact(a.balance, Inference.PICO_PER_MICRO);
+        long have = Math.multiplyExact(a.balance, InferenceAccount.PICO_PER_MICRO);
         return a.open && a.carryPico + a.pendingPico + a.reservedPico + pico <= have;
     }
 
@@ -117,10 +118,10 @@ public final class Billing {
                     + " AMOUNTuusd");
         }
         if (!fits(a, pico)) {
-            long free = a.balance * Inference.PICO_PER_MICRO - a.carryPico - a.pendingPico - a.reservedPico;
+            long free = a.balance * InferenceAccount.PICO_PER_MICRO - a.carryPico - a.pendingPico - a.reservedPico;
             throw ApiError.insufficientQuota("this request may cost up to " + ceilMicro(pico)
                     + "uusd (its prompt and max_tokens at the model's prices) but the inference account of " + owner
-                    + " has " + Math.max(0, free / Inference.PICO_PER_MICRO)
+                    + " has " + Math.max(0, free / InferenceAccount.PICO_PER_MICRO)
                     + "uusd left; deposit with vyoma tx inference deposit, or lower max_tokens");
         }
         a.reservedPico += pico;
@@ -248,6 +249,6 @@ public final class Billing {
     }
 
     private static long ceilMicro(long pico) {
-        return (pico + Inference.PICO_PER_MICRO - 1) / Inference.PICO_PER_MICRO;
+        return (pico + InferenceAccount.PICO_PER_MICRO - 1) / InferenceAccount.PICO_PER_MICRO;
     }
 }

@@ -9,7 +9,7 @@ import dev.vyoma.inference.api.Json;
 import dev.vyoma.inference.api.WorkerSecret;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
-import dev.vyoma.ledger.inference.Inference;
+import dev.vyoma.ledger.inference.InferenceAccount;
 import dev.vyoma.ledger.tx.Msg;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -95,11 +95,11 @@ class GatewayTest {
         assertThat(batch).isPositive();
 
         JsonNode a = account(alice);
-        assertThat(a.path("chargedTotal").asLong()).isEqualTo(cost / Inference.PICO_PER_MICRO);
-        assertThat(a.path("carryPico").asLong()).isEqualTo(cost % Inference.PICO_PER_MICRO);
-        assertThat(a.path("balance").asLong()).isEqualTo(10_000 - cost / Inference.PICO_PER_MICRO);
+        assertThat(a.path("chargedTotal").asLong()).isEqualTo(cost / InferenceAccount.PICO_PER_MICRO);
+        assertThat(a.path("carryPico").asLong()).isEqualTo(cost % InferenceAccount.PICO_PER_MICRO);
+        assertThat(a.path("balance").asLong()).isEqualTo(10_000 - cost / InferenceAccount.PICO_PER_MICRO);
         assertThat(chain.client.account(GATEWAY.address()).orElseThrow().balance("uusd") - gatewayBefore)
-                .isEqualTo(cost / Inference.PICO_PER_MICRO);
+                .isEqualTo(cost / InferenceAccount.PICO_PER_MICRO);
         JsonNode charge = chain.client
                 .getJson("/v1/inference/charges/" + alice.address() + "/" + GATEWAY.address())
                 .orElseThrow()

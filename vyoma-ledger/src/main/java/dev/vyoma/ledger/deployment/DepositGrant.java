@@ -1,7 +1,7 @@
 package dev.vyoma.ledger.deployment;
 
-import dev.vyoma.ledger.Invariants;
 import dev.vyoma.ledger.bank.Coin;
+import dev.vyoma.ledger.base.Invariant;
 
 /**
  * A granter's permission for a grantee to fund the grantee's deployments from the granter's balance.
@@ -14,11 +14,11 @@ import dev.vyoma.ledger.bank.Coin;
 public record DepositGrant(
         DepositGrantId id, Coin spendLimit, long spentMicro, long expiresAtMillis, long grantedHeight) {
     public DepositGrant {
-        Invariants.check(spendLimit.amount() > 0, "a deposit grant's limit is positive");
-        Invariants.check(
+        Invariant.check(spendLimit.amount() > 0, "a deposit grant's limit is positive");
+        Invariant.check(
                 spentMicro >= 0 && spentMicro <= spendLimit.amount(),
                 () -> "deposit grant " + id + " has spent " + spentMicro + " of " + spendLimit);
-        Invariants.check(expiresAtMillis >= 0, "a deposit grant's expiry is not negative");
+        Invariant.check(expiresAtMillis >= 0, "a deposit grant's expiry is not negative");
     }
 
     /** What the grantee may still draw. */

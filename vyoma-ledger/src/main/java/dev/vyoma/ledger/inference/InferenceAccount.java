@@ -1,13 +1,13 @@
 package dev.vyoma.ledger.inference;
 
-import dev.vyoma.ledger.Invariants;
+import dev.vyoma.ledger.base.Invariant;
 
 /**
  * A prepaid account a gateway may charge for inference.
  *
  * @param balance whole micro-units left
  * @param carryPico what has been charged beyond the whole micro-units paid, in millionths of a micro-unit
- *     (always below {@link Inference#PICO_PER_MICRO}); it joins the next charge
+ *     (always below {@link #PICO_PER_MICRO}); it joins the next charge
  * @param depositedTotal every deposit since the account opened
  * @param chargedTotal every whole micro-unit the gateway took
  * @param lastBatch the gateway's last batch that charged this account (0: none)
@@ -22,8 +22,11 @@ public record InferenceAccount(
         long lastBatch,
         InferenceAccountState state,
         long openedHeight) {
+    /** Millionths of a micro-unit in one micro-unit: prices are per million tokens. */
+    public static final long PICO_PER_MICRO = 1_000_000L;
+
     public InferenceAccount {
-        Invariants.check(balance >= 0, "an inference account's balance is not negative");
-        Invariants.check(carryPico >= 0 && carryPico < Inference.PICO_PER_MICRO, "the carry is below one micro-unit");
+        Invariant.check(balance >= 0, "an inference account's balance is not negative");
+        Invariant.check(carryPico >= 0 && carryPico < PICO_PER_MICRO, "the carry is below one micro-unit");
     }
 }

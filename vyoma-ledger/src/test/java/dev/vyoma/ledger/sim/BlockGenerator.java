@@ -2,7 +2,6 @@ package dev.vyoma.ledger.sim;
 
 import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.BlockResult;
-import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.bank.Account;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.base.ErrorCode;
@@ -19,6 +18,7 @@ import dev.vyoma.ledger.inference.InferenceAccount;
 import dev.vyoma.ledger.inference.InferenceAccountId;
 import dev.vyoma.ledger.inference.InferenceAccountState;
 import dev.vyoma.ledger.inference.InferenceCharge;
+import dev.vyoma.ledger.machine.LedgerState;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.Order;
 import dev.vyoma.ledger.market.OrderId;
@@ -52,7 +52,7 @@ final class BlockGenerator {
 
     /** The devnet parameters' smallest deployment deposit. */
     private static final long MIN_DEPLOYMENT_DEPOSIT =
-            dev.vyoma.ledger.Params.defaults().minDeploymentDeposit();
+            dev.vyoma.ledger.machine.Params.defaults().minDeploymentDeposit();
 
     private static final BigDecimal ATTO = new BigDecimal("0.000000000000000001");
     /** Deployment shapes, the ones most providers can serve more often than those few or none can. */

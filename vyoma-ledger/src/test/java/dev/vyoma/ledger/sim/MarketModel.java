@@ -1,13 +1,13 @@
 package dev.vyoma.ledger.sim;
 
 import dev.vyoma.ledger.BlockResult;
-import dev.vyoma.ledger.LedgerState;
 import dev.vyoma.ledger.base.CloseReason;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.DeploymentState;
 import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.deployment.GroupState;
 import dev.vyoma.ledger.event.Event;
+import dev.vyoma.ledger.machine.LedgerState;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.BidState;
 import dev.vyoma.ledger.market.LeaseState;

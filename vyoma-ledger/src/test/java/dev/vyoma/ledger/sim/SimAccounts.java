@@ -1,10 +1,10 @@
 package dev.vyoma.ledger.sim;
 
 import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.sdl.spec.Attribute;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -187,7 +187,7 @@ final class QueryRoutes {
                 .returns("Page")
                 .handle(ctx -> {
                     Address provider = address(required(ctx, "provider"), "provider");
-                    List<?> audits = node.query(s -> dev.vyoma.ledger.market.Matching.audited(s, provider));
+                    List<?> audits = node.query(s -> dev.vyoma.ledger.machine.Matching.audited(s, provider));
                     ctx.json(Map.of("items", audits, "offset", 0, "more", false));
                 });
         table.get("/v1/certificates")

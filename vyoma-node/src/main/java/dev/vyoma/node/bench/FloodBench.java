@@ -1,7 +1,7 @@
 package dev.vyoma.node.bench;
 
 import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
+import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.node.NodeHome;
 import dev.vyoma.node.NodeProcess;
 import java.io.IOException;

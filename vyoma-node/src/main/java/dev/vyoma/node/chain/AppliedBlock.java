@@ -2,7 +2,7 @@ package dev.vyoma.node.chain;
 
 import dev.vyoma.ledger.Block;
 import dev.vyoma.ledger.BlockResult;
-import dev.vyoma.ledger.LedgerState;
+import dev.vyoma.ledger.machine.LedgerState;
 import dev.vyoma.node.mempool.Mempool;
 import java.util.List;
 import java.util.concurrent.Executor;

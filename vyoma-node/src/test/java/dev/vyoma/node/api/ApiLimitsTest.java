@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vyoma.ledger.Genesis;
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.mempool.Mempool;
 import java.io.IOException;

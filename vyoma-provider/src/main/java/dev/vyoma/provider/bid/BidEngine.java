@@ -1,6 +1,6 @@
 package dev.vyoma.provider.bid;
 
-import dev.vyoma.ledger.market.Matching;
+import dev.vyoma.ledger.machine.Matching;
 import dev.vyoma.sdl.spec.Attribute;
 import dev.vyoma.sdl.spec.DecCoin;
 import dev.vyoma.sdl.spec.GroupSpec;

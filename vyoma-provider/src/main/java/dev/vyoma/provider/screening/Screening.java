@@ -3,7 +3,7 @@ package dev.vyoma.provider.screening;
 import dev.vyoma.client.ProviderGateway;
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.ledger.crypto.Address;
-import dev.vyoma.ledger.market.Matching;
+import dev.vyoma.ledger.machine.Matching;
 import dev.vyoma.provider.bid.BidEngine;
 import dev.vyoma.provider.bid.Offer;
 import dev.vyoma.sdl.spec.Attribute;

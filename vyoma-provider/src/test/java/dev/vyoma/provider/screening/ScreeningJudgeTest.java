@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
-import dev.vyoma.ledger.market.Matching;
+import dev.vyoma.ledger.machine.Matching;
 import dev.vyoma.provider.bid.BidEngine;
 import dev.vyoma.provider.bid.GpuDevice;
 import dev.vyoma.provider.bid.Inventory;

@@ -1,11 +1,11 @@
 package dev.vyoma.stats.scenario;
 
 import dev.vyoma.ledger.BlockResult;
-import dev.vyoma.ledger.Params;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.deployment.DeploymentId;
 import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.event.Event;
+import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.ledger.market.OrderId;
 import dev.vyoma.ledger.tx.Msg;

@@ -1,4 +1,4 @@
-package dev.vyoma.ledger;
+package dev.vyoma.ledger.machine;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,10 +1,12 @@
-package dev.vyoma.ledger.deployment;
+package dev.vyoma.ledger.machine;
 
-import dev.vyoma.ledger.Context;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.base.Rejected;
 import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.deployment.DepositGrant;
+import dev.vyoma.ledger.deployment.DepositGrantId;
 import dev.vyoma.ledger.event.Event;
 import dev.vyoma.ledger.tx.Msg;
 import java.time.LocalDate;

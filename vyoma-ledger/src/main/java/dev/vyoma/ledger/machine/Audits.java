@@ -1,6 +1,7 @@
-package dev.vyoma.ledger.audit;
+package dev.vyoma.ledger.machine;
 
-import dev.vyoma.ledger.Context;
+import dev.vyoma.ledger.audit.AuditKey;
+import dev.vyoma.ledger.audit.AuditedAttributes;
 import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.base.Rejected;
 import dev.vyoma.ledger.event.Event;

@@ -1,14 +1,18 @@
-package dev.vyoma.ledger.deployment;
+package dev.vyoma.ledger.machine;
 
-import dev.vyoma.ledger.Context;
 import dev.vyoma.ledger.base.CloseReason;
 import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.base.Rejected;
 import dev.vyoma.ledger.crypto.Address;
+import dev.vyoma.ledger.deployment.Deployment;
+import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.deployment.DeploymentState;
+import dev.vyoma.ledger.deployment.Group;
+import dev.vyoma.ledger.deployment.GroupId;
+import dev.vyoma.ledger.deployment.GroupSpecRules;
+import dev.vyoma.ledger.deployment.GroupState;
 import dev.vyoma.ledger.escrow.AccountState;
-import dev.vyoma.ledger.escrow.Escrow;
 import dev.vyoma.ledger.event.Event;
-import dev.vyoma.ledger.market.Market;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.sdl.spec.GroupSpec;
 import java.util.List;

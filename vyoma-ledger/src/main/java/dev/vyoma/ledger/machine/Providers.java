@@ -1,16 +1,17 @@
-package dev.vyoma.ledger.provider;
+package dev.vyoma.ledger.machine;
 
-import dev.vyoma.ledger.Context;
 import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.base.Rejected;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.event.Event;
+import dev.vyoma.ledger.provider.HostUri;
+import dev.vyoma.ledger.provider.Provider;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.sdl.spec.Attribute;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /** Provider registration: create, update, delete (only without active leases). */
@@ -30,7 +31,7 @@ public final class Providers {
         if (attributes.size() > MAX_ATTRIBUTES) {
             return "at most " + MAX_ATTRIBUTES + " attributes";
         }
-        Set<String> keys = new HashSet<>();
+        Set<String> keys = new TreeSet<>();
         for (Attribute a : attributes) {
             if (!ATTRIBUTE_KEY.matcher(a.key()).matches()) {
                 return "attribute key \"" + a.key()

@@ -1,8 +1,5 @@
-package dev.vyoma.ledger.market;
+package dev.vyoma.ledger.machine;
 
-import dev.vyoma.ledger.Context;
-import dev.vyoma.ledger.LedgerState;
-import dev.vyoma.ledger.bank.Bank;
 import dev.vyoma.ledger.base.CloseReason;
 import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.base.Rejected;
@@ -12,8 +9,15 @@ import dev.vyoma.ledger.deployment.DeploymentState;
 import dev.vyoma.ledger.deployment.Group;
 import dev.vyoma.ledger.deployment.GroupId;
 import dev.vyoma.ledger.deployment.GroupState;
-import dev.vyoma.ledger.escrow.Escrow;
 import dev.vyoma.ledger.event.Event;
+import dev.vyoma.ledger.market.Bid;
+import dev.vyoma.ledger.market.BidId;
+import dev.vyoma.ledger.market.BidState;
+import dev.vyoma.ledger.market.Lease;
+import dev.vyoma.ledger.market.LeaseState;
+import dev.vyoma.ledger.market.Order;
+import dev.vyoma.ledger.market.OrderId;
+import dev.vyoma.ledger.market.OrderState;
 import dev.vyoma.ledger.provider.Provider;
 import dev.vyoma.ledger.tx.Msg;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.vyoma.ledger;
+package dev.vyoma.ledger.machine;
 
 import dev.vyoma.ledger.event.Event;
 import java.util.List;

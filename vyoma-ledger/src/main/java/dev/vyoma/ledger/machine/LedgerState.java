@@ -1,4 +1,4 @@
-package dev.vyoma.ledger;
+package dev.vyoma.ledger.machine;
 
 import dev.vyoma.ledger.audit.AuditKey;
 import dev.vyoma.ledger.audit.AuditedAttributes;

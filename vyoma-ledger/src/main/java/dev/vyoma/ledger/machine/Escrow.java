@@ -1,12 +1,16 @@
-package dev.vyoma.ledger.escrow;
+package dev.vyoma.ledger.machine;
 
-import dev.vyoma.ledger.Context;
-import dev.vyoma.ledger.bank.Bank;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.base.Rejected;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;
+import dev.vyoma.ledger.escrow.AccountState;
+import dev.vyoma.ledger.escrow.Depositor;
+import dev.vyoma.ledger.escrow.EscrowAccount;
+import dev.vyoma.ledger.escrow.Payment;
+import dev.vyoma.ledger.escrow.PaymentState;
+import dev.vyoma.ledger.escrow.RunOutKey;
 import dev.vyoma.ledger.event.Event;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.sdl.spec.DecCoin;

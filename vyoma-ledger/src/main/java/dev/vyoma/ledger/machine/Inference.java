@@ -1,12 +1,17 @@
-package dev.vyoma.ledger.inference;
+package dev.vyoma.ledger.machine;
 
-import dev.vyoma.ledger.Context;
-import dev.vyoma.ledger.bank.Bank;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.base.Rejected;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.event.Event;
+import dev.vyoma.ledger.inference.GatewaySettlement;
+import dev.vyoma.ledger.inference.InferenceAccount;
+import dev.vyoma.ledger.inference.InferenceAccountId;
+import dev.vyoma.ledger.inference.InferenceAccountState;
+import dev.vyoma.ledger.inference.InferenceCharge;
+import dev.vyoma.ledger.inference.InferenceChargeKey;
+import dev.vyoma.ledger.inference.InferenceChargeRecord;
 import dev.vyoma.ledger.tx.Msg;
 
 /**
@@ -18,8 +23,6 @@ import dev.vyoma.ledger.tx.Msg;
  * is forgiven).
  */
 public final class Inference {
-    /** Millionths of a micro-unit in one micro-unit: prices are per million tokens. */
-    public static final long PICO_PER_MICRO = 1_000_000L;
 
     /** Most accounts one batch charges. */
     public static final int MAX_CHARGES_PER_BATCH = 256;
@@ -145,8 +148,8 @@ public final class Inference {
             InferenceAccountId id = new InferenceAccountId(c.owner(), m.gateway());
             InferenceAccount a = open(ctx, id);
             long total = Math.addExact(a.carryPico(), c.costPico());
-            long paid = total / PICO_PER_MICRO;
-            long carry = total % PICO_PER_MICRO;
+            long paid = total / InferenceAccount.PICO_PER_MICRO;
+            long carry = total % InferenceAccount.PICO_PER_MICRO;
             Rejected.unless(
                     paid <= a.balance(),
                     ErrorCode.INSUFFICIENT_FUNDS,

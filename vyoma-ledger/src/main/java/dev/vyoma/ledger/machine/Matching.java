@@ -1,4 +1,4 @@
-package dev.vyoma.ledger.market;
+package dev.vyoma.ledger.machine;
 
 import dev.vyoma.sdl.spec.Attribute;
 import dev.vyoma.sdl.spec.GroupSpec;
@@ -23,7 +23,8 @@ public final class Matching {
     public record Audited(String auditor, List<Attribute> attributes) {}
 
     /** What each auditor signed for {@code provider}, in auditor order. */
-    public static List<Audited> audited(dev.vyoma.ledger.LedgerState state, dev.vyoma.ledger.crypto.Address provider) {
+    public static List<Audited> audited(
+            dev.vyoma.ledger.machine.LedgerState state, dev.vyoma.ledger.crypto.Address provider) {
         List<Audited> out = new ArrayList<>();
         for (dev.vyoma.ledger.audit.AuditKey key : state.auditsByProvider.keys(provider)) {
             out.add(new Audited(key.auditor().toString(), state.audits.get(key).attributes()));

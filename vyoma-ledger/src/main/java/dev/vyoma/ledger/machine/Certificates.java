@@ -1,8 +1,9 @@
-package dev.vyoma.ledger.cert;
+package dev.vyoma.ledger.machine;
 
-import dev.vyoma.ledger.Context;
 import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.base.Rejected;
+import dev.vyoma.ledger.cert.Certificate;
+import dev.vyoma.ledger.cert.CertificateId;
 import dev.vyoma.ledger.event.Event;
 import dev.vyoma.ledger.tx.Msg;
 import java.io.ByteArrayInputStream;

@@ -1,6 +1,7 @@
-package dev.vyoma.ledger.bank;
+package dev.vyoma.ledger.machine;
 
-import dev.vyoma.ledger.Context;
+import dev.vyoma.ledger.bank.Account;
+import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.base.ErrorCode;
 import dev.vyoma.ledger.base.Rejected;
 import dev.vyoma.ledger.crypto.Address;
