@@ -245,6 +245,8 @@ public final class NodeCommand extends Group {
                             + (join
                                     ? "; then, from a member: vyoma node add-validator --home MEMBER_HOME --id "
                                             + nodeId + " --raft-address " + raftAddress + " --api-address " + apiAddress
+                                            + " (with --out FILE, then vyoma node approve-change FILE by other"
+                                            + " operators, where the chain needs more than one approval)"
                                     : ""));
             return print(out);
         }
