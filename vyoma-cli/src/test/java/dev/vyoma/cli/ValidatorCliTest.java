@@ -323,6 +323,18 @@ class ValidatorCliTest {
                             .size())
                     .isEqualTo(2);
             assertThat(newcomer.validators().standing()).isEqualTo(Validators.Standing.MEMBER);
+            // A third approval whose sending fails is kept in the file.
+            String closed = "http://127.0.0.1:" + freePorts(1).get(0);
+            Run unreachable =
+                    run("node", "approve-change", removal.toString(), "--home", n1.toString(), "--node", closed);
+            assertThat(unreachable.exitCode()).isEqualTo(1);
+            assertThat(unreachable.err())
+                    .contains("cannot reach the node at " + closed)
+                    .contains("the 3 approvals are kept in " + removal);
+            assertThat(JSON.readTree(java.nio.file.Files.readString(removal))
+                            .path("approvals")
+                            .size())
+                    .isEqualTo(3);
             Run sent = run("node", "submit-change", removal.toString(), "--node", "http://" + api3, "-o", "json");
             assertThat(sent.exitCode()).as(sent.err()).isZero();
             assertThat(sent.json().path("validators").findValuesAsString("id")).containsExactly("n0", "n1", "n2");

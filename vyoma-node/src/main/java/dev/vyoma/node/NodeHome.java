@@ -85,7 +85,7 @@ public final class NodeHome {
      */
     public record Governance(
             List<String> operators, OptionalInt operatorThreshold, boolean join, long logSegmentBytes) {
-        /** No operators yet (init adds the node's own key), a majority threshold, a founding member, default segments. */
+        /** No operators yet (init adds the node's own key), a majority threshold, a founder, default segments. */
         public static final Governance DEFAULT =
                 new Governance(List.of(), OptionalInt.empty(), false, Node.Membership.DEFAULT_LOG_SEGMENT_BYTES);
 

@@ -218,10 +218,17 @@ final class ValidatorCommands {
                 replace(file, more);
                 return print(pending(file, more, have, needed));
             }
-            String api = node != null ? node : h.api();
-            MembershipClient.Outcome outcome = submit(client(api), api, more);
+            // The approval is kept whatever the node answers: a change refused for a reason that passes (no leader,
+            // a change under way) is sent again with submit-change, not approved again.
             replace(file, more);
-            return print(after(outcome));
+            String api = node != null ? node : h.api();
+            try {
+                return print(after(submit(client(api), api, more)));
+            } catch (UserException e) {
+                throw new UserException(
+                        e.getMessage() + "; the " + more.approvals().size() + " approvals are kept in " + file
+                                + " (vyoma node submit-change " + file + " sends it again)");
+            }
         }
     }
 

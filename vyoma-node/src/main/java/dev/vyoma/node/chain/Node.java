@@ -81,10 +81,10 @@ public final class Node implements AutoCloseable {
 
     /**
      * How a node takes part in membership changes: the operator keys whose approvals count, how many of them a change
-     * needs ({@code operatorThreshold}), whether it
-     * starts outside the group to be added ({@code join}: with empty Raft storage it waits for the leader instead of
-     * forming a group of the listed peers), and the size of its Raft log segments (the log is dropped in whole
-     * segments once a snapshot covers them, after which a member behind is sent the snapshot).
+     * needs ({@code operatorThreshold}), whether it starts outside the group to be added ({@code join}: with empty
+     * Raft storage it waits for the leader instead of forming a group of the listed peers), and the size of its Raft
+     * log segments (the log is dropped in whole segments once a snapshot covers them, after which a member behind is
+     * sent the snapshot).
      */
     public record Membership(Set<PublicKey> operators, int operatorThreshold, boolean join, long logSegmentBytes) {
         /** Log segments of 8 MiB unless the config says otherwise. */

@@ -19,8 +19,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * One change to the validators: add a member (its id and the Raft and API addresses where the others reach it) or
  * remove one, on chain {@code chainId}, to the configuration the group had at Raft log index {@code configIndex}
- * (as {@code GET /v1/validators} shows it). The index makes a signed change good once: when it is enacted, or when
- * any other change is, the configuration's index moves on and the same bytes are refused as stale.
+ * (as {@code GET /v1/validators} shows it), approved by operators ({@link Signed}). The index makes a change good
+ * once: when it is enacted, or when any other change is, the configuration's index moves on and the same bytes are
+ * refused as stale.
  */
 public record MembershipChange(
         String chainId, Action action, String memberId, String raftAddress, String apiAddress, long configIndex) {

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The validators as the Raft group's configuration has them, and the way to change them: a {@link
- * MembershipChange} approved by at least the threshold of the operator keys this node's config lists (and by no other
- * key), for this chain and for the configuration in force, is enacted as a Raft configuration change (compare-and-set against the members the
- * change was checked against, so two changes signed for the same configuration cannot both pass). Raft's joint
+ * MembershipChange} approved by at least the threshold of the operator keys this node's config lists (and by no
+ * other key), for this chain and for the configuration in force, is enacted as a Raft configuration change
+ * (compare-and-set against the members the change was checked against, so two changes approved for the same
+ * configuration cannot both pass). Raft's joint
  * consensus does the rest: a new member is caught up by the leader (from its snapshot when its log no longer
  * reaches back) before it counts for the quorum, and a removed one stops counting once the change commits.
  *
