@@ -343,7 +343,7 @@ final class Campaign {
                     return;
                 }
                 Validator via = members.get((someone + 1 + random.nextInt(n - 1)) % n);
-                if (!wipe(members.get(someone), via)) {
+                if (!wipe(members.get(someone), via, members)) {
                     return;
                 }
             }
@@ -355,17 +355,23 @@ final class Campaign {
     /**
      * A member that lost its data comes back as a new member: removed from the validators (so that the quorum no
      * longer waits for it and no leader keeps what it had acknowledged), wiped, started empty outside the group, and
-     * added again, which has the leader catch it up from its log or its snapshot. The changes are signed by the
-     * operator key of {@code via}, the member they are sent to. Returns whether the wipe was made.
+     * added again, which has the leader catch it up from its log or its snapshot. The changes go to {@code via} and
+     * are approved by a majority of the operators (the testnet's threshold): the node keys of {@code via} and of the
+     * members after it, from their homes. Returns whether the wipe was made.
      */
-    private boolean wipe(Validator v, Validator via) throws Exception {
+    private boolean wipe(Validator v, Validator via, List<Validator> members) throws Exception {
         NodeHome home = NodeHome.at(v.home());
         NodeHome.Settings settings = home.settings();
-        KeyPair operator = NodeHome.at(via.home()).key();
+        List<KeyPair> operators = new ArrayList<>();
+        int first = members.indexOf(via);
+        for (int i = 0; i < NodeHome.Governance.majority(members.size()); i++) {
+            operators.add(NodeHome.at(members.get((first + i) % members.size()).home())
+                    .key());
+        }
         MembershipClient client = new MembershipClient(via.api());
         note("wipe " + v.id() + ": remove it (through " + via.id()
                 + "), delete its data, start it empty, add it again");
-        if (!Membership.change(client, () -> client.remove(operator, v.id()), c -> !listed(c, v.id()))) {
+        if (!Membership.change(client, () -> client.remove(operators, v.id()), c -> !listed(c, v.id()))) {
             failures.add("could not remove " + v.id() + " before wiping it");
             note(v.id() + " could not be removed; not wiped");
             return false;
@@ -373,16 +379,14 @@ final class Campaign {
         v.kill();
         deleteTree(v.home().resolve("raft"));
         deleteTree(v.home().resolve("blocks"));
-        NodeHome.Governance g = settings.governance();
         Files.writeString(
                 home.configFile(),
-                NodeHome.settingsJson(
-                        settings.with(new NodeHome.Governance(g.operators(), true, g.logSegmentBytes()))));
+                NodeHome.settingsJson(settings.with(settings.governance().withJoin(true))));
         restart(v);
         NodeHome.Member self = settings.self();
         if (!Membership.change(
                 client,
-                () -> client.add(operator, v.id(), self.raftAddress(), self.apiAddress()),
+                () -> client.add(operators, v.id(), self.raftAddress(), self.apiAddress()),
                 c -> listed(c, v.id()))) {
             failures.add("could not add " + v.id() + " again after wiping it");
             note(v.id() + " could not be added again");

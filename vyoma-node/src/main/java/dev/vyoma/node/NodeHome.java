@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -77,19 +78,33 @@ public final class NodeHome {
     }
 
     /**
-     * How this node takes part in changes of the validators: {@code operators}, the public keys (hex) whose signed
-     * changes it enacts (every validator's node key, in a network {@code vyoma node testnet} wrote); {@code join},
-     * whether it starts empty outside the group and waits to be added; the size of its Raft log segments.
+     * How this node takes part in changes of the validators: {@code operators}, the public keys (hex) whose approvals
+     * count (every validator's node key, in a network {@code vyoma node testnet} wrote); {@code operatorThreshold}, how
+     * many distinct operators must approve a change (absent: a majority of the operators, {@code floor(n/2)+1});
+     * {@code join}, whether it starts empty outside the group and waits to be added; the size of its Raft log segments.
      */
-    public record Governance(List<String> operators, boolean join, long logSegmentBytes) {
-        /** No operators yet (init adds the node's own key), a founding member, default segments. */
+    public record Governance(
+            List<String> operators, OptionalInt operatorThreshold, boolean join, long logSegmentBytes) {
+        /** No operators yet (init adds the node's own key), a majority threshold, a founder, default segments. */
         public static final Governance DEFAULT =
-                new Governance(List.of(), false, Node.Membership.DEFAULT_LOG_SEGMENT_BYTES);
+                new Governance(List.of(), OptionalInt.empty(), false, Node.Membership.DEFAULT_LOG_SEGMENT_BYTES);
 
         public Governance {
             operators = List.copyOf(operators);
+            Objects.requireNonNull(operatorThreshold, "operatorThreshold");
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (String o : operators) {
                 operatorKey(o);
+                if (!seen.add(o)) {
+                    throw new IllegalArgumentException("config.json: operator " + o.substring(0, 8)
+                            + "… is listed twice; each operator counts once");
+                }
+            }
+            if (operatorThreshold.isPresent()) {
+                int t = operatorThreshold.getAsInt();
+                if (t < 1 || t > Math.max(1, operators.size())) {
+                    throw new IllegalArgumentException(thresholdMessage(operators.size(), Integer.toString(t)));
+                }
             }
             if (logSegmentBytes < Node.Membership.MIN_LOG_SEGMENT_BYTES) {
                 throw new IllegalArgumentException(
@@ -105,7 +120,32 @@ public final class NodeHome {
             }
             List<String> more = new ArrayList<>(operators);
             more.add(hex);
-            return new Governance(more, join, logSegmentBytes);
+            return new Governance(more, operatorThreshold, join, logSegmentBytes);
+        }
+
+        /** The same, with {@code join} set as given. */
+        public Governance withJoin(boolean join) {
+            return new Governance(operators, operatorThreshold, join, logSegmentBytes);
+        }
+
+        /** The same, with Raft log segments of {@code bytes}. */
+        public Governance withLogSegmentBytes(long bytes) {
+            return new Governance(operators, operatorThreshold, join, bytes);
+        }
+
+        /** How many operators must approve a change: the threshold set, or else a majority of the operators. */
+        public int threshold() {
+            return operatorThreshold.orElse(majority(operators.size()));
+        }
+
+        /** A majority of {@code n} operators: {@code floor(n/2)+1}. */
+        public static int majority(int n) {
+            return n / 2 + 1;
+        }
+
+        static String thresholdMessage(int operators, String got) {
+            return "config.json: operatorThreshold must be a whole number from 1 to the number of operators ("
+                    + operators + "), got " + got;
         }
 
         static PublicKey operatorKey(String hex) {
@@ -315,13 +355,19 @@ public final class NodeHome {
             String host = hosts.get(i).contains(":") ? "[" + hosts.get(i) + "]" : hosts.get(i);
             members.add(new Member("n" + i, host + ":" + raftPorts.get(i), host + ":" + apiPorts.get(i)));
         }
-        // Every validator's node key is an operator key on every member: any of them may sign a membership change.
+        // Every validator's node key is an operator key on every member, and a majority of them must approve a
+        // membership change: no single operator adds or removes validators.
         List<KeyPair> keys = new ArrayList<>();
         Governance governance = Governance.DEFAULT;
         for (int i = 0; i < members.size(); i++) {
             keys.add(newKey());
             governance = governance.withOperator(keys.get(i).publicKey());
         }
+        governance = new Governance(
+                governance.operators(),
+                OptionalInt.of(Governance.majority(members.size())),
+                governance.join(),
+                governance.logSegmentBytes());
         List<NodeHome> homes = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             Listen listen =
@@ -397,8 +443,20 @@ public final class NodeHome {
         if (!join.isMissingNode() && !join.isBoolean()) {
             throw new IllegalArgumentException("join must be true or false");
         }
+        JsonNode threshold = n.path("operatorThreshold");
+        OptionalInt operatorThreshold = OptionalInt.empty();
+        if (!threshold.isMissingNode()) {
+            if (!threshold.isIntegralNumber() || !threshold.canConvertToInt()) {
+                String got =
+                        threshold.isString() ? "the string \"" + threshold.asString() + "\"" : threshold.toString();
+                throw new IllegalArgumentException(Governance.thresholdMessage(
+                        operators.size(), got.length() > 40 ? got.substring(0, 40) + "…" : got));
+            }
+            operatorThreshold = OptionalInt.of(threshold.asInt());
+        }
         return new Governance(
                 operators,
+                operatorThreshold,
                 join.asBoolean(false),
                 positive(n, "logSegmentBytes", Node.Membership.DEFAULT_LOG_SEGMENT_BYTES));
     }
@@ -469,7 +527,10 @@ public final class NodeHome {
                 Mempool.Limits.defaults(),
                 s.raftListen(),
                 new Node.Membership(
-                        operators, s.governance().join(), s.governance().logSegmentBytes()));
+                        operators,
+                        s.governance().threshold(),
+                        s.governance().join(),
+                        s.governance().logSegmentBytes()));
     }
 
     /** The settings as {@code config.json} holds them. */
@@ -482,6 +543,7 @@ public final class NodeHome {
         out.put("snapshotEveryBlocks", s.snapshotEveryBlocks());
         out.put("members", s.members());
         out.put("operators", s.governance().operators());
+        out.put("operatorThreshold", s.governance().threshold());
         if (s.governance().join()) {
             out.put("join", true);
         }

@@ -69,9 +69,7 @@ class MembershipProcessTest {
         for (NodeHome h : homes) {
             NodeHome.Settings s = h.settings();
             NodeHome.Governance g = s.governance();
-            Files.writeString(
-                    h.configFile(),
-                    NodeHome.settingsJson(s.with(new NodeHome.Governance(g.operators(), false, SEGMENT_BYTES))));
+            Files.writeString(h.configFile(), NodeHome.settingsJson(s.with(g.withLogSegmentBytes(SEGMENT_BYTES))));
         }
         // The newcomer: the same genesis, the members so far and itself, and it starts empty outside the group.
         NodeHome.Settings first = homes.get(0).settings();
@@ -89,7 +87,7 @@ class MembershipProcessTest {
                         NodeHome.DEFAULT_MAX_TXS_PER_BLOCK,
                         SNAPSHOT_EVERY_BLOCKS,
                         NodeHome.Listen.MEMBER_ADDRESSES,
-                        new NodeHome.Governance(first.governance().operators(), true, SEGMENT_BYTES)),
+                        first.governance().withJoin(true).withLogSegmentBytes(SEGMENT_BYTES)),
                 genesis(),
                 NodeHome.newKey());
 
@@ -124,8 +122,15 @@ class MembershipProcessTest {
                     .body()
                     .path("configIndex")
                     .asLong();
-            MembershipChange.Signed add = MembershipChange.add(CHAIN, "n3", raft3, api3, configIndex)
+            // The testnet asks for a majority of its three operators: n0's approval alone is refused.
+            MembershipChange.Signed byOne = MembershipChange.add(CHAIN, "n3", raft3, api3, configIndex)
                     .sign(homes.get(0).key());
+            HttpNodeClient.Answer alone =
+                    clients.get(0).post("/v1/validators/changes", JSON.writeValueAsString(byOne.json()));
+            assertThat(alone.status()).as(alone.body().toString()).isEqualTo(403);
+            assertThat(alone.body().path("error").path("message").asString())
+                    .startsWith("needs 2 operator approvals, has 1");
+            MembershipChange.Signed add = byOne.approve(homes.get(1).key());
             int ackedBefore = running.acks.size();
             long started = System.nanoTime();
             HttpNodeClient.Answer added =
@@ -171,6 +176,7 @@ class MembershipProcessTest {
                     .isEqualTo(403);
             Map<String, Object> altered = MembershipChange.remove(CHAIN, "n1", index)
                     .sign(homes.get(0).key())
+                    .approve(homes.get(2).key())
                     .json();
             altered.put("id", "n0");
             assertThat(clients.get(1)
@@ -200,9 +206,10 @@ class MembershipProcessTest {
                     .body()
                     .path("configIndex")
                     .asLong();
-            // Signed by the operator of the stopped member: any operator key will do.
+            // Approved by the operators of the stopped member and of the one removed: any two operator keys will do.
             MembershipChange.Signed remove = MembershipChange.remove(CHAIN, "n" + removed, indexNow)
-                    .sign(homes.get(stopped).key());
+                    .sign(homes.get(stopped).key())
+                    .approve(homes.get(removed).key());
             int ackedBeforeRemove = running.acks.size();
             HttpNodeClient.Answer gone =
                     clients.get(keeper).post("/v1/validators/changes", JSON.writeValueAsString(remove.json()));

@@ -27,13 +27,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code vyoma node init|start|testnet|add-validator|remove-validator}: set up, run and change validators. */
+/**
+ * {@code vyoma node init|start|testnet|add-validator|remove-validator|approve-change|submit-change}: set up, run and
+ * change validators.
+ */
 @Subcommands({
     NodeCommand.Init.class,
     NodeCommand.Start.class,
     NodeCommand.Testnet.class,
     ValidatorCommands.Add.class,
-    ValidatorCommands.Remove.class
+    ValidatorCommands.Remove.class,
+    ValidatorCommands.Approve.class,
+    ValidatorCommands.Submit.class
 })
 @Command(name = "node", description = "Set up and run a validator node.")
 public final class NodeCommand extends Group {
@@ -148,6 +153,13 @@ public final class NodeCommand extends Group {
                         + " (repeatable; this node's own key is always one).")
         List<String> operators = new ArrayList<>();
 
+        @Option(
+                names = "--operator-threshold",
+                paramLabel = "N",
+                description = "How many distinct operators must approve a membership change, 1 to the number of"
+                        + " operators (default: a majority of them). A node joining a chain takes the chain's.")
+        Integer operatorThreshold;
+
         @Mixin
         GenesisOptions genesis;
 
@@ -174,6 +186,18 @@ public final class NodeCommand extends Group {
         public Integer call() {
             long interval = Args.millis(blockInterval);
             Genesis chain = chosenGenesis();
+            KeyPair key = NodeHome.newKey();
+            // The node's own key is an operator; it counts toward the threshold given.
+            List<String> allOperators = new ArrayList<>(operators);
+            String own = java.util.HexFormat.of().formatHex(key.publicKey().bytes());
+            if (!allOperators.contains(own)) {
+                allOperators.add(own);
+            }
+            if (operatorThreshold != null && (operatorThreshold < 1 || operatorThreshold > allOperators.size())) {
+                throw new UserException("--operator-threshold must be 1 to the number of operators ("
+                        + allOperators.size() + ": this node's key and " + operators.size() + " --operator), got "
+                        + operatorThreshold);
+            }
             NodeHome.Settings settings;
             try {
                 settings = new NodeHome.Settings(
@@ -189,11 +213,15 @@ public final class NodeCommand extends Group {
                                 java.util.Optional.ofNullable(apiListen)
                                         .map(a -> dev.vyoma.node.membership.HostPort.parse(a, "--api-listen", true))),
                         new NodeHome.Governance(
-                                operators, join, dev.vyoma.node.chain.Node.Membership.DEFAULT_LOG_SEGMENT_BYTES));
+                                allOperators,
+                                operatorThreshold == null
+                                        ? java.util.OptionalInt.empty()
+                                        : java.util.OptionalInt.of(operatorThreshold),
+                                join,
+                                dev.vyoma.node.chain.Node.Membership.DEFAULT_LOG_SEGMENT_BYTES));
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             }
-            KeyPair key = NodeHome.newKey();
             try {
                 NodeHome.init(home, settings, chain, key);
             } catch (FileAlreadyExistsException e) {
@@ -206,9 +234,10 @@ public final class NodeCommand extends Group {
             out.put("chainId", chain.chainId());
             out.put("nodeId", nodeId);
             out.put("validator", key.address().toString());
+            out.put("operatorKey", own);
             out.put(
-                    "operatorKey",
-                    java.util.HexFormat.of().formatHex(key.publicKey().bytes()));
+                    "operatorThreshold",
+                    operatorThreshold != null ? operatorThreshold : NodeHome.Governance.majority(allOperators.size()));
             out.put("api", "http://" + apiAddress);
             out.put(
                     "next",
@@ -216,6 +245,8 @@ public final class NodeCommand extends Group {
                             + (join
                                     ? "; then, from a member: vyoma node add-validator --home MEMBER_HOME --id "
                                             + nodeId + " --raft-address " + raftAddress + " --api-address " + apiAddress
+                                            + " (with --out FILE, then vyoma node approve-change FILE by other"
+                                            + " operators, where the chain needs more than one approval)"
                                     : ""));
             return print(out);
         }
@@ -370,7 +401,11 @@ public final class NodeCommand extends Group {
                 row.put("start", "vyoma node start --home " + homes.get(i).dir());
                 rows.add(row);
             }
-            Out.records(out, GlobalOptions.of(spec).output, Map.of("chainId", genesis.chainId, "validators", rows));
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("chainId", genesis.chainId);
+            result.put("operatorThreshold", NodeHome.Governance.majority(validators));
+            result.put("validators", rows);
+            Out.records(out, GlobalOptions.of(spec).output, result);
             return 0;
         }
     }

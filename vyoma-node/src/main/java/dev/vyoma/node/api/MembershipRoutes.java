@@ -21,17 +21,18 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The validators over HTTP: {@code GET /v1/validators} (the configuration in force, its log index, and where this
- * node stands), and {@code POST /v1/validators/changes}, which takes a membership change signed by an operator key
- * and answers once the group enacted it (or why not: 400 malformed, 403 not an operator or a bad signature, 409
- * stale or conflicting, 503 the group could not complete it).
+ * node stands, the operator keys and their threshold), and {@code POST /v1/validators/changes}, which takes a
+ * membership change approved by enough operator keys and answers once the group enacted it (or why not: 400
+ * malformed, 403 too few operator approvals, a key that is no operator's or a bad signature, 409 stale or
+ * conflicting, 503 the group could not complete it).
  *
  * <p>A change is checked and enacted by the leader: a follower passes the body on to the leader's API, once. The
  * leader's configuration is the newest, so a change signed for an older one is stale there even when this member
  * lags behind (and a set of members that came back to an earlier one does not make an old change good again).
  */
 final class MembershipRoutes {
-    /** Largest change body: its fields are short. */
-    static final int MAX_CHANGE_BYTES = 4 * 1024;
+    /** Largest change body: its fields are short, and it carries at most 32 approvals of about 230 bytes each. */
+    static final int MAX_CHANGE_BYTES = 16 * 1024;
 
     /** Marks a change a follower passed on, so that it is passed on once at most. */
     private static final String FORWARDED = "X-Vyoma-Forwarded-By";
@@ -49,17 +50,23 @@ final class MembershipRoutes {
     void register(RouteTable table) {
         table.get("/v1/validators")
                 .summary("The validators in force: their ids and addresses, the configuration's log index (what a"
-                        + " change is signed against), the quorum, the leader, and this node's standing")
+                        + " change is signed against), the quorum, the leader, this node's standing, and the operator"
+                        + " keys and how many of them must approve a change")
                 .returns("Validators")
                 .handle(ctx -> ctx.json(view(node.validators().view())));
         table.post("/v1/validators/changes")
-                .summary("Add or remove a validator: a change signed by an operator key, for this chain and the"
-                        + " configuration at configIndex; answers once the group enacted it")
+                .summary("Add or remove a validator: a change approved by at least operatorThreshold of the operator"
+                        + " keys, for this chain and the configuration at configIndex; answers once the group enacted"
+                        + " it")
                 .body("MembershipChange")
                 .returns("Validators")
-                .answers(403, "Not an operator key, or a bad signature", "Error")
+                .answers(
+                        403,
+                        "Too few operator approvals, an approval by a key that is no operator's, or a bad"
+                                + " signature",
+                        "Error")
                 .answers(409, "Stale configIndex, a change under way, already a member", "Error")
-                .answers(413, "Body over 4 KiB", "Error")
+                .answers(413, "Body over 16 KiB", "Error")
                 .answers(503, "The group could not complete the change", "Error")
                 .handle(this::change);
     }
@@ -115,6 +122,8 @@ final class MembershipRoutes {
             return MembershipChange.Signed.parse(n);
         } catch (JacksonException e) {
             throw new HttpResponseException(400, "the body is not JSON: " + e.getOriginalMessage());
+        } catch (MembershipChange.BadSignature e) {
+            throw new HttpResponseException(403, e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new HttpResponseException(400, e.getMessage());
         }
@@ -133,6 +142,8 @@ final class MembershipRoutes {
         out.put("leader", node.leaderId().orElse(null));
         out.put("self", node.config().id());
         out.put("standing", v.standing().name().toLowerCase(Locale.ROOT));
+        out.put("operators", node.validators().operators());
+        out.put("operatorThreshold", node.validators().threshold());
         return out;
     }
 }

@@ -162,24 +162,93 @@ final class OpenApi {
                                 "items", Map.of("type", "array", "items", Map.of("type", "object")),
                                 "offset", Map.of("type", "integer"),
                                 "more", Map.of("type", "boolean"))));
+        Map<String, Object> approval = Map.of(
+                "type",
+                "object",
+                "required",
+                List.of("signer", "signature"),
+                "additionalProperties",
+                false,
+                "properties",
+                Map.of(
+                        "signer", Map.of("type", "string", "description", "operator public key, 64 hex"),
+                        "signature",
+                                Map.of(
+                                        "type",
+                                        "string",
+                                        "description",
+                                        "Ed25519 over the change's canonical bytes, 128 hex")));
+        Map<String, Object> change = new LinkedHashMap<>();
+        change.put("type", "object");
+        change.put(
+                "description",
+                "approvals (or, from older clients, one signer and signature instead; not both), no signer twice");
+        change.put("required", List.of("chainId", "action", "id", "configIndex"));
+        change.put("additionalProperties", false);
+        change.put(
+                "properties",
+                Map.of(
+                        "chainId", Map.of("type", "string"),
+                        "action", Map.of("type", "string", "enum", List.of("add", "remove")),
+                        "id", Map.of("type", "string", "description", "member id, [a-z0-9][a-z0-9_-]{0,31}"),
+                        "raftAddress", Map.of("type", "string", "description", "host:port (add only)"),
+                        "apiAddress", Map.of("type", "string", "description", "host:port (add only)"),
+                        "configIndex", Map.of("type", "integer", "description", "GET /v1/validators' configIndex"),
+                        "approvals",
+                                Map.of(
+                                        "type",
+                                        "array",
+                                        "minItems",
+                                        1,
+                                        "maxItems",
+                                        dev.vyoma.node.membership.MembershipChange.MAX_APPROVALS,
+                                        "items",
+                                        approval),
+                        "signer", Map.of("type", "string", "description", "one approval, older form: public key"),
+                        "signature", Map.of("type", "string", "description", "one approval, older form: signature")));
+        s.put("MembershipChange", Map.copyOf(change));
         s.put(
-                "MembershipChange",
+                "Validators",
                 Map.of(
                         "type",
                         "object",
-                        "required",
-                        List.of("chainId", "action", "id", "configIndex", "signer", "signature"),
                         "properties",
-                        Map.of(
-                                "chainId", Map.of("type", "string"),
-                                "action", Map.of("type", "string", "enum", List.of("add", "remove")),
-                                "id", Map.of("type", "string", "description", "member id, [a-z0-9][a-z0-9_-]{0,31}"),
-                                "raftAddress", Map.of("type", "string", "description", "host:port (add only)"),
-                                "apiAddress", Map.of("type", "string", "description", "host:port (add only)"),
-                                "configIndex",
-                                        Map.of("type", "integer", "description", "GET /v1/validators' configIndex"),
-                                "signer", Map.of("type", "string", "description", "operator public key, 64 hex"),
-                                "signature", Map.of("type", "string", "description", "Ed25519, 128 hex"))));
+                        Map.ofEntries(
+                                Map.entry("chainId", Map.of("type", "string")),
+                                Map.entry(
+                                        "configIndex",
+                                        Map.of("type", "integer", "description", "what a change is signed against")),
+                                Map.entry("stable", Map.of("type", "boolean")),
+                                Map.entry("validators", Map.of("type", "array", "items", Map.of("type", "object"))),
+                                Map.entry(
+                                        "previous",
+                                        Map.of(
+                                                "type",
+                                                "array",
+                                                "description",
+                                                "during a change: the members before it",
+                                                "items",
+                                                Map.of("type", "object"))),
+                                Map.entry("quorum", Map.of("type", "integer")),
+                                Map.entry("leader", Map.of("type", List.of("string", "null"))),
+                                Map.entry("self", Map.of("type", "string")),
+                                Map.entry("standing", Map.of("type", "string")),
+                                Map.entry(
+                                        "operators",
+                                        Map.of(
+                                                "type",
+                                                "array",
+                                                "description",
+                                                "operator public keys, 64 hex each",
+                                                "items",
+                                                Map.of("type", "string"))),
+                                Map.entry(
+                                        "operatorThreshold",
+                                        Map.of(
+                                                "type",
+                                                "integer",
+                                                "description",
+                                                "how many distinct operators must approve a change")))));
         s.put(
                 "BlockRange",
                 Map.of(

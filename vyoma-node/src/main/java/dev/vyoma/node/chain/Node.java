@@ -80,12 +80,13 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * How a node takes part in membership changes: the operator keys whose signed changes it enacts, whether it
-     * starts outside the group to be added ({@code join}: with empty Raft storage it waits for the leader instead of
-     * forming a group of the listed peers), and the size of its Raft log segments (the log is dropped in whole
-     * segments once a snapshot covers them, after which a member behind is sent the snapshot).
+     * How a node takes part in membership changes: the operator keys whose approvals count, how many of them a change
+     * needs ({@code operatorThreshold}), whether it starts outside the group to be added ({@code join}: with empty
+     * Raft storage it waits for the leader instead of forming a group of the listed peers), and the size of its Raft
+     * log segments (the log is dropped in whole segments once a snapshot covers them, after which a member behind is
+     * sent the snapshot).
      */
-    public record Membership(Set<PublicKey> operators, boolean join, long logSegmentBytes) {
+    public record Membership(Set<PublicKey> operators, int operatorThreshold, boolean join, long logSegmentBytes) {
         /** Log segments of 8 MiB unless the config says otherwise. */
         public static final long DEFAULT_LOG_SEGMENT_BYTES = 8L << 20;
 
@@ -93,10 +94,14 @@ public final class Node implements AutoCloseable {
         public static final long MIN_LOG_SEGMENT_BYTES = 16L << 10;
 
         /** No operators (membership cannot be changed through the API), a founding member, default segments. */
-        public static final Membership NONE = new Membership(Set.of(), false, DEFAULT_LOG_SEGMENT_BYTES);
+        public static final Membership NONE = new Membership(Set.of(), 1, false, DEFAULT_LOG_SEGMENT_BYTES);
 
         public Membership {
             operators = Set.copyOf(operators);
+            if (operatorThreshold < 1 || operatorThreshold > Math.max(1, operators.size())) {
+                throw new IllegalArgumentException("the operator threshold must be 1 to the number of operators ("
+                        + operators.size() + "), got " + operatorThreshold);
+            }
             if (logSegmentBytes < MIN_LOG_SEGMENT_BYTES) {
                 throw new IllegalArgumentException(
                         "the Raft log segment size must be at least " + MIN_LOG_SEGMENT_BYTES + " bytes");
@@ -267,6 +272,7 @@ public final class Node implements AutoCloseable {
                 config.id(),
                 config.genesis().chainId(),
                 config.membership().operators(),
+                config.membership().operatorThreshold(),
                 config.membership().join());
         this.production = new BlockProducer(
                 stateMachine.mempool(),

@@ -16,15 +16,24 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Changes the validators through a member's API, as {@code vyoma node add-validator} and the fault campaign do: reads
- * the configuration in force ({@code GET /v1/validators}), signs the change for it with an operator key, and submits
- * it ({@code POST /v1/validators/changes}), which answers once the group enacted it.
+ * the configuration in force ({@code GET /v1/validators}), has the change for it approved by operator keys, and
+ * submits it ({@code POST /v1/validators/changes}), which answers once the group enacted it.
  */
 public final class MembershipClient {
     /** How long a change may take: the leader catches a new member up (a snapshot) before it commits the change. */
     public static final Duration CHANGE_TIMEOUT = Duration.ofSeconds(180);
 
-    /** The validators as a member reports them. */
-    public record Current(String chainId, long configIndex, List<Validators.Member> validators, int quorum) {}
+    /**
+     * The validators as a member reports them, with the operator keys (hex) and how many of them must approve a
+     * change (1 from a node that predates approvals: it enacts a change one operator signed).
+     */
+    public record Current(
+            String chainId,
+            long configIndex,
+            List<Validators.Member> validators,
+            int quorum,
+            List<String> operators,
+            int operatorThreshold) {}
 
     /** What a change came to: enacted (the validators now), or refused with the node's status and message. */
     public record Outcome(int status, String message, Current after) {
@@ -60,19 +69,33 @@ public final class MembershipClient {
         return current(n);
     }
 
-    /** Adds validator {@code id}, reached at these addresses, signed by {@code operator}. */
-    public Outcome add(KeyPair operator, String id, String raftAddress, String apiAddress)
+    /**
+     * Adds validator {@code id}, reached at these addresses, approved by each of {@code operators} (as many as the
+     * node's threshold asks for).
+     */
+    public Outcome add(List<KeyPair> operators, String id, String raftAddress, String apiAddress)
             throws IOException, InterruptedException {
         Current now = current();
-        return submit(MembershipChange.add(now.chainId(), id, raftAddress, apiAddress, now.configIndex())
-                .sign(operator));
+        return submit(approved(
+                MembershipChange.add(now.chainId(), id, raftAddress, apiAddress, now.configIndex()), operators));
     }
 
-    /** Removes validator {@code id}, signed by {@code operator}. */
-    public Outcome remove(KeyPair operator, String id) throws IOException, InterruptedException {
+    /** Removes validator {@code id}, approved by each of {@code operators}. */
+    public Outcome remove(List<KeyPair> operators, String id) throws IOException, InterruptedException {
         Current now = current();
-        return submit(
-                MembershipChange.remove(now.chainId(), id, now.configIndex()).sign(operator));
+        return submit(approved(MembershipChange.remove(now.chainId(), id, now.configIndex()), operators));
+    }
+
+    /** {@code change} approved by each of {@code operators}, in order. */
+    public static MembershipChange.Signed approved(MembershipChange change, List<KeyPair> operators) {
+        if (operators.isEmpty()) {
+            throw new IllegalArgumentException("a change needs at least one operator's approval");
+        }
+        MembershipChange.Signed signed = change.sign(operators.get(0));
+        for (KeyPair k : operators.subList(1, operators.size())) {
+            signed = signed.approve(k);
+        }
+        return signed;
     }
 
     /** Submits a signed change and waits for the group to enact it. */
@@ -99,11 +122,17 @@ public final class MembershipClient {
                     m.path("raftAddress").asString(),
                     m.path("apiAddress").asString()));
         }
+        List<String> operators = new ArrayList<>();
+        for (JsonNode o : n.path("operators")) {
+            operators.add(o.asString());
+        }
         return new Current(
                 n.path("chainId").asString(),
                 n.path("configIndex").asLong(),
                 List.copyOf(members),
-                n.path("quorum").asInt());
+                n.path("quorum").asInt(),
+                List.copyOf(operators),
+                Math.max(1, n.path("operatorThreshold").asInt(1)));
     }
 
     private JsonNode read(String body) throws IOException {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The validators as the Raft group's configuration has them, and the way to change them: a {@link
- * MembershipChange} signed by one of the operator keys this node's config lists, for this chain and for the
- * configuration in force, is enacted as a Raft configuration change (compare-and-set against the members the
- * change was checked against, so two changes signed for the same configuration cannot both pass). Raft's joint
+ * MembershipChange} approved by at least the threshold of the operator keys this node's config lists (and by no
+ * other key), for this chain and for the configuration in force, is enacted as a Raft configuration change
+ * (compare-and-set against the members the change was checked against, so two changes approved for the same
+ * configuration cannot both pass). Raft's joint
  * consensus does the rest: a new member is caught up by the leader (from its snapshot when its log no longer
  * reaches back) before it counts for the quorum, and a removed one stops counting once the change commits.
  *
@@ -73,6 +75,7 @@ public final class Validators {
     private final String self;
     private final String chainId;
     private final Set<PublicKey> operators;
+    private final int threshold;
     private final boolean joining;
     private final Semaphore oneAtATime = new Semaphore(1);
     private volatile boolean wasMember;
@@ -89,13 +92,32 @@ public final class Validators {
             String self,
             String chainId,
             Set<PublicKey> operators,
+            int threshold,
             boolean joining) {
         this.conf = Objects.requireNonNull(conf, "conf");
         this.admin = Objects.requireNonNull(admin, "admin");
         this.self = Objects.requireNonNull(self, "self");
         this.chainId = Objects.requireNonNull(chainId, "chainId");
         this.operators = Set.copyOf(operators);
+        if (threshold < 1 || threshold > Math.max(1, this.operators.size())) {
+            throw new IllegalArgumentException("the operator threshold must be 1 to the number of operators ("
+                    + this.operators.size() + "), got " + threshold);
+        }
+        this.threshold = threshold;
         this.joining = joining;
+    }
+
+    /** The operator keys whose approvals count, in hex, sorted. */
+    public List<String> operators() {
+        return operators.stream()
+                .map(k -> HexFormat.of().formatHex(k.bytes()))
+                .sorted()
+                .toList();
+    }
+
+    /** How many distinct operators must approve a change. */
+    public int threshold() {
+        return threshold;
     }
 
     /** The configuration now. */
@@ -167,14 +189,26 @@ public final class Validators {
         if (!change.chainId().equals(chainId)) {
             throw new Refused(400, "the change is for chain " + change.chainId() + ", this node runs " + chainId);
         }
-        if (!operators.contains(request.signer())) {
+        // Every approval's signature was checked when the change was read (MembershipChange.Signed holds no other).
+        for (MembershipChange.Approval a : request.approvals()) {
+            if (!operators.contains(a.signer())) {
+                throw new Refused(
+                        403,
+                        "key " + a.shortSigner() + " is not among this node's operators (config.json operators);"
+                                + " approve with the node key of an operator's validator home");
+            }
+        }
+        int approvals = request.approvals().size();
+        if (approvals < threshold) {
             throw new Refused(
                     403,
-                    "the signer's key is not among this node's operators (config.json operators); sign with the"
-                            + " node key of a validator's home");
-        }
-        if (!request.verifies()) {
-            throw new Refused(403, "the signature does not match the change and the signer's key");
+                    "needs " + threshold + " operator approvals, has " + approvals + " (from "
+                            + String.join(
+                                    ", ",
+                                    request.approvals().stream()
+                                            .map(MembershipChange.Approval::shortSigner)
+                                            .toList())
+                            + "); have another operator add theirs with vyoma node approve-change");
         }
         if (!oneAtATime.tryAcquire()) {
             throw new Refused(409, "another membership change is being made through this node; retry after it");

@@ -20,7 +20,7 @@ class MembershipChangeFuzzTest {
 
     /**
      * Whatever arrives, the parser answers with a change or a refusal of one bounded line; a change it reads writes
-     * back as itself, and checking its signature answers.
+     * back as itself, and every approval it holds verifies.
      */
     @FuzzTest(maxDuration = "10s")
     void anyBodyIsAChangeOrARefusal(FuzzedDataProvider data) {
@@ -41,6 +41,8 @@ class MembershipChangeFuzzTest {
         }
         assertThat(MembershipChange.Signed.parse(JSON.readTree(JSON.writeValueAsString(parsed.json()))))
                 .isEqualTo(parsed);
-        parsed.verifies();
+        for (MembershipChange.Approval a : parsed.approvals()) {
+            assertThat(a.verifies(parsed.change())).isTrue();
+        }
     }
 }
