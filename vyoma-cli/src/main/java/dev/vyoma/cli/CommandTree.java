@@ -1,5 +1,6 @@
 package dev.vyoma.cli;
 
+import dev.vyoma.cli.common.Subcommands;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine;

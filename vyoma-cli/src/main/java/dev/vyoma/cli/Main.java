@@ -2,6 +2,7 @@ package dev.vyoma.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.vyoma.cli.common.UserException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;

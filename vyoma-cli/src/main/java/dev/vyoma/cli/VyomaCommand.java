@@ -1,6 +1,9 @@
 package dev.vyoma.cli;
 
 import dev.vyoma.cli.bench.BenchCommand;
+import dev.vyoma.cli.common.GlobalOptions;
+import dev.vyoma.cli.common.Group;
+import dev.vyoma.cli.common.Subcommands;
 import dev.vyoma.cli.console.ConsoleCommand;
 import dev.vyoma.cli.deploy.DeployCommand;
 import dev.vyoma.cli.devnet.DevnetCommand;
@@ -49,7 +52,7 @@ import picocli.CommandLine.Mixin;
         description = {"Vyoma: an open marketplace for cloud and GPU compute, compatible with Akash SDL.", ""},
         footer = {"", "Exit codes: 0 ok, 1 user error (the message says what to fix), 2 usage error."})
 public final class VyomaCommand extends Group {
-    @Mixin
+    @Mixin(name = GlobalOptions.MIXIN)
     GlobalOptions global;
 
     /** {@code vyoma --version}: the build's version and the Java running it. */

@@ -1,12 +1,12 @@
 package dev.vyoma.cli.bench;
 
-import dev.vyoma.cli.Args;
-import dev.vyoma.cli.GlobalOptions;
-import dev.vyoma.cli.Group;
-import dev.vyoma.cli.Out;
-import dev.vyoma.cli.OutputCommand;
-import dev.vyoma.cli.Subcommands;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.Args;
+import dev.vyoma.cli.common.GlobalOptions;
+import dev.vyoma.cli.common.Group;
+import dev.vyoma.cli.common.Out;
+import dev.vyoma.cli.common.OutputCommand;
+import dev.vyoma.cli.common.Subcommands;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.node.bench.NodeBench;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,8 +1,8 @@
 package dev.vyoma.cli.bench;
 
-import dev.vyoma.cli.Args;
-import dev.vyoma.cli.OutputCommand;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.Args;
+import dev.vyoma.cli.common.OutputCommand;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.cli.devnet.DevnetEngine;
 import dev.vyoma.node.bench.NodeBench;
 import dev.vyoma.provider.bench.ContainerBench;

@@ -1,8 +1,8 @@
 package dev.vyoma.cli.console;
 
-import dev.vyoma.cli.ClientOptions;
-import dev.vyoma.cli.OutputCommand;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.ClientOptions;
+import dev.vyoma.cli.common.OutputCommand;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.client.Keyring;
 import dev.vyoma.console.ConsoleServer;
 import java.io.PrintWriter;

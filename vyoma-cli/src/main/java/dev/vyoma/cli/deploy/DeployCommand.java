@@ -1,13 +1,13 @@
 package dev.vyoma.cli.deploy;
 
-import dev.vyoma.cli.Args;
-import dev.vyoma.cli.ClientCommand;
-import dev.vyoma.cli.ClientOptions;
-import dev.vyoma.cli.GlobalOptions;
-import dev.vyoma.cli.OutputCommand;
-import dev.vyoma.cli.SdlFiles;
-import dev.vyoma.cli.Subcommands;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.Args;
+import dev.vyoma.cli.common.ClientCommand;
+import dev.vyoma.cli.common.ClientOptions;
+import dev.vyoma.cli.common.GlobalOptions;
+import dev.vyoma.cli.common.OutputCommand;
+import dev.vyoma.cli.common.SdlFiles;
+import dev.vyoma.cli.common.Subcommands;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.cli.tx.SignedTxCommand;
 import dev.vyoma.client.Deployer;
 import dev.vyoma.client.VyomaClient;

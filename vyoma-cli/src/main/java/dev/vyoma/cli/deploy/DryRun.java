@@ -1,8 +1,8 @@
 package dev.vyoma.cli.deploy;
 
-import dev.vyoma.cli.Out;
-import dev.vyoma.cli.OutputFormat;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.Out;
+import dev.vyoma.cli.common.OutputFormat;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.provider.screening.Screening;
 import dev.vyoma.provider.screening.Verdict;

@@ -27,7 +27,7 @@ final class Terminal implements AutoCloseable {
 
     /** Puts the terminal in raw mode, if there is one. */
     static Terminal raw() {
-        if (dev.vyoma.cli.ClientOptions.terminal() == null) {
+        if (dev.vyoma.cli.common.ClientOptions.terminal() == null) {
             return NONE;
         }
         try {

@@ -1,9 +1,9 @@
 package dev.vyoma.cli.deploy;
 
-import dev.vyoma.cli.Args;
-import dev.vyoma.cli.OutputCommand;
-import dev.vyoma.cli.SdlFiles;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.Args;
+import dev.vyoma.cli.common.OutputCommand;
+import dev.vyoma.cli.common.SdlFiles;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.client.Deployer;
 import dev.vyoma.client.EscrowWatcher;
 import dev.vyoma.client.Failover;

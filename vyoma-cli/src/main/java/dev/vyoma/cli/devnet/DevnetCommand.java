@@ -2,10 +2,10 @@ package dev.vyoma.cli.devnet;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.vyoma.cli.Out;
-import dev.vyoma.cli.OutputCommand;
-import dev.vyoma.cli.OutputFormat;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.Out;
+import dev.vyoma.cli.common.OutputCommand;
+import dev.vyoma.cli.common.OutputFormat;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.cli.inference.InferenceCommand;
 import dev.vyoma.client.Keyring;
 import dev.vyoma.client.VyomaClient;

@@ -1,6 +1,6 @@
 package dev.vyoma.cli.devnet;
 
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.provider.ProviderConfig;
 import dev.vyoma.provider.runtime.container.Engine;
 import dev.vyoma.provider.runtime.container.EngineAddress;

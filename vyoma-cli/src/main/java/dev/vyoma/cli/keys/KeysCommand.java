@@ -1,12 +1,12 @@
 package dev.vyoma.cli.keys;
 
-import dev.vyoma.cli.ClientCommand;
-import dev.vyoma.cli.ClientOptions;
-import dev.vyoma.cli.GlobalOptions;
-import dev.vyoma.cli.Group;
-import dev.vyoma.cli.Out;
-import dev.vyoma.cli.Subcommands;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.ClientCommand;
+import dev.vyoma.cli.common.ClientOptions;
+import dev.vyoma.cli.common.GlobalOptions;
+import dev.vyoma.cli.common.Group;
+import dev.vyoma.cli.common.Out;
+import dev.vyoma.cli.common.Subcommands;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.client.Keyring;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,7 +1,7 @@
 package dev.vyoma.cli.node;
 
-import dev.vyoma.cli.OutputCommand;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.OutputCommand;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.crypto.PublicKey;
 import dev.vyoma.node.NodeHome;

@@ -1,13 +1,13 @@
 package dev.vyoma.cli.provider;
 
-import dev.vyoma.cli.ClientOptions;
-import dev.vyoma.cli.GlobalOptions;
-import dev.vyoma.cli.Group;
-import dev.vyoma.cli.Out;
-import dev.vyoma.cli.OutputCommand;
-import dev.vyoma.cli.OutputFormat;
-import dev.vyoma.cli.Subcommands;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.ClientOptions;
+import dev.vyoma.cli.common.GlobalOptions;
+import dev.vyoma.cli.common.Group;
+import dev.vyoma.cli.common.Out;
+import dev.vyoma.cli.common.OutputCommand;
+import dev.vyoma.cli.common.OutputFormat;
+import dev.vyoma.cli.common.Subcommands;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.client.Keyring;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.provider.ProviderConfig;

@@ -1,7 +1,7 @@
 package dev.vyoma.cli.query;
 
-import dev.vyoma.cli.Args;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.Args;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.cli.query.MarketQueryCommands.PageOptions;
 import dev.vyoma.cli.query.MarketQueryCommands.Read;
 import picocli.CommandLine.Command;

@@ -1,9 +1,9 @@
 package dev.vyoma.cli.query;
 
-import dev.vyoma.cli.Args;
-import dev.vyoma.cli.Group;
-import dev.vyoma.cli.Subcommands;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.Args;
+import dev.vyoma.cli.common.Group;
+import dev.vyoma.cli.common.Subcommands;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;

@@ -1,6 +1,6 @@
 package dev.vyoma.cli.sdl;
 
-import dev.vyoma.cli.Subcommands;
+import dev.vyoma.cli.common.Subcommands;
 import picocli.CommandLine.Command;
 
 /** {@code vyoma sdl}: work with Akash SDL files. */

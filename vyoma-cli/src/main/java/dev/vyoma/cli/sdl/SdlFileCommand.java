@@ -1,9 +1,9 @@
 package dev.vyoma.cli.sdl;
 
-import dev.vyoma.cli.GlobalOptions;
-import dev.vyoma.cli.OutputCommand;
-import dev.vyoma.cli.OutputFormat;
-import dev.vyoma.cli.SdlFiles;
+import dev.vyoma.cli.common.GlobalOptions;
+import dev.vyoma.cli.common.OutputCommand;
+import dev.vyoma.cli.common.OutputFormat;
+import dev.vyoma.cli.common.SdlFiles;
 import dev.vyoma.sdl.SdlDocument;
 import java.io.PrintWriter;
 import picocli.CommandLine.Parameters;

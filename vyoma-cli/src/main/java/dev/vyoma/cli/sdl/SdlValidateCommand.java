@@ -1,10 +1,10 @@
 package dev.vyoma.cli.sdl;
 
-import dev.vyoma.cli.GlobalOptions;
-import dev.vyoma.cli.Out;
-import dev.vyoma.cli.OutputCommand;
-import dev.vyoma.cli.SdlFiles;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.GlobalOptions;
+import dev.vyoma.cli.common.Out;
+import dev.vyoma.cli.common.OutputCommand;
+import dev.vyoma.cli.common.SdlFiles;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.sdl.SdlError;
 import dev.vyoma.sdl.SdlResult;

@@ -1,7 +1,7 @@
 package dev.vyoma.cli.sdl;
 
-import dev.vyoma.cli.Out;
-import dev.vyoma.cli.OutputFormat;
+import dev.vyoma.cli.common.Out;
+import dev.vyoma.cli.common.OutputFormat;
 import dev.vyoma.sdl.SdlDocument;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package dev.vyoma.cli.sim;
 
-import dev.vyoma.cli.Group;
-import dev.vyoma.cli.OutputCommand;
-import dev.vyoma.cli.Subcommands;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.Group;
+import dev.vyoma.cli.common.OutputCommand;
+import dev.vyoma.cli.common.Subcommands;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.sim.MarketSim;
 import dev.vyoma.sim.Scenario;
 import dev.vyoma.sim.ScenarioException;

@@ -1,7 +1,7 @@
 package dev.vyoma.cli.stats;
 
-import dev.vyoma.cli.OutputCommand;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.OutputCommand;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.stats.bench.StatsBench;
 import dev.vyoma.stats.store.StatsDb;
 import java.nio.file.Files;

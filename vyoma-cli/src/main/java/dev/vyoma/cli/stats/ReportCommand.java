@@ -1,8 +1,8 @@
 package dev.vyoma.cli.stats;
 
-import dev.vyoma.cli.GlobalOptions;
-import dev.vyoma.cli.OutputCommand;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.GlobalOptions;
+import dev.vyoma.cli.common.OutputCommand;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.sdl.json.JsonWriter;
 import dev.vyoma.stats.metrics.MetricsQuery;
 import dev.vyoma.stats.metrics.PeriodSpec;

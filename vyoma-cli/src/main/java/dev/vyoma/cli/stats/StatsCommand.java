@@ -1,11 +1,11 @@
 package dev.vyoma.cli.stats;
 
-import dev.vyoma.cli.GlobalOptions;
-import dev.vyoma.cli.Group;
-import dev.vyoma.cli.Out;
-import dev.vyoma.cli.OutputCommand;
-import dev.vyoma.cli.Subcommands;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.GlobalOptions;
+import dev.vyoma.cli.common.Group;
+import dev.vyoma.cli.common.Out;
+import dev.vyoma.cli.common.OutputCommand;
+import dev.vyoma.cli.common.Subcommands;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.client.ProviderGateway;
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.stats.capacity.CapacityPoller;

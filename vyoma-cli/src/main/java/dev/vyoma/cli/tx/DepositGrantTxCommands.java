@@ -1,7 +1,7 @@
 package dev.vyoma.cli.tx;
 
-import dev.vyoma.cli.Args;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.Args;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.tx.Msg;

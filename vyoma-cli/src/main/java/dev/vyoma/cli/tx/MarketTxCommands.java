@@ -1,10 +1,10 @@
 package dev.vyoma.cli.tx;
 
-import dev.vyoma.cli.Args;
-import dev.vyoma.cli.Group;
-import dev.vyoma.cli.SdlFiles;
-import dev.vyoma.cli.Subcommands;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.Args;
+import dev.vyoma.cli.common.Group;
+import dev.vyoma.cli.common.SdlFiles;
+import dev.vyoma.cli.common.Subcommands;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.deployment.DeploymentId;

@@ -1,8 +1,8 @@
 package dev.vyoma.cli.tx;
 
-import dev.vyoma.cli.GlobalOptions;
-import dev.vyoma.cli.Out;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.GlobalOptions;
+import dev.vyoma.cli.common.Out;
+import dev.vyoma.cli.common.UserException;
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;

@@ -1,8 +1,8 @@
 package dev.vyoma.cli.tx;
 
-import dev.vyoma.cli.Args;
-import dev.vyoma.cli.Group;
-import dev.vyoma.cli.Subcommands;
+import dev.vyoma.cli.common.Args;
+import dev.vyoma.cli.common.Group;
+import dev.vyoma.cli.common.Subcommands;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.tx.Msg;

@@ -1,6 +1,6 @@
 package dev.vyoma.cli.tx;
 
-import dev.vyoma.cli.ClientOptions;
+import dev.vyoma.cli.common.ClientOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

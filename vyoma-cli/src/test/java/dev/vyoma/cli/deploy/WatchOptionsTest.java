@@ -3,8 +3,8 @@ package dev.vyoma.cli.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vyoma.cli.Args;
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.Args;
+import dev.vyoma.cli.common.UserException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

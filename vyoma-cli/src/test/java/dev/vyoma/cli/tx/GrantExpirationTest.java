@@ -3,7 +3,7 @@ package dev.vyoma.cli.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vyoma.cli.UserException;
+import dev.vyoma.cli.common.UserException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

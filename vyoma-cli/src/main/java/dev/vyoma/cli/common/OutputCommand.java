@@ -1,4 +1,4 @@
-package dev.vyoma.cli;
+package dev.vyoma.cli.common;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;

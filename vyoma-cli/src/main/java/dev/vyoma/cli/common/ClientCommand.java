@@ -1,4 +1,4 @@
-package dev.vyoma.cli;
+package dev.vyoma.cli.common;
 
 import picocli.CommandLine.Mixin;
 

@@ -1,6 +1,7 @@
-package dev.vyoma.cli;
+package dev.vyoma.cli.common;
 
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -12,6 +13,6 @@ public abstract class Group implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        return Main.USAGE;
+        return CommandLine.ExitCode.USAGE;
     }
 }

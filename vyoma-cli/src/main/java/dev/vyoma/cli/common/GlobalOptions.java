@@ -1,4 +1,4 @@
-package dev.vyoma.cli;
+package dev.vyoma.cli.common;
 
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -8,9 +8,12 @@ import picocli.CommandLine.ScopeType;
  * command and inherited by every subcommand, which reads them through {@link #of}.
  */
 public final class GlobalOptions {
+    /** The name the root command gives its {@code @Mixin} of these options. */
+    public static final String MIXIN = "global";
+
     /** The options as parsed for the command line that {@code spec} belongs to. */
     public static GlobalOptions of(picocli.CommandLine.Model.CommandSpec spec) {
-        return ((VyomaCommand) spec.root().userObject()).global;
+        return (GlobalOptions) spec.root().mixins().get(MIXIN).userObject();
     }
 
     @Option(

@@ -1,4 +1,4 @@
-package dev.vyoma.cli;
+package dev.vyoma.cli.common;
 
 /** A problem the user can fix; the CLI prints its message as one line and exits with 1. */
 public final class UserException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.vyoma.cli;
+package dev.vyoma.cli.common;
 
 /**
  * How commands print their results: tables for people (aligned text, or a markdown or HTML table to paste

@@ -1,4 +1,4 @@
-package dev.vyoma.cli;
+package dev.vyoma.cli.common;
 
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;

@@ -1,4 +1,4 @@
-package dev.vyoma.cli;
+package dev.vyoma.cli.common;
 
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.base.WholeNumber;

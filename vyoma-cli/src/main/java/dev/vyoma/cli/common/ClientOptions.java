@@ -1,4 +1,4 @@
-package dev.vyoma.cli;
+package dev.vyoma.cli.common;
 
 import dev.vyoma.client.Keyring;
 import dev.vyoma.client.VyomaClient;
