@@ -1,4 +1,4 @@
-package dev.vyoma.cli;
+package dev.vyoma.cli.common;
 
 import dev.vyoma.sdl.json.JsonWriter;
 import java.io.PrintWriter;
