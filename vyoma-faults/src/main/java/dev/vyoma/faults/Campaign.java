@@ -4,6 +4,7 @@ import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.machine.Params;
+import dev.vyoma.node.Governance;
 import dev.vyoma.node.NodeHome;
 import dev.vyoma.node.membership.MembershipClient;
 import dev.vyoma.sdl.Sdl;
@@ -364,7 +365,7 @@ final class Campaign {
         NodeHome.Settings settings = home.settings();
         List<KeyPair> operators = new ArrayList<>();
         int first = members.indexOf(via);
-        for (int i = 0; i < NodeHome.Governance.majority(members.size()); i++) {
+        for (int i = 0; i < Governance.majority(members.size()); i++) {
             operators.add(NodeHome.at(members.get((first + i) % members.size()).home())
                     .key());
         }

@@ -68,7 +68,7 @@ class MembershipProcessTest {
                 SNAPSHOT_EVERY_BLOCKS);
         for (NodeHome h : homes) {
             NodeHome.Settings s = h.settings();
-            NodeHome.Governance g = s.governance();
+            Governance g = s.governance();
             Files.writeString(h.configFile(), NodeHome.settingsJson(s.with(g.withLogSegmentBytes(SEGMENT_BYTES))));
         }
         // The newcomer: the same genesis, the members so far and itself, and it starts empty outside the group.

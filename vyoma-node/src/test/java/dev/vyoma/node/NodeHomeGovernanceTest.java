@@ -125,13 +125,13 @@ class NodeHomeGovernanceTest {
                         1_000,
                         10,
                         1_000)
-                .with(new NodeHome.Governance(List.of(hex(1), hex(2)), OptionalInt.empty(), true, 16L << 20));
+                .with(new Governance(List.of(hex(1), hex(2)), OptionalInt.empty(), true, 16L << 20));
         NodeHome joined = NodeHome.init(dir.resolve("join"), one, NodeHome.emptyGenesis("c-1", 0), NodeHome.newKey());
         assertThat(JSON.readTree(Files.readString(joined.configFile()))
                         .path("operatorThreshold")
                         .asInt())
                 .isEqualTo(2);
-        assertThatThrownBy(() -> new NodeHome.Governance(List.of(hex(1)), OptionalInt.of(2), false, 16L << 20))
+        assertThatThrownBy(() -> new Governance(List.of(hex(1)), OptionalInt.of(2), false, 16L << 20))
                 .hasMessageContaining("operatorThreshold must be a whole number from 1 to the number of operators (1)");
     }
 }

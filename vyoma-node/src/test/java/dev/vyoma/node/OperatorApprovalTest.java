@@ -50,7 +50,7 @@ class OperatorApprovalTest {
         KeyPair op2 = key("op2");
         KeyPair op3 = key("op3");
         KeyPair stranger = key("stranger");
-        NodeHome.Governance twoOfThree = new NodeHome.Governance(
+        Governance twoOfThree = new Governance(
                 List.of(hex(op1), hex(op2), hex(op3)),
                 OptionalInt.of(2),
                 false,

@@ -12,6 +12,7 @@ import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.machine.Params;
+import dev.vyoma.node.Governance;
 import dev.vyoma.node.NodeHome;
 import dev.vyoma.node.NodeMain;
 import java.io.IOException;
@@ -212,7 +213,7 @@ public final class NodeCommand extends Group {
                                         .map(a -> dev.vyoma.node.membership.HostPort.parse(a, "--raft-listen", true)),
                                 java.util.Optional.ofNullable(apiListen)
                                         .map(a -> dev.vyoma.node.membership.HostPort.parse(a, "--api-listen", true))),
-                        new NodeHome.Governance(
+                        new Governance(
                                 allOperators,
                                 operatorThreshold == null
                                         ? java.util.OptionalInt.empty()
@@ -237,7 +238,7 @@ public final class NodeCommand extends Group {
             out.put("operatorKey", own);
             out.put(
                     "operatorThreshold",
-                    operatorThreshold != null ? operatorThreshold : NodeHome.Governance.majority(allOperators.size()));
+                    operatorThreshold != null ? operatorThreshold : Governance.majority(allOperators.size()));
             out.put("api", "http://" + apiAddress);
             out.put(
                     "next",
@@ -403,7 +404,7 @@ public final class NodeCommand extends Group {
             }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("chainId", genesis.chainId);
-            result.put("operatorThreshold", NodeHome.Governance.majority(validators));
+            result.put("operatorThreshold", Governance.majority(validators));
             result.put("validators", rows);
             Out.records(out, GlobalOptions.of(spec).output, result);
             return 0;
