@@ -3,6 +3,7 @@ package dev.vyoma.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vyoma.node.LocalPorts;
 import dev.vyoma.node.NodeHome;
 import dev.vyoma.node.api.Api;
 import dev.vyoma.node.chain.Node;
@@ -10,7 +11,6 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,12 +57,6 @@ class DepositGrantCliTest {
         return run(all.toArray(String[]::new));
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private static void assertOk(Run r) {
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     }
@@ -90,7 +84,7 @@ class DepositGrantCliTest {
                 "--home",
                 home.toString(),
                 "--raft-address",
-                "127.0.0.1:" + freePort(),
+                "127.0.0.1:" + LocalPorts.free(),
                 "--api-address",
                 "127.0.0.1:0",
                 "--block-interval",

@@ -12,13 +12,13 @@ import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.market.BidId;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.LocalPorts;
 import dev.vyoma.node.NamedKeys;
 import dev.vyoma.provider.ProviderMain;
 import dev.vyoma.testkit.Fixtures;
 import dev.vyoma.testkit.JavaProcess;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +62,8 @@ class LeaseFailoverTest {
                 tenant.address(),
                 p1.address(),
                 p2.address());
-        int ingress1 = freePort();
-        int ingress2 = freePort();
+        int ingress1 = LocalPorts.free();
+        int ingress2 = LocalPorts.free();
         List<Process> providers = new ArrayList<>();
         List<Long> workloads = new ArrayList<>();
         try (LocalChain chain = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
@@ -234,12 +234,6 @@ class LeaseFailoverTest {
                 .replace("INGRESS", Integer.toString(ingress))
                 .replace("CPU", Integer.toString(cpuPrice)));
         return config;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static Process startProvider(Path home, Path config) throws Exception {

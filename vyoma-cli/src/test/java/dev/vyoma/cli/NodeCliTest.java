@@ -3,6 +3,7 @@ package dev.vyoma.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vyoma.node.LocalPorts;
 import dev.vyoma.node.NodeHome;
 import dev.vyoma.node.api.Api;
 import dev.vyoma.node.chain.Node;
@@ -10,7 +11,6 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +49,6 @@ class NodeCliTest {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void initAKeyAChainSendAndQuery() throws Exception {
         String keys = dir.resolve("client").toString();
@@ -68,7 +62,7 @@ class NodeCliTest {
         assertThat(Files.readString(dir.resolve("client/keyring-file/bob.key.json")))
                 .contains("argon2id");
 
-        int raft = freePort();
+        int raft = LocalPorts.free();
         Path home = dir.resolve("node");
         Run init = run(
                 "",
@@ -196,7 +190,7 @@ class NodeCliTest {
             assertThat(badAddress.exitCode()).isEqualTo(1);
             assertThat(badAddress.err()).startsWith("vyoma: TO: not a vyoma address");
         }
-        Run down = run("", "query", "status", "--node", "http://127.0.0.1:" + freePort());
+        Run down = run("", "query", "status", "--node", "http://127.0.0.1:" + LocalPorts.free());
         assertThat(down.exitCode()).isEqualTo(1);
         assertThat(down.err()).contains("cannot reach the node");
     }
@@ -220,7 +214,7 @@ class NodeCliTest {
                 "--home",
                 home.toString(),
                 "--raft-address",
-                "127.0.0.1:" + freePort(),
+                "127.0.0.1:" + LocalPorts.free(),
                 "--api-address",
                 "127.0.0.1:0",
                 "--block-interval",

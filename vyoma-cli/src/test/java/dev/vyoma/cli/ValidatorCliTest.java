@@ -3,13 +3,13 @@ package dev.vyoma.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vyoma.node.LocalPorts;
 import dev.vyoma.node.NodeHome;
 import dev.vyoma.node.api.Api;
 import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.membership.Validators;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,23 +42,9 @@ class ValidatorCliTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    private static List<Integer> freePorts(int n) throws Exception {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets.add(new ServerSocket(0));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
-    }
-
     @Test
     void aValidatorJoinsARunningChainAndLeavesIt() throws Exception {
-        List<Integer> ports = freePorts(4);
+        List<Integer> ports = LocalPorts.free(4);
         String raftA = "127.0.0.1:" + ports.get(0);
         String apiA = "127.0.0.1:" + ports.get(1);
         String raftB = "127.0.0.1:" + ports.get(2);
@@ -187,7 +173,7 @@ class ValidatorCliTest {
      */
     @Test
     void aTestnetChangeNeedsAMajorityOfOperators() throws Exception {
-        List<Integer> ports = freePorts(8);
+        List<Integer> ports = LocalPorts.free(8);
         List<NodeHome> homes = NodeHome.testnet(
                 dir.resolve("net"),
                 List.of("127.0.0.1", "127.0.0.1", "127.0.0.1"),
@@ -324,7 +310,7 @@ class ValidatorCliTest {
                     .isEqualTo(2);
             assertThat(newcomer.validators().standing()).isEqualTo(Validators.Standing.MEMBER);
             // A third approval whose sending fails is kept in the file.
-            String closed = "http://127.0.0.1:" + freePorts(1).get(0);
+            String closed = "http://127.0.0.1:" + LocalPorts.free(1).get(0);
             Run unreachable =
                     run("node", "approve-change", removal.toString(), "--home", n1.toString(), "--node", closed);
             assertThat(unreachable.exitCode()).isEqualTo(1);

@@ -11,11 +11,11 @@ import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
+import dev.vyoma.node.LocalPorts;
 import dev.vyoma.node.NamedKeys;
 import dev.vyoma.node.api.Api;
 import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.mempool.Mempool;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,12 +32,6 @@ class EventFollowerTest {
 
     /** The deterministic keys of this test's named accounts. */
     private static final NamedKeys KEYS = new NamedKeys("follow");
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static SignedTx send(long sequence, long amount) {
         KeyPair k = KEYS.key("alice");
@@ -59,11 +53,11 @@ class EventFollowerTest {
                 Params.defaults(),
                 List.of(new Genesis.Allocation(
                         KEYS.key("alice").address(), List.of(new Coin("uusd", 1_000), new Coin("uvyo", 100_000)))));
-        int apiPort = freePort();
+        int apiPort = LocalPorts.free();
         try (Node node = Node.start(new Node.Config(
                 home,
                 "n0",
-                List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
+                List.of(new Node.Peer("n0", "127.0.0.1:" + LocalPorts.free())),
                 genesis,
                 KEYS.key("validator").address(),
                 Duration.ofMillis(100),

@@ -2,6 +2,7 @@ package dev.vyoma.inference;
 
 import dev.vyoma.client.Keyring;
 import dev.vyoma.ledger.crypto.KeyPair;
+import dev.vyoma.node.LocalPorts;
 import dev.vyoma.node.NamedKeys;
 import dev.vyoma.provider.ProviderMain;
 import dev.vyoma.testkit.JavaProcess;
@@ -49,7 +50,7 @@ public final class ProviderProcess implements AutoCloseable {
                     - {name: n0, cpu: 4, memory: 8Gi, storage: 20Gi}
                 pricing: {denom: uusd, cpu: CPU, memoryGi: 5, storageGi: {ephemeral: 1, ram: 5}, endpoint: 1}
                 """.replace("NODE", nodeUrl)
-                .replace("INGRESS", Integer.toString(TestChain.freePort()))
+                .replace("INGRESS", Integer.toString(LocalPorts.free()))
                 .replace("@MODEL@", model.toString())
                 .replace("PACE", Integer.toString(paceMs))
                 .replace("CPU", Integer.toString(cpuPrice)));

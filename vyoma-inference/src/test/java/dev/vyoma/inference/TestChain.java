@@ -7,7 +7,6 @@ import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.node.LocalChain;
 import dev.vyoma.node.NamedKeys;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,12 +42,6 @@ public final class TestChain implements AutoCloseable {
         VyomaClient.TxOutcome o = client.broadcast(client.sign(signer, List.of(msg), ""), true);
         if (!o.ok()) {
             throw new AssertionError(msg.kind() + " failed: " + o.log());
-        }
-    }
-
-    public static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -8,7 +8,6 @@ import dev.vyoma.node.api.Api;
 import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.mempool.Mempool;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,7 +103,7 @@ public final class LocalChain implements AutoCloseable {
             Node node = Node.start(new Node.Config(
                     dir,
                     "n0",
-                    List.of(new Node.Peer("n0", "127.0.0.1:" + freePort())),
+                    List.of(new Node.Peer("n0", "127.0.0.1:" + LocalPorts.free())),
                     genesis,
                     proposer,
                     blockInterval,
@@ -158,12 +157,6 @@ public final class LocalChain implements AutoCloseable {
 
     public Api api() {
         return api;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

@@ -16,7 +16,6 @@ import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.membership.MembershipChange;
 import dev.vyoma.node.store.BlockStore;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +55,7 @@ class MembershipProcessTest {
 
     @Test
     void aValidatorAddedUnderLoadCatchesUpFromASnapshotAndARemovedOneNoLongerCounts() throws Exception {
-        List<Integer> ports = freePorts(8);
+        List<Integer> ports = LocalPorts.free(8);
         List<NodeHome> homes = NodeHome.testnet(
                 dir,
                 List.of("127.0.0.1", "127.0.0.1", "127.0.0.1"),
@@ -461,19 +460,5 @@ class MembershipProcessTest {
                 List.of(new Msg.Send(k.address(), key("sink").address(), new Coin("uusd", 1))),
                 "");
         return new SignedTx(tx, Ed25519.sign(k.privateKey(), tx.signBytes()));
-    }
-
-    private static List<Integer> freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets.add(new ServerSocket(0));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
     }
 }

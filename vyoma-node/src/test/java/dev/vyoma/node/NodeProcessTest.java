@@ -12,7 +12,6 @@ import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,20 +45,6 @@ class NodeProcessTest {
         return new Genesis(CHAIN, 1_700_000_000_000L, Params.defaults(), accounts);
     }
 
-    private static List<Integer> freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets.add(new ServerSocket(0));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
-    }
-
     private static SignedTx send(int client, long sequence) {
         KeyPair k = KEYS.key("client" + client);
         Tx tx = new Tx(
@@ -74,7 +59,7 @@ class NodeProcessTest {
 
     @Test
     void aNodeStoppedBySigtermOrKilledKeepsItsHeightStateAndHistory() throws Exception {
-        List<Integer> ports = freePorts(2);
+        List<Integer> ports = LocalPorts.free(2);
         NodeHome home = NodeHome.testnet(dir, "127.0.0.1", List.of(ports.get(0)), List.of(ports.get(1)), genesis(), 200)
                 .get(0);
         HttpNodeClient client = new HttpNodeClient("127.0.0.1:" + ports.get(1));
@@ -128,7 +113,7 @@ class NodeProcessTest {
 
     @Test
     void threeValidatorsSurviveTheLeaderBeingKilled() throws Exception {
-        List<Integer> ports = freePorts(6);
+        List<Integer> ports = LocalPorts.free(6);
         List<NodeHome> homes =
                 NodeHome.testnet(dir, "127.0.0.1", ports.subList(0, 3), ports.subList(3, 6), genesis(), 300);
         List<NodeProcess> nodes = new ArrayList<>();

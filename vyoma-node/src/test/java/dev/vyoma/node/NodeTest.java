@@ -17,8 +17,6 @@ import dev.vyoma.ledger.tx.Tx;
 import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.mempool.Mempool;
 import dev.vyoma.node.store.BlockStore;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,12 +34,6 @@ class NodeTest {
 
     /** The deterministic keys of this test's named accounts. */
     private static final NamedKeys KEYS = new NamedKeys("node");
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private Node.Config config(int port) {
         Genesis genesis = new Genesis(
@@ -77,7 +69,7 @@ class NodeTest {
 
     @Test
     void producesBlocksAndKeepsStateAndHistoryAcrossARestart() throws Exception {
-        int port = freePort();
+        int port = LocalPorts.free();
         List<String> hashes = new ArrayList<>();
         long heightBefore;
         String commitmentBefore;

@@ -8,7 +8,6 @@ import dev.vyoma.node.api.Api;
 import dev.vyoma.node.chain.Node;
 import dev.vyoma.node.membership.MembershipChange;
 import dev.vyoma.node.membership.Validators;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +44,7 @@ class OperatorApprovalTest {
 
     @Test
     void twoOfThreeOperatorsMustApproveAChange() throws Exception {
-        List<Integer> ports = freePorts(4);
+        List<Integer> ports = LocalPorts.free(4);
         KeyPair op1 = key("op1");
         KeyPair op2 = key("op2");
         KeyPair op3 = key("op3");
@@ -145,19 +144,5 @@ class OperatorApprovalTest {
 
     private static String message(HttpNodeClient.Answer a) {
         return a.body().path("error").path("message").asString();
-    }
-
-    private static List<Integer> freePorts(int n) throws Exception {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets.add(new ServerSocket(0));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
     }
 }

@@ -11,12 +11,12 @@ import dev.vyoma.ledger.bank.Coin;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.node.LocalChain;
+import dev.vyoma.node.LocalPorts;
 import dev.vyoma.node.NamedKeys;
 import dev.vyoma.sdl.Sdl;
 import dev.vyoma.sdl.SdlDocument;
 import dev.vyoma.testkit.Fixtures;
 import dev.vyoma.testkit.JavaProcess;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,12 +32,6 @@ import tools.jackson.databind.JsonNode;
 class ProviderCrashTest {
     @TempDir
     Path dir;
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** The deterministic keys of this test's named accounts. */
     private static final NamedKeys KEYS = new NamedKeys("crash");
@@ -95,7 +89,7 @@ class ProviderCrashTest {
                 List.of(new Coin("uusd", 100_000_000), new Coin("uvyo", 100_000_000)),
                 tenant.address(),
                 provider.address());
-        int ingressPort = freePort();
+        int ingressPort = LocalPorts.free();
         try (LocalChain local = LocalChain.start(dir.resolve("node"), genesis, Duration.ofMillis(100))) {
             String url = local.url();
             Path config = dir.resolve("provider.yaml");

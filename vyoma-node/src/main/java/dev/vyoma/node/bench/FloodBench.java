@@ -2,13 +2,13 @@ package dev.vyoma.node.bench;
 
 import dev.vyoma.ledger.Genesis;
 import dev.vyoma.ledger.machine.Params;
+import dev.vyoma.node.LocalPorts;
 import dev.vyoma.node.NodeHome;
 import dev.vyoma.node.NodeProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -80,7 +80,7 @@ public final class FloodBench {
             Consumer<String> progress)
             throws IOException, InterruptedException {
         Genesis genesis = new Genesis("vyoma-flood", System.currentTimeMillis(), Params.defaults(), List.of());
-        List<Integer> ports = freePorts(2);
+        List<Integer> ports = LocalPorts.free(2);
         NodeHome home = NodeHome.testnet(
                         dir, "127.0.0.1", ports.subList(0, 1), ports.subList(1, 2), genesis, blockInterval.toMillis())
                 .get(0);
@@ -313,20 +313,6 @@ public final class FloodBench {
         }
         int i = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-    }
-
-    private static List<Integer> freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets.add(new ServerSocket(0));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
     }
 
     /**

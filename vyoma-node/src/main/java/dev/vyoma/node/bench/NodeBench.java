@@ -8,10 +8,10 @@ import dev.vyoma.ledger.machine.Params;
 import dev.vyoma.ledger.tx.Msg;
 import dev.vyoma.ledger.tx.SignedTx;
 import dev.vyoma.ledger.tx.Tx;
+import dev.vyoma.node.LocalPorts;
 import dev.vyoma.node.NodeHome;
 import dev.vyoma.node.NodeProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,7 +74,7 @@ public final class NodeBench {
         }
         String chainId = "vyoma-bench";
         Genesis genesis = new Genesis(chainId, System.currentTimeMillis(), Params.defaults(), funded);
-        List<Integer> ports = freePorts(2 * validators);
+        List<Integer> ports = LocalPorts.free(2 * validators);
         List<NodeHome> homes = NodeHome.testnet(
                 dir,
                 "127.0.0.1",
@@ -234,20 +234,6 @@ public final class NodeBench {
                 throw new IOException("the network made no blocks within 60 s");
             }
             Thread.sleep(100);
-        }
-    }
-
-    private static List<Integer> freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets.add(new ServerSocket(0));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
         }
     }
 
