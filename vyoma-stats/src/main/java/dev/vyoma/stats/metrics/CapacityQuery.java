@@ -24,6 +24,8 @@ final class CapacityQuery {
     }
 
     /** Each bucket's capacity: whether any provider answered, how many, and the amounts of each resource. */
+    // Carries one query's per-bucket columns to MetricsQuery.assemble, which reads them by index; never compared.
+    @SuppressWarnings("ArrayRecordComponent")
     record Capacity(
             boolean[] data,
             long[] providers,

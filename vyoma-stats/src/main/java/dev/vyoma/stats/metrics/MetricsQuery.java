@@ -175,6 +175,8 @@ public final class MetricsQuery {
     public static final int MAX_HISTORY_DAYS = 36_600;
 
     /** A period cut into buckets: the first bucket's aligned start, the size, each bucket's times and last height. */
+    // Built once per query and read by index by the passes over it; never compared or printed.
+    @SuppressWarnings("ArrayRecordComponent")
     private record Cuts(long first, long size, long[] starts, long[] ends, long[] hi) {
         int n() {
             return starts.length;
