@@ -74,7 +74,9 @@ public final class ConsoleServer implements AutoCloseable {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Tls that && keyStore.equals(that.keyStore) && Arrays.equals(password, that.password);
+            return other instanceof Tls that
+                    && keyStore.equals(that.keyStore)
+                    && Arrays.equals(password, that.password);
         }
 
         @Override

@@ -43,9 +43,9 @@ final class ScenarioProvider {
         this.address = c.addr(name);
         this.joins = joins;
         this.cpuFactor = 0.8 + 0.4 * rng.nextDouble();
+        ScenarioSpec.Range cores = p.cpuCores();
         // Cores are at most 100,000 (ScenarioSpec), so the width fits an int.
-        this.cpuMillis =
-                1000L * (p.cpuCores().low() + rng.nextInt((int) (p.cpuCores().high() - p.cpuCores().low() + 1)));
+        this.cpuMillis = 1000L * (cores.low() + rng.nextInt((int) (cores.high() - cores.low() + 1)));
         this.memoryBytes = between(rng, p.memoryBytes());
         this.storageBytes = between(rng, p.storageBytes());
     }
