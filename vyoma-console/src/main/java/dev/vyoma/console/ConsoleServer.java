@@ -20,9 +20,11 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -52,8 +54,41 @@ public final class ConsoleServer implements AutoCloseable {
             Optional<Path> prices,
             Optional<Path> templates) {}
 
-    /** A PKCS#12 key store with the server's certificate and key, and its password. */
-    public record Tls(Path keyStore, char[] password) {}
+    /**
+     * A PKCS#12 key store with the server's certificate and key, and its password. The password is copied in and
+     * out, compared by content, and never printed.
+     */
+    // The overrides below give the password value semantics; a char[] is what KeyStore.load takes.
+    @SuppressWarnings("ArrayRecordComponent")
+    public record Tls(Path keyStore, char[] password) {
+        public Tls {
+            Objects.requireNonNull(keyStore, "keyStore");
+            password = Objects.requireNonNull(password, "password").clone();
+        }
+
+        /** A copy of the password. */
+        @Override
+        public char[] password() {
+            return password.clone();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Tls that
+                    && keyStore.equals(that.keyStore)
+                    && Arrays.equals(password, that.password);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * keyStore.hashCode() + Arrays.hashCode(password);
+        }
+
+        @Override
+        public String toString() {
+            return "Tls[keyStore=" + keyStore + ", password=redacted]";
+        }
+    }
 
     /** A console that cannot start, with what to change. */
     public static final class StartException extends RuntimeException {

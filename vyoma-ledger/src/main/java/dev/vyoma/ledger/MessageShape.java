@@ -14,6 +14,8 @@ import java.util.function.Function;
  */
 final class MessageShape {
     /** A record class's components: names, accessors, and which are primitives (never absent). */
+    // A cache entry per record class, never compared or printed; only this class reads its arrays, once built.
+    @SuppressWarnings("ArrayRecordComponent")
     private record Shape(String[] names, Function<Object, Object>[] getters, boolean[] primitive) {}
 
     private static final ClassValue<Shape> SHAPES = new ClassValue<>() {

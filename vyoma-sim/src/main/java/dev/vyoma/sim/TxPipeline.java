@@ -28,6 +28,8 @@ final class TxPipeline implements AutoCloseable {
     static final int MSGS_PER_TX = dev.vyoma.ledger.machine.Params.MAX_MSGS_PER_TX;
 
     /** A batch's transactions, in block order, and each one's signature verdict. */
+    // Handed once from the signing threads to Ledger.apply, which takes the verdicts as an array; never compared.
+    @SuppressWarnings("ArrayRecordComponent")
     record Signed(List<SignedTx> txs, boolean[] verdicts) {}
 
     /** One transaction to sign: its signer and messages, with the sequence already assigned. */

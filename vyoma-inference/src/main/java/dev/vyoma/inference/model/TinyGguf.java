@@ -36,6 +36,8 @@ public final class TinyGguf {
 
     private TinyGguf() {}
 
+    // Built and written by write() alone, never compared or printed; the weights are too many to box.
+    @SuppressWarnings("ArrayRecordComponent")
     private record Tensor(String name, long[] dims, float[] data) {}
 
     /** Writes the model to {@code file} (created or replaced) from {@code seed}; returns the file. */

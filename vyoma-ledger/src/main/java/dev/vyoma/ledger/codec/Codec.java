@@ -457,6 +457,8 @@ public final class Codec {
     }
 
     /** Component types and canonical constructor of a record, looked up once, for decoding. */
+    // A cache entry, compared by identity (below); only this class reads its array, which it never changes.
+    @SuppressWarnings("ArrayRecordComponent")
     private record RecordShape(Type[] types, Constructor<?> constructor) {
         static RecordShape of(Class<?> raw) {
             RecordComponent[] components = raw.getRecordComponents();

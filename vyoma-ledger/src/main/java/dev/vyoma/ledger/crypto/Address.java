@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.function.Supplier;
 
 /** An account address: 20 bytes, written as bech32 with the HRP {@value #HRP}, for example {@code vyoma1…}. */
+// The codec encodes this as a record; the bytes are copied in and out and compared, hashed and printed by content.
+@SuppressWarnings("ArrayRecordComponent")
 public record Address(byte[] bytes) implements Comparable<Address>, ByteRecord {
     /** The bech32 human-readable part of every address. */
     public static final String HRP = "vyoma";

@@ -30,6 +30,8 @@ public final class Bech32 {
     private Bech32() {}
 
     /** A decoded bech32 string: its HRP in lowercase and its data words (0 to 31), checksum removed. */
+    // The words are copied in and out and compared, hashed and printed by content.
+    @SuppressWarnings("ArrayRecordComponent")
     public record Decoded(String hrp, byte[] words) {
         public Decoded {
             Objects.requireNonNull(hrp, "hrp");

@@ -6,6 +6,8 @@ import java.util.Arrays;
  * An Ed25519 private key: the 32-byte seed of RFC 8032 from which the signing scalar and the public key are
  * derived. It is never printed, and compares in constant time.
  */
+// The seed is copied in and out, compared by content in constant time, and never printed.
+@SuppressWarnings("ArrayRecordComponent")
 public record PrivateKey(byte[] seed) {
     /** The length of a seed. */
     public static final int LENGTH_BYTES = 32;

@@ -7,6 +7,8 @@ import java.util.Arrays;
  * An Ed25519 public key: the 32-byte point encoding of RFC 8032. Any 32 bytes make a {@code PublicKey};
  * whether they encode a usable point is decided by {@link Ed25519#verify}, which rejects those that do not.
  */
+// The codec encodes this as a record; the bytes are copied in and out and compared, hashed and printed by content.
+@SuppressWarnings("ArrayRecordComponent")
 public record PublicKey(byte[] bytes) implements ByteRecord {
     /** The length of an encoded public key. */
     public static final int LENGTH_BYTES = 32;

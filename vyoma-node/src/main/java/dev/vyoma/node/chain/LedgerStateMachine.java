@@ -168,6 +168,8 @@ public final class LedgerStateMachine extends BaseStateMachine {
 
     @Override
     public long takeSnapshot() throws IOException {
+        // Carries the snapshot, owned by this method alone, out of the lock; never compared, and too large to copy.
+        @SuppressWarnings("ArrayRecordComponent")
         record Taken(byte[] bytes, TermIndex at) {}
         Taken taken = mempool.exclusive(() -> new Taken(mempool.ledger().snapshot(), getLastAppliedTermIndex()));
         if (taken.at == null) {

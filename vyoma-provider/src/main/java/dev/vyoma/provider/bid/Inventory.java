@@ -6,6 +6,7 @@ import dev.vyoma.sdl.spec.ResourceUnit;
 import dev.vyoma.sdl.spec.Resources;
 import dev.vyoma.sdl.spec.Volume;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,8 +94,9 @@ public final class Inventory {
         }
     }
 
-    /** What one placed replica took, so that it can be given back exactly. */
-    private record Taken(int node, long cpu, long memory, long ephemeral, int[] gpus, Map<String, Long> persistent) {}
+    /** What one placed replica took, so that it can be given back exactly: {@code gpus} are indexes on the node. */
+    private record Taken(
+            int node, long cpu, long memory, long ephemeral, List<Integer> gpus, Map<String, Long> persistent) {}
 
     private final NodeState[] nodes;
     /** Every distinct kind of GPU (vendor, model, memory, interface) among the nodes, in node order. */
@@ -394,7 +396,7 @@ public final class Inventory {
         for (Map.Entry<String, Long> p : persistent.entrySet()) {
             persistentFree.merge(p.getKey(), -p.getValue(), Long::sum);
         }
-        return new Taken(i, cpu, memory, ephemeral, gpus, persistent);
+        return new Taken(i, cpu, memory, ephemeral, Arrays.stream(gpus).boxed().toList(), persistent);
     }
 
     private static boolean acceptable(GpuDevice d, List<Attribute> requested, GpuDevice sameModelAs) {
@@ -421,7 +423,7 @@ public final class Inventory {
             for (int g : t.gpus()) {
                 n.gpuTaken[g] = false;
             }
-            n.gpusFree += t.gpus().length;
+            n.gpusFree += t.gpus().size();
             for (Map.Entry<String, Long> p : t.persistent().entrySet()) {
                 persistentFree.merge(p.getKey(), p.getValue(), Long::sum);
             }

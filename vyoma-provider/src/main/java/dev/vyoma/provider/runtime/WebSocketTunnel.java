@@ -163,6 +163,8 @@ final class WebSocketTunnel {
     }
 
     /** The service's answer: status, headers, a refusal's body, and bytes already read past a 101's head. */
+    // Carries one answer from read() to its caller, which owns the body; never compared or printed.
+    @SuppressWarnings("ArrayRecordComponent")
     private record Answer(int status, HttpFields headers, byte[] body, ByteBuffer rest) {}
 
     private static Answer read(Socket service) throws IOException {

@@ -473,19 +473,19 @@ public final class AkashJson {
     }
 
     /** An object's field names in Go's struct order and in byte-wise order. */
-    private record Fields(String[] declared, String[] sorted) {
+    private record Fields(List<String> declared, List<String> sorted) {
         Fields(String... declared) {
-            this(declared, sortedCopy(declared));
+            this(List.of(declared), sortedCopy(declared));
         }
 
-        String[] order(JsonSink out) {
+        List<String> order(JsonSink out) {
             return out.sortedKeys() ? sorted : declared;
         }
 
-        private static String[] sortedCopy(String[] names) {
+        private static List<String> sortedCopy(String[] names) {
             String[] copy = names.clone();
             Arrays.sort(copy, GoStrings.ORDER);
-            return copy;
+            return List.of(copy);
         }
     }
 }

@@ -23,21 +23,24 @@ final class CapacityQuery {
         this.grace = grace;
     }
 
-    /** Each bucket's capacity: whether any provider answered, how many, and the amounts of each resource. */
-    record Capacity(
-            boolean[] data,
-            long[] providers,
-            Amounts[] gpu,
-            Amounts[] cpu,
-            Amounts[] memory,
-            Amounts[] storage,
-            List<SortedMap<String, long[]>> byModel) {}
+    /**
+     * One bucket's capacity: whether any provider answered, how many, the amounts of each resource, and the GPUs by
+     * model (capacity, in use, reserved).
+     */
+    record BucketCapacity(
+            boolean data,
+            long providers,
+            Amounts gpu,
+            Amounts cpu,
+            Amounts memory,
+            Amounts storage,
+            SortedMap<String, long[]> byModel) {}
 
     /**
      * The capacity of {@code n} buckets: for bucket {@code i} (last height {@code hi[i]}, end {@code ends[i]}),
      * each provider's last successful status within the grace period before the bucket's end.
      */
-    Capacity read(Connection c, int n, long[] hi, long[] ends) throws SQLException {
+    List<BucketCapacity> read(Connection c, int n, long[] hi, long[] ends) throws SQLException {
         long g = grace.toMillis();
         StringBuilder bkt = new StringBuilder();
         for (int i = 0; i < n; i++) {
@@ -110,6 +113,10 @@ final class CapacityQuery {
                 gpu[i] = gpu[i].plus(a);
             }
         }
-        return new Capacity(data, providers, gpu, cpu, memory, storage, byModel);
+        List<BucketCapacity> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new BucketCapacity(data[i], providers[i], gpu[i], cpu[i], memory[i], storage[i], byModel.get(i)));
+        }
+        return List.copyOf(out);
     }
 }

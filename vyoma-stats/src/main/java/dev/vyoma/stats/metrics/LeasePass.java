@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,18 +26,20 @@ final class LeasePass {
     record Key(String provider, String denom) {}
 
     /**
-     * Per bucket {@code i}: leases created in it, and after its last block the open leases and their resources; the
-     * revenue it accrued per key (zeros left out). {@code createdBefore}: leases created before the period.
+     * One bucket: leases created in it, and after its last block the open leases and their resources; the revenue it
+     * accrued per key (zeros left out).
      */
-    record Result(
-            long createdBefore,
-            long[] created,
-            long[] active,
-            long[] cpuMillis,
-            long[] memoryBytes,
-            long[] storageBytes,
-            long[] gpus,
-            List<Map<Key, BigDecimal>> revenue) {}
+    record BucketLeases(
+            long created,
+            long active,
+            long cpuMillis,
+            long memoryBytes,
+            long storageBytes,
+            long gpus,
+            Map<Key, BigDecimal> revenue) {}
+
+    /** Each bucket's leases, in bucket order; {@code createdBefore}: leases created before the period. */
+    record Result(long createdBefore, List<BucketLeases> buckets) {}
 
     /**
      * Runs the pass for period {@code p} cut into {@code hi.length} buckets of {@code size} milliseconds from {@code
@@ -114,13 +117,7 @@ final class LeasePass {
             }
         }
 
-        long[] createdIn = new long[n];
-        long[] active = new long[n];
-        long[] cpu = new long[n];
-        long[] mem = new long[n];
-        long[] sto = new long[n];
-        long[] gpu = new long[n];
-        List<Map<Key, BigDecimal>> revenue = new ArrayList<>(n);
+        List<BucketLeases> buckets = new ArrayList<>(n);
         long a = dn[0];
         long cp = dcpu[0];
         long me = dmem[0];
@@ -138,22 +135,16 @@ final class LeasePass {
             }
             addNonZero(rev, inside.get(k));
             rev.values().removeIf(v -> v.signum() == 0);
-            revenue.add(rev);
             addNonZero(rate, dRate.get(k));
             a += dn[k];
             cp += dcpu[k];
             me += dmem[k];
             st += dsto[k];
             gp += dgpu[k];
-            active[i] = a;
-            cpu[i] = cp;
-            mem[i] = me;
-            sto[i] = st;
-            gpu[i] = gp;
-            createdIn[i] = created[k];
+            buckets.add(new BucketLeases(created[k], a, cp, me, st, gp, Collections.unmodifiableMap(rev)));
             prevHi = hi[i];
         }
-        return new Result(created[0], createdIn, active, cpu, mem, sto, gpu, revenue);
+        return new Result(created[0], List.copyOf(buckets));
     }
 
     /** {@code 'a', 'b'}: denominations as SQL literals (a quote doubled, though the ledger allows none). */

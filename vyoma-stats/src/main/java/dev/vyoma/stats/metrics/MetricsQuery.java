@@ -175,6 +175,8 @@ public final class MetricsQuery {
     public static final int MAX_HISTORY_DAYS = 36_600;
 
     /** A period cut into buckets: the first bucket's aligned start, the size, each bucket's times and last height. */
+    // Built once per query and read by index by the passes over it; never compared or printed.
+    @SuppressWarnings("ArrayRecordComponent")
     private record Cuts(long first, long size, long[] starts, long[] ends, long[] hi) {
         int n() {
             return starts.length;
@@ -317,7 +319,7 @@ public final class MetricsQuery {
             for (int i = 0; i < cuts.n(); i++) {
                 LocalDate d = day(cuts.starts()[i]);
                 for (Map.Entry<String, BigDecimal> e :
-                        byDenom(r.revenue().get(i)).entrySet()) {
+                        byDenom(r.buckets().get(i).revenue()).entrySet()) {
                     BigDecimal v = usd.of(e.getKey(), e.getValue(), d);
                     total = v == null ? total : total.add(v);
                 }
@@ -364,7 +366,8 @@ public final class MetricsQuery {
             LeasePass.Result r = LeasePass.run(c, p, cuts.first(), cuts.size(), cuts.hi(), daily, true);
             for (int i = 0; i < cuts.n(); i++) {
                 LocalDate d = day(cuts.starts()[i]);
-                for (Map.Entry<LeasePass.Key, BigDecimal> e : r.revenue().get(i).entrySet()) {
+                for (Map.Entry<LeasePass.Key, BigDecimal> e :
+                        r.buckets().get(i).revenue().entrySet()) {
                     BigDecimal v = usd.of(e.getKey().denom(), e.getValue(), d);
                     if (v != null) {
                         out.merge(
@@ -407,7 +410,7 @@ public final class MetricsQuery {
             long latest = longs(c, "SELECT COALESCE(MAX(time_ms), 0) FROM provider_snapshot")[0];
             capacityEnds[n - 1] = Math.max(capacityEnds[n - 1], latest + 1);
         }
-        CapacityQuery.Capacity cap = new CapacityQuery(grace).read(c, n, hi, capacityEnds);
+        List<CapacityQuery.BucketCapacity> capacity = new CapacityQuery(grace).read(c, n, hi, capacityEnds);
 
         Usd usd = new Usd(true);
         // Days before the period are not listed as filled (the notes are about the period), but a denomination
@@ -426,7 +429,9 @@ public final class MetricsQuery {
         Map<String, Leaderboard.Earnings> earnings = earnings(c, p, cuts, usd);
         for (int i = 0; i < n; i++) {
             LocalDate d = day(starts[i]);
-            SortedMap<String, BigDecimal> revenue = byDenom(leases.revenue().get(i));
+            LeasePass.BucketLeases l = leases.buckets().get(i);
+            CapacityQuery.BucketCapacity cap = capacity.get(i);
+            SortedMap<String, BigDecimal> revenue = byDenom(l.revenue());
             SortedMap<String, BigDecimal> revenueUsd = new TreeMap<>();
             BigDecimal bucketUsd = BigDecimal.ZERO;
             for (Map.Entry<String, BigDecimal> e : revenue.entrySet()) {
@@ -445,34 +450,34 @@ public final class MetricsQuery {
             revenue.forEach((k, v) -> totalMicro.merge(k, v, BigDecimal::add));
             revenueUsd.forEach((k, v) -> revenueUsdTotal.merge(k, v, BigDecimal::add));
             paid.get(i).forEach((k, v) -> paidTotal.merge(k, v, Long::sum));
-            totalLeases += leases.created()[i];
+            totalLeases += l.created();
             totalUsd = totalUsd.add(bucketUsd);
             buckets.add(new Bucket(
                     starts[i],
                     ends[i],
                     prevHi + 1,
                     hi[i],
-                    leases.created()[i],
-                    leases.active()[i],
-                    leases.cpuMillis()[i],
-                    leases.memoryBytes()[i],
-                    leases.storageBytes()[i],
-                    leases.gpus()[i],
+                    l.created(),
+                    l.active(),
+                    l.cpuMillis(),
+                    l.memoryBytes(),
+                    l.storageBytes(),
+                    l.gpus(),
                     revenue,
                     revenueUsd,
                     plain(bucketUsd),
                     plain(paidUsd),
                     totalLeases,
                     plain(totalUsd),
-                    cap.data()[i],
-                    cap.providers()[i],
-                    cap.gpu()[i].capacity(),
-                    cap.gpu()[i].inUse(),
-                    cap.gpu()[i].reserved(),
-                    cap.cpu()[i],
-                    cap.memory()[i],
-                    cap.storage()[i],
-                    cap.byModel().get(i)));
+                    cap.data(),
+                    cap.providers(),
+                    cap.gpu().capacity(),
+                    cap.gpu().inUse(),
+                    cap.gpu().reserved(),
+                    cap.cpu(),
+                    cap.memory(),
+                    cap.storage(),
+                    cap.byModel()));
             prevHi = hi[i];
         }
         SortedMap<String, List<LocalDate>> gaps = new TreeMap<>();

@@ -43,7 +43,9 @@ final class ScenarioProvider {
         this.address = c.addr(name);
         this.joins = joins;
         this.cpuFactor = 0.8 + 0.4 * rng.nextDouble();
-        this.cpuMillis = 1000L * (p.cpuCores()[0] + rng.nextInt(p.cpuCores()[1] - p.cpuCores()[0] + 1));
+        ScenarioSpec.Range cores = p.cpuCores();
+        // Cores are at most 100,000 (ScenarioSpec), so the width fits an int.
+        this.cpuMillis = 1000L * (cores.low() + rng.nextInt((int) (cores.high() - cores.low() + 1)));
         this.memoryBytes = between(rng, p.memoryBytes());
         this.storageBytes = between(rng, p.storageBytes());
     }
@@ -99,7 +101,7 @@ final class ScenarioProvider {
                 models);
     }
 
-    static long between(SplittableRandom rng, long[] range) {
-        return range[0] + (long) (rng.nextDouble() * (range[1] - range[0]));
+    static long between(SplittableRandom rng, ScenarioSpec.Range range) {
+        return range.low() + (long) (rng.nextDouble() * (range.high() - range.low()));
     }
 }

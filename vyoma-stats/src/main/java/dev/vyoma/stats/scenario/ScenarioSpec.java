@@ -71,10 +71,19 @@ public record ScenarioSpec(
             int initial,
             int gpuProviders,
             List<LocalDate> joins,
-            int[] cpuCores,
-            long[] memoryBytes,
-            long[] storageBytes,
+            Range cpuCores,
+            Range memoryBytes,
+            Range storageBytes,
             List<Outage> outages) {}
+
+    /** The whole numbers from {@code low} to {@code high}, both included. */
+    public record Range(long low, long high) {
+        public Range {
+            if (high < low) {
+                throw new IllegalArgumentException("a range's high end " + high + " is below its low end " + low);
+            }
+        }
+    }
 
     /** Provider {@code provider} (numbered from 1) answers no poll for {@code hours} from {@code from}. */
     public record Outage(int provider, Instant from, int hours) {}
@@ -263,9 +272,9 @@ public record ScenarioSpec(
         if (initial + joins.size() > MAX_PROVIDERS) {
             throw p.error("joins", "makes more than " + MAX_PROVIDERS + " providers");
         }
-        int[] cores = p.intRange("cpuCores", 1, 100_000);
-        long[] memory = p.sizeRange("memory");
-        long[] storage = p.sizeRange("storage");
+        Range cores = p.intRange("cpuCores", 1, 100_000);
+        Range memory = p.sizeRange("memory");
+        Range storage = p.sizeRange("storage");
         List<Outage> outages = new ArrayList<>();
         Node o = p.child("outages");
         for (int i = 0; i < o.size(); i++) {
@@ -472,7 +481,7 @@ public record ScenarioSpec(
             }
         }
 
-        int[] intRange(String field, int min, int max) {
+        Range intRange(String field, int min, int max) {
             List<?> l = pair(field);
             try {
                 int lo = Integer.parseInt(String.valueOf(l.get(0)));
@@ -480,20 +489,20 @@ public record ScenarioSpec(
                 if (lo < min || hi < lo || hi > max) {
                     throw error(field, "is a range [low, high] from " + min + " to " + max);
                 }
-                return new int[] {lo, hi};
+                return new Range(lo, hi);
             } catch (NumberFormatException e) {
                 throw error(field, "is a range [low, high] of whole numbers");
             }
         }
 
-        long[] sizeRange(String field) {
+        Range sizeRange(String field) {
             List<?> l = pair(field);
             long lo = bytes(String.valueOf(l.get(0)));
             long hi = bytes(String.valueOf(l.get(1)));
             if (lo <= 0 || hi < lo) {
                 throw error(field, "is a range [low, high] of sizes such as [256Gi, 2Ti]");
             }
-            return new long[] {lo, hi};
+            return new Range(lo, hi);
         }
 
         Path path(String field, double max) {

@@ -38,6 +38,19 @@ class ScenarioSpecTest {
     }
 
     @Test
+    void providerRangesReadAsValues() throws Exception {
+        ScenarioSpec s = parse(example());
+        assertThat(s.providers().cpuCores()).isEqualTo(new ScenarioSpec.Range(64, 256));
+        assertThat(s.providers().memoryBytes()).isEqualTo(new ScenarioSpec.Range(256L << 30, 2L << 40));
+        assertThat(s.providers().storageBytes()).isEqualTo(new ScenarioSpec.Range(8L << 40, 64L << 40));
+        // Two readings of one file are one scenario, as a cache keyed by it would need.
+        ScenarioSpec again = parse(example());
+        assertThat(again.providers()).isEqualTo(s.providers()).hasSameHashCodeAs(s.providers());
+        assertThat(again).isEqualTo(s).hasSameHashCodeAs(s);
+        assertThatThrownBy(() -> new ScenarioSpec.Range(2, 1)).hasMessageContaining("below its low end");
+    }
+
+    @Test
     void aWrongFieldIsRefusedNamingWhereItIs() throws Exception {
         String yaml = example();
         assertThatThrownBy(() -> parse(yaml.replace("share: 0.35", "shares: 0.35")))
