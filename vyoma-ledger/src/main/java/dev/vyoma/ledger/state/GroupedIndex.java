@@ -206,28 +206,55 @@ public final class GroupedIndex<K extends Comparable<? super K>, V, G> implement
         return Arrays.binarySearch(a, key, (x, y) -> ((K) x).compareTo((K) y));
     }
 
+    /**
+     * Every row the filter keeps is held in its group, each group holds no more than its rows (as many keys, none
+     * twice) and in key order, and no group is left that no row implies: without building a second copy.
+     */
     @Override
-    public void verify(Map<K, V> rows) {
-        Map<G, java.util.TreeSet<K>> expected = new HashMap<>();
+    public void verify(Rows<K, V> rows) {
+        Map<G, int[]> implied = new HashMap<>();
         rows.forEach((k, v) -> {
-            if (filter.test(v)) {
-                expected.computeIfAbsent(groupOf.apply(k), g -> new java.util.TreeSet<>())
-                        .add(k);
+            if (!filter.test(v)) {
+                return;
             }
+            G g = groupOf.apply(k);
+            if (!holds(g, k)) {
+                throw new IllegalStateException("grouped index lacks " + k + " in group " + g);
+            }
+            implied.computeIfAbsent(g, x -> new int[1])[0]++;
         });
-        if (expected.size() != groups.size()) {
+        if (implied.size() != groups.size()) {
             throw new IllegalStateException(
-                    "grouped index has " + groups.size() + " groups, the rows make " + expected.size());
+                    "grouped index has " + groups.size() + " groups, the rows make " + implied.size());
         }
-        expected.forEach((g, keys) -> {
+        implied.forEach((g, n) -> {
             List<K> held = keys(g);
-            if (!held.equals(new ArrayList<>(keys))) {
-                throw new IllegalStateException("grouped index group " + g + " holds " + held.size()
-                        + " keys out of order or not the rows' " + keys.size());
+            if (held.size() != n[0] || count(g) != n[0]) {
+                throw new IllegalStateException("grouped index group " + g + " holds " + held.size() + " keys (counts "
+                        + count(g) + "), the rows make " + n[0]);
             }
-            if (count(g) != keys.size()) {
-                throw new IllegalStateException("grouped index group " + g + " miscounts its keys");
+            for (int i = 1; i < held.size(); i++) {
+                if (held.get(i - 1).compareTo(held.get(i)) >= 0) {
+                    throw new IllegalStateException(
+                            "grouped index group " + g + " holds " + held.get(i - 1) + " before " + held.get(i));
+                }
             }
         });
+    }
+
+    /** Whether {@code group} holds {@code key}. */
+    @SuppressWarnings("unchecked")
+    private boolean holds(G group, K key) {
+        Object g = groups.get(group);
+        if (g == null) {
+            return false;
+        }
+        if (g instanceof HintedKeys<?> large) {
+            return ((HintedKeys<K>) large).contains(orderHint.applyAsLong(key), key);
+        }
+        if (g instanceof Object[] a) {
+            return search(a, key) >= 0;
+        }
+        return g.equals(key);
     }
 }

@@ -2,9 +2,7 @@ package dev.vyoma.ledger.state;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
@@ -50,21 +48,36 @@ public final class SortedIndex<K, V, I extends Comparable<? super I>> implements
         }
     }
 
+    /**
+     * Every row's index key is held, the index holds no more than the rows imply (as many entries, none twice),
+     * and in order: without building a second copy of the index.
+     */
     @Override
-    public void verify(Map<K, V> rows) {
-        TreeMap<I, K> expected = new TreeMap<>();
+    public void verify(Rows<K, V> rows) {
+        int[] implied = {0};
         rows.forEach((k, v) -> {
             I i = keyOf.apply(k, v);
-            if (i != null) {
-                if (!rowKeyOf.apply(i).equals(k)) {
-                    throw new IllegalStateException("index " + name + " key " + i + " does not name row " + k);
-                }
-                expected.put(i, k);
+            if (i == null) {
+                return;
             }
+            if (!rowKeyOf.apply(i).equals(k)) {
+                throw new IllegalStateException("index " + name + " key " + i + " does not name row " + k);
+            }
+            if (!entries.contains(orderHint.applyAsLong(i), i)) {
+                throw new IllegalStateException("index " + name + " lacks " + i + " of row " + k);
+            }
+            implied[0]++;
         });
-        if (!new ArrayList<>(expected.keySet()).equals(entries())) {
-            throw new IllegalStateException("index " + name + " holds " + entries.size() + " entries, the rows make "
-                    + expected.size() + " (or their order differs)");
+        if (implied[0] != entries.size()) {
+            throw new IllegalStateException(
+                    "index " + name + " holds " + entries.size() + " entries, the rows make " + implied[0]);
+        }
+        I previous = null;
+        for (I i : entries()) {
+            if (previous != null && previous.compareTo(i) >= 0) {
+                throw new IllegalStateException("index " + name + " holds " + previous + " before " + i);
+            }
+            previous = i;
         }
     }
 

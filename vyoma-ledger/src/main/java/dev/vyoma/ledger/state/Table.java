@@ -162,15 +162,9 @@ public final class Table<K extends Comparable<? super K>, V> {
 
     /** Checks every index of this table against its rows (cost grows with the table); see {@link Maintained#verify}. */
     public void verifyIndexes() {
-        Map<K, V> live = new HashMap<>();
-        for (Row<K, V> r : rows.values()) {
-            if (r.value != null) {
-                live.put(r.key, r.value);
-            }
-        }
         for (Maintained<K, V> index : indexes) {
             try {
-                index.verify(live);
+                index.verify(this::forEachUnordered);
             } catch (IllegalStateException e) {
                 throw new IllegalStateException("table " + name + ": " + e.getMessage(), e);
             }
