@@ -10,7 +10,9 @@ import dev.vyoma.node.store.BlockCodec;
 import dev.vyoma.node.store.BlockStore;
 import dev.vyoma.node.store.StoreException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -252,7 +254,22 @@ public final class LedgerStateMachine extends BaseStateMachine {
      */
     @Override
     public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+        if (stopping(cause)) {
+            // The node is stopping: Ratis interrupted its log writer, whose channel then reports a write cut short.
+            LOG.info("Raft log write cut short while stopping: {}", cause.toString());
+            return;
+        }
         halt("cannot write the Raft log at index " + (failedEntry == null ? "?" : failedEntry.getIndex()), cause);
+    }
+
+    /** Whether a log failure comes from the log being closed (the node stopping) rather than from its disk. */
+    private static boolean stopping(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ClosedChannelException || t instanceof InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Logs one line that says what failed, why, and what to do, and halts the process with {@link #EXIT_STORE_FAILED}. */
