@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -32,9 +33,21 @@ import java.util.stream.Stream;
  * fault after another for the run's duration, each held for a few seconds and then healed; then everything heals,
  * the members must all pass the height the chain had reached, and the {@link HistoryCheck} reads what they stored.
  * The seed chooses the faults, their targets and how long they last; the interleaving with the processes' own
- * timing is the machine's, so a replay repeats the same schedule of faults, not the same interleaving.
+ * timing is the machine's, so a replay repeats the same schedule of faults, not the same interleaving. A test can
+ * instead give a {@link Schedule} of its own ({@link #scripted}): fixed faults against chosen members, with the same
+ * network, workload, heal and checks around them.
  */
 final class Campaign {
+    /**
+     * What a run does to the network while the clients commit, between the start of the workload and the heal: the
+     * seed's random faults, or a fixed script. It works through the run's {@link #bed}, {@link #members} and the
+     * helpers below; whatever it leaves broken, the heal repairs before the checks.
+     */
+    @FunctionalInterface
+    interface Schedule {
+        void run(Campaign run) throws Exception;
+    }
+
     /** The faults a run injects. */
     enum Fault {
         /** A minority cut off from the majority, both ways. */
@@ -88,6 +101,10 @@ final class Campaign {
     private final int validators;
     private final Duration duration;
     private final PrintStream out;
+    private final Schedule schedule;
+    /** The members' Raft log segment size, when a schedule sets one (else the homes' default). */
+    private final OptionalLong logSegmentBytes;
+
     private final SplittableRandom random;
     /** The faults this run draws from: all, or all but {@code WIPE} (see {@link FaultCampaign.Plan}). */
     private final List<Fault> kinds;
@@ -96,9 +113,21 @@ final class Campaign {
     private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
     private final List<String> failures = new ArrayList<>();
     private long startedNanos;
+    private Testbed bed;
+    private final List<Validator> members = new ArrayList<>();
+    private Workload workload;
 
-    private Campaign(long seed, int validators, Duration duration, boolean wipes, PrintStream out) {
+    private Campaign(
+            long seed,
+            int validators,
+            Duration duration,
+            boolean wipes,
+            Schedule schedule,
+            OptionalLong logSegmentBytes,
+            PrintStream out) {
         this.seed = seed;
+        this.schedule = schedule;
+        this.logSegmentBytes = logSegmentBytes;
         this.kinds = Arrays.stream(Fault.values())
                 .filter(f -> wipes || f != Fault.WIPE)
                 .toList();
@@ -111,7 +140,26 @@ final class Campaign {
 
     /** Runs the seed; never throws for what it finds (that is in the result), only when the testbed cannot be made. */
     static Result run(long seed, int validators, Duration duration, boolean wipes, PrintStream out) throws Exception {
-        return new Campaign(seed, validators, duration, wipes, out).run();
+        return new Campaign(seed, validators, duration, wipes, Campaign::randomFaults, OptionalLong.empty(), out).run();
+    }
+
+    /**
+     * Runs {@code schedule} instead of the seed's random faults (the seed still names the chain and drives the
+     * clients), then heals and checks as every run does. Its result's {@code seconds} is how long the schedule took.
+     * {@code logSegmentBytes}, when present, is every member's Raft log segment size (small segments have the log
+     * start a new file, and so ask the disk for room, every few blocks).
+     */
+    static Result scripted(long seed, int validators, OptionalLong logSegmentBytes, Schedule schedule, PrintStream out)
+            throws Exception {
+        return new Campaign(seed, validators, Duration.ZERO, false, schedule, logSegmentBytes, out).run();
+    }
+
+    /** The seed's faults, one after another until the run's duration has passed. */
+    private static void randomFaults(Campaign run) throws Exception {
+        long deadline = run.startedNanos + run.duration.toNanos();
+        while (System.nanoTime() < deadline) {
+            run.inject(run.bed, run.members);
+        }
     }
 
     static String replay(long seed, int validators, Duration duration, boolean wipes) {
@@ -125,12 +173,12 @@ final class Campaign {
         SdlDocument sdl = Sdl.parse(
                         Files.readString(Fixtures.repositoryRoot().resolve("examples/web.yaml")), "web.yaml")
                 .document();
-        List<Validator> members = new ArrayList<>();
-        Workload workload = null;
         long height = 0;
         long txs = 0;
+        long seconds = duration.toSeconds();
         Path logs;
         try (Testbed bed = Testbed.open(validators, DISK_BYTES)) {
+            this.bed = bed;
             logs = bed.runDir().resolve("logs");
             List<String> hosts = new ArrayList<>();
             for (int i = 0; i < validators; i++) {
@@ -147,6 +195,16 @@ final class Campaign {
                     genesis,
                     BLOCK_INTERVAL_MILLIS,
                     SNAPSHOT_EVERY_BLOCKS);
+            if (logSegmentBytes.isPresent()) {
+                for (int i = 0; i < validators; i++) {
+                    NodeHome home = NodeHome.at(bed.dataDir(i));
+                    NodeHome.Settings settings = home.settings();
+                    Files.writeString(
+                            home.configFile(),
+                            NodeHome.settingsJson(settings.with(
+                                    settings.governance().withLogSegmentBytes(logSegmentBytes.getAsLong()))));
+                }
+            }
             for (int i = 0; i < validators; i++) {
                 members.add(new Validator(i, bed.dataDir(i), bed.log(i)));
             }
@@ -166,9 +224,9 @@ final class Campaign {
                     chainId, members, sdl.groups(), sdl.manifestVersion().hex(), seed, CLIENTS);
             workload.start();
 
-            long deadline = startedNanos + duration.toNanos();
-            while (System.nanoTime() < deadline) {
-                inject(bed, members);
+            schedule.run(this);
+            if (duration.isZero()) {
+                seconds = Math.round((System.nanoTime() - startedNanos) / 1e9);
             }
             healAll(bed, members);
             long mustReach = 0;
@@ -212,7 +270,7 @@ final class Campaign {
         return new Result(
                 seed,
                 validators,
-                duration.toSeconds(),
+                seconds,
                 wipes,
                 injected,
                 workload.acks().size(),
@@ -222,6 +280,31 @@ final class Campaign {
                 txs,
                 List.copyOf(failures),
                 logs);
+    }
+
+    // What a schedule works with.
+
+    Testbed bed() {
+        return bed;
+    }
+
+    List<Validator> members() {
+        return List.copyOf(members);
+    }
+
+    /** The index of the member that says it leads, or -1. */
+    int leader() {
+        return leader(members);
+    }
+
+    /** How many transactions the chain acknowledged to the clients so far. */
+    int acknowledged() {
+        return workload.acks().size();
+    }
+
+    /** Records a fault the schedule injected, for the run's figures. */
+    void injected(Fault fault) {
+        injected.merge(fault, 1, Integer::sum);
     }
 
     /** Where the logs of failed runs stay (the next run removes its predecessor's run directory). */
@@ -399,12 +482,15 @@ final class Campaign {
         return c.validators().stream().anyMatch(m -> m.id().equals(id));
     }
 
-    private void restart(Validator v) throws Exception {
+    /** Starts a member that stopped and waits until its API answers; whether it did (a failure of the run if not). */
+    boolean restart(Validator v) throws Exception {
         v.start();
         if (!v.awaitServing(START)) {
             failures.add(v.id() + " did not start again (exited: " + !v.alive() + ")");
             note(v.id() + " did not start again");
+            return false;
         }
+        return true;
     }
 
     private void healAll(Testbed bed, List<Validator> members) throws Exception {
@@ -468,7 +554,8 @@ final class Campaign {
         return members.stream().sorted().map(i -> "n" + i).toList().toString();
     }
 
-    private void note(String line) {
+    /** Prints a line of the run's narrative, with the time since the clients started. */
+    void note(String line) {
         out.printf("seed %d t=%.1fs %s%n", seed, (System.nanoTime() - startedNanos) / 1e9, line);
         out.flush();
     }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -83,6 +84,15 @@ final class Validator {
 
     synchronized boolean alive() {
         return process != null && process.isAlive();
+    }
+
+    /** The exit status of the process, once it has ended; empty while it runs or before it first started. */
+    synchronized OptionalInt exitCode() {
+        return process == null || process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+    }
+
+    Path log() {
+        return log;
     }
 
     synchronized boolean paused() {

@@ -10,7 +10,9 @@ import dev.vyoma.node.store.BlockCodec;
 import dev.vyoma.node.store.BlockStore;
 import dev.vyoma.node.store.StoreException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -239,13 +241,53 @@ public final class LedgerStateMachine extends BaseStateMachine {
      * and says why; started again once the disk has room, it reloads its snapshot and Raft log and catches up.
      */
     private static StoreException stop(long height, StoreException e) {
+        halt("cannot store block " + height, e);
+        return e;
+    }
+
+    /**
+     * Ratis could not write its log (a full or failing disk; on a full disk this comes before the block store fails,
+     * since the block store writes into space it reserved and the log starts a new segment every few megabytes). From
+     * then on Ratis refuses every entry it is sent or proposes, for good, while the process runs on: it answered its API
+     * at a height that never moved again, and a leader in that state lost its office, wrote the new term onto the full
+     * disk and was left with an empty Raft metadata file that kept it from starting again (DiskFullTest). So the node
+     * halts, as when a block cannot be stored: what it acknowledged is in its log up to the entry that failed, and
+     * started again with room it catches up from the other validators.
+     */
+    @Override
+    public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+        if (stopping(cause)) {
+            // The node is stopping: Ratis interrupted its log writer, whose channel then reports a write cut short.
+            LOG.info("Raft log write cut short while stopping: {}", cause.toString());
+            return;
+        }
+        halt("cannot write the Raft log at index " + (failedEntry == null ? "?" : failedEntry.getIndex()), cause);
+    }
+
+    /** Whether a log failure comes from the log being closed (the node stopping) rather than from its disk. */
+    private static boolean stopping(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ClosedChannelException || t instanceof InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Logs one line that says what failed, why, and what to do, and halts the process with {@link #EXIT_STORE_FAILED}. */
+    private static void halt(String what, Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
         LOG.error(
-                "cannot store block {}: {}; stopping this node (exit {}). If its disk is full, start it again once"
-                        + " the disk has room: it catches up from its Raft log",
-                height,
-                e.getMessage(),
+                "{}: {}; stopping this node (exit {}). If its disk is full, start it again once the disk has room: it"
+                        + " catches up from its Raft log and the other validators",
+                what,
+                root == cause
+                        ? String.valueOf(cause.getMessage())
+                        : cause.getMessage() + " (" + root.getMessage() + ")",
                 EXIT_STORE_FAILED);
         Runtime.getRuntime().halt(EXIT_STORE_FAILED);
-        return e;
     }
 }
