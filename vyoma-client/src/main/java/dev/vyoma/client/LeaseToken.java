@@ -1,5 +1,6 @@
 package dev.vyoma.client;
 
+import dev.vyoma.ledger.base.Utf8Text;
 import dev.vyoma.ledger.crypto.Address;
 import dev.vyoma.ledger.crypto.Ed25519;
 import dev.vyoma.ledger.crypto.KeyPair;
@@ -66,8 +67,14 @@ public final class LeaseToken {
         try {
             payload = Base64.getUrlDecoder().decode(token.substring(0, dot));
             sig = Base64.getUrlDecoder().decode(token.substring(dot + 1));
-            c = JSON.readTree(payload);
-        } catch (IllegalArgumentException | JacksonException e) {
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a lease token: it does not decode");
+        }
+        try {
+            c = JSON.readTree(Utf8Text.decode(payload));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a lease token: the payload is not UTF-8 text");
+        } catch (JacksonException e) {
             throw new IllegalArgumentException("not a lease token: it does not decode");
         }
         // Every claim is read strictly: Jackson's coercing getters throw its own exception on a value of the wrong

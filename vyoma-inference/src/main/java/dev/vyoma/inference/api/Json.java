@@ -1,9 +1,6 @@
 package dev.vyoma.inference.api;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import dev.vyoma.ledger.base.Utf8Text;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,9 +14,8 @@ public final class Json {
     private Json() {}
 
     /**
-     * Parses a request body that must be a JSON object in UTF-8. The bytes are decoded strictly first: Jackson's own
-     * decoder reads some invalid sequences (an overlong four-byte form) as other characters, so a request could say
-     * one thing and be relayed as another.
+     * Parses a request body that must be a JSON object in UTF-8, decoded strictly first ({@link Utf8Text}), so that
+     * the request relayed to a worker is the one sent.
      */
     public static ObjectNode object(byte[] body) {
         JsonNode n;
@@ -38,13 +34,8 @@ public final class Json {
 
     private static String utf8(byte[] body) {
         try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body))
-                    .toString();
-        } catch (CharacterCodingException e) {
+            return Utf8Text.decode(body);
+        } catch (IllegalArgumentException e) {
             throw ApiError.malformedJson("the body is not valid UTF-8 text");
         }
     }
