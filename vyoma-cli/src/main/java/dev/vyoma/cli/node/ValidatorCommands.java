@@ -83,7 +83,7 @@ final class ValidatorCommands {
                 names = "--node",
                 paramLabel = "URL",
                 description =
-                        "The API of a member to send the change to (default: the API of the validator in" + " --home).")
+                        "The API of a member to send the change to (default: the API of the validator in --home).")
         String node;
 
         @Option(names = "--id", required = true, description = "The validator's id, e.g. n3.")
@@ -186,7 +186,7 @@ final class ValidatorCommands {
                 names = "--node",
                 paramLabel = "URL",
                 description =
-                        "The API of a member to send the change to (default: the API of the validator in" + " --home).")
+                        "The API of a member to send the change to (default: the API of the validator in --home).")
         String node;
 
         @Option(names = "--no-submit", description = "Only add the approval to FILE; do not send the change.")
