@@ -1,5 +1,6 @@
 package dev.vyoma.provider;
 
+import dev.vyoma.client.AtomicFiles;
 import dev.vyoma.client.EventFollower;
 import dev.vyoma.client.VyomaClient;
 import dev.vyoma.ledger.bank.Coin;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -518,10 +518,7 @@ public final class BidDaemon implements AutoCloseable {
     }
 
     private void save(String position) throws IOException {
-        Path file = settings.cursorFile();
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, position + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.replace(settings.cursorFile(), position + "\n");
     }
 
     private static OrderId orderId(JsonNode id) {

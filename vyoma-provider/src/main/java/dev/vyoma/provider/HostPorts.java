@@ -1,9 +1,9 @@
 package dev.vyoma.provider;
 
+import dev.vyoma.client.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -85,9 +85,7 @@ final class HostPorts {
         if (!changed) {
             return;
         }
-        Path tmp = file.resolveSibling("routes.json.tmp");
-        Files.write(tmp, JSON.writeValueAsBytes(ports));
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.replace(file, JSON.writeValueAsBytes(ports));
         changed = false;
     }
 }

@@ -2,6 +2,7 @@ package dev.vyoma.cli.node;
 
 import dev.vyoma.cli.common.OutputCommand;
 import dev.vyoma.cli.common.UserException;
+import dev.vyoma.client.AtomicFiles;
 import dev.vyoma.ledger.crypto.KeyPair;
 import dev.vyoma.ledger.crypto.PublicKey;
 import dev.vyoma.node.NodeHome;
@@ -10,12 +11,10 @@ import dev.vyoma.node.membership.MembershipClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -351,19 +350,8 @@ final class ValidatorCommands {
 
     /** Replaces a change file whole (a file beside it, then renamed over it), so a reader never sees half. */
     private static void replace(Path file, MembershipChange.Signed signed) {
-        Path dir = file.toAbsolutePath().getParent();
         try {
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try {
-                Files.writeString(tmp, text(signed));
-                try {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.replace(file, text(signed));
         } catch (IOException e) {
             throw new UserException("cannot write " + file + ": " + e.getMessage());
         }

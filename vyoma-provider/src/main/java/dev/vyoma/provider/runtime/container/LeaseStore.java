@@ -1,10 +1,10 @@
 package dev.vyoma.provider.runtime.container;
 
+import dev.vyoma.client.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -193,8 +193,6 @@ final class LeaseStore {
     }
 
     private static void write(Path f, byte[] bytes) throws IOException {
-        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.replace(f, bytes);
     }
 }
