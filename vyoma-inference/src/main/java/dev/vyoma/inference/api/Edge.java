@@ -16,23 +16,48 @@ public final class Edge {
     private Edge() {}
 
     /**
-     * The body, at most {@code maxBytes}: refused with 413 from its declared length before reading, or once
-     * reading passes the cap (a body sent without a length).
+     * The body, at most {@code maxBytes}: refused with 413 from its declared length before it is kept, or once
+     * reading passes the cap (a body sent without a length). Before the refusal the rest of the body is read and
+     * dropped, up to {@link #drainBytes}: closing a connection with unread bytes resets it, and a client still
+     * sending would then lose the 413 and see only a broken connection.
      */
     public static byte[] body(Context ctx, int maxBytes) {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBytes) {
-            throw ApiError.tooLarge(maxBytes);
-        }
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > maxBytes) {
+                if (declared <= drainBytes(maxBytes)) {
+                    drain(in, declared);
+                }
+                throw ApiError.tooLarge(maxBytes);
+            }
             byte[] b = in.readNBytes(maxBytes + 1);
             if (b.length > maxBytes) {
+                drain(in, drainBytes(maxBytes));
                 throw ApiError.tooLarge(maxBytes);
             }
             return b;
         } catch (IOException e) {
             throw ApiError.invalid(
                     null, "the request body could not be read (" + e.getClass().getSimpleName() + "); send it again");
+        }
+    }
+
+    /** How much of a body over {@code maxBytes} is read and dropped before refusing it: larger ones are cut off. */
+    static long drainBytes(int maxBytes) {
+        return Math.max(1L << 20, 4L * maxBytes);
+    }
+
+    /** Reads and drops up to {@code limit} bytes of {@code in}; a body that fails on the way is refused anyway. */
+    private static void drain(InputStream in, long limit) {
+        byte[] sink = new byte[8192];
+        long left = limit;
+        try {
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // The refusal goes out regardless; the connection may already be gone.
         }
     }
 
