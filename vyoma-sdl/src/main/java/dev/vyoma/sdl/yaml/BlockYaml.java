@@ -45,6 +45,10 @@ final class BlockYaml extends YamlCursor {
 
     private YNode document() {
         skipToToken(false);
+        if (pos < n && col() == 0 && s.startsWith("...", pos)) {
+            // A document end marker before any content: SnakeYAML refuses it, with its own message.
+            throw outside();
+        }
         if (pos < n && col() == 0 && s.startsWith("---", pos)) {
             int after = pos + 3;
             if (after < n && s.charAt(after) != ' ' && s.charAt(after) != '\n') {
