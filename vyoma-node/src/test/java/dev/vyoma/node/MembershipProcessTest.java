@@ -223,7 +223,10 @@ class MembershipProcessTest {
                     .until(() -> status(removedClient)
                             .map(s -> s.path("validator").asString().equals("removed"))
                             .orElse(false));
-            assertThat(nodes.get(removed).logText()).contains("was removed from the validators");
+            // The status answers from the same check that logs the removal; the log file may trail it a little.
+            await().atMost(10, TimeUnit.SECONDS)
+                    .untilAsserted(
+                            () -> assertThat(nodes.get(removed).logText()).contains("was removed from the validators"));
             nodes.get(removed).kill();
             running.targets.remove(removedClient);
             int ackedAtRemoval = running.acks.size();
