@@ -59,14 +59,6 @@ final class ValidatorCommands {
         String api() {
             return "http://" + settings.self().apiAddress();
         }
-
-        /** How many of {@code signed}'s approvals are by operators this home lists. */
-        long operatorApprovals(MembershipChange.Signed signed) {
-            Set<String> operators = Set.copyOf(settings.governance().operators());
-            return signed.signers().stream()
-                    .filter(k -> operators.contains(hex(k)))
-                    .count();
-        }
     }
 
     /** What add and remove take: the operator's home (its key signs) and the member to send the change to. */
@@ -125,7 +117,7 @@ final class ValidatorCommands {
                         + " vyoma node approve-change FILE --home THEIR_HOME");
             }
             writeNew(out, signed);
-            return print(pending(out, signed, approvalsFrom(now, signed), needed));
+            return print(pending(out, signed, operatorApprovals(now.operators(), signed), needed));
         }
     }
 
@@ -212,14 +204,13 @@ final class ValidatorCommands {
                 throw new UserException(file + ": " + e.getMessage());
             }
             int needed = h.settings().governance().threshold();
-            long have = h.operatorApprovals(more);
-            if (noSubmit || have < needed) {
-                replace(file, more);
-                return print(pending(file, more, have, needed));
-            }
+            long have = operatorApprovals(h.settings().governance().operators(), more);
             // The approval is kept whatever the node answers: a change refused for a reason that passes (no leader,
             // a change under way) is sent again with submit-change, not approved again.
             replace(file, more);
+            if (noSubmit || have < needed) {
+                return print(pending(file, more, have, needed));
+            }
             String api = node != null ? node : h.api();
             try {
                 return print(after(submit(client(api), api, more)));
@@ -280,11 +271,10 @@ final class ValidatorCommands {
         return outcome;
     }
 
-    private static int approvalsFrom(MembershipClient.Current now, MembershipChange.Signed signed) {
-        Set<String> operators = Set.copyOf(now.operators());
-        return (int) signed.signers().stream()
-                .filter(k -> operators.contains(hex(k)))
-                .count();
+    /** How many of {@code signed}'s approvals are by {@code operators} (public keys in hex). */
+    private static long operatorApprovals(List<String> operators, MembershipChange.Signed signed) {
+        Set<String> keys = Set.copyOf(operators);
+        return signed.signers().stream().filter(k -> keys.contains(hex(k))).count();
     }
 
     /** What a change written to a file still lacks, and the command that goes on. */
